@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
+
+/// @title IComputeReceipt
+/// @notice An ERC721 receipt for every settled job, minted to the client, with `tokenId == jobId`.
+/// @dev The token URI is on-chain JSON with an SVG image, drawn from the job as the escrow stores it.
+interface IComputeReceipt is IERC721Metadata {
+    /// @notice Mints the receipt of `jobId` to `client` (ESCROW role).
+    function mint(address client, uint256 jobId) external;
+
+    /// @notice The escrow whose jobs the receipts describe.
+    function escrow() external view returns (address);
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IDisputeWindows} from "./IDisputeWindows.sol";
+
+/// @title IJobEscrow
+/// @notice The job state machine: clients pay into escrow, providers lock collateral and submit a committed
+/// result, and after the challenge window anyone finalizes the job, paying the provider and minting a receipt.
+/// @dev Open -accept-> Assigned -submitResult-> Submitted -(window passes)-> Finalized.
+/// Open -cancelJob-> Cancelled; Assigned -(deadline passes)-> TimedOut; Submitted -markDisputed-> Disputed
+/// -resolveDispute-> Slashed (provider at fault) or back to Submitted (no fault).
+interface IJobEscrow is IDisputeWindows {
+    enum JobStatus {
+        None,
+        Open,
+        Assigned,
+        Submitted,
+        Disputed,
+        Finalized,
+        Cancelled,
+        TimedOut,
+        Slashed
+    }
+
+    /// @notice What a client asks for when creating a job.
+    struct JobRequest {
+        bytes32 workloadId; // which workload (bytes32 of its name, e.g. "matmul-i8")
+        bytes params; // the workload's ABI-encoded parameters (e.g. the matrix shape)
+        bytes32 inputRoot; // Merkle root of the inputs
+        string inputURI; // where the inputs can be fetched
+        address paymentToken; // an allow-listed ERC20
+        uint256 payment; // what the provider is paid, protocol fee included
+        address provider; // the only provider who may accept, or zero for anyone
+        uint256 submitDeadline; // the time by which the result must be submitted
+    }
+
+    /// @notice A job as stored.
+    /// @dev Packed into 3 slots plus 4 words. `deadline` is when the current phase ends: the submit deadline while
+    /// Open or Assigned, the end of the challenge window while Submitted or Disputed, and the time the job closed
+    /// once it is in a final state. While Open, a non-zero `provider` is the only one who may accept.
+    struct Job {
+        address client;
+        uint96 payment;
+        address provider;
+        uint96 collateral;
+        address paymentToken;
+        uint40 deadline;
+        uint16 feeBps;
+        JobStatus status;
+        bytes32 workloadId;
+        bytes32 paramsHash;
+        bytes32 inputRoot;
+        bytes32 resultRoot;
+    }
+
+    /// @notice How an allow-listed payment token is configured.
+    struct PaymentTokenConfig {
+        bool allowed;
+        uint96 minPayment;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The job is not in the status the call needs.
+    error JobNotInStatus(uint256 jobId, JobStatus actual, JobStatus expected);
+    /// @notice The payment token is not on the allow-list.
+    error PaymentTokenNotAllowed(address token);
+    /// @notice The payment is below the token's minimum.
+    error PaymentBelowMinimum(uint256 payment, uint256 minimum);
+    /// @notice The payment does not fit in 96 bits.
+    error PaymentTooLarge(uint256 payment);
+    /// @notice The submit deadline is not within (now + MIN_JOB_DURATION, now + MAX_JOB_DURATION].
+    error InvalidSubmitDeadline(uint256 deadline, uint256 earliest, uint256 latest);
+    /// @notice The escrow received less than the payment: fee-on-transfer tokens are not supported.
+    error FeeOnTransferNotSupported(address token, uint256 expected, uint256 received);
+    /// @notice Only the job's client may do this.
+    error NotJobClient(uint256 jobId, address caller);
+    /// @notice The job is directed to another provider.
+    error NotDirectedProvider(uint256 jobId, address directed, address caller);
+    /// @notice The provider is unregistered or jailed.
+    error ProviderNotEligible(address provider);
+    /// @notice Only the job's provider may do this.
+    error NotJobProvider(uint256 jobId, address caller);
+    /// @notice The result came after the submit deadline.
+    error SubmitDeadlinePassed(uint256 jobId, uint256 deadline);
+    /// @notice The submit deadline has not passed yet.
+    error SubmitDeadlineNotReached(uint256 jobId, uint256 deadline);
+    /// @notice The challenge window is still open.
+    error ChallengeWindowOpen(uint256 jobId, uint256 endsAt);
+    /// @notice The challenge window has closed.
+    error ChallengeWindowClosed(uint256 jobId, uint256 endedAt);
+    /// @notice A result must commit to a non-zero root.
+    error EmptyResultRoot(uint256 jobId);
+    /// @notice A governed parameter is outside its bounds.
+    error ParameterOutOfBounds(uint256 value, uint256 min, uint256 max);
+    /// @notice The challenge and dispute windows together would outlast the registry's unbonding period.
+    error DisputeExposureExceedsUnbonding(uint256 exposure, uint256 unbondingPeriod);
+    /// @notice An address parameter cannot be zero.
+    error ZeroAddress();
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice A client created a job and paid `payment` into escrow.
+    event JobCreated(
+        uint256 indexed jobId,
+        address indexed client,
+        address indexed provider,
+        bytes32 workloadId,
+        bytes params,
+        bytes32 inputRoot,
+        string inputURI,
+        address paymentToken,
+        uint256 payment,
+        uint256 submitDeadline
+    );
+    /// @notice A provider accepted a job and locked `collateral`.
+    event JobAccepted(uint256 indexed jobId, address indexed provider, uint256 collateral);
+    /// @notice The provider committed to a result; it can be challenged until `challengeEndsAt`.
+    event ResultSubmitted(
+        uint256 indexed jobId,
+        address indexed provider,
+        bytes32 resultRoot,
+        string resultURI,
+        uint256 challengeEndsAt
+    );
+    /// @notice The job settled: `providerPayout` to the provider, `fee` to the treasury.
+    event JobFinalized(uint256 indexed jobId, address indexed provider, uint256 providerPayout, uint256 fee);
+    /// @notice The client cancelled an open job and was refunded.
+    event JobCancelled(uint256 indexed jobId, uint256 refund);
+    /// @notice The provider missed the deadline: the client got `refund` plus `penalty` from the collateral.
+    event JobTimedOut(uint256 indexed jobId, address indexed provider, uint256 refund, uint256 penalty);
+    /// @notice A dispute froze the job.
+    event JobDisputed(uint256 indexed jobId);
+    /// @notice A dispute ended; at fault, the client was refunded `refund`.
+    event DisputeResolved(uint256 indexed jobId, bool providerAtFault, uint256 refund);
+    /// @notice The protocol fee changed.
+    event ProtocolFeeSet(uint256 oldFeeBps, uint256 newFeeBps);
+    /// @notice The collateral ratio changed.
+    event CollateralRatioSet(uint256 oldRatioBps, uint256 newRatioBps);
+    /// @notice The challenge window changed.
+    event ChallengeWindowSet(uint256 oldWindow, uint256 newWindow);
+    /// @notice The dispute window changed.
+    event DisputeWindowSet(uint256 oldWindow, uint256 newWindow);
+    /// @notice The liveness penalty changed.
+    event LivenessPenaltySet(uint256 oldPenaltyBps, uint256 newPenaltyBps);
+    /// @notice A payment token's allow-list entry changed.
+    event PaymentTokenSet(address indexed token, PaymentTokenConfig oldConfig, PaymentTokenConfig newConfig);
+    /// @notice The treasury changed.
+    event TreasurySet(address oldTreasury, address newTreasury);
+    /// @notice The work recorder changed.
+    event WorkRecorderSet(address oldRecorder, address newRecorder);
+
+    // ---------------------------------------------------------------- clients
+
+    /// @notice Creates a job and pulls its payment into escrow. Stops while paused.
+    /// @return jobId The new job's id (ids start at 1).
+    function createJob(JobRequest calldata request) external returns (uint256 jobId);
+
+    /// @notice {createJob}, approving the payment with an ERC-2612 permit in the same transaction.
+    /// @dev A permit that fails (e.g. front-run) is ignored if the allowance is already there.
+    function createJobWithPermit(
+        JobRequest calldata request,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 jobId);
+
+    /// @notice The client cancels an Open job and is refunded in full.
+    function cancelJob(uint256 jobId) external;
+
+    // ---------------------------------------------------------------- providers
+
+    /// @notice An eligible provider takes an Open job, locking payment x collateral ratio of its free stake.
+    /// Stops while paused.
+    function acceptJob(uint256 jobId) external;
+
+    /// @notice The provider commits to its result before the submit deadline; the challenge window starts.
+    function submitResult(uint256 jobId, bytes32 resultRoot, string calldata resultURI) external;
+
+    // ---------------------------------------------------------------- anyone
+
+    /// @notice Settles a Submitted job after its challenge window: pays the provider minus the protocol fee, sends
+    /// the fee to the treasury, releases the collateral, mints the receipt and records the work.
+    function finalize(uint256 jobId) external;
+
+    /// @notice Closes an Assigned job past its submit deadline: the client is refunded and receives the liveness
+    /// penalty out of the provider's collateral.
+    function claimTimeout(uint256 jobId) external;
+
+    // ---------------------------------------------------------------- dispute manager (DISPUTES role)
+
+    /// @notice Freezes a Submitted job inside its challenge window while a dispute runs.
+    function markDisputed(uint256 jobId) external;
+
+    /// @notice Ends a dispute. At fault: the client is refunded in full and the job is Slashed (the collateral
+    /// stays locked for the registry's slash). No fault: the job is Submitted again and settles normally.
+    function resolveDispute(uint256 jobId, bool providerAtFault) external;
+
+    // ---------------------------------------------------------------- guardian and governance
+
+    /// @notice Stops new jobs and accepts (GUARDIAN). Settlement, refunds and withdrawals keep working.
+    function pause() external;
+
+    /// @notice Resumes new jobs and accepts (PARAMETERS: a DAO vote).
+    function unpause() external;
+
+    /// @notice Sets the protocol fee in basis points of the payment.
+    function setProtocolFeeBps(uint256 feeBps) external;
+
+    /// @notice Sets the collateral a provider locks, in basis points of the payment.
+    function setCollateralRatioBps(uint256 ratioBps) external;
+
+    /// @notice Sets how long after submission a result may be disputed.
+    function setChallengeWindow(uint256 window) external;
+
+    /// @notice Sets the longest a dispute may keep a job frozen.
+    function setDisputeWindow(uint256 window) external;
+
+    /// @notice Sets the share of the collateral paid to the client when the provider times out.
+    function setLivenessPenaltyBps(uint256 penaltyBps) external;
+
+    /// @notice Allows or disallows a payment token, with its minimum payment.
+    function setPaymentToken(address token, bool allowed, uint96 minPayment) external;
+
+    /// @notice Sets where protocol fees go.
+    function setTreasury(address treasury) external;
+
+    /// @notice Sets the contract told about settled work (zero for none).
+    function setWorkRecorder(address recorder) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice A job as stored.
+    function job(uint256 jobId) external view returns (Job memory);
+
+    /// @notice How many jobs have been created (the last job id).
+    function jobCount() external view returns (uint256);
+
+    /// @notice The registry holding providers' stake.
+    function registry() external view returns (address);
+
+    /// @notice The receipt NFT minted at finalize.
+    function receipt() external view returns (address);
+
+    /// @notice Where protocol fees go.
+    function treasury() external view returns (address);
+
+    /// @notice The contract told about settled work, or zero.
+    function workRecorder() external view returns (address);
+
+    /// @notice The protocol fee in basis points.
+    function protocolFeeBps() external view returns (uint256);
+
+    /// @notice The collateral ratio in basis points of the payment.
+    function collateralRatioBps() external view returns (uint256);
+
+    /// @notice The challenge window in seconds.
+    function challengeWindow() external view returns (uint256);
+
+    /// @notice The dispute window in seconds.
+    function disputeWindow() external view returns (uint256);
+
+    /// @notice The liveness penalty in basis points of the collateral.
+    function livenessPenaltyBps() external view returns (uint256);
+
+    /// @notice A payment token's allow-list entry.
+    function paymentTokenConfig(address token) external view returns (PaymentTokenConfig memory);
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+/// @title IProviderRegistry
+/// @notice GPU providers' profiles, stake, unbonding queue, per-job collateral, slashing, jailing and reputation.
+/// @dev Stake is ComputeToken. A provider's stake is split three ways: free (can back new jobs or be unbonded),
+/// locked (collateral of running jobs) and unbonding (waiting out the unbonding period). A slash reaches all
+/// three, so leaving through the unbonding queue never escapes one.
+interface IProviderRegistry {
+    /// @notice A provider's public description of its hardware.
+    struct Profile {
+        string gpuModel;
+        uint32 vramGb;
+        string metadataURI;
+    }
+
+    /// @notice One pending unbonding request.
+    struct UnbondingEntry {
+        uint128 amount;
+        uint40 maturesAt;
+    }
+
+    /// @notice A provider's stake and reputation. `staked` is free plus locked stake; `unbonding` is separate.
+    struct ProviderState {
+        bool registered;
+        uint128 staked;
+        uint128 locked;
+        uint128 unbonding;
+        uint40 jailedUntil;
+        uint32 jobsCompleted;
+        uint32 jobsSlashed;
+        uint32 jobsTimedOut;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The caller is already registered.
+    error ProviderAlreadyRegistered(address provider);
+    /// @notice The account is not a registered provider.
+    error ProviderNotRegistered(address provider);
+    /// @notice A profile must name its GPU and its memory.
+    error InvalidProfile();
+    /// @notice Amounts must be positive.
+    error ZeroAmount();
+    /// @notice The amount does not fit the registry's 128-bit accounting.
+    error AmountTooLarge(uint256 amount);
+    /// @notice Not enough free (unlocked, not unbonding) stake for the request.
+    error InsufficientFreeStake(address provider, uint256 free, uint256 needed);
+    /// @notice The provider already has the maximum number of pending unbonding entries.
+    error TooManyUnbondingEntries(address provider, uint256 max);
+    /// @notice No unbonding entry has matured yet.
+    error NothingToWithdraw(address provider);
+    /// @notice Collateral is already locked for this job.
+    error CollateralAlreadyLocked(uint256 jobId);
+    /// @notice No collateral is locked for this job.
+    error NoCollateralLocked(uint256 jobId);
+    /// @notice The job's collateral belongs to another provider.
+    error CollateralProviderMismatch(uint256 jobId, address expected, address actual);
+    /// @notice Slash recipients and shares differ in length, or shares do not add up to 10,000 bps.
+    error InvalidSlashSplit(uint256 recipients, uint256 shares, uint256 totalBps);
+    /// @notice A governed parameter is outside its bounds.
+    error ParameterOutOfBounds(uint256 value, uint256 min, uint256 max);
+    /// @notice The unbonding period must cover the challenge window plus the dispute window.
+    error UnbondingShorterThanDisputeExposure(uint256 unbondingPeriod, uint256 exposure);
+    /// @notice An address parameter cannot be zero.
+    error ZeroAddress();
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice A provider registered with its profile.
+    event ProviderRegistered(address indexed provider, string gpuModel, uint32 vramGb, string metadataURI);
+    /// @notice A provider changed its profile.
+    event ProfileUpdated(address indexed provider, string gpuModel, uint32 vramGb, string metadataURI);
+    /// @notice Stake was added.
+    event Staked(address indexed provider, uint256 amount, uint256 totalStaked);
+    /// @notice Stake entered the unbonding queue.
+    event UnbondRequested(address indexed provider, uint256 amount, uint256 maturesAt);
+    /// @notice Matured unbonding entries were paid out.
+    event Withdrawn(address indexed provider, uint256 amount);
+    /// @notice Collateral was locked for a job.
+    event CollateralLocked(address indexed provider, uint256 indexed jobId, uint256 amount);
+    /// @notice A job's collateral was released back to free stake after the job completed.
+    event CollateralUnlocked(address indexed provider, uint256 indexed jobId, uint256 amount);
+    /// @notice Part of a job's collateral went to `recipient` because the provider missed the deadline.
+    event CollateralForfeited(address indexed provider, uint256 indexed jobId, uint256 amount, address recipient);
+    /// @notice A provider was slashed: `taken` from its stake, `requested` was asked for.
+    event Slashed(address indexed provider, uint256 indexed jobId, uint256 requested, uint256 taken);
+    /// @notice One recipient's share of a slash.
+    event SlashPaid(address indexed provider, uint256 indexed jobId, address indexed recipient, uint256 amount);
+    /// @notice A provider may not accept jobs until `jailedUntil`.
+    event Jailed(address indexed provider, uint256 jailedUntil);
+    /// @notice The unbonding period changed.
+    event UnbondingPeriodSet(uint256 oldPeriod, uint256 newPeriod);
+    /// @notice The jail duration applied on a slash changed.
+    event JailDurationSet(uint256 oldDuration, uint256 newDuration);
+    /// @notice The contract the dispute-exposure invariant is read from changed.
+    event DisputeWindowsSourceSet(address oldSource, address newSource);
+
+    // ---------------------------------------------------------------- providers
+
+    /// @notice Registers the caller as a provider.
+    /// @param profile GPU model (non-empty), VRAM in GB (non-zero) and a metadata URI.
+    function register(Profile calldata profile) external;
+
+    /// @notice Replaces the caller's profile.
+    function updateProfile(Profile calldata profile) external;
+
+    /// @notice Adds `amount` ComputeToken to the caller's stake (pulled with transferFrom).
+    function stake(uint256 amount) external;
+
+    /// @notice {stake} with an ERC-2612 permit, in one transaction.
+    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+
+    /// @notice Moves `amount` of free stake into the unbonding queue; it matures after the unbonding period.
+    /// @dev At most {MAX_UNBONDING_ENTRIES} entries may be pending at once.
+    function requestUnbond(uint256 amount) external;
+
+    /// @notice Pays out every matured unbonding entry of the caller.
+    /// @return amount The total paid.
+    function withdraw() external returns (uint256 amount);
+
+    // ---------------------------------------------------------------- escrow hooks (ESCROW role)
+
+    /// @notice Locks `amount` of `provider`'s free stake as the collateral of `jobId`.
+    function lockCollateral(address provider, uint256 jobId, uint256 amount) external;
+
+    /// @notice Releases `jobId`'s collateral to free stake and counts a completed job.
+    function unlockCollateral(uint256 jobId) external;
+
+    /// @notice Pays `amount` of `jobId`'s collateral to `recipient` (a liveness penalty), releases the rest and
+    /// counts a timed-out job.
+    function forfeitCollateral(uint256 jobId, uint256 amount, address recipient) external;
+
+    // ---------------------------------------------------------------- disputes hook (DISPUTES role)
+
+    /// @notice Slashes up to `amount` from `provider`: the job's locked collateral first, then free stake, then
+    /// unbonding entries newest first. Releases what is left of the job's lock, jails the provider for the jail
+    /// duration and counts a slashed job. What is taken is split between `recipients` by `sharesBps`.
+    /// @return taken What was actually taken (never more than the provider had).
+    function slash(
+        address provider,
+        uint256 jobId,
+        uint256 amount,
+        address[] calldata recipients,
+        uint16[] calldata sharesBps
+    ) external returns (uint256 taken);
+
+    // ---------------------------------------------------------------- governance (PARAMETERS role)
+
+    /// @notice Sets the unbonding period; it must cover the dispute exposure (challenge + dispute windows).
+    function setUnbondingPeriod(uint256 period) external;
+
+    /// @notice Sets how long a slashed provider is jailed.
+    function setJailDuration(uint256 duration) external;
+
+    /// @notice Sets the contract whose `disputeExposure()` the unbonding period must cover (the JobEscrow).
+    function setDisputeWindowsSource(address source) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The ComputeToken staked here.
+    function stakeToken() external view returns (address);
+
+    /// @notice A provider's stake and reputation.
+    function providerState(address provider) external view returns (ProviderState memory);
+
+    /// @notice A provider's profile.
+    function profile(address provider) external view returns (Profile memory);
+
+    /// @notice A provider's stake that is neither locked nor unbonding.
+    function freeStake(address provider) external view returns (uint256);
+
+    /// @notice A provider's pending unbonding entries, oldest first.
+    function unbondingEntries(address provider) external view returns (UnbondingEntry[] memory);
+
+    /// @notice The collateral locked for `jobId` and whose it is.
+    function jobCollateral(uint256 jobId) external view returns (address provider, uint256 amount);
+
+    /// @notice Whether `provider` is registered and not jailed.
+    function canAcceptJobs(address provider) external view returns (bool);
+
+    /// @notice The sum of all providers' stake held here (free, locked and unbonding).
+    function totalStake() external view returns (uint256);
+
+    /// @notice How long unbonding stake stays slashable.
+    function unbondingPeriod() external view returns (uint256);
+
+    /// @notice How long a slashed provider is jailed.
+    function jailDuration() external view returns (uint256);
+
+    /// @notice The contract that reports the dispute exposure.
+    function disputeWindowsSource() external view returns (address);
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+/// @title IWorkRecorder
+/// @notice Receives settled work from the JobEscrow, so that rewards follow verified work.
+interface IWorkRecorder {
+    /// @notice Records that `provider` settled `jobId`, paying `fee` of `paymentToken` in protocol fees.
+    /// @dev Called by the escrow at finalize only, after the challenge window: only undisputed work counts.
+    function recordWork(address provider, uint256 jobId, address paymentToken, uint256 fee) external;
+}
