@@ -1,0 +1,93 @@
+import { ethers } from "ethers";
+
+/**
+ * Every network's protocol parameters in one place. Public networks get real-world periods; local networks get
+ * short ones so that tests, the demo and a developer's node move fast. Each value lies within the on-chain bounds
+ * that the contracts enforce (named constants there); a test deploys both sets.
+ */
+export interface WeftParameters {
+  token: {
+    /** Hard cap on WEFT supply. */
+    cap: bigint;
+    /** Minted to the deployer at deployment, to distribute to the first holders and providers. */
+    genesisSupply: bigint;
+    /** Part of the genesis supply the deployer hands to the treasury (the timelock). */
+    treasuryAllocation: bigint;
+  };
+  registry: {
+    unbondingPeriod: bigint;
+    jailDuration: bigint;
+  };
+  escrow: {
+    protocolFeeBps: bigint;
+    collateralRatioBps: bigint;
+    challengeWindow: bigint;
+    disputeWindow: bigint;
+    livenessPenaltyBps: bigint;
+    /** Smallest payment accepted in WEFT (always an allowed payment token). */
+    minPaymentWeft: bigint;
+  };
+  governor: {
+    votingDelay: bigint;
+    votingPeriod: bigint;
+    proposalThreshold: bigint;
+    quorumPercent: bigint;
+    lateQuorumExtension: bigint;
+  };
+  timelock: {
+    minDelay: bigint;
+  };
+}
+
+const MINUTE = 60n;
+const HOUR = 60n * MINUTE;
+const DAY = 24n * HOUR;
+const WEFT = (amount: string): bigint => ethers.parseEther(amount);
+
+/** Shared by all networks: supply and economics do not depend on block times. */
+const TOKEN = { cap: WEFT("1000000000"), genesisSupply: WEFT("400000000"), treasuryAllocation: WEFT("200000000") };
+const ECONOMICS = {
+  protocolFeeBps: 300n,
+  collateralRatioBps: 15_000n,
+  livenessPenaltyBps: 5_000n,
+  minPaymentWeft: WEFT("0.01"),
+};
+
+export const LOCAL_PARAMETERS: WeftParameters = {
+  token: TOKEN,
+  registry: { unbondingPeriod: 2n * HOUR, jailDuration: 1n * DAY },
+  escrow: { ...ECONOMICS, challengeWindow: 10n * MINUTE, disputeWindow: 30n * MINUTE },
+  governor: {
+    votingDelay: 1n * MINUTE,
+    votingPeriod: 10n * MINUTE,
+    proposalThreshold: WEFT("1000"),
+    quorumPercent: 4n,
+    lateQuorumExtension: 2n * MINUTE,
+  },
+  timelock: { minDelay: 5n * MINUTE },
+};
+
+export const PUBLIC_PARAMETERS: WeftParameters = {
+  token: TOKEN,
+  registry: { unbondingPeriod: 7n * DAY, jailDuration: 30n * DAY },
+  escrow: { ...ECONOMICS, challengeWindow: 1n * DAY, disputeWindow: 3n * DAY },
+  governor: {
+    votingDelay: 1n * DAY,
+    votingPeriod: 7n * DAY,
+    proposalThreshold: WEFT("100000"),
+    quorumPercent: 4n,
+    lateQuorumExtension: 2n * DAY,
+  },
+  timelock: { minDelay: 2n * DAY },
+};
+
+const LOCAL_NETWORKS = new Set(["hardhat", "localhost"]);
+
+export function isLocalNetwork(networkName: string): boolean {
+  return LOCAL_NETWORKS.has(networkName);
+}
+
+/** The parameters a network deploys with. */
+export function parametersFor(networkName: string): WeftParameters {
+  return isLocalNetwork(networkName) ? LOCAL_PARAMETERS : PUBLIC_PARAMETERS;
+}

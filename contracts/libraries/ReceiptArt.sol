@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
+
+/// @title ReceiptArt
+/// @notice Draws a receipt's SVG: a card with the job's facts over a weave whose threads and crossings are read
+/// from the result root, so every result looks different and the same result always looks the same.
+library ReceiptArt {
+    using Strings for uint256;
+    using Strings for address;
+
+    /// @dev The weave is a GRID x GRID pattern of CELL-pixel squares.
+    uint256 private constant GRID = 8;
+    uint256 private constant CELL = 40;
+    uint256 private constant WEAVE_OFFSET = 40;
+
+    /// @notice The SVG document for a settled job.
+    function svg(uint256 jobId, string memory workload, IJobEscrow.Job memory j) internal pure returns (string memory) {
+        return
+            string.concat(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="520" viewBox="0 0 400 520">',
+                '<rect width="400" height="520" rx="16" fill="#10131a"/>',
+                _weave(j.resultRoot),
+                '<g font-family="monospace" fill="#e8ecf4">',
+                _text(400, 20, string.concat("WEFT RECEIPT #", jobId.toString())),
+                _text(428, 13, string.concat("workload ", workload)),
+                _text(450, 13, string.concat("paid ", uint256(j.payment).toString())),
+                _text(472, 11, string.concat("provider ", j.provider.toHexString())),
+                _text(494, 11, string.concat("settled at ", uint256(j.deadline).toString())),
+                "</g></svg>"
+            );
+    }
+
+    /// @notice A bytes32 name (e.g. a workload id) as text, keeping only [A-Za-z0-9._-] so it is safe in JSON and
+    /// SVG; anything else becomes '?', and trailing zero bytes are dropped.
+    function bytes32ToString(bytes32 name) internal pure returns (string memory) {
+        uint256 length;
+        while (length < 32 && name[length] != 0) ++length;
+        bytes memory out = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            bytes1 c = name[i];
+            bool safe = (c >= "a" && c <= "z") ||
+                (c >= "A" && c <= "Z") ||
+                (c >= "0" && c <= "9") ||
+                c == "-" ||
+                c == "_" ||
+                c == ".";
+            out[i] = safe ? c : bytes1("?");
+        }
+        return string(out);
+    }
+
+    /// @dev Row threads (weft) take their hues from the root's first 8 bytes, column threads (warp) from the next 8,
+    /// and the last 8 bytes decide, bit by bit, which thread is on top at each crossing.
+    function _weave(bytes32 root) private pure returns (string memory out) {
+        uint256 bits = uint256(root);
+        for (uint256 row; row < GRID; ++row) {
+            for (uint256 col; col < GRID; ++col) {
+                bool weftOnTop = (bits >> (row * GRID + col)) & 1 == 1;
+                uint256 hueByte = weftOnTop ? uint8(root[row]) : uint8(root[GRID + col]);
+                out = string.concat(out, _cell(WEAVE_OFFSET + col * CELL, WEAVE_OFFSET / 2 + row * CELL, hueByte));
+            }
+        }
+    }
+
+    function _text(uint256 y, uint256 fontSize, string memory content) private pure returns (string memory) {
+        return
+            string.concat(
+                '<text x="40" y="',
+                y.toString(),
+                '" font-size="',
+                fontSize.toString(),
+                '">',
+                content,
+                "</text>"
+            );
+    }
+
+    function _cell(uint256 x, uint256 y, uint256 hueByte) private pure returns (string memory) {
+        return
+            string.concat(
+                '<rect x="',
+                x.toString(),
+                '" y="',
+                y.toString(),
+                '" width="38" height="38" rx="4" fill="hsl(',
+                ((hueByte * 360) / 256).toString(),
+                ',70%,55%)"/>'
+            );
+    }
+}

@@ -1,0 +1,140 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { ZeroAddress, ZeroHash, id } from "ethers";
+
+import { Roles } from "../../src/access/roles";
+import { roleAssignments } from "../../src/access/permissions";
+
+/**
+ * The whole Weft system, one module per domain, composed by `WeftModule`. The same modules serve production
+ * deployments (`npx hardhat deploy`), test fixtures and the demo: there is one deployment path.
+ * Parameters come from config/parameters.ts through src/deploy/parameters.ts.
+ */
+
+/** The AccessManager: the single permission table. The deployer administers it until the hand-over. */
+export const AccessModule = buildModule("Access", (m) => {
+  const manager = m.contract("AccessManager", [m.getAccount(0)]);
+  return { manager };
+});
+
+/** The TimelockController: executes passed proposals and holds the treasury. Anyone may execute. */
+export const TreasuryModule = buildModule("Treasury", (m) => {
+  const timelock = m.contract("TimelockController", [
+    m.getParameter<bigint>("minDelay"),
+    [],
+    [ZeroAddress],
+    m.getAccount(0),
+  ]);
+  return { timelock };
+});
+
+/** ComputeToken: the genesis supply goes to the deployer, who hands the treasury allocation to the timelock. */
+export const TokenModule = buildModule("Token", (m) => {
+  const { manager } = m.useModule(AccessModule);
+  const { timelock } = m.useModule(TreasuryModule);
+  const token = m.contract("ComputeToken", [
+    manager,
+    m.getParameter<bigint>("cap"),
+    m.getAccount(0),
+    m.getParameter<bigint>("genesisSupply"),
+  ]);
+  m.call(token, "transfer", [timelock, m.getParameter<bigint>("treasuryAllocation")], { id: "fundTreasury" });
+  return { token };
+});
+
+/** ProviderRegistry: stake, collateral and slashing. */
+export const StakingModule = buildModule("Staking", (m) => {
+  const { manager } = m.useModule(AccessModule);
+  const { token } = m.useModule(TokenModule);
+  const registry = m.contract("ProviderRegistry", [
+    manager,
+    token,
+    m.getParameter<bigint>("unbondingPeriod"),
+    m.getParameter<bigint>("jailDuration"),
+  ]);
+  return { registry };
+});
+
+/** JobEscrow and the ComputeReceipt it creates; WEFT is allowed as a payment token from the start. */
+export const MarketModule = buildModule("Market", (m) => {
+  const { manager } = m.useModule(AccessModule);
+  const { timelock } = m.useModule(TreasuryModule);
+  const { token } = m.useModule(TokenModule);
+  const { registry } = m.useModule(StakingModule);
+  const escrow = m.contract("JobEscrow", [
+    manager,
+    registry,
+    timelock,
+    {
+      protocolFeeBps: m.getParameter<bigint>("protocolFeeBps"),
+      collateralRatioBps: m.getParameter<bigint>("collateralRatioBps"),
+      challengeWindow: m.getParameter<bigint>("challengeWindow"),
+      disputeWindow: m.getParameter<bigint>("disputeWindow"),
+      livenessPenaltyBps: m.getParameter<bigint>("livenessPenaltyBps"),
+    },
+  ]);
+  const receipt = m.contractAt("ComputeReceipt", m.staticCall(escrow, "receipt"));
+  // Until the Weft module maps these setters to PARAMETERS they need ADMIN, which the deployer still holds.
+  m.call(registry, "setDisputeWindowsSource", [escrow]);
+  m.call(escrow, "setPaymentToken", [token, true, m.getParameter<bigint>("minPaymentWeft")]);
+  return { escrow, receipt };
+});
+
+/** ComputeGovernor, made the timelock's only proposer and canceller. */
+export const GovernanceModule = buildModule("Governance", (m) => {
+  const { timelock } = m.useModule(TreasuryModule);
+  const { token } = m.useModule(TokenModule);
+  const governor = m.contract("ComputeGovernor", [
+    token,
+    timelock,
+    {
+      votingDelay: m.getParameter<bigint>("votingDelay"),
+      votingPeriod: m.getParameter<bigint>("votingPeriod"),
+      proposalThreshold: m.getParameter<bigint>("proposalThreshold"),
+      quorumPercent: m.getParameter<bigint>("quorumPercent"),
+      lateQuorumExtension: m.getParameter<bigint>("lateQuorumExtension"),
+    },
+  ]);
+  m.call(timelock, "grantRole", [id("PROPOSER_ROLE"), governor], { id: "grantProposer" });
+  m.call(timelock, "grantRole", [id("CANCELLER_ROLE"), governor], { id: "grantCanceller" });
+  return { governor };
+});
+
+/**
+ * Everything, wired: every restricted function mapped to its role, the escrow given ESCROW, the timelock given
+ * PARAMETERS and ADMIN, and finally the deployer's powers renounced on the AccessManager and the timelock.
+ */
+export const WeftModule = buildModule("Weft", (m) => {
+  const deployer = m.getAccount(0);
+  const { manager } = m.useModule(AccessModule);
+  const { timelock } = m.useModule(TreasuryModule);
+  const { token } = m.useModule(TokenModule);
+  const { registry } = m.useModule(StakingModule);
+  const { escrow, receipt } = m.useModule(MarketModule);
+  const { governor } = m.useModule(GovernanceModule);
+
+  const targets = { ComputeToken: token, ProviderRegistry: registry, JobEscrow: escrow } as const;
+  const wiring = [];
+  for (const [name, target] of Object.entries(targets)) {
+    for (const { role, roleName, selectors } of roleAssignments(name as keyof typeof targets)) {
+      wiring.push(
+        m.call(manager, "setTargetFunctionRole", [target, selectors, role], {
+          id: `map_${name}_${roleName}`,
+          after: [MarketModule],
+        }),
+      );
+    }
+  }
+  wiring.push(m.call(manager, "grantRole", [Roles.ESCROW, escrow, 0n], { id: "grantEscrow" }));
+  wiring.push(m.call(manager, "grantRole", [Roles.PARAMETERS, timelock, 0n], { id: "grantParameters" }));
+  wiring.push(m.call(manager, "grantRole", [Roles.ADMIN, timelock, 0n], { id: "grantAdmin" }));
+
+  m.call(manager, "renounceRole", [Roles.ADMIN, deployer], { id: "renounceManagerAdmin", after: wiring });
+  m.call(timelock, "renounceRole", [ZeroHash, deployer], {
+    id: "renounceTimelockAdmin",
+    after: [GovernanceModule, ...wiring],
+  });
+
+  return { manager, timelock, token, registry, escrow, receipt, governor };
+});
+
+export default WeftModule;

@@ -1,0 +1,56 @@
+import { Interface } from "ethers";
+
+import { ComputeToken__factory, JobEscrow__factory, ProviderRegistry__factory } from "../../typechain-types";
+import { Roles, type RoleName } from "./roles";
+
+/** Which role may call which restricted function, per contract: the single permission table of Weft. */
+export const PERMISSIONS = {
+  ComputeToken: { MINTER: ["mint"] },
+  ProviderRegistry: {
+    ESCROW: ["lockCollateral", "unlockCollateral", "forfeitCollateral"],
+    DISPUTES: ["slash"],
+    PARAMETERS: ["setUnbondingPeriod", "setJailDuration", "setDisputeWindowsSource"],
+  },
+  JobEscrow: {
+    DISPUTES: ["markDisputed", "resolveDispute"],
+    GUARDIAN: ["pause"],
+    PARAMETERS: [
+      "unpause",
+      "setProtocolFeeBps",
+      "setCollateralRatioBps",
+      "setChallengeWindow",
+      "setDisputeWindow",
+      "setLivenessPenaltyBps",
+      "setPaymentToken",
+      "setTreasury",
+      "setWorkRecorder",
+    ],
+  },
+} as const satisfies Record<string, Partial<Record<RoleName, readonly string[]>>>;
+
+export type ManagedContractName = keyof typeof PERMISSIONS;
+
+const INTERFACES: Record<ManagedContractName, Interface> = {
+  ComputeToken: ComputeToken__factory.createInterface(),
+  ProviderRegistry: ProviderRegistry__factory.createInterface(),
+  JobEscrow: JobEscrow__factory.createInterface(),
+};
+
+/** One `setTargetFunctionRole` call's worth: a role and the selectors it guards on one contract. */
+export interface RoleAssignment {
+  role: bigint;
+  roleName: RoleName;
+  functions: readonly string[];
+  selectors: string[];
+}
+
+/** The role assignments of one contract, with selectors computed from its ABI. */
+export function roleAssignments(contract: ManagedContractName): RoleAssignment[] {
+  const iface = INTERFACES[contract];
+  return Object.entries(PERMISSIONS[contract]).map(([roleName, functions]) => ({
+    role: Roles[roleName as RoleName],
+    roleName: roleName as RoleName,
+    functions,
+    selectors: functions.map((name) => iface.getFunction(name)!.selector),
+  }));
+}

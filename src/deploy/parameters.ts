@@ -1,0 +1,14 @@
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
+
+import type { WeftParameters } from "../../config/parameters";
+
+/** The Ignition parameters of ignition/modules/Weft.ts, keyed by module id, from one network's parameters. */
+export function toIgnitionParameters(p: WeftParameters): DeploymentParameters {
+  return {
+    Treasury: { minDelay: p.timelock.minDelay },
+    Token: { ...p.token },
+    Staking: { ...p.registry },
+    Market: { ...p.escrow },
+    Governance: { ...p.governor },
+  };
+}
