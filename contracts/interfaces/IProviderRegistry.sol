@@ -54,9 +54,12 @@ interface IProviderRegistry {
     error CollateralAlreadyLocked(uint256 jobId);
     /// @notice No collateral is locked for this job.
     error NoCollateralLocked(uint256 jobId);
+    /// @notice A forfeit asked for more than the job's locked collateral.
+    error ForfeitExceedsCollateral(uint256 jobId, uint256 amount, uint256 collateral);
     /// @notice The job's collateral belongs to another provider.
     error CollateralProviderMismatch(uint256 jobId, address expected, address actual);
-    /// @notice Slash recipients and shares differ in length, or shares do not add up to 10,000 bps.
+    /// @notice Slash recipients and shares differ in length, there are more of them than the registry pays, or
+    /// shares do not add up to 10,000 bps.
     error InvalidSlashSplit(uint256 recipients, uint256 shares, uint256 totalBps);
     /// @notice A governed parameter is outside its bounds.
     error ParameterOutOfBounds(uint256 value, uint256 min, uint256 max);

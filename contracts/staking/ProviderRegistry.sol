@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IDisputeWindows} from "../interfaces/IDisputeWindows.sol";
+import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
+import {UnbondingQueue} from "../libraries/UnbondingQueue.sol";
+
+/// @title ProviderRegistry
+/// @notice GPU providers register a profile and stake ComputeToken; the JobEscrow locks part of that stake as each
+/// job's collateral; the DisputeManager slashes it. Stake leaves only through an unbonding queue that a slash still
+/// reaches, so walking out never escapes a dispute.
+/// @dev Accounting, per provider: `staked` = free + locked; `unbonding` = the sum of the queue's entries.
+/// `_totalStake` is the running sum of staked + unbonding over all providers, and the registry's token balance equals
+/// it after every function (plus whatever someone sends it with a plain transfer, which nobody can take out).
+/// `_totalStake` never exceeds 2^128 - 1 ({stake} enforces it), so every per-provider figure fits in 128 bits.
+/// The stake token is ComputeToken, which takes no transfer fee, so amounts transferred are amounts received.
+contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using UnbondingQueue for UnbondingQueue.Queue;
+
+    /// @notice The most unbonding entries a provider may have pending at once.
+    uint256 public constant MAX_UNBONDING_ENTRIES = UnbondingQueue.CAPACITY;
+    /// @notice Bounds of the governed unbonding period.
+    uint256 public constant MIN_UNBONDING_PERIOD = 1 minutes;
+    uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
+    /// @notice Bounds of the governed jail duration.
+    uint256 public constant MIN_JAIL_DURATION = 1 minutes;
+    uint256 public constant MAX_JAIL_DURATION = 365 days;
+    /// @notice The most recipients one slash pays (challenger, client, treasury, with room to spare).
+    uint256 public constant MAX_SLASH_RECIPIENTS = 8;
+    /// @notice Slash shares are in basis points of what is taken and add up to this.
+    uint256 public constant BPS_DENOMINATOR = 10_000;
+    /// @notice The largest collateral one job may lock (a job lock packs it next to the provider's address; 7.9e28
+    /// is far above ComputeToken's cap, and the JobEscrow stores collateral as uint96 too).
+    uint256 public constant MAX_JOB_COLLATERAL = type(uint96).max;
+    /// @notice Profile string limits, in bytes, so that profiles stay cheap to read.
+    uint256 public constant MAX_GPU_MODEL_BYTES = 64;
+    uint256 public constant MAX_METADATA_URI_BYTES = 256;
+
+    /// @dev Slot 0 holds staked and locked, which lock, unlock, unbond, forfeit and slash read and write together.
+    /// Slot 1 holds the rest that is read often (registration for stake and lock; jail for {canAcceptJobs}; the
+    /// counters next to them, written by unlock, forfeit and slash): 8 + 40 + 3 * 32 = 144 bits.
+    /// `unbonding` takes a slot for its head and length plus one slot per entry; its sum is not stored, as the queue
+    /// holds at most {MAX_UNBONDING_ENTRIES} entries and only slash and views need it.
+    struct Provider {
+        uint128 staked;
+        uint128 locked;
+        bool registered;
+        uint40 jailedUntil;
+        uint32 jobsCompleted;
+        uint32 jobsSlashed;
+        uint32 jobsTimedOut;
+        UnbondingQueue.Queue unbonding;
+    }
+
+    /// @dev One slot per job (160 + 96 bits): a lock costs one fresh SSTORE, and its deletion refunds it.
+    /// A zero provider means no lock.
+    struct JobLock {
+        address provider;
+        uint96 amount;
+    }
+
+    IERC20 private immutable _stakeToken;
+
+    /// @dev One slot: stake and withdraw write the total; unbond reads the period; slash reads the jail duration and
+    /// writes the total. 128 + 40 + 40 bits; both durations are bounded far below 2^40 seconds.
+    uint128 private _totalStake;
+    uint40 private _unbondingPeriod;
+    uint40 private _jailDuration;
+    /// @dev Zero until the deploy wires the JobEscrow; while zero the dispute-exposure check is skipped.
+    address private _disputeWindowsSource;
+
+    mapping(address provider => Provider) private _providers;
+    mapping(address provider => Profile) private _profiles;
+    mapping(uint256 jobId => JobLock) private _locks;
+
+    /// @param authority_ The AccessManager deciding who may call the escrow, dispute and governance functions.
+    /// @param stakeToken_ ComputeToken (IERC20 + IERC20Permit).
+    /// @param unbondingPeriod_ Initial unbonding period, within the bounds. The dispute-windows source is not set
+    /// yet, so the exposure check waits for {setDisputeWindowsSource}, which the deploy calls at once.
+    /// @param jailDuration_ Initial jail duration, within the bounds.
+    constructor(
+        address authority_,
+        address stakeToken_,
+        uint256 unbondingPeriod_,
+        uint256 jailDuration_
+    ) AccessManaged(authority_) {
+        if (authority_ == address(0) || stakeToken_ == address(0)) revert ZeroAddress();
+        _stakeToken = IERC20(stakeToken_);
+        _setUnbondingPeriod(unbondingPeriod_);
+        _setJailDuration(jailDuration_);
+    }
+
+    // ---------------------------------------------------------------- providers
+
+    /// @inheritdoc IProviderRegistry
+    function register(Profile calldata newProfile) external {
+        Provider storage p = _providers[msg.sender];
+        if (p.registered) revert ProviderAlreadyRegistered(msg.sender);
+        _validateProfile(newProfile);
+        p.registered = true;
+        _profiles[msg.sender] = newProfile;
+        emit ProviderRegistered(msg.sender, newProfile.gpuModel, newProfile.vramGb, newProfile.metadataURI);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function updateProfile(Profile calldata newProfile) external {
+        if (!_providers[msg.sender].registered) revert ProviderNotRegistered(msg.sender);
+        _validateProfile(newProfile);
+        _profiles[msg.sender] = newProfile;
+        emit ProfileUpdated(msg.sender, newProfile.gpuModel, newProfile.vramGb, newProfile.metadataURI);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function stake(uint256 amount) external nonReentrant {
+        _stake(msg.sender, amount);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev Anyone can submit a permit seen in the mempool first, which makes this permit call revert. The revert
+    /// is ignored: if the allowance is there (set by that front-run permit or an earlier approve) the stake goes
+    /// through, and if it is not, the transfer reverts with the token's allowance error.
+    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external nonReentrant {
+        // solhint-disable-next-line no-empty-blocks
+        try IERC20Permit(address(_stakeToken)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+        _stake(msg.sender, amount);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev The entry matures after the unbonding period, or with the newest pending entry if that is later, so that
+    /// the queue stays sorted by maturity when governance shortens the period.
+    function requestUnbond(uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        Provider storage p = _providers[msg.sender];
+        uint256 staked = p.staked;
+        uint256 free = staked - p.locked;
+        if (amount > free) revert InsufficientFreeStake(msg.sender, free, amount);
+        if (p.unbonding.isFull()) revert TooManyUnbondingEntries(msg.sender, MAX_UNBONDING_ENTRIES);
+
+        // Both casts are safe: amount <= free < 2^128, and the maturity is bounded by now + MAX_UNBONDING_PERIOD.
+        p.staked = uint128(staked - amount);
+        uint40 maturesAt = p.unbonding.push(uint128(amount), uint40(block.timestamp + _unbondingPeriod));
+        emit UnbondRequested(msg.sender, amount, maturesAt);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function withdraw() external nonReentrant returns (uint256 amount) {
+        amount = _providers[msg.sender].unbonding.popMatured(block.timestamp);
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        _totalStake -= uint128(amount);
+        emit Withdrawn(msg.sender, amount);
+        _stakeToken.safeTransfer(msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- escrow hooks (ESCROW role)
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev Requires a positive amount (a job backed by nothing could not be slashed) of at most
+    /// {MAX_JOB_COLLATERAL}. Jail is not checked here: the JobEscrow gates acceptance with {canAcceptJobs}.
+    function lockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
+        if (amount == 0) revert ZeroAmount();
+        if (amount > MAX_JOB_COLLATERAL) revert AmountTooLarge(amount);
+        if (_locks[jobId].provider != address(0)) revert CollateralAlreadyLocked(jobId);
+        Provider storage p = _providers[provider];
+        if (!p.registered) revert ProviderNotRegistered(provider);
+        uint256 locked = p.locked;
+        uint256 free = p.staked - locked;
+        if (amount > free) revert InsufficientFreeStake(provider, free, amount);
+
+        p.locked = uint128(locked + amount);
+        _locks[jobId] = JobLock(provider, uint96(amount));
+        emit CollateralLocked(provider, jobId, amount);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function unlockCollateral(uint256 jobId) external restricted {
+        JobLock memory jobLock = _locks[jobId];
+        if (jobLock.provider == address(0)) revert NoCollateralLocked(jobId);
+
+        delete _locks[jobId];
+        Provider storage p = _providers[jobLock.provider];
+        p.locked -= jobLock.amount;
+        ++p.jobsCompleted;
+        emit CollateralUnlocked(jobLock.provider, jobId, jobLock.amount);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev `amount` may be zero (a timeout with no penalty) and may not exceed the job's collateral.
+    function forfeitCollateral(uint256 jobId, uint256 amount, address recipient) external restricted nonReentrant {
+        if (recipient == address(0)) revert ZeroAddress();
+        JobLock memory jobLock = _locks[jobId];
+        if (jobLock.provider == address(0)) revert NoCollateralLocked(jobId);
+        if (amount > jobLock.amount) revert ForfeitExceedsCollateral(jobId, amount, jobLock.amount);
+
+        delete _locks[jobId];
+        Provider storage p = _providers[jobLock.provider];
+        // amount <= the job's collateral < 2^96, and the collateral is part of both staked and locked.
+        p.staked -= uint128(amount);
+        p.locked -= jobLock.amount;
+        ++p.jobsTimedOut;
+        _totalStake -= uint128(amount);
+        emit CollateralForfeited(jobLock.provider, jobId, amount, recipient);
+
+        if (amount != 0) _stakeToken.safeTransfer(recipient, amount);
+    }
+
+    // ---------------------------------------------------------------- disputes hook (DISPUTES role)
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev If `jobId` has a lock, it must be `provider`'s. A slash without a lock for `jobId` is allowed (a dispute
+    /// about work whose collateral was already released, or a penalty beyond one job): it takes free stake, then
+    /// unbonding stake. Other jobs' locks are never taken; they back their own jobs.
+    /// Taking the job's lock first and then free stake is the same as releasing the whole lock into free stake and
+    /// taking from free stake: both take min(amount, lock + free) from `staked`; the second is what the code does.
+    /// Dust from rounding the shares goes to the last recipient, so the payouts add up to `taken` exactly.
+    function slash(
+        address provider,
+        uint256 jobId,
+        uint256 amount,
+        address[] calldata recipients,
+        uint16[] calldata sharesBps
+    ) external restricted nonReentrant returns (uint256 taken) {
+        if (amount == 0) revert ZeroAmount();
+        _validateSplit(recipients, sharesBps);
+        Provider storage p = _providers[provider];
+        if (!p.registered) revert ProviderNotRegistered(provider);
+
+        uint256 staked = p.staked;
+        uint256 locked = p.locked;
+        JobLock memory jobLock = _locks[jobId];
+        if (jobLock.provider != address(0)) {
+            if (jobLock.provider != provider) revert CollateralProviderMismatch(jobId, jobLock.provider, provider);
+            delete _locks[jobId];
+            locked -= jobLock.amount;
+        }
+
+        uint256 free = staked - locked;
+        taken = amount < free ? amount : free;
+        p.staked = uint128(staked - taken);
+        p.locked = uint128(locked);
+        if (taken < amount) taken += p.unbonding.takeNewestFirst(amount - taken);
+
+        uint40 jailedUntil = uint40(block.timestamp + _jailDuration);
+        uint40 currentJail = p.jailedUntil;
+        if (currentJail > jailedUntil) jailedUntil = currentJail;
+        p.jailedUntil = jailedUntil;
+        ++p.jobsSlashed;
+        _totalStake -= uint128(taken);
+        emit Slashed(provider, jobId, amount, taken);
+        emit Jailed(provider, jailedUntil);
+
+        _paySlash(provider, jobId, taken, recipients, sharesBps);
+    }
+
+    // ---------------------------------------------------------------- governance (PARAMETERS role)
+
+    /// @inheritdoc IProviderRegistry
+    function setUnbondingPeriod(uint256 period) external restricted {
+        _setUnbondingPeriod(period);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function setJailDuration(uint256 duration) external restricted {
+        _setJailDuration(duration);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev The current unbonding period must already cover the new source's exposure.
+    function setDisputeWindowsSource(address source) external restricted {
+        if (source == address(0)) revert ZeroAddress();
+        _checkCoversExposure(_unbondingPeriod, source);
+        emit DisputeWindowsSourceSet(_disputeWindowsSource, source);
+        _disputeWindowsSource = source;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IProviderRegistry
+    function stakeToken() external view returns (address) {
+        return address(_stakeToken);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function providerState(address provider) external view returns (ProviderState memory) {
+        Provider storage p = _providers[provider];
+        return
+            ProviderState({
+                registered: p.registered,
+                staked: p.staked,
+                locked: p.locked,
+                // At most the total stake, which is below 2^128.
+                unbonding: uint128(p.unbonding.total()),
+                jailedUntil: p.jailedUntil,
+                jobsCompleted: p.jobsCompleted,
+                jobsSlashed: p.jobsSlashed,
+                jobsTimedOut: p.jobsTimedOut
+            });
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function profile(address provider) external view returns (Profile memory) {
+        return _profiles[provider];
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function freeStake(address provider) external view returns (uint256) {
+        Provider storage p = _providers[provider];
+        return p.staked - p.locked;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function unbondingEntries(address provider) external view returns (UnbondingEntry[] memory) {
+        return _providers[provider].unbonding.toArray();
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function jobCollateral(uint256 jobId) external view returns (address provider, uint256 amount) {
+        JobLock memory jobLock = _locks[jobId];
+        return (jobLock.provider, jobLock.amount);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev A provider is jailed while `block.timestamp < jailedUntil`.
+    function canAcceptJobs(address provider) external view returns (bool) {
+        Provider storage p = _providers[provider];
+        return p.registered && block.timestamp >= p.jailedUntil;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function totalStake() external view returns (uint256) {
+        return _totalStake;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function unbondingPeriod() external view returns (uint256) {
+        return _unbondingPeriod;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function jailDuration() external view returns (uint256) {
+        return _jailDuration;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function disputeWindowsSource() external view returns (address) {
+        return _disputeWindowsSource;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Requires a registered provider and keeps the total stake below 2^128 (see the contract's @dev).
+    function _stake(address provider, uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        Provider storage p = _providers[provider];
+        if (!p.registered) revert ProviderNotRegistered(provider);
+        uint256 newTotal = uint256(_totalStake) + amount;
+        if (newTotal > type(uint128).max) revert AmountTooLarge(amount);
+
+        uint256 newStaked = p.staked + amount; // <= newTotal
+        p.staked = uint128(newStaked);
+        _totalStake = uint128(newTotal);
+        emit Staked(provider, amount, newStaked);
+        _stakeToken.safeTransferFrom(provider, address(this), amount);
+    }
+
+    /// @dev Pays each recipient its share of `taken`; the last one also gets the rounding dust.
+    function _paySlash(
+        address provider,
+        uint256 jobId,
+        uint256 taken,
+        address[] calldata recipients,
+        uint16[] calldata sharesBps
+    ) private {
+        uint256 last = recipients.length - 1;
+        uint256 paid;
+        for (uint256 i = 0; i <= last; ++i) {
+            uint256 share = i == last ? taken - paid : (taken * sharesBps[i]) / BPS_DENOMINATOR;
+            paid += share;
+            emit SlashPaid(provider, jobId, recipients[i], share);
+            if (share != 0) _stakeToken.safeTransfer(recipients[i], share);
+        }
+    }
+
+    function _setUnbondingPeriod(uint256 period) private {
+        if (period < MIN_UNBONDING_PERIOD || period > MAX_UNBONDING_PERIOD) {
+            revert ParameterOutOfBounds(period, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
+        }
+        _checkCoversExposure(period, _disputeWindowsSource);
+        emit UnbondingPeriodSet(_unbondingPeriod, period);
+        _unbondingPeriod = uint40(period);
+    }
+
+    function _setJailDuration(uint256 duration) private {
+        if (duration < MIN_JAIL_DURATION || duration > MAX_JAIL_DURATION) {
+            revert ParameterOutOfBounds(duration, MIN_JAIL_DURATION, MAX_JAIL_DURATION);
+        }
+        emit JailDurationSet(_jailDuration, duration);
+        _jailDuration = uint40(duration);
+    }
+
+    /// @dev Unbonding stake must stay slashable for as long as a submitted result can still lead to a slash.
+    /// Skipped while no source is set (only between deployment and the deploy's wiring call).
+    function _checkCoversExposure(uint256 period, address source) private view {
+        if (source == address(0)) return;
+        uint256 exposure = IDisputeWindows(source).disputeExposure();
+        if (period < exposure) revert UnbondingShorterThanDisputeExposure(period, exposure);
+    }
+
+    function _validateProfile(Profile calldata newProfile) private pure {
+        uint256 modelLength = bytes(newProfile.gpuModel).length;
+        if (
+            modelLength == 0 ||
+            modelLength > MAX_GPU_MODEL_BYTES ||
+            newProfile.vramGb == 0 ||
+            bytes(newProfile.metadataURI).length > MAX_METADATA_URI_BYTES
+        ) revert InvalidProfile();
+    }
+
+    /// @dev Equal lengths, 1 to {MAX_SLASH_RECIPIENTS} recipients, no zero address, shares adding up to 10,000 bps.
+    function _validateSplit(address[] calldata recipients, uint16[] calldata sharesBps) private pure {
+        uint256 count = recipients.length;
+        uint256 totalBps;
+        for (uint256 i = 0; i < sharesBps.length; ++i) {
+            totalBps += sharesBps[i];
+        }
+        if (count != sharesBps.length || count > MAX_SLASH_RECIPIENTS || totalBps != BPS_DENOMINATOR) {
+            revert InvalidSlashSplit(count, sharesBps.length, totalBps);
+        }
+        for (uint256 i = 0; i < count; ++i) {
+            if (recipients[i] == address(0)) revert ZeroAddress();
+        }
+    }
+}
