@@ -47,10 +47,11 @@ export interface RoleAssignment {
 /** The role assignments of one contract, with selectors computed from its ABI. */
 export function roleAssignments(contract: ManagedContractName): RoleAssignment[] {
   const iface = INTERFACES[contract];
-  return Object.entries(PERMISSIONS[contract]).map(([roleName, functions]) => ({
+  const table: Partial<Record<RoleName, readonly string[]>> = PERMISSIONS[contract];
+  return Object.entries(table).map(([roleName, functions]) => ({
     role: Roles[roleName as RoleName],
     roleName: roleName as RoleName,
     functions,
-    selectors: functions.map((name) => iface.getFunction(name)!.selector),
+    selectors: functions.map((name: string) => iface.getFunction(name)!.selector),
   }));
 }
