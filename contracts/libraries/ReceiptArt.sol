@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+// JSON and SVG are written with double quotes inside, so their literals use single quotes.
+// solhint-disable quotes
+
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 
@@ -41,12 +44,13 @@ library ReceiptArt {
         bytes memory out = new bytes(length);
         for (uint256 i; i < length; ++i) {
             bytes1 c = name[i];
-            bool safe = (c >= "a" && c <= "z") ||
-                (c >= "A" && c <= "Z") ||
-                (c >= "0" && c <= "9") ||
-                c == "-" ||
-                c == "_" ||
-                c == ".";
+            bool safe =
+                (c >= "a" && c <= "z") ||
+                    (c >= "A" && c <= "Z") ||
+                    (c >= "0" && c <= "9") ||
+                    c == "-" ||
+                    c == "_" ||
+                    c == ".";
             out[i] = safe ? c : bytes1("?");
         }
         return string(out);

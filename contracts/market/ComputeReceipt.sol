@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+// JSON and SVG are written with double quotes inside, so their literals use single quotes.
+// solhint-disable quotes
+
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";

@@ -5,7 +5,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice Burns 1% of every transfer: the escrow must refuse it rather than mis-account.
 contract FeeOnTransferERC20 is ERC20 {
-    uint256 private constant FEE_DIVISOR = 100;
+    uint256 public constant FEE_DIVISOR = 100;
 
     constructor() ERC20("Fee On Transfer", "FOT") {}
 
