@@ -2,6 +2,7 @@ import type { HardhatUserConfig } from "hardhat/config";
 import { vars } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 
+import "./tasks";
 import { SOLIDITY_VERSION } from "./config/solc";
 import { assertRequestedNetworkConfigured, configuredPublicNetworks } from "./config/networks";
 

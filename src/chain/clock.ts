@@ -1,0 +1,24 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { isLocalNetwork } from "../../config/parameters";
+import { UserError } from "../errors";
+
+/** The latest block's timestamp. */
+export async function chainTime(hre: HardhatRuntimeEnvironment): Promise<bigint> {
+  const block = await hre.ethers.provider.getBlock("latest");
+  if (block === null) throw new UserError("The node returned no latest block; is it running?");
+  return BigInt(block.timestamp);
+}
+
+/**
+ * Moves a local chain's clock to `timestamp` (if it is not there yet) and mines a block. Refused on public
+ * networks: their clocks cannot be moved, only waited for.
+ */
+export async function advanceTo(hre: HardhatRuntimeEnvironment, timestamp: bigint): Promise<void> {
+  if (!isLocalNetwork(hre.network.name)) {
+    throw new UserError(`--advance only works on local networks; on ${hre.network.name} wait until ${timestamp}.`);
+  }
+  if ((await chainTime(hre)) >= timestamp) return;
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+  await hre.network.provider.send("evm_mine", []);
+}

@@ -1,0 +1,211 @@
+import { ethers, type Signer } from "ethers";
+
+import { UserError } from "../errors";
+import type { ComputeGovernor } from "../../typechain-types";
+import type { ProposalAction } from "./governedParameters";
+
+/** OpenZeppelin Governor's ProposalState, by index. */
+export const PROPOSAL_STATES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+] as const;
+export type ProposalStateName = (typeof PROPOSAL_STATES)[number];
+
+export const VOTE_SUPPORT = { against: 0, for: 1, abstain: 2 } as const;
+export type VoteChoice = keyof typeof VOTE_SUPPORT;
+
+/** A proposal as its ProposalCreated event describes it: everything queue and execute need. */
+export interface Proposal {
+  id: bigint;
+  proposer: string;
+  actions: ProposalAction[];
+  description: string;
+  descriptionHash: string;
+  voteStart: bigint;
+  voteEnd: bigint;
+}
+
+export interface ProposalStatus {
+  state: ProposalStateName;
+  forVotes: bigint;
+  againstVotes: bigint;
+  abstainVotes: bigint;
+  quorum: bigint;
+  snapshot: bigint;
+  deadline: bigint;
+  eta: bigint;
+}
+
+export function parseSupport(choice: string): number {
+  if (!(choice in VOTE_SUPPORT)) throw new UserError(`--support must be for, against or abstain; got "${choice}".`);
+  return VOTE_SUPPORT[choice as VoteChoice];
+}
+
+export async function stateOf(governor: ComputeGovernor, id: bigint): Promise<ProposalStateName> {
+  return PROPOSAL_STATES[Number(await governor.state(id))];
+}
+
+/** Submits a proposal after checking the proposer's votes against the threshold. */
+export async function propose(
+  governor: ComputeGovernor,
+  proposer: Signer,
+  actions: ProposalAction[],
+  description: string,
+): Promise<{ id: bigint; descriptionHash: string; txHash: string }> {
+  if (actions.length === 0) throw new UserError("A proposal needs at least one action (--set or --calls).");
+  const address = await proposer.getAddress();
+  const clock = await governor.clock();
+  const votes = await governor.getVotes(address, clock - 1n);
+  const threshold = await governor.proposalThreshold();
+  if (votes < threshold) {
+    throw new UserError(
+      `${address} has ${ethers.formatEther(votes)} votes; proposing needs ${ethers.formatEther(threshold)}. ` +
+        "Delegate to yourself first (npx hardhat dao:delegate) and wait one block.",
+    );
+  }
+  const targets = actions.map((a) => a.target);
+  const values = actions.map((a) => a.value);
+  const calldatas = actions.map((a) => a.calldata);
+  const descriptionHash = ethers.id(description);
+  const id = await governor.hashProposal(targets, values, calldatas, descriptionHash);
+  if ((await governor.proposalSnapshot(id)) !== 0n) {
+    throw new UserError(`Proposal ${id} already exists: change the description to propose the same calls again.`);
+  }
+  const tx = await governor.connect(proposer).propose(targets, values, calldatas, description);
+  await tx.wait();
+  return { id, descriptionHash, txHash: tx.hash };
+}
+
+/** Finds a proposal's actions from its ProposalCreated event (searching from the deployment block). */
+export async function findProposal(governor: ComputeGovernor, id: bigint, fromBlock: number): Promise<Proposal> {
+  const events = await governor.queryFilter(governor.filters.ProposalCreated(), fromBlock);
+  const event = events.find((e) => e.args.proposalId === id);
+  if (!event) throw new UserError(`No proposal ${id} on this network. List proposals with npx hardhat dao:status.`);
+  const { proposer, targets, calldatas, description, voteStart, voteEnd } = event.args;
+  return {
+    id,
+    proposer,
+    // args[3] is `values`, which ethers shadows with Result.values().
+    actions: targets.map((target, i) => ({ target, value: event.args[3][i], calldata: calldatas[i] })),
+    description,
+    descriptionHash: ethers.id(description),
+    voteStart,
+    voteEnd,
+  };
+}
+
+async function requireState(governor: ComputeGovernor, id: bigint, expected: ProposalStateName, hint: string) {
+  const state = await stateOf(governor, id);
+  if (state !== expected) throw new UserError(`Proposal ${id} is ${state}, not ${expected}. ${hint}`);
+}
+
+/** Casts a vote from `voter`, checking the proposal is open and the voter has voting power at its snapshot. */
+export async function castVote(
+  governor: ComputeGovernor,
+  voter: Signer,
+  id: bigint,
+  support: number,
+  reason?: string,
+): Promise<string> {
+  await requireState(governor, id, "Active", "Voting opens after the voting delay and closes at the deadline.");
+  const address = await voter.getAddress();
+  if ((await governor.getVotes(address, await governor.proposalSnapshot(id))) === 0n) {
+    throw new UserError(`${address} had no voting power at the proposal's snapshot; delegate before proposals start.`);
+  }
+  const tx = reason
+    ? await governor.connect(voter).castVoteWithReason(id, support, reason)
+    : await governor.connect(voter).castVote(id, support);
+  await tx.wait();
+  return tx.hash;
+}
+
+/** Signs an EIP-712 ballot that anyone can relay with {relayVote}. */
+export async function signBallot(governor: ComputeGovernor, voter: Signer, id: bigint, support: number) {
+  const address = await voter.getAddress();
+  const { chainId } = await governor.runner!.provider!.getNetwork();
+  const domain = {
+    name: await governor.name(),
+    version: await governor.version(),
+    chainId,
+    verifyingContract: await governor.getAddress(),
+  };
+  const types = {
+    Ballot: [
+      { name: "proposalId", type: "uint256" },
+      { name: "support", type: "uint8" },
+      { name: "voter", type: "address" },
+      { name: "nonce", type: "uint256" },
+    ],
+  };
+  const nonce = await governor.nonces(address);
+  const signature = await voter.signTypedData(domain, types, { proposalId: id, support, voter: address, nonce });
+  return { proposalId: id, support, voter: address, nonce, signature };
+}
+
+/** Relays a signed ballot; the relayer pays the gas, the vote counts for the signer. */
+export async function relayVote(
+  governor: ComputeGovernor,
+  relayer: Signer,
+  ballot: { proposalId: bigint; support: number; voter: string; signature: string },
+): Promise<string> {
+  await requireState(governor, ballot.proposalId, "Active", "Ballots can only be relayed while voting is open.");
+  const tx = await governor
+    .connect(relayer)
+    .castVoteBySig(ballot.proposalId, ballot.support, ballot.voter, ballot.signature);
+  await tx.wait();
+  return tx.hash;
+}
+
+function callArrays(proposal: Proposal) {
+  return [
+    proposal.actions.map((a) => a.target),
+    proposal.actions.map((a) => a.value),
+    proposal.actions.map((a) => a.calldata),
+    proposal.descriptionHash,
+  ] as const;
+}
+
+/** Queues a succeeded proposal in the timelock. */
+export async function queue(governor: ComputeGovernor, sender: Signer, proposal: Proposal): Promise<string> {
+  await requireState(governor, proposal.id, "Succeeded", "Only a proposal that passed can be queued.");
+  const tx = await governor.connect(sender).queue(...callArrays(proposal));
+  await tx.wait();
+  return tx.hash;
+}
+
+/** Executes a queued proposal whose timelock delay has passed. */
+export async function execute(governor: ComputeGovernor, sender: Signer, proposal: Proposal): Promise<string> {
+  await requireState(governor, proposal.id, "Queued", "Queue it first (npx hardhat dao:queue).");
+  const eta = await governor.proposalEta(proposal.id);
+  const block = await governor.runner!.provider!.getBlock("latest");
+  if (block && BigInt(block.timestamp) < eta) {
+    throw new UserError(`Proposal ${proposal.id} can execute at ${eta} (chain time is ${block.timestamp}).`);
+  }
+  const tx = await governor.connect(sender).execute(...callArrays(proposal));
+  await tx.wait();
+  return tx.hash;
+}
+
+export async function proposalStatus(governor: ComputeGovernor, id: bigint): Promise<ProposalStatus> {
+  const state = await stateOf(governor, id);
+  const [againstVotes, forVotes, abstainVotes] = await governor.proposalVotes(id);
+  const snapshot = await governor.proposalSnapshot(id);
+  const clock = await governor.clock();
+  const quorum = snapshot < clock ? await governor.quorum(snapshot) : 0n;
+  return {
+    state,
+    forVotes,
+    againstVotes,
+    abstainVotes,
+    quorum,
+    snapshot,
+    deadline: await governor.proposalDeadline(id),
+    eta: await governor.proposalEta(id),
+  };
+}

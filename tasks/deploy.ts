@@ -1,0 +1,15 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../src/cli/action";
+
+task("deploy", "Deploys the whole Weft system, wires roles, hands control to the DAO and writes deployments/<net>.json")
+  .addFlag("verify", "Verify every source on the network's block explorer")
+  .addOptionalParam("params", "A JSON file overriding some of the network's parameters (config/parameters.ts)")
+  .setAction(
+    userFacing(async (args: { verify: boolean; params?: string }, hre) => {
+      const { runDeploy } = await import("../src/deploy/run");
+      const { formatAddressBook } = await import("../src/deploy/format");
+      const book = await runDeploy(hre, { verify: args.verify, paramsFile: args.params });
+      console.log(formatAddressBook(book));
+    }),
+  );

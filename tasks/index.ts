@@ -1,0 +1,3 @@
+// Every task, one file each. Tasks import src/ lazily inside their actions: src/ needs typechain-types, which
+// only exist after the first compile, and the config must load before that.
+import "./deploy";
