@@ -16,9 +16,9 @@ import {
   stateOf,
   VOTE_SUPPORT,
 } from "../../src/dao/governor";
-import { UserError } from "../../src/errors";
 import { connectSystem } from "../../src/deploy/system";
 import { deployWeftFixture } from "../fixtures/weft";
+import { expectUserError } from "../helpers/errors";
 
 async function delegatedFixture() {
   const fixture = await deployWeftFixture();
@@ -84,7 +84,7 @@ describe("Governance", function () {
 
       await advanceTo(hre, status.deadline + 1n);
       await queue(governor, deployer, proposal);
-      await expect(execute(governor, deployer, proposal)).to.be.rejectedWith(UserError, /can execute at/);
+      await expectUserError(execute(governor, deployer, proposal), /can execute at/);
       await advanceTo(hre, await governor.proposalEta(id));
       await expect(execute(governor, deployer, proposal)).to.eventually.be.a("string");
       expect(await JobEscrow.protocolFeeBps()).to.equal(250n);
@@ -119,8 +119,8 @@ describe("Governance", function () {
       // Bought (here: received) and delegated once voting is open: after the snapshot.
       await ComputeToken.connect(deployer).transfer(outsider.address, ethers.parseEther("50000000"));
       await ComputeToken.connect(outsider).delegate(outsider.address);
-      await expect(castVote(governor, outsider, id, VOTE_SUPPORT.against)).to.be.rejectedWith(
-        UserError,
+      await expectUserError(
+        castVote(governor, outsider, id, VOTE_SUPPORT.against),
         /no voting power at the proposal's snapshot/,
       );
       await governor.connect(outsider).castVote(id, VOTE_SUPPORT.against);
@@ -132,7 +132,7 @@ describe("Governance", function () {
       const { ComputeGovernor: governor, outsider, JobEscrow } = fixture;
       const calldata = JobEscrow.interface.encodeFunctionData("setProtocolFeeBps", [100n]);
       const action = { target: await JobEscrow.getAddress(), value: 0n, calldata };
-      await expect(propose(governor, outsider, [action], "spam")).to.be.rejectedWith(UserError, /proposing needs/);
+      await expectUserError(propose(governor, outsider, [action], "spam"), /proposing needs/);
       await expect(
         governor.connect(outsider).propose([action.target], [0n], [calldata], "spam"),
       ).to.be.revertedWithCustomError(governor, "GovernorInsufficientProposerVotes");
@@ -151,7 +151,7 @@ describe("Governance", function () {
 
     it("refuses to move the clock of a public network", async function () {
       const fakeHre = { ...hre, network: { ...hre.network, name: "sepolia" } } as typeof hre;
-      await expect(advanceTo(fakeHre, 1n)).to.be.rejectedWith(UserError, /only works on local networks/);
+      await expectUserError(advanceTo(fakeHre, 1n), /only works on local networks/);
     });
   });
 });
