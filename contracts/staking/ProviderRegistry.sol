@@ -25,11 +25,13 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
 
     /// @notice The most unbonding entries a provider may have pending at once.
     uint256 public constant MAX_UNBONDING_ENTRIES = UnbondingQueue.CAPACITY;
-    /// @notice Bounds of the governed unbonding period.
+    /// @notice The shortest unbonding period governance may set (short local networks need minutes).
     uint256 public constant MIN_UNBONDING_PERIOD = 1 minutes;
+    /// @notice The longest unbonding period governance may set.
     uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
-    /// @notice Bounds of the governed jail duration.
+    /// @notice The shortest jail governance may set.
     uint256 public constant MIN_JAIL_DURATION = 1 minutes;
+    /// @notice The longest jail governance may set.
     uint256 public constant MAX_JAIL_DURATION = 365 days;
     /// @notice The most recipients one slash pays (challenger, client, treasury, with room to spare).
     uint256 public constant MAX_SLASH_RECIPIENTS = 8;
@@ -38,8 +40,9 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @notice The largest collateral one job may lock (a job lock packs it next to the provider's address; 7.9e28
     /// is far above ComputeToken's cap, and the JobEscrow stores collateral as uint96 too).
     uint256 public constant MAX_JOB_COLLATERAL = type(uint96).max;
-    /// @notice Profile string limits, in bytes, so that profiles stay cheap to read.
+    /// @notice The longest GPU model name, in bytes (profiles stay cheap to store and read).
     uint256 public constant MAX_GPU_MODEL_BYTES = 64;
+    /// @notice The longest metadata URI, in bytes.
     uint256 public constant MAX_METADATA_URI_BYTES = 256;
 
     /// @dev Slot 0 holds staked and locked, which lock, unlock, unbond, forfeit and slash read and write together.
