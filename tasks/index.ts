@@ -1,3 +1,9 @@
 // Every task, one file each. Tasks import src/ lazily inside their actions: src/ needs typechain-types, which
 // only exist after the first compile, and the config must load before that.
 import "./deploy";
+import "./dao/delegate";
+import "./dao/propose";
+import "./dao/vote";
+import "./dao/queue";
+import "./dao/execute";
+import "./dao/status";

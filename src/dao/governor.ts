@@ -1,7 +1,7 @@
 import { ethers, type Signer } from "ethers";
 
 import { UserError } from "../errors";
-import type { ComputeGovernor } from "../../typechain-types";
+import { IVotes__factory, type ComputeGovernor } from "../../typechain-types";
 import type { ProposalAction } from "./governedParameters";
 
 /** OpenZeppelin Governor's ProposalState, by index. */
@@ -60,8 +60,9 @@ export async function propose(
 ): Promise<{ id: bigint; descriptionHash: string; txHash: string }> {
   if (actions.length === 0) throw new UserError("A proposal needs at least one action (--set or --calls).");
   const address = await proposer.getAddress();
-  const clock = await governor.clock();
-  const votes = await governor.getVotes(address, clock - 1n);
+  // The governor counts votes one second before the proposing block; current votes are what that will see.
+  const token = IVotes__factory.connect(await governor.token(), governor.runner);
+  const votes = await token.getVotes(address);
   const threshold = await governor.proposalThreshold();
   if (votes < threshold) {
     throw new UserError(

@@ -1,0 +1,45 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("dao:vote", "Votes on a proposal, directly or by an EIP-712 signature")
+  .addParam("id", "The proposal id")
+  .addParam("support", "for, against or abstain")
+  .addOptionalParam("reason", "A reason recorded with the vote")
+  .addFlag("bySig", "Sign the ballot and relay it (with --print-only, print it for someone else to relay)")
+  .addFlag("printOnly", "With --by-sig: print the signed ballot instead of relaying it")
+  .addFlag("advance", "Local networks only: move the clock to the start of voting first")
+  .setAction(
+    userFacing(
+      async (
+        args: { id: string; support: string; reason?: string; bySig: boolean; printOnly: boolean; advance: boolean },
+        hre,
+      ) => {
+        const { loadSystem, parseProposalId } = await import("../../src/cli/context");
+        const governorLib = await import("../../src/dao/governor");
+        const { advanceTo } = await import("../../src/chain/clock");
+        const { signer, system, book } = await loadSystem(hre);
+        const governor = system.ComputeGovernor;
+        const id = parseProposalId(args.id);
+        const support = governorLib.parseSupport(args.support);
+        if (args.advance) {
+          const proposal = await governorLib.findProposal(governor, id, book.deploymentBlock);
+          await advanceTo(hre, proposal.voteStart + 1n);
+        }
+        if (!args.bySig) {
+          const txHash = await governorLib.castVote(governor, signer, id, support, args.reason);
+          console.log(`Voted ${args.support} on ${id} (tx ${txHash})`);
+          return;
+        }
+        const ballot = await governorLib.signBallot(governor, signer, id, support);
+        if (args.printOnly) {
+          console.log(
+            JSON.stringify({ ...ballot, proposalId: ballot.proposalId.toString(), nonce: ballot.nonce.toString() }),
+          );
+          return;
+        }
+        const txHash = await governorLib.relayVote(governor, signer, ballot);
+        console.log(`Relayed ${ballot.voter}'s signed ${args.support} vote on ${id} (tx ${txHash})`);
+      },
+    ),
+  );
