@@ -20,7 +20,8 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {},
-    localhost: { url: "http://127.0.0.1:8545" },
+    // LOCALHOST_RPC_URL lets tests run a node on a free port without touching a developer's own node.
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     ...configuredPublicNetworks(),
   },
   etherscan: {

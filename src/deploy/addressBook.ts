@@ -19,7 +19,8 @@ export interface AddressBook {
   parameters: Stringified<WeftParameters>;
 }
 
-export const DEPLOYMENTS_DIR = path.resolve(__dirname, "..", "..", "deployments");
+/** deployments/ of this repository, unless WEFT_DEPLOYMENTS_DIR points elsewhere (tests do). */
+export const DEPLOYMENTS_DIR = process.env.WEFT_DEPLOYMENTS_DIR ?? path.resolve(__dirname, "..", "..", "deployments");
 
 export function addressBookPath(network: string, dir: string = DEPLOYMENTS_DIR): string {
   return path.join(dir, `${network}.json`);

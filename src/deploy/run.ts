@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { isLocalNetwork, parametersFor, type WeftParameters } from "../../config/parameters";
@@ -21,7 +22,20 @@ export interface DeployRunOptions {
   verify?: boolean;
   /** Where the address book goes (tests point this elsewhere). */
   deploymentsDir?: string;
+  /** Ignition's deployment id (default `chain-<chainId>`): the journal that makes a re-run resume. */
+  deploymentId?: string;
+  /** Local networks only: forget an earlier deployment's journal (a restarted node has lost its contracts). */
+  reset?: boolean;
   log?: (line: string) => void;
+}
+
+const IGNITION_DEPLOYMENTS_DIR = path.resolve(__dirname, "..", "..", "ignition", "deployments");
+
+function resetLocalJournal(network: string, deploymentId: string): void {
+  if (!isLocalNetwork(network)) {
+    throw new UserError(`--reset only applies to local networks; ${network}'s journal is what makes a re-run safe.`);
+  }
+  fs.rmSync(path.join(IGNITION_DEPLOYMENTS_DIR, deploymentId), { recursive: true, force: true });
 }
 
 function currentCommit(): string {
@@ -57,7 +71,9 @@ export async function runDeploy(hre: HardhatRuntimeEnvironment, options: DeployR
   const startBlock = await hre.ethers.provider.getBlockNumber();
   const { chainId } = await hre.ethers.provider.getNetwork();
   log(`Deploying Weft to ${network} (chain ${chainId})...`);
-  const contracts = await deployWeft(hre, parameters, { displayUi: !isLocalNetwork(network) });
+  const deploymentId = options.deploymentId ?? `chain-${chainId}`;
+  if (options.reset) resetLocalJournal(network, deploymentId);
+  const contracts = await deployWeft(hre, parameters, { deploymentId, displayUi: !isLocalNetwork(network) });
 
   const dir = options.deploymentsDir ?? DEPLOYMENTS_DIR;
   const book: AddressBook = {
@@ -74,7 +90,7 @@ export async function runDeploy(hre: HardhatRuntimeEnvironment, options: DeployR
 
   if (options.verify) {
     log("Verifying sources...");
-    await hre.run({ scope: "ignition", task: "verify" }, { deploymentId: `chain-${chainId}` });
+    await hre.run({ scope: "ignition", task: "verify" }, { deploymentId });
     // The escrow creates the receipt contract itself, so Ignition does not know its constructor arguments.
     await hre.run("verify:verify", {
       address: contracts.ComputeReceipt,

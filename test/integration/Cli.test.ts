@@ -1,0 +1,99 @@
+import { expect } from "chai";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The real command line, as a user runs it, against a `hardhat node` that this test starts on a free port
+ * (LOCALHOST_RPC_URL) with its address book in a temporary directory (WEFT_DEPLOYMENTS_DIR).
+ */
+describe("Command line against a local node", function () {
+  let node: ChildProcess;
+  let env: NodeJS.ProcessEnv;
+  let deploymentsDir: string;
+  const deploymentId = `cli-test-${process.pid}`;
+
+  function hardhat(...args: string[]): Promise<CliResult> {
+    return new Promise((resolve) => {
+      execFile(HARDHAT, [...args, "--network", "localhost"], { cwd: ROOT, env }, (error, stdout, stderr) => {
+        // Tables are coloured; compare their text.
+        const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: plain(stdout), stderr: plain(stderr) });
+      });
+    });
+  }
+
+  before(async function () {
+    const port = await freePort();
+    deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-cli-"));
+    env = { ...process.env, LOCALHOST_RPC_URL: `http://127.0.0.1:${port}`, WEFT_DEPLOYMENTS_DIR: deploymentsDir };
+    node = spawn(HARDHAT, ["node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, env });
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      node.stdout!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("Started HTTP")) resolve();
+      });
+      node.once("exit", (code) => reject(new Error(`hardhat node exited with ${code}: ${output}`)));
+    });
+  });
+
+  after(function () {
+    node?.kill();
+    fs.rmSync(deploymentsDir, { recursive: true, force: true });
+    fs.rmSync(path.join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+  });
+
+  it("deploys, then changes the protocol fee through delegate, propose, vote, queue and execute", async function () {
+    const deploy = await hardhat("deploy", "--deployment-id", deploymentId);
+    expect(deploy.code, deploy.stderr).to.equal(0);
+    const book = JSON.parse(fs.readFileSync(path.join(deploymentsDir, "localhost.json"), "utf8"));
+    expect(book.chainId).to.equal(31337);
+    expect(Object.keys(book.contracts)).to.include.members(["ComputeToken", "JobEscrow", "ComputeGovernor"]);
+
+    expect((await hardhat("dao:delegate")).code).to.equal(0);
+    const proposal = await hardhat("dao:propose", "--set", "protocolFeeBps=250");
+    expect(proposal.code, proposal.stderr).to.equal(0);
+    const id = /Proposal id: (\d+)/.exec(proposal.stdout)![1];
+
+    const vote = await hardhat("dao:vote", "--id", id, "--support", "for", "--by-sig", "--advance");
+    expect(vote.code, vote.stderr).to.equal(0);
+    expect((await hardhat("dao:queue", "--id", id, "--advance")).code).to.equal(0);
+    const execute = await hardhat("dao:execute", "--id", id, "--advance");
+    expect(execute.code, execute.stderr).to.equal(0);
+
+    const status = await hardhat("dao:status");
+    expect(status.code).to.equal(0);
+    expect(status.stdout).to.match(/protocolFeeBps\W+250/);
+    const proposalStatus = await hardhat("dao:status", "--id", id);
+    expect(proposalStatus.stdout).to.include("Executed");
+  });
+
+  it("answers an unknown proposal id with a message that says what to do and exit code 1", async function () {
+    const unknown = await hardhat("dao:queue", "--id", "123");
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr + unknown.stdout).to.include("No proposal 123 on this network");
+  });
+});
