@@ -6,11 +6,11 @@
  * 128 words (512 bytes) per chunk: measured, the 2048x2048 root takes ~2.4 s with 128 and ~3.7 s with 64
  * (hashing overhead per leaf), with no gain from 256; a dispute's calldata stays at half a kilobyte.
  */
+import { WORD_BYTES } from "../workloads/words";
 import { resultChunkLeafHash } from "./leaves";
 import { MerkleTree } from "./merkle";
 
 export const RESULT_CHUNK_WORDS = 128;
-const WORD_BYTES = 4;
 export const RESULT_CHUNK_BYTES = RESULT_CHUNK_WORDS * WORD_BYTES;
 
 /** What a dispute about one output word carries: the chunk that holds it and its proof. */
