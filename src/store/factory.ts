@@ -1,0 +1,48 @@
+/** Picks a content store backend from a URI (to read) or a location (to publish to). */
+import { fileURLToPath } from "node:url";
+
+import { ContentStoreError, type ContentStore } from "./content-store";
+import { FileContentStore, parseFileUri } from "./fs-store";
+import { HttpContentStore, parseHttpBlobUri } from "./http-store";
+import { IpfsGatewayStore } from "./ipfs-gateway-store";
+import { BLOB_PATH_PREFIX } from "./http-server";
+
+export interface ContentStoreConfig {
+  /** Gateway for ipfs:// URIs, e.g. http://127.0.0.1:8080. Without it ipfs:// URIs are refused. */
+  readonly ipfsGateway?: string;
+}
+
+/** The store that can read `uri`: file://, http(s):// (a blob server) or ipfs:// (via the configured gateway). */
+export function storeFromUri(uri: string, config: ContentStoreConfig = {}): ContentStore {
+  const scheme = URL.canParse(uri) ? new URL(uri).protocol : "";
+  switch (scheme) {
+    case "file:":
+      return new FileContentStore(parseFileUri(uri).directory);
+    case "http:":
+    case "https:":
+      parseHttpBlobUri(uri);
+      return new HttpContentStore(uri.slice(0, uri.lastIndexOf(BLOB_PATH_PREFIX)));
+    case "ipfs:":
+      if (config.ipfsGateway === undefined) {
+        throw new ContentStoreError(`${uri}: configure an IPFS gateway (ipfsGateway) to read ipfs:// URIs`, uri);
+      }
+      return new IpfsGatewayStore(config.ipfsGateway);
+    default:
+      throw new ContentStoreError(`${uri}: unsupported URI; expected file://, http(s):// or ipfs://`, uri);
+  }
+}
+
+/** Reads and verifies the content named by `uri`. */
+export function fetchContent(uri: string, config: ContentStoreConfig = {}): Promise<Uint8Array> {
+  return storeFromUri(uri, config).get(uri);
+}
+
+/**
+ * The store to publish to: an http(s) URL is a blob server's base URL; anything else (a path or a
+ * file:// URL) is a directory for the filesystem store, the default.
+ */
+export function storeForPublishing(location: string): ContentStore {
+  if (/^https?:\/\//.test(location)) return new HttpContentStore(location);
+  const directory = location.startsWith("file://") ? fileURLToPath(location) : location;
+  return new FileContentStore(directory);
+}

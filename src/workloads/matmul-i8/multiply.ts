@@ -1,0 +1,121 @@
+/**
+ * Reference matmul-i8: C = A x B, A (m x k) and B (k x n) int8 row-major, C (m x n) int32 row-major.
+ *
+ * Semantics: C[i][j] = (sum over p of A[i][p] * B[p][j]) mod 2^32, reinterpreted as a signed int32
+ * (wrapping). The on-chain checker computes the same sum in int256 and truncates with int32(x), which
+ * is the same function. Within MATMUL_MAX_K no correct result actually wraps (|C| <= 2^30).
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+import { matmulRowsKernel } from "./kernel";
+import { type MatmulOperands, validateMatmulOperands } from "./shape";
+
+/** Below this many multiply-adds, starting worker threads costs more than it saves. */
+export const MATMUL_PARALLEL_THRESHOLD = 1 << 24;
+
+export interface MultiplyOptions {
+  /** Worker threads to use; default: all cores, and 1 (the calling thread) for small products. */
+  readonly workers?: number;
+}
+
+/** B (k x n) transposed to n x k, so the kernel reads columns of B contiguously. */
+export function transposeI8(b: Int8Array, k: number, n: number, target: Int8Array = new Int8Array(k * n)): Int8Array {
+  for (let p = 0; p < k; p++) {
+    const row = p * n;
+    for (let j = 0; j < n; j++) target[j * k + p] = b[row + j];
+  }
+  return target;
+}
+
+/** C = A x B on the calling thread. */
+export function multiplyI8Sync(operands: MatmulOperands): Int32Array {
+  validateMatmulOperands(operands);
+  const { shape, a, b } = operands;
+  const c = new Int32Array(shape.m * shape.n);
+  matmulRowsKernel(a, transposeI8(b, shape.k, shape.n), c, shape.k, shape.n, 0, shape.m);
+  return c;
+}
+
+/** Row i of C = A x B, in O(k n) without transposing B (used to localize a wrong element). */
+export function multiplyRowI8(operands: MatmulOperands, row: number): Int32Array {
+  const { shape, a, b } = operands;
+  const { k, n } = shape;
+  const out = new Int32Array(n);
+  for (let p = 0; p < k; p++) {
+    const x = a[row * k + p];
+    if (x === 0) continue;
+    const bRow = p * n;
+    // Int32Array stores wrap each partial sum mod 2^32; wrapping addition is associative, so the
+    // result equals the exact sum wrapped once.
+    for (let j = 0; j < n; j++) out[j] += x * b[bRow + j];
+  }
+  return out;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const kernel = ${matmulRowsKernel.toString()};
+const { a, bt, c, k, n, rowStart, rowEnd } = workerData;
+kernel(new Int8Array(a), new Int8Array(bt), new Int32Array(c), k, n, rowStart, rowEnd);
+parentPort.postMessage("done");
+`;
+
+function runKernelInWorker(
+  buffers: { a: SharedArrayBuffer; bt: SharedArrayBuffer; c: SharedArrayBuffer },
+  k: number,
+  n: number,
+  rowStart: number,
+  rowEnd: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...buffers, k, n, rowStart, rowEnd } });
+    worker.once("message", () => resolve());
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`matmul-i8 worker for rows ${rowStart}..${rowEnd} exited with code ${code}`));
+    });
+  });
+}
+
+function sharedCopy(source: Int8Array): Int8Array {
+  const copy = new Int8Array(new SharedArrayBuffer(source.length));
+  copy.set(source);
+  return copy;
+}
+
+/** Number of threads multiplyI8 uses for `operands` with `options`. */
+export function matmulWorkerCount(operands: MatmulOperands, options: MultiplyOptions = {}): number {
+  const { m, k, n } = operands.shape;
+  const requested = options.workers ?? (m * k * n < MATMUL_PARALLEL_THRESHOLD ? 1 : availableParallelism());
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(`workers must be a positive integer, got ${requested}`);
+  }
+  return Math.min(requested, m);
+}
+
+/**
+ * C = A x B, split by row blocks over worker threads. The result is bit-identical for any worker count
+ * because every element is computed by the same kernel from the same operands.
+ */
+export async function multiplyI8(operands: MatmulOperands, options: MultiplyOptions = {}): Promise<Int32Array> {
+  const workers = matmulWorkerCount(operands, options);
+  if (workers === 1) return multiplyI8Sync(operands);
+  validateMatmulOperands(operands);
+  const { m, k, n } = operands.shape;
+  const a = sharedCopy(operands.a);
+  const bt = transposeI8(operands.b, k, n, new Int8Array(new SharedArrayBuffer(k * n)));
+  const c = new Int32Array(new SharedArrayBuffer(m * n * Int32Array.BYTES_PER_ELEMENT));
+  const buffers = {
+    a: a.buffer as SharedArrayBuffer,
+    bt: bt.buffer as SharedArrayBuffer,
+    c: c.buffer as SharedArrayBuffer,
+  };
+  const rowsPerWorker = Math.ceil(m / workers);
+  const jobs: Promise<void>[] = [];
+  for (let rowStart = 0; rowStart < m; rowStart += rowsPerWorker) {
+    jobs.push(runKernelInWorker(buffers, k, n, rowStart, Math.min(m, rowStart + rowsPerWorker)));
+  }
+  await Promise.all(jobs);
+  return c;
+}

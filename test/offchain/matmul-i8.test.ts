@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import fc from "fast-check";
+
+import { generateMatmulOperands } from "../../src/workloads/matmul-i8/codec";
+import { freivaldsCheck, freivaldsWrongRows } from "../../src/workloads/matmul-i8/freivalds";
+import { multiplyI8, multiplyI8Sync } from "../../src/workloads/matmul-i8/multiply";
+import { matmulRowsKernel } from "../../src/workloads/matmul-i8/kernel";
+import { MATMUL_MAX_K, type MatmulOperands, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
+import { int8Stream } from "../../src/workloads/prng";
+
+/** The definition, written as plainly as possible: exact BigInt sum, wrapped to int32 once. */
+function naiveProduct({ shape, a, b }: MatmulOperands): Int32Array {
+  const c = new Int32Array(shape.m * shape.n);
+  for (let i = 0; i < shape.m; i++) {
+    for (let j = 0; j < shape.n; j++) {
+      let sum = 0n;
+      for (let p = 0; p < shape.k; p++) sum += BigInt(a[i * shape.k + p]) * BigInt(b[p * shape.n + j]);
+      c[i * shape.n + j] = Number(BigInt.asIntN(32, sum));
+    }
+  }
+  return c;
+}
+
+const int8 = fc.oneof(fc.constantFrom(-128, 127, 0, -1), fc.integer({ min: -128, max: 127 }));
+
+function operandsOf(maxDimension: number): fc.Arbitrary<MatmulOperands> {
+  const dimension = fc.integer({ min: 1, max: maxDimension });
+  return fc.record({ m: dimension, k: dimension, n: dimension }).chain((shape: MatmulShape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      a: fc.array(int8, { minLength: shape.m * shape.k, maxLength: shape.m * shape.k }).map((v) => Int8Array.from(v)),
+      b: fc.array(int8, { minLength: shape.k * shape.n, maxLength: shape.k * shape.n }).map((v) => Int8Array.from(v)),
+    }),
+  );
+}
+
+/** A deterministic random source for Freivalds, so a failing run can be replayed from its seed. */
+function seededRandom(seed: number) {
+  let call = 0;
+  return (out: Uint32Array) => out.set(new Uint32Array(int8Stream((seed + call++) >>> 0, out.length * 4).buffer));
+}
+
+describe("matmul-i8 reference and Freivalds' check", function () {
+  it("equals the naive triple loop for random shapes, including 1xkx1 and edge values", function () {
+    fc.assert(
+      fc.property(operandsOf(24), (operands) => {
+        expect(multiplyI8Sync(operands)).to.deep.equal(naiveProduct(operands));
+      }),
+      { numRuns: 300 },
+    );
+    const extreme = {
+      shape: { m: 1, k: 1000, n: 1 },
+      a: new Int8Array(1000).fill(-128),
+      b: new Int8Array(1000).fill(-128),
+    };
+    expect(multiplyI8Sync(extreme)[0]).to.equal(1000 * 16384);
+  });
+
+  it("wraps sums beyond int32 the way Solidity's int32(int256) truncation does", function () {
+    // Validation keeps k <= MATMUL_MAX_K, where no sum wraps; the kernel itself must still wrap.
+    const k = 1 << 17;
+    const c = new Int32Array(1);
+    matmulRowsKernel(new Int8Array(k).fill(-128), new Int8Array(k).fill(-128), c, k, 1, 0, 1);
+    expect(c[0]).to.equal(Number(BigInt.asIntN(32, BigInt(k) * 16384n)));
+    expect(c[0]).to.equal(-(2 ** 31));
+  });
+
+  it("rejects an inner dimension above MATMUL_MAX_K", function () {
+    const k = MATMUL_MAX_K + 1;
+    const operands = { shape: { m: 1, k, n: 1 }, a: new Int8Array(k), b: new Int8Array(k) };
+    expect(() => multiplyI8Sync(operands)).to.throw(/k must be an integer in \[1, 65536\], got 65537/);
+  });
+
+  it("gives identical products with 1 and 2 workers", async function () {
+    for (const shape of [
+      { m: 3, k: 5, n: 7 },
+      { m: 97, k: 131, n: 65 },
+      { m: 256, k: 256, n: 256 },
+    ]) {
+      const operands = generateMatmulOperands(shape, shape.m);
+      const single = await multiplyI8(operands, { workers: 1 });
+      const double = await multiplyI8(operands, { workers: 2 });
+      expect(Array.from(double)).to.deep.equal(Array.from(single));
+      expect(single).to.deep.equal(naiveProduct(operands));
+    }
+  });
+
+  it("generates the same operands from the same seed, with every int8 value reachable", function () {
+    const shape = { m: 64, k: 64, n: 64 };
+    expect(generateMatmulOperands(shape, 9)).to.deep.equal(generateMatmulOperands(shape, 9));
+    expect(generateMatmulOperands(shape, 9).a).not.to.deep.equal(generateMatmulOperands(shape, 10).a);
+    expect(new Set(generateMatmulOperands(shape, 1).a).size).to.equal(256);
+  });
+
+  it("never rejects a correct product", function () {
+    fc.assert(
+      fc.property(operandsOf(20), fc.nat(), (operands, seed) => {
+        expect(freivaldsCheck(operands, multiplyI8Sync(operands), { random: seededRandom(seed) })).to.deep.equal({
+          ok: true,
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("rejects a product with one wrong element and localizes exactly that element", function () {
+    fc.assert(
+      fc.property(
+        operandsOf(20),
+        fc.nat(),
+        fc.nat(),
+        fc.oneof(
+          fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).filter((d) => d !== 0),
+          fc.constantFrom(1, -1, 67108859, 67108837, 2 ** 31),
+        ),
+        fc.nat(),
+        (operands, rowPick, colPick, delta, seed) => {
+          const correct = multiplyI8Sync(operands);
+          const claimed = correct.slice();
+          const row = rowPick % operands.shape.m;
+          const col = colPick % operands.shape.n;
+          claimed[row * operands.shape.n + col] += delta;
+          const verdict = freivaldsCheck(operands, claimed, { random: seededRandom(seed) });
+          expect(verdict).to.deep.equal({
+            ok: false,
+            wrongRows: [row],
+            fault: {
+              row,
+              col,
+              claimed: claimed[row * operands.shape.n + col],
+              correct: correct[row * operands.shape.n + col],
+            },
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("names every wrong row of a product with many wrong elements", function () {
+    const operands = generateMatmulOperands({ m: 50, k: 30, n: 40 }, 3);
+    const claimed = multiplyI8Sync(operands);
+    for (const row of [0, 17, 49]) claimed[row * 40 + (row % 40)] ^= 1 << 20;
+    expect(freivaldsWrongRows(operands, claimed)).to.deep.equal([0, 17, 49]);
+  });
+
+  it("rejects a claimed product of the wrong size", function () {
+    const operands = generateMatmulOperands({ m: 2, k: 2, n: 2 }, 1);
+    expect(() => freivaldsCheck(operands, new Int32Array(3))).to.throw(/claimed C must have 4 elements, got 3/);
+  });
+});
