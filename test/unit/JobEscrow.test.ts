@@ -4,9 +4,12 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Signature } from "ethers";
 
+import { Roles } from "../../src/access/roles";
+
 import {
   FalseReturningERC20__factory,
   FeeOnTransferERC20__factory,
+  JobEscrow__factory,
   ReentrantERC20__factory,
   TestERC20__factory,
   WorkRecorderSpy__factory,
@@ -118,6 +121,28 @@ describe("JobEscrow", function () {
         parameters.escrow.minPaymentWeft,
       ]);
       expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([true, 1000n]);
+    });
+
+    it("reverts construction with a zero registry or a zero treasury", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const factory = new JobEscrow__factory(f.deployer);
+      const e = f.parameters.escrow;
+      const parameters = {
+        protocolFeeBps: e.protocolFeeBps,
+        collateralRatioBps: e.collateralRatioBps,
+        challengeWindow: e.challengeWindow,
+        disputeWindow: e.disputeWindow,
+        livenessPenaltyBps: e.livenessPenaltyBps,
+      };
+      const authority = await f.AccessManager.getAddress();
+      const registry = await f.ProviderRegistry.getAddress();
+      await expect(
+        factory.deploy(authority, ethers.ZeroAddress, f.timelock.address, parameters),
+      ).to.be.revertedWithCustomError(factory, "ZeroAddress");
+      await expect(factory.deploy(authority, registry, ethers.ZeroAddress, parameters)).to.be.revertedWithCustomError(
+        factory,
+        "ZeroAddress",
+      );
     });
 
     it("returns an empty job for an id that was never created", async function () {
@@ -1099,7 +1124,7 @@ describe("JobEscrow", function () {
       await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.emit(f.JobEscrow, "JobAccepted");
     });
 
-    it("reverts pause by the timelock-less outsider and unpause when not paused", async function () {
+    it("reverts pause by an outsider, and unpause when not paused", async function () {
       const f = await loadFixture(jobsFixture);
       await expect(f.JobEscrow.connect(f.outsider).pause())
         .to.be.revertedWithCustomError(f.JobEscrow, "AccessManagedUnauthorized")
@@ -1159,6 +1184,49 @@ describe("JobEscrow", function () {
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
     });
+
+    const GUARDED_ENTRY_POINTS = ["createJob", "createJobWithPermit", "acceptJob", "resolveDispute"] as const;
+    for (const entryPoint of GUARDED_ENTRY_POINTS) {
+      it(`blocks re-entry into ${entryPoint} from the payment token during a settlement`, async function () {
+        const f = await loadFixture(reentrantJobsFixture);
+        const escrow = await f.JobEscrow.getAddress();
+        const tokenAddress = await f.token.getAddress();
+        // A second submitted job to re-enter resolveDispute on, disputed; the token even holds DISPUTES, so only
+        // the reentrancy guard stands in its way.
+        const otherJob = await createJob(f, f.client, { paymentToken: tokenAddress });
+        await f.JobEscrow.connect(f.provider2).acceptJob(otherJob);
+        await f.JobEscrow.connect(f.provider2).submitResult(otherJob, RESULT_ROOT, RESULT_URI);
+        await f.JobEscrow.connect(f.disputer).markDisputed(otherJob);
+        await f.AccessManager.connect(f.timelock).grantRole(Roles.DISPUTES, tokenAddress, 0);
+        const request = await jobRequest(f, { paymentToken: tokenAddress });
+        const payloads = {
+          createJob: f.JobEscrow.interface.encodeFunctionData("createJob", [request]),
+          createJobWithPermit: f.JobEscrow.interface.encodeFunctionData("createJobWithPermit", [
+            request,
+            0n,
+            0,
+            ethers.ZeroHash,
+            ethers.ZeroHash,
+          ]),
+          acceptJob: f.JobEscrow.interface.encodeFunctionData("acceptJob", [f.openJob]),
+          resolveDispute: f.JobEscrow.interface.encodeFunctionData("resolveDispute", [otherJob, true]),
+        };
+        await passChallengeWindow(f, f.submittedJob);
+        const jobCount = await f.JobEscrow.jobCount();
+        await f.token.arm(escrow, payloads[entryPoint]);
+
+        await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
+          f.token,
+          [f.provider, f.timelock, f.JobEscrow, f.client],
+          [JOB_PAYMENT - FEE, FEE, -JOB_PAYMENT, 0n],
+        );
+        expect(await f.token.lastReentrySucceeded()).to.equal(false);
+        expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+        expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
+        expect((await f.JobEscrow.job(f.openJob)).status).to.equal(JobStatus.Open);
+        expect((await f.JobEscrow.job(otherJob)).status).to.equal(JobStatus.Disputed);
+      });
+    }
 
     it("blocks re-entry from the payment token into another job's settlement", async function () {
       // Without the guard, a token could settle a second job in the middle of the first one's transfer.
