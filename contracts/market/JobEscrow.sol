@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 import {IDisputeWindows} from "../interfaces/IDisputeWindows.sol";
@@ -140,7 +141,8 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
         if (!_registry.canAcceptJobs(msg.sender)) revert ProviderNotEligible(msg.sender);
 
-        uint96 collateral = uint96(uint256(j.payment).mulBps(_collateralRatioBps));
+        // Up to 5x a uint96 payment: checked, so that an oversized job cannot lock a truncated collateral.
+        uint96 collateral = SafeCast.toUint96(uint256(j.payment).mulBps(_collateralRatioBps));
         j.provider = msg.sender;
         j.collateral = collateral;
         j.status = JobStatus.Assigned;

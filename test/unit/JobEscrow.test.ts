@@ -1,0 +1,1244 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { Signature } from "ethers";
+
+import { Roles } from "../../src/access/roles";
+
+import {
+  FalseReturningERC20__factory,
+  FeeOnTransferERC20__factory,
+  JobEscrow__factory,
+  ReentrantERC20__factory,
+  TestERC20__factory,
+  WorkRecorderSpy__factory,
+  type TestERC20,
+} from "../../typechain-types";
+import {
+  JOB_DURATION,
+  JOB_PAYMENT,
+  JobStatus,
+  PROVIDER_STAKE,
+  RESULT_ROOT,
+  RESULT_URI,
+  createJob,
+  jobRequest,
+  jobsFixture,
+  registerAndStake,
+  stakedProvidersFixture,
+  type JobsFixture,
+} from "../fixtures/jobs";
+import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+
+const BPS = 10_000n;
+const DAY = 86_400n;
+const MAX_JOB_DURATION = 90n * DAY;
+const MAX_WINDOW = 30n * DAY;
+const UINT96_MAX = 2n ** 96n - 1n;
+
+/** Protocol fee and collateral at the local parameters (300 bps, 150%). */
+const FEE = (JOB_PAYMENT * 300n) / BPS;
+const COLLATERAL = (JOB_PAYMENT * 15_000n) / BPS;
+
+/** The next block's timestamp, pinned so that a test can predict what the contract sees. */
+async function pinNextTimestamp(offset = 1n): Promise<bigint> {
+  const t = BigInt(await time.latest()) + offset;
+  await time.setNextBlockTimestamp(t);
+  return t;
+}
+
+/** Moves time to the end of a Submitted job's challenge window (the first second it can be finalized). */
+async function passChallengeWindow(f: WeftFixture, jobId: bigint) {
+  await time.increaseTo((await f.JobEscrow.job(jobId)).deadline);
+}
+
+/** Moves time past an Assigned job's submit deadline (the first second it can time out). */
+async function passSubmitDeadline(f: WeftFixture, jobId: bigint) {
+  await time.increaseTo((await f.JobEscrow.job(jobId)).deadline + 1n);
+}
+
+/** Signs an ERC-2612 permit on the test stablecoin; `signer` is the owner unless a test forges one. */
+async function signPermit(
+  token: TestERC20,
+  signer: HardhatEthersSigner,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+  owner: string = signer.address,
+): Promise<Signature> {
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
+  const types = {
+    Permit: [
+      { name: "owner", type: "address" },
+      { name: "spender", type: "address" },
+      { name: "value", type: "uint256" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  const message = { owner, spender, value, nonce: await token.nonces(owner), deadline };
+  return ethers.Signature.from(await signer.signTypedData(domain, types, message));
+}
+
+/** Jobs paid in a ReentrantERC20: one Open, one Assigned and one Submitted past its challenge window. */
+async function reentrantJobsFixture() {
+  const f = await stakedProvidersFixture();
+  const token = await new ReentrantERC20__factory(f.deployer).deploy();
+  const tokenAddress = await token.getAddress();
+  await f.JobEscrow.connect(f.timelock).setPaymentToken(tokenAddress, true, 0n);
+  await token.mint(f.client.address, 10n * JOB_PAYMENT);
+  const overrides = { paymentToken: tokenAddress };
+  const openJob = await createJob(f, f.client, overrides);
+  const assignedJob = await createJob(f, f.client, overrides);
+  await f.JobEscrow.connect(f.provider).acceptJob(assignedJob);
+  const submittedJob = await createJob(f, f.client, overrides);
+  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob);
+  await f.JobEscrow.connect(f.provider).submitResult(submittedJob, RESULT_ROOT, RESULT_URI);
+  return { ...f, token, openJob, assignedJob, submittedJob };
+}
+
+describe("JobEscrow", function () {
+  describe("deployment", function () {
+    it("starts with the local parameters, no jobs, and WEFT and tUSD allowed as payment", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const { JobEscrow, parameters } = f;
+      expect(await JobEscrow.protocolFeeBps()).to.equal(parameters.escrow.protocolFeeBps);
+      expect(await JobEscrow.collateralRatioBps()).to.equal(parameters.escrow.collateralRatioBps);
+      expect(await JobEscrow.challengeWindow()).to.equal(parameters.escrow.challengeWindow);
+      expect(await JobEscrow.disputeWindow()).to.equal(parameters.escrow.disputeWindow);
+      expect(await JobEscrow.livenessPenaltyBps()).to.equal(parameters.escrow.livenessPenaltyBps);
+      expect(await JobEscrow.disputeExposure()).to.equal(
+        parameters.escrow.challengeWindow + parameters.escrow.disputeWindow,
+      );
+      expect(await JobEscrow.jobCount()).to.equal(0n);
+      expect(await JobEscrow.registry()).to.equal(await f.ProviderRegistry.getAddress());
+      expect(await JobEscrow.workRecorder()).to.equal(ethers.ZeroAddress);
+      expect(await JobEscrow.paused()).to.equal(false);
+      expect(await JobEscrow.paymentTokenConfig(await f.ComputeToken.getAddress())).to.deep.equal([
+        true,
+        parameters.escrow.minPaymentWeft,
+      ]);
+      expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([true, 1000n]);
+    });
+
+    it("reverts construction with a zero registry or a zero treasury", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const factory = new JobEscrow__factory(f.deployer);
+      const e = f.parameters.escrow;
+      const parameters = {
+        protocolFeeBps: e.protocolFeeBps,
+        collateralRatioBps: e.collateralRatioBps,
+        challengeWindow: e.challengeWindow,
+        disputeWindow: e.disputeWindow,
+        livenessPenaltyBps: e.livenessPenaltyBps,
+      };
+      const authority = await f.AccessManager.getAddress();
+      const registry = await f.ProviderRegistry.getAddress();
+      await expect(
+        factory.deploy(authority, ethers.ZeroAddress, f.timelock.address, parameters),
+      ).to.be.revertedWithCustomError(factory, "ZeroAddress");
+      await expect(factory.deploy(authority, registry, ethers.ZeroAddress, parameters)).to.be.revertedWithCustomError(
+        factory,
+        "ZeroAddress",
+      );
+    });
+
+    it("returns an empty job for an id that was never created", async function () {
+      const { JobEscrow } = await loadFixture(deployWeftFixture);
+      const j = await JobEscrow.job(1n);
+      expect(j.status).to.equal(JobStatus.None);
+      expect(j.client).to.equal(ethers.ZeroAddress);
+    });
+  });
+
+  describe("createJob", function () {
+    it("stores an Open job, pulls the payment into escrow and emits JobCreated", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const { JobEscrow, usd, client } = f;
+      const request = await jobRequest(f);
+      await usd.connect(client).approve(await JobEscrow.getAddress(), JOB_PAYMENT);
+
+      const tx = JobEscrow.connect(client).createJob(request);
+      await expect(tx)
+        .to.emit(JobEscrow, "JobCreated")
+        .withArgs(
+          1n,
+          client.address,
+          ethers.ZeroAddress,
+          request.workloadId,
+          request.params,
+          request.inputRoot,
+          request.inputURI,
+          await usd.getAddress(),
+          JOB_PAYMENT,
+          request.submitDeadline,
+        );
+      await expect(tx).to.changeTokenBalances(usd, [client, JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
+
+      expect(await JobEscrow.jobCount()).to.equal(1n);
+      const j = await JobEscrow.job(1n);
+      expect(j.client).to.equal(client.address);
+      expect(j.payment).to.equal(JOB_PAYMENT);
+      expect(j.provider).to.equal(ethers.ZeroAddress);
+      expect(j.collateral).to.equal(0n);
+      expect(j.paymentToken).to.equal(await usd.getAddress());
+      expect(j.deadline).to.equal(request.submitDeadline);
+      expect(j.feeBps).to.equal(300n);
+      expect(j.status).to.equal(JobStatus.Open);
+      expect(j.workloadId).to.equal(request.workloadId);
+      expect(j.paramsHash).to.equal(ethers.keccak256(request.params));
+      expect(j.inputRoot).to.equal(request.inputRoot);
+      expect(j.resultRoot).to.equal(ethers.ZeroHash);
+    });
+
+    it("numbers jobs from 1 and records a directed provider", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      expect(await createJob(f)).to.equal(1n);
+      expect(await createJob(f, f.client, { provider: f.provider.address })).to.equal(2n);
+      expect((await f.JobEscrow.job(2n)).provider).to.equal(f.provider.address);
+      expect(await f.JobEscrow.jobCount()).to.equal(2n);
+    });
+
+    it("accepts a payment at the token's minimum and a deadline exactly MAX_JOB_DURATION ahead", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const request = await jobRequest(f, { payment: 1000n });
+      await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), 1000n);
+      const now = await pinNextTimestamp();
+      request.submitDeadline = now + MAX_JOB_DURATION;
+      await expect(f.JobEscrow.connect(f.client).createJob(request)).to.emit(f.JobEscrow, "JobCreated");
+      expect((await f.JobEscrow.job(1n)).deadline).to.equal(now + MAX_JOB_DURATION);
+    });
+
+    it("accepts WEFT as the payment token", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const weft = await f.ComputeToken.getAddress();
+      const jobId = await createJob(f, f.client, { paymentToken: weft });
+      expect((await f.JobEscrow.job(jobId)).paymentToken).to.equal(weft);
+      expect(await f.ComputeToken.balanceOf(await f.JobEscrow.getAddress())).to.equal(JOB_PAYMENT);
+    });
+
+    it("reverts when the payment token is not allow-listed", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const other = await new TestERC20__factory(f.deployer).deploy("Other", "OTH");
+      const request = await jobRequest(f, { paymentToken: await other.getAddress() });
+      await expect(f.JobEscrow.connect(f.client).createJob(request))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenNotAllowed")
+        .withArgs(await other.getAddress());
+    });
+
+    it("reverts when the payment token was removed from the allow-list", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const usd = await f.usd.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, false, 1000n);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f)))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenNotAllowed")
+        .withArgs(usd);
+    });
+
+    it("reverts when the payment is below the token's minimum", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { payment: 999n })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentBelowMinimum")
+        .withArgs(999n, 1000n);
+    });
+
+    it("reverts when the payment does not fit in 96 bits", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { payment: UINT96_MAX + 1n })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTooLarge")
+        .withArgs(UINT96_MAX + 1n);
+    });
+
+    it("reverts when the submit deadline is not in the future", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const request = await jobRequest(f);
+      const now = await pinNextTimestamp();
+      request.submitDeadline = now;
+      await expect(f.JobEscrow.connect(f.client).createJob(request))
+        .to.be.revertedWithCustomError(f.JobEscrow, "InvalidSubmitDeadline")
+        .withArgs(now, now + 1n, now + MAX_JOB_DURATION);
+    });
+
+    it("reverts when the submit deadline is more than MAX_JOB_DURATION ahead", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const request = await jobRequest(f);
+      const now = await pinNextTimestamp();
+      request.submitDeadline = now + MAX_JOB_DURATION + 1n;
+      await expect(f.JobEscrow.connect(f.client).createJob(request))
+        .to.be.revertedWithCustomError(f.JobEscrow, "InvalidSubmitDeadline")
+        .withArgs(now + MAX_JOB_DURATION + 1n, now + 1n, now + MAX_JOB_DURATION);
+    });
+
+    it("reverts on a fee-on-transfer token and keeps no funds or job", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const fot = await new FeeOnTransferERC20__factory(f.deployer).deploy();
+      const fotAddress = await fot.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(fotAddress, true, 0n);
+      await fot.mint(f.client.address, JOB_PAYMENT);
+      await fot.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
+
+      const request = await jobRequest(f, { paymentToken: fotAddress });
+      await expect(f.JobEscrow.connect(f.client).createJob(request))
+        .to.be.revertedWithCustomError(f.JobEscrow, "FeeOnTransferNotSupported")
+        .withArgs(fotAddress, JOB_PAYMENT, JOB_PAYMENT - JOB_PAYMENT / 100n);
+      expect(await fot.balanceOf(f.client.address)).to.equal(JOB_PAYMENT);
+      expect(await fot.balanceOf(await f.JobEscrow.getAddress())).to.equal(0n);
+      expect(await f.JobEscrow.jobCount()).to.equal(0n);
+    });
+
+    it("reverts with SafeERC20FailedOperation when the token returns false, leaving nothing behind", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const bad = await new FalseReturningERC20__factory(f.deployer).deploy();
+      const badAddress = await bad.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(badAddress, true, 0n);
+      await bad.mint(f.client.address, JOB_PAYMENT);
+      await bad.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
+      await bad.setFailing(true);
+
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { paymentToken: badAddress })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "SafeERC20FailedOperation")
+        .withArgs(badAddress);
+      expect(await bad.balanceOf(f.client.address)).to.equal(JOB_PAYMENT);
+      expect(await bad.balanceOf(await f.JobEscrow.getAddress())).to.equal(0n);
+      expect(await bad.allowance(f.client.address, await f.JobEscrow.getAddress())).to.equal(JOB_PAYMENT);
+      expect(await f.JobEscrow.jobCount()).to.equal(0n);
+    });
+
+    it("reverts with the token's error when the client has not approved the payment", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f)))
+        .to.be.revertedWithCustomError(f.usd, "ERC20InsufficientAllowance")
+        .withArgs(await f.JobEscrow.getAddress(), 0n, JOB_PAYMENT);
+    });
+  });
+
+  describe("createJobWithPermit", function () {
+    it("creates the job with a valid permit and no prior approval", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const escrow = await f.JobEscrow.getAddress();
+      const request = await jobRequest(f);
+      const deadline = BigInt(await time.latest()) + 600n;
+      const sig = await signPermit(f.usd, f.client, escrow, JOB_PAYMENT, deadline);
+
+      const tx = f.JobEscrow.connect(f.client).createJobWithPermit(request, deadline, sig.v, sig.r, sig.s);
+      await expect(tx)
+        .to.emit(f.JobEscrow, "JobCreated")
+        .withArgs(
+          1n,
+          f.client.address,
+          ethers.ZeroAddress,
+          request.workloadId,
+          request.params,
+          request.inputRoot,
+          request.inputURI,
+          await f.usd.getAddress(),
+          JOB_PAYMENT,
+          request.submitDeadline,
+        );
+      await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
+      expect(await f.usd.nonces(f.client.address)).to.equal(1n);
+      expect(await f.usd.allowance(f.client.address, escrow)).to.equal(0n);
+      expect((await f.JobEscrow.job(1n)).status).to.equal(JobStatus.Open);
+    });
+
+    it("still creates the job when the permit was front-run and the allowance is already there", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const escrow = await f.JobEscrow.getAddress();
+      const request = await jobRequest(f);
+      const deadline = BigInt(await time.latest()) + 600n;
+      const sig = await signPermit(f.usd, f.client, escrow, JOB_PAYMENT, deadline);
+      // An observer submits the permit first: the client's own permit call now reverts inside the escrow.
+      await f.usd.connect(f.outsider).permit(f.client.address, escrow, JOB_PAYMENT, deadline, sig.v, sig.r, sig.s);
+
+      await expect(
+        f.JobEscrow.connect(f.client).createJobWithPermit(request, deadline, sig.v, sig.r, sig.s),
+      ).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
+      expect((await f.JobEscrow.job(1n)).client).to.equal(f.client.address);
+    });
+
+    it("reverts with ERC20InsufficientAllowance when the permit is invalid and nothing was approved", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const escrow = await f.JobEscrow.getAddress();
+      const request = await jobRequest(f);
+      const deadline = BigInt(await time.latest()) + 600n;
+      // Signed by the outsider on the client's behalf: the token rejects the signature.
+      const forged = await signPermit(f.usd, f.outsider, escrow, JOB_PAYMENT, deadline, f.client.address);
+
+      await expect(f.JobEscrow.connect(f.client).createJobWithPermit(request, deadline, forged.v, forged.r, forged.s))
+        .to.be.revertedWithCustomError(f.usd, "ERC20InsufficientAllowance")
+        .withArgs(escrow, 0n, JOB_PAYMENT);
+      expect(await f.JobEscrow.jobCount()).to.equal(0n);
+    });
+  });
+
+  describe("cancelJob", function () {
+    it("refunds the client of an Open job in full and marks it Cancelled", async function () {
+      const f = await loadFixture(jobsFixture);
+      const tx = f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      await expect(tx).to.emit(f.JobEscrow, "JobCancelled").withArgs(f.openJob, JOB_PAYMENT);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
+      const j = await f.JobEscrow.job(f.openJob);
+      expect(j.status).to.equal(JobStatus.Cancelled);
+      expect(j.deadline).to.equal(BigInt(await time.latest()));
+    });
+
+    it("reverts when someone other than the client cancels", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.outsider).cancelJob(f.openJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "NotJobClient")
+        .withArgs(f.openJob, f.outsider.address);
+    });
+
+    it("reverts when the job was already accepted", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.assignedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Open);
+    });
+
+    it("reverts on a second cancel, refunding only once", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.openJob, JobStatus.Cancelled, JobStatus.Open);
+    });
+  });
+
+  describe("acceptJob", function () {
+    it("assigns the job, locks payment x collateral ratio of the provider's stake and emits JobAccepted", async function () {
+      const f = await loadFixture(jobsFixture);
+      const tx = f.JobEscrow.connect(f.provider2).acceptJob(f.openJob);
+      await expect(tx).to.emit(f.JobEscrow, "JobAccepted").withArgs(f.openJob, f.provider2.address, COLLATERAL);
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralLocked")
+        .withArgs(f.provider2.address, f.openJob, COLLATERAL);
+      await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider2, f.ProviderRegistry], [0n, 0n]);
+
+      const j = await f.JobEscrow.job(f.openJob);
+      expect(j.provider).to.equal(f.provider2.address);
+      expect(j.collateral).to.equal(COLLATERAL);
+      expect(j.status).to.equal(JobStatus.Assigned);
+      const state = await f.ProviderRegistry.providerState(f.provider2.address);
+      expect(state.staked).to.equal(PROVIDER_STAKE);
+      expect(state.locked).to.equal(COLLATERAL);
+      expect(await f.ProviderRegistry.freeStake(f.provider2.address)).to.equal(PROVIDER_STAKE - COLLATERAL);
+      expect(await f.ProviderRegistry.jobCollateral(f.openJob)).to.deep.equal([f.provider2.address, COLLATERAL]);
+    });
+
+    it("lets the directed provider accept its job", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = await createJob(f, f.client, { provider: f.provider2.address });
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(jobId, f.provider2.address, COLLATERAL);
+    });
+
+    it("accepts at the submit deadline itself", async function () {
+      const f = await loadFixture(jobsFixture);
+      await time.setNextBlockTimestamp((await f.JobEscrow.job(f.openJob)).deadline);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.emit(f.JobEscrow, "JobAccepted");
+    });
+
+    it("reverts when the job is not Open", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.assignedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Open);
+    });
+
+    it("reverts when the job does not exist", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(99n))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(99n, JobStatus.None, JobStatus.Open);
+    });
+
+    it("reverts when the job is directed to another provider, and nothing is locked", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = await createJob(f, f.client, { provider: f.provider.address });
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId))
+        .to.be.revertedWithCustomError(f.JobEscrow, "NotDirectedProvider")
+        .withArgs(jobId, f.provider.address, f.provider2.address);
+      expect((await f.ProviderRegistry.providerState(f.provider2.address)).locked).to.equal(0n);
+      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Open);
+    });
+
+    it("reverts when the submit deadline has passed", async function () {
+      const f = await loadFixture(jobsFixture);
+      const { deadline } = await f.JobEscrow.job(f.openJob);
+      await time.setNextBlockTimestamp(deadline + 1n);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "SubmitDeadlinePassed")
+        .withArgs(f.openJob, deadline);
+    });
+
+    it("reverts when the caller is not a registered provider", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ProviderNotEligible")
+        .withArgs(f.outsider.address);
+    });
+
+    it("reverts when the provider is jailed by a slash", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.ProviderRegistry.connect(f.disputer).slash(
+        f.provider2.address,
+        0n,
+        ethers.parseEther("1"),
+        [f.disputer.address],
+        [10_000],
+      );
+      expect(await f.ProviderRegistry.canAcceptJobs(f.provider2.address)).to.equal(false);
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.openJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ProviderNotEligible")
+        .withArgs(f.provider2.address);
+    });
+
+    it("reverts with the registry's InsufficientFreeStake when the provider's free stake is too small", async function () {
+      const f = await loadFixture(jobsFixture);
+      await registerAndStake(f, f.outsider, COLLATERAL - 1n);
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob))
+        .to.be.revertedWithCustomError(f.ProviderRegistry, "InsufficientFreeStake")
+        .withArgs(f.outsider.address, COLLATERAL - 1n, COLLATERAL);
+    });
+
+    it("reverts when the collateral does not fit in 96 bits instead of locking a truncated amount", async function () {
+      // At 150%, a payment of (2^96 + 2) * 2 / 3 needs 2^96 + 2 of collateral: the old unchecked uint96 cast
+      // locked just 2 wei of stake for a job paying ~5e28.
+      const f = await loadFixture(jobsFixture);
+      const payment = ((2n ** 96n + 2n) * 2n) / 3n;
+      const collateral = (payment * 15_000n) / BPS;
+      expect(collateral).to.equal(2n ** 96n + 2n);
+      await f.usd.mint(f.client.address, payment);
+      const jobId = await createJob(f, f.client, { payment });
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId))
+        .to.be.revertedWithCustomError(f.JobEscrow, "SafeCastOverflowedUintDowncast")
+        .withArgs(96, collateral);
+      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Open);
+    });
+  });
+
+  describe("submitResult", function () {
+    it("commits the result, starts the challenge window and emits ResultSubmitted", async function () {
+      const f = await loadFixture(jobsFixture);
+      const now = await pinNextTimestamp();
+      const endsAt = now + (await f.JobEscrow.challengeWindow());
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI))
+        .to.emit(f.JobEscrow, "ResultSubmitted")
+        .withArgs(f.assignedJob, f.provider.address, RESULT_ROOT, RESULT_URI, endsAt);
+      const j = await f.JobEscrow.job(f.assignedJob);
+      expect(j.status).to.equal(JobStatus.Submitted);
+      expect(j.resultRoot).to.equal(RESULT_ROOT);
+      expect(j.deadline).to.equal(endsAt);
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(2n * COLLATERAL);
+    });
+
+    it("accepts a result at the submit deadline itself", async function () {
+      const f = await loadFixture(jobsFixture);
+      await time.setNextBlockTimestamp((await f.JobEscrow.job(f.assignedJob)).deadline);
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI)).to.emit(
+        f.JobEscrow,
+        "ResultSubmitted",
+      );
+    });
+
+    it("reverts when the job is not Assigned", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.openJob, RESULT_ROOT, RESULT_URI))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.openJob, JobStatus.Open, JobStatus.Assigned);
+    });
+
+    it("reverts when someone other than the job's provider submits", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.provider2).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI))
+        .to.be.revertedWithCustomError(f.JobEscrow, "NotJobProvider")
+        .withArgs(f.assignedJob, f.provider2.address);
+    });
+
+    it("reverts when the submit deadline has passed", async function () {
+      const f = await loadFixture(jobsFixture);
+      const { deadline } = await f.JobEscrow.job(f.assignedJob);
+      await time.setNextBlockTimestamp(deadline + 1n);
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI))
+        .to.be.revertedWithCustomError(f.JobEscrow, "SubmitDeadlinePassed")
+        .withArgs(f.assignedJob, deadline);
+    });
+
+    it("reverts on an empty result root", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, ethers.ZeroHash, RESULT_URI))
+        .to.be.revertedWithCustomError(f.JobEscrow, "EmptyResultRoot")
+        .withArgs(f.assignedJob);
+    });
+  });
+
+  describe("finalize", function () {
+    it("pays the provider minus the fee, sends the fee to the treasury, unlocks collateral and mints the receipt", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = f.submittedJob;
+      await passChallengeWindow(f, jobId);
+      const before = await f.ProviderRegistry.providerState(f.provider.address);
+
+      // Anyone may finalize.
+      const tx = f.JobEscrow.connect(f.outsider).finalize(jobId);
+      await expect(tx)
+        .to.emit(f.JobEscrow, "JobFinalized")
+        .withArgs(jobId, f.provider.address, JOB_PAYMENT - FEE, FEE);
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralUnlocked")
+        .withArgs(f.provider.address, jobId, COLLATERAL);
+      await expect(tx).to.emit(f.ComputeReceipt, "Transfer").withArgs(ethers.ZeroAddress, f.client.address, jobId);
+      await expect(tx).to.changeTokenBalances(
+        f.usd,
+        [f.client, f.provider, f.timelock, f.JobEscrow],
+        [0n, JOB_PAYMENT - FEE, FEE, -JOB_PAYMENT],
+      );
+      await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider, f.ProviderRegistry], [0n, 0n]);
+
+      const j = await f.JobEscrow.job(jobId);
+      expect(j.status).to.equal(JobStatus.Finalized);
+      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
+      const after = await f.ProviderRegistry.providerState(f.provider.address);
+      expect(after.locked).to.equal(before.locked - COLLATERAL);
+      expect(after.staked).to.equal(before.staked);
+      expect(after.jobsCompleted).to.equal(before.jobsCompleted + 1n);
+      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
+    });
+
+    it("finalizes at the end of the challenge window itself", async function () {
+      const f = await loadFixture(jobsFixture);
+      await time.setNextBlockTimestamp((await f.JobEscrow.job(f.submittedJob)).deadline);
+      await expect(f.JobEscrow.finalize(f.submittedJob)).to.emit(f.JobEscrow, "JobFinalized");
+    });
+
+    it("charges the fee snapshotted at creation, not the fee in force at settlement", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(1_000n);
+      await passChallengeWindow(f, f.submittedJob);
+      const tx = f.JobEscrow.finalize(f.submittedJob);
+      await expect(tx)
+        .to.emit(f.JobEscrow, "JobFinalized")
+        .withArgs(f.submittedJob, f.provider.address, JOB_PAYMENT - FEE, FEE);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.timelock], [JOB_PAYMENT - FEE, FEE]);
+    });
+
+    it("pays the provider in full and the treasury nothing when the fee is zero", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(0n);
+      const jobId = await createJob(f);
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId);
+      await f.JobEscrow.connect(f.provider).submitResult(jobId, RESULT_ROOT, RESULT_URI);
+      await passChallengeWindow(f, jobId);
+      const tx = f.JobEscrow.finalize(jobId);
+      await expect(tx).to.emit(f.JobEscrow, "JobFinalized").withArgs(jobId, f.provider.address, JOB_PAYMENT, 0n);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.timelock], [JOB_PAYMENT, 0n]);
+    });
+
+    it("pays the fee to a new treasury", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.JobEscrow.connect(f.timelock).setTreasury(f.outsider.address);
+      await passChallengeWindow(f, f.submittedJob);
+      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
+        f.usd,
+        [f.outsider, f.timelock],
+        [FEE, 0n],
+      );
+    });
+
+    it("records the work with the work recorder: provider, job, token and fee", async function () {
+      const f = await loadFixture(jobsFixture);
+      const spy = await new WorkRecorderSpy__factory(f.deployer).deploy();
+      await f.JobEscrow.connect(f.timelock).setWorkRecorder(await spy.getAddress());
+      await passChallengeWindow(f, f.submittedJob);
+      await expect(f.JobEscrow.finalize(f.submittedJob))
+        .to.emit(spy, "WorkRecorded")
+        .withArgs(await f.JobEscrow.getAddress(), f.provider.address, f.submittedJob, await f.usd.getAddress(), FEE);
+      expect(await spy.callCount()).to.equal(1n);
+      const call = await spy.calls(0n);
+      expect(call.provider).to.equal(f.provider.address);
+      expect(call.jobId).to.equal(f.submittedJob);
+      expect(call.paymentToken).to.equal(await f.usd.getAddress());
+      expect(call.fee).to.equal(FEE);
+    });
+
+    it("reverts when the challenge window is still open", async function () {
+      const f = await loadFixture(jobsFixture);
+      const { deadline } = await f.JobEscrow.job(f.submittedJob);
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(f.JobEscrow.finalize(f.submittedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowOpen")
+        .withArgs(f.submittedJob, deadline);
+    });
+
+    it("reverts when no result was submitted", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.finalize(f.assignedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Submitted);
+    });
+
+    it("reverts on a second finalize and pays only once", async function () {
+      const f = await loadFixture(jobsFixture);
+      await passChallengeWindow(f, f.submittedJob);
+      await f.JobEscrow.finalize(f.submittedJob);
+      const escrowBalance = await f.usd.balanceOf(await f.JobEscrow.getAddress());
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.submittedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.submittedJob, JobStatus.Finalized, JobStatus.Submitted);
+      expect(await f.usd.balanceOf(await f.JobEscrow.getAddress())).to.equal(escrowBalance);
+      expect(escrowBalance).to.equal(2n * JOB_PAYMENT); // the Open and Assigned jobs' payments
+    });
+  });
+
+  describe("claimTimeout", function () {
+    it("refunds the client, pays it the liveness penalty in WEFT and frees the rest of the collateral", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = f.assignedJob;
+      const penalty = (COLLATERAL * 5_000n) / BPS;
+      await passSubmitDeadline(f, jobId);
+      const before = await f.ProviderRegistry.providerState(f.provider.address);
+
+      const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId);
+      await expect(tx).to.emit(f.JobEscrow, "JobTimedOut").withArgs(jobId, f.provider.address, JOB_PAYMENT, penalty);
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralForfeited")
+        .withArgs(f.provider.address, jobId, penalty, f.client.address);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
+      await expect(tx).to.changeTokenBalances(
+        f.ComputeToken,
+        [f.client, f.ProviderRegistry, f.provider],
+        [penalty, -penalty, 0n],
+      );
+
+      const j = await f.JobEscrow.job(jobId);
+      expect(j.status).to.equal(JobStatus.TimedOut);
+      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      const after = await f.ProviderRegistry.providerState(f.provider.address);
+      expect(after.staked).to.equal(before.staked - penalty);
+      expect(after.locked).to.equal(before.locked - COLLATERAL);
+      expect(after.jobsTimedOut).to.equal(before.jobsTimedOut + 1n);
+      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
+    });
+
+    it("reverts until the submit deadline has passed", async function () {
+      const f = await loadFixture(jobsFixture);
+      const { deadline } = await f.JobEscrow.job(f.assignedJob);
+      await time.setNextBlockTimestamp(deadline);
+      await expect(f.JobEscrow.claimTimeout(f.assignedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "SubmitDeadlineNotReached")
+        .withArgs(f.assignedJob, deadline);
+    });
+
+    it("reverts when the job is not Assigned", async function () {
+      const f = await loadFixture(jobsFixture);
+      await passSubmitDeadline(f, f.openJob);
+      await expect(f.JobEscrow.claimTimeout(f.openJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.openJob, JobStatus.Open, JobStatus.Assigned);
+      await expect(f.JobEscrow.claimTimeout(f.submittedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.submittedJob, JobStatus.Submitted, JobStatus.Assigned);
+    });
+  });
+
+  describe("disputes", function () {
+    it("freezes a Submitted job inside its challenge window", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
+        .to.emit(f.JobEscrow, "JobDisputed")
+        .withArgs(f.submittedJob);
+      expect((await f.JobEscrow.job(f.submittedJob)).status).to.equal(JobStatus.Disputed);
+    });
+
+    it("blocks finalize while the job is Disputed", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob);
+      await passChallengeWindow(f, f.submittedJob);
+      await expect(f.JobEscrow.finalize(f.submittedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.submittedJob, JobStatus.Disputed, JobStatus.Submitted);
+    });
+
+    it("reverts markDisputed when the challenge window has closed", async function () {
+      const f = await loadFixture(jobsFixture);
+      const { deadline } = await f.JobEscrow.job(f.submittedJob);
+      await time.setNextBlockTimestamp(deadline);
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
+        .withArgs(f.submittedJob, deadline);
+    });
+
+    it("reverts markDisputed when the job is not Submitted", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Submitted);
+    });
+
+    it("refunds the client in full when the provider is at fault, keeping the collateral locked for the slash", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = f.submittedJob;
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      const before = await f.ProviderRegistry.providerState(f.provider.address);
+
+      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, true);
+      await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, true, JOB_PAYMENT);
+      await expect(tx).to.changeTokenBalances(
+        f.usd,
+        [f.client, f.provider, f.timelock, f.JobEscrow],
+        [JOB_PAYMENT, 0n, 0n, -JOB_PAYMENT],
+      );
+      const j = await f.JobEscrow.job(jobId);
+      expect(j.status).to.equal(JobStatus.Slashed);
+      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, COLLATERAL]);
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(before.locked);
+
+      // The dispute manager then slashes, consuming the job's lock.
+      await expect(
+        f.ProviderRegistry.connect(f.disputer).slash(
+          f.provider.address,
+          jobId,
+          COLLATERAL,
+          [f.disputer.address, f.client.address],
+          [5_000, 5_000],
+        ),
+      )
+        .to.emit(f.ProviderRegistry, "Slashed")
+        .withArgs(f.provider.address, jobId, COLLATERAL, COLLATERAL);
+      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
+      const after = await f.ProviderRegistry.providerState(f.provider.address);
+      expect(after.locked).to.equal(before.locked - COLLATERAL);
+      expect(after.staked).to.equal(before.staked - COLLATERAL);
+      expect(after.jobsSlashed).to.equal(1n);
+      await expect(f.JobEscrow.finalize(jobId))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(jobId, JobStatus.Slashed, JobStatus.Submitted);
+    });
+
+    it("returns the job to Submitted when the provider is not at fault, and finalize works after the window", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = f.submittedJob;
+      const { deadline } = await f.JobEscrow.job(jobId);
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+
+      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
+      await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, false, 0n);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
+      const j = await f.JobEscrow.job(jobId);
+      expect(j.status).to.equal(JobStatus.Submitted);
+      expect(j.deadline).to.equal(deadline);
+
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(f.JobEscrow.finalize(jobId))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowOpen")
+        .withArgs(jobId, deadline);
+      await time.setNextBlockTimestamp(deadline);
+      await expect(f.JobEscrow.finalize(jobId))
+        .to.emit(f.JobEscrow, "JobFinalized")
+        .withArgs(jobId, f.provider.address, JOB_PAYMENT - FEE, FEE);
+    });
+
+    it("lets a job cleared after its challenge window finalize at once", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = f.submittedJob;
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      await passChallengeWindow(f, jobId);
+      await time.increase(60n);
+      await f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
+      await expect(f.JobEscrow.finalize(jobId)).to.changeTokenBalances(
+        f.usd,
+        [f.provider, f.timelock],
+        [JOB_PAYMENT - FEE, FEE],
+      );
+    });
+
+    it("reverts resolveDispute when the job is not Disputed", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, true))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.submittedJob, JobStatus.Submitted, JobStatus.Disputed);
+    });
+  });
+
+  describe("governance parameters", function () {
+    it("sets the protocol fee and emits its old and new value", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setProtocolFeeBps(500n))
+        .to.emit(JobEscrow, "ProtocolFeeSet")
+        .withArgs(300n, 500n);
+      expect(await JobEscrow.protocolFeeBps()).to.equal(500n);
+    });
+
+    it("sets the collateral ratio and emits its old and new value", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setCollateralRatioBps(20_000n))
+        .to.emit(JobEscrow, "CollateralRatioSet")
+        .withArgs(15_000n, 20_000n);
+      expect(await JobEscrow.collateralRatioBps()).to.equal(20_000n);
+    });
+
+    it("sets the challenge window, emits its old and new value, and updates the dispute exposure", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setChallengeWindow(1200n))
+        .to.emit(JobEscrow, "ChallengeWindowSet")
+        .withArgs(600n, 1200n);
+      expect(await JobEscrow.challengeWindow()).to.equal(1200n);
+      expect(await JobEscrow.disputeExposure()).to.equal(1200n + 1800n);
+    });
+
+    it("sets the dispute window and emits its old and new value", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setDisputeWindow(3600n))
+        .to.emit(JobEscrow, "DisputeWindowSet")
+        .withArgs(1800n, 3600n);
+      expect(await JobEscrow.disputeWindow()).to.equal(3600n);
+      expect(await JobEscrow.disputeExposure()).to.equal(600n + 3600n);
+    });
+
+    it("emits no window event when a window is set to its current value", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      const tx = JobEscrow.connect(timelock).setChallengeWindow(600n);
+      await expect(tx).not.to.emit(JobEscrow, "ChallengeWindowSet");
+      await expect(tx).not.to.emit(JobEscrow, "DisputeWindowSet");
+    });
+
+    it("sets the liveness penalty and emits its old and new value", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setLivenessPenaltyBps(2_500n))
+        .to.emit(JobEscrow, "LivenessPenaltySet")
+        .withArgs(5_000n, 2_500n);
+      expect(await JobEscrow.livenessPenaltyBps()).to.equal(2_500n);
+    });
+
+    it("allow-lists a payment token and emits the old and new config", async function () {
+      const { JobEscrow, timelock, outsider } = await loadFixture(deployWeftFixture);
+      const token = outsider.address;
+      await expect(JobEscrow.connect(timelock).setPaymentToken(token, true, 5n))
+        .to.emit(JobEscrow, "PaymentTokenSet")
+        .withArgs(token, [false, 0n], [true, 5n]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([true, 5n]);
+      await expect(JobEscrow.connect(timelock).setPaymentToken(token, false, 7n))
+        .to.emit(JobEscrow, "PaymentTokenSet")
+        .withArgs(token, [true, 5n], [false, 7n]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 7n]);
+    });
+
+    it("sets the treasury and emits its old and new address", async function () {
+      const { JobEscrow, timelock, outsider } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setTreasury(outsider.address))
+        .to.emit(JobEscrow, "TreasurySet")
+        .withArgs(timelock.address, outsider.address);
+      expect(await JobEscrow.treasury()).to.equal(outsider.address);
+    });
+
+    it("sets and clears the work recorder, emitting old and new address", async function () {
+      const { JobEscrow, timelock, outsider } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setWorkRecorder(outsider.address))
+        .to.emit(JobEscrow, "WorkRecorderSet")
+        .withArgs(ethers.ZeroAddress, outsider.address);
+      expect(await JobEscrow.workRecorder()).to.equal(outsider.address);
+      await expect(JobEscrow.connect(timelock).setWorkRecorder(ethers.ZeroAddress))
+        .to.emit(JobEscrow, "WorkRecorderSet")
+        .withArgs(outsider.address, ethers.ZeroAddress);
+    });
+
+    it("reverts setPaymentToken on the zero address", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(
+        JobEscrow.connect(timelock).setPaymentToken(ethers.ZeroAddress, true, 0n),
+      ).to.be.revertedWithCustomError(JobEscrow, "ZeroAddress");
+    });
+
+    it("reverts setTreasury on the zero address", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        JobEscrow,
+        "ZeroAddress",
+      );
+    });
+
+    const BOUNDED = [
+      { setter: "setProtocolFeeBps", min: 0n, max: 1_000n },
+      { setter: "setCollateralRatioBps", min: 1_000n, max: 50_000n },
+      { setter: "setChallengeWindow", min: 60n, max: MAX_WINDOW },
+      { setter: "setDisputeWindow", min: 60n, max: MAX_WINDOW },
+      { setter: "setLivenessPenaltyBps", min: 0n, max: BPS },
+    ] as const;
+
+    for (const { setter, min, max } of BOUNDED) {
+      if (min > 0n) {
+        it(`reverts ${setter} below its minimum`, async function () {
+          const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+          await expect(JobEscrow.connect(timelock).getFunction(setter)(min - 1n))
+            .to.be.revertedWithCustomError(JobEscrow, "ParameterOutOfBounds")
+            .withArgs(min - 1n, min, max);
+        });
+      }
+
+      it(`reverts ${setter} above its maximum`, async function () {
+        const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+        await expect(JobEscrow.connect(timelock).getFunction(setter)(max + 1n))
+          .to.be.revertedWithCustomError(JobEscrow, "ParameterOutOfBounds")
+          .withArgs(max + 1n, min, max);
+      });
+
+      it(`accepts ${setter} at both of its bounds`, async function () {
+        const { JobEscrow, ProviderRegistry, timelock } = await loadFixture(deployWeftFixture);
+        // The longest windows need an unbonding period that covers them.
+        await ProviderRegistry.connect(timelock).setUnbondingPeriod(90n * DAY);
+        await JobEscrow.connect(timelock).getFunction(setter)(min);
+        await JobEscrow.connect(timelock).getFunction(setter)(max);
+      });
+    }
+
+    it("reverts a challenge window whose exposure would outlast the unbonding period", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      // Local unbonding is 2 h; the dispute window is 30 min.
+      await JobEscrow.connect(timelock).setChallengeWindow(7200n - 1800n);
+      await expect(JobEscrow.connect(timelock).setChallengeWindow(7200n - 1800n + 1n))
+        .to.be.revertedWithCustomError(JobEscrow, "DisputeExposureExceedsUnbonding")
+        .withArgs(7201n, 7200n);
+    });
+
+    it("reverts a dispute window whose exposure would outlast the unbonding period", async function () {
+      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setDisputeWindow(7200n - 600n + 1n))
+        .to.be.revertedWithCustomError(JobEscrow, "DisputeExposureExceedsUnbonding")
+        .withArgs(7201n, 7200n);
+    });
+
+    it("refuses every restricted function to an outsider", async function () {
+      const { JobEscrow, outsider } = await loadFixture(deployWeftFixture);
+      const calls: [string, unknown[]][] = [
+        ["markDisputed", [1n]],
+        ["resolveDispute", [1n, true]],
+        ["pause", []],
+        ["unpause", []],
+        ["setProtocolFeeBps", [100n]],
+        ["setCollateralRatioBps", [20_000n]],
+        ["setChallengeWindow", [600n]],
+        ["setDisputeWindow", [1800n]],
+        ["setLivenessPenaltyBps", [0n]],
+        ["setPaymentToken", [outsider.address, true, 0n]],
+        ["setTreasury", [outsider.address]],
+        ["setWorkRecorder", [outsider.address]],
+      ];
+      for (const [name, args] of calls) {
+        await expect(JobEscrow.connect(outsider).getFunction(name)(...args), name)
+          .to.be.revertedWithCustomError(JobEscrow, "AccessManagedUnauthorized")
+          .withArgs(outsider.address);
+      }
+    });
+  });
+
+  describe("pause", function () {
+    async function pausedJobsFixture() {
+      const f = await jobsFixture();
+      await f.JobEscrow.connect(f.guardian).pause();
+      return f;
+    }
+
+    it("lets the guardian pause", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.guardian).pause()).to.emit(f.JobEscrow, "Paused").withArgs(f.guardian.address);
+      expect(await f.JobEscrow.paused()).to.equal(true);
+    });
+
+    it("stops createJob while paused", async function () {
+      const f = await loadFixture(pausedJobsFixture);
+      await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f))).to.be.revertedWithCustomError(
+        f.JobEscrow,
+        "EnforcedPause",
+      );
+    });
+
+    it("stops createJobWithPermit while paused", async function () {
+      const f = await loadFixture(pausedJobsFixture);
+      const deadline = BigInt(await time.latest()) + 600n;
+      const sig = await signPermit(f.usd, f.client, await f.JobEscrow.getAddress(), JOB_PAYMENT, deadline);
+      await expect(
+        f.JobEscrow.connect(f.client).createJobWithPermit(await jobRequest(f), deadline, sig.v, sig.r, sig.s),
+      ).to.be.revertedWithCustomError(f.JobEscrow, "EnforcedPause");
+    });
+
+    it("stops acceptJob while paused", async function () {
+      const f = await loadFixture(pausedJobsFixture);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.be.revertedWithCustomError(
+        f.JobEscrow,
+        "EnforcedPause",
+      );
+    });
+
+    it("keeps cancel, submit, finalize and dispute resolution working while paused", async function () {
+      const f = await loadFixture(pausedJobsFixture);
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob)).to.changeTokenBalance(
+        f.usd,
+        f.client,
+        JOB_PAYMENT,
+      );
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI)).to.emit(
+        f.JobEscrow,
+        "ResultSubmitted",
+      );
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob);
+      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.assignedJob, true)).to.changeTokenBalance(
+        f.usd,
+        f.client,
+        JOB_PAYMENT,
+      );
+      await passChallengeWindow(f, f.submittedJob);
+      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalance(f.usd, f.provider, JOB_PAYMENT - FEE);
+    });
+
+    it("keeps claimTimeout working while paused", async function () {
+      const f = await loadFixture(pausedJobsFixture);
+      await passSubmitDeadline(f, f.assignedJob);
+      await expect(f.JobEscrow.claimTimeout(f.assignedJob)).to.changeTokenBalance(f.usd, f.client, JOB_PAYMENT);
+    });
+
+    it("keeps registry withdrawals working while paused", async function () {
+      const f = await loadFixture(pausedJobsFixture);
+      const amount = ethers.parseEther("1000");
+      await f.ProviderRegistry.connect(f.provider2).requestUnbond(amount);
+      await time.increase(await f.ProviderRegistry.unbondingPeriod());
+      await expect(f.ProviderRegistry.connect(f.provider2).withdraw())
+        .to.emit(f.ProviderRegistry, "Withdrawn")
+        .withArgs(f.provider2.address, amount);
+    });
+
+    it("is lifted only by the timelock, after which jobs can be accepted again", async function () {
+      const f = await loadFixture(pausedJobsFixture);
+      await expect(f.JobEscrow.connect(f.guardian).unpause())
+        .to.be.revertedWithCustomError(f.JobEscrow, "AccessManagedUnauthorized")
+        .withArgs(f.guardian.address);
+      await expect(f.JobEscrow.connect(f.timelock).unpause())
+        .to.emit(f.JobEscrow, "Unpaused")
+        .withArgs(f.timelock.address);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.emit(f.JobEscrow, "JobAccepted");
+    });
+
+    it("reverts pause by an outsider, and unpause when not paused", async function () {
+      const f = await loadFixture(jobsFixture);
+      await expect(f.JobEscrow.connect(f.outsider).pause())
+        .to.be.revertedWithCustomError(f.JobEscrow, "AccessManagedUnauthorized")
+        .withArgs(f.outsider.address);
+      await expect(f.JobEscrow.connect(f.timelock).unpause()).to.be.revertedWithCustomError(
+        f.JobEscrow,
+        "ExpectedPause",
+      );
+    });
+  });
+
+  describe("attacks", function () {
+    const reentryError = (f: JobsFixture) => f.JobEscrow.interface.encodeErrorResult("ReentrancyGuardReentrantCall");
+
+    it("blocks re-entry into finalize from the payment token; the provider is paid exactly once", async function () {
+      const f = await loadFixture(reentrantJobsFixture);
+      await passChallengeWindow(f, f.submittedJob);
+      await f.token.arm(
+        await f.JobEscrow.getAddress(),
+        f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]),
+      );
+      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
+        f.token,
+        [f.provider, f.timelock, f.JobEscrow, f.client],
+        [JOB_PAYMENT - FEE, FEE, -JOB_PAYMENT, 0n],
+      );
+      expect(await f.token.lastReentrySucceeded()).to.equal(false);
+      expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+      expect((await f.JobEscrow.job(f.submittedJob)).status).to.equal(JobStatus.Finalized);
+    });
+
+    it("blocks re-entry into cancelJob from the payment token; the client is refunded exactly once", async function () {
+      const f = await loadFixture(reentrantJobsFixture);
+      await f.token.arm(
+        await f.JobEscrow.getAddress(),
+        f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]),
+      );
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob)).to.changeTokenBalances(
+        f.token,
+        [f.client, f.JobEscrow],
+        [JOB_PAYMENT, -JOB_PAYMENT],
+      );
+      expect(await f.token.lastReentrySucceeded()).to.equal(false);
+      expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+    });
+
+    it("blocks re-entry into claimTimeout from the payment token; refund and penalty are paid exactly once", async function () {
+      const f = await loadFixture(reentrantJobsFixture);
+      await passSubmitDeadline(f, f.assignedJob);
+      await f.token.arm(
+        await f.JobEscrow.getAddress(),
+        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
+      );
+      const tx = f.JobEscrow.claimTimeout(f.assignedJob);
+      await expect(tx).to.changeTokenBalances(f.token, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
+      await expect(tx).to.changeTokenBalance(f.ComputeToken, f.client, (COLLATERAL * 5_000n) / BPS);
+      expect(await f.token.lastReentrySucceeded()).to.equal(false);
+      expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+    });
+
+    const GUARDED_ENTRY_POINTS = ["createJob", "createJobWithPermit", "acceptJob", "resolveDispute"] as const;
+    for (const entryPoint of GUARDED_ENTRY_POINTS) {
+      it(`blocks re-entry into ${entryPoint} from the payment token during a settlement`, async function () {
+        const f = await loadFixture(reentrantJobsFixture);
+        const escrow = await f.JobEscrow.getAddress();
+        const tokenAddress = await f.token.getAddress();
+        // A second submitted job to re-enter resolveDispute on, disputed; the token even holds DISPUTES, so only
+        // the reentrancy guard stands in its way.
+        const otherJob = await createJob(f, f.client, { paymentToken: tokenAddress });
+        await f.JobEscrow.connect(f.provider2).acceptJob(otherJob);
+        await f.JobEscrow.connect(f.provider2).submitResult(otherJob, RESULT_ROOT, RESULT_URI);
+        await f.JobEscrow.connect(f.disputer).markDisputed(otherJob);
+        await f.AccessManager.connect(f.timelock).grantRole(Roles.DISPUTES, tokenAddress, 0);
+        const request = await jobRequest(f, { paymentToken: tokenAddress });
+        const payloads = {
+          createJob: f.JobEscrow.interface.encodeFunctionData("createJob", [request]),
+          createJobWithPermit: f.JobEscrow.interface.encodeFunctionData("createJobWithPermit", [
+            request,
+            0n,
+            0,
+            ethers.ZeroHash,
+            ethers.ZeroHash,
+          ]),
+          acceptJob: f.JobEscrow.interface.encodeFunctionData("acceptJob", [f.openJob]),
+          resolveDispute: f.JobEscrow.interface.encodeFunctionData("resolveDispute", [otherJob, true]),
+        };
+        await passChallengeWindow(f, f.submittedJob);
+        const jobCount = await f.JobEscrow.jobCount();
+        await f.token.arm(escrow, payloads[entryPoint]);
+
+        await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
+          f.token,
+          [f.provider, f.timelock, f.JobEscrow, f.client],
+          [JOB_PAYMENT - FEE, FEE, -JOB_PAYMENT, 0n],
+        );
+        expect(await f.token.lastReentrySucceeded()).to.equal(false);
+        expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+        expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
+        expect((await f.JobEscrow.job(f.openJob)).status).to.equal(JobStatus.Open);
+        expect((await f.JobEscrow.job(otherJob)).status).to.equal(JobStatus.Disputed);
+      });
+    }
+
+    it("blocks re-entry from the payment token into another job's settlement", async function () {
+      // Without the guard, a token could settle a second job in the middle of the first one's transfer.
+      const f = await loadFixture(reentrantJobsFixture);
+      await passSubmitDeadline(f, f.assignedJob);
+      await f.token.arm(
+        await f.JobEscrow.getAddress(),
+        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
+      );
+      await f.JobEscrow.finalize(f.submittedJob);
+      expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+      expect((await f.JobEscrow.job(f.assignedJob)).status).to.equal(JobStatus.Assigned);
+    });
+  });
+});
