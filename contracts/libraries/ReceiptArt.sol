@@ -9,7 +9,9 @@ import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 
 /// @title ReceiptArt
 /// @notice Draws a receipt's SVG: a card with the job's facts over a weave whose threads and crossings are read
-/// from the result root, so every result looks different and the same result always looks the same.
+/// from the result root, so the same result always looks the same. The weave alone cannot tell every root apart
+/// (it reads 24 of the root's 32 bytes, and a thread that is never on top hides its hue), so the card also prints
+/// the root: two different results never draw the same image.
 library ReceiptArt {
     using Strings for uint256;
     using Strings for address;
@@ -27,6 +29,7 @@ library ReceiptArt {
                 '<rect width="400" height="520" rx="16" fill="#10131a"/>',
                 _weave(j.resultRoot),
                 '<g font-family="monospace" fill="#e8ecf4">',
+                _text(372, 8, uint256(j.resultRoot).toHexString(32)),
                 _text(400, 20, string.concat("WEFT RECEIPT #", jobId.toString())),
                 _text(428, 13, string.concat("workload ", workload)),
                 _text(450, 13, string.concat("paid ", uint256(j.payment).toString())),

@@ -1,0 +1,750 @@
+import { expect } from "chai";
+import { ethers, network } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { BaseContract } from "ethers";
+import { ZeroAddress } from "ethers";
+import fc from "fast-check";
+
+import { deployWeftFixture } from "../fixtures/weft";
+
+/**
+ * Conservation property: random sequences of every escrow and registry operation, from several clients and
+ * providers, paying in two tokens (a plain stablecoin and WEFT itself, which is also the stake token), checked
+ * against a model after every step:
+ * - the escrow holds exactly the payments of its open obligations (Open, Assigned, Submitted, Disputed jobs);
+ * - the registry holds exactly totalStake, which is the sum of every provider's staked + unbonding;
+ * - each provider's locked stake is at most its staked, and is the collateral of its running jobs (and of Slashed
+ *   jobs the disputer has not slashed yet);
+ * - no token is created or destroyed: the balances of all participants, escrow, registry and treasury add up to a
+ *   constant.
+ * The model predicts every outcome: an operation it deems invalid must revert with the error it names, and a valid
+ * one must succeed and leave the state the model computes.
+ */
+
+const RUNS = Number(process.env.CONSERVATION_RUNS ?? 200);
+const SEED = 20261125;
+const BPS = 10_000n;
+const WEFT = (amount: string) => ethers.parseEther(amount);
+
+enum Status {
+  None,
+  Open,
+  Assigned,
+  Submitted,
+  Disputed,
+  Finalized,
+  Cancelled,
+  TimedOut,
+  Slashed,
+}
+const OPEN_OBLIGATIONS = [Status.Open, Status.Assigned, Status.Submitted, Status.Disputed];
+
+const INITIAL_STAKE = WEFT("10000");
+const PROVIDER_COUNT = 3; // registered; index PROVIDER_COUNT is an unregistered account
+const CLIENT_COUNT = 3;
+
+async function conservationFixture() {
+  const f = await deployWeftFixture();
+  const signers = await ethers.getSigners();
+  const clients = [f.client, f.outsider, signers[7]];
+  const providers = [f.provider, f.provider2, signers[8]];
+  const nobody = signers[9];
+  const escrow = await f.JobEscrow.getAddress();
+  const registry = await f.ProviderRegistry.getAddress();
+  for (const account of [signers[7], signers[8], nobody]) {
+    await f.ComputeToken.transfer(account.address, WEFT("100000"));
+    await f.usd.mint(account.address, WEFT("1000000"));
+  }
+  for (const c of clients) {
+    await f.usd.connect(c).approve(escrow, ethers.MaxUint256);
+    await f.ComputeToken.connect(c).approve(escrow, ethers.MaxUint256);
+  }
+  for (const p of [...providers, nobody]) await f.ComputeToken.connect(p).approve(registry, ethers.MaxUint256);
+  for (const p of providers) {
+    await f.ProviderRegistry.connect(p).register({ gpuModel: "H100", vramGb: 80, metadataURI: "" });
+    await f.ProviderRegistry.connect(p).stake(INITIAL_STAKE);
+  }
+  return { ...f, clients, providers: [...providers, nobody], escrowAddress: escrow, registryAddress: registry };
+}
+type Fixture = Awaited<ReturnType<typeof conservationFixture>>;
+
+// ------------------------------------------------------------------ operations
+
+type Op =
+  | {
+      kind: "create";
+      client: number;
+      token: number;
+      payment: number; // -1: below the minimum
+      deadline: number; // seconds after the block; 0 and MAX_JOB_DURATION + 1 are invalid
+      directed: number | null; // provider index (PROVIDER_COUNT: unregistered)
+    }
+  | { kind: "accept"; job: JobPick; provider: number; followDirected: boolean }
+  | { kind: "submit"; job: JobPick; stranger: boolean; emptyRoot: boolean }
+  | { kind: "finalize"; job: JobPick }
+  | { kind: "cancel"; job: JobPick; stranger: boolean }
+  | { kind: "timeout"; job: JobPick }
+  | { kind: "dispute"; job: JobPick; unauthorized: boolean }
+  | { kind: "resolve"; job: JobPick; atFault: boolean }
+  | { kind: "slash"; job: JobPick; withJob: boolean; provider: number; amount: number }
+  | { kind: "unbond"; provider: number; share: number } // share of free stake in 1/1000; -1: zero, 1001: free + 1
+  | { kind: "withdraw"; provider: number; wait: boolean } // wait: first let the oldest entry mature
+  | { kind: "stake"; provider: number; amount: number }
+  | { kind: "wait"; seconds: number }
+  | { kind: "toDeadline"; job: JobPick; delta: number }
+  | { kind: "advance"; n: number; choice: number }; // the natural next step of a running job
+type JobPick = { any: boolean; n: number };
+type OpKind = Op["kind"];
+
+const registeredProvider = fc.oneof(
+  { weight: 9, arbitrary: fc.integer({ min: 0, max: PROVIDER_COUNT - 1 }) },
+  {
+    weight: 1,
+    arbitrary: fc.constant(PROVIDER_COUNT),
+  },
+);
+/** Chooses a job: mostly among those in the status the operation needs (skipped if none), sometimes any job. */
+const pick = fc.record({ any: fc.integer({ min: 0, max: 9 }).map((x) => x === 0), n: fc.nat() });
+
+const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({ kind: fc.constant("advance" as const), n: fc.nat(), choice: fc.nat({ max: 99 }) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("create" as const),
+      client: fc.integer({ min: 0, max: CLIENT_COUNT - 1 }),
+      token: fc.integer({ min: 0, max: 1 }),
+      payment: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(-1) },
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 100 }) },
+        { weight: 16, arbitrary: fc.integer({ min: 0, max: 2_000_000 }) },
+      ),
+      deadline: fc.oneof(
+        { weight: 1, arbitrary: fc.constantFrom(0, 90 * 86400 + 1) },
+        { weight: 1, arbitrary: fc.constant(90 * 86400) },
+        { weight: 3, arbitrary: fc.integer({ min: 1, max: 120 }) },
+        { weight: 15, arbitrary: fc.integer({ min: 600, max: 4 * 3600 }) },
+      ),
+      directed: fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: registeredProvider }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("accept" as const),
+      job: pick,
+      provider: registeredProvider,
+      followDirected: fc.integer({ min: 0, max: 4 }).map((x) => x !== 0),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("submit" as const),
+      job: pick,
+      stranger: fc.integer({ min: 0, max: 14 }).map((x) => x === 0),
+      emptyRoot: fc.integer({ min: 0, max: 14 }).map((x) => x === 0),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("finalize" as const), job: pick }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("cancel" as const),
+      job: pick,
+      stranger: fc.integer({ min: 0, max: 9 }).map((x) => x === 0),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("timeout" as const), job: pick }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("dispute" as const),
+      job: pick,
+      unauthorized: fc.integer({ min: 0, max: 14 }).map((x) => x === 0),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("resolve" as const), job: pick, atFault: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("slash" as const),
+      job: pick,
+      withJob: fc.integer({ min: 0, max: 3 }).map((x) => x !== 0),
+      provider: registeredProvider,
+      amount: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 15, arbitrary: fc.integer({ min: 1, max: 20_000 }) },
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("unbond" as const),
+      provider: registeredProvider,
+      share: fc.oneof(
+        { weight: 1, arbitrary: fc.constantFrom(-1, 1001) },
+        { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("withdraw" as const), provider: registeredProvider, wait: fc.boolean() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("stake" as const),
+      provider: registeredProvider,
+      amount: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 9, arbitrary: fc.integer({ min: 1, max: 5000 }) },
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("wait" as const),
+      seconds: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 1, max: 120 }) },
+        { weight: 6, arbitrary: fc.constantFrom(599, 600, 601, 1800, 3600) },
+        { weight: 2, arbitrary: fc.constantFrom(7199, 7200, 7201, 86400) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 * 86400 }) },
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("toDeadline" as const),
+      job: anyJobPickOf(),
+      delta: fc.integer({ min: -1, max: 1 }),
+    }),
+  },
+);
+
+function anyJobPickOf() {
+  return fc.record({ any: fc.constant(true), n: fc.nat() });
+}
+
+// ------------------------------------------------------------------ model
+
+interface ModelJob {
+  id: bigint;
+  client: number;
+  token: number;
+  payment: bigint;
+  provider: string; // directed provider while Open (or zero), then the assigned one
+  collateral: bigint;
+  deadline: bigint;
+  status: Status;
+  feeBps: bigint;
+  lockHeld: boolean;
+}
+
+interface ModelProvider {
+  address: string;
+  registered: boolean;
+  staked: bigint;
+  locked: bigint;
+  entries: { amount: bigint; maturesAt: bigint }[];
+  jailedUntil: bigint;
+}
+
+/** Which status an operation needs, for choosing a job it applies to. */
+const NEEDS: Partial<Record<OpKind, Status>> = {
+  accept: Status.Open,
+  submit: Status.Assigned,
+  finalize: Status.Submitted,
+  cancel: Status.Open,
+  timeout: Status.Assigned,
+  dispute: Status.Submitted,
+  resolve: Status.Disputed,
+  slash: Status.Slashed,
+};
+
+type Outcome = "ok" | "reverted" | "skipped";
+/** How often each expected error was seen, to tune the generators (printed with VERBOSE=1). */
+const revertReasons: Record<string, number> = {};
+const outcomes: Record<string, Record<Outcome, number>> = {};
+
+class Run {
+  readonly jobs: ModelJob[] = [];
+  readonly providers: ModelProvider[];
+  readonly tokens: [BaseContract & { balanceOf(a: string): Promise<bigint> }, Fixture["ComputeToken"]];
+  readonly tokenAddresses: string[] = [];
+  readonly minPayment: bigint[];
+  readonly accounts: string[];
+  readonly initialSupply: bigint[] = [];
+  now = 0n;
+
+  constructor(readonly f: Fixture) {
+    this.providers = f.providers.map((p, i) => ({
+      address: p.address,
+      registered: i < PROVIDER_COUNT,
+      staked: i < PROVIDER_COUNT ? INITIAL_STAKE : 0n,
+      locked: 0n,
+      entries: [],
+      jailedUntil: 0n,
+    }));
+    this.tokens = [f.usd, f.ComputeToken];
+    this.minPayment = [1000n, f.parameters.escrow.minPaymentWeft];
+    this.accounts = [
+      ...f.clients.map((c) => c.address),
+      ...f.providers.map((p) => p.address),
+      f.disputer.address,
+      f.timelock.address, // the treasury
+      f.escrowAddress,
+      f.registryAddress,
+    ];
+  }
+
+  async init() {
+    this.now = BigInt(await time.latest());
+    expect(await this.f.JobEscrow.treasury()).to.equal(this.f.timelock.address);
+    for (const t of this.tokens) {
+      this.tokenAddresses.push(await t.getAddress());
+      this.initialSupply.push(await this.trackedSupply(t));
+    }
+  }
+
+  private async trackedSupply(token: { balanceOf(a: string): Promise<bigint> }): Promise<bigint> {
+    const balances = await Promise.all(this.accounts.map((a) => token.balanceOf(a)));
+    return balances.reduce((x, y) => x + y, 0n);
+  }
+
+  private choose(p: JobPick, kind: OpKind): ModelJob | undefined {
+    if (this.jobs.length === 0) return undefined;
+    const needed = NEEDS[kind];
+    const from = needed === undefined || p.any ? this.jobs : this.jobs.filter((j) => j.status === needed);
+    return from.length === 0 ? undefined : from[p.n % from.length];
+  }
+
+  private providerOf(address: string): ModelProvider | undefined {
+    return this.providers.find((p) => p.address === address);
+  }
+
+  /** Sends `send` in a block at `ts`; expects `error` (on `contract`) if given, success otherwise. */
+  private async expectOutcome(
+    ts: bigint,
+    send: () => Promise<{ wait(): Promise<unknown> }>,
+    error?: [BaseContract, string],
+  ): Promise<boolean> {
+    await network.provider.send("evm_setNextBlockTimestamp", [Number(ts)]);
+    if (error !== undefined) {
+      await expect(send()).to.be.revertedWithCustomError(error[0], error[1]);
+      revertReasons[error[1]] = (revertReasons[error[1]] ?? 0) + 1;
+      // Hardhat mines a reverted transaction when its gas was not estimated, so the clock may have moved.
+      this.now = BigInt(await time.latest());
+      return false;
+    }
+    await (await send()).wait();
+    this.now = ts;
+    return true;
+  }
+
+  /** Runs one operation, counting its outcome (an `advance` counts itself and the step it takes). */
+  async step(op: Op): Promise<Outcome> {
+    const outcome = await this.apply(op);
+    outcomes[op.kind] ??= { ok: 0, reverted: 0, skipped: 0 };
+    outcomes[op.kind][outcome]++;
+    return outcome;
+  }
+
+  private async apply(op: Op): Promise<Outcome> {
+    const { f } = this;
+    const escrow = f.JobEscrow;
+    const registry = f.ProviderRegistry;
+    const ts = this.now + 1n;
+    const E = (name: string): [BaseContract, string] => [escrow, name];
+    const R = (name: string): [BaseContract, string] => [registry, name];
+
+    switch (op.kind) {
+      case "create": {
+        const min = this.minPayment[op.token];
+        const payment = op.payment < 0 ? min - 1n : min + BigInt(op.payment) * 10n ** 15n;
+        const deadline = ts + BigInt(op.deadline);
+        const directed = op.directed === null ? ZeroAddress : this.providers[op.directed].address;
+        const request = {
+          workloadId: ethers.encodeBytes32String("matmul-i8"),
+          params: "0x",
+          inputRoot: ethers.id("inputs"),
+          inputURI: "",
+          paymentToken: this.tokenAddresses[op.token],
+          payment,
+          provider: directed,
+          submitDeadline: deadline,
+        };
+        let error: [BaseContract, string] | undefined;
+        if (payment < min) error = E("PaymentBelowMinimum");
+        else if (deadline <= ts || deadline > ts + 90n * 86400n) error = E("InvalidSubmitDeadline");
+        const ok = await this.expectOutcome(ts, () => escrow.connect(f.clients[op.client]).createJob(request), error);
+        if (!ok) return "reverted";
+        this.jobs.push({
+          id: BigInt(this.jobs.length + 1),
+          client: op.client,
+          token: op.token,
+          payment,
+          provider: directed,
+          collateral: 0n,
+          deadline,
+          status: Status.Open,
+          feeBps: f.parameters.escrow.protocolFeeBps,
+          lockHeld: false,
+        });
+        return "ok";
+      }
+      case "accept": {
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        const directedIndex = this.providers.findIndex((x) => x.address === j.provider);
+        const index = op.followDirected && directedIndex >= 0 ? directedIndex : op.provider;
+        const p = this.providers[index];
+        const collateral = (j.payment * f.parameters.escrow.collateralRatioBps) / BPS;
+        let error: [BaseContract, string] | undefined;
+        if (j.status !== Status.Open) error = E("JobNotInStatus");
+        else if (j.provider !== ZeroAddress && j.provider !== p.address) error = E("NotDirectedProvider");
+        else if (ts > j.deadline) error = E("SubmitDeadlinePassed");
+        else if (!p.registered || ts < p.jailedUntil) error = E("ProviderNotEligible");
+        else if (collateral > p.staked - p.locked) error = R("InsufficientFreeStake");
+        const signer = f.providers[index];
+        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).acceptJob(j.id), error))) return "reverted";
+        j.provider = p.address;
+        j.collateral = collateral;
+        j.status = Status.Assigned;
+        j.lockHeld = true;
+        p.locked += collateral;
+        await this.checkJob(j);
+        return "ok";
+      }
+      case "submit": {
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        const signer = op.stranger ? f.outsider : (f.providers.find((s) => s.address === j.provider) ?? f.outsider);
+        let error: [BaseContract, string] | undefined;
+        if (j.status !== Status.Assigned) error = E("JobNotInStatus");
+        else if (signer.address !== j.provider) error = E("NotJobProvider");
+        else if (ts > j.deadline) error = E("SubmitDeadlinePassed");
+        else if (op.emptyRoot) error = E("EmptyResultRoot");
+        const root = op.emptyRoot ? ethers.ZeroHash : ethers.id(`result ${j.id}`);
+        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).submitResult(j.id, root, ""), error))) {
+          return "reverted";
+        }
+        j.status = Status.Submitted;
+        j.deadline = ts + f.parameters.escrow.challengeWindow;
+        await this.checkJob(j);
+        return "ok";
+      }
+      case "finalize": {
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        let error: [BaseContract, string] | undefined;
+        if (j.status !== Status.Submitted) error = E("JobNotInStatus");
+        else if (ts < j.deadline) error = E("ChallengeWindowOpen");
+        if (!(await this.expectOutcome(ts, () => escrow.connect(f.deployer).finalize(j.id), error))) return "reverted";
+        j.status = Status.Finalized;
+        j.deadline = ts;
+        j.lockHeld = false;
+        this.providerOf(j.provider)!.locked -= j.collateral;
+        expect(await f.ComputeReceipt.ownerOf(j.id)).to.equal(f.clients[j.client].address);
+        await this.checkJob(j);
+        return "ok";
+      }
+      case "cancel": {
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        const signer = op.stranger ? f.disputer : f.clients[j.client];
+        let error: [BaseContract, string] | undefined;
+        if (j.status !== Status.Open) error = E("JobNotInStatus");
+        else if (op.stranger) error = E("NotJobClient");
+        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).cancelJob(j.id), error))) return "reverted";
+        j.status = Status.Cancelled;
+        j.deadline = ts;
+        await this.checkJob(j);
+        return "ok";
+      }
+      case "timeout": {
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        let error: [BaseContract, string] | undefined;
+        if (j.status !== Status.Assigned) error = E("JobNotInStatus");
+        else if (ts <= j.deadline) error = E("SubmitDeadlineNotReached");
+        if (!(await this.expectOutcome(ts, () => escrow.connect(f.outsider).claimTimeout(j.id), error))) {
+          return "reverted";
+        }
+        const penalty = (j.collateral * f.parameters.escrow.livenessPenaltyBps) / BPS;
+        const p = this.providerOf(j.provider)!;
+        p.staked -= penalty;
+        p.locked -= j.collateral;
+        j.status = Status.TimedOut;
+        j.deadline = ts;
+        j.lockHeld = false;
+        await this.checkJob(j);
+        return "ok";
+      }
+      case "dispute": {
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        const signer = op.unauthorized ? f.outsider : f.disputer;
+        let error: [BaseContract, string] | undefined;
+        if (op.unauthorized) error = E("AccessManagedUnauthorized");
+        else if (j.status !== Status.Submitted) error = E("JobNotInStatus");
+        else if (ts >= j.deadline) error = E("ChallengeWindowClosed");
+        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).markDisputed(j.id), error))) return "reverted";
+        j.status = Status.Disputed;
+        await this.checkJob(j);
+        return "ok";
+      }
+      case "resolve": {
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        const error = j.status !== Status.Disputed ? E("JobNotInStatus") : undefined;
+        const send = () => escrow.connect(f.disputer).resolveDispute(j.id, op.atFault);
+        if (!(await this.expectOutcome(ts, send, error))) return "reverted";
+        if (op.atFault) {
+          j.status = Status.Slashed;
+          j.deadline = ts; // the collateral stays locked until the registry's slash
+        } else {
+          j.status = Status.Submitted; // the original challenge window still applies
+        }
+        await this.checkJob(j);
+        return "ok";
+      }
+      case "slash": {
+        // With a job: the provider of a Slashed job whose collateral is still locked (what the DisputeManager does
+        // after a ruling). Without: job id 0, which never has a lock, so free then unbonding stake is taken.
+        let p: ModelProvider;
+        let jobId = 0n;
+        let j: ModelJob | undefined;
+        if (op.withJob) {
+          j = this.jobs.find((x, i) => x.status === Status.Slashed && x.lockHeld && i >= op.job.n % this.jobs.length);
+          j ??= this.jobs.find((x) => x.status === Status.Slashed && x.lockHeld);
+          if (j === undefined) return "skipped";
+          p = this.providerOf(j.provider)!;
+          jobId = j.id;
+        } else {
+          p = this.providers[op.provider];
+        }
+        const amount = BigInt(op.amount) * 10n ** 18n;
+        const client = f.clients[j?.client ?? 0].address;
+        const recipients = [client, f.disputer.address, f.timelock.address];
+        let error: [BaseContract, string] | undefined;
+        if (amount === 0n) error = R("ZeroAmount");
+        else if (!p.registered) error = R("ProviderNotRegistered");
+        const send = () => registry.connect(f.disputer).slash(p.address, jobId, amount, recipients, [5000, 3000, 2000]);
+        if (!(await this.expectOutcome(ts, send, error))) return "reverted";
+        if (j !== undefined) {
+          p.locked -= j.collateral;
+          j.lockHeld = false;
+        }
+        let taken = amount < p.staked - p.locked ? amount : p.staked - p.locked;
+        p.staked -= taken;
+        for (let i = p.entries.length - 1; i >= 0 && taken < amount; i--) {
+          const part = p.entries[i].amount < amount - taken ? p.entries[i].amount : amount - taken;
+          p.entries[i].amount -= part;
+          taken += part;
+        }
+        p.entries = p.entries.filter((e) => e.amount > 0n);
+        const jail = ts + f.parameters.registry.jailDuration;
+        if (jail > p.jailedUntil) p.jailedUntil = jail;
+        return "ok";
+      }
+      case "unbond": {
+        const p = this.providers[op.provider];
+        const free = p.staked - p.locked;
+        const amount = op.share < 0 ? 0n : op.share > 1000 ? free + 1n : (free * BigInt(op.share)) / 1000n;
+        let error: [BaseContract, string] | undefined;
+        if (amount === 0n) error = R("ZeroAmount");
+        else if (amount > free) error = R("InsufficientFreeStake");
+        else if (p.entries.length === 8) error = R("TooManyUnbondingEntries");
+        const signer = f.providers[op.provider];
+        if (!(await this.expectOutcome(ts, () => registry.connect(signer).requestUnbond(amount), error))) {
+          return "reverted";
+        }
+        p.staked -= amount;
+        let maturesAt = ts + f.parameters.registry.unbondingPeriod;
+        const newest = p.entries[p.entries.length - 1];
+        if (newest !== undefined && newest.maturesAt > maturesAt) maturesAt = newest.maturesAt;
+        p.entries.push({ amount, maturesAt });
+        return "ok";
+      }
+      case "withdraw": {
+        if (op.wait) {
+          // A provider with pending entries (if any), once its oldest entry has matured.
+          const withEntries = this.providers.findIndex((x) => x.entries.length > 0);
+          const provider = withEntries >= 0 ? withEntries : op.provider;
+          const oldest = this.providers[provider].entries[0];
+          if (oldest !== undefined && oldest.maturesAt > ts) this.now = oldest.maturesAt - 1n;
+          return this.apply({ ...op, provider, wait: false });
+        }
+        const p = this.providers[op.provider];
+        let matured = 0;
+        while (matured < p.entries.length && p.entries[matured].maturesAt <= ts) matured++;
+        const error = matured === 0 ? R("NothingToWithdraw") : undefined;
+        const signer = f.providers[op.provider];
+        if (!(await this.expectOutcome(ts, () => registry.connect(signer).withdraw(), error))) return "reverted";
+        p.entries.splice(0, matured);
+        return "ok";
+      }
+      case "stake": {
+        const p = this.providers[op.provider];
+        const amount = BigInt(op.amount) * 10n ** 18n;
+        let error: [BaseContract, string] | undefined;
+        if (amount === 0n) error = R("ZeroAmount");
+        else if (!p.registered) error = R("ProviderNotRegistered");
+        const signer = f.providers[op.provider];
+        if (!(await this.expectOutcome(ts, () => registry.connect(signer).stake(amount), error))) return "reverted";
+        p.staked += amount;
+        return "ok";
+      }
+      case "wait":
+        this.now += BigInt(op.seconds);
+        return "ok";
+      case "advance": {
+        // Drives a running job on with a valid-looking step, so that sequences reach every final status.
+        const running = this.jobs.filter((x) => OPEN_OBLIGATIONS.includes(x.status) || x.lockHeld);
+        if (running.length === 0) return "skipped";
+        const j = running[op.n % running.length];
+        const at = { any: true, n: this.jobs.indexOf(j) };
+        const c = op.choice;
+        const directed = this.providers.findIndex((x) => x.address === j.provider);
+        switch (j.status) {
+          case Status.Open:
+            if (c < 10) return this.step({ kind: "cancel", job: at, stranger: false });
+            return this.step({ kind: "accept", job: at, provider: c % PROVIDER_COUNT, followDirected: true });
+          case Status.Assigned:
+            if (c < 10) return this.step({ kind: "timeout", job: at });
+            return this.step({ kind: "submit", job: at, stranger: false, emptyRoot: false });
+          case Status.Submitted:
+            if (c < 30 && ts < j.deadline) return this.step({ kind: "dispute", job: at, unauthorized: false });
+            if (ts < j.deadline && c < 60) this.now = j.deadline - 1n;
+            return this.step({ kind: "finalize", job: at });
+          case Status.Disputed:
+            return this.step({ kind: "resolve", job: at, atFault: c < 50 });
+          default: // Slashed, collateral still locked
+            return this.step({ kind: "slash", job: at, withJob: true, provider: directed, amount: 1 + c * 50 });
+        }
+      }
+      case "toDeadline": {
+        // Moves time so that the next block lands at the job's current deadline + delta (never backwards).
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        const target = j.deadline + BigInt(op.delta) - 1n;
+        if (target <= this.now) return "skipped";
+        this.now = target;
+        return "ok";
+      }
+    }
+  }
+
+  private async checkJob(j: ModelJob) {
+    const chain = await this.f.JobEscrow.job(j.id);
+    expect(Number(chain.status), `job ${j.id} status`).to.equal(j.status);
+    expect(chain.provider, `job ${j.id} provider`).to.equal(j.provider);
+    expect(chain.collateral, `job ${j.id} collateral`).to.equal(j.collateral);
+    expect(chain.deadline, `job ${j.id} deadline`).to.equal(j.deadline);
+    expect(chain.payment, `job ${j.id} payment`).to.equal(j.payment);
+  }
+
+  /** The invariants, checked on-chain (and against the model). */
+  async checkInvariants(full: boolean) {
+    const { f } = this;
+    // The escrow holds exactly its open obligations, per token.
+    for (let t = 0; t < this.tokens.length; t++) {
+      const owed = this.jobs
+        .filter((j) => j.token === t && OPEN_OBLIGATIONS.includes(j.status))
+        .reduce((sum, j) => sum + j.payment, 0n);
+      expect(await this.tokens[t].balanceOf(f.escrowAddress), `escrow balance of token ${t}`).to.equal(owed);
+    }
+    // The registry holds exactly totalStake, the sum of every provider's staked + unbonding.
+    const [registryBalance, totalStake, states] = await Promise.all([
+      f.ComputeToken.balanceOf(f.registryAddress),
+      f.ProviderRegistry.totalStake(),
+      Promise.all(this.providers.map((p) => f.ProviderRegistry.providerState(p.address))),
+    ]);
+    expect(registryBalance, "registry balance").to.equal(totalStake);
+    expect(
+      states.reduce((sum, s) => sum + s.staked + s.unbonding, 0n),
+      "sum of stakes",
+    ).to.equal(totalStake);
+    for (let i = 0; i < this.providers.length; i++) {
+      const p = this.providers[i];
+      const s = states[i];
+      expect(s.locked <= s.staked, `provider ${i} locked <= staked`).to.equal(true);
+      const collateral = this.jobs
+        .filter(
+          (j) =>
+            j.provider === p.address &&
+            ([Status.Assigned, Status.Submitted, Status.Disputed].includes(j.status) ||
+              (j.status === Status.Slashed && j.lockHeld)),
+        )
+        .reduce((sum, j) => sum + j.collateral, 0n);
+      expect(s.locked, `provider ${i} locked == collateral of its running jobs`).to.equal(collateral);
+      expect(s.staked, `provider ${i} staked`).to.equal(p.staked);
+      expect(s.unbonding, `provider ${i} unbonding`).to.equal(p.entries.reduce((sum, e) => sum + e.amount, 0n));
+      expect(s.jailedUntil, `provider ${i} jailed until`).to.equal(p.jailedUntil);
+      expect(s.registered).to.equal(p.registered);
+    }
+    if (!full) return;
+    // No token created or destroyed.
+    for (let t = 0; t < this.tokens.length; t++) {
+      expect(await this.trackedSupply(this.tokens[t]), `tracked supply of token ${t}`).to.equal(this.initialSupply[t]);
+    }
+    // Every job and every unbonding queue as the model has them.
+    for (const j of this.jobs) await this.checkJob(j);
+    expect(await f.JobEscrow.jobCount()).to.equal(BigInt(this.jobs.length));
+    for (const p of this.providers) {
+      const entries = await f.ProviderRegistry.unbondingEntries(p.address);
+      expect(entries.map((e) => [e.amount, e.maturesAt])).to.deep.equal(p.entries.map((e) => [e.amount, e.maturesAt]));
+      for (const j of this.jobs.filter((x) => x.provider === p.address)) {
+        const [owner, amount] = await f.ProviderRegistry.jobCollateral(j.id);
+        const held = [Status.Assigned, Status.Submitted, Status.Disputed].includes(j.status) || j.lockHeld;
+        expect([owner, amount]).to.deep.equal(held ? [p.address, j.collateral] : [ZeroAddress, 0n]);
+      }
+    }
+  }
+}
+
+describe("Conservation (property test)", function () {
+  it(`conserves tokens and keeps escrow and stake accounting exact over ${RUNS} random sequences`, async function () {
+    this.timeout(600_000);
+    const reached = new Set<Status>();
+    let steps = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArbitrary, { minLength: 15, maxLength: 30 }), async (ops) => {
+        const f = await loadFixture(conservationFixture);
+        const run = new Run(f);
+        await run.init();
+        for (const op of ops) {
+          const outcome = await run.step(op);
+          steps++;
+          if (outcome === "ok" && op.kind !== "wait" && op.kind !== "toDeadline") await run.checkInvariants(false);
+        }
+        await run.checkInvariants(true);
+        for (const j of run.jobs) reached.add(j.status);
+      }),
+      { numRuns: RUNS, seed: SEED, endOnFailure: process.env.SHRINK === undefined },
+    );
+    if (process.env.VERBOSE !== undefined)
+      console.log(
+        steps,
+        outcomes,
+        revertReasons,
+        [...reached].map((x) => Status[x]),
+      );
+    // The sequences must exercise every path, or the property proves little.
+    for (const kind of Object.keys(NEEDS).concat(["create", "unbond", "withdraw", "stake"])) {
+      expect(outcomes[kind]?.ok ?? 0, `${kind} never succeeded`).to.be.greaterThan(3);
+      expect(outcomes[kind]?.reverted ?? 0, `${kind} never reverted`).to.be.greaterThan(0);
+    }
+    for (const s of [Status.Finalized, Status.Cancelled, Status.TimedOut, Status.Slashed, Status.Disputed]) {
+      expect(reached.has(s), `no job ended ${Status[s]}`).to.equal(true);
+    }
+  });
+});
