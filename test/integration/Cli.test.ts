@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import hre from "hardhat";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
@@ -46,6 +47,9 @@ describe("Command line against a local node", function () {
   }
 
   before(async function () {
+    // Coverage instruments contracts inside this process; a CLI in subprocesses adds nothing to it and would run
+    // against the instrumented build. `npm test` runs this suite.
+    if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
     const port = await freePort();
     deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-cli-"));
     env = { ...process.env, LOCALHOST_RPC_URL: `http://127.0.0.1:${port}`, WEFT_DEPLOYMENTS_DIR: deploymentsDir };
@@ -62,7 +66,7 @@ describe("Command line against a local node", function () {
 
   after(function () {
     node?.kill();
-    fs.rmSync(deploymentsDir, { recursive: true, force: true });
+    if (deploymentsDir) fs.rmSync(deploymentsDir, { recursive: true, force: true });
     fs.rmSync(path.join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
   });
 
