@@ -30,10 +30,9 @@ export async function formatSystemStatus(system: WeftSystem, book: AddressBook):
   for (const [name, value] of Object.entries(await currentParameters(system)))
     parameters.push([name, value.toString()]);
 
+  const holders = await roleHolders(system, book.deploymentBlock);
   const roles = new Table({ head: ["role", "holders"] });
-  for (const [name, role] of Object.entries(Roles)) {
-    roles.push([name, (await roleHolders(system, role, book.deploymentBlock)).join("\n") || "(none)"]);
-  }
+  for (const [name, role] of Object.entries(Roles)) roles.push([name, holders.get(role)?.join("\n") ?? "(none)"]);
 
   const treasury = await system.TimelockController.getAddress();
   const funds = new Table({ head: ["treasury (timelock)", "balance"] });
@@ -43,13 +42,18 @@ export async function formatSystemStatus(system: WeftSystem, book: AddressBook):
   return [parameters.toString(), roles.toString(), funds.toString()].join("\n");
 }
 
-async function roleHolders(system: WeftSystem, role: bigint, fromBlock: number): Promise<string[]> {
+/** Current holders of every role: one log query for all grants, then a check that each grant still stands. */
+async function roleHolders(system: WeftSystem, fromBlock: number): Promise<Map<bigint, string[]>> {
   const manager = system.AccessManager;
-  const granted = await manager.queryFilter(manager.filters.RoleGranted(role), fromBlock);
-  const candidates = new Set(granted.map((event) => event.args.account));
-  const holders: string[] = [];
-  for (const account of candidates) {
-    if ((await manager.hasRole(role, account))[0]) holders.push(account);
+  const granted = await manager.queryFilter(manager.filters.RoleGranted(), fromBlock);
+  const candidates = new Map<string, { role: bigint; account: string }>();
+  for (const { args } of granted) {
+    candidates.set(`${args.roleId}:${args.account}`, { role: args.roleId, account: args.account });
+  }
+  const holders = new Map<bigint, string[]>();
+  for (const { role, account } of candidates.values()) {
+    if (!(await manager.hasRole(role, account))[0]) continue;
+    holders.set(role, [...(holders.get(role) ?? []), account]);
   }
   return holders;
 }

@@ -31,10 +31,7 @@ export interface DeployRunOptions {
 
 const IGNITION_DEPLOYMENTS_DIR = path.resolve(__dirname, "..", "..", "ignition", "deployments");
 
-function resetLocalJournal(network: string, deploymentId: string): void {
-  if (!isLocalNetwork(network)) {
-    throw new UserError(`--reset only applies to local networks; ${network}'s journal is what makes a re-run safe.`);
-  }
+function resetLocalJournal(deploymentId: string): void {
   fs.rmSync(path.join(IGNITION_DEPLOYMENTS_DIR, deploymentId), { recursive: true, force: true });
 }
 
@@ -65,6 +62,9 @@ export async function runDeploy(hre: HardhatRuntimeEnvironment, options: DeployR
   if (options.verify && isLocalNetwork(network)) {
     throw new UserError(`--verify needs a public network with a block explorer; ${network} has none.`);
   }
+  if (options.reset && !isLocalNetwork(network)) {
+    throw new UserError(`--reset only applies to local networks; ${network}'s journal is what makes a re-run safe.`);
+  }
   let parameters: WeftParameters = parametersFor(network);
   if (options.paramsFile) parameters = applyParameterOverrides(parameters, options.paramsFile);
 
@@ -72,7 +72,7 @@ export async function runDeploy(hre: HardhatRuntimeEnvironment, options: DeployR
   const { chainId } = await hre.ethers.provider.getNetwork();
   log(`Deploying Weft to ${network} (chain ${chainId})...`);
   const deploymentId = options.deploymentId ?? `chain-${chainId}`;
-  if (options.reset) resetLocalJournal(network, deploymentId);
+  if (options.reset) resetLocalJournal(deploymentId);
   const contracts = await deployWeft(hre, parameters, { deploymentId, displayUi: !isLocalNetwork(network) });
 
   const dir = options.deploymentsDir ?? DEPLOYMENTS_DIR;

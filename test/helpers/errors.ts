@@ -2,11 +2,12 @@ import { expect } from "chai";
 
 import { UserError } from "../../src/errors";
 
-/** Awaits `promise` and asserts it failed with a UserError whose message matches `pattern`. */
-export async function expectUserError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+/** Runs `attempt` (a promise, or a function that may throw or return one) and asserts it failed with a UserError
+ * whose message matches `pattern`. */
+export async function expectUserError(attempt: Promise<unknown> | (() => unknown), pattern: RegExp): Promise<void> {
   let caught: unknown;
   try {
-    await promise;
+    await (typeof attempt === "function" ? attempt() : attempt);
   } catch (error) {
     caught = error;
   }

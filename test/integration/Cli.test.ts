@@ -91,6 +91,7 @@ describe("Command line against a local node", function () {
     const status = await hardhat("dao:status");
     expect(status.code).to.equal(0);
     expect(status.stdout).to.match(/protocolFeeBps\W+250/);
+    expect(status.stdout).to.match(new RegExp(`ADMIN\\W+${book.contracts.TimelockController}`));
     const proposalStatus = await hardhat("dao:status", "--id", id);
     expect(proposalStatus.stdout).to.include("Executed");
   });

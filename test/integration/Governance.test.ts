@@ -16,7 +16,6 @@ import {
   stateOf,
   VOTE_SUPPORT,
 } from "../../src/dao/governor";
-import { connectSystem } from "../../src/deploy/system";
 import { deployWeftFixture } from "../fixtures/weft";
 import { expectUserError } from "../helpers/errors";
 
@@ -30,20 +29,9 @@ async function delegatedFixture() {
   return fixture;
 }
 
+/** The fixture holds every contract of the system, so it serves as the WeftSystem that src/dao reads. */
 async function proposeFee(fixture: Awaited<ReturnType<typeof delegatedFixture>>, fee: number, description: string) {
-  const system = connectSystem(
-    {
-      AccessManager: await fixture.AccessManager.getAddress(),
-      TimelockController: await fixture.TimelockController.getAddress(),
-      ComputeToken: await fixture.ComputeToken.getAddress(),
-      ProviderRegistry: await fixture.ProviderRegistry.getAddress(),
-      JobEscrow: await fixture.JobEscrow.getAddress(),
-      ComputeReceipt: await fixture.ComputeReceipt.getAddress(),
-      ComputeGovernor: await fixture.ComputeGovernor.getAddress(),
-    },
-    fixture.deployer,
-  );
-  const action = await parameterChange(system, `protocolFeeBps=${fee}`);
+  const action = await parameterChange(fixture, `protocolFeeBps=${fee}`);
   return propose(fixture.ComputeGovernor, fixture.deployer, [action], description);
 }
 
@@ -57,9 +45,7 @@ describe("Governance", function () {
       expect(await ComputeGovernor["quorumNumerator()"]()).to.equal(parameters.governor.quorumPercent);
       expect(await ComputeGovernor.lateQuorumVoteExtension()).to.equal(parameters.governor.lateQuorumExtension);
       expect(await ComputeGovernor.CLOCK_MODE()).to.equal("mode=timestamp");
-      expect(await ComputeGovernor.timelock()).to.equal(
-        await (await loadFixture(deployWeftFixture)).TimelockController.getAddress(),
-      );
+      expect(await ComputeGovernor.timelock()).to.equal(await TimelockController.getAddress());
     });
   });
 

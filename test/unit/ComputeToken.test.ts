@@ -5,6 +5,7 @@ import type { Signature } from "ethers";
 
 import { Roles } from "../../src/access/roles";
 import type { ComputeToken } from "../../typechain-types";
+import { signPermit } from "../helpers/permit";
 
 const CAP = ethers.parseEther("1000000000");
 const GENESIS = ethers.parseEther("400000000");
@@ -23,30 +24,6 @@ async function deployTokenFixture() {
   await manager.setTargetFunctionRole(await token.getAddress(), [mintSelector], Roles.MINTER);
   await manager.grantRole(Roles.MINTER, minter.address, 0);
   return { token, manager, admin, treasury, minter, alice, bob };
-}
-
-/** Signs an ERC-2612 permit for `owner`'s tokens; `signer` is the owner unless a test forges one. */
-async function signPermit(
-  token: ComputeToken,
-  signer: Awaited<ReturnType<typeof ethers.getSigner>>,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-  owner: string = signer.address,
-): Promise<Signature> {
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
-  const message = { owner, spender, value, nonce: await token.nonces(owner), deadline };
-  return ethers.Signature.from(await signer.signTypedData(domain, types, message));
 }
 
 async function signDelegation(

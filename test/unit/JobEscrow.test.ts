@@ -1,8 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { Signature } from "ethers";
 
 import { Roles } from "../../src/access/roles";
 
@@ -13,10 +11,8 @@ import {
   ReentrantERC20__factory,
   TestERC20__factory,
   WorkRecorderSpy__factory,
-  type TestERC20,
 } from "../../typechain-types";
 import {
-  JOB_DURATION,
   JOB_PAYMENT,
   JobStatus,
   PROVIDER_STAKE,
@@ -30,6 +26,7 @@ import {
   type JobsFixture,
 } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { signPermit } from "../helpers/permit";
 
 const BPS = 10_000n;
 const DAY = 86_400n;
@@ -56,30 +53,6 @@ async function passChallengeWindow(f: WeftFixture, jobId: bigint) {
 /** Moves time past an Assigned job's submit deadline (the first second it can time out). */
 async function passSubmitDeadline(f: WeftFixture, jobId: bigint) {
   await time.increaseTo((await f.JobEscrow.job(jobId)).deadline + 1n);
-}
-
-/** Signs an ERC-2612 permit on the test stablecoin; `signer` is the owner unless a test forges one. */
-async function signPermit(
-  token: TestERC20,
-  signer: HardhatEthersSigner,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-  owner: string = signer.address,
-): Promise<Signature> {
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
-  const message = { owner, spender, value, nonce: await token.nonces(owner), deadline };
-  return ethers.Signature.from(await signer.signTypedData(domain, types, message));
 }
 
 /** Jobs paid in a ReentrantERC20: one Open, one Assigned and one Submitted past its challenge window. */

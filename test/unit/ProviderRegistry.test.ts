@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { Signature } from "ethers";
 
 import { Roles } from "../../src/access/roles";
 import type { ComputeToken, ProviderRegistry } from "../../typechain-types";
@@ -10,11 +9,10 @@ import {
   DISPUTE_EXPOSURE,
   GPU_PROFILE,
   JAIL_DURATION,
-  PROVIDER_FUNDS,
   UNBONDING_PERIOD,
   deployRegistryFixture,
-  type Signer,
 } from "../fixtures/registry";
+import { signPermit } from "../helpers/permit";
 
 const STAKE = ethers.parseEther("10000");
 const COLLATERAL = ethers.parseEther("1000");
@@ -38,28 +36,6 @@ async function lockedFixture() {
   const f = await stakedFixture();
   await f.registry.connect(f.escrow).lockCollateral(f.alice.address, JOB, COLLATERAL);
   return f;
-}
-
-async function signPermit(
-  token: ComputeToken,
-  owner: Signer,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-): Promise<Signature> {
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
-  const message = { owner: owner.address, spender, value, nonce: await token.nonces(owner.address), deadline };
-  return ethers.Signature.from(await owner.signTypedData(domain, types, message));
 }
 
 async function entriesOf(registry: ProviderRegistry, provider: string): Promise<[bigint, bigint][]> {
