@@ -12,8 +12,8 @@ export interface SystemContext {
   system: WeftSystem;
 }
 
-/** Loads deployments/<network>.json and connects the first configured account to every contract. */
-export async function loadSystem(hre: HardhatRuntimeEnvironment): Promise<SystemContext> {
+/** Loads deployments/<network>.json and connects configured account `account` (default the first) to every contract. */
+export async function loadSystem(hre: HardhatRuntimeEnvironment, account = 0): Promise<SystemContext> {
   const book = readAddressBook(hre.network.name);
   const { chainId } = await hre.ethers.provider.getNetwork();
   if (Number(chainId) !== book.chainId) {
@@ -22,8 +22,14 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment): Promise<System
         `Redeploy: npx hardhat deploy --network ${hre.network.name}`,
     );
   }
-  const [signer] = await hre.ethers.getSigners();
-  if (signer === undefined) throw new UserError(`No account is configured for ${hre.network.name}.`);
+  const signers = await hre.ethers.getSigners();
+  const signer = signers[account];
+  if (signer === undefined) {
+    throw new UserError(
+      `Account ${account} is not configured for ${hre.network.name} (it has ${signers.length}); ` +
+        `use --account 0..${Math.max(0, signers.length - 1)}.`,
+    );
+  }
   return { book, signer, system: connectSystem(book.contracts, signer) };
 }
 
@@ -31,4 +37,10 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment): Promise<System
 export function parseProposalId(id: string): bigint {
   if (!/^\d+$/.test(id)) throw new UserError(`--id must be a proposal id (a decimal number); got "${id}".`);
   return BigInt(id);
+}
+
+/** Parses an --account index given on the command line. */
+export function parseAccountIndex(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UserError(`--account must be an account index (0, 1, ...); got "${value}".`);
+  return Number(value);
 }

@@ -7,6 +7,14 @@ import { HttpContentStore, parseHttpBlobUri } from "./http-store";
 import { IpfsGatewayStore } from "./ipfs-gateway-store";
 import { BLOB_PATH_PREFIX } from "./http-server";
 
+/** Where tasks publish and read content unless --store says otherwise (git-ignored). */
+export const DEFAULT_STORE_DIR = ".weft/store";
+
+/** The IPFS gateway used for ipfs:// URIs when a task is given none. */
+export function ipfsGatewayFromEnv(): string | undefined {
+  return process.env.WEFT_IPFS_GATEWAY || undefined;
+}
+
 export interface ContentStoreConfig {
   /** Gateway for ipfs:// URIs, e.g. http://127.0.0.1:8080. Without it ipfs:// URIs are refused. */
   readonly ipfsGateway?: string;

@@ -13,8 +13,9 @@ import { matmulParamsCodec } from "./matmul-i8/codec";
 import { MATMUL_I8_NAME, type MatmulShape, validateMatmulShape } from "./matmul-i8/shape";
 import { WORD_BYTES } from "./words";
 
-export interface WorkloadDefinition<Params> {
-  readonly name: string;
+export interface WorkloadDefinition<Params, Name extends string = string> {
+  /** Literal per workload, so `job.workload.name` discriminates a DecodedJob. */
+  readonly name: Name;
   /** bytes32 id used on-chain. */
   readonly id: string;
   readonly params: AbiParamsCodec<Params>;
@@ -24,18 +25,20 @@ export interface WorkloadDefinition<Params> {
   outputWords(params: Params): number;
 }
 
-function defineWorkload<Params>(definition: Omit<WorkloadDefinition<Params>, "id">): WorkloadDefinition<Params> {
+function defineWorkload<Params, Name extends string>(
+  definition: Omit<WorkloadDefinition<Params, Name>, "id">,
+): WorkloadDefinition<Params, Name> {
   return { ...definition, id: encodeBytes32String(definition.name) };
 }
 
-export const matmulI8 = defineWorkload<MatmulShape>({
+export const matmulI8 = defineWorkload<MatmulShape, typeof MATMUL_I8_NAME>({
   name: MATMUL_I8_NAME,
   params: matmulParamsCodec,
   validateParams: validateMatmulShape,
   outputWords: (shape) => shape.m * shape.n,
 });
 
-export const mandelbrotQ = defineWorkload<MandelbrotTile>({
+export const mandelbrotQ = defineWorkload<MandelbrotTile, typeof MANDELBROT_Q_NAME>({
   name: MANDELBROT_Q_NAME,
   params: mandelbrotParamsCodec,
   validateParams: validateMandelbrotTile,
@@ -64,10 +67,10 @@ export function workloadById(id: BytesLike): KnownWorkload {
   return found;
 }
 
-/** A job's workload together with its decoded, validated params; switch on `workload.name`. */
+/** A job's workload together with its decoded, validated params; switch on `name`. */
 export type DecodedJob =
-  | { readonly workload: typeof matmulI8; readonly params: MatmulShape }
-  | { readonly workload: typeof mandelbrotQ; readonly params: MandelbrotTile };
+  | { readonly name: typeof MATMUL_I8_NAME; readonly workload: typeof matmulI8; readonly params: MatmulShape }
+  | { readonly name: typeof MANDELBROT_Q_NAME; readonly workload: typeof mandelbrotQ; readonly params: MandelbrotTile };
 
 function decodeFor<Params>(workload: WorkloadDefinition<Params>, data: BytesLike): Params {
   const params = workload.params.decode(data);
@@ -79,6 +82,6 @@ function decodeFor<Params>(workload: WorkloadDefinition<Params>, data: BytesLike
 export function decodeJobParams(id: BytesLike, data: BytesLike): DecodedJob {
   const workload = workloadById(id);
   return workload === matmulI8
-    ? { workload, params: decodeFor(matmulI8, data) }
-    : { workload: mandelbrotQ, params: decodeFor(mandelbrotQ, data) };
+    ? { name: MATMUL_I8_NAME, workload, params: decodeFor(matmulI8, data) }
+    : { name: MANDELBROT_Q_NAME, workload: mandelbrotQ, params: decodeFor(mandelbrotQ, data) };
 }
