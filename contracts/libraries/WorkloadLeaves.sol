@@ -37,6 +37,9 @@ library WorkloadLeaves {
     /// @notice The result chunk is not the committed one (wrong data, index or proof).
     error ResultChunkNotInTree(bytes32 resultRoot, uint256 chunkIndex);
 
+    /// @notice A fraud proof is not the ABI encoding of one struct.
+    error MalformedProof(uint256 length);
+
     /// @notice Leaf hash of a matmul-i8 input vector.
     function matmulInputLeaf(uint8 kind, uint256 index, bytes calldata vector) internal pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(kind, index, vector))));
@@ -96,5 +99,23 @@ library WorkloadLeaves {
         }
         uint256 offset = (wordIndex - firstWord) * WORD_BYTES;
         word = bytes4(chunk[offset:offset + WORD_BYTES]);
+    }
+
+    /**
+     * @notice Where the struct of `encoded` = abi.encode(SomeStruct) starts in calldata, so a checker reads its
+     * fraud proof in place instead of copying kilobytes of vectors to memory.
+     * @dev Only the head is checked here; Solidity checks each dynamic member's offset and length against the
+     * calldata when it is read, and every byte used is then proven against a Merkle root.
+     */
+    function encodedStructOffset(bytes calldata encoded) internal pure returns (uint256 offset) {
+        if (encoded.length < 32) revert MalformedProof(encoded.length);
+        uint256 head;
+        assembly ("memory-safe") {
+            head := calldataload(encoded.offset)
+        }
+        if (head >= encoded.length) revert MalformedProof(encoded.length);
+        assembly ("memory-safe") {
+            offset := add(encoded.offset, head)
+        }
     }
 }

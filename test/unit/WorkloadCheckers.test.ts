@@ -1,0 +1,211 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import fc from "fast-check";
+import { AbiCoder } from "ethers";
+
+import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
+import { mandelbrotInputRoot } from "../../src/commitments/mandelbrot-inputs";
+import { ResultTree } from "../../src/commitments/result-tree";
+import { encodeMandelbrotOutput, mandelbrotParamsCodec } from "../../src/workloads/mandelbrot-q/codec";
+import {
+  escapeIterations,
+  renderMandelbrotTile,
+  toFixedPoint,
+  type MandelbrotTile,
+} from "../../src/workloads/mandelbrot-q/tile";
+import { encodeMatmulOutput, matmulParamsCodec } from "../../src/workloads/matmul-i8/codec";
+import { multiplyI8Sync } from "../../src/workloads/matmul-i8/multiply";
+import type { MatmulOperands } from "../../src/workloads/matmul-i8/shape";
+import type { MandelbrotChecker, MatmulI8Checker } from "../../typechain-types";
+
+const coder = AbiCoder.defaultAbiCoder();
+const MATMUL_PROOF =
+  "tuple(uint256 row, uint256 col, bytes rowOfA, bytes32[] rowProof, bytes columnOfB, bytes32[] columnProof, bytes resultChunk, bytes32[] resultChunkProof)";
+const MANDELBROT_PROOF = "tuple(uint256 pixelIndex, bytes resultChunk, bytes32[] resultChunkProof)";
+
+const int8 = fc.integer({ min: -128, max: 127 });
+
+function int8Vector(length: number) {
+  return fc.array(int8, { minLength: length, maxLength: length }).map((v) => Int8Array.from(v));
+}
+
+function bytesOf(vector: Int8Array): Uint8Array {
+  return new Uint8Array(vector.buffer, vector.byteOffset, vector.length);
+}
+
+function word(value: number): string {
+  return ethers.toBeHex(BigInt.asUintN(32, BigInt(value)), 4);
+}
+
+/** A job's commitments and a fraud proof for C[row][col], from the provider's claimed output. */
+function matmulCase(operands: MatmulOperands, claimed: Int32Array, row: number, col: number) {
+  const inputs = new MatmulInputTree(operands);
+  const result = new ResultTree(encodeMatmulOutput(claimed));
+  const rowProof = inputs.rowProof(row);
+  const columnProof = inputs.columnProof(col);
+  const cell = result.wordProof(row * operands.shape.n + col);
+  const proof = coder.encode(
+    [MATMUL_PROOF],
+    [[row, col, rowProof.vector, rowProof.proof, columnProof.vector, columnProof.proof, cell.chunk, cell.proof]],
+  );
+  return { inputRoot: inputs.root, resultRoot: result.root, params: matmulParamsCodec.encode(operands.shape), proof };
+}
+
+describe("Workload checkers", function () {
+  let matmul: MatmulI8Checker;
+  let mandelbrot: MandelbrotChecker;
+
+  before(async function () {
+    matmul = await ethers.deployContract("MatmulI8Checker");
+    mandelbrot = await ethers.deployContract("MandelbrotChecker");
+  });
+
+  describe("MatmulI8Checker", function () {
+    it("computes int8 dot products exactly like the reference, for thousands of vectors with edge values", async function () {
+      const vectors = fc.integer({ min: 1, max: 97 }).chain((k) => fc.tuple(int8Vector(k), int8Vector(k)));
+      const cases = fc.sample(vectors, { numRuns: 2000, seed: 20261125 });
+      cases.push([Int8Array.from({ length: 64 }, () => -128), Int8Array.from({ length: 64 }, () => -128)]);
+      cases.push([Int8Array.from({ length: 33 }, () => 127), Int8Array.from({ length: 33 }, () => -128)]);
+      const sums = await Promise.all(cases.map(([a, b]) => matmul.dotI8(bytesOf(a), bytesOf(b))));
+      cases.forEach(([a, b], index) => {
+        let expected = 0n;
+        for (let p = 0; p < a.length; p++) expected += BigInt(a[p] * b[p]);
+        expect(sums[index]).to.equal(expected, `case ${index} (k = ${a.length})`);
+      });
+    });
+
+    it("finds a wrong committed element and names its committed and correct value", async function () {
+      const shapes = fc.record({
+        m: fc.integer({ min: 1, max: 24 }),
+        k: fc.integer({ min: 1, max: 70 }),
+        n: fc.integer({ min: 1, max: 24 }),
+      });
+      const cases = fc.sample(
+        shapes.chain((shape) =>
+          fc.record({
+            operands: fc.record({
+              shape: fc.constant(shape),
+              a: int8Vector(shape.m * shape.k),
+              b: int8Vector(shape.k * shape.n),
+            }),
+            row: fc.integer({ min: 0, max: shape.m - 1 }),
+            col: fc.integer({ min: 0, max: shape.n - 1 }),
+            delta: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).filter((d) => d !== 0),
+          }),
+        ),
+        { numRuns: 200, seed: 7 },
+      );
+      for (const { operands, row, col, delta } of cases) {
+        const correct = multiplyI8Sync(operands);
+        const claimed = Int32Array.from(correct);
+        claimed[row * operands.shape.n + col] += delta;
+        const c = matmulCase(operands, claimed, row, col);
+        const verdict = await matmul.check(c.inputRoot, c.resultRoot, c.params, c.proof);
+        expect(verdict.fraud).to.equal(true);
+        expect(verdict.wordIndex).to.equal(row * operands.shape.n + col);
+        expect(verdict.committedWord).to.equal(word(claimed[row * operands.shape.n + col]));
+        expect(verdict.correctWord).to.equal(word(correct[row * operands.shape.n + col]));
+      }
+    });
+
+    it("clears a correct element", async function () {
+      const operands: MatmulOperands = {
+        shape: { m: 3, k: 5, n: 130 },
+        a: Int8Array.from({ length: 15 }, (_, i) => i - 7),
+        b: Int8Array.from({ length: 650 }, (_, i) => ((i * 37) % 256) - 128),
+      };
+      const c = matmulCase(operands, multiplyI8Sync(operands), 2, 129);
+      const verdict = await matmul.check(c.inputRoot, c.resultRoot, c.params, c.proof);
+      expect(verdict.fraud).to.equal(false);
+      expect(verdict.committedWord).to.equal(verdict.correctWord);
+    });
+
+    it("reverts when a vector or chunk is not the committed one, or the element is outside the product", async function () {
+      const operands: MatmulOperands = {
+        shape: { m: 2, k: 3, n: 2 },
+        a: Int8Array.from([1, 2, 3, 4, 5, 6]),
+        b: Int8Array.from([1, -1, 2, -2, 3, -3]),
+      };
+      const claimed = multiplyI8Sync(operands);
+      const c = matmulCase(operands, claimed, 1, 1);
+      const wrongRoot = ethers.id("other inputs");
+      await expect(matmul.check(wrongRoot, c.resultRoot, c.params, c.proof)).to.be.revertedWithCustomError(
+        matmul,
+        "InputVectorNotInTree",
+      );
+      await expect(matmul.check(c.inputRoot, wrongRoot, c.params, c.proof)).to.be.revertedWithCustomError(
+        matmul,
+        "ResultChunkNotInTree",
+      );
+      const outside = matmulParamsCodec.encode({ m: 1, k: 3, n: 2 });
+      await expect(matmul.check(c.inputRoot, c.resultRoot, outside, c.proof))
+        .to.be.revertedWithCustomError(matmul, "ElementOutOfRange")
+        .withArgs(1, 1, 1, 2);
+      await expect(matmul.check(c.inputRoot, c.resultRoot, "0x1234", c.proof)).to.be.revertedWithCustomError(
+        matmul,
+        "InvalidWorkloadParams",
+      );
+      await expect(matmul.check(c.inputRoot, c.resultRoot, c.params, "0x12")).to.be.revertedWithCustomError(
+        matmul,
+        "MalformedProof",
+      );
+    });
+  });
+
+  describe("MandelbrotChecker", function () {
+    const tile: MandelbrotTile = {
+      x0: toFixedPoint(-2),
+      y0: toFixedPoint(-1.25),
+      step: toFixedPoint(2.5 / 64),
+      width: 64,
+      height: 64,
+      maxIter: 200,
+    };
+
+    function mandelbrotCase(pixels: Uint32Array, pixelIndex: number) {
+      const result = new ResultTree(encodeMandelbrotOutput(pixels));
+      const cell = result.wordProof(pixelIndex);
+      const proof = coder.encode([MANDELBROT_PROOF], [[pixelIndex, cell.chunk, cell.proof]]);
+      return {
+        inputRoot: mandelbrotInputRoot(tile),
+        resultRoot: result.root,
+        params: mandelbrotParamsCodec.encode(tile),
+        proof,
+      };
+    }
+
+    it("recomputes escape counts exactly like the reference, at random points of the plane", async function () {
+      const q = fc.integer({ min: toFixedPoint(-2), max: toFixedPoint(2) });
+      const points = fc.sample(fc.tuple(q, q, fc.integer({ min: 1, max: 300 })), { numRuns: 300, seed: 11 });
+      const counts = await Promise.all(points.map(([cx, cy, maxIter]) => mandelbrot.escapeIterations(cx, cy, maxIter)));
+      points.forEach(([cx, cy, maxIter], index) => expect(counts[index]).to.equal(escapeIterations(cx, cy, maxIter)));
+    });
+
+    it("finds a wrong pixel and clears a correct one", async function () {
+      const pixels = renderMandelbrotTile(tile);
+      const claimed = Uint32Array.from(pixels);
+      claimed[2080] += 1;
+      const wrong = mandelbrotCase(claimed, 2080);
+      const verdict = await mandelbrot.check(wrong.inputRoot, wrong.resultRoot, wrong.params, wrong.proof);
+      expect(verdict.fraud).to.equal(true);
+      expect(verdict.committedWord).to.equal(word(claimed[2080]));
+      expect(verdict.correctWord).to.equal(word(pixels[2080]));
+      const right = mandelbrotCase(claimed, 2081);
+      expect((await mandelbrot.check(right.inputRoot, right.resultRoot, right.params, right.proof)).fraud).to.equal(
+        false,
+      );
+    });
+
+    it("reverts when the params are not the committed tile or the pixel is outside it", async function () {
+      const c = mandelbrotCase(renderMandelbrotTile(tile), 5);
+      await expect(mandelbrot.check(ethers.id("x"), c.resultRoot, c.params, c.proof)).to.be.revertedWithCustomError(
+        mandelbrot,
+        "ParamsNotCommitted",
+      );
+      const outside = coder.encode([MANDELBROT_PROOF], [[4096, "0x", []]]);
+      await expect(mandelbrot.check(c.inputRoot, c.resultRoot, c.params, outside))
+        .to.be.revertedWithCustomError(mandelbrot, "PixelOutOfRange")
+        .withArgs(4096, 4096);
+    });
+  });
+});
