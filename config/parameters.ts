@@ -27,6 +27,20 @@ export interface WeftParameters {
     /** Smallest payment accepted in WEFT (always an allowed payment token). */
     minPaymentWeft: bigint;
   };
+  disputes: {
+    /** ComputeToken a challenger puts up; on no fault it goes to the provider. */
+    bond: bigint;
+    /** Withheld data: how long the provider has to reveal the named chunk. */
+    responseWindow: bigint;
+    /** Withheld data: how long the challenger has, after a reveal, to prove fraud. */
+    followUpWindow: bigint;
+    /** Arbitration: how long the arbiter has to rule (silence: no fault). */
+    arbitrationWindow: bigint;
+    /** How a slash is split, in bps adding up to 10,000. */
+    slashSplit: { challengerBps: bigint; clientBps: bigint; treasuryBps: bigint };
+    /** Share of the provider's other unlocked stake slashed at fault, on top of the job's collateral. */
+    stakeShareBps: bigint;
+  };
   governor: {
     votingDelay: bigint;
     votingPeriod: bigint;
@@ -46,6 +60,10 @@ const WEFT = (amount: string): bigint => ethers.parseEther(amount);
 
 /** Shared by all networks: supply and economics do not depend on block times. */
 const TOKEN = { cap: WEFT("1000000000"), genesisSupply: WEFT("400000000"), treasuryAllocation: WEFT("200000000") };
+/** How a slash is split: the challenger is paid for watching, the client for its trouble, the treasury for the rest. */
+const SLASH_SPLIT = { challengerBps: 5_000n, clientBps: 3_000n, treasuryBps: 2_000n };
+const DISPUTE_ECONOMICS = { bond: WEFT("100"), slashSplit: SLASH_SPLIT, stakeShareBps: 5_000n };
+
 const ECONOMICS = {
   protocolFeeBps: 300n,
   collateralRatioBps: 15_000n,
@@ -57,6 +75,12 @@ export const LOCAL_PARAMETERS: WeftParameters = {
   token: TOKEN,
   registry: { unbondingPeriod: 2n * HOUR, jailDuration: 1n * DAY },
   escrow: { ...ECONOMICS, challengeWindow: 10n * MINUTE, disputeWindow: 30n * MINUTE },
+  disputes: {
+    ...DISPUTE_ECONOMICS,
+    responseWindow: 10n * MINUTE,
+    followUpWindow: 10n * MINUTE,
+    arbitrationWindow: 20n * MINUTE,
+  },
   governor: {
     votingDelay: 1n * MINUTE,
     votingPeriod: 10n * MINUTE,
@@ -71,6 +95,7 @@ export const PUBLIC_PARAMETERS: WeftParameters = {
   token: TOKEN,
   registry: { unbondingPeriod: 7n * DAY, jailDuration: 30n * DAY },
   escrow: { ...ECONOMICS, challengeWindow: 1n * DAY, disputeWindow: 3n * DAY },
+  disputes: { ...DISPUTE_ECONOMICS, responseWindow: 1n * DAY, followUpWindow: 1n * DAY, arbitrationWindow: 2n * DAY },
   governor: {
     votingDelay: 1n * DAY,
     votingPeriod: 7n * DAY,

@@ -22,6 +22,9 @@ interface IWorkloadChecker {
     /// @notice The workload this checker decides (bytes32 of its name, as in the escrow's `workloadId`).
     function workloadId() external view returns (bytes32);
 
+    /// @notice The job's output as a grid of 32-bit words: element (row, col) is word row * cols + col.
+    function outputShape(bytes calldata params) external view returns (uint256 rows, uint256 cols);
+
     /// @notice Recomputes the output word named by `proof` and compares it with the committed one.
     /// @param inputRoot The job's input root.
     /// @param resultRoot The job's committed result root.

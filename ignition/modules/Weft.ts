@@ -79,6 +79,31 @@ export const MarketModule = buildModule("Market", (m) => {
   return { escrow, receipt };
 });
 
+/**
+ * DisputeManager with a checker for each workload that has one (more are added by DAO proposals).
+ * It slashes through the registry and resolves jobs through the escrow with the DISPUTES role granted in WeftModule.
+ */
+export const DisputesModule = buildModule("Disputes", (m) => {
+  const { manager } = m.useModule(AccessModule);
+  const { escrow } = m.useModule(MarketModule);
+  const matmulChecker = m.contract("MatmulI8Checker");
+  const mandelbrotChecker = m.contract("MandelbrotChecker");
+  const disputes = m.contract("DisputeManager", [
+    manager,
+    escrow,
+    {
+      bond: m.getParameter<bigint>("bond"),
+      responseWindow: m.getParameter<bigint>("responseWindow"),
+      followUpWindow: m.getParameter<bigint>("followUpWindow"),
+      arbitrationWindow: m.getParameter<bigint>("arbitrationWindow"),
+      slashSplit: m.getParameter("slashSplit"),
+      stakeShareBps: m.getParameter<bigint>("stakeShareBps"),
+    },
+    [matmulChecker, mandelbrotChecker],
+  ]);
+  return { disputes, matmulChecker, mandelbrotChecker };
+});
+
 /** ComputeGovernor, made the timelock's only proposer and canceller. */
 export const GovernanceModule = buildModule("Governance", (m) => {
   const { timelock } = m.useModule(TreasuryModule);
@@ -111,20 +136,27 @@ export const WeftModule = buildModule("Weft", (m) => {
   const { registry } = m.useModule(StakingModule);
   const { escrow, receipt } = m.useModule(MarketModule);
   const { governor } = m.useModule(GovernanceModule);
+  const { disputes, matmulChecker, mandelbrotChecker } = m.useModule(DisputesModule);
 
-  const targets = { ComputeToken: token, ProviderRegistry: registry, JobEscrow: escrow } as const;
+  const targets = {
+    ComputeToken: token,
+    ProviderRegistry: registry,
+    JobEscrow: escrow,
+    DisputeManager: disputes,
+  } as const;
   const wiring = [];
   for (const [name, target] of Object.entries(targets)) {
     for (const { role, roleName, selectors } of roleAssignments(name as keyof typeof targets)) {
       wiring.push(
         m.call(manager, "setTargetFunctionRole", [target, selectors, role], {
           id: `map_${name}_${roleName}`,
-          after: [MarketModule],
+          after: [MarketModule, DisputesModule],
         }),
       );
     }
   }
   wiring.push(m.call(manager, "grantRole", [Roles.ESCROW, escrow, 0n], { id: "grantEscrow" }));
+  wiring.push(m.call(manager, "grantRole", [Roles.DISPUTES, disputes, 0n], { id: "grantDisputes" }));
   wiring.push(m.call(manager, "grantRole", [Roles.PARAMETERS, timelock, 0n], { id: "grantParameters" }));
   wiring.push(m.call(manager, "grantRole", [Roles.ADMIN, timelock, 0n], { id: "grantAdmin" }));
 
@@ -134,7 +166,7 @@ export const WeftModule = buildModule("Weft", (m) => {
     after: [GovernanceModule, ...wiring],
   });
 
-  return { manager, timelock, token, registry, escrow, receipt, governor };
+  return { manager, timelock, token, registry, escrow, receipt, governor, disputes, matmulChecker, mandelbrotChecker };
 });
 
 export default WeftModule;

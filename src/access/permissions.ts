@@ -1,6 +1,11 @@
 import { Interface } from "ethers";
 
-import { ComputeToken__factory, JobEscrow__factory, ProviderRegistry__factory } from "../../typechain-types";
+import {
+  ComputeToken__factory,
+  DisputeManager__factory,
+  JobEscrow__factory,
+  ProviderRegistry__factory,
+} from "../../typechain-types";
 import { Roles, type RoleName } from "./roles";
 
 /** Which role may call which restricted function, per contract: the single permission table of Weft. */
@@ -26,6 +31,18 @@ export const PERMISSIONS = {
       "setWorkRecorder",
     ],
   },
+  DisputeManager: {
+    ARBITER: ["arbitrate"],
+    PARAMETERS: [
+      "setChecker",
+      "setBond",
+      "setResponseWindow",
+      "setFollowUpWindow",
+      "setArbitrationWindow",
+      "setSlashSplit",
+      "setStakeShareBps",
+    ],
+  },
 } as const satisfies Record<string, Partial<Record<RoleName, readonly string[]>>>;
 
 export type ManagedContractName = keyof typeof PERMISSIONS;
@@ -34,6 +51,7 @@ const INTERFACES: Record<ManagedContractName, Interface> = {
   ComputeToken: ComputeToken__factory.createInterface(),
   ProviderRegistry: ProviderRegistry__factory.createInterface(),
   JobEscrow: JobEscrow__factory.createInterface(),
+  DisputeManager: DisputeManager__factory.createInterface(),
 };
 
 /** One `setTargetFunctionRole` call's worth: a role and the selectors it guards on one contract. */

@@ -5,7 +5,7 @@ import type { WeftSystem } from "../deploy/system";
 
 /** A parameter the DAO sets with a single call: where it lives and its setter and getter. */
 export interface GovernedParameter {
-  contract: "JobEscrow" | "ProviderRegistry";
+  contract: "JobEscrow" | "ProviderRegistry" | "DisputeManager";
   setter: string;
   getter: string;
 }
@@ -19,6 +19,11 @@ export const GOVERNED_PARAMETERS: Record<string, GovernedParameter> = {
   livenessPenaltyBps: { contract: "JobEscrow", setter: "setLivenessPenaltyBps", getter: "livenessPenaltyBps" },
   unbondingPeriod: { contract: "ProviderRegistry", setter: "setUnbondingPeriod", getter: "unbondingPeriod" },
   jailDuration: { contract: "ProviderRegistry", setter: "setJailDuration", getter: "jailDuration" },
+  disputeBond: { contract: "DisputeManager", setter: "setBond", getter: "bond" },
+  responseWindow: { contract: "DisputeManager", setter: "setResponseWindow", getter: "responseWindow" },
+  followUpWindow: { contract: "DisputeManager", setter: "setFollowUpWindow", getter: "followUpWindow" },
+  arbitrationWindow: { contract: "DisputeManager", setter: "setArbitrationWindow", getter: "arbitrationWindow" },
+  stakeShareBps: { contract: "DisputeManager", setter: "setStakeShareBps", getter: "stakeShareBps" },
 };
 
 /** One call a proposal makes. */

@@ -34,5 +34,8 @@ export async function deployWeft(
     JobEscrow: await deployed.escrow.getAddress(),
     ComputeReceipt: await deployed.receipt.getAddress(),
     ComputeGovernor: await deployed.governor.getAddress(),
+    DisputeManager: await deployed.disputes.getAddress(),
+    MatmulI8Checker: await deployed.matmulChecker.getAddress(),
+    MandelbrotChecker: await deployed.mandelbrotChecker.getAddress(),
   };
 }

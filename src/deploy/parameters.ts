@@ -9,6 +9,14 @@ export function toIgnitionParameters(p: WeftParameters): DeploymentParameters {
     Token: { ...p.token },
     Staking: { ...p.registry },
     Market: { ...p.escrow },
+    Disputes: {
+      bond: p.disputes.bond,
+      responseWindow: p.disputes.responseWindow,
+      followUpWindow: p.disputes.followUpWindow,
+      arbitrationWindow: p.disputes.arbitrationWindow,
+      slashSplit: { ...p.disputes.slashSplit },
+      stakeShareBps: p.disputes.stakeShareBps,
+    },
     Governance: { ...p.governor },
   };
 }

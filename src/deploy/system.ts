@@ -5,14 +5,20 @@ import {
   ComputeGovernor__factory,
   ComputeReceipt__factory,
   ComputeToken__factory,
+  DisputeManager__factory,
   JobEscrow__factory,
+  MandelbrotChecker__factory,
+  MatmulI8Checker__factory,
   ProviderRegistry__factory,
   TimelockController__factory,
   type AccessManager,
   type ComputeGovernor,
   type ComputeReceipt,
   type ComputeToken,
+  type DisputeManager,
   type JobEscrow,
+  type MandelbrotChecker,
+  type MatmulI8Checker,
   type ProviderRegistry,
   type TimelockController,
 } from "../../typechain-types";
@@ -26,6 +32,9 @@ export interface WeftSystem {
   JobEscrow: JobEscrow;
   ComputeReceipt: ComputeReceipt;
   ComputeGovernor: ComputeGovernor;
+  DisputeManager: DisputeManager;
+  MatmulI8Checker: MatmulI8Checker;
+  MandelbrotChecker: MandelbrotChecker;
 }
 
 export type WeftContractName = keyof WeftSystem;
@@ -39,6 +48,9 @@ export const WEFT_CONTRACT_NAMES: readonly WeftContractName[] = [
   "JobEscrow",
   "ComputeReceipt",
   "ComputeGovernor",
+  "DisputeManager",
+  "MatmulI8Checker",
+  "MandelbrotChecker",
 ];
 
 /** Typed handles on a deployed system, connected to `runner` (a signer to send, a provider to read). */
@@ -51,5 +63,8 @@ export function connectSystem(addresses: WeftAddresses, runner: ContractRunner):
     JobEscrow: JobEscrow__factory.connect(addresses.JobEscrow, runner),
     ComputeReceipt: ComputeReceipt__factory.connect(addresses.ComputeReceipt, runner),
     ComputeGovernor: ComputeGovernor__factory.connect(addresses.ComputeGovernor, runner),
+    DisputeManager: DisputeManager__factory.connect(addresses.DisputeManager, runner),
+    MatmulI8Checker: MatmulI8Checker__factory.connect(addresses.MatmulI8Checker, runner),
+    MandelbrotChecker: MandelbrotChecker__factory.connect(addresses.MandelbrotChecker, runner),
   };
 }

@@ -53,6 +53,12 @@ contract MandelbrotChecker is IWorkloadChecker {
     }
 
     /// @inheritdoc IWorkloadChecker
+    function outputShape(bytes calldata params) external pure returns (uint256 rows, uint256 cols) {
+        Tile memory tile = _decodeTile(params);
+        (rows, cols) = (tile.height, tile.width);
+    }
+
+    /// @inheritdoc IWorkloadChecker
     function check(
         bytes32 inputRoot,
         bytes32 resultRoot,

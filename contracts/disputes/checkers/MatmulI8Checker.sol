@@ -41,6 +41,11 @@ contract MatmulI8Checker is IWorkloadChecker {
     }
 
     /// @inheritdoc IWorkloadChecker
+    function outputShape(bytes calldata params) external pure returns (uint256 rows, uint256 cols) {
+        (rows, , cols) = _decodeShape(params);
+    }
+
+    /// @inheritdoc IWorkloadChecker
     function check(
         bytes32 inputRoot,
         bytes32 resultRoot,
