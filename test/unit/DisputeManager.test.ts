@@ -1,0 +1,976 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { AbiCoder, type ContractTransactionResponse } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+import { mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
+import { DisputeManager__factory } from "../../typechain-types";
+import {
+  CUSTOM_WORKLOAD,
+  DisputeKind,
+  DisputeStatus,
+  MANDELBROT_PROOF,
+  MATMUL_PROOF,
+  MATMUL_SHAPE,
+  WRONG_MATMUL,
+  WRONG_PIXEL,
+  disputesFixture,
+  mandelbrotFraudProof,
+  matmulFraudProof,
+  wordAt,
+  type DisputesFixture,
+  type WorkloadJob,
+} from "../fixtures/disputes";
+import { JOB_PAYMENT, JobStatus, createJob } from "../fixtures/jobs";
+
+const coder = AbiCoder.defaultAbiCoder();
+const BPS = 10_000n;
+const MINUTE = 60n;
+const DAY = 86_400n;
+const MAX_WINDOW = 30n * DAY;
+const MATMUL_ID = matmulI8.id;
+const MANDELBROT_ID = mandelbrotQ.id;
+/** Collateral at the local ratio (150% of the payment). */
+const COLLATERAL = (JOB_PAYMENT * 15_000n) / BPS;
+/** Protocol fee at the local rate (3%). */
+const FEE = (JOB_PAYMENT * 300n) / BPS;
+/** The matmul job's output has 240 words: chunk 1 holds words 128..239. */
+const TOTAL_WORDS = MATMUL_SHAPE.m * MATMUL_SHAPE.n;
+const WRONG_CHUNK = 1;
+
+/** The next block's timestamp, pinned so that a test can predict what the contract sees. */
+async function pinNextTimestamp(offset = 1n): Promise<bigint> {
+  const t = BigInt(await time.latest()) + offset;
+  await time.setNextBlockTimestamp(t);
+  return t;
+}
+
+/** What a fault on `jobId` must slash, from the registry's views: collateral + share of free and unbonding stake. */
+async function expectedSlash(f: DisputesFixture, jobId: bigint): Promise<bigint> {
+  const [provider, collateral] = await f.ProviderRegistry.jobCollateral(jobId);
+  const free = await f.ProviderRegistry.freeStake(provider);
+  const { unbonding } = await f.ProviderRegistry.providerState(provider);
+  return collateral + ((free + unbonding) * (await f.DisputeManager.stakeShareBps())) / BPS;
+}
+
+/** The local 50/30/20 split of `taken` between challenger, client and treasury (the treasury gets the rest). */
+function splitOf(taken: bigint): [bigint, bigint, bigint] {
+  const challenger = (taken * 5_000n) / BPS;
+  const client = (taken * 3_000n) / BPS;
+  return [challenger, client, taken - challenger - client];
+}
+
+/**
+ * Sends `send` and checks a settlement at fault of `job`: the client refunded in full, the slash of collateral plus
+ * half the provider's unlocked stake split 50/30/20, `bondHeld` (the bond the manager held before) back to the
+ * challenger, the provider jailed and its slash counted. Returns the amount slashed.
+ */
+async function expectFaultSettlement(
+  f: DisputesFixture,
+  jobId: bigint,
+  challenger: HardhatEthersSigner,
+  bondHeld: bigint,
+  send: () => Promise<ContractTransactionResponse>,
+): Promise<bigint> {
+  const amount = await expectedSlash(f, jobId);
+  expect(await f.DisputeManager.slashAmount(jobId)).to.equal(amount);
+  const before = await f.ProviderRegistry.providerState(f.provider.address);
+  const treasury = await f.JobEscrow.treasury();
+  const [toChallenger, toClient, toTreasury] = splitOf(amount);
+
+  const tx = send();
+  await expect(tx).to.emit(f.DisputeManager, "DisputeSettled").withArgs(jobId, true, amount, challenger.address);
+  await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, true, JOB_PAYMENT);
+  await expect(tx).to.emit(f.ProviderRegistry, "Slashed").withArgs(f.provider.address, jobId, amount, amount);
+  await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
+  await expect(tx).to.changeTokenBalances(
+    f.ComputeToken,
+    [challenger, f.client, treasury, f.ProviderRegistry, f.DisputeManager, f.provider],
+    [toChallenger + bondHeld, toClient, toTreasury, -amount, -bondHeld, 0n],
+  );
+
+  expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Slashed);
+  expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.ProviderAtFault);
+  const after = await f.ProviderRegistry.providerState(f.provider.address);
+  expect(after.staked + after.unbonding).to.equal(before.staked + before.unbonding - amount);
+  expect(after.locked).to.equal(before.locked - COLLATERAL);
+  expect(after.jailedUntil).to.equal(BigInt(await time.latest()) + (await f.ProviderRegistry.jailDuration()));
+  expect(after.jobsSlashed).to.equal(before.jobsSlashed + 1n);
+  expect(await f.ProviderRegistry.canAcceptJobs(f.provider.address)).to.equal(false);
+  return amount;
+}
+
+/**
+ * Sends `send` and checks a settlement without fault: the bond (held by the manager) goes to `bondRecipient`, the
+ * job returns to Submitted with its collateral still locked and nobody is slashed.
+ */
+async function expectNoFaultSettlement(
+  f: DisputesFixture,
+  jobId: bigint,
+  bondRecipient: HardhatEthersSigner,
+  send: () => Promise<ContractTransactionResponse>,
+) {
+  const bond = (await f.DisputeManager.dispute(jobId)).bond;
+  const tx = send();
+  await expect(tx).to.emit(f.DisputeManager, "DisputeSettled").withArgs(jobId, false, 0n, bondRecipient.address);
+  await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, false, 0n);
+  await expect(tx).not.to.emit(f.ProviderRegistry, "Slashed");
+  await expect(tx).to.changeTokenBalances(f.ComputeToken, [bondRecipient, f.DisputeManager], [bond, -bond]);
+  await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
+  expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
+  expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.NoFault);
+  expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, COLLATERAL]);
+}
+
+/** Finalizes a job cleared by a dispute once its challenge window has passed: the provider is paid as usual. */
+async function expectNormalFinalize(f: DisputesFixture, jobId: bigint) {
+  const deadline = (await f.JobEscrow.job(jobId)).deadline;
+  if (BigInt(await time.latest()) < deadline) await time.increaseTo(deadline);
+  const tx = f.JobEscrow.finalize(jobId);
+  await expect(tx)
+    .to.emit(f.JobEscrow, "JobFinalized")
+    .withArgs(jobId, f.provider.address, JOB_PAYMENT - FEE, FEE);
+  await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.client], [JOB_PAYMENT - FEE, 0n]);
+  expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
+  expect((await f.ProviderRegistry.providerState(f.provider.address)).jobsSlashed).to.equal(0n);
+}
+
+/** Opens a withheld-data dispute on the cheating matmul job's wrong element; returns its opening time. */
+async function openWithheld(f: DisputesFixture): Promise<bigint> {
+  const openedAt = await pinNextTimestamp();
+  const { id, params } = f.cheatingMatmul;
+  await f.DisputeManager.connect(f.challenger).disputeWithheld(id, params, WRONG_MATMUL.row, WRONG_MATMUL.col);
+  return openedAt;
+}
+
+/** Reveals the disputed chunk of the cheating matmul job (anyone may). */
+async function revealWrongChunk(f: DisputesFixture) {
+  const { chunk, proof } = f.cheatingMatmul.result.wordProof(WRONG_MATMUL.word);
+  return f.DisputeManager.connect(f.provider).reveal(f.cheatingMatmul.id, chunk, proof);
+}
+
+/** The fraud proof of the cheating matmul job's wrong element. */
+function wrongMatmulProof(job: WorkloadJob): string {
+  return matmulFraudProof(job, WRONG_MATMUL.row, WRONG_MATMUL.col);
+}
+
+describe("DisputeManager", function () {
+  describe("deployment", function () {
+    it("starts with the local parameters, a checker for each verifiable workload, and the escrow's contracts", async function () {
+      const f = await loadFixture(disputesFixture);
+      const d = f.parameters.disputes;
+      const dm = f.DisputeManager;
+      expect(await dm.escrow()).to.equal(await f.JobEscrow.getAddress());
+      expect(await dm.registry()).to.equal(await f.ProviderRegistry.getAddress());
+      expect(await dm.bondToken()).to.equal(await f.ComputeToken.getAddress());
+      expect(await dm.checker(MATMUL_ID)).to.equal(await f.MatmulI8Checker.getAddress());
+      expect(await dm.checker(MANDELBROT_ID)).to.equal(await f.MandelbrotChecker.getAddress());
+      expect(await dm.checker(CUSTOM_WORKLOAD)).to.equal(ethers.ZeroAddress);
+      expect(await dm.bond()).to.equal(d.bond);
+      expect(await dm.responseWindow()).to.equal(d.responseWindow);
+      expect(await dm.followUpWindow()).to.equal(d.followUpWindow);
+      expect(await dm.arbitrationWindow()).to.equal(d.arbitrationWindow);
+      expect(await dm.slashSplit()).to.deep.equal([
+        d.slashSplit.challengerBps,
+        d.slashSplit.clientBps,
+        d.slashSplit.treasuryBps,
+      ]);
+      expect(await dm.stakeShareBps()).to.equal(d.stakeShareBps);
+      const none = await dm.dispute(f.cheatingMatmul.id);
+      expect(none.status).to.equal(DisputeStatus.None);
+      expect(none.challenger).to.equal(ethers.ZeroAddress);
+    });
+
+    it("reverts construction with a zero escrow", async function () {
+      const f = await loadFixture(disputesFixture);
+      const factory = new DisputeManager__factory(f.deployer);
+      const d = f.parameters.disputes;
+      const parameters = {
+        bond: d.bond,
+        responseWindow: d.responseWindow,
+        followUpWindow: d.followUpWindow,
+        arbitrationWindow: d.arbitrationWindow,
+        slashSplit: d.slashSplit,
+        stakeShareBps: d.stakeShareBps,
+      };
+      await expect(
+        factory.deploy(await f.AccessManager.getAddress(), ethers.ZeroAddress, parameters, []),
+      ).to.be.revertedWithCustomError(factory, "ZeroAddress");
+    });
+  });
+
+  describe("proof path", function () {
+    it("slashes a provider whose matmul-i8 element is wrong: client refunded, stake split, bond returned, provider jailed", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const bond = await f.DisputeManager.bond();
+      // Four jobs lock 600 of the provider's 10,000 WEFT: 150 of collateral plus half of the 9,400 free.
+      expect(await expectedSlash(f, job.id)).to.equal(ethers.parseEther("4850"));
+
+      const send = () =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job));
+      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, async () => {
+        const tx = await send();
+        await expect(tx)
+          .to.emit(f.DisputeManager, "DisputeOpened")
+          .withArgs(job.id, f.challenger.address, DisputeKind.Proof, bond, WRONG_MATMUL.word, 0n);
+        await expect(tx)
+          .to.emit(f.DisputeManager, "FraudProven")
+          .withArgs(
+            job.id,
+            WRONG_MATMUL.word,
+            wordAt(job.claimed, WRONG_MATMUL.word),
+            wordAt(job.correct, WRONG_MATMUL.word),
+          );
+        await expect(tx).to.emit(f.JobEscrow, "JobDisputed").withArgs(job.id);
+        // The bond went in and out within the transaction.
+        await expect(tx)
+          .to.emit(f.ComputeToken, "Transfer")
+          .withArgs(f.challenger.address, await f.DisputeManager.getAddress(), bond);
+        await expect(tx)
+          .to.emit(f.ComputeToken, "Transfer")
+          .withArgs(await f.DisputeManager.getAddress(), f.challenger.address, bond);
+        return tx;
+      });
+      expect(amount).to.equal(ethers.parseEther("4850"));
+
+      const d = await f.DisputeManager.dispute(job.id);
+      expect(d.challenger).to.equal(f.challenger.address);
+      expect(d.bond).to.equal(bond);
+      expect(d.kind).to.equal(DisputeKind.Proof);
+      expect(d.deadline).to.equal(0n);
+      expect(d.openedAt).to.equal(BigInt(await time.latest()));
+      expect(d.wordIndex).to.equal(WRONG_MATMUL.word);
+      expect(d.totalWords).to.equal(0n);
+    });
+
+    it("slashes a provider whose mandelbrot-q pixel is wrong", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMandelbrot;
+      const proof = mandelbrotFraudProof(job, WRONG_PIXEL);
+      await expectFaultSettlement(f, job.id, f.challenger, 0n, async () => {
+        const tx = await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof);
+        await expect(tx)
+          .to.emit(f.DisputeManager, "FraudProven")
+          .withArgs(job.id, WRONG_PIXEL, wordAt(job.claimed, WRONG_PIXEL), wordAt(job.correct, WRONG_PIXEL));
+        return tx;
+      });
+    });
+
+    it("reverts with ResultChecksOut on a correct element and takes no bond, freezes nothing", async function () {
+      const f = await loadFixture(disputesFixture);
+      const cases: [WorkloadJob, string, number][] = [
+        [f.honestMatmul, wrongMatmulProof(f.honestMatmul), WRONG_MATMUL.word],
+        [f.cheatingMatmul, matmulFraudProof(f.cheatingMatmul, 0, 0), 0],
+        [f.cheatingMandelbrot, mandelbrotFraudProof(f.cheatingMandelbrot, WRONG_PIXEL + 1), WRONG_PIXEL + 1],
+      ];
+      const balance = await f.ComputeToken.balanceOf(f.challenger.address);
+      for (const [job, proof, word] of cases) {
+        await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof))
+          .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
+          .withArgs(job.id, word);
+        expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Submitted);
+        expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
+      }
+      expect(await f.ComputeToken.balanceOf(f.challenger.address)).to.equal(balance);
+      expect(await f.ComputeToken.balanceOf(await f.DisputeManager.getAddress())).to.equal(0n);
+    });
+
+    it("reverts ParamsMismatch when the params are not the job's", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const other = matmulI8.params.encode({ ...MATMUL_SHAPE, k: MATMUL_SHAPE.k + 1 });
+      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, other, wrongMatmulProof(job)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ParamsMismatch")
+        .withArgs(job.id, ethers.keccak256(job.params), ethers.keccak256(other));
+    });
+
+    it("reverts NoCheckerForWorkload for a workload without a checker", async function () {
+      const f = await loadFixture(disputesFixture);
+      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(f.customJob, "0x1234", "0x"))
+        .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
+        .withArgs(CUSTOM_WORKLOAD);
+    });
+
+    it("bubbles up the escrow's JobNotInStatus for a job that is no longer Submitted", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job));
+      await expect(f.DisputeManager.connect(f.outsider).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(job.id, JobStatus.Slashed, JobStatus.Submitted);
+    });
+
+    it("bubbles up the escrow's ChallengeWindowClosed once the challenge window has ended", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const { deadline } = await f.JobEscrow.job(job.id);
+      await time.setNextBlockTimestamp(deadline);
+      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
+        .withArgs(job.id, deadline);
+    });
+
+    it("reverts DisputeAlreadyOpen while another dispute of the job is open", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      await expect(f.DisputeManager.connect(f.outsider).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeAlreadyOpen")
+        .withArgs(job.id);
+    });
+
+    it("reverts with the checker's errors for a malformed proof or one that does not match the job", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const dispute = (proof: string, target: WorkloadJob = job) =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(target.id, target.params, proof);
+      const { row, col } = WRONG_MATMUL;
+
+      await expect(dispute("0x12")).to.be.revertedWithCustomError(f.MatmulI8Checker, "MalformedProof").withArgs(1);
+      const inputRoot = (await f.JobEscrow.job(job.id)).inputRoot;
+      await expect(dispute(matmulFraudProof(job, row, col, { inputs: f.honestMatmul })))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
+        .withArgs(inputRoot, 0, row);
+      await expect(dispute(matmulFraudProof(job, row, col, { result: f.honestMatmul })))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "ResultChunkNotInTree")
+        .withArgs(job.result.root, WRONG_CHUNK);
+      // The honest job's proof of the same element, sent against the cheating job.
+      await expect(dispute(wrongMatmulProof(f.honestMatmul))).to.be.revertedWithCustomError(
+        f.MatmulI8Checker,
+        "InputVectorNotInTree",
+      );
+      const [fields] = coder.decode([MATMUL_PROOF], wrongMatmulProof(job));
+      const outside = coder.encode([MATMUL_PROOF], [[MATMUL_SHAPE.m, ...fields.toArray().slice(1)]]);
+      await expect(dispute(outside))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "ElementOutOfRange")
+        .withArgs(MATMUL_SHAPE.m, col, MATMUL_SHAPE.m, MATMUL_SHAPE.n);
+
+      const mandelbrot = f.cheatingMandelbrot;
+      const [pixel] = coder.decode([MANDELBROT_PROOF], mandelbrotFraudProof(mandelbrot, WRONG_PIXEL));
+      const beyond = coder.encode([MANDELBROT_PROOF], [[256, ...pixel.toArray().slice(1)]]);
+      await expect(dispute(beyond, mandelbrot))
+        .to.be.revertedWithCustomError(f.MandelbrotChecker, "PixelOutOfRange")
+        .withArgs(256, 256);
+      // Another pixel's chunk and proof, claimed for the wrong pixel.
+      const [other] = coder.decode([MANDELBROT_PROOF], mandelbrotFraudProof(mandelbrot, 0));
+      const misplaced = coder.encode([MANDELBROT_PROOF], [[WRONG_PIXEL, ...other.toArray().slice(1)]]);
+      await expect(dispute(misplaced, mandelbrot))
+        .to.be.revertedWithCustomError(f.MandelbrotChecker, "ResultChunkNotInTree")
+        .withArgs(mandelbrot.result.root, WRONG_PIXEL >> 7);
+    });
+
+    it("reaches the unbonding stake of a provider who requested unbonding right after cheating", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const free = await f.ProviderRegistry.freeStake(f.provider.address);
+      await f.ProviderRegistry.connect(f.provider).requestUnbond(free);
+      expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
+
+      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, () =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job)),
+      );
+      // The collateral, then half of what was unbonding.
+      expect(amount).to.equal(COLLATERAL + free / 2n);
+      const entries = await f.ProviderRegistry.unbondingEntries(f.provider.address);
+      expect(entries.map((e) => e.amount)).to.deep.equal([free - free / 2n]);
+    });
+
+    it("slashes only the collateral when the stake share is zero", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMandelbrot;
+      await f.DisputeManager.connect(f.timelock).setStakeShareBps(0n);
+      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, () =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          job.params,
+          mandelbrotFraudProof(job, WRONG_PIXEL),
+        ),
+      );
+      expect(amount).to.equal(COLLATERAL);
+    });
+  });
+
+  describe("withheld-data path", function () {
+    it("takes the bond, freezes the job and sets the response deadline", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const bond = await f.DisputeManager.bond();
+      const openedAt = await pinNextTimestamp();
+      const deadline = openedAt + f.parameters.disputes.responseWindow;
+      const tx = f.DisputeManager.connect(f.challenger).disputeWithheld(
+        job.id,
+        job.params,
+        WRONG_MATMUL.row,
+        WRONG_MATMUL.col,
+      );
+      await expect(tx)
+        .to.emit(f.DisputeManager, "DisputeOpened")
+        .withArgs(job.id, f.challenger.address, DisputeKind.Withheld, bond, WRONG_MATMUL.word, deadline);
+      await expect(tx).to.emit(f.JobEscrow, "JobDisputed").withArgs(job.id);
+      await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.challenger, f.DisputeManager], [-bond, bond]);
+
+      expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Disputed);
+      const d = await f.DisputeManager.dispute(job.id);
+      expect(d.challenger).to.equal(f.challenger.address);
+      expect(d.bond).to.equal(bond);
+      expect(d.kind).to.equal(DisputeKind.Withheld);
+      expect(d.status).to.equal(DisputeStatus.AwaitingReveal);
+      expect(d.deadline).to.equal(deadline);
+      expect(d.openedAt).to.equal(openedAt);
+      expect(d.wordIndex).to.equal(WRONG_MATMUL.word);
+      expect(d.totalWords).to.equal(TOTAL_WORDS);
+      await expect(f.JobEscrow.finalize(job.id)).to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus");
+    });
+
+    it("reverts ElementOutOfRange for an element outside the output", async function () {
+      const f = await loadFixture(disputesFixture);
+      const { id, params } = f.cheatingMatmul;
+      const { m, n } = MATMUL_SHAPE;
+      for (const [row, col] of [
+        [m, 0],
+        [0, n],
+      ]) {
+        await expect(f.DisputeManager.connect(f.challenger).disputeWithheld(id, params, row, col))
+          .to.be.revertedWithCustomError(f.DisputeManager, "ElementOutOfRange")
+          .withArgs(row, col, m, n);
+      }
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithheld(
+          f.cheatingMandelbrot.id,
+          f.cheatingMandelbrot.params,
+          16,
+          3,
+        ),
+      )
+        .to.be.revertedWithCustomError(f.DisputeManager, "ElementOutOfRange")
+        .withArgs(16, 3, 16, 16);
+    });
+
+    it("reverts for a workload without a checker, params that are not the job's, a second dispute, or a job not Submitted", async function () {
+      const f = await loadFixture(disputesFixture);
+      const { id, params } = f.cheatingMatmul;
+      const withheld = (jobId: bigint, p: string) =>
+        f.DisputeManager.connect(f.challenger).disputeWithheld(jobId, p, 0, 0);
+      await expect(withheld(f.customJob, "0x1234"))
+        .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
+        .withArgs(CUSTOM_WORKLOAD);
+      await expect(withheld(id, f.cheatingMandelbrot.params))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ParamsMismatch")
+        .withArgs(id, ethers.keccak256(params), ethers.keccak256(f.cheatingMandelbrot.params));
+
+      const assigned = await createJob(f, f.client, { workloadId: MATMUL_ID, params });
+      await f.JobEscrow.connect(f.provider).acceptJob(assigned);
+      await expect(withheld(assigned, params))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(assigned, JobStatus.Assigned, JobStatus.Submitted);
+
+      await openWithheld(f);
+      await expect(withheld(id, params))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeAlreadyOpen")
+        .withArgs(id);
+    });
+
+    it("slashes a provider that does not reveal once the response deadline has passed, whoever resolves it", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      const { deadline, bond } = await f.DisputeManager.dispute(job.id);
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(job.id))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
+        .withArgs(job.id, deadline);
+
+      await time.setNextBlockTimestamp(deadline);
+      await expectFaultSettlement(f, job.id, f.challenger, bond, () =>
+        f.DisputeManager.connect(f.outsider).resolveTimeout(job.id),
+      );
+    });
+
+    it("records a reveal of the disputed chunk and starts the follow-up window", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      const revealedAt = await pinNextTimestamp(120n);
+      const followUpDeadline = revealedAt + f.parameters.disputes.followUpWindow;
+      const { chunk, proof } = job.result.wordProof(WRONG_MATMUL.word);
+      // Anyone may reveal: the data is what matters.
+      await expect(f.DisputeManager.connect(f.outsider).reveal(job.id, chunk, proof))
+        .to.emit(f.DisputeManager, "ChunkRevealed")
+        .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), followUpDeadline);
+      const d = await f.DisputeManager.dispute(job.id);
+      expect(d.status).to.equal(DisputeStatus.Revealed);
+      expect(d.deadline).to.equal(followUpDeadline);
+      expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Disputed);
+    });
+
+    it("rejects a reveal of another chunk, a tampered chunk or a wrong proof", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      const reveal = (chunk: Uint8Array, proof: string[]) =>
+        f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+      const disputed = job.result.wordProof(WRONG_MATMUL.word);
+      const first = job.result.wordProof(0);
+      // Chunk 0 is full (512 bytes); the disputed chunk 1 is the short last one (112 words).
+      await expect(reveal(first.chunk, first.proof))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkLengthMismatch")
+        .withArgs(WRONG_CHUNK, (TOTAL_WORDS - 128) * 4, 512);
+      const tampered = Uint8Array.from(disputed.chunk);
+      tampered[0] ^= 1;
+      await expect(reveal(tampered, disputed.proof))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkNotInTree")
+        .withArgs(job.result.root, WRONG_CHUNK);
+      await expect(reveal(disputed.chunk, [ethers.id("not a sibling")]))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkNotInTree")
+        .withArgs(job.result.root, WRONG_CHUNK);
+      expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.AwaitingReveal);
+    });
+
+    it("rejects a reveal after the response deadline", async function () {
+      const f = await loadFixture(disputesFixture);
+      await openWithheld(f);
+      const { deadline } = await f.DisputeManager.dispute(f.cheatingMatmul.id);
+      await time.setNextBlockTimestamp(deadline);
+      await expect(revealWrongChunk(f))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
+        .withArgs(f.cheatingMatmul.id, deadline);
+    });
+
+    it("rejects a reveal when no withheld-data dispute awaits one", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await expect(revealWrongChunk(f))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeNotInStatus")
+        .withArgs(job.id, DisputeStatus.None, DisputeStatus.AwaitingReveal);
+      await openWithheld(f);
+      await revealWrongChunk(f);
+      await expect(revealWrongChunk(f))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeNotInStatus")
+        .withArgs(job.id, DisputeStatus.Revealed, DisputeStatus.AwaitingReveal);
+    });
+
+    it("slashes when the challenger proves fraud after the reveal, returning its bond", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      await revealWrongChunk(f);
+      const { bond } = await f.DisputeManager.dispute(job.id);
+      await expectFaultSettlement(f, job.id, f.challenger, bond, async () => {
+        const tx = await f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          job.params,
+          wrongMatmulProof(job),
+        );
+        await expect(tx).not.to.emit(f.DisputeManager, "DisputeOpened");
+        await expect(tx)
+          .to.emit(f.DisputeManager, "FraudProven")
+          .withArgs(
+            job.id,
+            WRONG_MATMUL.word,
+            wordAt(job.claimed, WRONG_MATMUL.word),
+            wordAt(job.correct, WRONG_MATMUL.word),
+          );
+        return tx;
+      });
+      expect((await f.DisputeManager.dispute(job.id)).kind).to.equal(DisputeKind.Withheld);
+    });
+
+    it("rejects a follow-up by anyone but the challenger, after its deadline, or on a correct element", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      await revealWrongChunk(f);
+      const followUp = (signer: HardhatEthersSigner, proof: string) =>
+        f.DisputeManager.connect(signer).disputeWithProof(job.id, job.params, proof);
+      await expect(followUp(f.outsider, wrongMatmulProof(job)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "NotChallenger")
+        .withArgs(job.id, f.outsider.address);
+      await expect(followUp(f.challenger, matmulFraudProof(job, 0, 0)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
+        .withArgs(job.id, 0);
+
+      const { deadline } = await f.DisputeManager.dispute(job.id);
+      await time.setNextBlockTimestamp(deadline);
+      await expect(followUp(f.challenger, wrongMatmulProof(job)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
+        .withArgs(job.id, deadline);
+    });
+
+    it("pays the bond to the provider when the challenger does not follow up; the job then settles normally", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      await revealWrongChunk(f);
+      const { deadline } = await f.DisputeManager.dispute(job.id);
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(f.DisputeManager.resolveTimeout(job.id))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
+        .withArgs(job.id, deadline);
+      await time.setNextBlockTimestamp(deadline);
+      await expectNoFaultSettlement(f, job.id, f.provider, () =>
+        f.DisputeManager.connect(f.outsider).resolveTimeout(job.id),
+      );
+      await expectNormalFinalize(f, job.id);
+    });
+  });
+
+  describe("arbitration", function () {
+    it("takes the bond, freezes the job and records the evidence and the arbitration deadline", async function () {
+      const f = await loadFixture(disputesFixture);
+      const bond = await f.DisputeManager.bond();
+      const openedAt = await pinNextTimestamp();
+      const deadline = openedAt + f.parameters.disputes.arbitrationWindow;
+      const tx = f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await expect(tx)
+        .to.emit(f.DisputeManager, "DisputeOpened")
+        .withArgs(f.customJob, f.challenger.address, DisputeKind.Arbitration, bond, 0n, deadline);
+      await expect(tx).to.emit(f.DisputeManager, "ArbitrationRequested").withArgs(f.customJob, "ipfs://evidence");
+      await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.challenger, f.DisputeManager], [-bond, bond]);
+      expect((await f.JobEscrow.job(f.customJob)).status).to.equal(JobStatus.Disputed);
+      const d = await f.DisputeManager.dispute(f.customJob);
+      expect(d.kind).to.equal(DisputeKind.Arbitration);
+      expect(d.status).to.equal(DisputeStatus.AwaitingRuling);
+      expect(d.deadline).to.equal(deadline);
+      await expect(f.DisputeManager.connect(f.outsider).disputeForArbitration(f.customJob, "ipfs://again"))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeAlreadyOpen")
+        .withArgs(f.customJob);
+    });
+
+    it("refuses arbitration for a workload that has a checker", async function () {
+      const f = await loadFixture(disputesFixture);
+      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(f.cheatingMatmul.id, "ipfs://evidence"))
+        .to.be.revertedWithCustomError(f.DisputeManager, "WorkloadHasChecker")
+        .withArgs(MATMUL_ID, await f.MatmulI8Checker.getAddress());
+    });
+
+    it("slashes when the arbiter finds the provider at fault", async function () {
+      const f = await loadFixture(disputesFixture);
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      const bond = await f.DisputeManager.bond();
+      await expectFaultSettlement(f, f.customJob, f.challenger, bond, () =>
+        f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true),
+      );
+    });
+
+    it("pays the bond to the provider when the arbiter finds no fault; the job then settles normally", async function () {
+      const f = await loadFixture(disputesFixture);
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await expectNoFaultSettlement(f, f.customJob, f.provider, () =>
+        f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, false),
+      );
+      await expectNormalFinalize(f, f.customJob);
+    });
+
+    it("refuses a ruling from an account without the ARBITER role", async function () {
+      const f = await loadFixture(disputesFixture);
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      for (const signer of [f.outsider, f.challenger, f.provider]) {
+        await expect(f.DisputeManager.connect(signer).arbitrate(f.customJob, true))
+          .to.be.revertedWithCustomError(f.DisputeManager, "AccessManagedUnauthorized")
+          .withArgs(signer.address);
+      }
+    });
+
+    it("refuses a ruling when no arbitration awaits one", async function () {
+      const f = await loadFixture(disputesFixture);
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeNotInStatus")
+        .withArgs(f.customJob, DisputeStatus.None, DisputeStatus.AwaitingRuling);
+      await openWithheld(f);
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.cheatingMatmul.id, true))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeNotInStatus")
+        .withArgs(f.cheatingMatmul.id, DisputeStatus.AwaitingReveal, DisputeStatus.AwaitingRuling);
+    });
+
+    it("ends a dispute the arbiter left unruled without fault, returning the bond to the challenger", async function () {
+      const f = await loadFixture(disputesFixture);
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      const { deadline } = await f.DisputeManager.dispute(f.customJob);
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(f.DisputeManager.resolveTimeout(f.customJob))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
+        .withArgs(f.customJob, deadline);
+      await time.setNextBlockTimestamp(deadline);
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
+        .withArgs(f.customJob, deadline);
+      await expectNoFaultSettlement(f, f.customJob, f.challenger, () =>
+        f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob),
+      );
+      await expectNormalFinalize(f, f.customJob);
+    });
+  });
+
+  describe("deadlines", function () {
+    it("caps the response and arbitration deadlines at the escrow's dispute window", async function () {
+      const f = await loadFixture(disputesFixture);
+      const disputeWindow = 5n * MINUTE;
+      await f.JobEscrow.connect(f.timelock).setDisputeWindow(disputeWindow);
+      const openedAt = await openWithheld(f);
+      expect((await f.DisputeManager.dispute(f.cheatingMatmul.id)).deadline).to.equal(openedAt + disputeWindow);
+
+      const arbitratedAt = await pinNextTimestamp();
+      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence"))
+        .to.emit(f.DisputeManager, "DisputeOpened")
+        .withArgs(
+          f.customJob,
+          f.challenger.address,
+          DisputeKind.Arbitration,
+          await f.DisputeManager.bond(),
+          0n,
+          arbitratedAt + disputeWindow,
+        );
+      expect((await f.DisputeManager.dispute(f.customJob)).deadline).to.equal(arbitratedAt + disputeWindow);
+    });
+
+    it("caps the follow-up deadline at the escrow's dispute window from the opening, lowered after the opening", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const openedAt = await openWithheld(f);
+      const disputeWindow = 12n * MINUTE;
+      await f.JobEscrow.connect(f.timelock).setDisputeWindow(disputeWindow);
+      // Revealed 5 minutes in: a full follow-up window would end at 15 minutes, the cap is 12.
+      await time.setNextBlockTimestamp(openedAt + 5n * MINUTE);
+      const { chunk, proof } = job.result.wordProof(WRONG_MATMUL.word);
+      await expect(f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof))
+        .to.emit(f.DisputeManager, "ChunkRevealed")
+        .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), openedAt + disputeWindow);
+      expect((await f.DisputeManager.dispute(job.id)).deadline).to.equal(openedAt + disputeWindow);
+    });
+
+    it("reverts resolveTimeout when the job has no open dispute", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await expect(f.DisputeManager.resolveTimeout(job.id))
+        .to.be.revertedWithCustomError(f.DisputeManager, "NoOpenDispute")
+        .withArgs(job.id, DisputeStatus.None);
+      await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job));
+      await expect(f.DisputeManager.resolveTimeout(job.id))
+        .to.be.revertedWithCustomError(f.DisputeManager, "NoOpenDispute")
+        .withArgs(job.id, DisputeStatus.ProviderAtFault);
+    });
+
+    it("lets a job cleared inside its challenge window be disputed again, by proof", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMandelbrot;
+      const openedAt = await pinNextTimestamp();
+      await f.DisputeManager.connect(f.challenger).disputeWithheld(
+        job.id,
+        job.params,
+        WRONG_PIXEL >> 4,
+        WRONG_PIXEL & 15,
+      );
+      // A one-minute dispute window ends the follow-up well inside the job's challenge window.
+      await f.JobEscrow.connect(f.timelock).setDisputeWindow(MINUTE);
+      const { chunk, proof } = job.result.wordProof(WRONG_PIXEL);
+      await f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+      await time.setNextBlockTimestamp(openedAt + MINUTE);
+      await f.DisputeManager.resolveTimeout(job.id);
+      expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.NoFault);
+      await expectFaultSettlement(f, job.id, f.outsider, 0n, () =>
+        f.DisputeManager.connect(f.outsider).disputeWithProof(
+          job.id,
+          job.params,
+          mandelbrotFraudProof(job, WRONG_PIXEL),
+        ),
+      );
+    });
+  });
+
+  describe("governance", function () {
+    it("sets each parameter, emitting its old and new value, and the views return it", async function () {
+      const f = await loadFixture(disputesFixture);
+      const dm = f.DisputeManager.connect(f.timelock);
+      const d = f.parameters.disputes;
+      await expect(dm.setBond(ethers.parseEther("250")))
+        .to.emit(dm, "BondSet")
+        .withArgs(d.bond, ethers.parseEther("250"));
+      expect(await dm.bond()).to.equal(ethers.parseEther("250"));
+      await expect(dm.setResponseWindow(5n * MINUTE))
+        .to.emit(dm, "ResponseWindowSet")
+        .withArgs(d.responseWindow, 5n * MINUTE);
+      expect(await dm.responseWindow()).to.equal(5n * MINUTE);
+      await expect(dm.setFollowUpWindow(15n * MINUTE))
+        .to.emit(dm, "FollowUpWindowSet")
+        .withArgs(d.followUpWindow, 15n * MINUTE);
+      expect(await dm.followUpWindow()).to.equal(15n * MINUTE);
+      await expect(dm.setArbitrationWindow(30n * MINUTE))
+        .to.emit(dm, "ArbitrationWindowSet")
+        .withArgs(d.arbitrationWindow, 30n * MINUTE);
+      expect(await dm.arbitrationWindow()).to.equal(30n * MINUTE);
+      const split = { challengerBps: 6_000n, clientBps: 4_000n, treasuryBps: 0n };
+      await expect(dm.setSlashSplit(split))
+        .to.emit(dm, "SlashSplitSet")
+        .withArgs([5_000n, 3_000n, 2_000n], [6_000n, 4_000n, 0n]);
+      expect(await dm.slashSplit()).to.deep.equal([6_000n, 4_000n, 0n]);
+      await expect(dm.setStakeShareBps(BPS)).to.emit(dm, "StakeShareSet").withArgs(d.stakeShareBps, BPS);
+      expect(await dm.stakeShareBps()).to.equal(BPS);
+    });
+
+    it("opens and settles disputes with the new bond, windows, split and share", async function () {
+      const f = await loadFixture(disputesFixture);
+      const dm = f.DisputeManager.connect(f.timelock);
+      const bond = ethers.parseEther("1");
+      await dm.setBond(bond);
+      await dm.setResponseWindow(3n * MINUTE);
+      await dm.setSlashSplit({ challengerBps: 10_000n, clientBps: 0n, treasuryBps: 0n });
+      await dm.setStakeShareBps(BPS);
+      const openedAt = await openWithheld(f);
+      const d = await f.DisputeManager.dispute(f.cheatingMatmul.id);
+      expect([d.bond, d.deadline]).to.deep.equal([bond, openedAt + 3n * MINUTE]);
+
+      const free = await f.ProviderRegistry.freeStake(f.provider.address);
+      await time.setNextBlockTimestamp(d.deadline);
+      const tx = f.DisputeManager.resolveTimeout(f.cheatingMatmul.id);
+      await expect(tx)
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(f.cheatingMatmul.id, true, COLLATERAL + free, f.challenger.address);
+      await expect(tx).to.changeTokenBalances(
+        f.ComputeToken,
+        [f.challenger, f.client, f.timelock],
+        [COLLATERAL + free + bond, 0n, 0n],
+      );
+    });
+
+    it("keeps the bond a dispute was opened with when the bond changes meanwhile", async function () {
+      const f = await loadFixture(disputesFixture);
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      const bond = (await f.DisputeManager.dispute(f.customJob)).bond;
+      await f.DisputeManager.connect(f.timelock).setBond(ethers.parseEther("500"));
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, false)).to.changeTokenBalances(
+        f.ComputeToken,
+        [f.provider, f.DisputeManager],
+        [bond, -bond],
+      );
+    });
+
+    const BOUNDED = [
+      { setter: "setBond", min: ethers.parseEther("1"), max: ethers.parseEther("1000000") },
+      { setter: "setResponseWindow", min: MINUTE, max: MAX_WINDOW },
+      { setter: "setFollowUpWindow", min: MINUTE, max: MAX_WINDOW },
+      { setter: "setArbitrationWindow", min: MINUTE, max: MAX_WINDOW },
+      { setter: "setStakeShareBps", min: 0n, max: BPS },
+    ] as const;
+
+    for (const { setter, min, max } of BOUNDED) {
+      if (min > 0n) {
+        it(`reverts ${setter} below its minimum`, async function () {
+          const f = await loadFixture(disputesFixture);
+          await expect(f.DisputeManager.connect(f.timelock).getFunction(setter)(min - 1n))
+            .to.be.revertedWithCustomError(f.DisputeManager, "ParameterOutOfBounds")
+            .withArgs(min - 1n, min, max);
+        });
+      }
+
+      it(`reverts ${setter} above its maximum and accepts its minimum`, async function () {
+        const f = await loadFixture(disputesFixture);
+        const dm = f.DisputeManager.connect(f.timelock);
+        await expect(dm.getFunction(setter)(max + 1n))
+          .to.be.revertedWithCustomError(dm, "ParameterOutOfBounds")
+          .withArgs(max + 1n, min, max);
+        await dm.getFunction(setter)(min);
+        expect(await dm.getFunction(setter.replace(/^set(.)/, (_, c: string) => c.toLowerCase()))()).to.equal(min);
+      });
+    }
+
+    it("accepts the largest bond and, with a 30-day escrow dispute window, the longest arbitration window", async function () {
+      const f = await loadFixture(disputesFixture);
+      const dm = f.DisputeManager.connect(f.timelock);
+      await dm.setBond(ethers.parseEther("1000000"));
+      await f.ProviderRegistry.connect(f.timelock).setUnbondingPeriod(90n * DAY);
+      await f.JobEscrow.connect(f.timelock).setDisputeWindow(MAX_WINDOW);
+      await expect(dm.setArbitrationWindow(MAX_WINDOW)).to.emit(dm, "ArbitrationWindowSet");
+    });
+
+    it("reverts windows that would let a dispute outlast the escrow's dispute window", async function () {
+      const f = await loadFixture(disputesFixture);
+      const dm = f.DisputeManager.connect(f.timelock);
+      // Local: escrow dispute window 30 min; response 10 min + follow-up 10 min; arbitration 20 min.
+      const window = 30n * MINUTE;
+      await expect(dm.setResponseWindow(20n * MINUTE + 1n))
+        .to.be.revertedWithCustomError(dm, "DisputeDurationExceedsWindow")
+        .withArgs(window + 1n, window);
+      await expect(dm.setFollowUpWindow(20n * MINUTE + 1n))
+        .to.be.revertedWithCustomError(dm, "DisputeDurationExceedsWindow")
+        .withArgs(window + 1n, window);
+      await expect(dm.setArbitrationWindow(window + 1n))
+        .to.be.revertedWithCustomError(dm, "DisputeDurationExceedsWindow")
+        .withArgs(window + 1n, window);
+      await dm.setResponseWindow(20n * MINUTE);
+      await dm.setArbitrationWindow(window);
+    });
+
+    it("reverts a slash split that does not add up to 10,000 bps", async function () {
+      const f = await loadFixture(disputesFixture);
+      const dm = f.DisputeManager.connect(f.timelock);
+      await expect(dm.setSlashSplit({ challengerBps: 5_000n, clientBps: 3_000n, treasuryBps: 1_999n }))
+        .to.be.revertedWithCustomError(dm, "InvalidSlashSplit")
+        .withArgs(9_999n);
+      await expect(dm.setSlashSplit({ challengerBps: 10_000n, clientBps: 1n, treasuryBps: 0n }))
+        .to.be.revertedWithCustomError(dm, "InvalidSlashSplit")
+        .withArgs(10_001n);
+    });
+
+    it("reverts a checker registered under a workload it does not decide", async function () {
+      const f = await loadFixture(disputesFixture);
+      await expect(f.DisputeManager.connect(f.timelock).setChecker(MATMUL_ID, await f.MandelbrotChecker.getAddress()))
+        .to.be.revertedWithCustomError(f.DisputeManager, "CheckerWorkloadMismatch")
+        .withArgs(MATMUL_ID, MANDELBROT_ID);
+    });
+
+    it("removes a checker, after which the workload's disputes go to arbitration", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const checker = await f.MatmulI8Checker.getAddress();
+      await expect(f.DisputeManager.connect(f.timelock).setChecker(MATMUL_ID, ethers.ZeroAddress))
+        .to.emit(f.DisputeManager, "CheckerSet")
+        .withArgs(MATMUL_ID, checker, ethers.ZeroAddress);
+      expect(await f.DisputeManager.checker(MATMUL_ID)).to.equal(ethers.ZeroAddress);
+      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
+        .withArgs(MATMUL_ID);
+      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(job.id, "ipfs://evidence"))
+        .to.emit(f.DisputeManager, "ArbitrationRequested")
+        .withArgs(job.id, "ipfs://evidence");
+
+      await expect(f.DisputeManager.connect(f.timelock).setChecker(MATMUL_ID, checker))
+        .to.emit(f.DisputeManager, "CheckerSet")
+        .withArgs(MATMUL_ID, ethers.ZeroAddress, checker);
+    });
+
+    it("registers a checker for a new workload", async function () {
+      const f = await loadFixture(disputesFixture);
+      const checker = await (await ethers.deployContract("MatmulI8Checker")).getAddress();
+      const old = await f.MatmulI8Checker.getAddress();
+      await expect(f.DisputeManager.connect(f.timelock).setChecker(MATMUL_ID, checker))
+        .to.emit(f.DisputeManager, "CheckerSet")
+        .withArgs(MATMUL_ID, old, checker);
+      expect(await f.DisputeManager.checker(MATMUL_ID)).to.equal(checker);
+    });
+
+    it("refuses every restricted function to an outsider", async function () {
+      const f = await loadFixture(disputesFixture);
+      const calls: [string, unknown[]][] = [
+        ["arbitrate", [f.customJob, true]],
+        ["setChecker", [MATMUL_ID, ethers.ZeroAddress]],
+        ["setBond", [ethers.parseEther("10")]],
+        ["setResponseWindow", [5n * MINUTE]],
+        ["setFollowUpWindow", [5n * MINUTE]],
+        ["setArbitrationWindow", [5n * MINUTE]],
+        ["setSlashSplit", [{ challengerBps: 10_000n, clientBps: 0n, treasuryBps: 0n }]],
+        ["setStakeShareBps", [0n]],
+      ];
+      for (const [name, args] of calls) {
+        await expect(f.DisputeManager.connect(f.outsider).getFunction(name)(...args), name)
+          .to.be.revertedWithCustomError(f.DisputeManager, "AccessManagedUnauthorized")
+          .withArgs(f.outsider.address);
+      }
+      // The arbiter rules, but does not set parameters.
+      await expect(f.DisputeManager.connect(f.arbiter).setBond(ethers.parseEther("10")))
+        .to.be.revertedWithCustomError(f.DisputeManager, "AccessManagedUnauthorized")
+        .withArgs(f.arbiter.address);
+    });
+  });
+});
