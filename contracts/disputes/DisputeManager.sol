@@ -87,7 +87,10 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         Dispute storage d = _disputes[jobId];
         bool followUp = d.status == DisputeStatus.Revealed;
         if (followUp) {
-            if (msg.sender != d.challenger) revert NotChallenger(jobId, msg.sender);
+            // Anyone may follow up once the chunk is public: otherwise a provider could open a withheld-data dispute
+            // on its own job under another name, reveal, never follow up, and so shield a wrong result from every
+            // other challenger until its challenge window has passed. The bond and the challenger's share still go
+            // to the dispute's challenger, so the provider gains no more than by reporting itself.
             if (block.timestamp >= d.deadline) revert DisputeDeadlinePassed(jobId, d.deadline);
         } else {
             _requireNoOpenDispute(jobId, d);

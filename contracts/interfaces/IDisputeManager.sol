@@ -8,8 +8,8 @@ import {IWorkloadChecker} from "./IWorkloadChecker.sol";
 /// - proof: a workload with a checker; the checker decides in the same transaction (fraud -> slash, no fraud ->
 ///   the call reverts with {ResultChecksOut} and nothing changes);
 /// - withheld data: the provider must reveal the chunk holding a named output element within the response window;
-///   silence -> slash; a reveal -> the challenger may follow with the proof path within the follow-up window,
-///   otherwise the bond goes to the provider;
+///   silence -> slash; a reveal -> anyone may follow with the proof path within the follow-up window (the
+///   challenger keeps the bond and the challenger's share), otherwise the bond goes to the provider;
 /// - arbitration: a workload without a checker; the ARBITER rules before the arbitration deadline; silence -> no
 ///   fault and the bond returns to the challenger, so a dead arbiter cannot freeze funds.
 /// @dev On fault: the escrow refunds the client in full; the registry slashes the job's collateral plus
@@ -27,7 +27,7 @@ interface IDisputeManager {
     enum DisputeStatus {
         None,
         AwaitingReveal, // withheld data: the provider must reveal before `deadline`
-        Revealed, // withheld data: the challenger may prove fraud before `deadline`
+        Revealed, // withheld data: anyone may prove fraud before `deadline`
         AwaitingRuling, // arbitration: the arbiter must rule before `deadline`
         ProviderAtFault,
         NoFault
@@ -71,16 +71,12 @@ interface IDisputeManager {
     error NoCheckerForWorkload(bytes32 workloadId);
     /// @notice The workload has a checker: use the proof or withheld-data path.
     error WorkloadHasChecker(bytes32 workloadId, address checker);
-    /// @notice Only the dispute's challenger may follow up.
-    error NotChallenger(uint256 jobId, address caller);
     /// @notice The dispute's current deadline has passed.
     error DisputeDeadlinePassed(uint256 jobId, uint256 deadline);
     /// @notice The dispute's current deadline has not passed yet.
     error DisputeDeadlineNotReached(uint256 jobId, uint256 deadline);
     /// @notice The element lies outside the job's output.
     error ElementOutOfRange(uint256 row, uint256 col, uint256 rows, uint256 cols);
-    /// @notice The revealed chunk is not the one holding the disputed element.
-    error WrongChunkRevealed(uint256 jobId, uint256 expectedChunk);
     /// @notice The checker decides another workload.
     error CheckerWorkloadMismatch(bytes32 workloadId, bytes32 checkerWorkloadId);
     /// @notice A governed parameter is outside its bounds.
@@ -128,9 +124,10 @@ interface IDisputeManager {
 
     // ---------------------------------------------------------------- challengers
 
-    /// @notice Proves a Submitted job's result wrong in one transaction, inside its challenge window; or, after a
-    /// reveal, the challenger's follow-up inside the follow-up window. Takes and returns the bond; reverts with
-    /// {ResultChecksOut} if the element is correct.
+    /// @notice Proves a Submitted job's result wrong in one transaction, inside its challenge window (takes and returns
+    /// the bond); or, after a reveal, follows up a withheld-data dispute inside the follow-up window (by anyone; the
+    /// dispute's challenger gets its bond back and the challenger's share). Reverts with {ResultChecksOut} if the
+    /// element is correct.
     /// @param params The job's ABI-encoded params (checked against its params hash).
     /// @param proof The workload checker's ABI-encoded fraud proof.
     function disputeWithProof(uint256 jobId, bytes calldata params, bytes calldata proof) external;

@@ -470,6 +470,10 @@ describe("DisputeManager", function () {
       await expect(withheld(id, params))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeAlreadyOpen")
         .withArgs(id);
+      await revealWrongChunk(f);
+      await expect(withheld(id, params))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeAlreadyOpen")
+        .withArgs(id);
     });
 
     it("slashes a provider that does not reveal once the response deadline has passed, whoever resolves it", async function () {
@@ -577,23 +581,42 @@ describe("DisputeManager", function () {
       expect((await f.DisputeManager.dispute(job.id)).kind).to.equal(DisputeKind.Withheld);
     });
 
-    it("rejects a follow-up by anyone but the challenger, after its deadline, or on a correct element", async function () {
+    it("lets anyone follow up a reveal, so a challenger that never does cannot shield a wrong result", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      // The provider's accomplice disputes a correct element of the wrong result, and the provider reveals at once.
+      const accomplice = f.provider2;
+      await f.ComputeToken.connect(accomplice).approve(await f.DisputeManager.getAddress(), ethers.MaxUint256);
+      await f.DisputeManager.connect(accomplice).disputeWithheld(job.id, job.params, 0, 0);
+      const { chunk, proof } = job.result.wordProof(0);
+      await f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+
+      // Anyone's fraud proof settles it; the accomplice, as the challenger, gets the bond and the share back.
+      const { bond } = await f.DisputeManager.dispute(job.id);
+      await expectFaultSettlement(f, job.id, accomplice, bond, () =>
+        f.DisputeManager.connect(f.outsider).disputeWithProof(job.id, job.params, wrongMatmulProof(job)),
+      );
+    });
+
+    it("rejects a follow-up on a correct element or after its deadline", async function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
       await openWithheld(f);
       await revealWrongChunk(f);
-      const followUp = (signer: HardhatEthersSigner, proof: string) =>
-        f.DisputeManager.connect(signer).disputeWithProof(job.id, job.params, proof);
-      await expect(followUp(f.outsider, wrongMatmulProof(job)))
-        .to.be.revertedWithCustomError(f.DisputeManager, "NotChallenger")
-        .withArgs(job.id, f.outsider.address);
-      await expect(followUp(f.challenger, matmulFraudProof(job, 0, 0)))
+      const followUp = (proof: string) =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof);
+      await expect(followUp(matmulFraudProof(job, 0, 0)))
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
         .withArgs(job.id, 0);
+      await expect(followUp(wrongMatmulProof(f.honestMatmul))).to.be.revertedWithCustomError(
+        f.MatmulI8Checker,
+        "InputVectorNotInTree",
+      );
+      expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.Revealed);
 
       const { deadline } = await f.DisputeManager.dispute(job.id);
       await time.setNextBlockTimestamp(deadline);
-      await expect(followUp(f.challenger, wrongMatmulProof(job)))
+      await expect(followUp(wrongMatmulProof(job)))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
         .withArgs(job.id, deadline);
     });
