@@ -963,7 +963,7 @@ describe("DisputeManager", function () {
         .withArgs(MATMUL_ID, ethers.ZeroAddress, checker);
     });
 
-    it("registers a checker for a new workload", async function () {
+    it("replaces a workload's checker, emitting the old and the new one", async function () {
       const f = await loadFixture(disputesFixture);
       const checker = await (await ethers.deployContract("MatmulI8Checker")).getAddress();
       const old = await f.MatmulI8Checker.getAddress();
