@@ -120,7 +120,15 @@ export class Verifier {
   run(signal: AbortSignal, intervalMs: number): Promise<void> {
     const { logger } = this.options;
     logger.info(`watching from block ${this.state.nextBlock} (state ${this.state.file})`);
-    return runPollingLoop(async () => void (await this.tick(signal)), { intervalMs, signal, logger });
+    const tick = async () => {
+      try {
+        await this.tick(signal);
+      } catch (error) {
+        // A shutdown that interrupts a retry's backoff is not a failure worth a log line.
+        if (!signal.aborted) throw error;
+      }
+    };
+    return runPollingLoop(tick, { intervalMs, signal, logger });
   }
 
   /** Checks one job, records it, and files its finding; returns the number of findings filed (0 or 1). */
