@@ -7,3 +7,4 @@ import "./dao/vote";
 import "./dao/queue";
 import "./dao/execute";
 import "./dao/status";
+import "./verifier/run";
