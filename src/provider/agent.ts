@@ -8,7 +8,7 @@
  * job it cannot do. Every step is recorded in the state file (state.ts) before the next one starts, and the chain
  * is re-read before each step, so a restarted agent picks up exactly where it stopped.
  */
-import { formatEther, isError, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
+import { formatEther, isError, isHexString, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
 
 import type { Logger } from "../agents/logger";
 import { consoleLogger } from "../agents/logger";
@@ -182,7 +182,7 @@ export class ProviderAgent {
         if (await this.accept(id, verdict)) {
           this.state.set(id, { phase: "assigned", terms });
           this.inputsCache.set(id, verdict.inputs);
-          await this.complete(id, terms);
+          await this.guarded("complete", id, () => this.complete(id, terms));
         }
     }
   }
@@ -414,9 +414,14 @@ export class ProviderAgent {
 
   /** The escrow custom error a transaction reverted with, if any. */
   private revertName(error: unknown): string | undefined {
-    if (!isError(error, "CALL_EXCEPTION")) return undefined;
-    if (error.revert?.name) return error.revert.name;
-    if (!error.data) return undefined;
-    return this.config.system.JobEscrow.interface.parseError(error.data)?.name;
+    // Through a JSON-RPC node ethers decodes the revert; Hardhat's in-process network throws its raw data.
+    if (isError(error, "CALL_EXCEPTION") && error.revert !== null) return error.revert.name;
+    const data = (error as { data?: unknown } | null)?.data;
+    if (typeof data !== "string" || !isHexString(data)) return undefined;
+    try {
+      return this.config.system.JobEscrow.interface.parseError(data)?.name;
+    } catch {
+      return undefined;
+    }
   }
 }
