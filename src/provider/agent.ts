@@ -126,11 +126,16 @@ export class ProviderAgent {
     const waiting = this.state.jobsIn("waiting");
     const assigned = this.state.jobsIn("assigned");
     await this.scanNewJobs();
-    for (const [id, job] of waiting) await this.guarded("consider", id, () => this.consider(id, job.terms));
-    for (const [id, job] of assigned) await this.guarded("complete", id, () => this.complete(id, job.terms));
+    for (const [id, job] of waiting) {
+      await this.guarded("consider", id, () => this.consider(id, job.terms));
+    }
+    for (const [id, job] of assigned) {
+      await this.guarded("complete", id, () => this.complete(id, job.terms));
+    }
     const now = await this.chainTime();
-    for (const [id, job] of this.state.jobsIn("submitted"))
+    for (const [id, job] of this.state.jobsIn("submitted")) {
       await this.guarded("finalize", id, () => this.settle(id, job, now));
+    }
   }
 
   // ---------------------------------------------------------------- steps

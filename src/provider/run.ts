@@ -5,7 +5,8 @@ import { isLocalNetwork } from "../../config/parameters";
 import { consoleLogger } from "../agents/logger";
 import { shutdownSignal } from "../agents/loop";
 import { loadSystem, parseAccountIndex } from "../cli/context";
-import { startMetricsServer } from "../metrics/server";
+import { type RunningMetricsServer, startMetricsServer } from "../metrics/server";
+import { UserError } from "../errors";
 import { DEFAULT_STORE_DIR, ipfsGatewayFromEnv, storeForPublishing } from "../store/factory";
 import { ProviderAgent } from "./agent";
 import {
@@ -42,6 +43,19 @@ export interface RunProviderArgs extends BackendArgs, PolicyArgs {
   readonly metadataUri?: string;
 }
 
+function defaultConfirmations(network: string): number {
+  return isLocalNetwork(network) ? 0 : PUBLIC_CONFIRMATIONS;
+}
+
+async function serveMetrics(agent: ProviderAgent, port: number): Promise<RunningMetricsServer> {
+  try {
+    return await startMetricsServer(agent.metrics.registry, port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UserError(`--metrics-port ${port} cannot be served (${code}); pick another port.`);
+  }
+}
+
 export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProviderArgs): Promise<void> {
   // Every flag is checked before anything is sent or started.
   const backend = parseBackend(args);
@@ -58,16 +72,12 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
       : parseSeconds(args.pollInterval, "--poll-interval"));
   const confirmations =
     args.confirmations === undefined
-      ? isLocalNetwork(hre.network.name)
-        ? 0
-        : PUBLIC_CONFIRMATIONS
+      ? defaultConfirmations(hre.network.name)
       : parseNonNegativeInteger(args.confirmations, "--confirmations");
   const account = args.account === undefined ? 0 : parseAccountIndex(args.account);
 
   const { book, signer, system } = await loadSystem(hre, account);
   const logger = consoleLogger("provider");
-  await ensureProvider(system, signer, { profile, minStake }, logger);
-
   const address = await signer.getAddress();
   const stateFile = args.state ?? defaultStateFile(hre.network.name, address);
   const storeLocation = args.store ?? DEFAULT_STORE_DIR;
@@ -84,10 +94,13 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
     confirmations,
     logger,
   });
+  await ensureProvider(system, signer, { profile, minStake }, logger);
   if (cheat !== undefined) {
-    logger.warn(`FAULT INJECTION ON: --cheat ${cheat.mode} at rate ${cheat.rate}; this provider will be slashed`);
+    logger.warn(
+      `FAULT INJECTION ON: --cheat ${cheat.mode} at rate ${cheat.rate}; expect this provider to be caught and slashed`,
+    );
   }
-  const metrics = metricsPort === undefined ? undefined : await startMetricsServer(agent.metrics.registry, metricsPort);
+  const metrics = metricsPort === undefined ? undefined : await serveMetrics(agent, metricsPort);
   const shutdown = shutdownSignal(logger);
   logger.info(
     `provider ${address} on ${hre.network.name}: ${backend.name} backend, publishing to ${storeLocation}, ` +

@@ -15,6 +15,7 @@ import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job
 import { ProviderAgent, type ProviderAgentConfig } from "../../src/provider/agent";
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import { ExecBackend } from "../../src/provider/backends/exec";
+import { parsePolicy } from "../../src/provider/options";
 import { ensureProvider } from "../../src/provider/setup";
 import { ContentNotFoundError, sha256Hex } from "../../src/store/content-store";
 import { fetchContent } from "../../src/store/factory";
@@ -26,6 +27,7 @@ import { decodeJobParams, mandelbrotQ, matmulI8 } from "../../src/workloads/regi
 import { WORD_BYTES } from "../../src/workloads/words";
 import { JOB_DURATION, JOB_PAYMENT, JobStatus, PROFILE, PROVIDER_STAKE, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { expectUserError } from "../helpers/errors";
 
 const MATMUL_PARAMS = matmulParamsCodec.encode({ m: 12, k: 20, n: 9 });
 const MANDELBROT_PARAMS = mandelbrotParamsCodec.encode({
@@ -225,6 +227,51 @@ describe("Provider agent against the deployed system", function () {
     expect((await f.JobEscrow.job(posted.id)).collateral).to.equal(ethers.parseEther("150"));
   });
 
+  it("declines jobs outside its policy: another workload, too large, an unaccepted token, too little pay", async function () {
+    await registerAndStake(f, f.provider);
+    const mandelbrot = await postJob({ workloadId: mandelbrotQ.id, params: MANDELBROT_PARAMS });
+    const large = await postJob({ params: matmulParamsCodec.encode({ m: 64, k: 64, n: 65 }) });
+    const cheap = await postJob({ payment: 5000n });
+    const wanted = await postJob({ payment: 6000n });
+    const usd = await f.usd.getAddress();
+    const policy = parsePolicy({
+      workloads: "matmul-i8",
+      maxMultiplyAdds: String(64 * 64 * 64),
+      paymentTokens: `${usd}:6000`,
+      minTimeLeft: "0",
+    });
+    const { agent, lines } = await startAgent(f.provider, { policy });
+    await agent.tick();
+    for (const job of [mandelbrot, large, cheap]) expect(await status(job.id)).to.equal(JobStatus.Open);
+    expect(await status(wanted.id)).to.equal(JobStatus.Submitted);
+    expect(await counter(agent, "weft_provider_jobs_declined_total", { reason: "policy" })).to.equal(3);
+    const log = lines.join("\n");
+    expect(log).to.contain("job 1: not taken: workload mandelbrot-q is not in matmul-i8");
+    expect(log).to.contain("job 2: not taken: 64x64x65 is 266240 multiply-adds, more than the limit 262144");
+    expect(log).to.contain(`job 3: not taken: payment 5000 is below the minimum 6000 for ${usd}`);
+
+    const onlyWeft = parsePolicy({ paymentTokens: await f.ComputeToken.getAddress() });
+    const other = await postJob({ seed: 3 });
+    const second = await startAgent(f.provider, { policy: onlyWeft, stateFile: path.join(dir, "second.json") });
+    await second.agent.tick();
+    expect(await status(other.id)).to.equal(JobStatus.Open);
+    expect(second.lines.join("\n")).to.contain(`payment token ${usd} is not accepted`);
+  });
+
+  it("refuses policy flags it cannot read", async function () {
+    await expectUserError(
+      () => parsePolicy({ workloads: "matmul-i8,sha256" }),
+      /--workloads takes .*matmul-i8, mandelbrot-q/,
+    );
+    await expectUserError(() => parsePolicy({ paymentTokens: "0x12:5" }), /--payment-tokens takes addresses/);
+    await expectUserError(
+      () => parsePolicy({ paymentTokens: `${ethers.ZeroAddress}:lots` }),
+      /--payment-tokens takes addresses/,
+    );
+    await expectUserError(() => parsePolicy({ maxPixels: "-1" }), /--max-pixels must be a whole number/);
+    await expectUserError(() => parsePolicy({ minTimeLeft: "1h" }), /--min-time-left must be a whole number/);
+  });
+
   it("after a restart, neither accepts again nor forgets the job it had accepted, and finishes it", async function () {
     await registerAndStake(f, f.provider);
     const posted = await postJob();
@@ -245,6 +292,13 @@ describe("Provider agent against the deployed system", function () {
     expect((await f.JobEscrow.job(posted.id)).resultRoot).to.equal(new ResultTree(posted.reference).root);
     expect(await counter(restarted.agent, "weft_provider_jobs_accepted_total")).to.equal(0);
     expect(await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobAccepted(posted.id))).to.have.length(1);
+  });
+
+  it("refuses a state file that belongs to another provider", async function () {
+    await registerAndStake(f, f.provider);
+    const { agent } = await startAgent();
+    await agent.tick();
+    await expectUserError(startAgent(f.provider2), /is the state of provider 0x.* not of 0x.*; pass another --state/);
   });
 
   it("logs a lost accept race and moves on", async function () {
