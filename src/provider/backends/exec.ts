@@ -26,6 +26,7 @@
  * Every failure is an ExecBackendError naming the command and the job: a non-zero exit or a signal (with the end
  * of the program's stderr), no exit within the timeout (the program's whole process group is killed), a missing
  * output file, or an output of the wrong size. The job directory is removed afterwards, whatever happened.
+ * POSIX only (Linux, macOS): the program runs in a process group of its own so that a timeout can kill all of it.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
