@@ -7,4 +7,7 @@ import "./dao/vote";
 import "./dao/queue";
 import "./dao/execute";
 import "./dao/status";
+import "./provider/register";
+import "./provider/stake";
+import "./provider/run";
 import "./verifier/run";
