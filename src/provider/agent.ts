@@ -28,6 +28,7 @@ import { fetchJobInputs, InputsMismatchError } from "./inputs";
 import { ProviderMetrics } from "./metrics";
 import { type AcceptancePolicy, DEFAULT_POLICY, policyRefusal } from "./policy";
 import { type JobTerms, ProviderState, termsOf, type TrackedJob } from "./state";
+import { chainTime } from "../chain/clock";
 
 export interface ProviderAgentConfig {
   readonly system: Pick<WeftSystem, "JobEscrow" | "ProviderRegistry">;
@@ -410,11 +411,8 @@ export class ProviderAgent {
     return this.read(`job ${id}`, () => readJob(this.config.system.JobEscrow, id));
   }
 
-  /** The latest block's timestamp: what the contracts compare deadlines with. */
-  private async chainTime(): Promise<bigint> {
-    const block = await this.read("the latest block", () => this.provider.getBlock("latest"));
-    if (block === null) throw new Error("the node returned no latest block");
-    return BigInt(block.timestamp);
+  private chainTime(): Promise<bigint> {
+    return this.read("the latest block", () => chainTime(this.provider));
   }
 
   /** The escrow custom error a transaction reverted with, if any. */
