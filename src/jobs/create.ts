@@ -188,7 +188,8 @@ async function sendCreateJob(
 
 /**
  * Creates the job `spec` describes, paid and published as `options` say. Refuses (UserError) before any upload or
- * transaction when the token is not allowed, the payment is below the minimum or the client cannot pay.
+ * transaction when the escrow is paused, the token is not allowed, the payment is below the minimum or the client
+ * cannot pay.
  */
 export async function createJobFromSpec(
   system: WeftSystem,
@@ -197,6 +198,9 @@ export async function createJobFromSpec(
   options: CreateJobOptions,
 ): Promise<CreatedJobResult> {
   const progress = options.progress ?? (() => undefined);
+  if (await system.JobEscrow.paused()) {
+    throw new UserError("The escrow is paused: no new jobs until a DAO vote unpauses it (npx hardhat dao:status).");
+  }
   const payment = await checkedPayment(system, signer, options);
   const duration = options.durationSeconds ?? DEFAULT_JOB_DURATION_SECONDS;
   const maxDuration = await system.JobEscrow.MAX_JOB_DURATION();

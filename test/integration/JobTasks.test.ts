@@ -355,6 +355,14 @@ describe("Job tasks", function () {
       });
     }
 
+    it("refuses a job while the escrow is paused", async function () {
+      const f = await loadFixture(deployedFixture);
+      await f.JobEscrow.connect(f.guardian).pause();
+      await expectTaskError("job:create", matmulArgs(f), /The escrow is paused: no new jobs until a DAO vote/);
+      expect(await f.JobEscrow.jobCount()).to.equal(0n);
+      expect(fs.readdirSync(storeDir)).to.deep.equal([]);
+    });
+
     it("refuses a malformed or unknown job id", async function () {
       await loadFixture(deployedFixture);
       await expectTaskError("job:status", { id: "abc" }, /--id must be a job id \(1, 2, \.\.\.\); got "abc"/);
@@ -375,7 +383,8 @@ describe("Job tasks", function () {
   });
 
   describe("store:serve", function () {
-    it("serves the store over HTTP until interrupted", async function () {
+    it("serves the store over HTTP until interrupted, and job:create publishes to it", async function () {
+      const f = await loadFixture(deployedFixture);
       const lines: string[] = [];
       const running = runTask("store:serve", { dir: storeDir, port: "0" }, lines);
       let url: string | undefined;
@@ -383,14 +392,20 @@ describe("Job tasks", function () {
         await new Promise((resolve) => setTimeout(resolve, 20));
         url = / at (http:\/\/\S+) \(blobs/.exec(lines.join("\n"))?.[1];
       }
-      expect(url, lines.join("\n")).to.be.a("string");
       try {
-        const remote = new HttpContentStore(url!);
+        expect(url, lines.join("\n")).to.be.a("string");
         const local = new FileContentStore(storeDir);
-        const uploaded = await remote.put(Uint8Array.of(1, 2, 3));
-        expect(Array.from(await local.get(local.uriFor(uploaded.split("/").at(-1)!)))).to.deep.equal([1, 2, 3]);
         const published = await local.put(Uint8Array.of(9, 8));
-        expect(Array.from(await remote.get(`${url}/blobs/${published.split("/").at(-1)}`))).to.deep.equal([9, 8]);
+        const hash = published.split("/").at(-1);
+        expect(Array.from(await new HttpContentStore(url!).get(`${url}/blobs/${hash}`))).to.deep.equal([9, 8]);
+
+        const id = createdJobId(await runTask("job:create", matmulArgs(f, { store: url })));
+        const [created] = await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobCreated(id));
+        expect(created.args.inputURI).to.match(new RegExp(`^${url}/blobs/[0-9a-f]{64}$`));
+        const inputs = generateInputs(MATMUL_JOB, SEED);
+        expect(Buffer.from(await fetchContent(created.args.inputURI)).equals(Buffer.from(inputs))).to.equal(true);
+        const stored = await local.get(local.uriFor(created.args.inputURI.split("/").at(-1)!));
+        expect(Buffer.from(stored).equals(Buffer.from(inputs))).to.equal(true);
       } finally {
         process.emit("SIGINT", "SIGINT");
         await running;
