@@ -13,7 +13,7 @@ task("job:finalize", "Settles a submitted job after its challenge window: pays t
       const { finalizeJob } = await import("../../src/jobs/status");
       const id = parseJobId(args.id);
       const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
-      const settled = await finalizeJob(system, signer, id, await chainTime(hre));
+      const settled = await finalizeJob(system, signer, id, await chainTime(hre.ethers.provider));
       console.log(`Finalized job ${id} (tx ${settled.txHash}, gas ${settled.gasUsed})`);
       console.log(`Provider paid ${settled.providerPayout}, protocol fee ${settled.fee}`);
       console.log(`Receipt #${id} minted to ${settled.receiptOwner}`);

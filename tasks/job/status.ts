@@ -14,7 +14,7 @@ task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, w
       const id = args.id === undefined ? undefined : parseJobId(args.id);
       const limit = args.limit === undefined ? undefined : parseIntegerFlag("--limit", args.limit, 1, 1_000_000);
       const { system, book } = await loadSystem(hre);
-      const now = await chainTime(hre);
+      const now = await chainTime(hre.ethers.provider);
       if (id !== undefined) {
         console.log(status.formatJobDetails(await status.readJobDetails(system, id, book.deploymentBlock), now));
         return;
