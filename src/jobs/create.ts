@@ -24,6 +24,7 @@ import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscro
 import { formatAmount, parseAmount, readTokenInfo, resolveTokenAddress, type TokenInfo } from "./amounts";
 import { generateInputs, inputByteLength, inputRootOf } from "./job-data";
 import type { JobSpec } from "./request";
+import { PERMIT_TYPES } from "../chain/permit";
 
 /** How long a client gives providers to submit, unless told otherwise. */
 export const DEFAULT_JOB_DURATION_SECONDS = 3600n;
@@ -148,16 +149,6 @@ async function permitDomain(token: string, signer: Signer): Promise<TypedDataDom
     return undefined;
   }
 }
-
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
 
 /** Sends createJob or createJobWithPermit, approving first where neither an allowance nor a permit will do. */
 async function sendCreateJob(
