@@ -1,11 +1,12 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Provider } from "ethers";
 
 import { isLocalNetwork } from "../../config/parameters";
 import { UserError } from "../errors";
 
-/** The latest block's timestamp. */
-export async function chainTime(hre: HardhatRuntimeEnvironment): Promise<bigint> {
-  const block = await hre.ethers.provider.getBlock("latest");
+/** The latest block's timestamp: what the contracts compare deadlines with. */
+export async function chainTime(provider: Provider): Promise<bigint> {
+  const block = await provider.getBlock("latest");
   if (block === null) throw new UserError("The node returned no latest block; is it running?");
   return BigInt(block.timestamp);
 }
@@ -18,7 +19,7 @@ export async function advanceTo(hre: HardhatRuntimeEnvironment, timestamp: bigin
   if (!isLocalNetwork(hre.network.name)) {
     throw new UserError(`--advance only works on local networks; on ${hre.network.name} wait until ${timestamp}.`);
   }
-  if ((await chainTime(hre)) >= timestamp) return;
+  if ((await chainTime(hre.ethers.provider)) >= timestamp) return;
   await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
   await hre.network.provider.send("evm_mine", []);
 }

@@ -11,7 +11,7 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   /** A call that has not settled after this long counts as failed (a stalled endpoint). */
   readonly timeoutMs?: number;
-  /** Stops waiting between attempts; the last error is thrown. */
+  /** Aborting stops the wait between attempts and throws the abort reason (an agent shutting down). */
   readonly signal?: AbortSignal;
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }

@@ -3,6 +3,7 @@ import { ethers, type Signer } from "ethers";
 import { UserError } from "../errors";
 import { IVotes__factory, type ComputeGovernor } from "../../typechain-types";
 import type { ProposalAction } from "./governedParameters";
+import { chainTime } from "../chain/clock";
 
 /** OpenZeppelin Governor's ProposalState, by index. */
 export const PROPOSAL_STATES = [
@@ -184,10 +185,8 @@ export async function queue(governor: ComputeGovernor, sender: Signer, proposal:
 export async function execute(governor: ComputeGovernor, sender: Signer, proposal: Proposal): Promise<string> {
   await requireState(governor, proposal.id, "Queued", "Queue it first (npx hardhat dao:queue).");
   const eta = await governor.proposalEta(proposal.id);
-  const block = await governor.runner!.provider!.getBlock("latest");
-  if (block && BigInt(block.timestamp) < eta) {
-    throw new UserError(`Proposal ${proposal.id} can execute at ${eta} (chain time is ${block.timestamp}).`);
-  }
+  const now = await chainTime(governor.runner!.provider!);
+  if (now < eta) throw new UserError(`Proposal ${proposal.id} can execute at ${eta} (chain time is ${now}).`);
   const tx = await governor.connect(sender).execute(...callArrays(proposal));
   await tx.wait();
   return tx.hash;

@@ -2,6 +2,8 @@ import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { AddressLike, Signature } from "ethers";
 
+import { PERMIT_TYPES } from "../../src/chain/permit";
+
 /** What signing an ERC-2612 permit needs from a token (ComputeToken, TestERC20, ...). */
 export interface PermitToken {
   name(): Promise<string>;
@@ -20,15 +22,6 @@ export async function signPermit(
 ): Promise<Signature> {
   const { chainId } = await ethers.provider.getNetwork();
   const domain = { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
   const message = { owner, spender, value, nonce: await token.nonces(owner), deadline };
-  return ethers.Signature.from(await signer.signTypedData(domain, types, message));
+  return ethers.Signature.from(await signer.signTypedData(domain, PERMIT_TYPES, message));
 }

@@ -1,0 +1,62 @@
+/** Payment tokens as a person reads and types them: "12.5 tUSD", not 12500000000000000000 wei. */
+import { ethers, type ContractRunner } from "ethers";
+
+import { UserError } from "../errors";
+import type { WeftSystem } from "../deploy/system";
+import { IERC20Metadata__factory } from "../../typechain-types";
+
+export interface TokenInfo {
+  readonly address: string;
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
+/** The symbol that names the protocol's own token on the command line. */
+export const WEFT_SYMBOL = "WEFT";
+
+/** `--token` as typed: WEFT (the ComputeToken) or a token's address. */
+export async function resolveTokenAddress(system: WeftSystem, text: string): Promise<string> {
+  if (text.toUpperCase() === WEFT_SYMBOL) return system.ComputeToken.getAddress();
+  if (!ethers.isAddress(text)) {
+    throw new UserError(`--token must be ${WEFT_SYMBOL} or a token address (0x and 40 hex digits); got "${text}".`);
+  }
+  return ethers.getAddress(text);
+}
+
+/** The token's symbol and decimals; a UserError if `address` is not an ERC-20 with metadata on this network. */
+export async function readTokenInfo(address: string, runner: ContractRunner): Promise<TokenInfo> {
+  if ((await runner.provider?.getCode(address)) === "0x") {
+    throw new UserError(`${address} is not a contract on this network; --token must be an ERC-20 token.`);
+  }
+  const token = IERC20Metadata__factory.connect(address, runner);
+  try {
+    const [symbol, decimals] = await Promise.all([token.symbol(), token.decimals()]);
+    return { address, symbol, decimals: Number(decimals) };
+  } catch (error) {
+    // How a missing function shows differs by node (ethers' CALL_EXCEPTION, Hardhat's own SolidityError), so any
+    // failure is reported, with its reason.
+    const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
+    throw new UserError(`${address} does not answer symbol() and decimals() like an ERC-20 token (${reason}).`);
+  }
+}
+
+export function formatAmount(amount: bigint, token: TokenInfo): string {
+  return `${ethers.formatUnits(amount, token.decimals)} ${token.symbol}`;
+}
+
+/** A positive decimal amount of `token` typed after `flag`, in the token's smallest unit. */
+export function parseAmount(flag: string, text: string, token: TokenInfo): bigint {
+  const invalid = new UserError(
+    `${flag} must be a positive decimal amount of ${token.symbol} with at most ${token.decimals} decimals ` +
+      `(e.g. 12.5); got "${text}".`,
+  );
+  if (!/^\d+(\.\d+)?$/.test(text)) throw invalid;
+  let amount: bigint;
+  try {
+    amount = ethers.parseUnits(text, token.decimals);
+  } catch {
+    throw invalid; // more decimals than the token has
+  }
+  if (amount === 0n) throw invalid;
+  return amount;
+}

@@ -1,0 +1,219 @@
+/**
+ * A job from the client's side: what state it is in, what its current deadline means, what it committed to,
+ * its receipt, and settling it once its challenge window has passed. Times are judged by the chain's clock
+ * (`now`, the latest block's timestamp), which is what the escrow checks, not by this machine's.
+ */
+import Table from "cli-table3";
+import { ethers, type Signer } from "ethers";
+
+import { JobStatus, jobStatusName, readCreatedJob, readJob, readSubmittedResult, type StoredJob } from "../chain/jobs";
+import type { CreatedJob, SubmittedResult } from "../chain/jobs";
+import type { WeftSystem } from "../deploy/system";
+import { UserError } from "../errors";
+import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
+import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
+import { decodeJobParams, workloadById } from "../workloads/registry";
+import { formatAmount, readTokenInfo, type TokenInfo } from "./amounts";
+
+/** Jobs read from the node at once when listing. */
+const LIST_BATCH = 25;
+
+/** "2025-06-01 12:00:00 UTC" */
+export function formatUtc(timestamp: bigint): string {
+  return new Date(Number(timestamp) * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
+}
+
+/** "2025-06-01 12:00:00 UTC (in 540 s)" */
+export function formatMoment(timestamp: bigint, now: bigint): string {
+  const relative = timestamp > now ? `in ${timestamp - now} s` : timestamp < now ? `${now - timestamp} s ago` : "now";
+  return `${formatUtc(timestamp)} (${relative})`;
+}
+
+/** What the job's `deadline` means in its current status (see IJobEscrow.Job). */
+export function explainPhase(job: StoredJob, now: bigint): string {
+  const at = formatMoment(job.deadline, now);
+  switch (job.status) {
+    case JobStatus.Open:
+      return `waiting for a provider; the result is due ${at}`;
+    case JobStatus.Assigned:
+      return `the provider's result is due ${at}; after that the client can claim a timeout`;
+    case JobStatus.Submitted:
+      return now < job.deadline
+        ? `the challenge window ends ${at}; then anyone can finalize`
+        : `the challenge window ended ${at}: ready to finalize (npx hardhat job:finalize --id ${job.id})`;
+    case JobStatus.Disputed:
+      return `frozen by a dispute; its challenge window ends ${at}`;
+    case JobStatus.Finalized:
+      return `settled ${at}`;
+    case JobStatus.Cancelled:
+      return `cancelled by the client ${at}`;
+    case JobStatus.TimedOut:
+      return `timed out ${at}`;
+    case JobStatus.Slashed:
+      return `the provider was slashed ${at}`;
+    default:
+      return at;
+  }
+}
+
+/** The workload's name, or the raw id of a workload this version does not know. */
+function workloadLabel(workloadId: string): string {
+  try {
+    return workloadById(workloadId).name;
+  } catch {
+    return workloadId;
+  }
+}
+
+function describeParams(created: CreatedJob): string {
+  try {
+    const job = decodeJobParams(created.workloadId, created.params);
+    if (job.name === MATMUL_I8_NAME) return `m=${job.params.m} k=${job.params.k} n=${job.params.n}`;
+    const { x0, y0, step, width, height, maxIter } = job.params;
+    const real = (q: number) => q / MANDELBROT_ONE;
+    return `x0=${real(x0)} y0=${real(y0)} step=${real(step)} ${width}x${height} maxIter=${maxIter}`;
+  } catch {
+    return `${created.params} (not valid for this workload)`;
+  }
+}
+
+/** Everything job:status shows about one job. */
+export interface JobDetails {
+  readonly job: StoredJob;
+  readonly created: CreatedJob;
+  readonly result?: SubmittedResult;
+  readonly token: TokenInfo;
+  /** The receipt's current owner (its token id is the job id), once the job is finalized. */
+  readonly receiptOwner?: string;
+}
+
+/** Reads job `id`, its events since `fromBlock` (the deployment block) and its receipt. */
+export async function readJobDetails(system: WeftSystem, id: bigint, fromBlock: number): Promise<JobDetails> {
+  const escrow = system.JobEscrow;
+  const job = await readJob(escrow, id);
+  const [created, result, token, receiptOwner] = await Promise.all([
+    readCreatedJob(escrow, id, fromBlock),
+    readSubmittedResult(escrow, id, fromBlock),
+    readTokenInfo(job.paymentToken, escrow.runner!),
+    job.status === JobStatus.Finalized ? system.ComputeReceipt.ownerOf(id) : undefined,
+  ]);
+  return { job, created, result, token, receiptOwner };
+}
+
+export function formatJobDetails(details: JobDetails, now: bigint): string {
+  const { job, created, result, token, receiptOwner } = details;
+  const directed = created.provider !== ethers.ZeroAddress;
+  const provider =
+    job.provider === ethers.ZeroAddress
+      ? "(any provider may accept)"
+      : `${job.provider}${directed ? " (directed)" : ""}`;
+  const table = new Table();
+  table.push(
+    { job: job.id.toString() },
+    { status: jobStatusName(job.status) },
+    { phase: explainPhase(job, now) },
+    { workload: `${workloadLabel(job.workloadId)} ${describeParams(created)}` },
+    { client: job.client },
+    { provider },
+    { payment: `${formatAmount(job.payment, token)} (protocol fee ${job.feeBps / 100}%)` },
+    { collateral: job.collateral === 0n ? "(none locked)" : `${ethers.formatEther(job.collateral)} WEFT` },
+    { created: `block ${created.blockNumber}, submit deadline ${formatMoment(created.submitDeadline, now)}` },
+    { "params hash": job.paramsHash },
+    { "input root": job.inputRoot },
+    { "input URI": created.inputURI === "" ? "(none: the params are the whole input)" : created.inputURI },
+    { "result root": job.resultRoot === ethers.ZeroHash ? "(not submitted)" : job.resultRoot },
+    { "result URI": result?.resultURI ?? "(not submitted)" },
+    { receipt: receiptOwner === undefined ? "(minted when finalized)" : `#${job.id} owned by ${receiptOwner}` },
+  );
+  return table.toString();
+}
+
+/** A table of the latest `limit` jobs (all of them without a limit), oldest first. */
+export async function formatJobList(system: WeftSystem, now: bigint, limit?: number): Promise<string> {
+  const escrow = system.JobEscrow;
+  const count = await escrow.jobCount();
+  if (count === 0n) return "No jobs yet. Create one with npx hardhat job:create.";
+  const first = limit === undefined || BigInt(limit) >= count ? 1n : count - BigInt(limit) + 1n;
+  const tokens = new Map<string, Promise<TokenInfo>>();
+  const tokenInfo = (address: string) => {
+    if (!tokens.has(address)) tokens.set(address, readTokenInfo(address, escrow.runner!));
+    return tokens.get(address)!;
+  };
+  const table = new Table({ head: ["job", "status", "workload", "client", "provider", "payment", "phase ends"] });
+  for (let start = first; start <= count; start += BigInt(LIST_BATCH)) {
+    const ids: bigint[] = [];
+    for (let id = start; id <= count && id < start + BigInt(LIST_BATCH); id++) ids.push(id);
+    const jobs = await Promise.all(ids.map((id) => readJob(escrow, id)));
+    for (const job of jobs) {
+      table.push([
+        job.id.toString(),
+        jobStatusName(job.status),
+        workloadLabel(job.workloadId),
+        job.client,
+        job.provider === ethers.ZeroAddress ? "(any)" : job.provider,
+        formatAmount(job.payment, await tokenInfo(job.paymentToken)),
+        formatMoment(job.deadline, now),
+      ]);
+    }
+  }
+  return table.toString();
+}
+
+/** Why a job in `status` cannot be finalized, and what to do. */
+function notFinalizable(job: StoredJob): string {
+  const name = jobStatusName(job.status);
+  switch (job.status) {
+    case JobStatus.Open:
+    case JobStatus.Assigned:
+      return `Job ${job.id} is ${name}: it can be finalized once a provider has submitted a result and the challenge window has passed.`;
+    case JobStatus.Disputed:
+      return `Job ${job.id} is Disputed: it settles when the dispute is resolved.`;
+    case JobStatus.Finalized:
+      return `Job ${job.id} is already Finalized; its receipt is #${job.id}.`;
+    default:
+      return `Job ${job.id} is ${name}: it is closed and there is nothing to finalize.`;
+  }
+}
+
+export interface FinalizedJob {
+  readonly txHash: string;
+  readonly gasUsed: bigint;
+  readonly providerPayout: string;
+  readonly fee: string;
+  readonly receiptOwner: string;
+}
+
+/**
+ * Settles a Submitted job whose challenge window has passed by `now` (chain time). Refuses with a UserError that
+ * says when the window ends, rather than sending a transaction that would revert.
+ */
+export async function finalizeJob(system: WeftSystem, signer: Signer, id: bigint, now: bigint): Promise<FinalizedJob> {
+  const escrow = system.JobEscrow.connect(signer);
+  const job = await readJob(escrow, id);
+  if (job.status !== JobStatus.Submitted) throw new UserError(notFinalizable(job));
+  if (now < job.deadline) {
+    throw new UserError(
+      `Job ${id}'s challenge window is open until ${formatUtc(job.deadline)}, ${job.deadline - now} s from now; ` +
+        "finalize after that.",
+    );
+  }
+  const tx = await escrow.finalize(id);
+  const receipt = await tx.wait();
+  const escrowAddress = await escrow.getAddress();
+  const finalized = receipt?.logs
+    .filter((log) => log.address === escrowAddress)
+    .map((log) => escrow.interface.parseLog(log))
+    .find((event) => event?.name === "JobFinalized");
+  if (!receipt || !finalized) throw new Error(`finalize transaction ${tx.hash} emitted no JobFinalized event`);
+  const token = await readTokenInfo(job.paymentToken, signer);
+  return {
+    txHash: tx.hash,
+    gasUsed: receipt.gasUsed,
+    providerPayout: formatAmount(finalized.args.providerPayout as bigint, token),
+    fee: formatAmount(finalized.args.fee as bigint, token),
+    receiptOwner: await system.ComputeReceipt.ownerOf(id),
+  };
+}

@@ -1,0 +1,430 @@
+/**
+ * The provider agent: watches the escrow for jobs it can take (directed to it, or open and within its policy),
+ * accepts them when its free stake covers the collateral, computes them, publishes the output, submits the result
+ * root, and finalizes its jobs once their challenge window has passed.
+ *
+ * Before accepting, a job's params must decode to a known workload, hash to the job's paramsHash, pass the policy,
+ * and its inputs must be fetchable and match the job's inputRoot: a provider never takes on collateral risk for a
+ * job it cannot do. Every step is recorded in the state file (state.ts) before the next one starts, and the chain
+ * is re-read before each step, so a restarted agent picks up exactly where it stopped.
+ */
+import { formatEther, isError, isHexString, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
+
+import type { Logger } from "../agents/logger";
+import { consoleLogger } from "../agents/logger";
+import { runPollingLoop } from "../agents/loop";
+import { nextConfirmedRange } from "../chain/blocks";
+import { createdJobsIn, JobStatus, jobStatusName, readJob, type StoredJob } from "../chain/jobs";
+import { type RetryOptions, withRetry } from "../chain/retry";
+import { ResultTree } from "../commitments/result-tree";
+import type { WeftSystem } from "../deploy/system";
+import type { ContentStore } from "../store/content-store";
+import type { ContentStoreConfig } from "../store/factory";
+import { InvalidWorkloadError } from "../workloads/errors";
+import { decodeJobParams, type DecodedJob } from "../workloads/registry";
+import { type ComputeBackend, describeJob, requireOutputSize } from "./backends/backend";
+import { type CheatConfig, Cheater, honest, unpublishedUri } from "./cheat";
+import { fetchJobInputs, InputsMismatchError } from "./inputs";
+import { ProviderMetrics } from "./metrics";
+import { type AcceptancePolicy, DEFAULT_POLICY, policyRefusal } from "./policy";
+import { type JobTerms, ProviderState, termsOf, type TrackedJob } from "./state";
+import { chainTime } from "../chain/clock";
+
+export interface ProviderAgentConfig {
+  readonly system: Pick<WeftSystem, "JobEscrow" | "ProviderRegistry">;
+  /** The provider's account; it must be connected to a provider. */
+  readonly signer: Signer;
+  readonly backend: ComputeBackend;
+  /** Where outputs are published. */
+  readonly store: ContentStore;
+  /** How inputs are read (an IPFS gateway for ipfs:// URIs). */
+  readonly fetchConfig?: ContentStoreConfig;
+  readonly policy?: AcceptancePolicy;
+  /** Fault injection (tests and the demo only). */
+  readonly cheat?: CheatConfig;
+  readonly stateFile: string;
+  /** First block to read when there is no state file yet (the deployment block). */
+  readonly startBlock: number;
+  /** Blocks mined on top of a block before its jobs are considered. */
+  readonly confirmations?: number;
+  /** Most blocks per log query. */
+  readonly maxBlockRange?: number;
+  readonly logger?: Logger;
+  readonly metrics?: ProviderMetrics;
+  /** For every RPC read (never for transactions, which are sent once). */
+  readonly retry?: RetryOptions;
+}
+
+/** Why a job is not taken; the metric label of weft_provider_jobs_declined_total. */
+type DeclineReason = "invalid-params" | "params-mismatch" | "policy" | "inputs-mismatch" | "taken" | "closed";
+/** Why a wanted job cannot be taken yet. */
+type WaitReason = "ineligible" | "collateral" | "inputs-unavailable";
+
+type Verdict =
+  | { readonly kind: "accept"; readonly job: DecodedJob; readonly inputs: Uint8Array; readonly collateral: bigint }
+  | { readonly kind: "decline"; readonly reason: DeclineReason; readonly detail: string }
+  | { readonly kind: "wait"; readonly reason: WaitReason; readonly detail: string };
+
+const BPS = 10_000n;
+const DEFAULT_MAX_BLOCK_RANGE = 2_000;
+
+function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class ProviderAgent {
+  readonly metrics: ProviderMetrics;
+  private readonly logger: Logger;
+  private readonly policy: AcceptancePolicy;
+  private readonly cheater: Cheater | undefined;
+  /** Inputs fetched while deciding to accept, reused to compute in the same tick. */
+  private readonly inputsCache = new Map<bigint, Uint8Array>();
+
+  private constructor(
+    private readonly config: ProviderAgentConfig,
+    private readonly provider: Provider,
+    /** The provider's address. */
+    readonly address: string,
+    private readonly state: ProviderState,
+  ) {
+    this.logger = config.logger ?? consoleLogger("provider");
+    this.metrics = config.metrics ?? new ProviderMetrics();
+    this.policy = config.policy ?? DEFAULT_POLICY;
+    this.cheater = config.cheat === undefined ? undefined : new Cheater(config.cheat);
+    this.metrics.lastProcessedBlock.set(state.nextBlock - 1);
+  }
+
+  /** Connects to the chain and loads (or starts) the state file. */
+  static async create(config: ProviderAgentConfig): Promise<ProviderAgent> {
+    const provider = config.signer.provider;
+    if (provider === null) throw new Error("the provider agent's signer must be connected to a provider");
+    const address = await config.signer.getAddress();
+    const { chainId } = await withRetry("chain id", () => provider.getNetwork(), config.retry);
+    const state = ProviderState.load(
+      config.stateFile,
+      { provider: address, escrow: await config.system.JobEscrow.getAddress(), chainId: Number(chainId) },
+      config.startBlock,
+    );
+    return new ProviderAgent(config, provider, address, state);
+  }
+
+  /** Polls every `intervalMs` until `signal` aborts; the step in progress then runs to its end. */
+  run(signal: AbortSignal, intervalMs: number): Promise<void> {
+    return runPollingLoop(() => this.tick(), { intervalMs, signal, logger: this.logger });
+  }
+
+  /**
+   * One full step: considers jobs created since the last step and those still waiting, completes accepted jobs,
+   * and finalizes submitted jobs whose challenge window has passed. A failure on one job is logged and counted;
+   * the job is retried next step and the others go on.
+   */
+  async tick(): Promise<void> {
+    // Jobs that were already waiting or assigned; those that get there during this step are retried next step.
+    const waiting = this.state.jobsIn("waiting");
+    const assigned = this.state.jobsIn("assigned");
+    await this.scanNewJobs();
+    for (const [id, job] of waiting) {
+      await this.guarded("consider", id, () => this.consider(id, job.terms));
+    }
+    for (const [id, job] of assigned) {
+      await this.guarded("complete", id, () => this.complete(id, job.terms));
+    }
+    const now = await this.chainTime();
+    for (const [id, job] of this.state.jobsIn("submitted")) {
+      await this.guarded("finalize", id, () => this.settle(id, job, now));
+    }
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private async scanNewJobs(): Promise<void> {
+    const options = {
+      confirmations: this.config.confirmations ?? 0,
+      maxBlockRange: this.config.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE,
+    };
+    for (;;) {
+      const range = await this.read("the block number", () =>
+        nextConfirmedRange(this.provider, this.state.nextBlock, options),
+      );
+      if (range === undefined) return;
+      const created = await this.read(`JobCreated logs of blocks ${range.fromBlock}..${range.toBlock}`, () =>
+        createdJobsIn(this.config.system.JobEscrow, range.fromBlock, range.toBlock),
+      );
+      for (const job of created) {
+        const forSomeoneElse = job.provider !== ZeroAddress && !sameAddress(job.provider, this.address);
+        if (forSomeoneElse || this.state.job(job.id) !== undefined) continue;
+        const terms = termsOf(job);
+        // A job that fails to be considered is kept, so that moving the checkpoint past it does not lose it.
+        await this.guarded("consider", job.id, () => this.consider(job.id, terms), terms);
+      }
+      this.state.nextBlock = range.toBlock + 1;
+      this.state.save();
+      this.metrics.lastProcessedBlock.set(range.toBlock);
+    }
+  }
+
+  /** Decides about a job not accepted yet, and accepts and completes it if it can. */
+  private async consider(id: bigint, terms: JobTerms): Promise<void> {
+    const stored = await this.readStoredJob(id);
+    if (stored.status !== JobStatus.Open) return this.considerClosed(id, terms, stored);
+    const verdict = await this.evaluate(terms, stored);
+    switch (verdict.kind) {
+      case "decline":
+        return this.decline(id, verdict.reason, verdict.detail);
+      case "wait": {
+        const tracked = this.state.job(id);
+        const detail = `${verdict.reason}: ${verdict.detail}`;
+        if (tracked?.phase !== "waiting" || tracked.reason !== detail) {
+          this.logger.info(`job ${id}: waiting (${detail})`);
+          this.state.set(id, { phase: "waiting", terms, reason: detail });
+        }
+        return;
+      }
+      case "accept":
+        if (await this.accept(id, verdict)) {
+          this.state.set(id, { phase: "assigned", terms });
+          this.inputsCache.set(id, verdict.inputs);
+          await this.guarded("complete", id, () => this.complete(id, terms));
+        }
+    }
+  }
+
+  /** A job that is no longer Open: ours if an earlier run accepted or submitted it before it could record that. */
+  private considerClosed(id: bigint, terms: JobTerms, stored: StoredJob): void {
+    const ours = sameAddress(stored.provider, this.address);
+    if (ours && stored.status === JobStatus.Assigned) {
+      this.logger.warn(`job ${id}: assigned to this provider but not in the state file; completing it`);
+      this.state.set(id, { phase: "assigned", terms });
+    } else if (ours && (stored.status === JobStatus.Submitted || stored.status === JobStatus.Disputed)) {
+      this.logger.warn(`job ${id}: submitted by this provider but not in the state file; tracking it to finalize`);
+      this.state.set(id, this.submittedRecord(terms, stored));
+    } else {
+      this.decline(id, "closed", `it is ${jobStatusName(stored.status)}, no longer Open`);
+    }
+  }
+
+  private async evaluate(terms: JobTerms, stored: StoredJob): Promise<Verdict> {
+    let job: DecodedJob;
+    try {
+      job = decodeJobParams(terms.workloadId, terms.params);
+    } catch (error) {
+      if (error instanceof InvalidWorkloadError)
+        return { kind: "decline", reason: "invalid-params", detail: error.message };
+      throw error;
+    }
+    if (keccak256(terms.params) !== stored.paramsHash) {
+      return { kind: "decline", reason: "params-mismatch", detail: `its params do not hash to ${stored.paramsHash}` };
+    }
+    const now = await this.chainTime();
+    const refusal = policyRefusal(
+      this.policy,
+      { job, paymentToken: stored.paymentToken, payment: stored.payment, submitDeadline: stored.deadline },
+      now,
+    );
+    if (refusal !== undefined) return { kind: "decline", reason: "policy", detail: refusal };
+
+    const { JobEscrow: escrow, ProviderRegistry: registry } = this.config.system;
+    if (!(await this.read("eligibility", () => registry.canAcceptJobs(this.address)))) {
+      return { kind: "wait", reason: "ineligible", detail: "this provider is not registered or is jailed" };
+    }
+    const ratio = await this.read("the collateral ratio", () => escrow.collateralRatioBps());
+    const collateral = (stored.payment * ratio) / BPS;
+    const free = await this.read("free stake", () => registry.freeStake(this.address));
+    if (free < collateral) {
+      return {
+        kind: "wait",
+        reason: "collateral",
+        detail: `it needs ${formatEther(collateral)} WEFT of free stake as collateral, this provider has ${formatEther(free)}`,
+      };
+    }
+    try {
+      const inputs = await fetchJobInputs(job, terms.inputURI, terms.inputRoot, this.config.fetchConfig ?? {});
+      return { kind: "accept", job, inputs, collateral };
+    } catch (error) {
+      if (error instanceof InputsMismatchError)
+        return { kind: "decline", reason: "inputs-mismatch", detail: error.message };
+      return { kind: "wait", reason: "inputs-unavailable", detail: message(error) };
+    }
+  }
+
+  /** Sends acceptJob; false if another provider got there first. */
+  private async accept(id: bigint, verdict: Extract<Verdict, { kind: "accept" }>): Promise<boolean> {
+    try {
+      await (await this.config.system.JobEscrow.connect(this.config.signer).acceptJob(id)).wait();
+    } catch (error) {
+      if (this.revertName(error) !== "JobNotInStatus") throw error;
+      const stored = await this.readStoredJob(id);
+      // A retried send can find its own earlier transaction mined.
+      if (!(stored.status === JobStatus.Assigned && sameAddress(stored.provider, this.address))) {
+        this.decline(id, "taken", `another provider accepted it first (${stored.provider})`);
+        return false;
+      }
+    }
+    this.metrics.jobsAccepted.inc({ workload: verdict.job.name });
+    this.logger.info(
+      `job ${id}: accepted (${describeJob(verdict.job)}, collateral ${formatEther(verdict.collateral)} WEFT)`,
+    );
+    return true;
+  }
+
+  /** Computes, publishes and submits the result of an accepted job. */
+  private async complete(id: bigint, terms: JobTerms): Promise<void> {
+    const stored = await this.readStoredJob(id);
+    if (!sameAddress(stored.provider, this.address) || stored.status !== JobStatus.Assigned) {
+      return this.completeClosed(id, terms, stored);
+    }
+    const now = await this.chainTime();
+    if (now > stored.deadline) {
+      this.logger.error(`job ${id}: missed its submit deadline (${stored.deadline}); the client can claim a timeout`);
+      this.metrics.errors.inc({ stage: "deadline" });
+      return this.drop(id);
+    }
+    const job = decodeJobParams(terms.workloadId, terms.params);
+    const inputs =
+      this.inputsCache.get(id) ??
+      (await fetchJobInputs(job, terms.inputURI, terms.inputRoot, this.config.fetchConfig ?? {}));
+
+    const backend = this.config.backend;
+    const stopTimer = this.metrics.computeSeconds.startTimer({ workload: job.name, backend: backend.name });
+    const output = requireOutputSize(`the ${backend.name} backend`, job, await backend.compute(job, inputs));
+    stopTimer();
+
+    const submission = this.cheater?.submission(output) ?? honest(output);
+    if (submission.kind !== "honest") {
+      this.logger.warn(`job ${id}: CHEATING (${submission.kind}, fault injection): ${submission.detail}`);
+    }
+    const resultRoot = new ResultTree(submission.output).root;
+    const resultURI = submission.publish
+      ? await this.config.store.put(submission.output)
+      : unpublishedUri(this.config.store, submission.output);
+    await (
+      await this.config.system.JobEscrow.connect(this.config.signer).submitResult(id, resultRoot, resultURI)
+    ).wait();
+
+    const submitted = await this.readStoredJob(id);
+    this.state.set(id, this.submittedRecord(terms, submitted, resultURI));
+    this.inputsCache.delete(id);
+    this.metrics.resultsSubmitted.inc({ workload: job.name, submission: submission.kind });
+    this.logger.info(`job ${id}: submitted result ${resultRoot} at ${resultURI}`);
+  }
+
+  /** An accepted job the chain says is no longer Assigned to us. */
+  private completeClosed(id: bigint, terms: JobTerms, stored: StoredJob): void {
+    const ours = sameAddress(stored.provider, this.address);
+    if (ours && (stored.status === JobStatus.Submitted || stored.status === JobStatus.Disputed)) {
+      // Submitted before the agent could record it: follow it to finalization.
+      this.state.set(id, this.submittedRecord(terms, stored));
+      return;
+    }
+    this.logger.warn(`job ${id}: it is ${jobStatusName(stored.status)}; nothing left to do`);
+    this.drop(id);
+  }
+
+  /** Finalizes a submitted job once its challenge window has passed. */
+  private async settle(id: bigint, tracked: Extract<TrackedJob, { phase: "submitted" }>, now: bigint): Promise<void> {
+    if (now < BigInt(tracked.challengeEndsAt)) return;
+    const stored = await this.readStoredJob(id);
+    switch (stored.status) {
+      case JobStatus.Submitted:
+        if (now < stored.deadline) {
+          // Back from a dispute that found no fault, with a new window.
+          this.state.set(id, { ...tracked, challengeEndsAt: stored.deadline.toString() });
+          return;
+        }
+        try {
+          await (await this.config.system.JobEscrow.connect(this.config.signer).finalize(id)).wait();
+        } catch (error) {
+          // Someone else finalized it first; the next step sees it Finalized.
+          if (this.revertName(error) === "JobNotInStatus") return;
+          throw error;
+        }
+        this.metrics.jobsFinalized.inc();
+        this.logger.info(`job ${id}: finalized`);
+        return this.drop(id);
+      case JobStatus.Disputed:
+        if (BigInt(tracked.challengeEndsAt) !== stored.deadline) {
+          this.logger.warn(`job ${id}: disputed; not finalizing before the dispute ends (${stored.deadline})`);
+          this.state.set(id, { ...tracked, challengeEndsAt: stored.deadline.toString() });
+        }
+        return;
+      case JobStatus.Finalized:
+        this.logger.info(`job ${id}: finalized by someone else`);
+        return this.drop(id);
+      default:
+        this.logger.warn(`job ${id}: it is ${jobStatusName(stored.status)}; nothing left to do`);
+        return this.drop(id);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private submittedRecord(terms: JobTerms, stored: StoredJob, resultURI?: string): TrackedJob {
+    return {
+      phase: "submitted",
+      terms,
+      resultRoot: stored.resultRoot,
+      resultURI,
+      challengeEndsAt: stored.deadline.toString(),
+    };
+  }
+
+  private decline(id: bigint, reason: DeclineReason, detail: string): void {
+    this.logger.info(`job ${id}: not taken: ${detail}`);
+    this.metrics.jobsDeclined.inc({ reason });
+    this.drop(id);
+  }
+
+  private drop(id: bigint): void {
+    this.inputsCache.delete(id);
+    if (this.state.job(id) !== undefined) this.state.forget(id);
+  }
+
+  /**
+   * Runs one job's step; a failure is logged and counted, and the job stays in the state file to be retried.
+   * `untracked` is recorded as waiting when the job was not in the state file yet.
+   */
+  private async guarded(stage: string, id: bigint, step: () => Promise<void>, untracked?: JobTerms): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.metrics.errors.inc({ stage });
+      this.logger.error(`job ${id}: ${stage} failed (retrying next step): ${message(error)}`);
+      if (untracked !== undefined && this.state.job(id) === undefined) {
+        this.state.set(id, { phase: "waiting", terms: untracked, reason: `error: ${message(error)}` });
+      }
+    }
+  }
+
+  private read<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return withRetry(what, call, {
+      ...this.config.retry,
+      onRetry: (error, attempt, delayMs) =>
+        this.logger.warn(`reading ${what} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${message(error)}`),
+    });
+  }
+
+  private readStoredJob(id: bigint): Promise<StoredJob> {
+    return this.read(`job ${id}`, () => readJob(this.config.system.JobEscrow, id));
+  }
+
+  private chainTime(): Promise<bigint> {
+    return this.read("the latest block", () => chainTime(this.provider));
+  }
+
+  /** The escrow custom error a transaction reverted with, if any. */
+  private revertName(error: unknown): string | undefined {
+    // Through a JSON-RPC node ethers decodes the revert; Hardhat's in-process network throws its raw data.
+    if (isError(error, "CALL_EXCEPTION") && error.revert !== null) return error.revert.name;
+    const data = (error as { data?: unknown } | null)?.data;
+    if (typeof data !== "string" || !isHexString(data)) return undefined;
+    try {
+      return this.config.system.JobEscrow.interface.parseError(data)?.name;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** Checks one submitted result: commitments first, then the workload. Pure: no chain, file or network I/O. */
+import { randomFillSync } from "node:crypto";
+
+import { MATMUL_I8_NAME } from "../../workloads/matmul-i8/shape";
+import type { RandomWords } from "../../workloads/matmul-i8/freivalds";
+import type { Verdict } from "../verdict";
+import { type CheckInput, checkInputCommitment, checkOutputCommitment } from "./commitments";
+import { checkMandelbrot, type MandelbrotSampling } from "./mandelbrot";
+import { checkMatmul } from "./matmul";
+
+export interface CheckOptions {
+  readonly mandelbrot?: MandelbrotSampling;
+  /** Source of Freivalds' vectors and of the pixel sample; crypto-random unless a test injects one. */
+  readonly random?: RandomWords;
+}
+
+export function checkResult(input: CheckInput, options: CheckOptions = {}): Verdict {
+  const random = options.random ?? randomFillSync;
+  const output = checkOutputCommitment(input);
+  if (!output.ok) return { verdict: "finding", finding: output.finding };
+  const inputs = checkInputCommitment(input);
+  if (!inputs.ok) return inputs.verdict;
+  const { job } = input;
+  return job.name === MATMUL_I8_NAME
+    ? checkMatmul(input, job.params, inputs.bytes, output, { random })
+    : checkMandelbrot(input, job.params, output, options.mandelbrot ?? {}, random);
+}

@@ -1,0 +1,221 @@
+/**
+ * The verifier: follows ResultSubmitted events from a checkpoint, over confirmed blocks only, checks each
+ * submitted result once, and hands every finding to a dispute sink exactly once (state.ts, filing.ts).
+ *
+ * Failure handling: every RPC call and content fetch is retried with backoff (chain/retry.ts). An RPC call that
+ * still fails aborts the tick before the checkpoint moves; the polling loop logs it and the next tick resumes from
+ * the saved state. A content fetch that still fails is a verdict: output-unavailable for the output (withheld
+ * data), inputs-unverifiable for the inputs.
+ */
+import { performance } from "node:perf_hooks";
+
+import type { Provider } from "ethers";
+
+import type { Logger } from "../agents/logger";
+import { runPollingLoop } from "../agents/loop";
+import { type BlockRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../chain/blocks";
+import { readCreatedJob, type SubmittedResult, submittedResultsIn } from "../chain/jobs";
+import { type RetryOptions, withRetry } from "../chain/retry";
+import { UserError } from "../errors";
+import { inputByteLength } from "../jobs/job-data";
+import { fetchContent } from "../store/factory";
+import { InvalidWorkloadError } from "../workloads/errors";
+import { type DecodedJob, decodeJobParams } from "../workloads/registry";
+import type { JobEscrow } from "../../typechain-types";
+import { type CheckOptions, checkResult } from "./checks/check-result";
+import { fileFinding, filePendingFindings } from "./filing";
+import type { VerifierMetrics } from "./metrics";
+import type { DisputeSink } from "./sinks";
+import { VerifierState } from "./state";
+import { describeFinding, type Fetched, type Verdict, verdictLabel } from "./verdict";
+
+export interface VerifierOptions {
+  /** The escrow to watch; a read-only connection is enough. */
+  readonly escrow: JobEscrow;
+  readonly provider: Provider;
+  readonly stateDir: string;
+  /** First block to read when the state directory holds no checkpoint yet. */
+  readonly startBlock: number;
+  /** Where JobCreated events are searched from (the deployment block). */
+  readonly deploymentBlock: number;
+  readonly confirmations: number;
+  readonly maxBlockRange: number;
+  readonly sink: DisputeSink;
+  readonly metrics: VerifierMetrics;
+  readonly logger: Logger;
+  /** Gateway for ipfs:// URIs. */
+  readonly ipfsGateway?: string;
+  readonly check?: CheckOptions;
+  /** Retries of RPC calls. */
+  readonly rpcRetry?: RetryOptions;
+  /** Retries of content fetches before the content counts as unavailable. */
+  readonly fetchRetry?: RetryOptions;
+}
+
+/** What one tick did. */
+export interface TickSummary {
+  /** Ranges fully processed (the checkpoint moved past each). */
+  readonly ranges: BlockRange[];
+  /** Jobs checked in this tick (jobs already checked before a restart are not counted again). */
+  readonly checked: number;
+  /** Findings filed in this tick, re-filed pending ones included. */
+  readonly filed: number;
+}
+
+const DEFAULT_FETCH_RETRY: RetryOptions = { attempts: 4, initialDelayMs: 500 };
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Verifier {
+  private constructor(
+    private readonly options: VerifierOptions,
+    readonly state: VerifierState,
+  ) {}
+
+  /** Opens (or creates) the state in `stateDir`, bound to this chain and escrow. */
+  static async open(options: VerifierOptions): Promise<Verifier> {
+    validateConfirmedRangeOptions(options);
+    const { chainId } = await withRetry("eth_chainId", () => options.provider.getNetwork(), options.rpcRetry);
+    const identity = { chainId: Number(chainId), escrow: await options.escrow.getAddress() };
+    const state = VerifierState.load(options.stateDir, identity, options.startBlock);
+    if (state.nextBlock > 0) options.metrics.lastProcessedBlock.set(state.nextBlock - 1);
+    return new Verifier(options, state);
+  }
+
+  /**
+   * Files pending findings, then processes confirmed ranges from the checkpoint until caught up (or `signal`
+   * aborts: it stops between jobs, the checked ones recorded, the checkpoint where it was).
+   */
+  async tick(signal?: AbortSignal): Promise<TickSummary> {
+    const { escrow, provider, sink, logger, metrics } = this.options;
+    const pending = await filePendingFindings(this.state, sink, logger);
+    metrics.disputesFiled.inc(pending.length);
+    const summary = { ranges: [] as BlockRange[], checked: 0, filed: pending.length };
+    while (!signal?.aborted) {
+      const from = this.state.nextBlock;
+      const range = await this.rpc("eth_blockNumber", () => nextConfirmedRange(provider, from, this.options), signal);
+      if (range === undefined) break;
+      const { fromBlock, toBlock } = range;
+      const results = await this.rpc(
+        `ResultSubmitted logs in blocks ${fromBlock}-${toBlock}`,
+        () => submittedResultsIn(escrow, fromBlock, toBlock),
+        signal,
+      );
+      for (const submitted of results) {
+        if (signal?.aborted) return summary;
+        if (this.state.isChecked(submitted.id)) continue;
+        summary.filed += await this.checkJob(submitted, signal);
+        summary.checked++;
+      }
+      this.state.advance(toBlock);
+      metrics.lastProcessedBlock.set(toBlock);
+      summary.ranges.push(range);
+    }
+    return summary;
+  }
+
+  /** Ticks every `intervalMs` until `signal` aborts; a failed tick is logged and retried. */
+  run(signal: AbortSignal, intervalMs: number): Promise<void> {
+    const { logger } = this.options;
+    logger.info(`watching from block ${this.state.nextBlock} (state ${this.state.file})`);
+    const tick = async () => {
+      try {
+        await this.tick(signal);
+      } catch (error) {
+        // A shutdown that interrupts a retry's backoff is not a failure worth a log line.
+        if (!signal.aborted) throw error;
+      }
+    };
+    return runPollingLoop(tick, { intervalMs, signal, logger });
+  }
+
+  /** Checks one job, records it, and files its finding; returns the number of findings filed (0 or 1). */
+  private async checkJob(submitted: SubmittedResult, signal?: AbortSignal): Promise<number> {
+    const { sink, logger, metrics } = this.options;
+    const started = performance.now();
+    const { workload, verdict } = await this.verdictFor(submitted, signal);
+    const seconds = (performance.now() - started) / 1000;
+    const ms = Math.round(seconds * 1000);
+    const finding = verdict.verdict === "finding" ? verdict.finding : undefined;
+    const label = verdictLabel(verdict);
+    this.state.recordCheck(
+      submitted.id,
+      { verdict: verdict.verdict, label, block: submitted.blockNumber, checkedAt: new Date().toISOString(), ms },
+      finding,
+    );
+    metrics.recordCheck(verdict.verdict, seconds, finding?.kind);
+    const detail =
+      verdict.verdict === "finding"
+        ? `: ${describeFinding(verdict.finding)}`
+        : verdict.verdict === "inputs-unverifiable"
+          ? `: ${verdict.reason}`
+          : "";
+    logger.info(`job ${submitted.id} ${workload} ${label} ${ms} ms${detail}`);
+    if (finding === undefined) return 0;
+    const receipt = await fileFinding(this.state, sink, finding, logger);
+    if (receipt === undefined) return 0;
+    metrics.disputesFiled.inc();
+    return 1;
+  }
+
+  private async verdictFor(
+    submitted: SubmittedResult,
+    signal?: AbortSignal,
+  ): Promise<{ workload: string; verdict: Verdict }> {
+    const created = await this.rpc(
+      `JobCreated of job ${submitted.id}`,
+      () => readCreatedJob(this.options.escrow, submitted.id, this.options.deploymentBlock),
+      signal,
+    );
+    let job: DecodedJob;
+    try {
+      job = decodeJobParams(created.workloadId, created.params);
+    } catch (error) {
+      if (!(error instanceof InvalidWorkloadError)) throw error;
+      // A job nobody can check (an unknown workload, invalid params) was the client's to get right.
+      return {
+        workload: created.workloadId,
+        verdict: { verdict: "inputs-unverifiable", reason: `job params: ${error.message}` },
+      };
+    }
+    const needsInputs = inputByteLength(job) > 0;
+    const [inputs, output] = await Promise.all([
+      needsInputs ? this.fetch(created.inputURI) : Promise.resolve<Fetched>({ ok: true, bytes: new Uint8Array(0) }),
+      this.fetch(submitted.resultURI),
+    ]);
+    const verdict = checkResult(
+      { jobId: submitted.id, job, inputRoot: created.inputRoot, resultRoot: submitted.resultRoot, inputs, output },
+      this.options.check,
+    );
+    return { workload: job.name, verdict };
+  }
+
+  private async fetch(uri: string): Promise<Fetched> {
+    const { ipfsGateway } = this.options;
+    if (uri.startsWith("ipfs://") && ipfsGateway === undefined) {
+      // Not the provider's fault: this verifier cannot read ipfs:// at all. Stop here rather than dispute.
+      throw new UserError(`${uri} needs an IPFS gateway: pass --ipfs-gateway or set WEFT_IPFS_GATEWAY.`);
+    }
+    try {
+      const bytes = await withRetry(`fetching ${uri}`, () => fetchContent(uri, { ipfsGateway }), {
+        ...DEFAULT_FETCH_RETRY,
+        ...this.options.fetchRetry,
+      });
+      return { ok: true, bytes };
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  private rpc<T>(what: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const { logger } = this.options;
+    return withRetry(what, call, {
+      signal,
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn(`${what} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${errorMessage(error)}`),
+      ...this.options.rpcRetry,
+    });
+  }
+}

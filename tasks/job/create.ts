@@ -1,0 +1,56 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+interface JobCreateArgs {
+  workload: string;
+  shape?: string;
+  tile?: string;
+  seed?: string;
+  inputs?: string;
+  token: string;
+  payment: string;
+  duration: string;
+  provider?: string;
+  store?: string;
+  account: string;
+}
+
+task("job:create", "Creates a job: publishes its inputs to the content store and pays for it into escrow")
+  .addParam("workload", "matmul-i8 or mandelbrot-q")
+  .addOptionalParam("shape", 'matmul-i8: "m,k,n" (A is m x k, B is k x n)')
+  .addOptionalParam("tile", 'mandelbrot-q: "x0,y0,step,width,height,maxIter" (x0, y0, step real numbers)')
+  .addOptionalParam("seed", "matmul-i8: generate the inputs from this seed (0..4294967295)")
+  .addOptionalParam("inputs", "matmul-i8: a file holding A then B, row-major, one int8 per byte")
+  .addOptionalParam("token", "WEFT or the address of an allow-listed payment token", "WEFT")
+  .addParam("payment", "What the provider is paid, protocol fee included, in token units (e.g. 12.5)")
+  .addOptionalParam("duration", "Time until the submit deadline: seconds, or with s, m, h or d", "1h")
+  .addOptionalParam("provider", "Direct the job to this provider's address (default: any provider)")
+  .addOptionalParam("store", "Where to publish the inputs: a directory or a blob server URL (default .weft/store)")
+  .addOptionalParam("account", "Index of the configured account that pays", "0")
+  .setAction(
+    userFacing(async (args: JobCreateArgs, hre) => {
+      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { parseDuration, parseJobRequest, parseProviderAddress } = await import("../../src/jobs/request");
+      const { createJobFromSpec } = await import("../../src/jobs/create");
+      const spec = parseJobRequest(args);
+      const durationSeconds = parseDuration("--duration", args.duration);
+      const provider = args.provider === undefined ? undefined : parseProviderAddress(args.provider);
+      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const created = await createJobFromSpec(system, signer, spec, {
+        token: args.token,
+        payment: args.payment,
+        durationSeconds,
+        provider,
+        store: args.store,
+        progress: (line) => console.log(line),
+      });
+      console.log(
+        `Created job ${created.jobId} (tx ${created.txHash}, gas ${created.gasUsed}, paid by ${created.authorization})`,
+      );
+      console.log(`Input root: ${created.inputRoot}`);
+      console.log(
+        `Input URI:  ${created.inputURI === "" ? "(none: the params are the whole input)" : created.inputURI}`,
+      );
+    }),
+  );

@@ -1,0 +1,21 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("job:finalize", "Settles a submitted job after its challenge window: pays the provider and mints the receipt")
+  .addParam("id", "The job id")
+  .addOptionalParam("account", "Index of the configured account that sends the transaction", "0")
+  .setAction(
+    userFacing(async (args: { id: string; account: string }, hre) => {
+      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { chainTime } = await import("../../src/chain/clock");
+      const { parseJobId } = await import("../../src/jobs/request");
+      const { finalizeJob } = await import("../../src/jobs/status");
+      const id = parseJobId(args.id);
+      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const settled = await finalizeJob(system, signer, id, await chainTime(hre.ethers.provider));
+      console.log(`Finalized job ${id} (tx ${settled.txHash}, gas ${settled.gasUsed})`);
+      console.log(`Provider paid ${settled.providerPayout}, protocol fee ${settled.fee}`);
+      console.log(`Receipt #${id} minted to ${settled.receiptOwner}`);
+    }),
+  );

@@ -1,0 +1,24 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, without --id, a table of jobs")
+  .addOptionalParam("id", "The job id")
+  .addOptionalParam("limit", "Without --id: show only the latest N jobs")
+  .setAction(
+    userFacing(async (args: { id?: string; limit?: string }, hre) => {
+      const { loadSystem } = await import("../../src/cli/context");
+      const { chainTime } = await import("../../src/chain/clock");
+      const { parseIntegerFlag, parseJobId } = await import("../../src/jobs/request");
+      const status = await import("../../src/jobs/status");
+      const id = args.id === undefined ? undefined : parseJobId(args.id);
+      const limit = args.limit === undefined ? undefined : parseIntegerFlag("--limit", args.limit, 1, 1_000_000);
+      const { system, book } = await loadSystem(hre);
+      const now = await chainTime(hre.ethers.provider);
+      if (id !== undefined) {
+        console.log(status.formatJobDetails(await status.readJobDetails(system, id, book.deploymentBlock), now));
+        return;
+      }
+      console.log(await status.formatJobList(system, now, limit));
+    }),
+  );

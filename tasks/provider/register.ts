@@ -1,0 +1,20 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("provider:register", "Registers your account as a GPU provider with its hardware profile")
+  .addParam("gpu", 'The GPU model, e.g. "RTX 4090"')
+  .addParam("vram", "The GPU memory in GB")
+  .addOptionalParam("metadataUri", "A URI describing the provider (contact, location, ...)", "")
+  .addOptionalParam("account", "Index of the configured account to use", "0")
+  .setAction(
+    userFacing(async (args: { gpu: string; vram: string; metadataUri: string; account: string }, hre) => {
+      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { parseProfile } = await import("../../src/provider/options");
+      const { registerProvider } = await import("../../src/provider/setup");
+      const profile = parseProfile(args.gpu, args.vram, args.metadataUri);
+      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const { provider, txHash } = await registerProvider(system, signer, profile);
+      console.log(`Registered ${provider} as a provider (${profile.gpuModel}, ${profile.vramGb} GB) in tx ${txHash}`);
+    }),
+  );

@@ -1,0 +1,34 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+import type { RunProviderArgs } from "../../src/provider/run";
+
+task("provider:run", "Runs the provider agent: accepts, computes, submits and finalizes jobs until Ctrl-C")
+  .addOptionalParam("account", "Index of the configured account to use (default 0)")
+  .addOptionalParam("store", "Where to publish outputs: a directory or an http(s) content server (default .weft/store)")
+  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// inputs (default $WEFT_IPFS_GATEWAY)")
+  .addOptionalParam("backend", "cpu (built in) or exec (your own program, see --exec)", "cpu")
+  .addOptionalParam("exec", "With --backend exec: the command computing a job (see src/provider/backends/exec.ts)")
+  .addOptionalParam("execTimeout", "With --backend exec: seconds one job may run (default 600)")
+  .addOptionalParam("workers", "With --backend cpu: worker threads for matmul-i8 (default: all cores)")
+  .addOptionalParam("workloads", "Comma-separated workloads to accept (default: all)")
+  .addOptionalParam("maxMultiplyAdds", "Largest matmul-i8 job to accept, in multiply-adds m*k*n")
+  .addOptionalParam("maxPixels", "Largest mandelbrot-q tile to accept, in pixels")
+  .addOptionalParam("paymentTokens", "Payment tokens to accept, each 0xToken or 0xToken:minPayment (base units)")
+  .addOptionalParam("minTimeLeft", "Seconds a job must have left before its deadline to be accepted (default 60)")
+  .addOptionalParam("stake", "Before running, stake up to this total WEFT if the stake is lower")
+  .addOptionalParam("gpu", "Before running, register with this GPU model if not registered (needs --vram)")
+  .addOptionalParam("vram", "With --gpu: the GPU memory in GB")
+  .addOptionalParam("metadataUri", "With --gpu: a URI describing the provider")
+  .addOptionalParam("pollInterval", "Seconds between polls (default 2)")
+  .addOptionalParam("confirmations", "Blocks on top of a job's block before it is considered (default 0 local, 3)")
+  .addOptionalParam("state", "The state file (default .weft/<network>/provider-<address>.json)")
+  .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics")
+  .addOptionalParam("cheat", "FAULT INJECTION for tests and demos: flip-one, garbage or withhold")
+  .addOptionalParam("cheatRate", "With --cheat: the probability of cheating on each job (default 1)")
+  .setAction(
+    userFacing(async (args: RunProviderArgs & { backend: string }, hre) => {
+      const { runProvider } = await import("../../src/provider/run");
+      await runProvider(hre, args);
+    }),
+  );

@@ -1,0 +1,19 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("provider:stake", "Stakes WEFT as your provider collateral (approves the registry, then stakes)")
+  .addParam("amount", "WEFT to stake, in whole units (e.g. 1000 or 0.5)")
+  .addOptionalParam("account", "Index of the configured account to use", "0")
+  .setAction(
+    userFacing(async (args: { amount: string; account: string }, hre) => {
+      const { formatEther } = await import("ethers");
+      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { parseWeftAmount } = await import("../../src/provider/options");
+      const { stakeWeft } = await import("../../src/provider/setup");
+      const amount = parseWeftAmount(args.amount, "--amount");
+      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const { provider, staked, txHash } = await stakeWeft(system, signer, amount);
+      console.log(`Staked ${formatEther(amount)} WEFT for ${provider} (total ${formatEther(staked)}) in tx ${txHash}`);
+    }),
+  );

@@ -1,0 +1,25 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+import type { VerifierCliArgs } from "../../src/verifier/run";
+
+task("verifier:run", "Watches submitted results, checks each one, and records a dispute for every fault found")
+  .addOptionalParam(
+    "stateDir",
+    "Where the checkpoint, checked jobs and findings live (default .weft/verifier-<network>)",
+  )
+  .addOptionalParam("confirmations", "Blocks on top of a block before it is read (default 0 locally, 3 elsewhere)")
+  .addOptionalParam("pollInterval", "Milliseconds between polls (default 5000)")
+  .addOptionalParam("maxBlockRange", "Most blocks per eth_getLogs request (default 2000)")
+  .addOptionalParam("metricsPort", "Serve Prometheus metrics on 127.0.0.1:<port>/metrics")
+  .addFlag("full", "mandelbrot-q: recompute every pixel instead of a sample")
+  .addOptionalParam("detection", "mandelbrot-q: probability of catching a single wrong chunk (default 0.5)")
+  .addOptionalParam("fromBlock", "First block for a fresh state directory (default the deployment block)")
+  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)")
+  .addFlag("once", "Process what is confirmed now, then exit")
+  .setAction(
+    userFacing(async (args: VerifierCliArgs, hre) => {
+      const { parseVerifierArgs, runVerifier } = await import("../../src/verifier/run");
+      await runVerifier(hre, parseVerifierArgs(args, hre.network.name));
+    }),
+  );

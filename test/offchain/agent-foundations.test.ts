@@ -1,0 +1,274 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ethers } from "hardhat";
+import { mine } from "@nomicfoundation/hardhat-network-helpers";
+import { makeError } from "ethers";
+import { Counter, Registry } from "prom-client";
+
+import { memoryLogger } from "../../src/agents/logger";
+import { runPollingLoop } from "../../src/agents/loop";
+import { confirmedRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../../src/chain/blocks";
+import { CallTimeoutError, isPermanentError, withRetry } from "../../src/chain/retry";
+import { startMetricsServer } from "../../src/metrics/server";
+import { readJsonFile, writeJsonAtomic } from "../../src/state/json-file";
+import { expectUserError } from "../helpers/errors";
+
+/** What a node answers to a call that reverts: an error a retry cannot fix. */
+function revertError() {
+  return makeError("execution reverted", "CALL_EXCEPTION", {
+    action: "call",
+    data: "0x",
+    reason: null,
+    transaction: { to: null, data: "0x" },
+    invocation: null,
+    revert: null,
+  });
+}
+
+/** A call that fails `failures` times with a transient network error, then returns "ok". */
+function flakyCall(failures: number) {
+  const calls = { count: 0 };
+  const call = async () => {
+    calls.count++;
+    if (calls.count <= failures) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    return "ok";
+  };
+  return { calls, call };
+}
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+const FAST = { initialDelayMs: 1, maxDelayMs: 2 };
+
+describe("Agent foundations", function () {
+  describe("withRetry", function () {
+    it("retries a transient failure and returns the first success", async function () {
+      const { calls, call } = flakyCall(2);
+      const retries: number[] = [];
+      const result = await withRetry("eth_blockNumber", call, {
+        ...FAST,
+        onRetry: (_error, attempt) => retries.push(attempt),
+      });
+      expect(result).to.equal("ok");
+      expect(calls.count).to.equal(3);
+      expect(retries).to.deep.equal([1, 2]);
+    });
+
+    it("throws a revert at once without retrying", async function () {
+      let calls = 0;
+      const error = revertError();
+      expect(isPermanentError(error)).to.equal(true);
+      const failing = withRetry(
+        "eth_call",
+        async () => {
+          calls++;
+          throw error;
+        },
+        FAST,
+      );
+      expect(await rejection(failing)).to.equal(error);
+      expect(calls).to.equal(1);
+    });
+
+    it("gives up after the configured attempts with the last error", async function () {
+      const { calls, call } = flakyCall(10);
+      const error = await rejection(withRetry("eth_getLogs", call, { ...FAST, attempts: 4 }));
+      expect(error.message).to.equal("socket hang up");
+      expect(calls.count).to.equal(4);
+    });
+
+    it("fails a stalled call with CallTimeoutError", async function () {
+      const stalled = withRetry("eth_getLogs", () => new Promise<never>(() => undefined), {
+        ...FAST,
+        attempts: 1,
+        timeoutMs: 20,
+      });
+      const error = await rejection(stalled);
+      expect(error).to.be.instanceOf(CallTimeoutError);
+      expect(error.message).to.equal("eth_getLogs did not answer within 20 ms");
+    });
+
+    it("retries a stalled call and returns the answer of the next attempt", async function () {
+      let calls = 0;
+      const answer = await withRetry(
+        "eth_chainId",
+        () => (++calls === 1 ? new Promise<string>(() => undefined) : Promise.resolve("0x7a69")),
+        { ...FAST, timeoutMs: 20 },
+      );
+      expect(answer).to.equal("0x7a69");
+      expect(calls).to.equal(2);
+    });
+
+    it("stops waiting between attempts as soon as the signal aborts", async function () {
+      // A retry that ignored the signal would wait a minute: this test's timeout catches it.
+      this.timeout(5_000);
+      const controller = new AbortController();
+      const { calls, call } = flakyCall(10);
+      const retrying = withRetry("eth_blockNumber", call, {
+        attempts: Infinity,
+        initialDelayMs: 60_000,
+        maxDelayMs: 60_000,
+        signal: controller.signal,
+        onRetry: () => setImmediate(() => controller.abort(new Error("shutting down"))),
+      });
+      expect((await rejection(retrying)).message).to.equal("shutting down");
+      expect(calls.count).to.equal(1);
+    });
+
+    it("does not retry once the signal has aborted, and throws the call's error", async function () {
+      const controller = new AbortController();
+      let calls = 0;
+      const retrying = withRetry(
+        "eth_blockNumber",
+        async () => {
+          calls++;
+          controller.abort(new Error("shutting down"));
+          throw new Error("connection refused");
+        },
+        { ...FAST, attempts: Infinity, signal: controller.signal },
+      );
+      expect((await rejection(retrying)).message).to.equal("connection refused");
+      expect(calls).to.equal(1);
+    });
+  });
+
+  describe("confirmed block ranges", function () {
+    const options = { confirmations: 2, maxBlockRange: 100 };
+
+    it("returns nothing until the next block has enough confirmations", function () {
+      expect(confirmedRange(10, 11, options)).to.equal(undefined);
+      expect(confirmedRange(10, 12, options)).to.deep.equal({ fromBlock: 10, toBlock: 10 });
+    });
+
+    it("reads up to the head itself with zero confirmations", function () {
+      expect(confirmedRange(10, 10, { confirmations: 0, maxBlockRange: 100 })).to.deep.equal({
+        fromBlock: 10,
+        toBlock: 10,
+      });
+      expect(confirmedRange(11, 10, { confirmations: 0, maxBlockRange: 100 })).to.equal(undefined);
+    });
+
+    it("caps a long backlog at maxBlockRange blocks", function () {
+      expect(confirmedRange(10, 1_000, options)).to.deep.equal({ fromBlock: 10, toBlock: 109 });
+      expect(confirmedRange(0, 1_000, { confirmations: 0, maxBlockRange: 1 })).to.deep.equal({
+        fromBlock: 0,
+        toBlock: 0,
+      });
+    });
+
+    it("reaches exactly the last confirmed block when the backlog is shorter than the cap", function () {
+      expect(confirmedRange(10, 60, options)).to.deep.equal({ fromBlock: 10, toBlock: 58 });
+    });
+
+    it("refuses negative or fractional confirmations and an empty range", function () {
+      expect(() => validateConfirmedRangeOptions({ confirmations: -1, maxBlockRange: 10 })).to.throw(RangeError);
+      expect(() => validateConfirmedRangeOptions({ confirmations: 1.5, maxBlockRange: 10 })).to.throw(RangeError);
+      expect(() => validateConfirmedRangeOptions({ confirmations: 0, maxBlockRange: 0 })).to.throw(RangeError);
+      expect(() => validateConfirmedRangeOptions({ confirmations: 0, maxBlockRange: 1 })).not.to.throw();
+    });
+
+    it("reads the head from a node", async function () {
+      await mine(5);
+      const head = await ethers.provider.getBlockNumber();
+      const range = await nextConfirmedRange(ethers.provider, head - 4, { confirmations: 1, maxBlockRange: 100 });
+      expect(range).to.deep.equal({ fromBlock: head - 4, toBlock: head - 1 });
+    });
+  });
+
+  describe("JSON state files", function () {
+    let dir: string;
+    beforeEach(function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-state-"));
+    });
+    afterEach(function () {
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("round-trips a value through a new nested directory and leaves no temporary file", function () {
+      const file = path.join(dir, "verifier", "state.json");
+      const state = { nextBlock: 1234, disputed: ["7", "9"], nested: { ok: true } };
+      writeJsonAtomic(file, state);
+      writeJsonAtomic(file, { ...state, nextBlock: 1300 });
+      expect(readJsonFile(file)).to.deep.equal({ ...state, nextBlock: 1300 });
+      expect(fs.readdirSync(path.dirname(file))).to.deep.equal(["state.json"]);
+    });
+
+    it("reads a missing file as undefined", function () {
+      expect(readJsonFile(path.join(dir, "none.json"))).to.equal(undefined);
+    });
+
+    it("refuses a corrupt file with a UserError naming it", async function () {
+      const file = path.join(dir, "state.json");
+      fs.writeFileSync(file, '{"nextBlock": 12');
+      await expectUserError(() => readJsonFile(file), /weft-state-\w+\/state\.json is not valid JSON/);
+    });
+  });
+
+  describe("metrics server", function () {
+    it("serves a prom-client registry at /metrics and 404 everywhere else", async function () {
+      const registry = new Registry();
+      const jobs = new Counter({ name: "weft_test_jobs_total", help: "jobs seen", registers: [registry] });
+      jobs.inc(3);
+      const server = await startMetricsServer(registry, 0);
+      try {
+        const scrape = await fetch(server.url);
+        expect(scrape.status).to.equal(200);
+        expect(scrape.headers.get("content-type")).to.equal(registry.contentType);
+        expect(await scrape.text()).to.include("weft_test_jobs_total 3");
+
+        const elsewhere = await fetch(server.url.replace(/\/metrics$/, "/health"));
+        expect(elsewhere.status).to.equal(404);
+        await elsewhere.body?.cancel();
+        const post = await fetch(server.url, { method: "POST" });
+        expect(post.status).to.equal(404);
+        await post.body?.cancel();
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  describe("polling loop", function () {
+    it("logs a tick that throws and keeps ticking until the signal aborts", async function () {
+      const controller = new AbortController();
+      const logger = memoryLogger();
+      let ticks = 0;
+      await runPollingLoop(
+        async () => {
+          ticks++;
+          if (ticks === 1) throw new Error("node unreachable");
+          if (ticks === 3) controller.abort();
+        },
+        { intervalMs: 1, signal: controller.signal, logger },
+      );
+      expect(ticks).to.equal(3);
+      expect(logger.lines).to.deep.equal(["error tick failed, retrying in 1 ms: node unreachable"]);
+    });
+
+    it("lets a tick in progress finish when the signal aborts, then stops", async function () {
+      const controller = new AbortController();
+      const finished: number[] = [];
+      let ticks = 0;
+      await runPollingLoop(
+        async () => {
+          const tick = ++ticks;
+          controller.abort();
+          await new Promise((resolve) => setImmediate(resolve));
+          finished.push(tick);
+        },
+        { intervalMs: 60_000, signal: controller.signal, logger: memoryLogger() },
+      );
+      expect(finished).to.deep.equal([1]);
+    });
+  });
+});
