@@ -25,7 +25,15 @@ import { toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import { matmulParamsCodec } from "../../src/workloads/matmul-i8/codec";
 import { decodeJobParams, mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";
-import { JOB_DURATION, JOB_PAYMENT, JobStatus, PROFILE, PROVIDER_STAKE, registerAndStake } from "../fixtures/jobs";
+import {
+  JOB_COLLATERAL,
+  JOB_DURATION,
+  JOB_PAYMENT,
+  JobStatus,
+  PROFILE,
+  PROVIDER_STAKE,
+  registerAndStake,
+} from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectUserError } from "../helpers/errors";
 
@@ -213,18 +221,20 @@ describe("Provider agent against the deployed system", function () {
   });
 
   it("waits until its free stake covers the collateral, then accepts", async function () {
-    // 100 tUSD at a 150% collateral ratio needs 150 WEFT of free stake.
-    await registerAndStake(f, f.provider, ethers.parseEther("100"));
+    await registerAndStake(f, f.provider, JOB_COLLATERAL - 1n);
     const posted = await postJob();
     const { agent, lines } = await startAgent();
     await agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Open);
-    expect(lines.join("\n")).to.contain("waiting (collateral: it needs 150.0 WEFT of free stake as collateral");
+    expect(lines.join("\n")).to.contain(
+      `waiting (collateral: it needs ${ethers.formatEther(JOB_COLLATERAL)} WEFT of free stake as collateral, ` +
+        `this provider has ${ethers.formatEther(JOB_COLLATERAL - 1n)}`,
+    );
 
-    await ensureProvider(f, f.provider, { minStake: ethers.parseEther("150") }, memoryLogger());
+    await ensureProvider(f, f.provider, { minStake: JOB_COLLATERAL }, memoryLogger());
     await agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Submitted);
-    expect((await f.JobEscrow.job(posted.id)).collateral).to.equal(ethers.parseEther("150"));
+    expect((await f.JobEscrow.job(posted.id)).collateral).to.equal(JOB_COLLATERAL);
   });
 
   it("declines jobs outside its policy: another workload, too large, an unaccepted token, too little pay", async function () {

@@ -22,19 +22,14 @@ import {
   type DisputesFixture,
   type WorkloadJob,
 } from "../fixtures/disputes";
-import { JOB_PAYMENT, JobStatus, createJob } from "../fixtures/jobs";
+import { BPS, JOB_COLLATERAL, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, createJob } from "../fixtures/jobs";
 
 const coder = AbiCoder.defaultAbiCoder();
-const BPS = 10_000n;
 const MINUTE = 60n;
 const DAY = 86_400n;
 const MAX_WINDOW = 30n * DAY;
 const MATMUL_ID = matmulI8.id;
 const MANDELBROT_ID = mandelbrotQ.id;
-/** Collateral at the local ratio (150% of the payment). */
-const COLLATERAL = (JOB_PAYMENT * 15_000n) / BPS;
-/** Protocol fee at the local rate (3%). */
-const FEE = (JOB_PAYMENT * 300n) / BPS;
 /** The matmul job's output has 240 words: chunk 1 holds words 128..239. */
 const TOTAL_WORDS = MATMUL_SHAPE.m * MATMUL_SHAPE.n;
 const WRONG_CHUNK = 1;
@@ -94,7 +89,7 @@ async function expectFaultSettlement(
   expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.ProviderAtFault);
   const after = await f.ProviderRegistry.providerState(f.provider.address);
   expect(after.staked + after.unbonding).to.equal(before.staked + before.unbonding - amount);
-  expect(after.locked).to.equal(before.locked - COLLATERAL);
+  expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
   expect(after.jailedUntil).to.equal(BigInt(await time.latest()) + (await f.ProviderRegistry.jailDuration()));
   expect(after.jobsSlashed).to.equal(before.jobsSlashed + 1n);
   expect(await f.ProviderRegistry.canAcceptJobs(f.provider.address)).to.equal(false);
@@ -120,7 +115,7 @@ async function expectNoFaultSettlement(
   await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
   expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
   expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.NoFault);
-  expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, COLLATERAL]);
+  expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
 }
 
 /** Finalizes a job cleared by a dispute once its challenge window has passed: the provider is paid as usual. */
@@ -130,8 +125,8 @@ async function expectNormalFinalize(f: DisputesFixture, jobId: bigint) {
   const tx = f.JobEscrow.finalize(jobId);
   await expect(tx)
     .to.emit(f.JobEscrow, "JobFinalized")
-    .withArgs(jobId, f.provider.address, JOB_PAYMENT - FEE, FEE);
-  await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.client], [JOB_PAYMENT - FEE, 0n]);
+    .withArgs(jobId, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
+  await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.client], [JOB_PAYMENT - JOB_FEE, 0n]);
   expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
   expect((await f.ProviderRegistry.providerState(f.provider.address)).jobsSlashed).to.equal(0n);
 }
@@ -205,8 +200,10 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
       const bond = await f.DisputeManager.bond();
-      // Four jobs lock 600 of the provider's 10,000 WEFT: 150 of collateral plus half of the 9,400 free.
-      expect(await expectedSlash(f, job.id)).to.equal(ethers.parseEther("4850"));
+      // The fixture's four jobs lock four collaterals: this job's collateral plus a share of the rest of the stake.
+      const free = PROVIDER_STAKE - 4n * JOB_COLLATERAL;
+      const slash = JOB_COLLATERAL + (free * f.parameters.disputes.stakeShareBps) / BPS;
+      expect(await expectedSlash(f, job.id)).to.equal(slash);
 
       const send = () =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job));
@@ -233,7 +230,7 @@ describe("DisputeManager", function () {
           .withArgs(await f.DisputeManager.getAddress(), f.challenger.address, bond);
         return tx;
       });
-      expect(amount).to.equal(ethers.parseEther("4850"));
+      expect(amount).to.equal(slash);
 
       const d = await f.DisputeManager.dispute(job.id);
       expect(d.challenger).to.equal(f.challenger.address);
@@ -372,7 +369,7 @@ describe("DisputeManager", function () {
         f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job)),
       );
       // The collateral, then half of what was unbonding.
-      expect(amount).to.equal(COLLATERAL + free / 2n);
+      expect(amount).to.equal(JOB_COLLATERAL + free / 2n);
       const entries = await f.ProviderRegistry.unbondingEntries(f.provider.address);
       expect(entries.map((e) => e.amount)).to.deep.equal([free - free / 2n]);
     });
@@ -388,7 +385,7 @@ describe("DisputeManager", function () {
           mandelbrotFraudProof(job, WRONG_PIXEL),
         ),
       );
-      expect(amount).to.equal(COLLATERAL);
+      expect(amount).to.equal(JOB_COLLATERAL);
     });
   });
 
@@ -502,7 +499,7 @@ describe("DisputeManager", function () {
       // Anyone may reveal: the data is what matters.
       await expect(f.DisputeManager.connect(f.outsider).reveal(job.id, chunk, proof))
         .to.emit(f.DisputeManager, "ChunkRevealed")
-        .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), followUpDeadline);
+        .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), proof, followUpDeadline);
       const d = await f.DisputeManager.dispute(job.id);
       expect(d.status).to.equal(DisputeStatus.Revealed);
       expect(d.deadline).to.equal(followUpDeadline);
@@ -759,7 +756,7 @@ describe("DisputeManager", function () {
       const { chunk, proof } = job.result.wordProof(WRONG_MATMUL.word);
       await expect(f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof))
         .to.emit(f.DisputeManager, "ChunkRevealed")
-        .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), openedAt + disputeWindow);
+        .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), proof, openedAt + disputeWindow);
       expect((await f.DisputeManager.dispute(job.id)).deadline).to.equal(openedAt + disputeWindow);
     });
 
@@ -849,11 +846,11 @@ describe("DisputeManager", function () {
       const tx = f.DisputeManager.resolveTimeout(f.cheatingMatmul.id);
       await expect(tx)
         .to.emit(f.DisputeManager, "DisputeSettled")
-        .withArgs(f.cheatingMatmul.id, true, COLLATERAL + free, f.challenger.address);
+        .withArgs(f.cheatingMatmul.id, true, JOB_COLLATERAL + free, f.challenger.address);
       await expect(tx).to.changeTokenBalances(
         f.ComputeToken,
         [f.challenger, f.client, f.timelock],
-        [COLLATERAL + free + bond, 0n, 0n],
+        [JOB_COLLATERAL + free + bond, 0n, 0n],
       );
     });
 

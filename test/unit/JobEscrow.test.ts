@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
+import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
 
 import {
@@ -13,6 +14,9 @@ import {
   WorkRecorderSpy__factory,
 } from "../../typechain-types";
 import {
+  BPS,
+  JOB_COLLATERAL,
+  JOB_FEE,
   JOB_PAYMENT,
   JobStatus,
   PROVIDER_STAKE,
@@ -28,15 +32,13 @@ import {
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { signPermit } from "../helpers/permit";
 
-const BPS = 10_000n;
 const DAY = 86_400n;
 const MAX_JOB_DURATION = 90n * DAY;
 const MAX_WINDOW = 30n * DAY;
 const UINT96_MAX = 2n ** 96n - 1n;
 
-/** Protocol fee and collateral at the local parameters (300 bps, 150%). */
-const FEE = (JOB_PAYMENT * 300n) / BPS;
-const COLLATERAL = (JOB_PAYMENT * 15_000n) / BPS;
+/** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client, at the local parameters. */
+const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
 
 /** The next block's timestamp, pinned so that a test can predict what the contract sees. */
 async function pinNextTimestamp(offset = 1n): Promise<bigint> {
@@ -384,21 +386,21 @@ describe("JobEscrow", function () {
     it("assigns the job, locks payment x collateral ratio of the provider's stake and emits JobAccepted", async function () {
       const f = await loadFixture(jobsFixture);
       const tx = f.JobEscrow.connect(f.provider2).acceptJob(f.openJob);
-      await expect(tx).to.emit(f.JobEscrow, "JobAccepted").withArgs(f.openJob, f.provider2.address, COLLATERAL);
+      await expect(tx).to.emit(f.JobEscrow, "JobAccepted").withArgs(f.openJob, f.provider2.address, JOB_COLLATERAL);
       await expect(tx)
         .to.emit(f.ProviderRegistry, "CollateralLocked")
-        .withArgs(f.provider2.address, f.openJob, COLLATERAL);
+        .withArgs(f.provider2.address, f.openJob, JOB_COLLATERAL);
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider2, f.ProviderRegistry], [0n, 0n]);
 
       const j = await f.JobEscrow.job(f.openJob);
       expect(j.provider).to.equal(f.provider2.address);
-      expect(j.collateral).to.equal(COLLATERAL);
+      expect(j.collateral).to.equal(JOB_COLLATERAL);
       expect(j.status).to.equal(JobStatus.Assigned);
       const state = await f.ProviderRegistry.providerState(f.provider2.address);
       expect(state.staked).to.equal(PROVIDER_STAKE);
-      expect(state.locked).to.equal(COLLATERAL);
-      expect(await f.ProviderRegistry.freeStake(f.provider2.address)).to.equal(PROVIDER_STAKE - COLLATERAL);
-      expect(await f.ProviderRegistry.jobCollateral(f.openJob)).to.deep.equal([f.provider2.address, COLLATERAL]);
+      expect(state.locked).to.equal(JOB_COLLATERAL);
+      expect(await f.ProviderRegistry.freeStake(f.provider2.address)).to.equal(PROVIDER_STAKE - JOB_COLLATERAL);
+      expect(await f.ProviderRegistry.jobCollateral(f.openJob)).to.deep.equal([f.provider2.address, JOB_COLLATERAL]);
     });
 
     it("lets the directed provider accept its job", async function () {
@@ -406,7 +408,7 @@ describe("JobEscrow", function () {
       const jobId = await createJob(f, f.client, { provider: f.provider2.address });
       await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId))
         .to.emit(f.JobEscrow, "JobAccepted")
-        .withArgs(jobId, f.provider2.address, COLLATERAL);
+        .withArgs(jobId, f.provider2.address, JOB_COLLATERAL);
     });
 
     it("accepts at the submit deadline itself", async function () {
@@ -472,19 +474,22 @@ describe("JobEscrow", function () {
 
     it("reverts with the registry's InsufficientFreeStake when the provider's free stake is too small", async function () {
       const f = await loadFixture(jobsFixture);
-      await registerAndStake(f, f.outsider, COLLATERAL - 1n);
+      await registerAndStake(f, f.outsider, JOB_COLLATERAL - 1n);
       await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob))
         .to.be.revertedWithCustomError(f.ProviderRegistry, "InsufficientFreeStake")
-        .withArgs(f.outsider.address, COLLATERAL - 1n, COLLATERAL);
+        .withArgs(f.outsider.address, JOB_COLLATERAL - 1n, JOB_COLLATERAL);
     });
 
     it("reverts when the collateral does not fit in 96 bits instead of locking a truncated amount", async function () {
-      // At 150%, a payment of (2^96 + 2) * 2 / 3 needs 2^96 + 2 of collateral: the old unchecked uint96 cast
-      // locked just 2 wei of stake for a job paying ~5e28.
+      // The smallest payment whose collateral at the local ratio needs more than 96 bits: the old unchecked uint96
+      // cast locked only the few wei above 2^96 as stake for a job paying billions of tokens.
       const f = await loadFixture(jobsFixture);
-      const payment = ((2n ** 96n + 2n) * 2n) / 3n;
-      const collateral = (payment * 15_000n) / BPS;
-      expect(collateral).to.equal(2n ** 96n + 2n);
+      const ratio = f.parameters.escrow.collateralRatioBps;
+      const payment = (2n ** 96n * BPS + ratio - 1n) / ratio;
+      const collateral = (payment * ratio) / BPS;
+      expect(payment).to.be.at.most(UINT96_MAX);
+      expect(collateral).to.be.greaterThan(UINT96_MAX);
+      expect(BigInt.asUintN(96, collateral)).to.be.lessThan(payment);
       await f.usd.mint(f.client.address, payment);
       const jobId = await createJob(f, f.client, { payment });
       await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId))
@@ -506,7 +511,7 @@ describe("JobEscrow", function () {
       expect(j.status).to.equal(JobStatus.Submitted);
       expect(j.resultRoot).to.equal(RESULT_ROOT);
       expect(j.deadline).to.equal(endsAt);
-      expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(2n * COLLATERAL);
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(2n * JOB_COLLATERAL);
     });
 
     it("accepts a result at the submit deadline itself", async function () {
@@ -560,15 +565,15 @@ describe("JobEscrow", function () {
       const tx = f.JobEscrow.connect(f.outsider).finalize(jobId);
       await expect(tx)
         .to.emit(f.JobEscrow, "JobFinalized")
-        .withArgs(jobId, f.provider.address, JOB_PAYMENT - FEE, FEE);
+        .withArgs(jobId, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
       await expect(tx)
         .to.emit(f.ProviderRegistry, "CollateralUnlocked")
-        .withArgs(f.provider.address, jobId, COLLATERAL);
+        .withArgs(f.provider.address, jobId, JOB_COLLATERAL);
       await expect(tx).to.emit(f.ComputeReceipt, "Transfer").withArgs(ethers.ZeroAddress, f.client.address, jobId);
       await expect(tx).to.changeTokenBalances(
         f.usd,
         [f.client, f.provider, f.timelock, f.JobEscrow],
-        [0n, JOB_PAYMENT - FEE, FEE, -JOB_PAYMENT],
+        [0n, JOB_PAYMENT - JOB_FEE, JOB_FEE, -JOB_PAYMENT],
       );
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider, f.ProviderRegistry], [0n, 0n]);
 
@@ -577,7 +582,7 @@ describe("JobEscrow", function () {
       expect(j.deadline).to.equal(BigInt(await time.latest()));
       expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
-      expect(after.locked).to.equal(before.locked - COLLATERAL);
+      expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
       expect(after.staked).to.equal(before.staked);
       expect(after.jobsCompleted).to.equal(before.jobsCompleted + 1n);
       expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
@@ -596,8 +601,8 @@ describe("JobEscrow", function () {
       const tx = f.JobEscrow.finalize(f.submittedJob);
       await expect(tx)
         .to.emit(f.JobEscrow, "JobFinalized")
-        .withArgs(f.submittedJob, f.provider.address, JOB_PAYMENT - FEE, FEE);
-      await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.timelock], [JOB_PAYMENT - FEE, FEE]);
+        .withArgs(f.submittedJob, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.timelock], [JOB_PAYMENT - JOB_FEE, JOB_FEE]);
     });
 
     it("pays the provider in full and the treasury nothing when the fee is zero", async function () {
@@ -619,7 +624,7 @@ describe("JobEscrow", function () {
       await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
         f.usd,
         [f.outsider, f.timelock],
-        [FEE, 0n],
+        [JOB_FEE, 0n],
       );
     });
 
@@ -630,13 +635,19 @@ describe("JobEscrow", function () {
       await passChallengeWindow(f, f.submittedJob);
       await expect(f.JobEscrow.finalize(f.submittedJob))
         .to.emit(spy, "WorkRecorded")
-        .withArgs(await f.JobEscrow.getAddress(), f.provider.address, f.submittedJob, await f.usd.getAddress(), FEE);
+        .withArgs(
+          await f.JobEscrow.getAddress(),
+          f.provider.address,
+          f.submittedJob,
+          await f.usd.getAddress(),
+          JOB_FEE,
+        );
       expect(await spy.callCount()).to.equal(1n);
       const call = await spy.calls(0n);
       expect(call.provider).to.equal(f.provider.address);
       expect(call.jobId).to.equal(f.submittedJob);
       expect(call.paymentToken).to.equal(await f.usd.getAddress());
-      expect(call.fee).to.equal(FEE);
+      expect(call.fee).to.equal(JOB_FEE);
     });
 
     it("reverts when the challenge window is still open", async function () {
@@ -672,28 +683,29 @@ describe("JobEscrow", function () {
     it("refunds the client, pays it the liveness penalty in WEFT and frees the rest of the collateral", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.assignedJob;
-      const penalty = (COLLATERAL * 5_000n) / BPS;
       await passSubmitDeadline(f, jobId);
       const before = await f.ProviderRegistry.providerState(f.provider.address);
 
       const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId);
-      await expect(tx).to.emit(f.JobEscrow, "JobTimedOut").withArgs(jobId, f.provider.address, JOB_PAYMENT, penalty);
+      await expect(tx)
+        .to.emit(f.JobEscrow, "JobTimedOut")
+        .withArgs(jobId, f.provider.address, JOB_PAYMENT, JOB_PENALTY);
       await expect(tx)
         .to.emit(f.ProviderRegistry, "CollateralForfeited")
-        .withArgs(f.provider.address, jobId, penalty, f.client.address);
+        .withArgs(f.provider.address, jobId, JOB_PENALTY, f.client.address);
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
       await expect(tx).to.changeTokenBalances(
         f.ComputeToken,
         [f.client, f.ProviderRegistry, f.provider],
-        [penalty, -penalty, 0n],
+        [JOB_PENALTY, -JOB_PENALTY, 0n],
       );
 
       const j = await f.JobEscrow.job(jobId);
       expect(j.status).to.equal(JobStatus.TimedOut);
       expect(j.deadline).to.equal(BigInt(await time.latest()));
       const after = await f.ProviderRegistry.providerState(f.provider.address);
-      expect(after.staked).to.equal(before.staked - penalty);
-      expect(after.locked).to.equal(before.locked - COLLATERAL);
+      expect(after.staked).to.equal(before.staked - JOB_PENALTY);
+      expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
       expect(after.jobsTimedOut).to.equal(before.jobsTimedOut + 1n);
       expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
     });
@@ -769,7 +781,7 @@ describe("JobEscrow", function () {
       const j = await f.JobEscrow.job(jobId);
       expect(j.status).to.equal(JobStatus.Slashed);
       expect(j.deadline).to.equal(BigInt(await time.latest()));
-      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, COLLATERAL]);
+      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
       expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(before.locked);
 
       // The dispute manager then slashes, consuming the job's lock.
@@ -777,17 +789,17 @@ describe("JobEscrow", function () {
         f.ProviderRegistry.connect(f.disputer).slash(
           f.provider.address,
           jobId,
-          COLLATERAL,
+          JOB_COLLATERAL,
           [f.disputer.address, f.client.address],
           [5_000, 5_000],
         ),
       )
         .to.emit(f.ProviderRegistry, "Slashed")
-        .withArgs(f.provider.address, jobId, COLLATERAL, COLLATERAL);
+        .withArgs(f.provider.address, jobId, JOB_COLLATERAL, JOB_COLLATERAL);
       expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
-      expect(after.locked).to.equal(before.locked - COLLATERAL);
-      expect(after.staked).to.equal(before.staked - COLLATERAL);
+      expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
+      expect(after.staked).to.equal(before.staked - JOB_COLLATERAL);
       expect(after.jobsSlashed).to.equal(1n);
       await expect(f.JobEscrow.finalize(jobId))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
@@ -814,7 +826,7 @@ describe("JobEscrow", function () {
       await time.setNextBlockTimestamp(deadline);
       await expect(f.JobEscrow.finalize(jobId))
         .to.emit(f.JobEscrow, "JobFinalized")
-        .withArgs(jobId, f.provider.address, JOB_PAYMENT - FEE, FEE);
+        .withArgs(jobId, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
     });
 
     it("lets a job cleared after its challenge window finalize at once", async function () {
@@ -827,7 +839,7 @@ describe("JobEscrow", function () {
       await expect(f.JobEscrow.finalize(jobId)).to.changeTokenBalances(
         f.usd,
         [f.provider, f.timelock],
-        [JOB_PAYMENT - FEE, FEE],
+        [JOB_PAYMENT - JOB_FEE, JOB_FEE],
       );
     });
 
@@ -849,11 +861,12 @@ describe("JobEscrow", function () {
     });
 
     it("sets the collateral ratio and emits its old and new value", async function () {
-      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
-      await expect(JobEscrow.connect(timelock).setCollateralRatioBps(20_000n))
+      const { JobEscrow, parameters, timelock } = await loadFixture(deployWeftFixture);
+      // 15x: more than 16 bits, as ratios above 6.5x are.
+      await expect(JobEscrow.connect(timelock).setCollateralRatioBps(150_000n))
         .to.emit(JobEscrow, "CollateralRatioSet")
-        .withArgs(15_000n, 20_000n);
-      expect(await JobEscrow.collateralRatioBps()).to.equal(20_000n);
+        .withArgs(parameters.escrow.collateralRatioBps, 150_000n);
+      expect(await JobEscrow.collateralRatioBps()).to.equal(150_000n);
     });
 
     it("sets the challenge window, emits its old and new value, and updates the dispute exposure", async function () {
@@ -882,10 +895,10 @@ describe("JobEscrow", function () {
     });
 
     it("sets the liveness penalty and emits its old and new value", async function () {
-      const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
+      const { JobEscrow, parameters, timelock } = await loadFixture(deployWeftFixture);
       await expect(JobEscrow.connect(timelock).setLivenessPenaltyBps(2_500n))
         .to.emit(JobEscrow, "LivenessPenaltySet")
-        .withArgs(5_000n, 2_500n);
+        .withArgs(parameters.escrow.livenessPenaltyBps, 2_500n);
       expect(await JobEscrow.livenessPenaltyBps()).to.equal(2_500n);
     });
 
@@ -937,14 +950,14 @@ describe("JobEscrow", function () {
     });
 
     const BOUNDED = [
-      { setter: "setProtocolFeeBps", min: 0n, max: 1_000n },
-      { setter: "setCollateralRatioBps", min: 1_000n, max: 50_000n },
-      { setter: "setChallengeWindow", min: 60n, max: MAX_WINDOW },
-      { setter: "setDisputeWindow", min: 60n, max: MAX_WINDOW },
-      { setter: "setLivenessPenaltyBps", min: 0n, max: BPS },
+      { setter: "setProtocolFeeBps", getter: "protocolFeeBps", min: 0n, max: 1_000n },
+      { setter: "setCollateralRatioBps", getter: "collateralRatioBps", min: 1_000n, max: 200_000n },
+      { setter: "setChallengeWindow", getter: "challengeWindow", min: 60n, max: MAX_WINDOW },
+      { setter: "setDisputeWindow", getter: "disputeWindow", min: 60n, max: MAX_WINDOW },
+      { setter: "setLivenessPenaltyBps", getter: "livenessPenaltyBps", min: 0n, max: BPS },
     ] as const;
 
-    for (const { setter, min, max } of BOUNDED) {
+    for (const { setter, getter, min, max } of BOUNDED) {
       if (min > 0n) {
         it(`reverts ${setter} below its minimum`, async function () {
           const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
@@ -961,12 +974,14 @@ describe("JobEscrow", function () {
           .withArgs(max + 1n, min, max);
       });
 
-      it(`accepts ${setter} at both of its bounds`, async function () {
+      it(`accepts ${setter} at both of its bounds and stores them untruncated`, async function () {
         const { JobEscrow, ProviderRegistry, timelock } = await loadFixture(deployWeftFixture);
         // The longest windows need an unbonding period that covers them.
         await ProviderRegistry.connect(timelock).setUnbondingPeriod(90n * DAY);
-        await JobEscrow.connect(timelock).getFunction(setter)(min);
-        await JobEscrow.connect(timelock).getFunction(setter)(max);
+        for (const bound of [min, max]) {
+          await JobEscrow.connect(timelock).getFunction(setter)(bound);
+          expect(await JobEscrow.getFunction(getter)()).to.equal(bound);
+        }
       });
     }
 
@@ -1067,7 +1082,11 @@ describe("JobEscrow", function () {
         JOB_PAYMENT,
       );
       await passChallengeWindow(f, f.submittedJob);
-      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalance(f.usd, f.provider, JOB_PAYMENT - FEE);
+      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalance(
+        f.usd,
+        f.provider,
+        JOB_PAYMENT - JOB_FEE,
+      );
     });
 
     it("keeps claimTimeout working while paused", async function () {
@@ -1122,7 +1141,7 @@ describe("JobEscrow", function () {
       await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
         f.token,
         [f.provider, f.timelock, f.JobEscrow, f.client],
-        [JOB_PAYMENT - FEE, FEE, -JOB_PAYMENT, 0n],
+        [JOB_PAYMENT - JOB_FEE, JOB_FEE, -JOB_PAYMENT, 0n],
       );
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
@@ -1153,7 +1172,7 @@ describe("JobEscrow", function () {
       );
       const tx = f.JobEscrow.claimTimeout(f.assignedJob);
       await expect(tx).to.changeTokenBalances(f.token, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
-      await expect(tx).to.changeTokenBalance(f.ComputeToken, f.client, (COLLATERAL * 5_000n) / BPS);
+      await expect(tx).to.changeTokenBalance(f.ComputeToken, f.client, JOB_PENALTY);
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
     });
@@ -1191,7 +1210,7 @@ describe("JobEscrow", function () {
         await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
           f.token,
           [f.provider, f.timelock, f.JobEscrow, f.client],
-          [JOB_PAYMENT - FEE, FEE, -JOB_PAYMENT, 0n],
+          [JOB_PAYMENT - JOB_FEE, JOB_FEE, -JOB_PAYMENT, 0n],
         );
         expect(await f.token.lastReentrySucceeded()).to.equal(false);
         expect(await f.token.lastReentryError()).to.equal(reentryError(f));
