@@ -64,10 +64,15 @@ const TOKEN = { cap: WEFT("1000000000"), genesisSupply: WEFT("400000000"), treas
 const SLASH_SPLIT = { challengerBps: 5_000n, clientBps: 3_000n, treasuryBps: 2_000n };
 const DISPUTE_ECONOMICS = { bond: WEFT("100"), slashSplit: SLASH_SPLIT, stakeShareBps: 5_000n };
 
+/**
+ * A provider locks 10x the payment: a proven fault always costs at least ten times what skipping the work could earn,
+ * whatever else it has staked (test/integration/Disputes.test.ts checks it). A missed deadline costs a tenth of that,
+ * paid to the client: one more payment's worth.
+ */
 const ECONOMICS = {
   protocolFeeBps: 300n,
-  collateralRatioBps: 15_000n,
-  livenessPenaltyBps: 5_000n,
+  collateralRatioBps: 100_000n,
+  livenessPenaltyBps: 1_000n,
   minPaymentWeft: WEFT("0.01"),
 };
 

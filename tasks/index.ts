@@ -15,3 +15,8 @@ import "./provider/register";
 import "./provider/stake";
 import "./provider/run";
 import "./verifier/run";
+import "./dispute/open";
+import "./dispute/reveal";
+import "./dispute/resolve";
+import "./dispute/arbitrate";
+import "./dispute/status";

@@ -151,7 +151,7 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
 
         d.status = DisputeStatus.Revealed;
         d.deadline = _deadline(d.openedAt, _followUpWindow);
-        emit ChunkRevealed(jobId, d.wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS, chunk, d.deadline);
+        emit ChunkRevealed(jobId, d.wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS, chunk, proof, d.deadline);
     }
 
     /// @inheritdoc IDisputeManager

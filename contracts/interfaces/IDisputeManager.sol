@@ -101,8 +101,15 @@ interface IDisputeManager {
     );
     /// @notice A checker proved output word `wordIndex` wrong.
     event FraudProven(uint256 indexed jobId, uint256 wordIndex, bytes4 committedWord, bytes4 correctWord);
-    /// @notice The provider revealed the result chunk `chunkIndex` (its bytes are in this event).
-    event ChunkRevealed(uint256 indexed jobId, uint256 chunkIndex, bytes chunk, uint256 followUpDeadline);
+    /// @notice The provider revealed the result chunk `chunkIndex`. Its bytes and proof are in this event, so any
+    /// watcher can check it and, if it is wrong, prove it with {disputeWithProof} before `followUpDeadline`.
+    event ChunkRevealed(
+        uint256 indexed jobId,
+        uint256 chunkIndex,
+        bytes chunk,
+        bytes32[] proof,
+        uint256 followUpDeadline
+    );
     /// @notice A challenger asked the arbiter to rule, with its evidence.
     event ArbitrationRequested(uint256 indexed jobId, string evidenceURI);
     /// @notice A dispute ended. At fault: `slashed` was taken from the provider; otherwise the bond went to it.

@@ -26,9 +26,9 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
 
     /// @notice The protocol fee never exceeds 10% of a payment.
     uint256 public constant MAX_PROTOCOL_FEE_BPS = 1_000;
-    /// @notice Providers lock at least 10% and at most 500% of the payment as collateral.
+    /// @notice Providers lock at least 10% and at most 20x the payment as collateral.
     uint256 public constant MIN_COLLATERAL_RATIO_BPS = 1_000;
-    uint256 public constant MAX_COLLATERAL_RATIO_BPS = 50_000;
+    uint256 public constant MAX_COLLATERAL_RATIO_BPS = 200_000;
     /// @notice Bounds of the challenge and dispute windows.
     uint256 public constant MIN_WINDOW = 1 minutes;
     uint256 public constant MAX_WINDOW = 30 days;
@@ -53,7 +53,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     // challenge window, so each lifecycle step touches this slot once. Bounds above fit every field.
     uint64 private _jobCount;
     uint16 private _protocolFeeBps;
-    uint16 private _collateralRatioBps;
+    uint32 private _collateralRatioBps;
     uint16 private _livenessPenaltyBps;
     uint32 private _challengeWindow;
     uint32 private _disputeWindow;
@@ -141,7 +141,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
         if (!_registry.canAcceptJobs(msg.sender)) revert ProviderNotEligible(msg.sender);
 
-        // Up to 5x a uint96 payment: checked, so that an oversized job cannot lock a truncated collateral.
+        // Up to 20x a uint96 payment: checked, so that an oversized job cannot lock a truncated collateral.
         uint96 collateral = SafeCast.toUint96(uint256(j.payment).mulBps(_collateralRatioBps));
         j.provider = msg.sender;
         j.collateral = collateral;
@@ -425,7 +425,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     function _setCollateralRatioBps(uint256 ratioBps) private {
         _checkBounds(ratioBps, MIN_COLLATERAL_RATIO_BPS, MAX_COLLATERAL_RATIO_BPS);
         emit CollateralRatioSet(_collateralRatioBps, ratioBps);
-        _collateralRatioBps = uint16(ratioBps);
+        _collateralRatioBps = uint32(ratioBps);
     }
 
     function _setLivenessPenaltyBps(uint256 penaltyBps) private {

@@ -29,6 +29,7 @@ import { ProviderMetrics } from "./metrics";
 import { type AcceptancePolicy, DEFAULT_POLICY, policyRefusal } from "./policy";
 import { type JobTerms, ProviderState, termsOf, type TrackedJob } from "./state";
 import { chainTime } from "../chain/clock";
+import type { DisputeResponder } from "./disputes";
 
 export interface ProviderAgentConfig {
   readonly system: Pick<WeftSystem, "JobEscrow" | "ProviderRegistry">;
@@ -53,6 +54,8 @@ export interface ProviderAgentConfig {
   readonly metrics?: ProviderMetrics;
   /** For every RPC read (never for transactions, which are sent once). */
   readonly retry?: RetryOptions;
+  /** Answers withheld-data disputes of this provider's jobs; without it they go unanswered. */
+  readonly disputes?: DisputeResponder;
 }
 
 /** Why a job is not taken; the metric label of weft_provider_jobs_declined_total. */
@@ -135,6 +138,8 @@ export class ProviderAgent {
     }
     const now = await this.chainTime();
     for (const [id, job] of this.state.jobsIn("submitted")) {
+      const { disputes } = this.config;
+      if (disputes !== undefined) await this.guarded("dispute", id, () => disputes.respond(id, job.resultURI));
       await this.guarded("finalize", id, () => this.settle(id, job, now));
     }
   }

@@ -22,6 +22,7 @@ import {
   type PolicyArgs,
 } from "./options";
 import { ensureProvider } from "./setup";
+import { DisputeResponder } from "./disputes";
 
 /** Confirmations on public networks unless --confirmations says otherwise: a reorg there can drop a job's log. */
 const PUBLIC_CONFIRMATIONS = 3;
@@ -81,18 +82,20 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
   const address = await signer.getAddress();
   const stateFile = args.state ?? defaultStateFile(hre.network.name, address);
   const storeLocation = args.store ?? DEFAULT_STORE_DIR;
+  const ipfsGateway = args.ipfsGateway ?? ipfsGatewayFromEnv();
   const agent = await ProviderAgent.create({
     system,
     signer,
     backend,
     store: storeForPublishing(storeLocation),
-    fetchConfig: { ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv() },
+    fetchConfig: { ipfsGateway },
     policy,
     cheat,
     stateFile,
     startBlock: book.deploymentBlock,
     confirmations,
     logger,
+    disputes: new DisputeResponder({ system, signer, fetchConfig: { ipfsGateway }, logger }),
   });
   await ensureProvider(system, signer, { profile, minStake }, logger);
   if (cheat !== undefined) {

@@ -7,7 +7,9 @@ import { collectDefaultMetrics } from "prom-client";
 import { isLocalNetwork } from "../../config/parameters";
 import { consoleLogger, type Logger } from "../agents/logger";
 import { shutdownSignal } from "../agents/loop";
-import { loadSystem } from "../cli/context";
+import { loadSystem, parseAccountIndex } from "../cli/context";
+import { WithheldDisputeFollower } from "../disputes/follower";
+import { OnChainDisputeSink } from "../disputes/onchain-sink";
 import { UserError } from "../errors";
 import { startMetricsServer } from "../metrics/server";
 import { ipfsGatewayFromEnv } from "../store/factory";
@@ -28,6 +30,8 @@ export interface VerifierCliArgs {
   readonly fromBlock?: string;
   readonly ipfsGateway?: string;
   readonly once: boolean;
+  readonly evidenceOnly?: boolean;
+  readonly account?: string;
 }
 
 export interface VerifierRunConfig {
@@ -42,6 +46,10 @@ export interface VerifierRunConfig {
   readonly fromBlock?: number;
   readonly ipfsGateway?: string;
   readonly once: boolean;
+  /** Write findings to files only; do not dispute on-chain. */
+  readonly evidenceOnly: boolean;
+  /** The challenger's account index. */
+  readonly account: number;
 }
 
 /** Confirmations on public networks: reorgs deeper than this are rare on the networks Weft targets. */
@@ -87,6 +95,8 @@ export function parseVerifierArgs(args: VerifierCliArgs, network: string): Verif
     fromBlock: optional(args.fromBlock, (v) => parseInteger("from-block", v, 0)),
     ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv(),
     once: args.once,
+    evidenceOnly: args.evidenceOnly ?? false,
+    account: optional(args.account, parseAccountIndex) ?? 0,
   };
 }
 
@@ -96,9 +106,19 @@ export async function runVerifier(
   config: VerifierRunConfig,
   logger: Logger = consoleLogger("verifier"),
 ): Promise<void> {
-  const { system, book } = await loadSystem(hre);
+  const { system, book, signer } = await loadSystem(hre, config.account);
   const metrics = new VerifierMetrics();
-  const sink = EvidenceFileSink.inStateDir(config.stateDir);
+  const evidence = EvidenceFileSink.inStateDir(config.stateDir);
+  const sink = config.evidenceOnly ? evidence : new OnChainDisputeSink({ system, signer, logger });
+  const follower = config.evidenceOnly
+    ? undefined
+    : new WithheldDisputeFollower({
+        system,
+        signer,
+        deploymentBlock: book.deploymentBlock,
+        fetchConfig: { ipfsGateway: config.ipfsGateway },
+        logger,
+      });
   const verifier = await Verifier.open({
     escrow: system.JobEscrow,
     provider: hre.ethers.provider,
@@ -108,6 +128,7 @@ export async function runVerifier(
     confirmations: config.confirmations,
     maxBlockRange: config.maxBlockRange,
     sink,
+    follower,
     metrics,
     logger,
     ipfsGateway: config.ipfsGateway,
@@ -120,7 +141,9 @@ export async function runVerifier(
   }
   logger.info(
     `mandelbrot-q: ${config.full ? "recomputing every pixel" : `sampling for detection ${config.detection}`}; ` +
-      `findings go to ${sink.directory}`,
+      (config.evidenceOnly
+        ? `findings go to ${evidence.directory}`
+        : `findings are disputed on-chain from ${await signer.getAddress()}`),
   );
   if (config.once) {
     const summary = await verifier.tick();

@@ -111,6 +111,11 @@ export class VerifierState {
     return Object.values(this.data.findings).flatMap((record) => (record.status === "pending" ? [record.finding] : []));
   }
 
+  /** Receipts of the findings filed so far, oldest first. */
+  filedReceipts(): DisputeReceipt[] {
+    return Object.values(this.data.findings).flatMap((record) => (record.status === "filed" ? [record.receipt] : []));
+  }
+
   /** Records a check and, in the same write, its finding as pending. */
   recordCheck(jobId: bigint, checked: CheckedJob, finding?: Finding): void {
     const id = jobId.toString();

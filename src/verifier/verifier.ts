@@ -50,7 +50,16 @@ export interface VerifierOptions {
   readonly rpcRetry?: RetryOptions;
   /** Retries of content fetches before the content counts as unavailable. */
   readonly fetchRetry?: RetryOptions;
+  /** Carries the withheld-data disputes filed on-chain to their end (reveal checks, timeouts). */
+  readonly follower?: DisputeFollower;
 }
+
+/** What the verifier asks of whoever follows its withheld-data disputes (disputes/follower.ts). */
+export interface DisputeFollower {
+  tick(jobIds: readonly bigint[]): Promise<void>;
+}
+
+const WITHHELD_KINDS: ReadonlySet<string> = new Set(["output-unavailable", "result-root-mismatch", "output-malformed"]);
 
 /** What one tick did. */
 export interface TickSummary {
@@ -113,7 +122,16 @@ export class Verifier {
       metrics.lastProcessedBlock.set(toBlock);
       summary.ranges.push(range);
     }
+    await this.options.follower?.tick(this.withheldDisputes());
     return summary;
+  }
+
+  /** Jobs whose withheld-data finding was filed with a sink that opens disputes on-chain. */
+  private withheldDisputes(): bigint[] {
+    return this.state
+      .filedReceipts()
+      .filter((receipt) => WITHHELD_KINDS.has(receipt.kind) && receipt.reference.startsWith("0x"))
+      .map((receipt) => BigInt(receipt.jobId));
   }
 
   /** Ticks every `intervalMs` until `signal` aborts; a failed tick is logged and retried. */

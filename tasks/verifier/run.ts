@@ -3,7 +3,7 @@ import { task } from "hardhat/config";
 import { userFacing } from "../../src/cli/action";
 import type { VerifierCliArgs } from "../../src/verifier/run";
 
-task("verifier:run", "Watches submitted results, checks each one, and records a dispute for every fault found")
+task("verifier:run", "Watches submitted results, checks each one, and disputes every fault it finds on-chain")
   .addOptionalParam(
     "stateDir",
     "Where the checkpoint, checked jobs and findings live (default .weft/verifier-<network>)",
@@ -17,6 +17,8 @@ task("verifier:run", "Watches submitted results, checks each one, and records a 
   .addOptionalParam("fromBlock", "First block for a fresh state directory (default the deployment block)")
   .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)")
   .addFlag("once", "Process what is confirmed now, then exit")
+  .addFlag("evidenceOnly", "Write each finding's evidence to <state dir>/findings only; do not dispute on-chain")
+  .addOptionalParam("account", "Index of the configured account that disputes and pays bonds (default 0)")
   .setAction(
     userFacing(async (args: VerifierCliArgs, hre) => {
       const { parseVerifierArgs, runVerifier } = await import("../../src/verifier/run");

@@ -1,0 +1,104 @@
+/**
+ * Carries withheld-data disputes to their end. A dispute the verifier opened because a provider's output was
+ * unusable has two ways to go: no reveal by the response deadline, and the follower calls resolveTimeout (the
+ * provider is slashed); a reveal, and the follower checks the revealed chunk against the reference and, if a word is
+ * wrong, proves it within the follow-up window. A revealed chunk that checks out is left alone: at the follow-up
+ * deadline the bond goes to the provider, as the protocol says.
+ *
+ * The chain is the follower's state: it reads each dispute's status every tick, so a restart or another watcher
+ * acting first never leads to a second transaction (a lost race reverts and is read as settled on the next tick).
+ */
+import type { Signer } from "ethers";
+
+import type { Logger } from "../agents/logger";
+import { chainTime } from "../chain/clock";
+import { DisputeStatus } from "../chain/disputes";
+import { readCreatedJob, readJob } from "../chain/jobs";
+import type { WeftSystem } from "../deploy/system";
+import { inputByteLength } from "../jobs/job-data";
+import { type ContentStoreConfig, fetchContent } from "../store/factory";
+import type { FindingBase } from "../verifier/verdict";
+import { decodeJobParams } from "../workloads/registry";
+import { encodeFraudProof } from "./proofs";
+import { checkRevealedChunk } from "./revealed-chunk";
+
+export interface WithheldDisputeFollowerOptions {
+  readonly system: Pick<WeftSystem, "DisputeManager" | "JobEscrow">;
+  /** Sends resolveTimeout and follow-up proofs. */
+  readonly signer: Signer;
+  /** Where JobCreated and ChunkRevealed events are searched from. */
+  readonly deploymentBlock: number;
+  readonly fetchConfig?: ContentStoreConfig;
+  readonly logger: Logger;
+}
+
+export class WithheldDisputeFollower {
+  /** Jobs whose dispute needs nothing more from this follower. */
+  private readonly finished = new Set<bigint>();
+
+  constructor(private readonly options: WithheldDisputeFollowerOptions) {}
+
+  /** Advances the dispute of each job in `jobIds` that still needs something; a failure is logged and retried. */
+  async tick(jobIds: readonly bigint[]): Promise<void> {
+    for (const id of jobIds) {
+      if (this.finished.has(id)) continue;
+      try {
+        await this.follow(id);
+      } catch (error) {
+        this.options.logger.warn(
+          `following the dispute of job ${id} failed, retrying next tick: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private async follow(id: bigint): Promise<void> {
+    const { system, signer, logger } = this.options;
+    const disputes = system.DisputeManager.connect(signer);
+    const dispute = await disputes.dispute(id);
+    const status = Number(dispute.status);
+    const now = await chainTime(signer.provider!);
+    if (status === DisputeStatus.AwaitingReveal) {
+      if (now < dispute.deadline) return;
+      const tx = await disputes.resolveTimeout(id);
+      await tx.wait();
+      logger.info(`job ${id}: no reveal by the response deadline; resolved as a fault in tx ${tx.hash}`);
+    } else if (status === DisputeStatus.Revealed && now < dispute.deadline) {
+      await this.checkReveal(id);
+    }
+    this.finished.add(id);
+  }
+
+  private async checkReveal(id: bigint): Promise<void> {
+    const { system, signer, deploymentBlock, fetchConfig, logger } = this.options;
+    const disputes = system.DisputeManager.connect(signer);
+    const reveals = await disputes.queryFilter(disputes.filters.ChunkRevealed(id), deploymentBlock);
+    const reveal = reveals.at(-1);
+    if (reveal === undefined) throw new Error(`job ${id} is Revealed but no ChunkRevealed event was found`);
+    const created = await readCreatedJob(system.JobEscrow, id, deploymentBlock);
+    const job = decodeJobParams(created.workloadId, created.params);
+    const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
+    const base: FindingBase = {
+      jobId: id.toString(),
+      workload: job.name,
+      params: created.params,
+      inputRoot: created.inputRoot,
+      resultRoot: (await readJob(system.JobEscrow, id)).resultRoot,
+    };
+    const { chunkIndex, chunk, proof } = reveal.args;
+    const finding = checkRevealedChunk(base, job, inputs, {
+      chunkIndex: Number(chunkIndex),
+      chunk,
+      proof: [...proof],
+    });
+    if (finding === undefined) {
+      logger.info(`job ${id}: the revealed chunk ${chunkIndex} checks out; the bond goes to the provider`);
+      return;
+    }
+    const tx = await disputes.disputeWithProof(id, created.params, encodeFraudProof(finding));
+    await tx.wait();
+    logger.info(
+      `job ${id}: the revealed chunk ${chunkIndex} is wrong at word ${finding.kind === "wrong-element" ? finding.wordIndex : finding.pixelIndex}; proven in tx ${tx.hash}`,
+    );
+  }
+}
