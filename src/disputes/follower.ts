@@ -70,35 +70,55 @@ export class WithheldDisputeFollower {
   }
 
   private async checkReveal(id: bigint): Promise<void> {
-    const { system, signer, deploymentBlock, fetchConfig, logger } = this.options;
-    const disputes = system.DisputeManager.connect(signer);
-    const reveals = await disputes.queryFilter(disputes.filters.ChunkRevealed(id), deploymentBlock);
-    const reveal = reveals.at(-1);
-    if (reveal === undefined) throw new Error(`job ${id} is Revealed but no ChunkRevealed event was found`);
-    const created = await readCreatedJob(system.JobEscrow, id, deploymentBlock);
-    const job = decodeJobParams(created.workloadId, created.params);
-    const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
-    const base: FindingBase = {
-      jobId: id.toString(),
-      workload: job.name,
-      params: created.params,
-      inputRoot: created.inputRoot,
-      resultRoot: (await readJob(system.JobEscrow, id)).resultRoot,
-    };
-    const { chunkIndex, chunk, proof } = reveal.args;
-    const finding = checkRevealedChunk(base, job, inputs, {
-      chunkIndex: Number(chunkIndex),
-      chunk,
-      proof: [...proof],
-    });
-    if (finding === undefined) {
-      logger.info(`job ${id}: the revealed chunk ${chunkIndex} checks out; the bond goes to the provider`);
-      return;
+    const { logger } = this.options;
+    const outcome = await proveRevealedChunk(this.options, id);
+    if (outcome.proven) {
+      logger.info(
+        `job ${id}: the revealed chunk ${outcome.chunkIndex} is wrong at word ${outcome.wordIndex}; proven in tx ${outcome.txHash}`,
+      );
+    } else {
+      logger.info(`job ${id}: the revealed chunk ${outcome.chunkIndex} checks out; the bond goes to the provider`);
     }
-    const tx = await disputes.disputeWithProof(id, created.params, encodeFraudProof(finding));
-    await tx.wait();
-    logger.info(
-      `job ${id}: the revealed chunk ${chunkIndex} is wrong at word ${finding.kind === "wrong-element" ? finding.wordIndex : finding.pixelIndex}; proven in tx ${tx.hash}`,
-    );
   }
+}
+
+/** What checking a revealed chunk came to: a fraud proof sent, or a chunk that checks out. */
+export type RevealOutcome =
+  | { readonly proven: true; readonly chunkIndex: number; readonly wordIndex: number; readonly txHash: string }
+  | { readonly proven: false; readonly chunkIndex: number };
+
+/**
+ * Checks the chunk revealed in job `id`'s withheld-data dispute against the reference and, if a word is wrong,
+ * proves it with disputeWithProof (the follow-up: anyone may send it before the follow-up deadline).
+ */
+export async function proveRevealedChunk(
+  options: Omit<WithheldDisputeFollowerOptions, "logger">,
+  id: bigint,
+): Promise<RevealOutcome> {
+  const { system, signer, deploymentBlock, fetchConfig } = options;
+  const disputes = system.DisputeManager.connect(signer);
+  const reveals = await disputes.queryFilter(disputes.filters.ChunkRevealed(id), deploymentBlock);
+  const reveal = reveals.at(-1);
+  if (reveal === undefined) throw new Error(`job ${id} is Revealed but no ChunkRevealed event was found`);
+  const created = await readCreatedJob(system.JobEscrow, id, deploymentBlock);
+  const job = decodeJobParams(created.workloadId, created.params);
+  const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
+  const base: FindingBase = {
+    jobId: id.toString(),
+    workload: job.name,
+    params: created.params,
+    inputRoot: created.inputRoot,
+    resultRoot: (await readJob(system.JobEscrow, id)).resultRoot,
+  };
+  const chunkIndex = Number(reveal.args.chunkIndex);
+  const finding = checkRevealedChunk(base, job, inputs, {
+    chunkIndex,
+    chunk: reveal.args.chunk,
+    proof: [...reveal.args.proof],
+  });
+  if (finding === undefined) return { proven: false, chunkIndex };
+  const tx = await disputes.disputeWithProof(id, created.params, encodeFraudProof(finding));
+  await tx.wait();
+  const wordIndex = finding.kind === "wrong-element" ? finding.wordIndex : finding.pixelIndex;
+  return { proven: true, chunkIndex, wordIndex, txHash: tx.hash };
 }

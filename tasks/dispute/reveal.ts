@@ -16,5 +16,6 @@ task("dispute:reveal", "Provider: reveals the result chunk a withheld-data dispu
       const { book, signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
       const fetchConfig = { ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv() };
       await revealChunk(system, signer, parseJobId(args.id), book.deploymentBlock, fetchConfig, args.resultUri);
+      console.log(`Revealed the disputed chunk of job ${args.id}`);
     }),
   );

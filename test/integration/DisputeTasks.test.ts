@@ -202,14 +202,14 @@ describe("Dispute tasks", function () {
         `  challenger  ${f.outsider.address}`,
         `  bond        ${await f.DisputeManager.bond()} (ComputeToken wei)`,
         `  opened      ${formatUtc(openedAt)} (now)`,
-        `  deadline    ${formatUtc(deadline)} (in ${left} s)`,
+        `  reveal by   ${formatUtc(deadline)} (in ${left} s)`,
         `  element     word ${ELEMENT.word} of ${WORDS}`,
       ]);
 
       await expectTaskError(
         "dispute:resolve",
         { id: `${id}` },
-        new RegExp(`^Its deadline is ${formatUtc(deadline)} \\(in ${left} s\\); resolve after it\\.$`),
+        new RegExp(`^Job ${id}'s dispute deadline is ${formatUtc(deadline)} \\(in ${left} s\\); resolve after it\\.$`),
       );
       expect((await disputeOf(f, id)).status).to.equal(DisputeStatus.AwaitingReveal);
 
@@ -241,8 +241,9 @@ describe("Dispute tasks", function () {
       const output = await runTask("dispute:reveal", { id: `${id}`, account: PROVIDER_ACCOUNT });
 
       expect(output).to.match(
-        new RegExp(`job ${id}: withheld-data dispute answered: revealed chunk ${ELEMENT.chunk} in tx ${TX}$`),
+        new RegExp(`job ${id}: withheld-data dispute answered: revealed chunk ${ELEMENT.chunk} in tx ${TX}\n`),
       );
+      expect(output).to.match(new RegExp(`Revealed the disputed chunk of job ${id}\n?$`));
       const { status, deadline } = await disputeOf(f, id);
       expect(status).to.equal(DisputeStatus.Revealed);
       const [revealed] = await f.DisputeManager.queryFilter(f.DisputeManager.filters.ChunkRevealed(id));
@@ -250,7 +251,7 @@ describe("Dispute tasks", function () {
       expect(revealed.args.followUpDeadline).to.equal(deadline);
       const shown = await runTask("dispute:status", { id: `${id}` });
       expect(shown).to.include(`Job ${id}: Withheld dispute, Revealed`);
-      expect(shown).to.include(`  deadline    ${formatUtc(deadline)} (in `);
+      expect(shown).to.include(`  follow-up by ${formatUtc(deadline)} (in `);
 
       await expectTaskError(
         "dispute:reveal",
@@ -285,22 +286,19 @@ describe("Dispute tasks", function () {
       expect(requested.args.evidenceURI).to.equal(evidence);
       const status = await runTask("dispute:status", { id: `${id}` });
       expect(status).to.include(`Job ${id}: Arbitration dispute, AwaitingRuling`);
-      expect(status).to.include(`  deadline    ${formatUtc((await disputeOf(f, id)).deadline)} (in `);
+      expect(status).to.include(`  ruling by   ${formatUtc((await disputeOf(f, id)).deadline)} (in `);
 
       await expectTaskError(
         "dispute:arbitrate",
         { id: `${id}`, fault: "maybe", account: `${ARBITER_ACCOUNT}` },
         /^--fault must be yes or no; got "maybe"\.$/,
       );
-      // Only the ARBITER may rule: the AccessManager's revert surfaces as it is.
-      let unauthorized: unknown;
-      try {
-        await runTask("dispute:arbitrate", { id: `${id}`, fault: "yes", account: CHALLENGER_ACCOUNT });
-      } catch (error) {
-        unauthorized = error;
-      }
-      expect(unauthorized, "a non-arbiter's ruling went through").to.be.instanceOf(Error);
-      expect((unauthorized as Error).message).to.include("AccessManagedUnauthorized");
+      // Only the ARBITER may rule: refused before any transaction, naming the role.
+      await expectTaskError(
+        "dispute:arbitrate",
+        { id: `${id}`, fault: "yes", account: CHALLENGER_ACCOUNT },
+        /does not hold the ARBITER role; the DAO grants it\.$/,
+      );
       expect((await disputeOf(f, id)).status).to.equal(DisputeStatus.AwaitingRuling);
 
       const ruled = await runTask("dispute:arbitrate", { id: `${id}`, fault: "yes", account: `${ARBITER_ACCOUNT}` });
@@ -365,6 +363,36 @@ describe("Dispute tasks", function () {
         () => /^--path arbitration needs --evidence <uri>\.$/,
       ],
       [
+        "--path proof on a workload without a checker",
+        "dispute:open",
+        async (f) => ({ id: `${f.customJob}`, path: "proof" }),
+        (f) =>
+          new RegExp(
+            `^Job ${f.customJob}'s workload has no on-chain checker: use --path arbitration --evidence <uri>\\.$`,
+          ),
+      ],
+      [
+        "--path arbitration on a workload with a checker",
+        "dispute:open",
+        async (f) => ({ id: `${f.flippedJob}`, path: "arbitration", evidence: "ipfs://evidence" }),
+        (f) =>
+          new RegExp(
+            `^Job ${f.flippedJob}'s workload has an on-chain checker: use --path proof or --path withheld\\.$`,
+          ),
+      ],
+      [
+        "an element outside the output",
+        "dispute:open",
+        async (f) => ({ id: `${f.withheldJob}`, path: "withheld", row: `${SHAPE.m}`, col: "0" }),
+        () => new RegExp(`^\\(${SHAPE.m}, 0\\) is outside job \\d+'s ${SHAPE.m} x ${SHAPE.n} output\\.$`),
+      ],
+      [
+        "a challenger who cannot pay the bond",
+        "dispute:open",
+        async (f) => ({ id: `${f.withheldJob}`, path: "withheld", row: "0", col: "0", account: "9" }),
+        () => /^The bond is 100000000000000000000 WEFT wei and 0x[0-9a-fA-F]{40} holds 0\.$/,
+      ],
+      [
         "resolving a job that was never disputed",
         "dispute:resolve",
         async (f) => ({ id: `${f.withheldJob}` }),
@@ -389,6 +417,9 @@ describe("Dispute tasks", function () {
         // dispute:status takes no --account; the others act as the challenger unless the case says otherwise.
         const account = name === "dispute:status" ? {} : { account: CHALLENGER_ACCOUNT };
         await expectTaskError(name, { ...account, ...(await args(f)) }, pattern(f));
+        // A refused request sends nothing, not even the bond's approval.
+        const challenger = (await ethers.getSigners())[Number(CHALLENGER_ACCOUNT)];
+        expect(await f.ComputeToken.allowance(challenger.address, await f.DisputeManager.getAddress())).to.equal(0n);
         for (const id of [f.honestJob, f.flippedJob, f.withheldJob, f.customJob]) {
           expect((await disputeOf(f, id)).status, `job ${id}'s dispute`).to.equal(DisputeStatus.None);
           expect(await jobStatus(f, id)).to.equal(JobStatus.Submitted);

@@ -10,14 +10,10 @@ const deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-job-tasks-"))
 const previousDeploymentsDir = process.env.WEFT_DEPLOYMENTS_DIR;
 process.env.WEFT_DEPLOYMENTS_DIR = deploymentsDir;
 
-import hre, { ethers } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { HardhatPluginError } from "hardhat/plugins";
 
-import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { mandelbrotInputRoot } from "../../src/commitments/mandelbrot-inputs";
-import { addressBookPath, stringifyParameters, writeAddressBook } from "../../src/deploy/addressBook";
-import { WEFT_CONTRACT_NAMES, type WeftAddresses } from "../../src/deploy/system";
 import { generateInputs, inputRootOf } from "../../src/jobs/job-data";
 import { fetchContent } from "../../src/store/factory";
 import { FileContentStore } from "../../src/store/fs-store";
@@ -28,6 +24,7 @@ import { matmulI8, mandelbrotQ } from "../../src/workloads/registry";
 import { FalseReturningERC20__factory, TestERC20__factory } from "../../typechain-types";
 import { JobStatus, RESULT_ROOT, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
 import "../../tasks/job/create";
 import "../../tasks/job/status";
 import "../../tasks/job/finalize";
@@ -37,32 +34,6 @@ const CLIENT_ACCOUNT = "1";
 const SHAPE = { m: 4, k: 8, n: 3 };
 const MATMUL_JOB = { name: MATMUL_I8_NAME, workload: matmulI8, params: SHAPE } as const;
 const SEED = 7;
-
-/** Runs a task in this process and returns what it printed, without colours; `lines` receives each line as printed. */
-async function runTask(name: string, args: Record<string, unknown>, lines: string[] = []): Promise<string> {
-  const log = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(" ").replace(/\x1b\[[0-9;]*m/g, ""));
-  try {
-    await hre.run(name, args);
-  } finally {
-    console.log = log;
-  }
-  return lines.join("\n");
-}
-
-/** Asserts the task failed the way a user sees it: one line (no stack) matching `pattern`. */
-async function expectTaskError(name: string, args: Record<string, unknown>, pattern: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await runTask(name, args);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `${name} succeeded`).to.be.instanceOf(HardhatPluginError);
-  const message = (caught as HardhatPluginError).message;
-  expect(message).to.match(pattern);
-  expect(message).not.to.include("\n");
-}
 
 /** Seconds from the chain time the job was created at (the block before its JobCreated event) to its deadline. */
 async function durationOf(event: { blockNumber: number; args: { submitDeadline: bigint } }): Promise<bigint> {
@@ -78,24 +49,12 @@ function createdJobId(output: string): bigint {
 
 describe("Job tasks", function () {
   let storeDir: string;
-  let bookFile: string;
-  let previousBook: Buffer | undefined;
+  preserveAddressBook(deploymentsDir, previousDeploymentsDir);
 
   async function deployedFixture(): Promise<WeftFixture & { usdAddress: string }> {
     const f = await deployWeftFixture();
     await registerAndStake(f, f.provider);
-    const contracts = Object.fromEntries(
-      await Promise.all(WEFT_CONTRACT_NAMES.map(async (name) => [name, await f[name].getAddress()])),
-    ) as WeftAddresses;
-    writeAddressBook({
-      network: hre.network.name,
-      chainId: Number((await ethers.provider.getNetwork()).chainId),
-      contracts,
-      deploymentBlock: 0,
-      commit: "test",
-      deployedAt: new Date().toISOString(),
-      parameters: stringifyParameters(LOCAL_PARAMETERS),
-    });
+    await writeFixtureAddressBook(f);
     return { ...f, usdAddress: await f.usd.getAddress() };
   }
 
@@ -113,22 +72,11 @@ describe("Job tasks", function () {
     };
   }
 
-  before(function () {
-    bookFile = addressBookPath(hre.network.name);
-    previousBook = fs.existsSync(bookFile) ? fs.readFileSync(bookFile) : undefined;
-  });
   beforeEach(function () {
     storeDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-job-store-"));
   });
   afterEach(function () {
     fs.rmSync(storeDir, { recursive: true, force: true });
-  });
-  after(function () {
-    if (previousBook === undefined) fs.rmSync(bookFile, { force: true });
-    else fs.writeFileSync(bookFile, previousBook);
-    fs.rmSync(deploymentsDir, { recursive: true, force: true });
-    if (previousDeploymentsDir === undefined) delete process.env.WEFT_DEPLOYMENTS_DIR;
-    else process.env.WEFT_DEPLOYMENTS_DIR = previousDeploymentsDir;
   });
 
   it("creates, lists, explains and finalizes jobs from the command line", async function () {
@@ -407,7 +355,10 @@ describe("Job tasks", function () {
         const stored = await local.get(local.uriFor(created.args.inputURI.split("/").at(-1)!));
         expect(Buffer.from(stored).equals(Buffer.from(inputs))).to.equal(true);
       } finally {
-        process.emit("SIGINT", "SIGINT");
+        // Ctrl-C as the task sees it: its own SIGINT handler, the last one added. Emitting SIGINT to the whole
+        // process would also reach the test runner's handlers (solidity-coverage's exits the run).
+        const stop = process.listeners("SIGINT").at(-1)!;
+        stop("SIGINT");
         await running;
       }
       expect(lines.at(-1)).to.match(/\[store\] stopped$/);

@@ -4,14 +4,13 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
+import { MANDELBROT_FRAUD_PROOF, MATMUL_FRAUD_PROOF } from "../../src/disputes/proofs";
 import { mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 import { DisputeManager__factory } from "../../typechain-types";
 import {
   CUSTOM_WORKLOAD,
   DisputeKind,
   DisputeStatus,
-  MANDELBROT_PROOF,
-  MATMUL_PROOF,
   MATMUL_SHAPE,
   WRONG_MATMUL,
   WRONG_PIXEL,
@@ -338,21 +337,21 @@ describe("DisputeManager", function () {
         f.MatmulI8Checker,
         "InputVectorNotInTree",
       );
-      const [fields] = coder.decode([MATMUL_PROOF], wrongMatmulProof(job));
-      const outside = coder.encode([MATMUL_PROOF], [[MATMUL_SHAPE.m, ...fields.toArray().slice(1)]]);
+      const [fields] = coder.decode([MATMUL_FRAUD_PROOF], wrongMatmulProof(job));
+      const outside = coder.encode([MATMUL_FRAUD_PROOF], [[MATMUL_SHAPE.m, ...fields.toArray().slice(1)]]);
       await expect(dispute(outside))
         .to.be.revertedWithCustomError(f.MatmulI8Checker, "ElementOutOfRange")
         .withArgs(MATMUL_SHAPE.m, col, MATMUL_SHAPE.m, MATMUL_SHAPE.n);
 
       const mandelbrot = f.cheatingMandelbrot;
-      const [pixel] = coder.decode([MANDELBROT_PROOF], mandelbrotFraudProof(mandelbrot, WRONG_PIXEL));
-      const beyond = coder.encode([MANDELBROT_PROOF], [[256, ...pixel.toArray().slice(1)]]);
+      const [pixel] = coder.decode([MANDELBROT_FRAUD_PROOF], mandelbrotFraudProof(mandelbrot, WRONG_PIXEL));
+      const beyond = coder.encode([MANDELBROT_FRAUD_PROOF], [[256, ...pixel.toArray().slice(1)]]);
       await expect(dispute(beyond, mandelbrot))
         .to.be.revertedWithCustomError(f.MandelbrotChecker, "PixelOutOfRange")
         .withArgs(256, 256);
       // Another pixel's chunk and proof, claimed for the wrong pixel.
-      const [other] = coder.decode([MANDELBROT_PROOF], mandelbrotFraudProof(mandelbrot, 0));
-      const misplaced = coder.encode([MANDELBROT_PROOF], [[WRONG_PIXEL, ...other.toArray().slice(1)]]);
+      const [other] = coder.decode([MANDELBROT_FRAUD_PROOF], mandelbrotFraudProof(mandelbrot, 0));
+      const misplaced = coder.encode([MANDELBROT_FRAUD_PROOF], [[WRONG_PIXEL, ...other.toArray().slice(1)]]);
       await expect(dispute(misplaced, mandelbrot))
         .to.be.revertedWithCustomError(f.MandelbrotChecker, "ResultChunkNotInTree")
         .withArgs(mandelbrot.result.root, WRONG_PIXEL >> 7);

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import fc from "fast-check";
 import { AbiCoder } from "ethers";
 
+import { MANDELBROT_FRAUD_PROOF, MATMUL_FRAUD_PROOF } from "../../src/disputes/proofs";
 import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { mandelbrotInputRoot } from "../../src/commitments/mandelbrot-inputs";
 import { ResultTree } from "../../src/commitments/result-tree";
@@ -19,9 +20,6 @@ import type { MatmulOperands } from "../../src/workloads/matmul-i8/shape";
 import type { MandelbrotChecker, MatmulI8Checker } from "../../typechain-types";
 
 const coder = AbiCoder.defaultAbiCoder();
-const MATMUL_PROOF =
-  "tuple(uint256 row, uint256 col, bytes rowOfA, bytes32[] rowProof, bytes columnOfB, bytes32[] columnProof, bytes resultChunk, bytes32[] resultChunkProof)";
-const MANDELBROT_PROOF = "tuple(uint256 pixelIndex, bytes resultChunk, bytes32[] resultChunkProof)";
 
 const int8 = fc.integer({ min: -128, max: 127 });
 
@@ -45,7 +43,7 @@ function matmulCase(operands: MatmulOperands, claimed: Int32Array, row: number, 
   const columnProof = inputs.columnProof(col);
   const cell = result.wordProof(row * operands.shape.n + col);
   const proof = coder.encode(
-    [MATMUL_PROOF],
+    [MATMUL_FRAUD_PROOF],
     [[row, col, rowProof.vector, rowProof.proof, columnProof.vector, columnProof.proof, cell.chunk, cell.proof]],
   );
   return { inputRoot: inputs.root, resultRoot: result.root, params: matmulParamsCodec.encode(operands.shape), proof };
@@ -150,6 +148,34 @@ describe("Workload checkers", function () {
         "MalformedProof",
       );
     });
+    it("reverts for vectors of different lengths, and for params outside the workload's limits", async function () {
+      await expect(matmul.dotI8("0x0102", "0x01"))
+        .to.be.revertedWithCustomError(matmul, "InputVectorLengthMismatch")
+        .withArgs(2, 1);
+      for (const shape of [
+        { m: 0, k: 1, n: 1 },
+        { m: 1, k: 0, n: 1 },
+        { m: 1, k: 1, n: 0 },
+        { m: 1, k: 65537, n: 1 },
+      ]) {
+        const params = coder.encode(["uint256", "uint256", "uint256"], [shape.m, shape.k, shape.n]);
+        await expect(matmul.outputShape(params)).to.be.revertedWithCustomError(matmul, "InvalidWorkloadParams");
+      }
+      expect(await matmul.outputShape(matmulParamsCodec.encode({ m: 3, k: 4, n: 5 }))).to.deep.equal([3n, 5n]);
+    });
+
+    it("reverts for a column outside the product", async function () {
+      const operands: MatmulOperands = {
+        shape: { m: 2, k: 3, n: 2 },
+        a: Int8Array.from([1, 2, 3, 4, 5, 6]),
+        b: Int8Array.from([1, -1, 2, -2, 3, -3]),
+      };
+      const c = matmulCase(operands, multiplyI8Sync(operands), 1, 1);
+      const narrower = matmulParamsCodec.encode({ m: 2, k: 3, n: 1 });
+      await expect(matmul.check(c.inputRoot, c.resultRoot, narrower, c.proof))
+        .to.be.revertedWithCustomError(matmul, "ElementOutOfRange")
+        .withArgs(1, 1, 2, 1);
+    });
   });
 
   describe("MandelbrotChecker", function () {
@@ -165,7 +191,7 @@ describe("Workload checkers", function () {
     function mandelbrotCase(pixels: Uint32Array, pixelIndex: number) {
       const result = new ResultTree(encodeMandelbrotOutput(pixels));
       const cell = result.wordProof(pixelIndex);
-      const proof = coder.encode([MANDELBROT_PROOF], [[pixelIndex, cell.chunk, cell.proof]]);
+      const proof = coder.encode([MANDELBROT_FRAUD_PROOF], [[pixelIndex, cell.chunk, cell.proof]]);
       return {
         inputRoot: mandelbrotInputRoot(tile),
         resultRoot: result.root,
@@ -196,13 +222,33 @@ describe("Workload checkers", function () {
       );
     });
 
+    it("reverts for params that are not a valid tile, and reports the tile's output shape", async function () {
+      expect(await mandelbrot.outputShape(mandelbrotParamsCodec.encode(tile))).to.deep.equal([64n, 64n]);
+      await expect(mandelbrot.outputShape("0x1234")).to.be.revertedWithCustomError(mandelbrot, "InvalidWorkloadParams");
+      const invalid = [
+        { ...tile, width: 0 },
+        { ...tile, height: 8193 },
+        { ...tile, maxIter: 0 },
+        { ...tile, step: 0 },
+        { ...tile, x0: toFixedPoint(1.9) },
+        { ...tile, y0: toFixedPoint(-2.5) },
+      ];
+      for (const bad of invalid) {
+        const params = coder.encode(
+          ["int64", "int64", "int64", "uint32", "uint32", "uint32"],
+          [bad.x0, bad.y0, bad.step, bad.width, bad.height, bad.maxIter],
+        );
+        await expect(mandelbrot.outputShape(params)).to.be.revertedWithCustomError(mandelbrot, "InvalidWorkloadParams");
+      }
+    });
+
     it("reverts when the params are not the committed tile or the pixel is outside it", async function () {
       const c = mandelbrotCase(renderMandelbrotTile(tile), 5);
       await expect(mandelbrot.check(ethers.id("x"), c.resultRoot, c.params, c.proof)).to.be.revertedWithCustomError(
         mandelbrot,
         "ParamsNotCommitted",
       );
-      const outside = coder.encode([MANDELBROT_PROOF], [[4096, "0x", []]]);
+      const outside = coder.encode([MANDELBROT_FRAUD_PROOF], [[4096, "0x", []]]);
       await expect(mandelbrot.check(c.inputRoot, c.resultRoot, c.params, outside))
         .to.be.revertedWithCustomError(mandelbrot, "PixelOutOfRange")
         .withArgs(4096, 4096);
