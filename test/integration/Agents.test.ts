@@ -9,24 +9,19 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { memoryLogger } from "../../src/agents/logger";
 import { JobStatus, readSubmittedResult } from "../../src/chain/jobs";
-import { createJobFromSpec } from "../../src/jobs/create";
 import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
 import { parseJobRequest, type JobRequestArgs } from "../../src/jobs/request";
-import { ProviderAgent } from "../../src/provider/agent";
-import { CpuBackend } from "../../src/provider/backends/cpu";
 import type { CheatConfig } from "../../src/provider/cheat";
-import { ensureProvider } from "../../src/provider/setup";
 import { fetchContent } from "../../src/store/factory";
-import { FileContentStore } from "../../src/store/fs-store";
 import { VerifierMetrics } from "../../src/verifier/metrics";
 import { EvidenceFileSink } from "../../src/verifier/sinks";
 import type { Finding } from "../../src/verifier/verdict";
 import { Verifier } from "../../src/verifier/verifier";
+import { createDirectedJob, startProviderAgent } from "../fixtures/agents";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 
 const MATMUL: JobRequestArgs = { workload: "matmul-i8", shape: "24,40,36", seed: "11" };
 const MANDELBROT: JobRequestArgs = { workload: "mandelbrot-q", tile: "-2,-1.25,0.078125,32,32,64" };
-const STAKE = ethers.parseEther("10000");
 
 /** The indices of the 32-bit words in which two outputs differ. */
 function differingWords(a: Uint8Array, b: Uint8Array): number[] {
@@ -50,36 +45,10 @@ describe("Provider agents and the verifier, together (in-process network)", func
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startProvider(signer: HardhatEthersSigner, name: string, cheat?: CheatConfig) {
-    const logger = memoryLogger();
-    await ensureProvider(
-      f,
-      signer,
-      { profile: { gpuModel: name, vramGb: 24, metadataURI: "" }, minStake: STAKE },
-      logger,
-    );
-    return ProviderAgent.create({
-      system: f,
-      signer,
-      backend: new CpuBackend({ workers: 1 }),
-      store: new FileContentStore(path.join(dir, "store")),
-      cheat,
-      stateFile: path.join(dir, `${name}.json`),
-      startBlock: 0,
-      logger,
-    });
-  }
-
-  /** The client's job through the same code as `job:create`, directed to `provider`. */
-  async function createJob(request: JobRequestArgs, provider: HardhatEthersSigner): Promise<bigint> {
-    const { jobId } = await createJobFromSpec(f, f.client, parseJobRequest(request), {
-      token: await f.usd.getAddress(),
-      payment: "5",
-      provider: provider.address,
-      store: path.join(dir, "store"),
-    });
-    return jobId;
-  }
+  const startProvider = (signer: HardhatEthersSigner, name: string, cheat?: CheatConfig) =>
+    startProviderAgent(f, dir, signer, name, cheat);
+  const createJob = (request: JobRequestArgs, provider: HardhatEthersSigner) =>
+    createDirectedJob(f, dir, request, provider);
 
   it("settles an honest agent's jobs and flags a flip-one cheater's job with the exact wrong element", async function () {
     const honest = await startProvider(f.provider, "honest");

@@ -12,14 +12,9 @@ import { DisputeStatus } from "../../src/chain/disputes";
 import { JobStatus } from "../../src/chain/jobs";
 import { WithheldDisputeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
-import { createJobFromSpec } from "../../src/jobs/create";
 import { parseJobRequest, type JobRequestArgs } from "../../src/jobs/request";
-import { ProviderAgent } from "../../src/provider/agent";
-import { CpuBackend } from "../../src/provider/backends/cpu";
 import type { CheatConfig } from "../../src/provider/cheat";
-import { DisputeResponder } from "../../src/provider/disputes";
 import { ensureProvider } from "../../src/provider/setup";
-import { FileContentStore } from "../../src/store/fs-store";
 import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { encodeFraudProof } from "../../src/disputes/proofs";
@@ -28,6 +23,7 @@ import { columnOfBEvidence, rowOfAEvidence, wordEvidence } from "../../src/verif
 import { FREIVALDS_ROUNDS } from "../../src/workloads/matmul-i8/freivalds";
 import { VerifierMetrics } from "../../src/verifier/metrics";
 import { Verifier } from "../../src/verifier/verifier";
+import { createDirectedJob, startProviderAgent } from "../fixtures/agents";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 
 const BPS = 10_000n;
@@ -50,36 +46,10 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startProvider(signer: HardhatEthersSigner, name: string, cheat?: CheatConfig) {
-    const logger = memoryLogger();
-    await ensureProvider(
-      f,
-      signer,
-      { profile: { gpuModel: name, vramGb: 80, metadataURI: "" }, minStake: STAKE },
-      logger,
-    );
-    return ProviderAgent.create({
-      system: f,
-      signer,
-      backend: new CpuBackend({ workers: 1 }),
-      store: new FileContentStore(path.join(dir, "store")),
-      cheat,
-      stateFile: path.join(dir, `${name}.json`),
-      startBlock: 0,
-      logger,
-      disputes: new DisputeResponder({ system: f, signer, logger }),
-    });
-  }
-
-  async function createJob(request: JobRequestArgs, provider: HardhatEthersSigner): Promise<bigint> {
-    const { jobId } = await createJobFromSpec(f, f.client, parseJobRequest(request), {
-      token: await f.usd.getAddress(),
-      payment: PAYMENT,
-      provider: provider.address,
-      store: path.join(dir, "store"),
-    });
-    return jobId;
-  }
+  const startProvider = (signer: HardhatEthersSigner, name: string, cheat?: CheatConfig) =>
+    startProviderAgent(f, dir, signer, name, cheat);
+  const createJob = (request: JobRequestArgs, provider: HardhatEthersSigner) =>
+    createDirectedJob(f, dir, request, provider);
 
   async function openVerifier() {
     const logger = memoryLogger();
