@@ -41,6 +41,16 @@ export interface WeftParameters {
     /** Share of the provider's other unlocked stake slashed at fault, on top of the job's collateral. */
     stakeShareBps: bigint;
   };
+  rewards: {
+    /** Length of a reward epoch. */
+    epochLength: bigint;
+    /** WEFT emitted in the first epoch. */
+    initialEmission: bigint;
+    /** How much the emission shrinks each epoch, in bps. */
+    decayBps: bigint;
+    /** The most a provider earns per unit of fee weight, in bps (below 10,000: wash trading loses). */
+    rewardCapBps: bigint;
+  };
   governor: {
     votingDelay: bigint;
     votingPeriod: bigint;
@@ -69,6 +79,12 @@ const DISPUTE_ECONOMICS = { bond: WEFT("100"), slashSplit: SLASH_SPLIT, stakeSha
  * whatever else it has staked (test/integration/Disputes.test.ts checks it). A missed deadline costs a tenth of that,
  * paid to the client: one more payment's worth.
  */
+/**
+ * 100,000 WEFT in the first epoch, 2% less each epoch after (about 5 million WEFT in all, 0.5% of the cap); a
+ * provider earns at most 80% of the fees its jobs paid, so paying fees to oneself loses at least 20% of them.
+ */
+const REWARD_ECONOMICS = { initialEmission: WEFT("100000"), decayBps: 200n, rewardCapBps: 8_000n };
+
 const ECONOMICS = {
   protocolFeeBps: 300n,
   collateralRatioBps: 100_000n,
@@ -86,6 +102,7 @@ export const LOCAL_PARAMETERS: WeftParameters = {
     followUpWindow: 10n * MINUTE,
     arbitrationWindow: 20n * MINUTE,
   },
+  rewards: { ...REWARD_ECONOMICS, epochLength: 1n * HOUR },
   governor: {
     votingDelay: 1n * MINUTE,
     votingPeriod: 10n * MINUTE,
@@ -101,6 +118,7 @@ export const PUBLIC_PARAMETERS: WeftParameters = {
   registry: { unbondingPeriod: 7n * DAY, jailDuration: 30n * DAY },
   escrow: { ...ECONOMICS, challengeWindow: 1n * DAY, disputeWindow: 3n * DAY },
   disputes: { ...DISPUTE_ECONOMICS, responseWindow: 1n * DAY, followUpWindow: 1n * DAY, arbitrationWindow: 2n * DAY },
+  rewards: { ...REWARD_ECONOMICS, epochLength: 7n * DAY },
   governor: {
     votingDelay: 1n * DAY,
     votingPeriod: 7n * DAY,

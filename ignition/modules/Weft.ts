@@ -104,6 +104,28 @@ export const DisputesModule = buildModule("Disputes", (m) => {
   return { disputes, matmulChecker, mandelbrotChecker };
 });
 
+/**
+ * RewardDistributor: the escrow reports settled work to it (set here while the deployer still administers the
+ * manager), and it alone gets MINTER in WeftModule.
+ */
+export const RewardsModule = buildModule("Rewards", (m) => {
+  const { manager } = m.useModule(AccessModule);
+  const { token } = m.useModule(TokenModule);
+  const { escrow } = m.useModule(MarketModule);
+  const rewards = m.contract("RewardDistributor", [
+    manager,
+    token,
+    {
+      epochLength: m.getParameter<bigint>("epochLength"),
+      initialEmission: m.getParameter<bigint>("initialEmission"),
+      decayBps: m.getParameter<bigint>("decayBps"),
+      rewardCapBps: m.getParameter<bigint>("rewardCapBps"),
+    },
+  ]);
+  m.call(escrow, "setWorkRecorder", [rewards]);
+  return { rewards };
+});
+
 /** ComputeGovernor, made the timelock's only proposer and canceller. */
 export const GovernanceModule = buildModule("Governance", (m) => {
   const { timelock } = m.useModule(TreasuryModule);
@@ -137,12 +159,14 @@ export const WeftModule = buildModule("Weft", (m) => {
   const { escrow, receipt } = m.useModule(MarketModule);
   const { governor } = m.useModule(GovernanceModule);
   const { disputes, matmulChecker, mandelbrotChecker } = m.useModule(DisputesModule);
+  const { rewards } = m.useModule(RewardsModule);
 
   const targets = {
     ComputeToken: token,
     ProviderRegistry: registry,
     JobEscrow: escrow,
     DisputeManager: disputes,
+    RewardDistributor: rewards,
   } as const;
   const wiring = [];
   for (const [name, target] of Object.entries(targets)) {
@@ -150,13 +174,14 @@ export const WeftModule = buildModule("Weft", (m) => {
       wiring.push(
         m.call(manager, "setTargetFunctionRole", [target, selectors, role], {
           id: `map_${name}_${roleName}`,
-          after: [MarketModule, DisputesModule],
+          after: [MarketModule, DisputesModule, RewardsModule],
         }),
       );
     }
   }
   wiring.push(m.call(manager, "grantRole", [Roles.ESCROW, escrow, 0n], { id: "grantEscrow" }));
   wiring.push(m.call(manager, "grantRole", [Roles.DISPUTES, disputes, 0n], { id: "grantDisputes" }));
+  wiring.push(m.call(manager, "grantRole", [Roles.MINTER, rewards, 0n], { id: "grantMinter" }));
   wiring.push(m.call(manager, "grantRole", [Roles.PARAMETERS, timelock, 0n], { id: "grantParameters" }));
   wiring.push(m.call(manager, "grantRole", [Roles.ADMIN, timelock, 0n], { id: "grantAdmin" }));
 
@@ -166,7 +191,19 @@ export const WeftModule = buildModule("Weft", (m) => {
     after: [GovernanceModule, ...wiring],
   });
 
-  return { manager, timelock, token, registry, escrow, receipt, governor, disputes, matmulChecker, mandelbrotChecker };
+  return {
+    manager,
+    timelock,
+    token,
+    registry,
+    escrow,
+    receipt,
+    governor,
+    disputes,
+    matmulChecker,
+    mandelbrotChecker,
+    rewards,
+  };
 });
 
 export default WeftModule;

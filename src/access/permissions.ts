@@ -5,6 +5,7 @@ import {
   DisputeManager__factory,
   JobEscrow__factory,
   ProviderRegistry__factory,
+  RewardDistributor__factory,
 } from "../../typechain-types";
 import { Roles, type RoleName } from "./roles";
 
@@ -43,6 +44,10 @@ export const PERMISSIONS = {
       "setStakeShareBps",
     ],
   },
+  RewardDistributor: {
+    ESCROW: ["recordWork"],
+    PARAMETERS: ["setEpochLength", "setEmissionSchedule", "setRewardCapBps", "setPaymentTokenRate"],
+  },
 } as const satisfies Record<string, Partial<Record<RoleName, readonly string[]>>>;
 
 export type ManagedContractName = keyof typeof PERMISSIONS;
@@ -52,6 +57,7 @@ const INTERFACES: Record<ManagedContractName, Interface> = {
   ProviderRegistry: ProviderRegistry__factory.createInterface(),
   JobEscrow: JobEscrow__factory.createInterface(),
   DisputeManager: DisputeManager__factory.createInterface(),
+  RewardDistributor: RewardDistributor__factory.createInterface(),
 };
 
 /** One `setTargetFunctionRole` call's worth: a role and the selectors it guards on one contract. */

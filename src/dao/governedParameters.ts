@@ -5,7 +5,7 @@ import type { WeftSystem } from "../deploy/system";
 
 /** A parameter the DAO sets with a single call: where it lives and its setter and getter. */
 export interface GovernedParameter {
-  contract: "JobEscrow" | "ProviderRegistry" | "DisputeManager";
+  contract: "JobEscrow" | "ProviderRegistry" | "DisputeManager" | "RewardDistributor";
   setter: string;
   getter: string;
 }
@@ -24,6 +24,8 @@ export const GOVERNED_PARAMETERS: Record<string, GovernedParameter> = {
   followUpWindow: { contract: "DisputeManager", setter: "setFollowUpWindow", getter: "followUpWindow" },
   arbitrationWindow: { contract: "DisputeManager", setter: "setArbitrationWindow", getter: "arbitrationWindow" },
   stakeShareBps: { contract: "DisputeManager", setter: "setStakeShareBps", getter: "stakeShareBps" },
+  epochLength: { contract: "RewardDistributor", setter: "setEpochLength", getter: "epochLength" },
+  rewardCapBps: { contract: "RewardDistributor", setter: "setRewardCapBps", getter: "rewardCapBps" },
 };
 
 /** One call a proposal makes. */

@@ -37,5 +37,6 @@ export async function deployWeft(
     DisputeManager: await deployed.disputes.getAddress(),
     MatmulI8Checker: await deployed.matmulChecker.getAddress(),
     MandelbrotChecker: await deployed.mandelbrotChecker.getAddress(),
+    RewardDistributor: await deployed.rewards.getAddress(),
   };
 }

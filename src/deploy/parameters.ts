@@ -17,6 +17,7 @@ export function toIgnitionParameters(p: WeftParameters): DeploymentParameters {
       slashSplit: { ...p.disputes.slashSplit },
       stakeShareBps: p.disputes.stakeShareBps,
     },
+    Rewards: { ...p.rewards },
     Governance: { ...p.governor },
   };
 }

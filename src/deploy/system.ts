@@ -10,6 +10,7 @@ import {
   MandelbrotChecker__factory,
   MatmulI8Checker__factory,
   ProviderRegistry__factory,
+  RewardDistributor__factory,
   TimelockController__factory,
   type AccessManager,
   type ComputeGovernor,
@@ -20,6 +21,7 @@ import {
   type MandelbrotChecker,
   type MatmulI8Checker,
   type ProviderRegistry,
+  type RewardDistributor,
   type TimelockController,
 } from "../../typechain-types";
 
@@ -35,6 +37,7 @@ export interface WeftSystem {
   DisputeManager: DisputeManager;
   MatmulI8Checker: MatmulI8Checker;
   MandelbrotChecker: MandelbrotChecker;
+  RewardDistributor: RewardDistributor;
 }
 
 export type WeftContractName = keyof WeftSystem;
@@ -51,6 +54,7 @@ export const WEFT_CONTRACT_NAMES: readonly WeftContractName[] = [
   "DisputeManager",
   "MatmulI8Checker",
   "MandelbrotChecker",
+  "RewardDistributor",
 ];
 
 /** Typed handles on a deployed system, connected to `runner` (a signer to send, a provider to read). */
@@ -66,5 +70,6 @@ export function connectSystem(addresses: WeftAddresses, runner: ContractRunner):
     DisputeManager: DisputeManager__factory.connect(addresses.DisputeManager, runner),
     MatmulI8Checker: MatmulI8Checker__factory.connect(addresses.MatmulI8Checker, runner),
     MandelbrotChecker: MandelbrotChecker__factory.connect(addresses.MandelbrotChecker, runner),
+    RewardDistributor: RewardDistributor__factory.connect(addresses.RewardDistributor, runner),
   };
 }

@@ -89,7 +89,8 @@ describe("JobEscrow", function () {
       );
       expect(await JobEscrow.jobCount()).to.equal(0n);
       expect(await JobEscrow.registry()).to.equal(await f.ProviderRegistry.getAddress());
-      expect(await JobEscrow.workRecorder()).to.equal(ethers.ZeroAddress);
+      // The deployment reports settled work to the RewardDistributor.
+      expect(await JobEscrow.workRecorder()).to.equal(await f.RewardDistributor.getAddress());
       expect(await JobEscrow.paused()).to.equal(false);
       expect(await JobEscrow.paymentTokenConfig(await f.ComputeToken.getAddress())).to.deep.equal([
         true,
@@ -924,10 +925,10 @@ describe("JobEscrow", function () {
     });
 
     it("sets and clears the work recorder, emitting old and new address", async function () {
-      const { JobEscrow, timelock, outsider } = await loadFixture(deployWeftFixture);
+      const { JobEscrow, RewardDistributor, timelock, outsider } = await loadFixture(deployWeftFixture);
       await expect(JobEscrow.connect(timelock).setWorkRecorder(outsider.address))
         .to.emit(JobEscrow, "WorkRecorderSet")
-        .withArgs(ethers.ZeroAddress, outsider.address);
+        .withArgs(await RewardDistributor.getAddress(), outsider.address);
       expect(await JobEscrow.workRecorder()).to.equal(outsider.address);
       await expect(JobEscrow.connect(timelock).setWorkRecorder(ethers.ZeroAddress))
         .to.emit(JobEscrow, "WorkRecorderSet")
