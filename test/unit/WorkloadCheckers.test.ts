@@ -16,6 +16,7 @@ import {
 } from "../../src/workloads/mandelbrot-q/tile";
 import { encodeMatmulOutput, matmulParamsCodec } from "../../src/workloads/matmul-i8/codec";
 import { multiplyI8Sync } from "../../src/workloads/matmul-i8/multiply";
+import { mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 import type { MatmulOperands } from "../../src/workloads/matmul-i8/shape";
 import type { MandelbrotChecker, MatmulI8Checker } from "../../typechain-types";
 
@@ -104,6 +105,11 @@ describe("Workload checkers", function () {
         expect(verdict.committedWord).to.equal(word(claimed[row * operands.shape.n + col]));
         expect(verdict.correctWord).to.equal(word(correct[row * operands.shape.n + col]));
       }
+    });
+
+    it("names the workload each checker decides", async function () {
+      expect(await matmul.workloadId()).to.equal(matmulI8.id);
+      expect(await mandelbrot.workloadId()).to.equal(mandelbrotQ.id);
     });
 
     it("clears a correct element", async function () {
