@@ -20,3 +20,5 @@ import "./dispute/reveal";
 import "./dispute/resolve";
 import "./dispute/arbitrate";
 import "./dispute/status";
+import "./rewards/status";
+import "./rewards/claim";

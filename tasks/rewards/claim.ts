@@ -1,0 +1,20 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("rewards:claim", "Claims a provider's rewards for ended epochs (default: every unclaimed one of the last 52)")
+  .addOptionalParam("epochs", "Epoch numbers separated by commas")
+  .addOptionalParam("account", "Index of the provider's configured account", "0")
+  .setAction(
+    userFacing(async (args: { epochs?: string; account: string }, hre) => {
+      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { claimRewards, parseEpochs } = await import("../../src/rewards/rewards");
+      const { formatEther } = await import("ethers");
+      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const epochs = args.epochs === undefined ? undefined : parseEpochs(args.epochs);
+      const claimed = await claimRewards(system, signer, epochs);
+      console.log(
+        `Claimed ${formatEther(claimed.amount)} WEFT for epochs ${claimed.epochs.join(", ")} (tx ${claimed.txHash})`,
+      );
+    }),
+  );

@@ -1,0 +1,131 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+// The tasks read deployments/<network>.json from DEPLOYMENTS_DIR, fixed when src/deploy/addressBook first loads.
+const deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-rewards-"));
+const previousDeploymentsDir = process.env.WEFT_DEPLOYMENTS_DIR;
+process.env.WEFT_DEPLOYMENTS_DIR = deploymentsDir;
+
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+
+import { advanceTo } from "../../src/chain/clock";
+import { castVote, execute, findProposal, propose, proposalStatus, queue, VOTE_SUPPORT } from "../../src/dao/governor";
+import { createJob, registerAndStake, RESULT_ROOT, RESULT_URI } from "../fixtures/jobs";
+import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
+import "../../tasks/rewards/status";
+import "../../tasks/rewards/claim";
+
+const PROVIDER_ACCOUNT = "2";
+
+/** Jobs of `f.provider`, finalized now: each records its fee as reward weight. */
+async function finalizeJobs(f: WeftFixture, count: number): Promise<void> {
+  const ids: bigint[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = await createJob(f);
+    await f.JobEscrow.connect(f.provider).acceptJob(id);
+    await f.JobEscrow.connect(f.provider).submitResult(id, RESULT_ROOT, RESULT_URI);
+    ids.push(id);
+  }
+  await time.increase(f.parameters.escrow.challengeWindow);
+  for (const id of ids) await f.JobEscrow.finalize(id);
+}
+
+async function rewardsFixture() {
+  const f = await deployWeftFixture();
+  await registerAndStake(f, f.provider);
+  await writeFixtureAddressBook(f);
+  return f;
+}
+
+describe("Rewards", function () {
+  preserveAddressBook(deploymentsDir, previousDeploymentsDir);
+
+  it("lets the DAO change every reward parameter within its bounds through the timelock", async function () {
+    const f = await loadFixture(rewardsFixture);
+    const { ComputeGovernor: governor, RewardDistributor: rewards, ComputeToken, deployer } = f;
+    await ComputeToken.connect(deployer).delegate(deployer.address);
+    await mine();
+    const target = await rewards.getAddress();
+    const usd = await f.usd.getAddress();
+    const calls = [
+      rewards.interface.encodeFunctionData("setEpochLength", [2n * 3600n]),
+      rewards.interface.encodeFunctionData("setEmissionSchedule", [ethers.parseEther("50000"), 500n]),
+      rewards.interface.encodeFunctionData("setRewardCapBps", [6_000n]),
+      rewards.interface.encodeFunctionData("setPaymentTokenRate", [usd, ethers.parseEther("2")]),
+    ].map((calldata) => ({ target, value: 0n, calldata }));
+    const { id } = await propose(governor, deployer, calls, "Retune rewards");
+    const proposal = await findProposal(governor, id, 0);
+    await advanceTo(hre, proposal.voteStart + 1n);
+    await castVote(governor, deployer, id, VOTE_SUPPORT.for);
+    await advanceTo(hre, (await proposalStatus(governor, id)).deadline + 1n);
+    await queue(governor, deployer, proposal);
+    await advanceTo(hre, await governor.proposalEta(id));
+    await execute(governor, deployer, proposal);
+
+    const current = await rewards.currentEpoch();
+    expect(await rewards.epochLength()).to.equal(2n * 3600n);
+    expect(await rewards.decayBps()).to.equal(500n);
+    expect(await rewards.emission(current)).to.equal(ethers.parseEther("50000"));
+    expect(await rewards.emission(current + 1n)).to.equal((ethers.parseEther("50000") * 9_500n) / 10_000n);
+    expect(await rewards.rewardCapBps()).to.equal(6_000n);
+    expect(await rewards.paymentTokenRate(usd)).to.equal(ethers.parseEther("2"));
+
+    // Out of bounds, the vote passes but execution fails with the contract's error: nothing changes.
+    const tooHigh = rewards.interface.encodeFunctionData("setRewardCapBps", [10_000n]);
+    const { id: bad } = await propose(governor, deployer, [{ target, value: 0n, calldata: tooHigh }], "Cap at 100%");
+    const badProposal = await findProposal(governor, bad, 0);
+    await advanceTo(hre, badProposal.voteStart + 1n);
+    await castVote(governor, deployer, bad, VOTE_SUPPORT.for);
+    await advanceTo(hre, (await proposalStatus(governor, bad)).deadline + 1n);
+    await queue(governor, deployer, badProposal);
+    await advanceTo(hre, await governor.proposalEta(bad));
+    await expect(execute(governor, deployer, badProposal)).to.be.revertedWithCustomError(
+      rewards,
+      "ParameterOutOfBounds",
+    );
+    expect(await rewards.rewardCapBps()).to.equal(6_000n);
+  });
+
+  it("shows an epoch's rewards and claims them from the command line once the epoch has ended", async function () {
+    const f = await loadFixture(rewardsFixture);
+    const rewards = f.RewardDistributor;
+    await finalizeJobs(f, 3);
+    const epoch = await rewards.currentEpoch();
+    const weight = await rewards.weightOf(f.provider.address, epoch);
+    expect(weight).to.be.greaterThan(0n);
+
+    const running = await runTask("rewards:status", { provider: f.provider.address });
+    expect(running).to.include(`Epoch ${epoch} (current)`);
+    expect(running).to.include(`weight ${ethers.formatEther(weight)}, claimable once the epoch ends`);
+    await expectTaskError(
+      "rewards:claim",
+      { epochs: `${epoch}`, account: PROVIDER_ACCOUNT },
+      new RegExp(`^Epoch ${epoch} has not ended \\(the current epoch is ${epoch}\\)\\.$`),
+    );
+
+    await time.increaseTo(await rewards.epochEnd(epoch));
+    const pending = await rewards.pendingReward(f.provider.address, epoch);
+    expect(pending).to.equal((weight * 8_000n) / 10_000n); // the fees are small: the reward cap binds
+    const ended = await runTask("rewards:status", { provider: f.provider.address, epoch: `${epoch}` });
+    expect(ended).to.include(`claimable ${ethers.formatEther(pending)} WEFT`);
+
+    const before = await f.ComputeToken.balanceOf(f.provider.address);
+    const claimed = await runTask("rewards:claim", { account: PROVIDER_ACCOUNT });
+    expect(claimed).to.match(new RegExp(`^Claimed ${ethers.formatEther(pending)} WEFT for epochs ${epoch} \\(tx 0x`));
+    expect((await f.ComputeToken.balanceOf(f.provider.address)) - before).to.equal(pending);
+    await expectTaskError(
+      "rewards:claim",
+      { account: PROVIDER_ACCOUNT },
+      new RegExp(`^${f.provider.address} has nothing to claim in the last 52 epochs\\.$`),
+    );
+    await expectTaskError(
+      "rewards:claim",
+      { epochs: "x", account: PROVIDER_ACCOUNT },
+      /^--epochs must be epoch numbers/,
+    );
+  });
+});
