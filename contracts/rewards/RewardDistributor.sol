@@ -162,7 +162,8 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     /// @inheritdoc IRewardDistributor
     function pendingReward(address provider, uint256 epoch) external view returns (uint256) {
         ProviderEpoch storage work = _work[provider][epoch];
-        if (epoch >= currentEpoch() || work.claimed) return 0;
+        // Without weight there is nothing to share, and an epoch without any work has no total to divide by.
+        if (epoch >= currentEpoch() || work.claimed || work.weight == 0) return 0;
         return _mintable(_reward(work.weight, _epochs[epoch]));
     }
 
