@@ -52,11 +52,6 @@ async function recordWeft(f: RewardsFixture, provider: string, weight: bigint, j
   return f.RewardDistributor.connect(f.recorder).recordWork(provider, jobId, await f.ComputeToken.getAddress(), weight);
 }
 
-/** Pins the next block's timestamp so that a test decides on which side of an epoch boundary it falls. */
-async function atTimestamp(timestamp: bigint) {
-  await time.setNextBlockTimestamp(timestamp);
-}
-
 /** Claims `epoch` for each of `claimers` and returns what each got, checking the event, the mint and the flag. */
 async function claimAll(f: RewardsFixture, claimers: HardhatEthersSigner[], epoch: bigint): Promise<bigint[]> {
   const amounts: bigint[] = [];
@@ -211,11 +206,11 @@ describe("RewardDistributor", function () {
       const epoch = await f.RewardDistributor.currentEpoch();
       const end = await f.RewardDistributor.epochEnd(epoch);
 
-      await atTimestamp(end - 1n);
+      await time.setNextBlockTimestamp(end - 1n);
       await expect(recordWeft(f, f.provider.address, 5n, 1n))
         .to.emit(f.RewardDistributor, "WorkRecorded")
         .withArgs(f.provider.address, epoch, 1n, 5n);
-      await atTimestamp(end);
+      await time.setNextBlockTimestamp(end);
       await expect(recordWeft(f, f.provider.address, 7n, 2n))
         .to.emit(f.RewardDistributor, "WorkRecorded")
         .withArgs(f.provider.address, epoch + 1n, 2n, 7n);
@@ -232,11 +227,11 @@ describe("RewardDistributor", function () {
       await recordWeft(f, f.provider.address, WEFT("1"));
       const end = await f.RewardDistributor.epochEnd(epoch);
 
-      await atTimestamp(end - 1n);
+      await time.setNextBlockTimestamp(end - 1n);
       await expect(f.RewardDistributor.connect(f.provider).claim(epoch))
         .to.be.revertedWithCustomError(f.RewardDistributor, "EpochNotEnded")
         .withArgs(epoch, epoch);
-      await atTimestamp(end);
+      await time.setNextBlockTimestamp(end);
       await expect(f.RewardDistributor.connect(f.provider).claim(epoch))
         .to.emit(f.RewardDistributor, "RewardClaimed")
         .withArgs(f.provider.address, epoch, (WEFT("1") * CAP_BPS) / BPS);
