@@ -11,7 +11,7 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { parseEther } from "ethers";
+import { fromTwos, parseEther, toBigInt } from "ethers";
 
 import { isLocalNetwork } from "../../config/parameters";
 import { Roles } from "../access/roles";
@@ -350,12 +350,21 @@ class Demo {
     await this.agents.tickVerifier();
     for (const id of cheated) {
       const dispute = await system.DisputeManager.dispute(id);
-      progress.detail(
-        `job ${id}: verifier found ${await this.verdict(id)}; ` +
-          (Number(dispute.kind) === DisputeKind.Proof
-            ? "disputeWithProof: the checker recomputed the element on-chain, provider slashed in the same transaction"
-            : `disputeWithheld: ${weft(dispute.bond)} WEFT bond, the provider must reveal the chunk within the response window`),
-      );
+      progress.detail(`job ${id}: the verifier finds ${await this.verdict(id)}`);
+      if (Number(dispute.kind) === DisputeKind.Proof) {
+        const [proven] = await system.DisputeManager.queryFilter(system.DisputeManager.filters.FraudProven(id));
+        if (proven === undefined) throw new Error(`job ${id} was disputed with a proof but no fraud was proven`);
+        const int32 = (word: string) => fromTwos(toBigInt(word), 32);
+        progress.detail(
+          `  disputeWithProof: the checker recomputed output word ${proven.args.wordIndex} on-chain ` +
+            `(committed ${int32(proven.args.committedWord)}, correct ${int32(proven.args.correctWord)}), ` +
+            "slashing the provider in the same transaction",
+        );
+      } else {
+        progress.detail(
+          `  disputeWithheld with a ${weft(dispute.bond)} WEFT bond: the provider must reveal the named chunk in time`,
+        );
+      }
     }
     // The withholder's agent tries to answer and cannot: it never published the output.
     await this.agents.tickProviders();
