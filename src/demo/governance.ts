@@ -78,7 +78,8 @@ export async function voteProtocolFee(
   await advanceTo(hre, status.deadline + 1n);
   await queue(governor, voters[0].signer, proposal);
   const eta = await governor.proposalEta(id);
-  report(`voting closed, proposal queued in the timelock until ${eta} (chain time)`);
+  const delay = eta - (await chainTime(hre.ethers.provider));
+  report(`voting closed; proposal queued in the timelock, executable in ${Number(delay) / 60} min`);
   await advanceTo(hre, eta);
   await execute(governor, voters[0].signer, proposal);
   const after = await escrow.protocolFeeBps();
