@@ -67,6 +67,7 @@ const COMPACT = { compact: true };
 export function jobsTable(jobs: readonly JobRecord[], nameOf: (address: string) => string): string {
   const table = new Table({
     head: ["job", "workload", "shape", "provider", "payment", "verdict", "outcome", "gas used"],
+    style: COMPACT,
   });
   for (const job of jobs) {
     table.push([
