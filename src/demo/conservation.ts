@@ -54,7 +54,10 @@ export async function contractHolders(system: Contracts): Promise<Holder[]> {
   ];
 }
 
-export async function snapshot(system: Pick<WeftSystem, "ComputeToken">, holders: readonly Holder[]) {
+export async function snapshot(
+  system: Pick<WeftSystem, "ComputeToken">,
+  holders: readonly Holder[],
+): Promise<Snapshot> {
   const balances: bigint[] = [];
   for (const holder of holders) balances.push(await system.ComputeToken.balanceOf(holder.address));
   return { balances, totalSupply: await system.ComputeToken.totalSupply() };

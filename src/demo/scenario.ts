@@ -34,12 +34,21 @@ import {
   contractHolders,
   type Holder,
   snapshot,
+  type Snapshot,
 } from "./conservation";
 import { voteProtocolFee } from "./governance";
 import { type JobRecord, readJobRecords } from "./job-records";
 import { prepareOutDir, type Receipt, saveReceipt, savePicture } from "./outputs";
-import { DEMO_PROVIDERS, type DemoSize, describeSpec, demoPlan, FULL_SIZE, type Phase, type PlannedJob } from "./plan";
-import type { ProviderName } from "./plan";
+import {
+  DEMO_PROVIDERS,
+  type DemoSize,
+  describeSpec,
+  demoPlan,
+  FULL_SIZE,
+  type Phase,
+  type PlannedJob,
+  type ProviderName,
+} from "./plan";
 import { DemoStepError, Progress } from "./progress";
 import { checksList, jobsTable, ledgerTable, type ProviderRecord, providersTable, weft } from "./summary";
 
@@ -135,7 +144,7 @@ class Demo {
   private system!: WeftSystem;
   private accounts!: Accounts;
   private holders: Holder[] = [];
-  private start!: Awaited<ReturnType<typeof snapshot>>;
+  private start!: Snapshot;
   private agents!: DemoAgents;
 
   constructor(
@@ -496,14 +505,14 @@ class Demo {
     for (const record of this.records) {
       if (record.plan.expected === "finalized") {
         const fee = (record.payment * BigInt(record.feeBps)) / BPS;
-        this.expect(
+        this.check(
           OUTCOME.honest,
           `job ${record.id} paid ${record.plan.provider} the payment minus the fee`,
           record.settlement?.payout === record.payment - fee && record.settlement.fee === fee,
           `payout ${record.settlement?.payout}, fee ${record.settlement?.fee}`,
         );
       } else {
-        this.expect(
+        this.check(
           OUTCOME.refunds,
           `the client got job ${record.id}'s payment back`,
           record.refund === record.payment && record.client === accounts.client.address,
@@ -513,7 +522,7 @@ class Demo {
     }
     const [newFeeJob] = this.jobIdsOf("new-fee");
     const newFee = this.records.find((r) => r.id === newFeeJob)!;
-    this.expect(
+    this.check(
       OUTCOME.fee,
       `job ${newFeeJob}, created after the vote, paid the new fee`,
       BigInt(newFee.feeBps) === NEW_FEE_BPS && newFee.settlement?.fee === (newFee.payment * NEW_FEE_BPS) / BPS,
@@ -574,7 +583,12 @@ class Demo {
 
   /** Records an expected outcome; a missing one stops the demo at this step. */
   private expect(outcome: string, name: string, ok: boolean, detail: string): void {
+    if (!this.check(outcome, name, ok, detail)) throw new Error(`${name}: not so (${detail})`);
+  }
+
+  /** Records an expected outcome, to be reported with the others. */
+  private check(outcome: string, name: string, ok: boolean, detail: string): boolean {
     this.checks.push({ outcome, name, ok, detail });
-    if (!ok) throw new Error(`${name}: not so (${detail})`);
+    return ok;
   }
 }
