@@ -325,7 +325,7 @@ class Demo {
       );
       this.progress.detail(
         `job ${id} finalized: ${weft(job.payment - fee)} WEFT to ${this.jobs.get(id)!.provider}, ` +
-          `${weft(fee)} fee (${job.feeBps / 100}%) to the treasury, receipt #${id} to the client`,
+          `${weft(fee)} WEFT fee (${job.feeBps / 100}%) to the treasury, receipt #${id} to the client`,
       );
     }
   }
