@@ -1,0 +1,145 @@
+/**
+ * The real off-chain agents of the demo, in-process: a ProviderAgent (CPU backend, answering withheld-data disputes
+ * like provider:run) per provider, and a Verifier that disputes on-chain and follows its withheld-data disputes like
+ * verifier:run. They are driven by tick() in a fixed order instead of timers, so every run does the same thing.
+ */
+import path from "node:path";
+
+import type { Signer } from "ethers";
+
+import { readSubmittedResult } from "../chain/jobs";
+import type { AddressBook } from "../deploy/addressBook";
+import type { WeftSystem } from "../deploy/system";
+import { WithheldDisputeFollower } from "../disputes/follower";
+import { OnChainDisputeSink } from "../disputes/onchain-sink";
+import { ProviderAgent } from "../provider/agent";
+import { CpuBackend } from "../provider/backends/cpu";
+import type { CheatConfig } from "../provider/cheat";
+import { DisputeResponder } from "../provider/disputes";
+import { parseCheat } from "../provider/options";
+import { FileContentStore } from "../store/fs-store";
+import { VerifierMetrics } from "../verifier/metrics";
+import { Verifier } from "../verifier/verifier";
+import type { DemoProvider, ProviderName } from "./plan";
+import type { Progress } from "./progress";
+import { seededRandom } from "./random";
+
+/** Most blocks per log query, as verifier:run and provider:run default to. */
+const MAX_BLOCK_RANGE = 2_000;
+
+export interface AgentsConfig {
+  readonly system: WeftSystem;
+  readonly book: AddressBook;
+  readonly providers: ReadonlyMap<ProviderName, Signer>;
+  /** The verifier's account: it pays dispute bonds and earns the challenger's share of a slash. */
+  readonly challenger: Signer;
+  /** Agent state files, the verifier's state and the content store live here. */
+  readonly workDir: string;
+  readonly progress: Progress;
+  readonly seed: number;
+}
+
+export class DemoAgents {
+  private constructor(
+    private readonly config: AgentsConfig,
+    private readonly providerAgents: Map<ProviderName, ProviderAgent>,
+    readonly verifier: Verifier,
+  ) {}
+
+  get storeDir(): string {
+    return path.join(this.config.workDir, "store");
+  }
+
+  /** Starts an honest agent for every provider and the verifier. */
+  static async start(config: AgentsConfig): Promise<DemoAgents> {
+    const agents = new Map<ProviderName, ProviderAgent>();
+    const demo = new DemoAgents(config, agents, await openVerifier(config));
+    for (const name of config.providers.keys()) agents.set(name, await demo.providerAgent(name));
+    return demo;
+  }
+
+  /**
+   * Restarts a provider's agent as `provider:run --cheat <mode>` would, with the same state file. The cheat's random
+   * source comes from the seed, so the wrong word is the same on every run.
+   */
+  async restartCheating(provider: DemoProvider): Promise<CheatConfig> {
+    if (provider.cheat === undefined) throw new Error(`${provider.name} has no cheat in the plan`);
+    const cheat = { ...parseCheat(provider.cheat, undefined)!, random: seededRandom(this.config.seed) };
+    this.providerAgents.set(provider.name, await this.providerAgent(provider.name, cheat));
+    return cheat;
+  }
+
+  /** Every provider agent takes one step, in a fixed order, then the verifier checks whatever was submitted. */
+  async round(): Promise<void> {
+    await this.tickProviders();
+    await this.tickVerifier();
+  }
+
+  async tickProviders(): Promise<void> {
+    for (const agent of this.providerAgents.values()) await agent.tick();
+  }
+
+  async tickVerifier(): Promise<void> {
+    await this.verifier.tick();
+  }
+
+  /**
+   * The verifier's verdict on job `id`: the kind of its finding, "valid" once its checkpoint has passed the job's
+   * result without one, undefined before. (The state keeps findings for good but forgets clean jobs once the
+   * checkpoint passes them; a job with unverifiable inputs would also leave no finding, which the demo's client,
+   * publishing every input, never causes.)
+   */
+  async verdictOf(id: bigint): Promise<string | undefined> {
+    const { state } = this.verifier;
+    const record = state.findingRecord(id.toString());
+    if (record !== undefined) return record.status === "filed" ? record.receipt.kind : record.finding.kind;
+    const submitted = await readSubmittedResult(this.config.system.JobEscrow, id, this.config.book.deploymentBlock);
+    return submitted !== undefined && submitted.blockNumber < state.nextBlock ? "valid" : undefined;
+  }
+
+  private providerAgent(name: ProviderName, cheat?: CheatConfig): Promise<ProviderAgent> {
+    const { system, book, providers, workDir, progress } = this.config;
+    const signer = providers.get(name)!;
+    const logger = progress.logger(name);
+    return ProviderAgent.create({
+      system,
+      signer,
+      backend: new CpuBackend(),
+      store: new FileContentStore(this.storeDir),
+      cheat,
+      stateFile: path.join(workDir, `provider-${name.replace(/\W+/g, "-")}.json`),
+      startBlock: book.deploymentBlock,
+      confirmations: 0,
+      maxBlockRange: MAX_BLOCK_RANGE,
+      logger,
+      disputes: new DisputeResponder({ system, signer, logger }),
+    });
+  }
+}
+
+async function openVerifier(config: AgentsConfig): Promise<Verifier> {
+  const { system, book, challenger, workDir, progress } = config;
+  const logger = progress.logger("verifier");
+  return Verifier.open({
+    escrow: system.JobEscrow,
+    provider: challenger.provider!,
+    stateDir: path.join(workDir, "verifier"),
+    startBlock: book.deploymentBlock,
+    deploymentBlock: book.deploymentBlock,
+    confirmations: 0,
+    maxBlockRange: MAX_BLOCK_RANGE,
+    sink: new OnChainDisputeSink({ system, signer: challenger, logger }),
+    follower: new WithheldDisputeFollower({
+      system,
+      signer: challenger,
+      deploymentBlock: book.deploymentBlock,
+      logger,
+    }),
+    metrics: new VerifierMetrics(),
+    logger,
+    // Every pixel of every tile is recomputed: the picture is assembled from fully verified tiles only.
+    check: { mandelbrot: { full: true } },
+    // An unpublished output is retried once, briefly: the demo's store is local, so a miss is not a network blip.
+    fetchRetry: { attempts: 2, initialDelayMs: 50 },
+  });
+}

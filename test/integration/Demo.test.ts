@@ -1,0 +1,120 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import hre from "hardhat";
+import { PNG } from "pngjs";
+
+import { disputeKindName } from "../../src/chain/disputes";
+import { JobStatus } from "../../src/chain/jobs";
+import { SMALL_SIZE, pictureTile } from "../../src/demo/plan";
+import { type DemoResult, runDemo } from "../../src/demo/scenario";
+import { renderIterationsPng } from "../../src/workloads/mandelbrot-q/image";
+import { renderMandelbrotTile } from "../../src/workloads/mandelbrot-q/tile";
+import { expectUserError } from "../helpers/errors";
+
+describe("The demo (npm run demo's scenario, small size, in-process network)", function () {
+  let outDir: string;
+  let result: DemoResult;
+  const lines: string[] = [];
+
+  before(async function () {
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-demo-"));
+    result = await runDemo(hre, { seed: 7, outDir, size: SMALL_SIZE, write: (line) => lines.push(line) });
+  });
+
+  after(function () {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  const provider = (name: string) => result.providers.find((p) => p.name === name)!;
+
+  it("brings about every expected outcome and reports none failed", function () {
+    expect(result.failedStep, lines.join("\n")).to.equal(undefined);
+    expect(result.ok).to.equal(true);
+    expect(result.checks.filter((check) => !check.ok)).to.deep.equal([]);
+    expect(lines.filter((line) => /^✔ \d+\. /.test(line)).length).to.equal(12);
+  });
+
+  it("slashes the flip-one cheater by a fraud proof and the withholder through the withheld-data path, refunding the client", function () {
+    const slashed = result.jobs.filter((job) => job.status === JobStatus.Slashed);
+    expect(slashed.map((job) => [job.plan.provider, job.verdict, disputeKindName(job.dispute!.kind)])).to.deep.equal([
+      ["RTX 4090", "wrong-element", "Proof"],
+      ["A100", "output-unavailable", "Withheld"],
+    ]);
+    for (const job of slashed) {
+      expect(job.refund).to.equal(job.payment);
+      expect(job.dispute!.slashed).to.be.greaterThan(10n * job.payment);
+    }
+    for (const name of ["RTX 4090", "A100"]) {
+      expect(provider(name).jobsSlashed).to.equal(1);
+      expect(provider(name).stakeAfter).to.be.lessThan(provider(name).stakeBefore);
+    }
+    expect(provider("H100").jobsSlashed).to.equal(0);
+    expect(provider("H100").stakeAfter).to.equal(provider("H100").stakeBefore);
+  });
+
+  it("finalizes every honest job, pays its provider the payment minus the fee, and saves its receipt's SVG", function () {
+    const honest = result.jobs.filter((job) => job.plan.expected === "finalized");
+    expect(honest.length).to.equal(result.jobs.length - 2);
+    for (const job of honest) {
+      expect(job.status).to.equal(JobStatus.Finalized);
+      expect(job.verdict).to.equal("valid");
+      expect(job.settlement!.payout + job.settlement!.fee).to.equal(job.payment);
+    }
+    expect(result.receipts.map((receipt) => receipt.jobId)).to.deep.equal(honest.map((job) => job.id));
+    for (const receipt of result.receipts) {
+      expect(receipt.owner).to.equal(honest[0].client);
+      expect(path.basename(receipt.file)).to.equal(`receipt-${receipt.jobId}.svg`);
+      expect(fs.readFileSync(receipt.file, "utf8")).to.match(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    }
+  });
+
+  it("assembles mandelbrot.png from the providers' tiles into exactly the picture rendered whole", function () {
+    const { width, height, maxIter } = SMALL_SIZE.picture;
+    const bytes = fs.readFileSync(path.join(outDir, "mandelbrot.png"));
+    const png = PNG.sync.read(bytes);
+    expect([png.width, png.height]).to.deep.equal([width, height]);
+    const whole = renderIterationsPng(renderMandelbrotTile(pictureTile(SMALL_SIZE.picture)), width, height, maxIter);
+    expect(bytes.equals(whole)).to.equal(true);
+    const tileMakers = result.jobs.filter((job) => job.plan.placement !== undefined).map((job) => job.plan.provider);
+    expect(new Set(tileMakers)).to.deep.equal(new Set(["H100", "RTX 4090", "A100"]));
+  });
+
+  it("pays a reward to every provider with settled work", function () {
+    for (const p of result.providers) expect(p.rewards, p.name).to.be.greaterThan(0n);
+  });
+
+  it("lowers the protocol fee by the DAO's vote and charges the new fee on the next job", function () {
+    const before = result.jobs.filter((job) => job.plan.phase === "honest");
+    const after = result.jobs.find((job) => job.plan.phase === "new-fee")!;
+    expect(new Set(before.map((job) => job.feeBps))).to.deep.equal(new Set([300]));
+    expect(after.feeBps).to.equal(200);
+    expect(after.settlement!.fee).to.equal((after.payment * 200n) / 10_000n);
+  });
+
+  it("conserves WEFT: the supply grows by exactly the rewards claimed and every contract holds what it owes", function () {
+    const conservation = result.conservation!;
+    const sum = (values: readonly bigint[]) => values.reduce((a, b) => a + b, 0n);
+    expect(conservation.checks.every((check) => check.ok)).to.equal(true);
+    expect(sum(conservation.end.balances)).to.equal(conservation.end.totalSupply);
+    expect(conservation.end.totalSupply - conservation.start.totalSupply).to.equal(
+      sum(result.providers.map((p) => p.rewards)),
+    );
+  });
+
+  it("refuses to empty an output directory it did not make", async function () {
+    const foreign = fs.mkdtempSync(path.join(os.tmpdir(), "weft-demo-foreign-"));
+    fs.writeFileSync(path.join(foreign, "notes.txt"), "mine");
+    try {
+      await expectUserError(
+        runDemo(hre, { seed: 1, outDir: foreign, size: SMALL_SIZE, write: () => undefined }),
+        /not empty and was not made by the demo/,
+      );
+      expect(fs.readFileSync(path.join(foreign, "notes.txt"), "utf8")).to.equal("mine");
+    } finally {
+      fs.rmSync(foreign, { recursive: true, force: true });
+    }
+  });
+});
