@@ -1,0 +1,1099 @@
+/**
+ * The attack catalogue: one describe per attack. Each test asserts how the attack fails and that no funds moved
+ * (every balance of the parties and of the escrow, registry, DisputeManager and treasury unchanged), or, where the
+ * "attack" is a legitimate action that ends badly for the attacker, exactly the movement the protocol intends.
+ */
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
+import { AbiCoder, type AddressLike } from "ethers";
+
+import { LOCAL_PARAMETERS } from "../../config/parameters";
+import { advanceTo } from "../../src/chain/clock";
+import { ResultTree } from "../../src/commitments/result-tree";
+import { parameterChange } from "../../src/dao/governedParameters";
+import { propose, relayVote, signBallot, VOTE_SUPPORT } from "../../src/dao/governor";
+import { MANDELBROT_FRAUD_PROOF, MATMUL_FRAUD_PROOF } from "../../src/disputes/proofs";
+import {
+  FalseReturningERC20__factory,
+  FeeOnTransferERC20__factory,
+  ReentrantERC20__factory,
+} from "../../typechain-types";
+import {
+  DisputeStatus,
+  MATMUL_SHAPE,
+  WRONG_MATMUL,
+  WRONG_PIXEL,
+  disputesFixture,
+  mandelbrotFraudProof,
+  matmulFraudProof,
+  type DisputesFixture,
+  type WorkloadJob,
+} from "../fixtures/disputes";
+import {
+  BPS,
+  JOB_COLLATERAL,
+  JOB_FEE,
+  JOB_PAYMENT,
+  JobStatus,
+  PROVIDER_STAKE,
+  RESULT_ROOT,
+  RESULT_URI,
+  createJob,
+  jobRequest,
+  jobsFixture,
+  registerAndStake,
+  type JobsFixture,
+} from "../fixtures/jobs";
+import { finalizeJobs, startNextEpoch } from "../fixtures/rewards";
+import { STARTING_WEFT, type WeftFixture } from "../fixtures/weft";
+import {
+  expectBalanceChanges,
+  expectBalancesUnchanged,
+  snapshotBalances,
+  type BalanceSnapshot,
+  type BalanceToken,
+} from "../helpers/balances";
+import { signPermit } from "../helpers/permit";
+
+const coder = AbiCoder.defaultAbiCoder();
+const { bond: BOND, slashSplit: SLASH_SPLIT, stakeShareBps: STAKE_SHARE_BPS } = LOCAL_PARAMETERS.disputes;
+/** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client. */
+const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
+/** Four jobs of JOB_PAYMENT are Submitted in the disputes fixture, each locking JOB_COLLATERAL. */
+const DISPUTES_FIXTURE_FREE_STAKE = PROVIDER_STAKE - 4n * JOB_COLLATERAL;
+/** The chunk of the matmul result holding WRONG_MATMUL (words 128..239, the short last chunk). */
+const WRONG_CHUNK = 1n;
+
+// ================================================================ balance sheets
+
+type ProtocolHolder = "escrow" | "registry" | "disputes" | "treasury";
+
+/** Balances of `parties` and of every contract that holds funds (and the treasury) in `tokens`. */
+function balancesOf<T extends string, H extends string>(
+  f: WeftFixture,
+  tokens: Record<T, BalanceToken>,
+  parties: Record<H, AddressLike>,
+): Promise<BalanceSnapshot<T, H | ProtocolHolder>> {
+  const protocol: Record<ProtocolHolder, AddressLike> = {
+    escrow: f.JobEscrow,
+    registry: f.ProviderRegistry,
+    disputes: f.DisputeManager,
+    treasury: f.timelock,
+  };
+  return snapshotBalances<T, H | ProtocolHolder>(tokens, { ...parties, ...protocol });
+}
+
+/** The two tokens every job and dispute moves: the tUSD payment token and WEFT (stake, bonds, slashes, rewards). */
+function coreTokens(f: WeftFixture) {
+  return { usd: f.usd, weft: f.ComputeToken };
+}
+
+/** A slash of `taken` WEFT split as the local parameters say; the registry pays the rounding dust to the treasury. */
+function splitOfSlash(taken: bigint) {
+  const challenger = (taken * SLASH_SPLIT.challengerBps) / BPS;
+  const client = (taken * SLASH_SPLIT.clientBps) / BPS;
+  return { challenger, client, treasury: taken - challenger - client };
+}
+
+/** The fields of MatmulI8Checker.FraudProof, decoded. */
+interface MatmulProofFields {
+  row: bigint;
+  col: bigint;
+  rowOfA: string;
+  rowProof: string[];
+  columnOfB: string;
+  columnProof: string[];
+  resultChunk: string;
+  resultChunkProof: string[];
+}
+
+/** The matmul-i8 fraud proof `proof` with the fields that `edit` returns replaced. */
+function editMatmulProof(proof: string, edit: (fields: MatmulProofFields) => Partial<MatmulProofFields>): string {
+  const [d] = coder.decode([MATMUL_FRAUD_PROOF], proof);
+  const fields: MatmulProofFields = {
+    row: d.row,
+    col: d.col,
+    rowOfA: d.rowOfA,
+    rowProof: [...d.rowProof],
+    columnOfB: d.columnOfB,
+    columnProof: [...d.columnProof],
+    resultChunk: d.resultChunk,
+    resultChunkProof: [...d.resultChunkProof],
+  };
+  return coder.encode([MATMUL_FRAUD_PROOF], [{ ...fields, ...edit(fields) }]);
+}
+
+/** The valid fraud proof of the cheating matmul job's wrong element. */
+function wrongElementProof(job: WorkloadJob): string {
+  return matmulFraudProof(job, WRONG_MATMUL.row, WRONG_MATMUL.col);
+}
+
+// ================================================================ fixtures
+
+/**
+ * Jobs paid in a ReentrantERC20 the DAO allow-listed: the outsider's Open job (another client's money in the escrow),
+ * and the client's Open job and Submitted job (accepted by `provider`).
+ */
+async function withReentrantToken(f: JobsFixture) {
+  const token = await new ReentrantERC20__factory(f.deployer).deploy();
+  const paymentToken = await token.getAddress();
+  await f.JobEscrow.connect(f.timelock).setPaymentToken(paymentToken, true, 0n);
+  for (const account of [f.client, f.outsider]) await token.mint(account.address, 2n * JOB_PAYMENT);
+  const othersJob = await createJob(f, f.outsider, { paymentToken });
+  const openJob = await createJob(f, f.client, { paymentToken });
+  const submittedJob = await createJob(f, f.client, { paymentToken });
+  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob);
+  await f.JobEscrow.connect(f.provider).submitResult(submittedJob, RESULT_ROOT, RESULT_URI);
+  return { ...f, token, othersJob, openJob, submittedJob };
+}
+
+/**
+ * The disputes fixture (its jobs inside their challenge windows), with the deployer and the client delegated to
+ * themselves and two proposals of the deployer pending. One fixture for every test from the disputes on: loading an
+ * earlier fixture discards the snapshots of later ones, so alternating fixtures would redeploy each time.
+ */
+async function disputesAndProposalsFixture() {
+  const f = await disputesFixture();
+  for (const voter of [f.deployer, f.client]) await f.ComputeToken.connect(voter).delegate(voter.address);
+  await mine();
+  const action = await parameterChange(f, "protocolFeeBps=250");
+  const first = await propose(f.ComputeGovernor, f.deployer, [action], "Lower the protocol fee to 2.5%");
+  const second = await propose(f.ComputeGovernor, f.deployer, [action], "Lower the protocol fee to 2.5%, again");
+  return { ...f, proposals: [first.id, second.id] as const };
+}
+
+type World = Awaited<ReturnType<typeof disputesAndProposalsFixture>>;
+
+/** Moves time past the snapshots of the proposals `ids`: voting on all of them is open. */
+async function openVoting(f: World, ...ids: bigint[]) {
+  let start = 0n;
+  for (const id of ids) {
+    const snapshot = await f.ComputeGovernor.proposalSnapshot(id);
+    if (snapshot > start) start = snapshot;
+  }
+  await advanceTo(hre, start + 1n);
+}
+
+/** What the provider has unbonding when the guardian pauses. */
+const PAUSE_UNBOND = ethers.parseEther("1000");
+
+/**
+ * One of every exit a pause must leave open, besides the fixture's Submitted jobs and its open challenge windows: an
+ * Open job, an Assigned job, an unbonding entry and an arbitration; then the guardian pauses the escrow.
+ */
+async function pauseWithExitsPending(f: DisputesFixture) {
+  const openJob = await createJob(f, f.client);
+  const assignedJob = await createJob(f, f.client);
+  await f.JobEscrow.connect(f.provider).acceptJob(assignedJob);
+  await f.ProviderRegistry.connect(f.provider).requestUnbond(PAUSE_UNBOND);
+  await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+  await f.JobEscrow.connect(f.guardian).pause();
+  return { ...f, openJob, assignedJob };
+}
+
+/** Sends transactions with automine off, then mines them all in one block, ordered by the node as a miner would. */
+async function mineTogether<T>(send: () => Promise<T>): Promise<T> {
+  await hre.network.provider.send("evm_setAutomine", [false]);
+  try {
+    const sent = await send();
+    await mine();
+    return sent;
+  } finally {
+    await hre.network.provider.send("evm_setAutomine", [true]);
+  }
+}
+
+/** The revert data of a mined, failed transaction, from the node's trace of it. */
+async function revertDataOf(txHash: string): Promise<string> {
+  const trace: { failed: boolean; returnValue: string } = await hre.network.provider.send("debug_traceTransaction", [
+    txHash,
+    { disableMemory: true, disableStack: true, disableStorage: true },
+  ]);
+  expect(trace.failed, `${txHash} did not fail`).to.equal(true);
+  return ethers.hexlify(trace.returnValue.startsWith("0x") ? trace.returnValue : `0x${trace.returnValue}`);
+}
+
+/** Proves the cheating matmul job's wrong element and returns what the settlement slashed (read before it). */
+async function proveWrongElement(f: DisputesFixture) {
+  const job = f.cheatingMatmul;
+  const taken = await f.DisputeManager.slashAmount(job.id);
+  await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongElementProof(job));
+  return taken;
+}
+
+describe("Attacks", function () {
+  describe("reentrant payment token", function () {
+    // A hostile payment token calls back into the escrow while being paid out, to settle the same job a second time
+    // and so pay out other clients' money held in the same token. Every settlement path is nonReentrant and moves the
+    // job to its final status before any transfer, so the re-entry reverts and each payment leaves exactly once.
+    const reentryError = (f: WeftFixture) => f.JobEscrow.interface.encodeErrorResult("ReentrancyGuardReentrantCall");
+
+    it("pays the provider once when the payout re-enters finalize; other clients' payments stay in escrow", async function () {
+      const f = await withReentrantToken(await loadFixture(jobsFixture));
+      await time.increaseTo((await f.JobEscrow.job(f.submittedJob)).deadline);
+      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]));
+      const parties = { provider: f.provider, client: f.client, otherClient: f.outsider };
+      const before = await balancesOf(f, { token: f.token, ...coreTokens(f) }, parties);
+
+      await f.JobEscrow.finalize(f.submittedJob);
+      expect(await f.token.lastReentrySucceeded()).to.equal(false);
+      expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+      await expectBalanceChanges(before, {
+        token: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+      // The two Open jobs are still fully backed.
+      expect(await f.token.balanceOf(f.JobEscrow)).to.equal(2n * JOB_PAYMENT);
+    });
+
+    it("refunds the client once when the refund re-enters cancelJob", async function () {
+      const f = await withReentrantToken(await loadFixture(jobsFixture));
+      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]));
+      const before = await balancesOf(f, { token: f.token }, { client: f.client, otherClient: f.outsider });
+
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      expect(await f.token.lastReentrySucceeded()).to.equal(false);
+      expect(await f.token.lastReentryError()).to.equal(reentryError(f));
+      await expectBalanceChanges(before, { token: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
+      expect((await f.JobEscrow.job(f.othersJob)).status).to.equal(JobStatus.Open);
+    });
+  });
+
+  describe("fee-on-transfer token", function () {
+    // A client pays with a token that burns 1% in transit, so that the escrow would record a payment it never
+    // received and pay the provider partly out of other clients' money. The escrow measures what arrived and reverts
+    // the whole creation when it falls short.
+    it("refuses a job whose payment arrives short, keeping neither tokens nor a job", async function () {
+      const f = await loadFixture(jobsFixture);
+      const fot = await new FeeOnTransferERC20__factory(f.deployer).deploy();
+      const paymentToken = await fot.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(paymentToken, true, 0n);
+      await fot.mint(f.client.address, JOB_PAYMENT);
+      await fot.connect(f.client).approve(f.JobEscrow, JOB_PAYMENT);
+      const jobCount = await f.JobEscrow.jobCount();
+      const before = await balancesOf(f, { fot, ...coreTokens(f) }, { client: f.client, provider: f.provider });
+
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { paymentToken })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "FeeOnTransferNotSupported")
+        .withArgs(paymentToken, JOB_PAYMENT, JOB_PAYMENT - JOB_PAYMENT / 100n);
+      await expectBalancesUnchanged(before);
+      expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
+    });
+  });
+
+  describe("token returning false", function () {
+    // A token that returns false instead of reverting would let an unchecked transfer "succeed" without moving
+    // anything: a job created unpaid, or a job marked paid while the provider got nothing. SafeERC20 turns the false
+    // into a revert, which undoes the whole step.
+    async function withFalseToken(f: JobsFixture) {
+      const token = await new FalseReturningERC20__factory(f.deployer).deploy();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(token, true, 0n);
+      await token.mint(f.client.address, 2n * JOB_PAYMENT);
+      return { ...f, token, paymentToken: await token.getAddress() };
+    }
+
+    it("refuses a job whose payment transfer returns false", async function () {
+      const f = await withFalseToken(await loadFixture(jobsFixture));
+      await f.token.connect(f.client).approve(f.JobEscrow, JOB_PAYMENT);
+      await f.token.setFailing(true);
+      const jobCount = await f.JobEscrow.jobCount();
+      const before = await balancesOf(f, { token: f.token }, { client: f.client });
+
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { paymentToken: f.paymentToken })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "SafeERC20FailedOperation")
+        .withArgs(f.paymentToken);
+      await expectBalancesUnchanged(before);
+      expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
+    });
+
+    it("keeps a job Submitted and its collateral locked while its payout returns false, and pays it once it works", async function () {
+      const f = await withFalseToken(await loadFixture(jobsFixture));
+      const jobId = await createJob(f, f.client, { paymentToken: f.paymentToken });
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId);
+      await f.JobEscrow.connect(f.provider).submitResult(jobId, RESULT_ROOT, RESULT_URI);
+      await time.increaseTo((await f.JobEscrow.job(jobId)).deadline);
+      await f.token.setFailing(true);
+      const before = await balancesOf(f, { token: f.token, weft: f.ComputeToken }, { provider: f.provider });
+      const providerState = await f.ProviderRegistry.providerState(f.provider.address);
+
+      await expect(f.JobEscrow.finalize(jobId))
+        .to.be.revertedWithCustomError(f.JobEscrow, "SafeERC20FailedOperation")
+        .withArgs(f.paymentToken);
+      await expectBalancesUnchanged(before);
+      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
+      expect(await f.ProviderRegistry.providerState(f.provider.address)).to.deep.equal(providerState);
+
+      await f.token.setFailing(false);
+      await f.JobEscrow.finalize(jobId);
+      await expectBalanceChanges(before, {
+        token: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+    });
+  });
+
+  describe("double finalize", function () {
+    // Anyone calls finalize again (or on a job that already returned its money another way) to be paid twice. A job
+    // settles only from Submitted, and settling moves it out of Submitted for good.
+    it("reverts a second finalize: the provider, the treasury and the client's receipt are paid once", async function () {
+      const f = await loadFixture(jobsFixture);
+      await time.increaseTo((await f.JobEscrow.job(f.submittedJob)).deadline);
+      await f.JobEscrow.connect(f.provider).finalize(f.submittedJob);
+      const tokens = { ...coreTokens(f), receipts: f.ComputeReceipt };
+      const before = await balancesOf(f, tokens, { provider: f.provider, client: f.client });
+
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.submittedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.submittedJob, JobStatus.Finalized, JobStatus.Submitted);
+      await expectBalancesUnchanged(before);
+    });
+
+    it("reverts finalize of a job already refunded by a cancel or a timeout", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      await time.increaseTo((await f.JobEscrow.job(f.assignedJob)).deadline + 1n);
+      await f.JobEscrow.claimTimeout(f.assignedJob);
+      const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
+
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.openJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.openJob, JobStatus.Cancelled, JobStatus.Submitted);
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.assignedJob))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(f.assignedJob, JobStatus.TimedOut, JobStatus.Submitted);
+      await expectBalancesUnchanged(before);
+    });
+  });
+
+  describe("accepting a job directed to someone else", function () {
+    // A provider accepts a job its client directed to another provider, to take the work (and its payment) it was
+    // not offered. Only the directed provider may accept; the job stays Open for it.
+    it("reverts NotDirectedProvider, locks nothing, and leaves the job to the directed provider", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = await createJob(f, f.client, { provider: f.provider.address });
+      const before = await balancesOf(f, coreTokens(f), {
+        attacker: f.provider2,
+        provider: f.provider,
+        client: f.client,
+      });
+      const attackerState = await f.ProviderRegistry.providerState(f.provider2.address);
+
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId))
+        .to.be.revertedWithCustomError(f.JobEscrow, "NotDirectedProvider")
+        .withArgs(jobId, f.provider.address, f.provider2.address);
+      await expectBalancesUnchanged(before);
+      expect(await f.ProviderRegistry.providerState(f.provider2.address)).to.deep.equal(attackerState);
+      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Open);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(jobId, f.provider.address, JOB_COLLATERAL);
+    });
+  });
+
+  describe("front-running accept", function () {
+    // A provider sees another's accept of an open job in the mempool and outbids it to be mined first. An open job
+    // goes to whoever is first, so the race itself is allowed; what matters is that the loser's accept reverts whole:
+    // none of its stake is locked for a job it did not get, and the job is not assigned twice.
+    it("assigns the job to the first accept mined; the second reverts JobNotInStatus with its stake left free", async function () {
+      const f = await loadFixture(jobsFixture);
+      const before = await balancesOf(f, coreTokens(f), {
+        frontRunner: f.provider2,
+        victim: f.provider,
+        client: f.client,
+      });
+      const victimState = await f.ProviderRegistry.providerState(f.provider.address);
+      // A fixed gas limit: estimating the second accept against the pending block would see the first and fail.
+      const fees = (tip: bigint) => ({
+        gasLimit: 1_000_000n,
+        maxFeePerGas: ethers.parseUnits("100", "gwei"),
+        maxPriorityFeePerGas: tip,
+      });
+
+      // The victim's accept is sent first; the front-runner's, with a higher tip, is mined ahead of it.
+      const [victimTx, frontRunnerTx] = await mineTogether(async () => [
+        await f.JobEscrow.connect(f.provider).acceptJob(f.openJob, fees(ethers.parseUnits("1", "gwei"))),
+        await f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, fees(ethers.parseUnits("5", "gwei"))),
+      ]);
+      const [victimReceipt, frontRunnerReceipt] = await Promise.all(
+        [victimTx, frontRunnerTx].map((tx) => ethers.provider.getTransactionReceipt(tx.hash)),
+      );
+      expect(frontRunnerReceipt!.blockNumber).to.equal(victimReceipt!.blockNumber);
+      expect(frontRunnerReceipt!.index).to.be.lessThan(victimReceipt!.index);
+      expect(frontRunnerReceipt!.status).to.equal(1);
+      expect(victimReceipt!.status).to.equal(0);
+      const reverted = f.JobEscrow.interface.parseError(await revertDataOf(victimTx.hash));
+      expect(reverted?.name).to.equal("JobNotInStatus");
+      expect(reverted?.args.toArray()).to.deep.equal([f.openJob, JobStatus.Assigned, JobStatus.Open]);
+
+      const job = await f.JobEscrow.job(f.openJob);
+      expect(job.provider).to.equal(f.provider2.address);
+      expect(await f.ProviderRegistry.providerState(f.provider.address)).to.deep.equal(victimState);
+      await expectBalancesUnchanged(before);
+    });
+  });
+
+  describe("dispute after the window", function () {
+    // A challenger disputes a result once its challenge window has closed, to hold up (or claw back) a payment that
+    // is already due. The escrow freezes a job only inside its window; the dispute reverts before any bond is taken,
+    // whatever its path, even with a valid fraud proof.
+    it("reverts ChallengeWindowClosed on every dispute path, takes no bond, and the job is paid as due", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
+      const customDeadline = (await f.JobEscrow.job(f.customJob)).deadline;
+      await time.increaseTo(customDeadline);
+      const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
+      const before = await balancesOf(f, coreTokens(f), parties);
+
+      const { row, col } = WRONG_MATMUL;
+      await expect(f.DisputeManager.connect(f.challenger).disputeWithheld(honest.id, honest.params, row, col))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
+        .withArgs(honest.id, (await f.JobEscrow.job(honest.id)).deadline);
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          cheating.id,
+          cheating.params,
+          wrongElementProof(cheating),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
+        .withArgs(cheating.id, (await f.JobEscrow.job(cheating.id)).deadline);
+      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://late"))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
+        .withArgs(f.customJob, customDeadline);
+      await expectBalancesUnchanged(before);
+
+      await f.JobEscrow.finalize(honest.id);
+      await expectBalanceChanges(before, {
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+    });
+  });
+
+  describe("dispute griefing (bond economics)", function () {
+    // A challenger opens withheld-data disputes against an honest provider to hold up its payments. The provider
+    // reveals the named chunk, the challenger cannot prove anything wrong with it, and the dispute ends without
+    // fault: the challenger's bond goes to the provider it griefed, and the job is paid as if never disputed.
+    it("costs the challenger its bond, paid to the provider, and the job settles normally", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.honestMatmul;
+      const { row, col, word } = WRONG_MATMUL;
+      const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
+      const before = await balancesOf(f, coreTokens(f), parties);
+
+      await f.DisputeManager.connect(f.challenger).disputeWithheld(job.id, job.params, row, col);
+      const { chunk, proof } = job.result.wordProof(word);
+      await f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, matmulFraudProof(job, row, col)),
+      )
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
+        .withArgs(job.id, word);
+      await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(job.id))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(job.id, false, 0n, f.provider.address);
+      await f.JobEscrow.finalize(job.id);
+
+      await expectBalanceChanges(before, {
+        weft: { challenger: -BOND, provider: BOND },
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([state.staked, state.jobsSlashed, state.jobsCompleted]).to.deep.equal([PROVIDER_STAKE, 0n, 1n]);
+    });
+  });
+
+  describe("escaping a slash by unbonding", function () {
+    // A provider that has just committed a wrong result moves all its free stake into unbonding, hoping to walk away
+    // with it before anyone proves the fraud. Unbonding outlasts every dispute window and a slash reaches unbonding
+    // stake, so the slash takes as much as if it had stayed, and the provider can withdraw only what is left.
+    it("still slashes the collateral and the stake share of the unbonding stake; only the rest can be withdrawn", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      await f.ProviderRegistry.connect(f.provider).requestUnbond(DISPUTES_FIXTURE_FREE_STAKE);
+      const parties = { provider: f.provider, challenger: f.challenger, client: f.client };
+      const before = await balancesOf(f, coreTokens(f), parties);
+      await expect(f.ProviderRegistry.connect(f.provider).withdraw())
+        .to.be.revertedWithCustomError(f.ProviderRegistry, "NothingToWithdraw")
+        .withArgs(f.provider.address);
+
+      const taken = JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS;
+      expect(await proveWrongElement(f)).to.equal(taken);
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { challenger: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+
+      const [entry] = await f.ProviderRegistry.unbondingEntries(f.provider.address);
+      await time.increaseTo(entry.maturesAt);
+      const rest = DISPUTES_FIXTURE_FREE_STAKE - (taken - JOB_COLLATERAL);
+      await expect(f.ProviderRegistry.connect(f.provider).withdraw())
+        .to.emit(f.ProviderRegistry, "Withdrawn")
+        .withArgs(f.provider.address, rest);
+      await expectBalanceChanges(before, {
+        weft: {
+          provider: rest,
+          challenger: split.challenger,
+          client: split.client,
+          treasury: split.treasury,
+          registry: -taken - rest,
+        },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+    });
+  });
+
+  describe("over-slash beyond stake", function () {
+    // A slash asks for more than the provider has (the DAO's maximum stake share on repeated faults, or a buggy
+    // slasher), hoping the registry pays the difference out of the pooled stake of other providers. The registry
+    // takes at most the provider's own free and unbonding stake (other jobs' collateral backs those jobs), and
+    // every other provider's stake stays where it is.
+    /** `provider2` staked, with the collateral of an outsider's job locked. */
+    async function withAnotherProvidersJob(f: World) {
+      await registerAndStake(f, f.provider2);
+      const othersJob = await createJob(f, f.outsider, { provider: f.provider2.address });
+      await f.JobEscrow.connect(f.provider2).acceptJob(othersJob);
+      return { othersJob, otherProvider: await f.ProviderRegistry.providerState(f.provider2.address) };
+    }
+
+    it("takes at most the provider's own stake at the maximum stake share, leaving another provider's untouched", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      await f.DisputeManager.connect(f.timelock).setStakeShareBps(BPS);
+      const { otherProvider } = await withAnotherProvidersJob(f);
+      const parties = { challenger: f.challenger, provider: f.provider, otherProvider: f.provider2, client: f.client };
+      const before = await balancesOf(f, coreTokens(f), parties);
+
+      const firstTaken = await proveWrongElement(f);
+      expect(firstTaken).to.equal(JOB_COLLATERAL + DISPUTES_FIXTURE_FREE_STAKE);
+      const mandelbrot = f.cheatingMandelbrot;
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          mandelbrot.id,
+          mandelbrot.params,
+          mandelbrotFraudProof(mandelbrot, WRONG_PIXEL),
+        ),
+      )
+        .to.emit(f.ProviderRegistry, "Slashed")
+        .withArgs(f.provider.address, mandelbrot.id, JOB_COLLATERAL, JOB_COLLATERAL);
+
+      const taken = firstTaken + JOB_COLLATERAL;
+      const [first, second] = [splitOfSlash(firstTaken), splitOfSlash(JOB_COLLATERAL)];
+      await expectBalanceChanges(before, {
+        weft: {
+          challenger: first.challenger + second.challenger,
+          client: first.client + second.client,
+          treasury: first.treasury + second.treasury,
+          registry: -taken,
+        },
+        usd: { client: 2n * JOB_PAYMENT, escrow: -2n * JOB_PAYMENT },
+      });
+      // What is left is the collateral of the provider's two other jobs, which still back them.
+      const provider = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([provider.staked, provider.locked, provider.unbonding]).to.deep.equal([
+        2n * JOB_COLLATERAL,
+        2n * JOB_COLLATERAL,
+        0n,
+      ]);
+      expect(await f.ProviderRegistry.providerState(f.provider2.address)).to.deep.equal(otherProvider);
+      expect(await f.ComputeToken.balanceOf(f.ProviderRegistry)).to.equal(provider.staked + otherProvider.staked);
+    });
+
+    it("caps a slash far above the provider's stake at its free and unbonding stake, and never takes another's collateral", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      // The provider has four jobs' collateral locked; it puts some of its free stake into unbonding.
+      const unbonding = ethers.parseEther("1000");
+      await f.ProviderRegistry.connect(f.provider).requestUnbond(unbonding);
+      const { othersJob, otherProvider } = await withAnotherProvidersJob(f);
+      // The test account holding DISPUTES stands in for a slasher that asks for far too much.
+      const slasher = f.disputer;
+      const parties = { slasher, provider: f.provider, otherProvider: f.provider2 };
+      const before = await balancesOf(f, coreTokens(f), parties);
+
+      await expect(
+        f.ProviderRegistry.connect(slasher).slash(f.provider.address, othersJob, 1n, [slasher.address], [BPS]),
+      )
+        .to.be.revertedWithCustomError(f.ProviderRegistry, "CollateralProviderMismatch")
+        .withArgs(othersJob, f.provider2.address, f.provider.address);
+      await expectBalancesUnchanged(before);
+
+      const asked = 10n * PROVIDER_STAKE;
+      const free = DISPUTES_FIXTURE_FREE_STAKE - unbonding;
+      await expect(f.ProviderRegistry.connect(slasher).slash(f.provider.address, 0n, asked, [slasher.address], [BPS]))
+        .to.emit(f.ProviderRegistry, "Slashed")
+        .withArgs(f.provider.address, 0n, asked, free + unbonding);
+      await expectBalanceChanges(before, { weft: { slasher: free + unbonding, registry: -(free + unbonding) } });
+      const provider = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([provider.staked, provider.locked, provider.unbonding]).to.deep.equal([
+        4n * JOB_COLLATERAL,
+        4n * JOB_COLLATERAL,
+        0n,
+      ]);
+      expect(await f.ProviderRegistry.providerState(f.provider2.address)).to.deep.equal(otherProvider);
+    });
+  });
+
+  describe("flash-loan voting", function () {
+    // An attacker borrows tokens once a vote is open, delegates them to itself, votes, and returns them, so that the
+    // same tokens vote twice (once for the attacker, once for the lender) or a loan decides the outcome. Votes are
+    // read at the proposal's snapshot on the token's timestamp clock: tokens that arrive later carry no votes.
+    it("gives borrowed tokens delegated after the snapshot no votes, so the lender's tokens count once", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [id] = f.proposals;
+      const governor = f.ComputeGovernor;
+      await openVoting(f, id);
+      const [lender, attacker] = [f.client, f.outsider];
+      const loan = await f.ComputeToken.balanceOf(lender.address);
+      const before = await balancesOf(f, coreTokens(f), { lender, attacker });
+
+      await f.ComputeToken.connect(lender).transfer(attacker.address, loan);
+      await f.ComputeToken.connect(attacker).delegate(attacker.address);
+      expect(await f.ComputeToken.getVotes(attacker.address)).to.equal(loan + STARTING_WEFT);
+      await expect(governor.connect(attacker).castVote(id, VOTE_SUPPORT.against))
+        .to.emit(governor, "VoteCast")
+        .withArgs(attacker.address, id, VOTE_SUPPORT.against, 0n, "");
+      await f.ComputeToken.connect(attacker).transfer(lender.address, loan);
+      await governor.connect(lender).castVote(id, VOTE_SUPPORT.against);
+
+      expect((await governor.proposalVotes(id)).againstVotes).to.equal(loan);
+      await expect(governor.connect(attacker).castVote(id, VOTE_SUPPORT.against))
+        .to.be.revertedWithCustomError(governor, "GovernorAlreadyCastVote")
+        .withArgs(attacker.address);
+      await expectBalancesUnchanged(before);
+    });
+  });
+
+  describe("proposal spam", function () {
+    // An attacker floods the DAO with proposals from accounts holding almost nothing (or holding tokens it never
+    // delegated), to bury real proposals. Proposing needs the threshold's votes, counted a second before the proposal.
+    async function spamProposal(f: World) {
+      const calldata = f.JobEscrow.interface.encodeFunctionData("setProtocolFeeBps", [0n]);
+      const call: [string[], bigint[], string[], string] = [
+        [await f.JobEscrow.getAddress()],
+        [0n],
+        [calldata],
+        "No more fees",
+      ];
+      const id = await f.ComputeGovernor.hashProposal(call[0], call[1], call[2], ethers.id(call[3]));
+      return { call, id };
+    }
+
+    it("refuses a proposal from an account one wei of votes below the threshold", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [, , , , , , , , , spammer] = await ethers.getSigners();
+      const threshold = LOCAL_PARAMETERS.governor.proposalThreshold;
+      await f.ComputeToken.transfer(spammer.address, threshold - 1n);
+      await f.ComputeToken.connect(spammer).delegate(spammer.address);
+      const before = await balancesOf(f, coreTokens(f), { spammer });
+      const { call, id } = await spamProposal(f);
+
+      await expect(f.ComputeGovernor.connect(spammer).propose(...call))
+        .to.be.revertedWithCustomError(f.ComputeGovernor, "GovernorInsufficientProposerVotes")
+        .withArgs(spammer.address, threshold - 1n, threshold);
+      expect(await f.ComputeGovernor.proposalSnapshot(id)).to.equal(0n);
+      await expectBalancesUnchanged(before);
+    });
+
+    it("refuses a proposal from a holder far above the threshold that never delegated", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const spammer = f.outsider;
+      expect(await f.ComputeToken.balanceOf(spammer.address)).to.be.greaterThan(
+        LOCAL_PARAMETERS.governor.proposalThreshold,
+      );
+      const before = await balancesOf(f, coreTokens(f), { spammer });
+      const { call, id } = await spamProposal(f);
+
+      await expect(f.ComputeGovernor.connect(spammer).propose(...call))
+        .to.be.revertedWithCustomError(f.ComputeGovernor, "GovernorInsufficientProposerVotes")
+        .withArgs(spammer.address, 0n, LOCAL_PARAMETERS.governor.proposalThreshold);
+      expect(await f.ComputeGovernor.proposalSnapshot(id)).to.equal(0n);
+      await expectBalancesUnchanged(before);
+    });
+  });
+
+  describe("guardian pausing exits", function () {
+    // A guardian (compromised, or acting in haste) pauses the escrow to trap the money inside it. The pause stops
+    // only new jobs and new accepts, and only the DAO can lift it; every way out (finalize, cancel, timeout,
+    // withdraw, dispute settlement) keeps working and moves exactly what it would unpaused.
+    const parties = (f: DisputesFixture) => ({ client: f.client, provider: f.provider, challenger: f.challenger });
+
+    it("blocks new jobs and accepts, which the guardian cannot unblock itself", async function () {
+      const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
+      const before = await balancesOf(f, coreTokens(f), parties(f));
+      await f.usd.connect(f.client).approve(f.JobEscrow, JOB_PAYMENT);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f))).to.be.revertedWithCustomError(
+        f.JobEscrow,
+        "EnforcedPause",
+      );
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.be.revertedWithCustomError(
+        f.JobEscrow,
+        "EnforcedPause",
+      );
+      await expect(f.JobEscrow.connect(f.guardian).unpause())
+        .to.be.revertedWithCustomError(f.JobEscrow, "AccessManagedUnauthorized")
+        .withArgs(f.guardian.address);
+      await expectBalancesUnchanged(before);
+    });
+
+    it("lets the client cancel its open job for a full refund", async function () {
+      const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
+      const before = await balancesOf(f, coreTokens(f), parties(f));
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      await expectBalanceChanges(before, { usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
+    });
+
+    it("lets anyone claim a missed deadline: refund and liveness penalty to the client", async function () {
+      const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
+      await time.increaseTo((await f.JobEscrow.job(f.assignedJob)).deadline + 1n);
+      const before = await balancesOf(f, coreTokens(f), parties(f));
+      await f.JobEscrow.connect(f.outsider).claimTimeout(f.assignedJob);
+      await expectBalanceChanges(before, {
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+        weft: { client: JOB_PENALTY, registry: -JOB_PENALTY },
+      });
+    });
+
+    it("lets anyone finalize a job whose challenge window has passed", async function () {
+      const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
+      await time.increaseTo((await f.JobEscrow.job(f.honestMatmul.id)).deadline);
+      const before = await balancesOf(f, coreTokens(f), parties(f));
+      await f.JobEscrow.connect(f.outsider).finalize(f.honestMatmul.id);
+      await expectBalanceChanges(before, {
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+    });
+
+    it("lets the provider withdraw its matured unbonding stake", async function () {
+      const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
+      const [entry] = await f.ProviderRegistry.unbondingEntries(f.provider.address);
+      await time.increaseTo(entry.maturesAt);
+      const before = await balancesOf(f, coreTokens(f), parties(f));
+      await f.ProviderRegistry.connect(f.provider).withdraw();
+      await expectBalanceChanges(before, { weft: { provider: PAUSE_UNBOND, registry: -PAUSE_UNBOND } });
+    });
+
+    it("settles disputes: a fraud proof refunds and slashes, and an unruled arbitration ends without fault", async function () {
+      const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
+      const before = await balancesOf(f, coreTokens(f), parties(f));
+      const taken = await proveWrongElement(f);
+      const split = splitOfSlash(taken);
+      await time.increaseTo((await f.DisputeManager.dispute(f.customJob)).deadline);
+      await f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob);
+      await expectBalanceChanges(before, {
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+        weft: {
+          client: split.client,
+          challenger: split.challenger + BOND,
+          treasury: split.treasury,
+          registry: -taken,
+          disputes: -BOND,
+        },
+      });
+    });
+  });
+
+  describe("permit and vote-by-sig replay", function () {
+    // An attacker replays a signature it saw on-chain: an ERC-2612 permit, to pull the owner's tokens a second time,
+    // or a castVoteBySig ballot, to count the voter twice or on another proposal. Both signatures commit to the
+    // signer's nonce, which their first use consumed; the ballot also commits to its proposal.
+    it("rejects a replayed staking permit: the registry cannot pull the provider's tokens twice", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const registry = await f.ProviderRegistry.getAddress();
+      const deadline = BigInt(await time.latest()) + 3600n;
+      const sig = await signPermit(f.ComputeToken, f.provider, registry, PROVIDER_STAKE, deadline);
+      await f.ProviderRegistry.connect(f.provider).stakeWithPermit(PROVIDER_STAKE, deadline, sig.v, sig.r, sig.s);
+      const before = await balancesOf(f, coreTokens(f), { provider: f.provider, attacker: f.outsider });
+
+      await expect(
+        f.ComputeToken.connect(f.outsider).permit(
+          f.provider.address,
+          registry,
+          PROVIDER_STAKE,
+          deadline,
+          sig.v,
+          sig.r,
+          sig.s,
+        ),
+      )
+        .to.be.revertedWithCustomError(f.ComputeToken, "ERC2612InvalidSigner")
+        .withArgs(anyValue, f.provider.address);
+      await expect(
+        f.ProviderRegistry.connect(f.provider).stakeWithPermit(PROVIDER_STAKE, deadline, sig.v, sig.r, sig.s),
+      )
+        .to.be.revertedWithCustomError(f.ComputeToken, "ERC20InsufficientAllowance")
+        .withArgs(registry, 0n, PROVIDER_STAKE);
+      expect(await f.ComputeToken.allowance(f.provider.address, registry)).to.equal(0n);
+      await expectBalancesUnchanged(before);
+    });
+
+    it("rejects a replayed payment permit: one signature pays for one job", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const escrow = await f.JobEscrow.getAddress();
+      const deadline = BigInt(await time.latest()) + 3600n;
+      const sig = await signPermit(f.usd, f.client, escrow, JOB_PAYMENT, deadline);
+      const request = await jobRequest(f);
+      await f.JobEscrow.connect(f.client).createJobWithPermit(request, deadline, sig.v, sig.r, sig.s);
+      const jobCount = await f.JobEscrow.jobCount();
+      const before = await balancesOf(f, coreTokens(f), { client: f.client, attacker: f.outsider });
+
+      await expect(
+        f.usd.connect(f.outsider).permit(f.client.address, escrow, JOB_PAYMENT, deadline, sig.v, sig.r, sig.s),
+      )
+        .to.be.revertedWithCustomError(f.usd, "ERC2612InvalidSigner")
+        .withArgs(anyValue, f.client.address);
+      await expect(f.JobEscrow.connect(f.client).createJobWithPermit(request, deadline, sig.v, sig.r, sig.s))
+        .to.be.revertedWithCustomError(f.usd, "ERC20InsufficientAllowance")
+        .withArgs(escrow, 0n, JOB_PAYMENT);
+      expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
+      await expectBalancesUnchanged(before);
+    });
+
+    it("rejects a replayed ballot, on its own proposal and on another", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const governor = f.ComputeGovernor;
+      const [first, second] = f.proposals;
+      await openVoting(f, first, second);
+      const relayer = f.outsider;
+      const ballot = await signBallot(governor, f.client, first, VOTE_SUPPORT.against);
+      await relayVote(governor, relayer, ballot);
+      const votes = await f.ComputeToken.balanceOf(f.client.address);
+      const before = await balancesOf(f, coreTokens(f), { voter: f.client, relayer });
+
+      for (const id of [first, second]) {
+        await expect(governor.connect(relayer).castVoteBySig(id, ballot.support, ballot.voter, ballot.signature))
+          .to.be.revertedWithCustomError(governor, "GovernorInvalidSignature")
+          .withArgs(f.client.address);
+      }
+      expect((await governor.proposalVotes(first)).againstVotes).to.equal(votes);
+      expect((await governor.proposalVotes(second)).againstVotes).to.equal(0n);
+      expect(await governor.hasVoted(second, f.client.address)).to.equal(false);
+      await expectBalancesUnchanged(before);
+    });
+  });
+
+  describe("arbiter timeout", function () {
+    // A silent (or captured) arbiter never rules, to freeze the job's payment, the provider's collateral and the
+    // challenger's bond for good; or rules late, after the parties have moved on. The arbitration deadline ends it:
+    // anyone then resolves the dispute without fault, the challenger gets its bond back, the job settles normally,
+    // and a late ruling reverts.
+    it("ends an unruled arbitration without fault: bond back to the challenger, the provider paid", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
+      const before = await balancesOf(f, coreTokens(f), parties);
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      const { deadline } = await f.DisputeManager.dispute(f.customJob);
+
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
+        .withArgs(f.customJob, deadline);
+      await time.increaseTo(deadline);
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
+        .withArgs(f.customJob, deadline);
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(f.customJob, false, 0n, f.challenger.address);
+      await f.JobEscrow.finalize(f.customJob);
+
+      await expectBalanceChanges(before, {
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+      expect((await f.DisputeManager.dispute(f.customJob)).status).to.equal(DisputeStatus.NoFault);
+    });
+  });
+
+  describe("a result root changed after submission", function () {
+    // A provider that committed a wrong result tries to swap in the right one once challenged: by submitting again,
+    // or by revealing a chunk of the correct output in a withheld-data dispute. The root is fixed once Submitted, and
+    // a reveal is checked against that original root, so neither works; unable to reveal, the provider is slashed.
+    it("refuses a second submission: the committed root stays", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
+      const correctRoot = new ResultTree(job.correct).root;
+
+      await expect(f.JobEscrow.connect(f.provider).submitResult(job.id, correctRoot, RESULT_URI))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(job.id, JobStatus.Submitted, JobStatus.Assigned);
+      expect((await f.JobEscrow.job(job.id)).resultRoot).to.equal(job.result.root);
+      await expectBalancesUnchanged(before);
+    });
+
+    it("rejects a reveal of the correct output's chunk against the committed root, then slashes at the deadline", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const { row, col, word } = WRONG_MATMUL;
+      const parties = { provider: f.provider, challenger: f.challenger, client: f.client };
+      const before = await balancesOf(f, coreTokens(f), parties);
+      await f.DisputeManager.connect(f.challenger).disputeWithheld(job.id, job.params, row, col);
+      const afterOpening = await balancesOf(f, coreTokens(f), parties);
+
+      const honest = new ResultTree(job.correct).wordProof(word);
+      await expect(f.DisputeManager.connect(f.provider).reveal(job.id, honest.chunk, honest.proof))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkNotInTree")
+        .withArgs(job.result.root, WRONG_CHUNK);
+      await expectBalancesUnchanged(afterOpening);
+      expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.AwaitingReveal);
+
+      const taken = await f.DisputeManager.slashAmount(job.id);
+      expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
+      await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
+      await f.DisputeManager.connect(f.outsider).resolveTimeout(job.id);
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { challenger: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+    });
+  });
+
+  describe("wash trading for rewards", function () {
+    // One party, as both client and provider (two addresses it controls), pays itself for jobs to farm the rewards
+    // its settled work earns. Rewards are weighted by the protocol fee paid and capped below it, so the party ends
+    // with less than it started: it pays the whole fee and earns back at most the capped share.
+    it("leaves the party with less than it started, the treasury keeping the fee", async function () {
+      // Nobody else settles work in the epoch the party trades in.
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [client, provider] = [f.outsider, f.provider2];
+      await registerAndStake(f, provider);
+      const payment = PROVIDER_STAKE / (LOCAL_PARAMETERS.escrow.collateralRatioBps / BPS);
+      const fee = (payment * LOCAL_PARAMETERS.escrow.protocolFeeBps) / BPS;
+      const before = await balancesOf(f, coreTokens(f), { client, provider });
+      const valueOf = async () => {
+        const { staked } = await f.ProviderRegistry.providerState(provider.address);
+        let value = staked;
+        for (const account of [client, provider]) {
+          value += (await f.ComputeToken.balanceOf(account.address)) + (await f.usd.balanceOf(account.address));
+        }
+        return value;
+      };
+      const valueBefore = await valueOf();
+
+      const epoch = await startNextEpoch(f);
+      await finalizeJobs(f, [{ client, provider, overrides: { payment } }]);
+      await startNextEpoch(f);
+      await f.RewardDistributor.connect(provider).claim(epoch);
+      await expect(f.RewardDistributor.connect(provider).claim(epoch))
+        .to.be.revertedWithCustomError(f.RewardDistributor, "AlreadyClaimed")
+        .withArgs(provider.address, epoch);
+
+      // Alone in its epoch, the party's share of the emission is all of it; the cap limits it to a part of the fee.
+      const reward = (fee * LOCAL_PARAMETERS.rewards.rewardCapBps) / BPS;
+      await expectBalanceChanges(before, {
+        usd: { client: -payment, provider: payment - fee, treasury: fee },
+        weft: { provider: reward },
+      });
+      expect(await valueOf()).to.equal(valueBefore - fee + reward);
+      expect(reward).to.be.lessThan(fee);
+    });
+  });
+
+  describe("malformed fraud proofs", function () {
+    // A challenger sends a proof that does not prove what it claims (an element it does not hold, a cut Merkle
+    // proof, or another job's data), hoping the checker slashes an honest provider or a cheating provider for the
+    // wrong element. The checker proves every byte it uses against the job's own roots and reverts with its error;
+    // the dispute reverts whole, so no bond is taken and the job is not frozen.
+    async function expectNothingHappened<T extends string, H extends string>(
+      f: DisputesFixture,
+      jobs: WorkloadJob[],
+      before: BalanceSnapshot<T, H>,
+    ) {
+      await expectBalancesUnchanged(before);
+      for (const job of jobs) {
+        expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Submitted);
+        expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
+      }
+    }
+
+    const snapshot = (f: DisputesFixture) =>
+      balancesOf(f, coreTokens(f), { challenger: f.challenger, provider: f.provider, client: f.client });
+
+    it("wrong index: an element outside the output, a vector of another row, a chunk not holding the element", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const inputRoot = (await f.JobEscrow.job(job.id)).inputRoot;
+      const before = await snapshot(f);
+      const dispute = (proof: string, target: WorkloadJob = job) =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(target.id, target.params, proof);
+      const { m, n } = MATMUL_SHAPE;
+      const { row, col } = WRONG_MATMUL;
+
+      await expect(dispute(editMatmulProof(wrongElementProof(job), () => ({ row: BigInt(m) }))))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "ElementOutOfRange")
+        .withArgs(m, col, m, n);
+      await expect(dispute(editMatmulProof(wrongElementProof(job), () => ({ row: BigInt(row - 1) }))))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
+        .withArgs(inputRoot, 0, row - 1);
+      const firstChunk = job.result.wordProof(0);
+      const otherChunk = () => ({ resultChunk: ethers.hexlify(firstChunk.chunk), resultChunkProof: firstChunk.proof });
+      await expect(dispute(editMatmulProof(wrongElementProof(job), otherChunk)))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "ResultChunkLengthMismatch")
+        .withArgs(WRONG_CHUNK, (BigInt(m * n) - 128n) * 4n, 512n);
+      // Mandelbrot's chunks are all full: the first chunk's data and proof, claimed for a pixel of the second.
+      const mandelbrot = f.cheatingMandelbrot;
+      const [pixel] = coder.decode([MANDELBROT_FRAUD_PROOF], mandelbrotFraudProof(mandelbrot, 0));
+      const misplaced = coder.encode(
+        [MANDELBROT_FRAUD_PROOF],
+        [[WRONG_PIXEL, pixel.resultChunk, pixel.resultChunkProof]],
+      );
+      await expect(dispute(misplaced, mandelbrot))
+        .to.be.revertedWithCustomError(f.MandelbrotChecker, "ResultChunkNotInTree")
+        .withArgs(mandelbrot.result.root, BigInt(WRONG_PIXEL >> 7));
+      await expectNothingHappened(f, [job, mandelbrot], before);
+    });
+
+    it("wrong proof length: truncated or padded Merkle proofs, a short vector, a cut encoding", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const inputRoot = (await f.JobEscrow.job(job.id)).inputRoot;
+      const before = await snapshot(f);
+      const dispute = (proof: string) =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof);
+      const proof = wrongElementProof(job);
+      const { row, col } = WRONG_MATMUL;
+
+      await expect(dispute(editMatmulProof(proof, (p) => ({ rowProof: p.rowProof.slice(0, -1) }))))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
+        .withArgs(inputRoot, 0, row);
+      await expect(dispute(editMatmulProof(proof, (p) => ({ columnProof: [...p.columnProof, ethers.ZeroHash] }))))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
+        .withArgs(inputRoot, 1, col);
+      await expect(dispute(editMatmulProof(proof, (p) => ({ resultChunkProof: p.resultChunkProof.slice(0, -1) }))))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "ResultChunkNotInTree")
+        .withArgs(job.result.root, WRONG_CHUNK);
+      await expect(dispute(editMatmulProof(proof, (p) => ({ rowOfA: ethers.dataSlice(p.rowOfA, 1) }))))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorLengthMismatch")
+        .withArgs(MATMUL_SHAPE.k, MATMUL_SHAPE.k - 1);
+      await expect(dispute(ethers.dataSlice(proof, 0, 31)))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "MalformedProof")
+        .withArgs(31);
+      await expectNothingHappened(f, [job], before);
+    });
+
+    it("proof for another job: another job's inputs or result against this job's roots", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
+      const [honestInputs, cheatingInputs] = [
+        (await f.JobEscrow.job(honest.id)).inputRoot,
+        (await f.JobEscrow.job(cheating.id)).inputRoot,
+      ];
+      const before = await snapshot(f);
+      const dispute = (target: WorkloadJob, proof: string) =>
+        f.DisputeManager.connect(f.challenger).disputeWithProof(target.id, target.params, proof);
+      const { row, col } = WRONG_MATMUL;
+
+      // The cheating job's valid proof, sent against the honest job to have it slashed.
+      await expect(dispute(honest, wrongElementProof(cheating)))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
+        .withArgs(honestInputs, 0, row);
+      // The cheating job's inputs with the honest job's committed result.
+      await expect(dispute(cheating, matmulFraudProof(cheating, row, col, { result: honest })))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "ResultChunkNotInTree")
+        .withArgs(cheating.result.root, WRONG_CHUNK);
+      // The honest job's inputs with the cheating job's committed result.
+      await expect(dispute(cheating, matmulFraudProof(cheating, row, col, { inputs: honest })))
+        .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
+        .withArgs(cheatingInputs, 0, row);
+      await expectNothingHappened(f, [honest, cheating], before);
+    });
+  });
+});
