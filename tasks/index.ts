@@ -22,3 +22,4 @@ import "./dispute/arbitrate";
 import "./dispute/status";
 import "./rewards/status";
 import "./rewards/claim";
+import "./bench";
