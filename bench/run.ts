@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: gas, scale and verifier benchmarks in one run, then BENCHMARKS.md from their results. A full run
  * writes bench/results/*.json and BENCHMARKS.md at the repository root; `--quick` (fewer sizes and runs) writes both
- * under bench/results/quick/ so that it never replaces the committed figures.
+ * to .weft/bench-quick/ (local and git-ignored) so that it never replaces the committed figures.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -40,7 +40,7 @@ const ROOT = path.join(__dirname, "..");
 
 /** Where a run writes: the result files and the report. */
 export function outputsOf(quick: boolean): { resultsDir: string; report: string } {
-  const resultsDir = path.join(__dirname, "results", ...(quick ? ["quick"] : []));
+  const resultsDir = quick ? path.join(ROOT, ".weft", "bench-quick") : path.join(__dirname, "results");
   return { resultsDir, report: quick ? path.join(resultsDir, "BENCHMARKS.md") : path.join(ROOT, "BENCHMARKS.md") };
 }
 

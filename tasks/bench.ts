@@ -3,7 +3,7 @@ import { task } from "hardhat/config";
 import { userFacing } from "../src/cli/action";
 
 task("bench", "Gas, scale and verifier benchmarks: bench/results/*.json and BENCHMARKS.md")
-  .addFlag("quick", "A smaller run (fewer sizes and runs), written to bench/results/quick/")
+  .addFlag("quick", "A smaller run (fewer sizes and runs), written to .weft/bench-quick/")
   .addFlag("reportOnly", "Only regenerate BENCHMARKS.md from the existing result files")
   .setAction(
     userFacing(async (args: { quick: boolean; reportOnly: boolean }, hre) => {
