@@ -16,6 +16,8 @@ task("bench", "Gas, scale and verifier benchmarks: bench/results/*.json and BENC
       if (hre.network.name !== "hardhat") {
         throw new UserError("The benchmarks run on the in-process network; run npm run bench without --network.");
       }
+      // A fresh clone has no artifacts or typechain-types yet, which the benches import.
+      await hre.run("compile", { quiet: true });
       const { runBench } = await import("../bench/run");
       await runBench({ quick: args.quick });
     }),
