@@ -23,3 +23,4 @@ import "./dispute/status";
 import "./rewards/status";
 import "./rewards/claim";
 import "./demo";
+import "./bench";

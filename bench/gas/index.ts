@@ -1,0 +1,63 @@
+/** gas.json: every operation against its floor, the lifecycle, the library baselines and the proof path. */
+import { BASELINE_REQUIRED, REQUIRED, floorGas, type BaselineName, type OpName } from "./floor";
+import { measureBaselines } from "./baselines";
+import { measureFraudProofs, type FraudProofPoint } from "./fraud-proof";
+import { lifecycleOf, measurement, type Measurement } from "./lifecycle";
+import { measureOps } from "./ops";
+import type { Sample } from "./sample";
+
+export interface GasResult {
+  readonly ops: Record<OpName, number>;
+  readonly floor: Record<OpName, number>;
+  readonly ratio: Record<OpName, number>;
+  readonly lifecycle: Measurement & { readonly hashOnlyEscrow: Measurement };
+  readonly baselines: Record<BaselineName, Measurement>;
+  readonly fraudProof: readonly FraudProofPoint[];
+}
+
+/** The k of each fraud-proof measurement: the full run's, and --quick's. */
+export const FRAUD_PROOF_K = { full: [256, 1024, 4096], quick: [256, 4096] } as const;
+
+function measure<Name extends string>(
+  samples: Record<Name, Sample>,
+  required: Record<Name, (sizes: Sample["sizes"]) => Parameters<typeof floorGas>[1]>,
+): Record<Name, Measurement> {
+  const names = Object.keys(required) as Name[];
+  return Object.fromEntries(
+    names.map((name) => {
+      const { gas, calldata, sizes } = samples[name];
+      const floor = floorGas(calldata, required[name](sizes));
+      // A floor is a lower bound: one above a measurement means the model charges for something the EVM does not.
+      if (floor > gas) throw new Error(`${name} used ${gas} gas, below its floor of ${floor}: fix bench/gas/floor.ts`);
+      return [name, measurement(gas, floor)];
+    }),
+  ) as Record<Name, Measurement>;
+}
+
+function column<Name extends string>(table: Record<Name, Measurement>, pick: keyof Measurement): Record<Name, number> {
+  return Object.fromEntries(Object.entries<Measurement>(table).map(([name, m]) => [name, m[pick]])) as Record<
+    Name,
+    number
+  >;
+}
+
+export async function runGasBench(quick: boolean, progress: (line: string) => void): Promise<GasResult> {
+  const ops = measure(await measureOps(progress), REQUIRED);
+  const baselines = measure(await measureBaselines(progress), BASELINE_REQUIRED);
+  const fraudProof = await measureFraudProofs(quick ? FRAUD_PROOF_K.quick : FRAUD_PROOF_K.full, progress);
+  const lifecycle = lifecycleOf([ops.createJob, ops.acceptJob, ops.submitResult, ops.finalize]);
+  const hashOnlyEscrow = lifecycleOf([
+    baselines.hashEscrowCreateJob,
+    baselines.hashEscrowAcceptJob,
+    baselines.hashEscrowSubmitResult,
+    baselines.hashEscrowFinalize,
+  ]);
+  return {
+    ops: column(ops, "gas"),
+    floor: column(ops, "floor"),
+    ratio: column(ops, "ratio"),
+    lifecycle: { ...lifecycle, hashOnlyEscrow },
+    baselines,
+    fraudProof,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: gas, scale and verifier benchmarks in one run, then BENCHMARKS.md from their results. A full run
+ * writes bench/results/*.json and BENCHMARKS.md at the repository root; `--quick` (fewer sizes and runs) writes both
+ * to .weft/bench-quick/ (local and git-ignored) so that it never replaces the committed figures.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+import { UserError } from "../src/errors";
+import { readJsonFile, writeJsonAtomic } from "../src/state/json-file";
+import { runGasBench } from "./gas";
+import { renderReport, type BenchResults } from "./report";
+import { runInfo } from "./run-info";
+import { runScaleBench } from "./scale";
+import { runVerifierBench } from "./verifier";
+
+export interface BenchOptions {
+  readonly quick: boolean;
+}
+
+/** Regenerates the report of a full (or quick) run from its result files, without measuring anything. */
+export function writeReport(quick: boolean): string {
+  const { resultsDir, report } = outputsOf(quick);
+  const read = <T>(name: string): T => {
+    const value = readJsonFile<T>(path.join(resultsDir, `${name}.json`));
+    if (value === undefined) throw new UserError(`No ${name}.json in ${resultsDir}: run npm run bench first.`);
+    return value;
+  };
+  const results: BenchResults = {
+    gas: read<BenchResults["gas"]>("gas"),
+    scale: read<BenchResults["scale"]>("scale"),
+    verifier: read<BenchResults["verifier"]>("verifier"),
+  };
+  fs.writeFileSync(report, renderReport(results));
+  return report;
+}
+
+const ROOT = path.join(__dirname, "..");
+
+/** Where a run writes: the result files and the report. */
+export function outputsOf(quick: boolean): { resultsDir: string; report: string } {
+  const resultsDir = quick ? path.join(ROOT, ".weft", "bench-quick") : path.join(__dirname, "results");
+  return { resultsDir, report: quick ? path.join(resultsDir, "BENCHMARKS.md") : path.join(ROOT, "BENCHMARKS.md") };
+}
+
+export async function runBench(
+  options: BenchOptions,
+  log: (line: string) => void = console.log,
+): Promise<BenchResults> {
+  const start = performance.now();
+  const elapsed = () => {
+    const seconds = Math.round((performance.now() - start) / 1000);
+    return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  };
+  const progress = (line: string) => log(`[${elapsed()}] ${line}`);
+  progress(`bench${options.quick ? " (quick)" : ""}: gas, then scale, then the verifier`);
+  const gas = await runGasBench(options.quick, progress);
+  progress(`gas: lifecycle ${gas.lifecycle.gas.toLocaleString("en-US")} gas, ${gas.lifecycle.ratio}x its floor`);
+  const scale = await runScaleBench(options.quick, progress);
+  progress(`scale: largest spread ${scale.maxSpread}`);
+  const verifier = await runVerifierBench(options.quick, progress);
+
+  const run = runInfo(options.quick, (performance.now() - start) / 1000);
+  const results: BenchResults = { gas: { run, ...gas }, scale: { run, ...scale }, verifier: { run, ...verifier } };
+  const { resultsDir, report } = outputsOf(options.quick);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  for (const [name, value] of Object.entries(results)) writeJsonAtomic(path.join(resultsDir, `${name}.json`), value);
+  fs.writeFileSync(report, renderReport(results));
+  progress(
+    `wrote ${path.relative(process.cwd(), resultsDir)}/{gas,scale,verifier}.json and ${path.relative(process.cwd(), report)}`,
+  );
+  return results;
+}
