@@ -95,6 +95,34 @@ describe("Governance", function () {
     });
   });
 
+  describe("cancellation", function () {
+    it("lets the proposer cancel its proposal before voting starts, and no one vote on it after", async function () {
+      const fixture = await loadFixture(delegatedFixture);
+      const { ComputeGovernor: governor, deployer, client } = fixture;
+      const { id } = await proposeFee(fixture, 200, "A fee I will withdraw");
+      const proposal = await findProposal(governor, id, 0);
+      const calls = [
+        proposal.actions.map((a) => a.target),
+        proposal.actions.map((a) => a.value),
+        proposal.actions.map((a) => a.calldata),
+        proposal.descriptionHash,
+      ] as const;
+      await expect(governor.connect(client).cancel(...calls)).to.be.revertedWithCustomError(
+        governor,
+        "GovernorUnableToCancel",
+      );
+      await expect(governor.connect(deployer).cancel(...calls))
+        .to.emit(governor, "ProposalCanceled")
+        .withArgs(id);
+      expect(await stateOf(governor, id)).to.equal("Canceled");
+      await advanceTo(hre, proposal.voteStart + 1n);
+      await expect(governor.connect(deployer).castVote(id, VOTE_SUPPORT.for)).to.be.revertedWithCustomError(
+        governor,
+        "GovernorUnexpectedProposalState",
+      );
+    });
+  });
+
   describe("protections", function () {
     it("does not count tokens acquired after the proposal's snapshot", async function () {
       const fixture = await loadFixture(delegatedFixture);
