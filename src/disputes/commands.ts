@@ -19,7 +19,7 @@ import { ContentStoreError } from "../store/content-store";
 import { type ContentStoreConfig, fetchContent } from "../store/factory";
 import { checkResult } from "../verifier/checks/check-result";
 import type { Fetched } from "../verifier/verdict";
-import { decodeJobParams } from "../workloads/registry";
+import { decodeJobParams, outputGrid } from "../workloads/registry";
 import { proveRevealedChunk } from "./follower";
 import { encodeFraudProof } from "./proofs";
 
@@ -106,10 +106,7 @@ export async function openDispute(system: Contracts, signer: Signer, request: Op
     if (row === undefined || col === undefined) {
       throw new UserError("--path withheld needs --row and --col: the element whose chunk the provider must reveal.");
     }
-    const [rows, cols] =
-      decoded.name === "matmul-i8"
-        ? [decoded.params.m, decoded.params.n]
-        : [decoded.params.height, decoded.params.width];
+    const { rows, cols } = outputGrid(decoded);
     if (row >= rows || col >= cols) {
       throw new UserError(`(${row}, ${col}) is outside job ${id}'s ${rows} x ${cols} output.`);
     }
@@ -166,7 +163,7 @@ export async function revealChunk(
   const uri = resultURI ?? (await readSubmittedResult(system.JobEscrow, id, deploymentBlock))?.resultURI;
   if (uri === undefined) throw new UserError(`No result was submitted for job ${id}; pass --result-uri.`);
   try {
-    await new DisputeResponder({ system, signer, fetchConfig, logger: consoleLogger("dispute") }).respond(id, uri);
+    await new DisputeResponder({ system, signer, fetchConfig, logger: consoleLogger("dispute") }).respond(id, uri, now);
   } catch (error) {
     if (error instanceof ContentStoreError) {
       throw new UserError(`Cannot read the output to reveal: ${error.message}. Pass --result-uri where it is.`);

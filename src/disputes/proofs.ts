@@ -12,7 +12,7 @@ import type {
   WrongPixelFinding,
 } from "../verifier/verdict";
 import { RESULT_CHUNK_WORDS } from "../commitments/result-tree";
-import { decodeJobParams } from "../workloads/registry";
+import { decodeJobParams, outputGrid } from "../workloads/registry";
 
 /** MatmulI8Checker.FraudProof. */
 export const MATMUL_FRAUD_PROOF =
@@ -44,7 +44,7 @@ export type WithheldFinding = OutputUnavailableFinding | ResultRootMismatchFindi
  */
 export function withheldElement(finding: WithheldFinding): { row: number; col: number } {
   const job = decodeJobParams(encodeBytes32String(finding.workload), finding.params);
-  const [rows, cols] = job.name === "matmul-i8" ? [job.params.m, job.params.n] : [job.params.height, job.params.width];
+  const { rows, cols } = outputGrid(job);
   const word = finding.kind === "output-malformed" ? rows * cols - 1 : finding.chunkIndex * RESULT_CHUNK_WORDS;
   return { row: Math.floor(word / cols), col: word % cols };
 }

@@ -139,7 +139,7 @@ export class ProviderAgent {
     const now = await this.chainTime();
     for (const [id, job] of this.state.jobsIn("submitted")) {
       const { disputes } = this.config;
-      if (disputes !== undefined) await this.guarded("dispute", id, () => disputes.respond(id, job.resultURI));
+      if (disputes !== undefined) await this.guarded("dispute", id, () => disputes.respond(id, job.resultURI, now));
       await this.guarded("finalize", id, () => this.settle(id, job, now));
     }
   }

@@ -6,7 +6,6 @@
 import type { Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
-import { chainTime } from "../chain/clock";
 import { DisputeStatus } from "../chain/disputes";
 import { readJob } from "../chain/jobs";
 import { RESULT_CHUNK_WORDS, ResultTree } from "../commitments/result-tree";
@@ -23,13 +22,15 @@ export interface DisputeResponderOptions {
 export class DisputeResponder {
   constructor(private readonly options: DisputeResponderOptions) {}
 
-  /** Does what the dispute of job `id` (if any) needs from its provider now; `resultURI` is where it published. */
-  async respond(id: bigint, resultURI: string | undefined): Promise<void> {
+  /**
+   * Does what the dispute of job `id` (if any) needs from its provider at chain time `now`; `resultURI` is where it
+   * published.
+   */
+  async respond(id: bigint, resultURI: string | undefined, now: bigint): Promise<void> {
     const { system, signer, logger } = this.options;
     const disputes = system.DisputeManager.connect(signer);
     const dispute = await disputes.dispute(id);
     const status = Number(dispute.status);
-    const now = await chainTime(signer.provider!);
     if (status === DisputeStatus.AwaitingReveal && now < dispute.deadline) {
       const chunkIndex = Math.floor(Number(dispute.wordIndex) / RESULT_CHUNK_WORDS);
       const tree = await this.committedOutput(id, resultURI);

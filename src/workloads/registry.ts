@@ -85,3 +85,13 @@ export function decodeJobParams(id: BytesLike, data: BytesLike): DecodedJob {
     ? { name: MATMUL_I8_NAME, workload, params: decodeFor(matmulI8, data) }
     : { name: MANDELBROT_Q_NAME, workload: mandelbrotQ, params: decodeFor(mandelbrotQ, data) };
 }
+
+/**
+ * A job's output as a grid of 32-bit words, as the on-chain checkers' `outputShape` reports it: element (row, col) is
+ * word row * cols + col (matmul-i8: C is m x n; mandelbrot-q: pixels are height x width).
+ */
+export function outputGrid(job: DecodedJob): { rows: number; cols: number } {
+  return job.name === MATMUL_I8_NAME
+    ? { rows: job.params.m, cols: job.params.n }
+    : { rows: job.params.height, cols: job.params.width };
+}
