@@ -4,6 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
 
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { underCoverage } from "../helpers/coverage";
 
 const MATMUL = ethers.encodeBytes32String("matmul-i8");
 const PAYMENT = ethers.parseEther("100");
@@ -359,7 +360,7 @@ describe("ComputeReceipt", function () {
         it(`draws different images for roots that differ from ${label} in any single byte`, async function () {
           const f = await loadFixture(withProviderFixture);
           const roots = [ethers.hexlify(base)];
-          for (const index of [0, 7, 8, 15, 16, 20, 23, 24, 31]) {
+          for (const index of underCoverage ? [0, 16, 24] : [0, 7, 8, 15, 16, 20, 23, 24, 31]) {
             const changed = Uint8Array.from(base);
             changed[index] ^= 0x01;
             roots.push(ethers.hexlify(changed));

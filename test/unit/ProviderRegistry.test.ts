@@ -13,6 +13,7 @@ import {
   deployRegistryFixture,
 } from "../fixtures/registry";
 import { signPermit } from "../helpers/permit";
+import { casesFor } from "../helpers/coverage";
 
 const STAKE = ethers.parseEther("10000");
 const COLLATERAL = ethers.parseEther("1000");
@@ -851,7 +852,8 @@ describe("ProviderRegistry", function () {
   });
 
   describe("conservation", function () {
-    it("keeps the token balance equal to the total stake through 200 seeded random operations", async function () {
+    const STEPS = casesFor(200, 40);
+    it(`keeps the token balance equal to the total stake through ${STEPS} seeded random operations`, async function () {
       this.timeout(120_000);
       const f = await loadFixture(deployRegistryFixture);
       const { registry, token, escrow, disputes, governance } = f;
@@ -875,7 +877,7 @@ describe("ProviderRegistry", function () {
       const succeeded: Record<string, number> = {};
       const ops = ["stake", "unbond", "withdraw", "lock", "unlock", "forfeit", "slash", "time", "period"] as const;
 
-      for (let step = 0; step < 200; step++) {
+      for (let step = 0; step < STEPS; step++) {
         const op = pick(ops);
         const provider = pick(providers);
         const free = await registry.freeStake(provider.address);

@@ -19,6 +19,7 @@ import { multiplyI8Sync } from "../../src/workloads/matmul-i8/multiply";
 import { mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 import type { MatmulOperands } from "../../src/workloads/matmul-i8/shape";
 import type { MandelbrotChecker, MatmulI8Checker } from "../../typechain-types";
+import { casesFor } from "../helpers/coverage";
 
 const coder = AbiCoder.defaultAbiCoder();
 
@@ -64,7 +65,7 @@ describe("Workload checkers", function () {
   describe("MatmulI8Checker", function () {
     it("computes int8 dot products exactly like the reference, for thousands of vectors with edge values", async function () {
       const vectors = fc.integer({ min: 1, max: 97 }).chain((k) => fc.tuple(int8Vector(k), int8Vector(k)));
-      const cases = fc.sample(vectors, { numRuns: 2000, seed: 20261125 });
+      const cases = fc.sample(vectors, { numRuns: casesFor(2000, 200), seed: 20261125 });
       cases.push([Int8Array.from({ length: 64 }, () => -128), Int8Array.from({ length: 64 }, () => -128)]);
       cases.push([Int8Array.from({ length: 33 }, () => 127), Int8Array.from({ length: 33 }, () => -128)]);
       const batch = await ethers.deployContract("DotProductBatch");
@@ -101,7 +102,7 @@ describe("Workload checkers", function () {
             delta: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).filter((d) => d !== 0),
           }),
         ),
-        { numRuns: 200, seed: 7 },
+        { numRuns: casesFor(200, 20), seed: 7 },
       );
       for (const { operands, row, col, delta } of cases) {
         const correct = multiplyI8Sync(operands);
@@ -217,7 +218,10 @@ describe("Workload checkers", function () {
 
     it("recomputes escape counts exactly like the reference, at random points of the plane", async function () {
       const q = fc.integer({ min: toFixedPoint(-2), max: toFixedPoint(2) });
-      const points = fc.sample(fc.tuple(q, q, fc.integer({ min: 1, max: 300 })), { numRuns: 300, seed: 11 });
+      const points = fc.sample(fc.tuple(q, q, fc.integer({ min: 1, max: 300 })), {
+        numRuns: casesFor(300, 30),
+        seed: 11,
+      });
       const counts = await Promise.all(points.map(([cx, cy, maxIter]) => mandelbrot.escapeIterations(cx, cy, maxIter)));
       points.forEach(([cx, cy, maxIter], index) => expect(counts[index]).to.equal(escapeIterations(cx, cy, maxIter)));
     });
