@@ -84,7 +84,10 @@ export async function attackCatalogue(root: string, files: readonly string[]): P
     const failures = await new Promise<number>((resolve) => mocha.run(resolve));
     if (failures > 0) throw new Error(`Mocha's dry run of ${files.join(", ")} reported ${failures} failures.`);
   } finally {
-    for (const [name, value] of saved) globals[name] = value;
+    for (const [name, value] of saved) {
+      if (value === undefined) delete globals[name];
+      else globals[name] = value;
+    }
     mocha.dispose();
   }
 

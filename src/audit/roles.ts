@@ -31,7 +31,6 @@ export interface FunctionRole {
   readonly expected: RoleName;
   /** The role the deployed AccessManager returns for (target, selector). */
   readonly onChain: string;
-  readonly onChainId: bigint;
 }
 
 export interface Wire {
@@ -113,7 +112,7 @@ async function functionRoles(d: AuditedDeployment): Promise<FunctionRole[]> {
     for (const { roleName: expected, functions, selectors } of roleAssignments(contract)) {
       for (const [i, fn] of functions.entries()) {
         const onChainId = await d.system.AccessManager.getTargetFunctionRole(target, selectors[i]);
-        rows.push({ contract, fn, selector: selectors[i], expected, onChain: roleName(onChainId), onChainId });
+        rows.push({ contract, fn, selector: selectors[i], expected, onChain: roleName(onChainId) });
       }
     }
   }
