@@ -310,6 +310,26 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       }
     });
 
+    it("outlasts an endpoint that fails while it starts, and disputes the cheat once it answers", async function () {
+      const proxy = await RpcProxy.start(server.url);
+      try {
+        const cheat = await assignJob(501);
+        const lastBlock = await submit(cheat, withWrongWord(cheat.correct, 5));
+        // A node behind a load balancer that is still starting: its first answers are 502s.
+        proxy.schedule([
+          { fault: { kind: "http-error", status: 502 } },
+          { fault: { kind: "http-error", status: 502 } },
+        ]);
+        const verifier = startVerifier(proxy.url, 1_000);
+        await until(settled(lastBlock, [cheat]), verifier);
+        expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+        expect(proxy.pending).to.equal(0);
+        expect(await disputesOpened()).to.deep.equal(once([cheat]));
+      } finally {
+        await proxy.close();
+      }
+    });
+
     it("refuses a state file that is not JSON with one line saying what to do, and leaves it as it was", async function () {
       const file = path.join(stateDir, STATE_FILE_NAME);
       fs.mkdirSync(stateDir, { recursive: true });
