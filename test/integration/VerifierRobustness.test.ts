@@ -330,6 +330,44 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       }
     });
 
+    it("follows its withheld-data dispute to the slash even when the answer to the dispute transaction was lost", async function () {
+      const proxy = await RpcProxy.start(server.url);
+      try {
+        const withheld = await assignJob(601);
+        // The provider commits to its output but never publishes it.
+        const tx = await f.JobEscrow.connect(f.provider).submitResult(
+          withheld.id,
+          new ResultTree(withheld.correct).root,
+          store.uriFor(ethers.sha256(withheld.correct).slice(2)),
+        );
+        const lastBlock = (await tx.wait())!.blockNumber;
+        // The bond approval, then the dispute, reach the chain but their answers are lost.
+        proxy.schedule([
+          { method: "eth_sendTransaction", fault: { kind: "lose-answer" } },
+          { method: "eth_sendTransaction", fault: { kind: "lose-answer" } },
+        ]);
+        const verifier = startVerifier(proxy.url);
+        await until(async () => {
+          const state = fs.existsSync(path.join(stateDir, STATE_FILE_NAME)) ? readState() : undefined;
+          return (
+            state !== undefined &&
+            state.nextBlock > lastBlock &&
+            state.findings[withheld.id.toString()]?.status === "filed"
+          );
+        }, verifier);
+        const opened = await f.DisputeManager.dispute(withheld.id);
+        expect([opened.kind, opened.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.AwaitingReveal]);
+
+        // Nobody reveals: past the response window its follower must have the provider slashed.
+        await time.increase(f.parameters.disputes.responseWindow);
+        await until(async () => (await f.JobEscrow.job(withheld.id)).status === JobStatus.Slashed, verifier, 10_000);
+        expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+        expect(await disputesOpened()).to.deep.equal(once([withheld]));
+      } finally {
+        await proxy.close();
+      }
+    });
+
     it("refuses a state file that is not JSON with one line saying what to do, and leaves it as it was", async function () {
       const file = path.join(stateDir, STATE_FILE_NAME);
       fs.mkdirSync(stateDir, { recursive: true });
