@@ -31,6 +31,7 @@ import { createJob, JobStatus, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { RpcProxy } from "../helpers/rpc-proxy";
 import { type RpcServer, serveInProcessNetwork } from "../helpers/rpc-server";
+import { expectUserError } from "../helpers/errors";
 import { VerifierProcess } from "../helpers/verifier-process";
 
 const PARAMS = matmulI8.params.encode(MATMUL_SHAPE);
@@ -400,6 +401,13 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       });
       return { verifier, logger };
     }
+
+    it("refuses a state file that is JSON but not a verifier state with a message naming the file", async function () {
+      // What an older layout, another tool or a hand edit leaves: a version, no identity, no checked jobs.
+      fs.mkdirSync(stateDir, { recursive: true });
+      fs.writeFileSync(path.join(stateDir, STATE_FILE_NAME), JSON.stringify({ version: 1, nextBlock: 12 }));
+      await expectUserError(openVerifier(0), /state\.json/);
+    });
 
     it("never disputes a result in blocks that a reorg within the confirmation depth dropped, and checks their replacement", async function () {
       const dropped = await assignJob(301);
