@@ -1,0 +1,486 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomInt } from "node:crypto";
+import { fileURLToPath } from "node:url";
+
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
+
+import { LOCAL_PARAMETERS } from "../../config/parameters";
+import { memoryLogger } from "../../src/agents/logger";
+import { readSubmittedResult } from "../../src/chain/jobs";
+import { sleep } from "../../src/chain/retry";
+import { ResultTree } from "../../src/commitments/result-tree";
+import { seededRandom } from "../../src/demo/random";
+import { stringifyParameters, writeAddressBook } from "../../src/deploy/addressBook";
+import { WEFT_CONTRACT_NAMES, type WeftAddresses } from "../../src/deploy/system";
+import { WithheldDisputeFollower } from "../../src/disputes/follower";
+import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
+import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
+import type { RandomSource } from "../../src/provider/cheat";
+import { FileContentStore } from "../../src/store/fs-store";
+import { VerifierMetrics } from "../../src/verifier/metrics";
+import { STATE_FILE_NAME, type VerifierStateData } from "../../src/verifier/state";
+import { Verifier } from "../../src/verifier/verifier";
+import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
+import { AGENT_STAKE } from "../fixtures/agents";
+import { DisputeKind, DisputeStatus, MATMUL_SHAPE } from "../fixtures/disputes";
+import { createJob, JobStatus, registerAndStake } from "../fixtures/jobs";
+import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { RpcProxy } from "../helpers/rpc-proxy";
+import { type RpcServer, serveInProcessNetwork } from "../helpers/rpc-server";
+import { expectUserError } from "../helpers/errors";
+import { VerifierProcess } from "../helpers/verifier-process";
+
+const PARAMS = matmulI8.params.encode(MATMUL_SHAPE);
+/** The challenger: account 4 of the configured accounts, funded with WEFT by the fixture. */
+const CHALLENGER_ACCOUNT = 4;
+const POLL_MS = "100";
+
+/** A job the provider has accepted, with its inputs in the store and the output it should publish. */
+interface AssignedJob {
+  readonly id: bigint;
+  readonly inputURI: string;
+  readonly correct: Uint8Array;
+}
+
+async function robustnessFixture() {
+  const f = await deployWeftFixture();
+  await registerAndStake(f, f.provider, AGENT_STAKE);
+  return f;
+}
+
+/** A copy of `output` with word `index` flipped in its lowest bit: a flip-one cheat. */
+function withWrongWord(output: Uint8Array, index: number): Uint8Array {
+  const wrong = Uint8Array.from(output);
+  wrong[index * 4 + 3] ^= 1;
+  return wrong;
+}
+
+function shuffled<T>(items: readonly T[], random: RandomSource): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data", function () {
+  let f: WeftFixture;
+  let dir: string;
+  let store: FileContentStore;
+  let stateDir: string;
+
+  beforeEach(async function () {
+    f = await loadFixture(robustnessFixture);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-robustness-"));
+    store = new FileContentStore(path.join(dir, "store"));
+    stateDir = path.join(dir, "verifier");
+  });
+
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A client creates a matmul-i8 job with seed `seed`'s inputs in the store, and the provider accepts it. */
+  async function assignJob(seed: number): Promise<AssignedJob> {
+    const decoded = decodeJobParams(matmulI8.id, PARAMS);
+    const inputs = generateInputs(decoded, seed);
+    const inputURI = await store.put(inputs);
+    const id = await createJob(f, f.client, {
+      workloadId: matmulI8.id,
+      params: PARAMS,
+      inputRoot: inputRootOf(decoded, inputs),
+      inputURI,
+    });
+    await f.JobEscrow.connect(f.provider).acceptJob(id);
+    return { id, inputURI, correct: await referenceOutput(decoded, inputs) };
+  }
+
+  /** The provider publishes `published` and commits to the root of `committed`; returns the block it landed in. */
+  async function submit(job: AssignedJob, published: Uint8Array, committed = published): Promise<number> {
+    const uri = await store.put(published);
+    const tx = await f.JobEscrow.connect(f.provider).submitResult(job.id, new ResultTree(committed).root, uri);
+    return (await tx.wait())!.blockNumber;
+  }
+
+  /** DisputeOpened events so far, counted by job id. */
+  async function disputesOpened(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const event of await f.DisputeManager.queryFilter(f.DisputeManager.filters.DisputeOpened())) {
+      const id = event.args.jobId.toString();
+      counts[id] = (counts[id] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  const once = (jobs: readonly AssignedJob[]) => Object.fromEntries(jobs.map((job) => [job.id.toString(), 1]));
+
+  function readState(): VerifierStateData {
+    return JSON.parse(fs.readFileSync(path.join(stateDir, STATE_FILE_NAME), "utf8")) as VerifierStateData;
+  }
+
+  describe("as a separate process, over HTTP", function () {
+    let server: RpcServer;
+    let deploymentsDir: string;
+
+    before(async function () {
+      // Coverage instruments contracts inside this process; a verifier in a subprocess adds nothing to it.
+      if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
+      server = await serveInProcessNetwork();
+      deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-robustness-book-"));
+    });
+
+    after(async function () {
+      await server?.close();
+      if (deploymentsDir) fs.rmSync(deploymentsDir, { recursive: true, force: true });
+    });
+
+    /** deployments/localhost.json for the fixture's system, where the child reads it. */
+    beforeEach(async function () {
+      const contracts = Object.fromEntries(
+        await Promise.all(WEFT_CONTRACT_NAMES.map(async (name) => [name, await f[name].getAddress()])),
+      ) as WeftAddresses;
+      const book = {
+        network: "localhost",
+        chainId: Number((await ethers.provider.getNetwork()).chainId),
+        contracts,
+        deploymentBlock: 0,
+        commit: "test",
+        deployedAt: new Date().toISOString(),
+        parameters: stringifyParameters(LOCAL_PARAMETERS),
+      };
+      writeAddressBook(book, deploymentsDir);
+    });
+
+    const started: VerifierProcess[] = [];
+
+    // A test that fails midway leaves its verifier running; it must not outlive the test (or keep mocha alive).
+    afterEach(async function () {
+      await Promise.all(started.splice(0).map((verifier) => verifier.stop("SIGKILL")));
+    });
+
+    function startVerifier(rpcUrl = server.url, rpcTimeoutMs?: number): VerifierProcess {
+      const verifier = VerifierProcess.start({
+        rpcUrl,
+        deploymentsDir,
+        rpcTimeoutMs,
+        args: { stateDir, pollInterval: POLL_MS, confirmations: "0", account: String(CHALLENGER_ACCOUNT) },
+      });
+      started.push(verifier);
+      return verifier;
+    }
+
+    /** Polls until `done` holds; fails after `timeoutMs` with what the verifier logged. */
+    async function until(done: () => Promise<boolean>, verifier: VerifierProcess, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await done())) {
+        if (!verifier.running || Date.now() > deadline) {
+          expect.fail(
+            `gave up waiting (verifier running: ${verifier.running}); its output:\n${verifier.lines.join("\n")}`,
+          );
+        }
+        await sleep(100);
+      }
+    }
+
+    /** Every job checked (the checkpoint is past `lastBlock`), and every cheat slashed and its finding filed. */
+    const settled = (lastBlock: number, cheats: readonly AssignedJob[]) => async () => {
+      if (!fs.existsSync(path.join(stateDir, STATE_FILE_NAME))) return false;
+      const state = readState();
+      if (state.nextBlock <= lastBlock) return false;
+      for (const job of cheats) {
+        if (state.findings[job.id.toString()]?.status !== "filed") return false;
+        if ((await f.JobEscrow.job(job.id)).status !== JobStatus.Slashed) return false;
+      }
+      return true;
+    };
+
+    it("disputes every cheat exactly once and no honest job while it is killed with SIGKILL at random moments", async function () {
+      const seed = Number(process.env.WEFT_ROBUSTNESS_SEED ?? randomInt(2 ** 31));
+      console.log(`      kill schedule seed ${seed} (WEFT_ROBUSTNESS_SEED=${seed} replays it)`);
+      const random = seededRandom(seed);
+      const kills = 3;
+      const plan = shuffled([true, true, true, true, false, false, false, false], random);
+      const jobs: AssignedJob[] = [];
+      for (let i = 0; i < plan.length; i++) jobs.push(await assignJob(100 + i));
+      const cheats = jobs.filter((_, i) => plan[i]);
+      const honest = jobs.filter((_, i) => !plan[i]);
+
+      let submitted = 0;
+      let lastBlock = 0;
+      const submitNext = async () => {
+        const job = jobs[submitted];
+        lastBlock = await submit(job, plan[submitted] ? withWrongWord(job.correct, 17 + submitted) : job.correct);
+        submitted++;
+      };
+
+      const runs: VerifierProcess[] = [];
+      for (let run = 0; run < kills; run++) {
+        const verifier = startVerifier();
+        runs.push(verifier);
+        await verifier.waitForLine(/watching from block/);
+        const from = verifier.lines.length;
+        const before = submitted;
+        for (let batch = 1 + Math.floor(random() * 2); batch > 0 && submitted < jobs.length; batch--) {
+          await submitNext();
+          await sleep(random() * 150);
+        }
+        // Half the kills land just after a check was logged (its finding, if any, about to be filed); the rest anywhere.
+        const afterCheck = random() < 0.5;
+        if (afterCheck && submitted > before) {
+          await verifier.waitForLine(/ matmul-i8 (valid|wrong-element) \d+ ms/, from);
+          await sleep(random() * 30);
+        } else {
+          await sleep(random() * 500);
+        }
+        expect(await verifier.stop("SIGKILL")).to.deep.equal({ code: null, signal: "SIGKILL" });
+        // Jobs keep coming while it is down.
+        if (submitted < jobs.length && random() < 0.5) await submitNext();
+      }
+
+      const last = startVerifier();
+      runs.push(last);
+      while (submitted < jobs.length) await submitNext();
+      await until(settled(lastBlock, cheats), last);
+      expect(await last.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+
+      expect(await disputesOpened()).to.deep.equal(once(cheats));
+      for (const job of cheats) {
+        const dispute = await f.DisputeManager.dispute(job.id);
+        expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Proof, DisputeStatus.ProviderAtFault]);
+      }
+      for (const job of honest) expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Submitted);
+
+      // Each job counted once across the runs, and each finding filed.
+      const state = readState();
+      expect(state.totals).to.deep.equal({ valid: honest.length, "wrong-element": cheats.length });
+      expect(Object.keys(state.findings).sort()).to.deep.equal(cheats.map((job) => job.id.toString()).sort());
+      for (const record of Object.values(state.findings)) expect(record.status).to.equal("filed");
+      // Nothing went wrong that a run had to log: no failed filing, no second dispute refused by the chain.
+      const output = runs.flatMap((verifier) => verifier.lines);
+      expect(output.filter((line) => / (warn |error) \[verifier\]/.test(line))).to.deep.equal([]);
+    });
+
+    it("rides out an endpoint that answers 5xx, JSON-RPC errors, drops connections and stalls, and disputes the cheat once", async function () {
+      const proxy = await RpcProxy.start(server.url);
+      try {
+        const honest = await assignJob(201);
+        const cheat = await assignJob(202);
+        const verifier = startVerifier(proxy.url, 1_000);
+        await verifier.waitForLine(/watching from block/);
+
+        // Each call meets two faults at most, so that it succeeds on a retry within one tick, quickly.
+        proxy.schedule([
+          { method: "eth_blockNumber", fault: { kind: "http-error", status: 502 } },
+          { method: "eth_blockNumber", fault: { kind: "close" } },
+          { method: "eth_getLogs", fault: { kind: "rpc-error" } },
+          { method: "eth_getLogs", fault: { kind: "stall" } },
+          // The dispute sink's first read fails: its finding waits for the next tick.
+          { method: "eth_call", fault: { kind: "http-error", status: 503 } },
+          // The bond approval, then the dispute itself, reach the chain but their answers are lost.
+          { method: "eth_sendTransaction", fault: { kind: "lose-answer" } },
+          { method: "eth_sendTransaction", fault: { kind: "lose-answer" } },
+        ]);
+        await submit(honest, honest.correct);
+        const lastBlock = await submit(cheat, withWrongWord(cheat.correct, 3));
+        await until(async () => proxy.pending === 0 && (await settled(lastBlock, [cheat])()), verifier);
+        expect(verifier.running).to.equal(true);
+        expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+
+        expect(proxy.served.map(({ method, fault }) => `${method} ${fault}`).sort()).to.deep.equal([
+          "eth_blockNumber close",
+          "eth_blockNumber http-error",
+          "eth_call http-error",
+          "eth_getLogs rpc-error",
+          "eth_getLogs stall",
+          "eth_sendTransaction lose-answer",
+          "eth_sendTransaction lose-answer",
+        ]);
+        expect(await disputesOpened()).to.deep.equal(once([cheat]));
+        expect((await f.JobEscrow.job(honest.id)).status).to.equal(JobStatus.Submitted);
+        // The lost answer to the dispute left the finding pending; filing it again found the job slashed already.
+        const record = readState().findings[cheat.id.toString()];
+        expect(record.status === "filed" && record.receipt.reference).to.equal("not filed: the job is Slashed");
+        expect(verifier.lines.some((line) => /failed \(attempt \d\), retrying/.test(line))).to.equal(true);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("outlasts an endpoint that fails while it starts, and disputes the cheat once it answers", async function () {
+      const proxy = await RpcProxy.start(server.url);
+      try {
+        const cheat = await assignJob(501);
+        const lastBlock = await submit(cheat, withWrongWord(cheat.correct, 5));
+        // A node behind a load balancer that is still starting: its first answers are 502s.
+        proxy.schedule([
+          { fault: { kind: "http-error", status: 502 } },
+          { fault: { kind: "http-error", status: 502 } },
+        ]);
+        const verifier = startVerifier(proxy.url, 1_000);
+        await until(settled(lastBlock, [cheat]), verifier);
+        expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+        expect(proxy.pending).to.equal(0);
+        expect(await disputesOpened()).to.deep.equal(once([cheat]));
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("follows its withheld-data dispute to the slash even when the answer to the dispute transaction was lost", async function () {
+      const proxy = await RpcProxy.start(server.url);
+      try {
+        const withheld = await assignJob(601);
+        // The provider commits to its output but never publishes it.
+        const tx = await f.JobEscrow.connect(f.provider).submitResult(
+          withheld.id,
+          new ResultTree(withheld.correct).root,
+          store.uriFor(ethers.sha256(withheld.correct).slice(2)),
+        );
+        const lastBlock = (await tx.wait())!.blockNumber;
+        // The bond approval, then the dispute, reach the chain but their answers are lost.
+        proxy.schedule([
+          { method: "eth_sendTransaction", fault: { kind: "lose-answer" } },
+          { method: "eth_sendTransaction", fault: { kind: "lose-answer" } },
+        ]);
+        const verifier = startVerifier(proxy.url);
+        await until(async () => {
+          const state = fs.existsSync(path.join(stateDir, STATE_FILE_NAME)) ? readState() : undefined;
+          return (
+            state !== undefined &&
+            state.nextBlock > lastBlock &&
+            state.findings[withheld.id.toString()]?.status === "filed"
+          );
+        }, verifier);
+        const opened = await f.DisputeManager.dispute(withheld.id);
+        expect([opened.kind, opened.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.AwaitingReveal]);
+
+        // Nobody reveals: past the response window its follower must have the provider slashed.
+        await time.increase(f.parameters.disputes.responseWindow);
+        await until(async () => (await f.JobEscrow.job(withheld.id)).status === JobStatus.Slashed, verifier, 10_000);
+        expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+        expect(await disputesOpened()).to.deep.equal(once([withheld]));
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("refuses a state file that is not JSON with one line saying what to do, and leaves it as it was", async function () {
+      const file = path.join(stateDir, STATE_FILE_NAME);
+      fs.mkdirSync(stateDir, { recursive: true });
+      fs.writeFileSync(file, '{"version": 1, "nextBl');
+      const verifier = startVerifier();
+      expect(await verifier.exited).to.deep.equal({ code: 1, signal: null });
+      expect(verifier.lines).to.have.length(1);
+      expect(verifier.lines[0]).to.match(/state\.json is not valid JSON .*; move it away to start afresh\.$/);
+      expect(fs.readFileSync(file, "utf8")).to.equal('{"version": 1, "nextBl');
+    });
+  });
+
+  describe("in this process", function () {
+    async function openVerifier(confirmations: number) {
+      const challenger = f.outsider;
+      const logger = memoryLogger();
+      const verifier = await Verifier.open({
+        escrow: f.JobEscrow,
+        provider: ethers.provider,
+        stateDir,
+        startBlock: 0,
+        deploymentBlock: 0,
+        confirmations,
+        maxBlockRange: 1_000,
+        sink: new OnChainDisputeSink({ system: f, signer: challenger, logger }),
+        follower: new WithheldDisputeFollower({ system: f, signer: challenger, deploymentBlock: 0, logger }),
+        metrics: new VerifierMetrics(),
+        logger,
+        fetchRetry: { attempts: 1 },
+      });
+      return { verifier, logger };
+    }
+
+    it("refuses a state file that is JSON but not a verifier state with a message naming the file", async function () {
+      // What an older layout, another tool or a hand edit leaves: a version, no identity, no checked jobs.
+      fs.mkdirSync(stateDir, { recursive: true });
+      fs.writeFileSync(path.join(stateDir, STATE_FILE_NAME), JSON.stringify({ version: 1, nextBlock: 12 }));
+      await expectUserError(openVerifier(0), /state\.json/);
+    });
+
+    it("never disputes a result in blocks that a reorg within the confirmation depth dropped, and checks their replacement", async function () {
+      const dropped = await assignJob(301);
+      const replaced = await assignJob(302);
+      const { verifier } = await openVerifier(3);
+      await verifier.tick();
+      const fork = await ethers.provider.getBlockNumber();
+      const snapshot = await takeSnapshot();
+
+      // The history that will be dropped: a cheat on one job, an honest result on the other, never 3 blocks deep.
+      const first = await submit(dropped, withWrongWord(dropped.correct, 11));
+      await submit(replaced, replaced.correct);
+      await mine(1);
+      await verifier.tick();
+      expect(verifier.state.nextBlock).to.be.at.most(first);
+
+      // The replacement: the first job's result is honest now, the second one's a cheat.
+      await snapshot.restore();
+      expect(await ethers.provider.getBlockNumber()).to.equal(fork);
+      await submit(dropped, dropped.correct);
+      const cheatBlock = await submit(replaced, withWrongWord(replaced.correct, 29));
+      await mine(3);
+      const summary = await verifier.tick();
+
+      expect(summary).to.deep.include({ checked: 2, filed: 1 });
+      expect(verifier.state.nextBlock).to.be.greaterThan(cheatBlock);
+      expect(verifier.state.totals).to.deep.equal({ valid: 1, "wrong-element": 1 });
+      expect(await disputesOpened()).to.deep.equal(once([replaced]));
+      expect((await f.JobEscrow.job(replaced.id)).status).to.equal(JobStatus.Slashed);
+      const kept = await readSubmittedResult(f.JobEscrow, dropped.id, 0);
+      expect(kept?.resultRoot).to.equal(new ResultTree(dropped.correct).root);
+      expect((await f.JobEscrow.job(dropped.id)).status).to.equal(JobStatus.Submitted);
+    });
+
+    it("disputes by the withheld-data path output that hashes to another root, has the wrong size, or is corrupt in the store, and leaves a job with unverifiable inputs alone", async function () {
+      const mismatch = await assignJob(401);
+      const malformed = await assignJob(402);
+      const corrupt = await assignJob(403);
+      const badInputs = await assignJob(404);
+      await submit(mismatch, withWrongWord(mismatch.correct, 0), mismatch.correct);
+      const short = malformed.correct.subarray(0, malformed.correct.length - 4);
+      await submit(malformed, short);
+      await submit(corrupt, corrupt.correct);
+      await submit(badInputs, badInputs.correct);
+      // Bytes on disk that no longer hash to the address they are stored under.
+      const corruptFile = fileURLToPath(store.uriFor(ethers.sha256(corrupt.correct).slice(2)));
+      fs.writeFileSync(corruptFile, withWrongWord(corrupt.correct, 1));
+      fs.writeFileSync(fileURLToPath(badInputs.inputURI), new Uint8Array([1, 2, 3]));
+
+      const { verifier } = await openVerifier(0);
+      expect(await verifier.tick()).to.deep.include({ checked: 4, filed: 3 });
+      expect(verifier.state.totals).to.deep.equal({
+        "result-root-mismatch": 1,
+        "output-malformed": 1,
+        "output-unavailable": 1,
+        "inputs-unverifiable": 1,
+      });
+      const faulty = [mismatch, malformed, corrupt];
+      expect(await disputesOpened()).to.deep.equal(once(faulty));
+      for (const job of faulty) {
+        const dispute = await f.DisputeManager.dispute(job.id);
+        expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.AwaitingReveal]);
+      }
+
+      // Nobody reveals: past the response window the verifier's follower has each provider slashed.
+      await time.increase(f.parameters.disputes.responseWindow);
+      await verifier.tick();
+      for (const job of faulty) {
+        expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.ProviderAtFault);
+        expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Slashed);
+      }
+      expect((await f.JobEscrow.job(badInputs.id)).status).to.equal(JobStatus.Submitted);
+      expect(await disputesOpened()).to.deep.equal(once(faulty));
+    });
+  });
+});
