@@ -2,6 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 
 import { readAddressBook, type AddressBook } from "../deploy/addressBook";
+import { withRetry } from "../chain/retry";
 import { connectSystem, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 
@@ -15,14 +16,16 @@ export interface SystemContext {
 /** Loads deployments/<network>.json and connects configured account `account` (default the first) to every contract. */
 export async function loadSystem(hre: HardhatRuntimeEnvironment, account = 0): Promise<SystemContext> {
   const book = readAddressBook(hre.network.name);
-  const { chainId } = await hre.ethers.provider.getNetwork();
+  // A node that is still starting (or a load balancer in front of it) may fail the first calls: retry them as the
+  // agents retry every later call.
+  const { chainId } = await withRetry("reading the chain id", () => hre.ethers.provider.getNetwork());
   if (Number(chainId) !== book.chainId) {
     throw new UserError(
       `deployments/${hre.network.name}.json is for chain ${book.chainId} but the node is chain ${chainId}. ` +
         `Redeploy: npx hardhat deploy --network ${hre.network.name}`,
     );
   }
-  const signers = await hre.ethers.getSigners();
+  const signers = await withRetry("listing the accounts", () => hre.ethers.getSigners());
   const signer = signers[account];
   if (signer === undefined) {
     throw new UserError(

@@ -49,6 +49,25 @@ export interface VerifierStateData {
   totals: Record<string, number>;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** What a file must hold to be read as a state at all; a version mismatch is reported separately. */
+function isStateShaped(saved: unknown): saved is VerifierStateData {
+  if (!isRecord(saved) || typeof saved.version !== "number") return false;
+  if (saved.version !== STATE_VERSION) return true;
+  const { identity } = saved;
+  return (
+    isRecord(identity) &&
+    typeof identity.chainId === "number" &&
+    typeof identity.escrow === "string" &&
+    Number.isSafeInteger(saved.nextBlock) &&
+    isRecord(saved.checked) &&
+    isRecord(saved.findings) &&
+    isRecord(saved.totals)
+  );
+}
+
 export class VerifierState {
   private constructor(
     readonly file: string,
@@ -58,7 +77,7 @@ export class VerifierState {
   /** Loads <stateDir>/state.json, or starts a fresh state at `startBlock` if there is none. */
   static load(stateDir: string, identity: VerifierIdentity, startBlock: number): VerifierState {
     const file = path.join(stateDir, STATE_FILE_NAME);
-    const saved = readJsonFile<VerifierStateData>(file);
+    const saved = readJsonFile<unknown>(file);
     if (saved === undefined) {
       const fresh: VerifierStateData = {
         version: STATE_VERSION,
@@ -69,6 +88,12 @@ export class VerifierState {
         totals: {},
       };
       return new VerifierState(file, fresh);
+    }
+    if (!isStateShaped(saved)) {
+      throw new UserError(
+        `${file} is not a verifier state (it needs version, identity, nextBlock, checked, findings and totals); ` +
+          "move it away or use another --state-dir.",
+      );
     }
     if (saved.version !== STATE_VERSION) {
       throw new UserError(

@@ -14,6 +14,7 @@ import type { Provider } from "ethers";
 import type { Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
 import { type BlockRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../chain/blocks";
+import { ON_CHAIN_SINK } from "../disputes/onchain-sink";
 import { readCreatedJob, type SubmittedResult, submittedResultsIn } from "../chain/jobs";
 import { type RetryOptions, withRetry } from "../chain/retry";
 import { UserError } from "../errors";
@@ -126,11 +127,16 @@ export class Verifier {
     return summary;
   }
 
-  /** Jobs whose withheld-data finding was filed with a sink that opens disputes on-chain. */
+  /**
+   * Jobs whose withheld-data finding went to the sink that opens disputes on-chain, whatever its receipt says: a
+   * dispute whose transaction landed but whose answer was lost (or a kill before the receipt was written) is filed
+   * again as "not filed: the job is Disputed", and still needs following. The follower reads each dispute's status
+   * from the chain, so following a job with no open dispute costs one read and does nothing.
+   */
   private withheldDisputes(): bigint[] {
     return this.state
       .filedReceipts()
-      .filter((receipt) => WITHHELD_KINDS.has(receipt.kind) && receipt.reference.startsWith("0x"))
+      .filter((receipt) => WITHHELD_KINDS.has(receipt.kind) && receipt.sink === ON_CHAIN_SINK)
       .map((receipt) => BigInt(receipt.jobId));
   }
 
