@@ -24,3 +24,4 @@ import "./rewards/status";
 import "./rewards/claim";
 import "./demo";
 import "./bench";
+import "./audit/report";

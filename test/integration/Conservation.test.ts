@@ -6,7 +6,6 @@ import { ZeroAddress } from "ethers";
 import fc from "fast-check";
 
 import { deployWeftFixture } from "../fixtures/weft";
-import { casesFor } from "../helpers/coverage";
 
 /**
  * Conservation property: random sequences of every escrow and registry operation, from several clients and
@@ -22,7 +21,7 @@ import { casesFor } from "../helpers/coverage";
  * one must succeed and leave the state the model computes.
  */
 
-const RUNS = Number(process.env.CONSERVATION_RUNS ?? casesFor(200, 10));
+const RUNS = Number(process.env.CONSERVATION_RUNS ?? 200);
 const SEED = 20261125;
 const BPS = 10_000n;
 const WEFT = (amount: string) => ethers.parseEther(amount);

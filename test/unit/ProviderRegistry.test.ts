@@ -852,7 +852,7 @@ describe("ProviderRegistry", function () {
   });
 
   describe("conservation", function () {
-    const STEPS = casesFor(200, 40);
+    const STEPS = casesFor(200, 80);
     it(`keeps the token balance equal to the total stake through ${STEPS} seeded random operations`, async function () {
       this.timeout(120_000);
       const f = await loadFixture(deployRegistryFixture);
