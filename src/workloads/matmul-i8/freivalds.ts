@@ -37,7 +37,7 @@ export const FREIVALDS_ROUNDS = 2;
 /** r_j is the top 26 bits of a uniform uint32, so uniform on [0, 2^26), a subset of F_Q. */
 const SAMPLE_SHIFT = 6;
 /** Bytes of matrix rows copied into the kernel's memory per pass: cache-sized. */
-const BLOCK_BYTES = 1 << 18;
+const BLOCK_BYTES = 1 << 17;
 /** The kernel reads rows 16 bytes at a time past their end; vectors are zero-padded to this many elements. */
 const LANE_ELEMENTS = 16;
 const SLACK_BYTES = 64;
