@@ -93,7 +93,8 @@ int main(int argc, char **argv) {
   const int8_t *b = read_file(argv[5], (size_t)k * n);
   const int32_t *c = read_file(argv[6], (size_t)m * n * sizeof(int32_t));
   int32_t *r1 = malloc(n * sizeof(int32_t)), *r2 = malloc(n * sizeof(int32_t));
-  int32_t *y1 = malloc(k * sizeof(int32_t)), *y2 = malloc(k * sizeof(int32_t)), *out = malloc(4 * (size_t)m * sizeof(int32_t));
+  int32_t *y1 = malloc(k * sizeof(int32_t)), *y2 = malloc(k * sizeof(int32_t));
+  int32_t *out = malloc(4 * (size_t)m * sizeof(int32_t));
   uint8_t *wrong = malloc(m);
   double *times = malloc(runs * sizeof(double));
   /* Run -1 is a warm-up (first touch of every page), as the TypeScript side warms V8 up. */
