@@ -2,7 +2,12 @@ import { expect } from "chai";
 import fc from "fast-check";
 
 import { generateMatmulOperands } from "../../src/workloads/matmul-i8/codec";
-import { freivaldsCheck, freivaldsWrongRows } from "../../src/workloads/matmul-i8/freivalds";
+import {
+  FREIVALDS_PRIMES,
+  freivaldsCheck,
+  freivaldsWrongRows,
+  type RandomWords,
+} from "../../src/workloads/matmul-i8/freivalds";
 import { multiplyI8, multiplyI8Sync } from "../../src/workloads/matmul-i8/multiply";
 import { matmulRowsKernel } from "../../src/workloads/matmul-i8/kernel";
 import { MATMUL_MAX_K, type MatmulOperands, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
@@ -147,5 +152,166 @@ describe("matmul-i8 reference and Freivalds' check", function () {
   it("rejects a claimed product of the wrong size", function () {
     const operands = generateMatmulOperands({ m: 2, k: 2, n: 2 }, 1);
     expect(() => freivaldsCheck(operands, new Int32Array(3))).to.throw(/claimed C must have 4 elements, got 3/);
+  });
+
+  describe("the WebAssembly kernel", function () {
+    const Q = FREIVALDS_PRIMES[0];
+    const int32Edges = [-(2 ** 31), -(2 ** 31) + 1, 2 ** 31 - 1, 2 ** 31 - 2, 2 ** 30, -(2 ** 30), 1, -1];
+    /** Matrices of one repeated extreme value, or random int8. */
+    const fill = fc.constantFrom<"random" | -128 | 127>("random", -128, 127);
+
+    function extremeOperands(maxDimension: number): fc.Arbitrary<MatmulOperands> {
+      return fc.tuple(operandsOf(maxDimension), fill, fill).map(([operands, fillA, fillB]) => ({
+        ...operands,
+        a: fillA === "random" ? operands.a : operands.a.fill(fillA),
+        b: fillB === "random" ? operands.b : operands.b.fill(fillB),
+      }));
+    }
+
+    /** Rows where the claim differs from the exact BigInt product (which never wraps within MATMUL_MAX_K). */
+    function wrongRowsByBigInt(operands: MatmulOperands, claimed: Int32Array): number[] {
+      const correct = naiveProduct(operands);
+      const { m, n } = operands.shape;
+      const rows: number[] = [];
+      for (let i = 0; i < m; i++) {
+        if (claimed.subarray(i * n, (i + 1) * n).some((word, j) => word !== correct[i * n + j])) rows.push(i);
+      }
+      return rows;
+    }
+
+    /** Vectors r (one per round) of near-maximal entries with the given sums, as the random words encoding them. */
+    const vectorsSumming = (sums: readonly number[]): RandomWords => {
+      let call = 0;
+      return (out) => {
+        let left = sums[call++];
+        for (let j = 0; j < out.length; j++) {
+          const r = Math.min(2 ** 26 - 1, left);
+          left -= r;
+          out[j] = r * 64; // the top 26 bits of the word
+        }
+        expect(left).to.equal(0);
+      };
+    };
+
+    it("flags exactly the rows a BigInt recomputation finds wrong, with wrong words anywhere, up to +-2^31", function () {
+      const wrongWord = fc.record({
+        row: fc.nat(),
+        col: fc.nat(),
+        word: fc.oneof(
+          fc.constantFrom(...int32Edges),
+          fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+          fc.integer({ min: -3, max: 3 }),
+        ),
+        relative: fc.boolean(),
+      });
+      fc.assert(
+        fc.property(
+          extremeOperands(40),
+          fc.array(wrongWord, { maxLength: 4 }),
+          fc.nat(),
+          (operands, wrongWords, seed) => {
+            const { m, n } = operands.shape;
+            const claimed = multiplyI8Sync(operands);
+            for (const { row, col, word, relative } of wrongWords) {
+              const index = (row % m) * n + (col % n);
+              // Int32Array stores wrap: a relative change of 2^31 lands on the far side of the int32 range.
+              claimed[index] = relative ? claimed[index] + word : word;
+            }
+            expect(freivaldsWrongRows(operands, claimed, { random: seededRandom(seed) })).to.deep.equal(
+              wrongRowsByBigInt(operands, claimed),
+            );
+          },
+        ),
+        { numRuns: 400 },
+      );
+    });
+
+    it("accepts correct products whose rows span many accumulation blocks, with extreme operands and vectors", function () {
+      // Rows longer than the kernel's blocks (1024 bytes of A or B, 128 words of C), and r at its maximum.
+      const maxR: RandomWords = (out) => out.fill(0xffffffff);
+      fc.assert(
+        fc.property(
+          fc.record({
+            m: fc.integer({ min: 1, max: 3 }),
+            k: fc.integer({ min: 1, max: 3000 }),
+            n: fc.integer({ min: 1, max: 700 }),
+          }),
+          fill,
+          fill,
+          fc.boolean(),
+          fc.nat(),
+          (shape, fillA, fillB, extremeR, seed) => {
+            const [a, b] = [
+              [shape.m * shape.k, fillA],
+              [shape.k * shape.n, fillB],
+            ].map(([length, value]) =>
+              value === "random"
+                ? Int8Array.from(int8Stream(seed, length as number))
+                : new Int8Array(length as number).fill(value as number),
+            );
+            const operands = { shape, a, b };
+            const claimed = multiplyI8Sync(operands);
+            const random = extremeR ? maxR : seededRandom(seed);
+            expect(freivaldsWrongRows(operands, claimed, { random })).to.deep.equal([]);
+            const row = seed % shape.m;
+            claimed[row * shape.n + (seed % shape.n)] = -(2 ** 31);
+            expect(freivaldsWrongRows(operands, claimed, { random })).to.deep.equal([row]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it("accepts the largest correct words (k = MATMUL_MAX_K, all -128) and rejects the words next to them", function () {
+      const k = MATMUL_MAX_K;
+      const operands = {
+        shape: { m: 2, k, n: 3 },
+        a: new Int8Array(2 * k).fill(-128),
+        b: new Int8Array(3 * k).fill(-128),
+      };
+      const claimed = naiveProduct(operands);
+      expect(claimed[0]).to.equal(2 ** 30);
+      expect(freivaldsWrongRows(operands, claimed, { random: seededRandom(1) })).to.deep.equal([]);
+      for (const word of [2 ** 30 - 1, 2 ** 30 + 1, -(2 ** 31), 2 ** 31 - 1, 2 ** 30 - Q]) {
+        const wrong = claimed.slice();
+        wrong[4] = word;
+        expect(freivaldsWrongRows(operands, wrong, { random: seededRandom(word) })).to.deep.equal([1]);
+      }
+    });
+
+    it("computes C r modulo Q exactly for garbage words: blind only where the arithmetic says so", function () {
+      // A = B = 0, so every nonzero claimed word is wrong. A row of 8192 words 2^31 - 1 against an r of near-maximal
+      // entries summing to 127 Q is invisible (C r = 0 mod Q), and only exact i64 sums (no lane overflowing past its
+      // fold) get that right; the same row against an r summing to 127 Q + 1 is caught.
+      const n = 8192;
+      const operands = { shape: { m: 2, k: 1, n }, a: new Int8Array(2), b: new Int8Array(n) };
+      const claimed = new Int32Array(2 * n).fill(2 ** 31 - 1, n);
+      expect(freivaldsWrongRows(operands, claimed, { random: vectorsSumming([127 * Q, 127 * Q]) })).to.deep.equal([]);
+      expect(
+        freivaldsWrongRows(operands, claimed, { random: vectorsSumming([127 * Q + 1, 127 * Q + 1]) }),
+      ).to.deep.equal([1]);
+    });
+
+    it("splits B r modulo Q into signed 16-bit limbs correctly on both sides of every boundary", function () {
+      // k = 1 and B all ones: y = sum of r, so vectors with a chosen sum put y at each edge of the limb split
+      // (2^31 - 2^15), of the int32 range, and of [0, Q).
+      const n = 70;
+      const a = Int8Array.from([-128, 127, 1, -1, 0]);
+      const operands = { shape: { m: a.length, k: 1, n }, a, b: new Int8Array(n).fill(1) };
+      const correct = naiveProduct(operands);
+      const split = 2 ** 31 - 2 ** 15;
+      for (const sums of [
+        [split - 1, split],
+        [split + 1, split - 2],
+        [2 ** 31 - 1, 2 ** 31],
+        [Q - 1, 1],
+        [2 ** 16 - 1, 2 ** 16],
+      ]) {
+        expect(freivaldsWrongRows(operands, correct, { random: vectorsSumming(sums) })).to.deep.equal([]);
+        const claimed = correct.slice();
+        for (let i = 0; i < a.length; i++) claimed[i * n] += i + 1;
+        expect(freivaldsWrongRows(operands, claimed, { random: vectorsSumming(sums) })).to.deep.equal([0, 1, 2, 3, 4]);
+      }
+    });
   });
 });

@@ -1,43 +1,56 @@
 /**
  * Freivalds' check of a claimed matmul-i8 product: O(mk + kn + mn) per round instead of O(mkn).
  *
- * Arithmetic. With D = C_claimed - A B (an integer matrix), the check computes D r for a random vector
- * r modulo two primes P1, P2 < 2^26, every intermediate an exact integer below 2^53 in a double:
- *  - y = B r exactly: |y| <= n * 2^7 * 2^26 < 2^53 for n <= 2^19 (MATMUL_MAX_DIMENSION = 2^16),
- *    then reduced mod each prime;
- *  - A (y mod q): each term < 2^7 * 2^26, k <= 2^16 terms: < 2^49;
- *  - C r: each claimed word is split into c = hi * 2^16 + lo (hi in [-2^15, 2^15), lo in [0, 2^16)), so
- *    each term is below 2^42 and 1024-term blocks below 2^52; blocks are reduced mod each prime.
+ * Arithmetic. With D = C_claimed - A B (an integer matrix), the check computes D r modulo the prime Q = 2^32 - 5 for
+ * random vectors r, with every intermediate an exact integer in i64 lanes of the WebAssembly kernel
+ * (freivalds.wat), r_j < 2^26 and |A|, |B| <= 2^7:
+ *  - y = B r exactly: |y| < n * 2^7 * 2^26 <= 2^49 (MATMUL_MAX_DIMENSION = 2^16), then reduced to a symmetric
+ *    residue, |y mod Q| < 2^31 (an i32);
+ *  - A (y mod Q) exactly: |sum| <= k * 2^7 * 2^31 <= 2^54 (MATMUL_MAX_K = 2^16);
+ *  - C r: each product |c r| < 2^31 * 2^26 = 2^57, and every 32 products a lane x = h 2^32 + l is folded to
+ *    5 h + l (congruent, since 2^32 = 5 mod Q, and below 2^35), so no lane exceeds 32 * 2^57 + 2^35 < 2^63.
  *
- * Why two primes. The claimed words are int32 and, within MATMUL_MAX_K, so is the true product (it
- * cannot wrap), hence every entry of D is below 2^32 in absolute value. A nonzero d is divisible by at
- * most one of P1, P2 (P1 * P2 > 2^52), so D is nonzero modulo some q in {P1, P2}; a row i with a nonzero
- * entry mod q then has (D r)_i = 0 mod q with probability at most 1/|S| <= 2^-25.9 (Schwartz-Zippel,
- * r uniform on S = [0, P2) which is a subset of F_q). FREIVALDS_ROUNDS = 2 independent vectors give a
- * false-accept probability below 2^-51 < 2^-40. A correct row always gives (D r)_i = 0, so every flagged
- * row really is wrong: localization never chases a false alarm.
+ * Why one prime is enough. The claimed words are int32 and, within MATMUL_MAX_K, the true product is at most
+ * k * 2^14 <= 2^30 in absolute value, so every entry of D is below 2^31 + 2^30 < Q in absolute value: a nonzero
+ * entry stays nonzero modulo Q. A wrong row i then has (D r)_i = 0 mod Q with probability at most 2^-26
+ * (Schwartz-Zippel over F_Q: fix the other coordinates; at most one value of r_j on the set [0, 2^26), a subset of
+ * F_Q, cancels a nonzero d_ij). FREIVALDS_ROUNDS = 2 independent vectors give a false-accept probability of at most
+ * 2^-52 < 2^-40. A correct row always gives (D r)_i = 0, so every flagged row really is wrong: localization never
+ * chases a false alarm.
+ *
+ * Layout. The operands are copied into the kernel's memory a block of rows at a time (a few hundred KiB, so the
+ * block stays in cache between the copy and the kernel's pass), and both rounds' dot products come out of one pass
+ * over each matrix. bench/c/freivalds.c is the same algorithm in C.
  */
 import { randomFillSync } from "node:crypto";
+import path from "node:path";
 
 import { multiplyRowI8 } from "./multiply";
 import { InvalidWorkloadError } from "../errors";
+import { watModule } from "../wasm/compile-wat";
 import { MATMUL_I8_NAME, type MatmulOperands, validateMatmulOperands } from "./shape";
 
-/** The two largest primes below 2^26. */
-export const FREIVALDS_PRIMES = [67108859, 67108837] as const;
-/** Independent random vectors; each lets a wrong product through with probability <= 2^-25.9. */
+/** The prime modulus: 2^32 - 5, above every |entry| of C - A B, so one prime suffices. */
+export const FREIVALDS_PRIMES = [4294967291] as const;
+/** Independent random vectors, both evaluated in one pass; each lets a wrong product through with probability <= 2^-26. */
 export const FREIVALDS_ROUNDS = 2;
-/** r is drawn uniformly from [0, FREIVALDS_SAMPLE_BOUND), a subset of both prime fields. */
-const FREIVALDS_SAMPLE_BOUND = Math.min(...FREIVALDS_PRIMES);
-/** Terms of C r summed before reducing, keeping the block sum below 2^52. */
-const CLAIM_BLOCK = 1024;
-const HALF_WORD = 0x10000;
+/** r_j is the top 26 bits of a uniform uint32, so uniform on [0, 2^26), a subset of F_Q. */
+const SAMPLE_SHIFT = 6;
+/** Bytes of matrix rows copied into the kernel's memory per pass: cache-sized. */
+const BLOCK_BYTES = 1 << 17;
+/** The kernel reads rows 16 bytes at a time past their end; vectors are zero-padded to this many elements. */
+const LANE_ELEMENTS = 16;
+const SLACK_BYTES = 64;
+const WASM_PAGE_BYTES = 1 << 16;
+const I32 = Int32Array.BYTES_PER_ELEMENT;
+const I16 = Int16Array.BYTES_PER_ELEMENT;
+/** Residues from here up are represented as u - Q, so that both 16-bit limbs fit an i16. */
+const LIMB_SPLIT = 2 ** 31 - 2 ** 15;
 
 /** Fills `out` with uniformly random uint32 words. Injectable so tests can be reproducible. */
 export type RandomWords = (out: Uint32Array) => void;
 
 export interface FreivaldsOptions {
-  readonly rounds?: number;
   readonly random?: RandomWords;
 }
 
@@ -52,67 +65,83 @@ export interface MatmulFault {
 export type FreivaldsVerdict =
   { readonly ok: true } | { readonly ok: false; readonly wrongRows: readonly number[]; readonly fault: MatmulFault };
 
-function mod(x: number, q: number): number {
-  const r = x % q;
-  return r < 0 ? r + q : r;
+/** A kernel pass over `rows` rows of `len` elements at byte offset `mat`; see freivalds.wat. */
+type DotRows = (mat: number, rows: number, len: number, v: number, vStride: number, out1: number, out2: number) => void;
+
+interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  /** v: four i16 limb vectors vStride bytes apart. */
+  readonly dotRowsI8: DotRows;
+  /** v: two i32 vectors vStride bytes apart. */
+  readonly dotRowsI32: DotRows;
 }
 
-/** A vector uniform on [0, FREIVALDS_SAMPLE_BOUND)^n, by rejection sampling 26-bit words. */
-function randomVector(n: number, random: RandomWords): Float64Array {
-  const r = new Float64Array(n);
-  const words = new Uint32Array(n);
-  let filled = 0;
-  while (filled < n) {
-    random(words);
-    for (let i = 0; i < words.length && filled < n; i++) {
-      const candidate = words[i] >>> 6;
-      if (candidate < FREIVALDS_SAMPLE_BOUND) r[filled++] = candidate;
-    }
-  }
-  return r;
+/** One instance per thread, its memory grown as needed and reused by every check. */
+let kernel: KernelExports | undefined;
+
+function kernelWithMemory(bytes: number): KernelExports {
+  kernel ??= new WebAssembly.Instance(watModule(path.join(__dirname, "freivalds.wat")))
+    .exports as unknown as KernelExports;
+  const missing = bytes - kernel.memory.buffer.byteLength;
+  if (missing > 0) kernel.memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
+  return kernel;
 }
 
-/** Marks in `wrong` each row i where (A (B r))_i != (C r)_i modulo either prime. */
-function flagWrongRows(operands: MatmulOperands, claimed: Int32Array, r: Float64Array, wrong: Uint8Array): void {
-  const { shape, a, b } = operands;
-  const { m, k, n } = shape;
-  const [p1, p2] = FREIVALDS_PRIMES;
-  const y1 = new Float64Array(k);
-  const y2 = new Float64Array(k);
-  for (let p = 0; p < k; p++) {
-    let sum = 0;
-    for (let j = 0, row = p * n; j < n; j++) sum += b[row + j] * r[j];
-    y1[p] = mod(sum, p1);
-    y2[p] = mod(sum, p2);
+const padded = (elements: number) => Math.ceil(elements / LANE_ELEMENTS) * LANE_ELEMENTS;
+
+/** Byte offsets in the kernel's memory (all multiples of 16) and the rows of each block. */
+function layout(m: number, k: number, n: number) {
+  const bRows = Math.max(1, Math.min(k, Math.floor(BLOCK_BYTES / n)));
+  const acRows = Math.max(1, Math.min(m, Math.floor(BLOCK_BYTES / (n * I32))));
+  const rStride = padded(n) * I32;
+  const rLimbStride = padded(n) * I16;
+  const yStride = padded(k) * I32;
+  const yLimbStride = padded(k) * I16;
+  const rowStride = padded(acRows) * I32;
+  const r = 0;
+  const rLimbs = r + 2 * rStride;
+  const y = rLimbs + 4 * rLimbStride;
+  const yLimbs = y + 2 * yStride;
+  const rowResults = yLimbs + 4 * yLimbStride;
+  const blockA = rowResults + 4 * rowStride;
+  const blockC = blockA + padded(acRows * k) + SLACK_BYTES;
+  const blockB = blockA;
+  const end = Math.max(blockC + acRows * n * I32, blockB + bRows * n) + SLACK_BYTES;
+  return {
+    bRows,
+    acRows,
+    r,
+    rStride,
+    rLimbs,
+    rLimbStride,
+    y,
+    yStride,
+    yLimbs,
+    yLimbStride,
+    rowResults,
+    rowStride,
+    blockA,
+    blockB,
+    blockC,
+    end,
+  };
+}
+
+/**
+ * Writes residues u in [0, Q) as limbs lo + 2^16 hi of the representative of u in [-2^31 - 2^15, 2^31 - 2^15), the
+ * range where both limbs are signed 16-bit (dot_i16x8_s lanes); `limbs` holds lo then hi, each `stride` elements.
+ */
+function writeLimbs(residues: Uint32Array, limbs: Int16Array, stride: number): void {
+  const q = FREIVALDS_PRIMES[0];
+  for (let j = 0; j < residues.length; j++) {
+    const u = residues[j];
+    const v = u < LIMB_SPLIT ? u : u - q;
+    const lo = (v << 16) >> 16;
+    limbs[j] = lo;
+    limbs[stride + j] = (v - lo) / 0x10000;
   }
-  for (let i = 0; i < m; i++) {
-    let ay1 = 0;
-    let ay2 = 0;
-    for (let p = 0, row = i * k; p < k; p++) {
-      ay1 += a[row + p] * y1[p];
-      ay2 += a[row + p] * y2[p];
-    }
-    let hi1 = 0;
-    let lo1 = 0;
-    let hi2 = 0;
-    let lo2 = 0;
-    for (let j0 = 0, row = i * n; j0 < n; j0 += CLAIM_BLOCK) {
-      let hi = 0;
-      let lo = 0;
-      for (let j = j0, end = Math.min(n, j0 + CLAIM_BLOCK); j < end; j++) {
-        const word = claimed[row + j];
-        hi += (word >> 16) * r[j];
-        lo += (word & 0xffff) * r[j];
-      }
-      hi1 = mod(hi1 + hi, p1);
-      lo1 = mod(lo1 + lo, p1);
-      hi2 = mod(hi2 + hi, p2);
-      lo2 = mod(lo2 + lo, p2);
-    }
-    const cr1 = mod(hi1 * HALF_WORD + lo1, p1);
-    const cr2 = mod(hi2 * HALF_WORD + lo2, p2);
-    if (mod(ay1, p1) !== cr1 || mod(ay2, p2) !== cr2) wrong[i] = 1;
-  }
+  limbs.fill(0, residues.length, stride);
+  limbs.fill(0, stride + residues.length, 2 * stride);
 }
 
 /** Rows of `claimed` that Freivalds' check proves wrong (empty: accepted). */
@@ -122,19 +151,50 @@ export function freivaldsWrongRows(
   options: FreivaldsOptions = {},
 ): number[] {
   validateMatmulOperands(operands);
-  const { m, n } = operands.shape;
+  const { shape, a, b } = operands;
+  const { m, k, n } = shape;
   if (claimed.length !== m * n) {
     throw new InvalidWorkloadError(MATMUL_I8_NAME, `claimed C must have ${m * n} elements, got ${claimed.length}`);
   }
-  const rounds = options.rounds ?? FREIVALDS_ROUNDS;
   const random = options.random ?? randomFillSync;
-  const wrong = new Uint8Array(m);
-  for (let round = 0; round < rounds; round++) {
-    flagWrongRows(operands, claimed, randomVector(n, random), wrong);
+  const at = layout(m, k, n);
+  const { memory, dotRowsI8, dotRowsI32 } = kernelWithMemory(at.end);
+  const { buffer } = memory;
+  const words = new Int32Array(buffer);
+  const bytes = new Int8Array(buffer);
+  for (let round = 0; round < FREIVALDS_ROUNDS; round++) {
+    const r = new Uint32Array(buffer, at.r + round * at.rStride, n);
+    random(r);
+    for (let j = 0; j < n; j++) r[j] >>>= SAMPLE_SHIFT;
+    words.fill(0, (at.r + round * at.rStride) / I32 + n, (at.r + (round + 1) * at.rStride) / I32);
+    writeLimbs(r, new Int16Array(buffer, at.rLimbs + 2 * round * at.rLimbStride, 2 * padded(n)), padded(n));
   }
-  const rows: number[] = [];
-  wrong.forEach((flag, row) => flag && rows.push(row));
-  return rows;
+
+  for (let p0 = 0; p0 < k; p0 += at.bRows) {
+    const rows = Math.min(at.bRows, k - p0);
+    bytes.set(b.subarray(p0 * n, (p0 + rows) * n), at.blockB);
+    dotRowsI8(at.blockB, rows, n, at.rLimbs, at.rLimbStride, at.y + p0 * I32, at.y + at.yStride + p0 * I32);
+  }
+  for (let round = 0; round < FREIVALDS_ROUNDS; round++) {
+    const y = new Uint32Array(buffer, at.y + round * at.yStride, k);
+    writeLimbs(y, new Int16Array(buffer, at.yLimbs + 2 * round * at.yLimbStride, 2 * padded(k)), padded(k));
+  }
+
+  const [ay1, ay2, cr1, cr2] = [0, 1, 2, 3].map((i) => at.rowResults + i * at.rowStride);
+  const wrong: number[] = [];
+  for (let i0 = 0; i0 < m; i0 += at.acRows) {
+    const rows = Math.min(at.acRows, m - i0);
+    bytes.set(a.subarray(i0 * k, (i0 + rows) * k), at.blockA);
+    words.set(claimed.subarray(i0 * n, (i0 + rows) * n), at.blockC / I32);
+    dotRowsI8(at.blockA, rows, k, at.yLimbs, at.yLimbStride, ay1, ay2);
+    dotRowsI32(at.blockC, rows, n, at.r, at.rStride, cr1, cr2);
+    for (let i = 0; i < rows; i++) {
+      if (words[ay1 / I32 + i] !== words[cr1 / I32 + i] || words[ay2 / I32 + i] !== words[cr2 / I32 + i]) {
+        wrong.push(i0 + i);
+      }
+    }
+  }
+  return wrong;
 }
 
 /** Recomputes row `row` (O(k n)) and returns its first wrong element, if any. */
