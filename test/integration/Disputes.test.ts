@@ -253,13 +253,13 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
 
   it("makes cheating cost at least 10x its gain at the default parameters, with one verifier watching", async function () {
     // The gain of skipping the work is at most the payment. The one watching verifier catches a single wrong
-    // element with probability at least 1 - 2^-(25.9 * FREIVALDS_ROUNDS) (src/workloads/matmul-i8/freivalds.ts).
+    // element with probability at least 1 - 2^-(26 * FREIVALDS_ROUNDS) (src/workloads/matmul-i8/freivalds.ts).
     const cheater = await startProvider(f.provider2, "cheater", { mode: "flip-one", rate: 1, random: () => 0.99 });
     const jobId = await createJob({ workload: "matmul-i8", shape: "256,128,256", seed: "9" }, f.provider2);
     await cheater.tick();
     const payment = ethers.parseEther(PAYMENT);
     const slash = await expectedSlash(jobId, f.provider2.address);
-    const detection = 1 - 2 ** (-25.9 * FREIVALDS_ROUNDS);
+    const detection = 1 - 2 ** (-26 * FREIVALDS_ROUNDS);
     expect(Number(slash) * detection).to.be.at.least(10 * Number(payment));
     // Even with nothing staked beyond the job's collateral, the collateral alone is 10x the payment.
     const [, collateral] = await f.ProviderRegistry.jobCollateral(jobId);

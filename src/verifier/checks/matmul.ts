@@ -1,6 +1,6 @@
 /**
- * matmul-i8: Freivalds' check (workloads/matmul-i8/freivalds.ts: exact arithmetic modulo two primes, 2 rounds,
- * false accept below 2^-51 < 2^-40), O(mk + kn + mn) instead of O(mkn). On failure it recomputes the first row
+ * matmul-i8: Freivalds' check (workloads/matmul-i8/freivalds.ts: exact arithmetic modulo the prime 2^32 - 5, 2 rounds,
+ * false accept at most 2^-52 < 2^-40), O(mk + kn + mn) instead of O(mkn). On failure it recomputes the first row
  * it proved wrong, names that row's first wrong element, and builds the fraud proof: the row of A and the
  * column of B against the input root, and the chunk of C holding the element against the result root.
  */

@@ -4,8 +4,8 @@ export const MATMUL_I8_NAME = "matmul-i8";
 
 /**
  * Largest accepted inner dimension. It keeps every exact sum inside what the verifier relies on:
- * |C[i][j]| <= k * 128 * 128 = 2^30 < 2^31, so a correct C never wraps (see multiply.ts), and
- * Freivalds' B*r stays below 2^53 (see freivalds.ts).
+ * |C[i][j]| <= k * 128 * 128 = 2^30 < 2^31, so a correct C never wraps (see multiply.ts), and every entry of a
+ * claimed C minus A B is below 2^31 + 2^30 < 2^32 - 5, the modulus of Freivalds' check (see freivalds.ts).
  */
 export const MATMUL_MAX_K = 1 << 16;
 /** Largest accepted m and n. */
