@@ -213,7 +213,7 @@ function verifierSection(verifier: BenchResults["verifier"]): string {
     `TypeScript (\`src/workloads/matmul-i8\`) against the same algorithms in C (\`bench/c/\`; ${c}), on the same`,
     "operands in the same run; medians of several runs. The C results are checked against the TypeScript ones.",
     "",
-    "Freivalds' check (2 primes x 2 rounds), n x n x n:",
+    "Freivalds' check (modulo 2^32 - 5, 2 rounds), n x n x n:",
     "",
     table(
       ["n", "TypeScript ms", "C ms", "TS / C"],
