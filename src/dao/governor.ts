@@ -1,7 +1,8 @@
 import { ethers, type Signer } from "ethers";
 
 import { UserError } from "../errors";
-import { IVotes__factory, type ComputeGovernor } from "../../typechain-types";
+import type { ComputeGovernor } from "../../typechain-types";
+import { IVotes__factory } from "../../typechain-types/factories/@openzeppelin/contracts/governance/utils/IVotes__factory";
 import type { ProposalAction } from "./governedParameters";
 import { chainTime } from "../chain/clock";
 

@@ -1,29 +1,31 @@
 import type { ContractRunner } from "ethers";
 
-import {
-  AccessManager__factory,
-  ComputeGovernor__factory,
-  ComputeReceipt__factory,
-  ComputeToken__factory,
-  DisputeManager__factory,
-  JobEscrow__factory,
-  MandelbrotChecker__factory,
-  MatmulI8Checker__factory,
-  ProviderRegistry__factory,
-  RewardDistributor__factory,
-  TimelockController__factory,
-  type AccessManager,
-  type ComputeGovernor,
-  type ComputeReceipt,
-  type ComputeToken,
-  type DisputeManager,
-  type JobEscrow,
-  type MandelbrotChecker,
-  type MatmulI8Checker,
-  type ProviderRegistry,
-  type RewardDistributor,
-  type TimelockController,
+import type {
+  AccessManager,
+  ComputeGovernor,
+  ComputeReceipt,
+  ComputeToken,
+  DisputeManager,
+  JobEscrow,
+  MandelbrotChecker,
+  MatmulI8Checker,
+  ProviderRegistry,
+  RewardDistributor,
+  TimelockController,
 } from "../../typechain-types";
+// Each factory by its own path: the typechain-types index loads every contract's ABI and bytecode, which costs
+// every agent and task start about a second of transpiling.
+import { AccessManager__factory } from "../../typechain-types/factories/@openzeppelin/contracts/access/manager/AccessManager__factory";
+import { ComputeGovernor__factory } from "../../typechain-types/factories/contracts/governance/ComputeGovernor__factory";
+import { ComputeReceipt__factory } from "../../typechain-types/factories/contracts/market/ComputeReceipt__factory";
+import { ComputeToken__factory } from "../../typechain-types/factories/contracts/token/ComputeToken__factory";
+import { DisputeManager__factory } from "../../typechain-types/factories/contracts/disputes/DisputeManager__factory";
+import { JobEscrow__factory } from "../../typechain-types/factories/contracts/market/JobEscrow__factory";
+import { MandelbrotChecker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MandelbrotChecker__factory";
+import { MatmulI8Checker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MatmulI8Checker__factory";
+import { ProviderRegistry__factory } from "../../typechain-types/factories/contracts/staking/ProviderRegistry__factory";
+import { RewardDistributor__factory } from "../../typechain-types/factories/contracts/rewards/RewardDistributor__factory";
+import { TimelockController__factory } from "../../typechain-types/factories/@openzeppelin/contracts/governance/TimelockController__factory";
 
 /** Every deployed Weft contract, typed. Keys are the contract names used in deployments/<network>.json. */
 export interface WeftSystem {

@@ -3,7 +3,7 @@ import { ethers, type ContractRunner } from "ethers";
 
 import { UserError } from "../errors";
 import type { WeftSystem } from "../deploy/system";
-import { IERC20Metadata__factory } from "../../typechain-types";
+import { IERC20Metadata__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata__factory";
 
 export interface TokenInfo {
   readonly address: string;
