@@ -242,7 +242,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     }
 
     function _targetRewards(RewardsHandler h) private {
-        _target(address(h), h.claim.selector, 1);
+        _target(address(h), h.claim.selector, 2);
     }
 
     function _requireNone(Ghost.Kind kind) private view {
