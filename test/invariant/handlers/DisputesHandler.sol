@@ -41,7 +41,7 @@ contract DisputesHandler is HandlerBase {
         if (jobId == 0) return;
         VM.prank(_pick(_actors.challengers, challengerSeed));
         _weft.disputes.disputeWithheld(jobId, Matmul1x1.params(), 0, 0);
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Disputed);
     }
 
     /// @notice The provider answers a withheld-data dispute with the chunk it committed to, right or wrong.
@@ -50,7 +50,7 @@ contract DisputesHandler is HandlerBase {
         if (jobId == 0) return;
         VM.prank(_weft.escrow.job(jobId).provider);
         _weft.disputes.reveal(jobId, _committedChunk(jobId), new bytes32[](0));
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Disputed);
     }
 
     /// @notice Anyone proves a revealed chunk wrong (refused if it is right).
@@ -65,7 +65,7 @@ contract DisputesHandler is HandlerBase {
         if (jobId == 0) return;
         VM.prank(_pick(_actors.challengers, challengerSeed));
         _weft.disputes.disputeForArbitration(jobId, "ipfs://evidence");
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Disputed);
     }
 
     /// @notice The ARBITER rules by the truth: at fault exactly when the provider cheated.
@@ -76,16 +76,17 @@ contract DisputesHandler is HandlerBase {
         Before memory before = _snapshot(jobId);
         VM.prank(_actors.arbiter);
         _weft.disputes.arbitrate(jobId, cheated);
-        _checkSettlement(jobId, before);
+        _checkSettlement(jobId, before, cheated);
     }
 
     /// @notice Ends a dispute past its deadline: an unanswered withheld-data dispute slashes, the others do not.
     function resolveTimeout(uint256 jobSeed) external {
         uint256 jobId = _findJob(jobSeed, _openPastDeadline);
         if (jobId == 0) return;
+        bool unanswered = _weft.disputes.dispute(jobId).status == IDisputeManager.DisputeStatus.AwaitingReveal;
         Before memory before = _snapshot(jobId);
         _weft.disputes.resolveTimeout(jobId);
-        _checkSettlement(jobId, before);
+        _checkSettlement(jobId, before, unanswered);
     }
 
     function _prove(uint256 jobId, address challenger) private {
@@ -95,7 +96,7 @@ contract DisputesHandler is HandlerBase {
         if (cheated) {
             VM.prank(challenger);
             _weft.disputes.disputeWithProof(jobId, Matmul1x1.params(), proof);
-            _checkSettlement(jobId, before);
+            _checkSettlement(jobId, before, true);
             return;
         }
         VM.prank(challenger);
@@ -107,7 +108,7 @@ contract DisputesHandler is HandlerBase {
             }
             _ghost.honestDisputeRefused();
         }
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Submitted);
     }
 
     function _snapshot(uint256 jobId) private view returns (Before memory before) {
@@ -124,8 +125,11 @@ contract DisputesHandler is HandlerBase {
 
     /// @dev At fault: the client is refunded and exactly the announced slash leaves the provider's stake, never more
     /// than it had. No fault: the job is Submitted again and the stake is untouched.
-    function _checkSettlement(uint256 jobId, Before memory before) private {
+    function _checkSettlement(uint256 jobId, Before memory before, bool fault) private {
         IDisputeManager.DisputeStatus status = _weft.disputes.dispute(jobId).status;
+        IDisputeManager.DisputeStatus expected =
+            fault ? IDisputeManager.DisputeStatus.ProviderAtFault : IDisputeManager.DisputeStatus.NoFault;
+        if (status != expected) _ghost.violate(Ghost.Kind.Slash, "a dispute settled the other way than it should");
         uint256 stakeAfter = _stakeOf(before.provider);
         if (status == IDisputeManager.DisputeStatus.ProviderAtFault) {
             uint256 taken = before.registryBalance - _weft.token.balanceOf(address(_weft.registry));
@@ -139,7 +143,7 @@ contract DisputesHandler is HandlerBase {
         } else if (stakeAfter != before.stake) {
             _ghost.violate(Ghost.Kind.Slash, "a dispute without fault changed the provider's stake");
         }
-        _observe(jobId);
+        _observe(jobId, fault ? IJobEscrow.JobStatus.Slashed : IJobEscrow.JobStatus.Submitted);
     }
 
     function _committedChunk(uint256 jobId) private view returns (bytes memory) {

@@ -58,9 +58,9 @@ contract Ghost {
         jobs[jobId].cheated = true;
     }
 
-    /// @notice Records a job's status after a step that touched it; the move from its last observed status must be
-    /// an edge of IJobEscrow's lifecycle graph. Submitted -> Slashed is allowed because a fraud proof marks the job
-    /// Disputed and slashes it in one transaction.
+    /// @notice Records a job's status after a step on it; the move from its last observed status must be an edge of
+    /// IJobEscrow's lifecycle graph. Submitted -> Slashed is one because a fraud proof marks the job Disputed and
+    /// slashes it in one transaction.
     function observe(uint256 jobId, IJobEscrow.JobStatus status) external {
         IJobEscrow.JobStatus last = jobs[jobId].lastStatus;
         if (last != status && !isLifecycleEdge(last, status)) {

@@ -73,8 +73,11 @@ abstract contract HandlerBase {
         return 0;
     }
 
-    function _observe(uint256 jobId) internal {
-        _ghost.observe(jobId, _weft.escrow.job(jobId).status);
+    /// @dev After a step on `jobId`: its status must be the one the step leads to, reached along a lifecycle edge.
+    function _observe(uint256 jobId, IJobEscrow.JobStatus expected) internal {
+        IJobEscrow.JobStatus actual = _weft.escrow.job(jobId).status;
+        if (actual != expected) _ghost.violate(Ghost.Kind.Lifecycle, "a step left its job in another status");
+        _ghost.observe(jobId, actual);
     }
 
     /// @dev A provider's stake the registry can still slash: free, locked and unbonding.

@@ -53,7 +53,7 @@ contract MarketHandler is HandlerBase {
         uint256 jobId = _weft.escrow.createJob(request);
         _ghost.newJob(jobId, checkable, a, b);
         _ghost.paidIntoEscrow(address(paymentToken), payment);
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Open);
     }
 
     function acceptJob(uint256 jobSeed, uint256 providerSeed) external {
@@ -70,7 +70,7 @@ contract MarketHandler is HandlerBase {
 
         VM.prank(provider);
         _weft.escrow.acceptJob(jobId);
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Assigned);
     }
 
     function submitResult(uint256 jobSeed, bool cheat) external {
@@ -83,7 +83,7 @@ contract MarketHandler is HandlerBase {
 
         VM.prank(_weft.escrow.job(jobId).provider);
         _weft.escrow.submitResult(jobId, root, "ipfs://result");
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Submitted);
     }
 
     function finalize(uint256 jobSeed) external {
@@ -102,7 +102,7 @@ contract MarketHandler is HandlerBase {
             _ghost.violate(Ghost.Kind.Escrow, "finalize paid the provider other than payment minus fee");
         }
         if (firstWorkInEpoch && _weft.rewards.weightOf(j.provider, epoch) != 0) _ghost.workRecorded(j.provider, epoch);
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Finalized);
     }
 
     function cancelJob(uint256 jobSeed) external {
@@ -117,7 +117,7 @@ contract MarketHandler is HandlerBase {
         if (IERC20(j.paymentToken).balanceOf(j.client) - clientBefore != j.payment) {
             _ghost.violate(Ghost.Kind.Escrow, "cancel refunded other than the payment");
         }
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.Cancelled);
     }
 
     function claimTimeout(uint256 jobSeed) external {
@@ -133,7 +133,7 @@ contract MarketHandler is HandlerBase {
         if (stakeBefore - _stakeOf(j.provider) != penalty) {
             _ghost.violate(Ghost.Kind.Stake, "a timeout took other than the liveness penalty");
         }
-        _observe(jobId);
+        _observe(jobId, IJobEscrow.JobStatus.TimedOut);
     }
 
     function warp(uint256 seconds_, bool long) external {
