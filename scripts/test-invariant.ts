@@ -20,10 +20,18 @@ interface ForgeConfig {
   invariant: { runs: number; depth: number };
 }
 
+/** One call of a failing sequence, as forge reports it. */
+interface ForgeCall {
+  contract_name: string;
+  signature: string;
+  raw_args: string;
+}
+
 interface ForgeTestResult {
   status: "Success" | "Failure" | "Skipped";
   reason: string | null;
-  counterexample: unknown;
+  /** An invariant's shrunk failing sequence: [length before shrinking, calls]. */
+  counterexample: { Sequence?: [number, ForgeCall[]] } | null;
   kind: { Invariant?: { runs: number; calls: number; reverts: number } };
 }
 
@@ -85,7 +93,10 @@ function printFailures(report: ForgeReport): void {
     for (const [test, result] of Object.entries(test_results)) {
       if (result.status !== "Failure") continue;
       console.error(`\nFAIL ${suite} ${test}: ${result.reason ?? "no reason given"}`);
-      if (result.counterexample !== null) console.error(JSON.stringify(result.counterexample, null, 2));
+      for (const call of result.counterexample?.Sequence?.[1] ?? []) {
+        const handler = call.contract_name.slice(call.contract_name.lastIndexOf(":") + 1);
+        console.error(`  ${handler}.${call.signature.replace(/\(.*/, "")}(${call.raw_args})`);
+      }
     }
   }
 }
@@ -95,7 +106,9 @@ function main(): number {
   if (forge(["build"], "inherit").status !== 0) return 1;
   const config = JSON.parse(forge(["config", "--json"], "pipe").stdout) as ForgeConfig;
 
-  const testArgs = ["test", "--json", ...process.argv.slice(2)];
+  // `npm run test:invariant -- <args>` drops the `--`; a direct ts-node run keeps it.
+  const forwarded = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
+  const testArgs = ["test", "--json", ...forwarded];
   const started = process.hrtime.bigint();
   const run = forge(testArgs, "pipe");
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;

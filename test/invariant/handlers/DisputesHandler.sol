@@ -99,6 +99,8 @@ contract DisputesHandler is HandlerBase {
             _checkSettlement(jobId, before, true);
             return;
         }
+        // A refused proof changes nothing: the job stays Submitted, or Disputed under the revealed dispute.
+        IJobEscrow.JobStatus unchanged = _weft.escrow.job(jobId).status;
         VM.prank(challenger);
         try _weft.disputes.disputeWithProof(jobId, Matmul1x1.params(), proof) {
             _ghost.violate(Ghost.Kind.HonestDispute, "a fraud proof against an honest result was accepted");
@@ -108,7 +110,7 @@ contract DisputesHandler is HandlerBase {
             }
             _ghost.honestDisputeRefused();
         }
-        _observe(jobId, IJobEscrow.JobStatus.Submitted);
+        _observe(jobId, unchanged);
     }
 
     function _snapshot(uint256 jobId) private view returns (Before memory before) {
