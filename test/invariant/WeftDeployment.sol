@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {ComputeToken} from "../../contracts/token/ComputeToken.sol";
+import {ProviderRegistry} from "../../contracts/staking/ProviderRegistry.sol";
+import {JobEscrow} from "../../contracts/market/JobEscrow.sol";
+import {ComputeReceipt} from "../../contracts/market/ComputeReceipt.sol";
+import {DisputeManager} from "../../contracts/disputes/DisputeManager.sol";
+import {MatmulI8Checker} from "../../contracts/disputes/checkers/MatmulI8Checker.sol";
+import {MandelbrotChecker} from "../../contracts/disputes/checkers/MandelbrotChecker.sol";
+import {RewardDistributor} from "../../contracts/rewards/RewardDistributor.sol";
+import {IDisputeManager} from "../../contracts/interfaces/IDisputeManager.sol";
+import {IWorkloadChecker} from "../../contracts/interfaces/IWorkloadChecker.sol";
+import {TestERC20} from "../../contracts/test/TestERC20.sol";
+import {VM} from "./utils/Vm.sol";
+
+// A deployment script: every contract it calls is one it just deployed, so there is no reentrancy to fear.
+// solhint-disable reentrancy
+
+// src/access/roles.ts
+uint64 constant ADMIN = 0;
+uint64 constant PARAMETERS = 1;
+uint64 constant ESCROW = 2;
+uint64 constant DISPUTES = 3;
+uint64 constant MINTER = 4;
+uint64 constant ARBITER = 5;
+uint64 constant GUARDIAN = 6;
+
+// config/parameters.ts, LOCAL_PARAMETERS
+uint256 constant CAP = 1_000_000_000e18;
+uint256 constant GENESIS_SUPPLY = 400_000_000e18;
+uint256 constant TREASURY_ALLOCATION = 200_000_000e18;
+uint256 constant UNBONDING_PERIOD = 2 hours;
+uint256 constant JAIL_DURATION = 1 days;
+uint256 constant MIN_PAYMENT_WEFT = 0.01e18;
+uint256 constant TIMELOCK_MIN_DELAY = 5 minutes;
+/// @dev test/fixtures/weft.ts: tUSD's minimum payment.
+uint96 constant MIN_PAYMENT_USD = 1000;
+
+/// @notice Weft deployed in Solidity as ignition/modules/Weft.ts deploys it, with LOCAL_PARAMETERS of
+/// config/parameters.ts and the role table of src/access/permissions.ts, plus what test/fixtures/weft.ts adds (a
+/// tUSD payment token weighing one WEFT, granted by the timelock as a DAO vote would) and an ARBITER.
+/// @dev forge cannot read the TypeScript sources, so the parameters and roles are restated here; keep them in step.
+/// The governor is left out: no invariant here involves voting, and the timelock's powers are exercised directly.
+abstract contract WeftDeployment {
+    AccessManager internal _manager;
+    TimelockController internal _timelock;
+    ComputeToken internal _token;
+    ProviderRegistry internal _registry;
+    JobEscrow internal _escrow;
+    ComputeReceipt internal _receipt;
+    DisputeManager internal _disputes;
+    MatmulI8Checker internal _matmulChecker;
+    MandelbrotChecker internal _mandelbrotChecker;
+    RewardDistributor internal _rewards;
+    TestERC20 internal _usd;
+
+    function _deployWeft(address arbiter) internal {
+        _manager = new AccessManager(address(this));
+        address[] memory noProposers = new address[](0);
+        address[] memory anyExecutor = new address[](1);
+        _timelock = new TimelockController(TIMELOCK_MIN_DELAY, noProposers, anyExecutor, address(this));
+
+        _token = new ComputeToken(address(_manager), CAP, address(this), GENESIS_SUPPLY);
+        _token.transfer(address(_timelock), TREASURY_ALLOCATION);
+
+        _registry = new ProviderRegistry(address(_manager), address(_token), UNBONDING_PERIOD, JAIL_DURATION);
+        _escrow = new JobEscrow(
+            address(_manager),
+            _registry,
+            address(_timelock),
+            JobEscrow.Parameters({
+                protocolFeeBps: 300,
+                collateralRatioBps: 100_000,
+                challengeWindow: 10 minutes,
+                disputeWindow: 30 minutes,
+                livenessPenaltyBps: 1_000
+            })
+        );
+        _receipt = ComputeReceipt(_escrow.receipt());
+        _registry.setDisputeWindowsSource(address(_escrow));
+        _escrow.setPaymentToken(address(_token), true, uint96(MIN_PAYMENT_WEFT));
+
+        _matmulChecker = new MatmulI8Checker();
+        _mandelbrotChecker = new MandelbrotChecker();
+        IWorkloadChecker[] memory checkers = new IWorkloadChecker[](2);
+        (checkers[0], checkers[1]) = (_matmulChecker, _mandelbrotChecker);
+        _disputes = new DisputeManager(
+            address(_manager),
+            _escrow,
+            DisputeManager.Parameters({
+                bond: 100e18,
+                responseWindow: 10 minutes,
+                followUpWindow: 10 minutes,
+                arbitrationWindow: 20 minutes,
+                slashSplit: IDisputeManager.SlashSplit({challengerBps: 5_000, clientBps: 3_000, treasuryBps: 2_000}),
+                stakeShareBps: 5_000
+            }),
+            checkers
+        );
+
+        _rewards = new RewardDistributor(
+            address(_manager),
+            _token,
+            RewardDistributor.Parameters({
+                epochLength: 1 hours,
+                initialEmission: 100_000e18,
+                decayBps: 200,
+                rewardCapBps: 8_000
+            })
+        );
+        _escrow.setWorkRecorder(address(_rewards));
+
+        _mapRoles();
+        _manager.grantRole(ESCROW, address(_escrow), 0);
+        _manager.grantRole(DISPUTES, address(_disputes), 0);
+        _manager.grantRole(MINTER, address(_rewards), 0);
+        _manager.grantRole(PARAMETERS, address(_timelock), 0);
+        _manager.grantRole(ADMIN, address(_timelock), 0);
+        _manager.renounceRole(ADMIN, address(this));
+        _timelock.renounceRole(_timelock.DEFAULT_ADMIN_ROLE(), address(this));
+
+        _daoSetup(arbiter);
+    }
+
+    /// @dev src/access/permissions.ts, PERMISSIONS.
+    function _mapRoles() private {
+        _map(address(_token), MINTER, _selectors(ComputeToken.mint.selector));
+
+        _map(
+            address(_registry),
+            ESCROW,
+            _selectors(
+                ProviderRegistry.lockCollateral.selector,
+                ProviderRegistry.unlockCollateral.selector,
+                ProviderRegistry.forfeitCollateral.selector
+            )
+        );
+        _map(address(_registry), DISPUTES, _selectors(ProviderRegistry.slash.selector));
+        _map(
+            address(_registry),
+            PARAMETERS,
+            _selectors(
+                ProviderRegistry.setUnbondingPeriod.selector,
+                ProviderRegistry.setJailDuration.selector,
+                ProviderRegistry.setDisputeWindowsSource.selector
+            )
+        );
+
+        _map(
+            address(_escrow),
+            DISPUTES,
+            _selectors(JobEscrow.markDisputed.selector, JobEscrow.resolveDispute.selector)
+        );
+        _map(address(_escrow), GUARDIAN, _selectors(JobEscrow.pause.selector));
+        bytes4[] memory escrowParameters = new bytes4[](9);
+        escrowParameters[0] = JobEscrow.unpause.selector;
+        escrowParameters[1] = JobEscrow.setProtocolFeeBps.selector;
+        escrowParameters[2] = JobEscrow.setCollateralRatioBps.selector;
+        escrowParameters[3] = JobEscrow.setChallengeWindow.selector;
+        escrowParameters[4] = JobEscrow.setDisputeWindow.selector;
+        escrowParameters[5] = JobEscrow.setLivenessPenaltyBps.selector;
+        escrowParameters[6] = JobEscrow.setPaymentToken.selector;
+        escrowParameters[7] = JobEscrow.setTreasury.selector;
+        escrowParameters[8] = JobEscrow.setWorkRecorder.selector;
+        _map(address(_escrow), PARAMETERS, escrowParameters);
+
+        _map(address(_disputes), ARBITER, _selectors(DisputeManager.arbitrate.selector));
+        bytes4[] memory disputeParameters = new bytes4[](7);
+        disputeParameters[0] = DisputeManager.setChecker.selector;
+        disputeParameters[1] = DisputeManager.setBond.selector;
+        disputeParameters[2] = DisputeManager.setResponseWindow.selector;
+        disputeParameters[3] = DisputeManager.setFollowUpWindow.selector;
+        disputeParameters[4] = DisputeManager.setArbitrationWindow.selector;
+        disputeParameters[5] = DisputeManager.setSlashSplit.selector;
+        disputeParameters[6] = DisputeManager.setStakeShareBps.selector;
+        _map(address(_disputes), PARAMETERS, disputeParameters);
+
+        _map(address(_rewards), ESCROW, _selectors(RewardDistributor.recordWork.selector));
+        bytes4[] memory rewardParameters = new bytes4[](4);
+        rewardParameters[0] = RewardDistributor.setEpochLength.selector;
+        rewardParameters[1] = RewardDistributor.setEmissionSchedule.selector;
+        rewardParameters[2] = RewardDistributor.setRewardCapBps.selector;
+        rewardParameters[3] = RewardDistributor.setPaymentTokenRate.selector;
+        _map(address(_rewards), PARAMETERS, rewardParameters);
+    }
+
+    /// @dev What the DAO votes in after the hand-over, executed as the timelock (test/fixtures/weft.ts does the same).
+    function _daoSetup(address arbiter) private {
+        _usd = new TestERC20("Test USD", "tUSD");
+        VM.startPrank(address(_timelock));
+        _manager.grantRole(ARBITER, arbiter, 0);
+        _escrow.setPaymentToken(address(_usd), true, MIN_PAYMENT_USD);
+        _rewards.setPaymentTokenRate(address(_usd), 1e18);
+        VM.stopPrank();
+    }
+
+    function _map(address target, uint64 role, bytes4[] memory selectors) private {
+        _manager.setTargetFunctionRole(target, selectors, role);
+    }
+
+    function _selectors(bytes4 a) private pure returns (bytes4[] memory s) {
+        s = new bytes4[](1);
+        s[0] = a;
+    }
+
+    function _selectors(bytes4 a, bytes4 b) private pure returns (bytes4[] memory s) {
+        s = new bytes4[](2);
+        (s[0], s[1]) = (a, b);
+    }
+
+    function _selectors(bytes4 a, bytes4 b, bytes4 c) private pure returns (bytes4[] memory s) {
+        s = new bytes4[](3);
+        (s[0], s[1], s[2]) = (a, b, c);
+    }
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IJobEscrow} from "../../contracts/interfaces/IJobEscrow.sol";
+import {IDisputeManager} from "../../contracts/interfaces/IDisputeManager.sol";
+import {IProviderRegistry} from "../../contracts/interfaces/IProviderRegistry.sol";
+import {VM} from "./utils/Vm.sol";
+import {InvariantTargets} from "./utils/InvariantTargets.sol";
+import {WeftDeployment, GENESIS_SUPPLY} from "./WeftDeployment.sol";
+
+// forge runs every public function named invariant_* as an invariant.
+// solhint-disable func-name-mixedcase
+import {Ghost} from "./handlers/Ghost.sol";
+import {Weft, Actors} from "./handlers/HandlerBase.sol";
+import {StakingHandler} from "./handlers/StakingHandler.sol";
+import {MarketHandler} from "./handlers/MarketHandler.sol";
+import {DisputesHandler} from "./handlers/DisputesHandler.sol";
+import {RewardsHandler} from "./handlers/RewardsHandler.sol";
+
+uint256 constant PROVIDERS = 4;
+uint256 constant CLIENTS = 3;
+uint256 constant CHALLENGERS = 2;
+uint256 constant PROVIDER_WEFT = 2_000_000e18;
+uint256 constant PROVIDER_INITIAL_STAKE = 100_000e18;
+uint256 constant CLIENT_FUNDS = 1_000_000e18;
+uint256 constant CHALLENGER_WEFT = 1_000_000e18;
+
+/// @notice Weft's conservation, accounting and lifecycle invariants under random sequences of staking, jobs,
+/// disputes, rewards and time, over the real system wired as in production.
+contract WeftInvariants is WeftDeployment, InvariantTargets {
+    /// @notice An invariant does not hold, or a handler saw an expectation broken mid-sequence.
+    error InvariantViolated(string what);
+
+    Actors private _actors;
+    Ghost internal _ghost;
+    IERC20[2] private _paymentTokens;
+
+    function setUp() public {
+        _actors.arbiter = _actor("arbiter", 0);
+        _deployWeft(_actors.arbiter);
+        _paymentTokens = [IERC20(address(_token)), IERC20(address(_usd))];
+
+        for (uint256 i = 0; i < PROVIDERS; ++i) _actors.providers.push(_actor("provider", 0x100 + i));
+        for (uint256 i = 0; i < CLIENTS; ++i) _actors.clients.push(_actor("client", 0x200 + i));
+        for (uint256 i = 0; i < CHALLENGERS; ++i) _actors.challengers.push(_actor("challenger", 0x300 + i));
+
+        _ghost = new Ghost();
+        for (uint256 i = 0; i < PROVIDERS; ++i) _setUpProvider(_actors.providers[i]);
+        for (uint256 i = 0; i < CLIENTS; ++i) _setUpClient(_actors.clients[i]);
+        for (uint256 i = 0; i < CHALLENGERS; ++i) _token.transfer(_actors.challengers[i], CHALLENGER_WEFT);
+
+        Weft memory weft = Weft(_token, _registry, _escrow, _receipt, _disputes, _rewards, _usd);
+        _targetStaking(new StakingHandler(weft, _actors, _ghost));
+        _targetMarket(new MarketHandler(weft, _actors, _ghost));
+        _targetDisputes(new DisputesHandler(weft, _actors, _ghost));
+        _targetRewards(new RewardsHandler(weft, _actors, _ghost));
+    }
+
+    // ---------------------------------------------------------------- token conservation
+
+    /// @notice The escrow holds, per payment token, exactly the payments of its unsettled jobs, and exactly what the
+    /// handlers paid in minus what it paid out.
+    function invariant_escrowHoldsExactlyTheUnsettledPayments() public view {
+        uint256 count = _escrow.jobCount();
+        for (uint256 t = 0; t < _paymentTokens.length; ++t) {
+            address paymentToken = address(_paymentTokens[t]);
+            uint256 owed;
+            for (uint256 jobId = 1; jobId <= count; ++jobId) {
+                IJobEscrow.Job memory j = _escrow.job(jobId);
+                if (j.paymentToken == paymentToken && _isUnsettled(j.status)) owed += j.payment;
+            }
+            uint256 balance = _paymentTokens[t].balanceOf(address(_escrow));
+            _check(balance == owed, "escrow balance differs from the payments of its unsettled jobs");
+            _check(balance == _ghost.escrowIn(paymentToken) - _ghost.escrowOut(paymentToken), "escrow flows differ");
+        }
+        _requireNone(Ghost.Kind.Escrow);
+    }
+
+    /// @notice The registry holds exactly the total stake (free, locked and unbonding), which is what was staked
+    /// minus what was withdrawn, forfeited and slashed.
+    function invariant_registryHoldsExactlyTheTotalStake() public view {
+        uint256 balance = _token.balanceOf(address(_registry));
+        _check(balance == _registry.totalStake(), "registry balance differs from totalStake");
+        _check(balance == _ghost.stakedIn() - _ghost.stakeOut(), "registry flows differ");
+        _requireNone(Ghost.Kind.Stake);
+    }
+
+    /// @notice The DisputeManager holds exactly the bonds of its open disputes.
+    function invariant_disputeManagerHoldsExactlyTheOpenBonds() public view {
+        uint256 count = _escrow.jobCount();
+        uint256 bonds;
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            IDisputeManager.Dispute memory d = _disputes.dispute(jobId);
+            if (_isOpen(d.status)) bonds += d.bond;
+        }
+        _check(_token.balanceOf(address(_disputes)) == bonds, "dispute manager balance differs from open bonds");
+    }
+
+    // ---------------------------------------------------------------- stake accounting
+
+    function invariant_totalStakeIsTheSumOfProviderStakes() public view {
+        uint256 sum;
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            IProviderRegistry.ProviderState memory s = _registry.providerState(_actors.providers[i]);
+            sum += uint256(s.staked) + s.unbonding;
+        }
+        _check(sum == _registry.totalStake(), "totalStake differs from the sum of provider stakes");
+    }
+
+    /// @notice No provider has more locked than staked, and its lock is exactly its running jobs' collateral.
+    function invariant_lockedNeverExceedsStaked() public view {
+        uint256 count = _escrow.jobCount();
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            address provider = _actors.providers[i];
+            IProviderRegistry.ProviderState memory s = _registry.providerState(provider);
+            _check(s.locked <= s.staked, "a provider has more locked than staked");
+            uint256 collateral;
+            for (uint256 jobId = 1; jobId <= count; ++jobId) {
+                IJobEscrow.Job memory j = _escrow.job(jobId);
+                if (j.provider == provider && _holdsCollateral(j.status)) collateral += j.collateral;
+            }
+            _check(s.locked == collateral, "a provider's lock differs from its running jobs' collateral");
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /// @notice Every job moved only along the lifecycle graph, and none changed without a step on it.
+    function invariant_jobsFollowTheLifecycle() public view {
+        uint256 count = _escrow.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            (IJobEscrow.JobStatus lastStatus, , , , ) = _ghost.jobs(jobId);
+            _check(_escrow.job(jobId).status == lastStatus, "a job changed status without a step on it");
+        }
+        _requireNone(Ghost.Kind.Lifecycle);
+    }
+
+    // ---------------------------------------------------------------- disputes
+
+    /// @notice Each slash took exactly slashAmount, never more than the provider's stake, and the total slashed
+    /// never exceeds what was ever staked.
+    function invariant_slashesNeverExceedStake() public view {
+        _check(_ghost.slashed() <= _ghost.stakedIn(), "more was slashed than was ever staked");
+        _requireNone(Ghost.Kind.Slash);
+    }
+
+    /// @notice A fraud proof against an honest result is always refused with ResultChecksOut.
+    function invariant_honestResultsAreNeverSlashedByProof() public view {
+        _requireNone(Ghost.Kind.HonestDispute);
+    }
+
+    // ---------------------------------------------------------------- rewards
+
+    /// @notice What each epoch minted stays within its emission, the supply within the cap, and the supply grew
+    /// only by claimed rewards.
+    function invariant_mintedRewardsStayWithinEmissionAndCap() public view {
+        uint256 epochs = _ghost.epochsMintedCount();
+        for (uint256 i = 0; i < epochs; ++i) {
+            uint256 epoch = _ghost.epochsMinted(i);
+            _check(_ghost.mintedInEpoch(epoch) <= _rewards.epochTotals(epoch).emission, "an epoch minted too much");
+        }
+        _check(_token.totalSupply() <= _token.cap(), "supply above the cap");
+        _check(_token.totalSupply() == GENESIS_SUPPLY + _ghost.minted(), "supply grew other than by claimed rewards");
+        _requireNone(Ghost.Kind.Rewards);
+    }
+
+    // ---------------------------------------------------------------- receipts
+
+    /// @notice A receipt exists, owned by the client, exactly for each finalized job.
+    function invariant_receiptsExistExactlyForFinalizedJobs() public view {
+        uint256 count = _escrow.jobCount();
+        uint256 finalized;
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            IJobEscrow.Job memory j = _escrow.job(jobId);
+            bool isFinalized = j.status == IJobEscrow.JobStatus.Finalized;
+            try _receipt.ownerOf(jobId) returns (address owner) {
+                _check(isFinalized, "a receipt exists for a job that is not finalized");
+                _check(owner == j.client, "a receipt is not owned by the job's client");
+                ++finalized;
+            } catch {
+                _check(!isFinalized, "a finalized job has no receipt");
+            }
+        }
+        uint256 receipts;
+        for (uint256 i = 0; i < CLIENTS; ++i) receipts += _receipt.balanceOf(_actors.clients[i]);
+        _check(receipts == finalized, "receipts held by clients differ from finalized jobs");
+    }
+
+    // ---------------------------------------------------------------- set-up
+
+    function _actor(string memory role, uint256 index) private returns (address account) {
+        account = address(uint160(uint256(keccak256(abi.encode(role, index)))));
+        VM.label(account, role);
+    }
+
+    function _setUpProvider(address provider) private {
+        _token.transfer(provider, PROVIDER_WEFT);
+        VM.startPrank(provider);
+        _registry.register(IProviderRegistry.Profile("RTX 4090", 24, "ipfs://provider"));
+        _token.approve(address(_registry), type(uint256).max);
+        _registry.stake(PROVIDER_INITIAL_STAKE);
+        VM.stopPrank();
+        _ghost.staked(PROVIDER_INITIAL_STAKE);
+    }
+
+    function _setUpClient(address client) private {
+        _token.transfer(client, CLIENT_FUNDS);
+        _usd.mint(client, CLIENT_FUNDS);
+        VM.startPrank(client);
+        _token.approve(address(_escrow), type(uint256).max);
+        _usd.approve(address(_escrow), type(uint256).max);
+        VM.stopPrank();
+    }
+
+    function _targetStaking(StakingHandler h) private {
+        _target(address(h), h.stake.selector, 1);
+        _target(address(h), h.requestUnbond.selector, 1);
+        _target(address(h), h.withdraw.selector, 1);
+    }
+
+    /// @dev Weighted towards the steps that feed the others: every dispute, settlement and claim needs a job that
+    /// was created, accepted and submitted first, and time to pass.
+    function _targetMarket(MarketHandler h) private {
+        _target(address(h), h.createJob.selector, 4);
+        _target(address(h), h.acceptJob.selector, 3);
+        _target(address(h), h.submitResult.selector, 3);
+        _target(address(h), h.warp.selector, 3);
+        _target(address(h), h.finalize.selector, 2);
+        _target(address(h), h.cancelJob.selector, 1);
+        _target(address(h), h.claimTimeout.selector, 1);
+    }
+
+    function _targetDisputes(DisputesHandler h) private {
+        _target(address(h), h.disputeWithProof.selector, 2);
+        _target(address(h), h.disputeWithheld.selector, 2);
+        _target(address(h), h.reveal.selector, 1);
+        _target(address(h), h.followUpWithProof.selector, 1);
+        _target(address(h), h.disputeForArbitration.selector, 2);
+        _target(address(h), h.arbitrate.selector, 1);
+        _target(address(h), h.resolveTimeout.selector, 1);
+    }
+
+    function _targetRewards(RewardsHandler h) private {
+        _target(address(h), h.claim.selector, 2);
+    }
+
+    function _requireNone(Ghost.Kind kind) private view {
+        if (_ghost.violations(kind) != 0) revert InvariantViolated(_ghost.firstViolation(kind));
+    }
+
+    function _check(bool holds, string memory what) private pure {
+        if (!holds) revert InvariantViolated(what);
+    }
+
+    function _isUnsettled(IJobEscrow.JobStatus status) private pure returns (bool) {
+        return
+            status == IJobEscrow.JobStatus.Open ||
+            status == IJobEscrow.JobStatus.Assigned ||
+            status == IJobEscrow.JobStatus.Submitted ||
+            status == IJobEscrow.JobStatus.Disputed;
+    }
+
+    function _holdsCollateral(IJobEscrow.JobStatus status) private pure returns (bool) {
+        return
+            status == IJobEscrow.JobStatus.Assigned ||
+            status == IJobEscrow.JobStatus.Submitted ||
+            status == IJobEscrow.JobStatus.Disputed;
+    }
+
+    function _isOpen(IDisputeManager.DisputeStatus status) private pure returns (bool) {
+        return
+            status == IDisputeManager.DisputeStatus.AwaitingReveal ||
+            status == IDisputeManager.DisputeStatus.Revealed ||
+            status == IDisputeManager.DisputeStatus.AwaitingRuling;
+    }
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IJobEscrow} from "../../../contracts/interfaces/IJobEscrow.sol";
+
+/// @notice What the handlers saw happen, kept apart from the contracts under test so the invariants can compare the
+/// two: money in and out per contract, each job's last observed status, slashes, mints, and every broken
+/// expectation a handler met mid-sequence (a violation fails the matching invariant with its first message).
+/// @dev Written only by the handlers; the fuzzer never calls it (it is not a target).
+contract Ghost {
+    /// @notice What a handler must remember about a job that the escrow does not store.
+    struct JobGhost {
+        IJobEscrow.JobStatus lastStatus;
+        bool checkable; // matmul-i8 with a checker (proof and withheld-data paths), else arbitration
+        bool cheated; // the provider committed a wrong result
+        int8 a; // the 1x1x1 matmul-i8 inputs: A = [a], B = [b]
+        int8 b;
+    }
+
+    /// @notice Where a violation was seen; each invariant asserts its own kind stays at zero.
+    enum Kind {
+        Lifecycle,
+        Escrow,
+        Stake,
+        Slash,
+        HonestDispute,
+        Rewards,
+        Receipt
+    }
+
+    /// @notice A provider's work in an epoch, once, so rewards can be claimed for it.
+    struct WorkEntry {
+        address provider;
+        uint256 epoch;
+    }
+
+    mapping(uint256 jobId => JobGhost) public jobs;
+    mapping(address token => uint256) public escrowIn;
+    mapping(address token => uint256) public escrowOut;
+    uint256 public stakedIn;
+    uint256 public stakeOut; // withdrawn, forfeited on timeouts and slashed
+    uint256 public slashed;
+    uint256 public slashes;
+    uint256 public honestDisputesRefused;
+    uint256 public minted;
+    mapping(uint256 epoch => uint256) public mintedInEpoch;
+    WorkEntry[] public work;
+    uint256[] public epochsMinted;
+
+    mapping(Kind => uint256) public violations;
+    mapping(Kind => string) public firstViolation;
+
+    function newJob(uint256 jobId, bool checkable, int8 a, int8 b) external {
+        jobs[jobId] = JobGhost(IJobEscrow.JobStatus.None, checkable, false, a, b);
+    }
+
+    function markCheated(uint256 jobId) external {
+        jobs[jobId].cheated = true;
+    }
+
+    /// @notice Records a job's status after a step on it; the move from its last observed status must be an edge of
+    /// IJobEscrow's lifecycle graph. Submitted -> Slashed is one because a fraud proof marks the job Disputed and
+    /// slashes it in one transaction.
+    function observe(uint256 jobId, IJobEscrow.JobStatus status) external {
+        IJobEscrow.JobStatus last = jobs[jobId].lastStatus;
+        if (last != status && !isLifecycleEdge(last, status)) {
+            violate(Kind.Lifecycle, "job moved along no edge of the lifecycle graph");
+        }
+        jobs[jobId].lastStatus = status;
+    }
+
+    function isLifecycleEdge(IJobEscrow.JobStatus from, IJobEscrow.JobStatus to) public pure returns (bool) {
+        if (from == IJobEscrow.JobStatus.None) return to == IJobEscrow.JobStatus.Open;
+        if (from == IJobEscrow.JobStatus.Open) {
+            return to == IJobEscrow.JobStatus.Assigned || to == IJobEscrow.JobStatus.Cancelled;
+        }
+        if (from == IJobEscrow.JobStatus.Assigned) {
+            return to == IJobEscrow.JobStatus.Submitted || to == IJobEscrow.JobStatus.TimedOut;
+        }
+        if (from == IJobEscrow.JobStatus.Submitted) {
+            return
+                to == IJobEscrow.JobStatus.Disputed ||
+                to == IJobEscrow.JobStatus.Finalized ||
+                to == IJobEscrow.JobStatus.Slashed;
+        }
+        if (from == IJobEscrow.JobStatus.Disputed) {
+            return to == IJobEscrow.JobStatus.Submitted || to == IJobEscrow.JobStatus.Slashed;
+        }
+        return false; // Finalized, Cancelled, TimedOut and Slashed are final
+    }
+
+    function paidIntoEscrow(address token, uint256 amount) external {
+        escrowIn[token] += amount;
+    }
+
+    function paidOutOfEscrow(address token, uint256 amount) external {
+        escrowOut[token] += amount;
+    }
+
+    function staked(uint256 amount) external {
+        stakedIn += amount;
+    }
+
+    function stakeLeft(uint256 amount) external {
+        stakeOut += amount;
+    }
+
+    function slashTaken(uint256 amount) external {
+        slashed += amount;
+        ++slashes;
+        stakeOut += amount;
+    }
+
+    function honestDisputeRefused() external {
+        ++honestDisputesRefused;
+    }
+
+    function workRecorded(address provider, uint256 epoch) external {
+        work.push(WorkEntry(provider, epoch));
+    }
+
+    function rewardMinted(uint256 epoch, uint256 amount) external {
+        if (mintedInEpoch[epoch] == 0 && amount != 0) epochsMinted.push(epoch);
+        mintedInEpoch[epoch] += amount;
+        minted += amount;
+    }
+
+    function violate(Kind kind, string memory message) public {
+        if (violations[kind] == 0) firstViolation[kind] = message;
+        ++violations[kind];
+    }
+
+    function workCount() external view returns (uint256) {
+        return work.length;
+    }
+
+    function epochsMintedCount() external view returns (uint256) {
+        return epochsMinted.length;
+    }
+}
