@@ -21,11 +21,15 @@ function main(): number {
   for (const { metric, pct, covered, total, gate, holds } of coverageTotals(files)) {
     if (gate === undefined) continue;
     failed ||= !holds;
-    console.log(`${holds ? "ok  " : "FAIL"} ${metric.padEnd(9)} ${pct.toFixed(2)}% (${covered}/${total}), gate ${gate}%`);
+    console.log(
+      `${holds ? "ok  " : "FAIL"} ${metric.padEnd(9)} ${pct.toFixed(2)}% (${covered}/${total}), gate ${gate}%`,
+    );
     if (!holds) {
       for (const [file, counts] of files) {
         if (counts[metric].covered < counts[metric].total) {
-          console.log(`       ${path.relative(process.cwd(), file)}: ${counts[metric].covered}/${counts[metric].total}`);
+          console.log(
+            `       ${path.relative(process.cwd(), file)}: ${counts[metric].covered}/${counts[metric].total}`,
+          );
         }
       }
     }

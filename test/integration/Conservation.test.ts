@@ -44,7 +44,7 @@ const PROVIDER_COUNT = 3; // registered; index PROVIDER_COUNT is an unregistered
 const CLIENT_COUNT = 3;
 
 async function conservationFixture() {
-  const f = await deployWeftFixture();
+  const f = await loadFixture(deployWeftFixture);
   const signers = await ethers.getSigners();
   const clients = [f.client, f.outsider, signers[7]];
   const providers = [f.provider, f.provider2, signers[8]];

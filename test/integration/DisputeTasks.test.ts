@@ -68,7 +68,7 @@ describe("Dispute tasks", function () {
    * workload without a checker, submitted by contract calls.
    */
   async function disputeTasksFixture() {
-    const f = await deployWeftFixture();
+    const f = await loadFixture(deployWeftFixture);
     const signers = await ethers.getSigners();
     const withholder = signers[WITHHOLDER_ACCOUNT];
     const arbiter = signers[ARBITER_ACCOUNT];

@@ -20,7 +20,7 @@ import { deployWeftFixture } from "../fixtures/weft";
 import { expectUserError } from "../helpers/errors";
 
 async function delegatedFixture() {
-  const fixture = await deployWeftFixture();
+  const fixture = await loadFixture(deployWeftFixture);
   const { ComputeToken, deployer, client, provider } = fixture;
   await ComputeToken.connect(deployer).delegate(deployer.address);
   await ComputeToken.connect(client).delegate(client.address);

@@ -52,7 +52,7 @@ describe("Job tasks", function () {
   preserveAddressBook(deploymentsDir, previousDeploymentsDir);
 
   async function deployedFixture(): Promise<WeftFixture & { usdAddress: string }> {
-    const f = await deployWeftFixture();
+    const f = await loadFixture(deployWeftFixture);
     await registerAndStake(f, f.provider);
     await writeFixtureAddressBook(f);
     return { ...f, usdAddress: await f.usd.getAddress() };

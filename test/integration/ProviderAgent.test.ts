@@ -67,7 +67,7 @@ interface PostOptions {
 }
 
 async function fixture() {
-  const f = await deployWeftFixture();
+  const f = await loadFixture(deployWeftFixture);
   await registerAndStake(f, f.provider2);
   return f;
 }

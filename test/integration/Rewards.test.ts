@@ -35,7 +35,7 @@ async function finalizeJobs(f: WeftFixture, count: number): Promise<void> {
 }
 
 async function rewardsFixture() {
-  const f = await deployWeftFixture();
+  const f = await loadFixture(deployWeftFixture);
   await registerAndStake(f, f.provider);
   await writeFixtureAddressBook(f);
   return f;

@@ -42,7 +42,7 @@ interface SubmittedJob {
 }
 
 async function verifierFixture() {
-  const f = await deployWeftFixture();
+  const f = await loadFixture(deployWeftFixture);
   await registerAndStake(f, f.provider);
   return { ...f, startBlock: await ethers.provider.getBlockNumber() };
 }

@@ -47,7 +47,7 @@ interface AssignedJob {
 }
 
 async function robustnessFixture() {
-  const f = await deployWeftFixture();
+  const f = await loadFixture(deployWeftFixture);
   await registerAndStake(f, f.provider, AGENT_STAKE);
   return f;
 }

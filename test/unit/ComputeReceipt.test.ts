@@ -57,7 +57,7 @@ async function settledJob(f: WeftFixture, options: JobOptions = {}): Promise<big
 }
 
 async function withProviderFixture() {
-  const f = await deployWeftFixture();
+  const f = await loadFixture(deployWeftFixture);
   await registerProvider(f, f.provider);
   return f;
 }
