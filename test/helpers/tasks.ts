@@ -42,20 +42,27 @@ export async function expectTaskError(name: string, args: Record<string, unknown
   expect(message).not.to.include("\n");
 }
 
-/** Writes the address book of `system`, deployed on this network from block 0 with the local parameters. */
-export async function writeFixtureAddressBook(system: WeftSystem): Promise<void> {
+/**
+ * Writes the address book of `system`, deployed on this network from block 0 with the local parameters, as
+ * `network` (default this network's name) into `dir` (default deployments/).
+ */
+export async function writeFixtureAddressBook(
+  system: WeftSystem,
+  { network = hre.network.name, dir }: { readonly network?: string; readonly dir?: string } = {},
+): Promise<void> {
   const contracts = Object.fromEntries(
     await Promise.all(WEFT_CONTRACT_NAMES.map(async (name) => [name, await system[name].getAddress()])),
   ) as WeftAddresses;
-  writeAddressBook({
-    network: hre.network.name,
+  const book = {
+    network,
     chainId: Number((await ethers.provider.getNetwork()).chainId),
     contracts,
     deploymentBlock: 0,
     commit: "test",
     deployedAt: new Date().toISOString(),
     parameters: stringifyParameters(LOCAL_PARAMETERS),
-  });
+  };
+  writeAddressBook(book, dir);
 }
 
 /**

@@ -11,7 +11,6 @@ import { memoryLogger } from "../../src/agents/logger";
 import { DisputeStatus } from "../../src/chain/disputes";
 import { JobStatus } from "../../src/chain/jobs";
 import { WithheldDisputeFollower } from "../../src/disputes/follower";
-import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
 import { parseJobRequest, type JobRequestArgs } from "../../src/jobs/request";
 import type { CheatConfig } from "../../src/provider/cheat";
 import { ensureProvider } from "../../src/provider/setup";
@@ -21,9 +20,7 @@ import { encodeFraudProof } from "../../src/disputes/proofs";
 import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
 import { columnOfBEvidence, rowOfAEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
 import { FREIVALDS_ROUNDS } from "../../src/workloads/matmul-i8/freivalds";
-import { VerifierMetrics } from "../../src/verifier/metrics";
-import { Verifier } from "../../src/verifier/verifier";
-import { createDirectedJob, startProviderAgent } from "../fixtures/agents";
+import { createDirectedJob, openOnChainVerifier, startProviderAgent } from "../fixtures/agents";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 
 const BPS = 10_000n;
@@ -51,25 +48,8 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
   const createJob = (request: JobRequestArgs, provider: HardhatEthersSigner) =>
     createDirectedJob(f, dir, request, provider);
 
-  async function openVerifier() {
-    const logger = memoryLogger();
-    const verifier = await Verifier.open({
-      escrow: f.JobEscrow,
-      provider: ethers.provider,
-      stateDir: path.join(dir, "verifier"),
-      startBlock: 0,
-      deploymentBlock: 0,
-      confirmations: 0,
-      maxBlockRange: 1_000,
-      sink: new OnChainDisputeSink({ system: f, signer: challenger, logger }),
-      follower: new WithheldDisputeFollower({ system: f, signer: challenger, deploymentBlock: 0, logger }),
-      metrics: new VerifierMetrics(),
-      logger,
-      fetchRetry: { attempts: 1 },
-      check: { mandelbrot: { full: true } },
-    });
-    return { verifier, logger };
-  }
+  const openVerifier = () =>
+    openOnChainVerifier(f, challenger, { stateDir: path.join(dir, "verifier"), check: { mandelbrot: { full: true } } });
 
   /** WEFT balances of everyone a slash pays. */
   async function weftBalances() {

@@ -8,30 +8,23 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 
-import { LOCAL_PARAMETERS } from "../../config/parameters";
-import { memoryLogger } from "../../src/agents/logger";
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { sleep } from "../../src/chain/retry";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { seededRandom } from "../../src/demo/random";
-import { stringifyParameters, writeAddressBook } from "../../src/deploy/addressBook";
-import { WEFT_CONTRACT_NAMES, type WeftAddresses } from "../../src/deploy/system";
-import { WithheldDisputeFollower } from "../../src/disputes/follower";
-import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
 import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
 import type { RandomSource } from "../../src/provider/cheat";
 import { FileContentStore } from "../../src/store/fs-store";
-import { VerifierMetrics } from "../../src/verifier/metrics";
 import { STATE_FILE_NAME, type VerifierStateData } from "../../src/verifier/state";
-import { Verifier } from "../../src/verifier/verifier";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
-import { AGENT_STAKE } from "../fixtures/agents";
+import { AGENT_STAKE, openOnChainVerifier } from "../fixtures/agents";
 import { DisputeKind, DisputeStatus, MATMUL_SHAPE } from "../fixtures/disputes";
 import { createJob, JobStatus, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { RpcProxy } from "../helpers/rpc-proxy";
 import { type RpcServer, serveInProcessNetwork } from "../helpers/rpc-server";
 import { expectUserError } from "../helpers/errors";
+import { writeFixtureAddressBook } from "../helpers/tasks";
 import { VerifierProcess } from "../helpers/verifier-process";
 
 const PARAMS = matmulI8.params.encode(MATMUL_SHAPE);
@@ -141,19 +134,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
 
     /** deployments/localhost.json for the fixture's system, where the child reads it. */
     beforeEach(async function () {
-      const contracts = Object.fromEntries(
-        await Promise.all(WEFT_CONTRACT_NAMES.map(async (name) => [name, await f[name].getAddress()])),
-      ) as WeftAddresses;
-      const book = {
-        network: "localhost",
-        chainId: Number((await ethers.provider.getNetwork()).chainId),
-        contracts,
-        deploymentBlock: 0,
-        commit: "test",
-        deployedAt: new Date().toISOString(),
-        parameters: stringifyParameters(LOCAL_PARAMETERS),
-      };
-      writeAddressBook(book, deploymentsDir);
+      await writeFixtureAddressBook(f, { network: "localhost", dir: deploymentsDir });
     });
 
     const started: VerifierProcess[] = [];
@@ -382,25 +363,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
   });
 
   describe("in this process", function () {
-    async function openVerifier(confirmations: number) {
-      const challenger = f.outsider;
-      const logger = memoryLogger();
-      const verifier = await Verifier.open({
-        escrow: f.JobEscrow,
-        provider: ethers.provider,
-        stateDir,
-        startBlock: 0,
-        deploymentBlock: 0,
-        confirmations,
-        maxBlockRange: 1_000,
-        sink: new OnChainDisputeSink({ system: f, signer: challenger, logger }),
-        follower: new WithheldDisputeFollower({ system: f, signer: challenger, deploymentBlock: 0, logger }),
-        metrics: new VerifierMetrics(),
-        logger,
-        fetchRetry: { attempts: 1 },
-      });
-      return { verifier, logger };
-    }
+    const openVerifier = (confirmations: number) => openOnChainVerifier(f, f.outsider, { stateDir, confirmations });
 
     it("refuses a state file that is JSON but not a verifier state with a message naming the file", async function () {
       // What an older layout, another tool or a hand edit leaves: a version, no identity, no checked jobs.
