@@ -397,19 +397,19 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     function _setResponseWindow(uint256 window) private {
-        _checkWindow(window, window + _followUpWindow);
+        _checkWindow(window, _followUpWindow);
         emit ResponseWindowSet(_responseWindow, window);
         _responseWindow = uint32(window);
     }
 
     function _setFollowUpWindow(uint256 window) private {
-        _checkWindow(window, _responseWindow + window);
+        _checkWindow(window, _responseWindow);
         emit FollowUpWindowSet(_followUpWindow, window);
         _followUpWindow = uint32(window);
     }
 
     function _setArbitrationWindow(uint256 window) private {
-        _checkWindow(window, window);
+        _checkWindow(window, 0);
         emit ArbitrationWindowSet(_arbitrationWindow, window);
         _arbitrationWindow = uint32(window);
     }
@@ -428,8 +428,10 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     /// @dev A window within its bounds, and the longest dispute it makes possible within the escrow's window.
-    function _checkWindow(uint256 window, uint256 longestDispute) private view {
+    /// @dev `window` runs back to back with `alongside` in the longest dispute; bounds first, so the sum cannot overflow.
+    function _checkWindow(uint256 window, uint256 alongside) private view {
         _checkBounds(window, MIN_WINDOW, MAX_WINDOW);
+        uint256 longestDispute = window + alongside;
         uint256 disputeWindow = _escrow.disputeWindow();
         if (longestDispute > disputeWindow) revert DisputeDurationExceedsWindow(longestDispute, disputeWindow);
     }
