@@ -428,7 +428,8 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     /// @dev A window within its bounds, and the longest dispute it makes possible within the escrow's window.
-    /// @dev `window` runs back to back with `alongside` in the longest dispute; bounds first, so the sum cannot overflow.
+    /// @dev `window` runs back to back with `alongside` in the longest dispute. Bounds come first, so the sum cannot
+    /// overflow.
     function _checkWindow(uint256 window, uint256 alongside) private view {
         _checkBounds(window, MIN_WINDOW, MAX_WINDOW);
         uint256 longestDispute = window + alongside;
