@@ -427,9 +427,8 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         _stakeShareBps = uint16(shareBps);
     }
 
-    /// @dev A window within its bounds, and the longest dispute it makes possible within the escrow's window.
-    /// @dev `window` runs back to back with `alongside` in the longest dispute. Bounds come first, so the sum cannot
-    /// overflow.
+    /// @dev A window within its bounds, and the longest dispute it makes possible (`window` back to back with
+    /// `alongside`) within the escrow's window. Bounds come first, so the sum cannot overflow.
     function _checkWindow(uint256 window, uint256 alongside) private view {
         _checkBounds(window, MIN_WINDOW, MAX_WINDOW);
         uint256 longestDispute = window + alongside;
