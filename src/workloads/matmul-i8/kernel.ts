@@ -13,15 +13,8 @@ import { watModule } from "../wasm/compile-wat";
 /** The exports of an instance of matmul.wat. */
 export interface MatmulKernel {
   readonly memory: WebAssembly.Memory;
-  readonly pack: (
-    src: number,
-    outer: number,
-    inner: number,
-    dst: number,
-    kp: number,
-    groupShift: number,
-    transposed: number,
-  ) => void;
+  readonly packA: (src: number, rows: number, k: number, kp: number, dst: number) => void;
+  readonly packB: (src: number, k: number, n: number, kp: number, dst: number) => void;
   readonly multiplyPacked: (
     a: number,
     rows: number,
@@ -49,8 +42,8 @@ export function threadMatmulKernel(): MatmulKernel {
  * Writes rows [rowStart, rowEnd) of C = A x B into `c` (row-major, m x n), from A (m x k) and B (k x n) row-major.
  *
  * Layout in the kernel's memory: B^T packed once (column quads, depth padded to kp), then a block of A's rows
- * (row pairs) and the matching block of C, both sized to stay in cache. B^T's padding (columns and depths) is zeroed;
- * A's padding is left as it is, since its depths only meet B^T's zero depths and the results of its padding row
+ * (row pairs) and the matching block of C, both sized to stay in cache. B^T's padding depths are zeroed; every other
+ * padding value may be left over: A's padding depths only meet B^T's zero depths, and the results of A's padding row
  * (an odd block) and of B^T's padding columns are not copied out.
  *
  * Wrapping: the kernel adds in i32, so every element is the exact sum mod 2^32 reinterpreted as signed.
@@ -79,7 +72,8 @@ export function matmulRows(
   const cAt = aAt + 2 * blockRows * kp;
   // The int8 operands are copied here, then packed by the kernel: B first, then each block of A.
   const rawAt = cAt + 4 * blockRows * np;
-  const end = rawAt + Math.max(k * n, blockRows * k);
+  // The packing reads up to 8 bytes past the end of the last row.
+  const end = rawAt + Math.max(k * n, blockRows * k) + 16;
   const missing = end - kernel.memory.buffer.byteLength;
   if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
   const { buffer } = kernel.memory;
@@ -87,12 +81,12 @@ export function matmulRows(
 
   new Int16Array(buffer, btAt, np * kp).fill(0);
   raw.set(b);
-  kernel.pack(rawAt, k, n, btAt, kp, 2, 1);
+  kernel.packB(rawAt, k, n, kp, btAt);
   const cBlock = new Int32Array(buffer, cAt, blockRows * np);
   for (let i0 = rowStart; i0 < rowEnd; i0 += blockRows) {
     const rows = Math.min(blockRows, rowEnd - i0);
     raw.set(a.subarray(i0 * k, (i0 + rows) * k));
-    kernel.pack(rawAt, rows, k, aAt, kp, 1, 0);
+    kernel.packA(rawAt, rows, k, kp, aAt);
     kernel.multiplyPacked(aAt, Math.ceil(rows / 2) * 2, btAt, np, kp, cAt, colBlock);
     for (let r = 0; r < rows; r++) c.set(cBlock.subarray(r * np, r * np + n), (i0 + r) * n);
   }

@@ -1,46 +1,58 @@
-;; The matmul-i8 reference product's inner loops (kernel.ts packs the operands and has the layout).
+;; The matmul-i8 reference product (kernel.ts lays out the memory and calls these functions).
 ;;
-;; Operands are int8 values sign-extended to i16 and packed so that each step of the inner loop reads consecutive
+;; The caller copies the int8 operands in; packA and packB sign-extend them to i16 and pack them so that each step of the inner loop reads consecutive
 ;; 16-byte vectors: A in pairs of rows, B^T in quads of columns, each group interleaved 8 elements (one i16x8) at a
-;; time, the depth zero-padded to kp, a multiple of 8. One step multiplies 8 depths of 2 rows by 8 depths of 4
+;; time, the depth padded to kp, a multiple of 8 (zeros in B^T). One step multiplies 8 depths of 2 rows by 8 depths of 4
 ;; columns with i32x4.dot_i16x8_s into 8 i32x4 accumulators (a 2x4 register block: each loaded vector feeds 2 or 4
 ;; dot products). Every addition is an i32 addition, so each element is the exact sum mod 2^32 whatever the order.
 (module
   (memory (export "memory") 1)
 
-;; Packs an int8 matrix stored at $src (outer x inner, row-major) as i16 at $dst: element (row, col) goes to the
-  ;; group of 2^groupShift rows holding `row`, interleaved 8 depths (cols) at a time with the group's other rows.
-  ;; A block is packed as read (rows = outer); B is packed transposed (its columns are the packed rows). The
-  ;; caller zeroes $dst first, for the padding.
-  (func (export "pack")
-    (param $src i32) (param $outer i32) (param $inner i32) (param $dst i32) (param $kp i32) (param $groupShift i32)
-    (param $transposed i32)
-    (local $s i32) (local $t i32) (local $row i32) (local $col i32) (local $groupMask i32) (local $groupBytes i32)
-    (local.set $groupMask (i32.sub (i32.shl (i32.const 1) (local.get $groupShift)) (i32.const 1)))
-    (local.set $groupBytes (i32.shl (local.get $kp) (i32.add (local.get $groupShift) (i32.const 1))))
-    (block $outerDone
-      (loop $outerLoop
-        (br_if $outerDone (i32.ge_u (local.get $s) (local.get $outer)))
-        (local.set $t (i32.const 0))
-        (block $innerDone
-          (loop $innerLoop
-            (br_if $innerDone (i32.ge_u (local.get $t) (local.get $inner)))
-            (local.set $row (select (local.get $t) (local.get $s) (local.get $transposed)))
-            (local.set $col (select (local.get $s) (local.get $t) (local.get $transposed)))
-            (i32.store16
-              (i32.add (local.get $dst) (i32.add
-                (i32.add
-                  (i32.mul (i32.shr_u (local.get $row) (local.get $groupShift)) (local.get $groupBytes))
-                  (i32.shl (i32.and (local.get $row) (local.get $groupMask)) (i32.const 4)))
-                (i32.add
-                  (i32.shl (i32.shr_u (local.get $col) (i32.const 3)) (i32.add (local.get $groupShift) (i32.const 4)))
-                  (i32.shl (i32.and (local.get $col) (i32.const 7)) (i32.const 1)))))
-              (i32.load8_s (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (i32.const 1)))
-            (local.set $t (i32.add (local.get $t) (i32.const 1)))
-            (br $innerLoop)))
-        (local.set $s (i32.add (local.get $s) (i32.const 1)))
-        (br $outerLoop))))
+;; Packs a block of A's rows (int8, rows x k at $src) as i16 row pairs at $dst: each pair interleaves its two rows
+  ;; 8 depths at a time. A row's last 8 depths may run into the next row: those values land in the padding depths,
+  ;; which only ever meet B^T's zero padding depths.
+  (func (export "packA") (param $src i32) (param $rows i32) (param $k i32) (param $kp i32) (param $dst i32)
+    (local $r i32) (local $s i32) (local $d i32) (local $end i32)
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $s (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $k))))
+        (local.set $end (i32.add (local.get $s) (local.get $kp)))
+        (local.set $d (i32.add (local.get $dst) (i32.add
+          (i32.mul (i32.shr_u (local.get $r) (i32.const 1)) (i32.shl (local.get $kp) (i32.const 2)))
+          (i32.shl (i32.and (local.get $r) (i32.const 1)) (i32.const 4)))))
+        (loop $depthLoop
+          (v128.store (local.get $d) (v128.load8x8_s (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 32)))
+          (br_if $depthLoop (i32.lt_u (local.get $s) (local.get $end))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; Packs B (int8, k x n at $src) transposed, as i16 column quads at $dst whose padding depths the caller zeroed:
+  ;; each quad interleaves its four columns 8 depths at a time. A row's last quad may run into the next row: those
+  ;; values land in padding columns, whose results are never copied out.
+  (func (export "packB") (param $src i32) (param $k i32) (param $n i32) (param $kp i32) (param $dst i32)
+    (local $p i32) (local $s i32) (local $d i32) (local $end i32) (local $quadBytes i32)
+    (local.set $quadBytes (i32.shl (local.get $kp) (i32.const 3)))
+    (block $depthsDone
+      (loop $depthLoop
+        (br_if $depthsDone (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $s (i32.add (local.get $src) (i32.mul (local.get $p) (local.get $n))))
+        (local.set $end (i32.add (local.get $s) (local.get $n)))
+        (local.set $d (i32.add (local.get $dst) (i32.add
+          (i32.shl (i32.shr_u (local.get $p) (i32.const 3)) (i32.const 6))
+          (i32.shl (i32.and (local.get $p) (i32.const 7)) (i32.const 1)))))
+        (loop $quadLoop
+          (i32.store16 offset=0 (local.get $d) (i32.load8_s offset=0 (local.get $s)))
+          (i32.store16 offset=16 (local.get $d) (i32.load8_s offset=1 (local.get $s)))
+          (i32.store16 offset=32 (local.get $d) (i32.load8_s offset=2 (local.get $s)))
+          (i32.store16 offset=48 (local.get $d) (i32.load8_s offset=3 (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (local.set $d (i32.add (local.get $d) (local.get $quadBytes)))
+          (br_if $quadLoop (i32.lt_u (local.get $s) (local.get $end))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $depthLoop))))
 
   (func $sum (param $v v128) (result i32)
     (i32.add
