@@ -62,10 +62,11 @@ export function matmulRows(
   const np = Math.ceil(n / 4) * 4;
   // Packed B^T columns that fit a typical per-core L2 (256 KiB: 64 columns at k = 2048).
   const colBlock = Math.max(4, Math.floor((1 << 18) / (2 * kp)) & ~3);
-  // Rows of A and C per block: about 1 MiB of both, an even count.
+  // Rows of A and C per block: about 256 KiB of both, an even count. Many blocks also mean many kernel calls, which
+  // matters because V8 switches a WebAssembly function from baseline to optimized code only between calls.
   const blockRows = Math.min(
     Math.ceil((rowEnd - rowStart) / 2) * 2,
-    Math.max(2, Math.floor((1 << 20) / (2 * kp + 4 * np)) & ~1),
+    Math.max(2, Math.floor((1 << 18) / (2 * kp + 4 * np)) & ~1),
   );
   const btAt = 0;
   const aAt = btAt + 2 * np * kp;
