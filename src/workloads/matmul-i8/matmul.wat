@@ -1,14 +1,15 @@
 ;; The matmul-i8 reference product (kernel.ts lays out the memory and calls these functions).
 ;;
-;; The caller copies the int8 operands in; packA and packB sign-extend them to i16 and pack them so that each step of the inner loop reads consecutive
-;; 16-byte vectors: A in pairs of rows, B^T in quads of columns, each group interleaved 8 elements (one i16x8) at a
-;; time, the depth padded to kp, a multiple of 8 (zeros in B^T). One step multiplies 8 depths of 2 rows by 8 depths of 4
-;; columns with i32x4.dot_i16x8_s into 8 i32x4 accumulators (a 2x4 register block: each loaded vector feeds 2 or 4
-;; dot products). Every addition is an i32 addition, so each element is the exact sum mod 2^32 whatever the order.
+;; The caller copies the int8 operands in; packA and packB sign-extend them to i16 and pack them so that each step
+;; of the inner loop reads consecutive 16-byte vectors: A in pairs of rows, B^T in quads of columns, each group
+;; interleaved 8 elements (one i16x8) at a time, the depth padded to kp, a multiple of 8 (zeros in B^T). One step
+;; multiplies 8 depths of 2 rows by 8 depths of 4 columns with i32x4.dot_i16x8_s into 8 i32x4 accumulators (a 2x4
+;; register block: each loaded vector feeds 2 or 4 dot products). Every addition is an i32 addition, so each element
+;; is the exact sum mod 2^32 whatever the order.
 (module
   (memory (export "memory") 1)
 
-;; Packs a block of A's rows (int8, rows x k at $src) as i16 row pairs at $dst: each pair interleaves its two rows
+  ;; Packs a block of A's rows (int8, rows x k at $src) as i16 row pairs at $dst: each pair interleaves its two rows
   ;; 8 depths at a time. A row's last 8 depths may run into the next row: those values land in the padding depths,
   ;; which only ever meet B^T's zero padding depths.
   (func (export "packA") (param $src i32) (param $rows i32) (param $k i32) (param $kp i32) (param $dst i32)
