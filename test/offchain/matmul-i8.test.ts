@@ -8,8 +8,8 @@ import {
   freivaldsWrongRows,
   type RandomWords,
 } from "../../src/workloads/matmul-i8/freivalds";
-import { multiplyI8, multiplyI8Sync } from "../../src/workloads/matmul-i8/multiply";
-import { matmulRowsKernel } from "../../src/workloads/matmul-i8/kernel";
+import { multiplyI8, multiplyI8Sync, multiplyRowI8 } from "../../src/workloads/matmul-i8/multiply";
+import { matmulRows, threadMatmulKernel } from "../../src/workloads/matmul-i8/kernel";
 import { MATMUL_MAX_K, type MatmulOperands, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { int8Stream } from "../../src/workloads/prng";
 
@@ -61,11 +61,68 @@ describe("matmul-i8 reference and Freivalds' check", function () {
     expect(multiplyI8Sync(extreme)[0]).to.equal(1000 * 16384);
   });
 
+  it("multiplies exactly across the kernel's padding: any k mod 16, odd m, n mod 4, all-extreme operands", function () {
+    const shapes = fc.record({
+      m: fc.integer({ min: 1, max: 7 }),
+      k: fc.integer({ min: 1, max: 70 }),
+      n: fc.integer({ min: 1, max: 11 }),
+    });
+    const operands = shapes.chain((shape: MatmulShape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        a: fc.array(int8, { minLength: shape.m * shape.k, maxLength: shape.m * shape.k }).map((v) => Int8Array.from(v)),
+        b: fc.array(int8, { minLength: shape.k * shape.n, maxLength: shape.k * shape.n }).map((v) => Int8Array.from(v)),
+      }),
+    );
+    fc.assert(
+      fc.property(operands, (ops) => {
+        const expected = naiveProduct(ops);
+        expect(multiplyI8Sync(ops)).to.deep.equal(expected);
+        for (let row = 0; row < ops.shape.m; row++) {
+          expect(multiplyRowI8(ops, row)).to.deep.equal(expected.subarray(row * ops.shape.n, (row + 1) * ops.shape.n));
+        }
+      }),
+      { numRuns: 400 },
+    );
+    for (const k of [15, 17, 31, 33, 1000]) {
+      for (const [x, y] of [
+        [-128, -128],
+        [-128, 127],
+        [127, 127],
+      ]) {
+        const ops = { shape: { m: 3, k, n: 5 }, a: new Int8Array(3 * k).fill(x), b: new Int8Array(k * 5).fill(y) };
+        expect(Array.from(multiplyI8Sync(ops))).to.deep.equal(new Array(15).fill(k * x * y));
+      }
+    }
+  });
+
+  it("gives the same small product after a larger one left other values in the kernel's memory", function () {
+    const small = generateMatmulOperands({ m: 3, k: 9, n: 5 }, 3);
+    const before = multiplyI8Sync(small);
+    multiplyI8Sync(generateMatmulOperands({ m: 67, k: 300, n: 45 }, 4));
+    expect(multiplyI8Sync(small)).to.deep.equal(before);
+    expect(before).to.deep.equal(naiveProduct(small));
+  });
+
+  it("computes products spanning several row and column blocks of the kernel exactly", function () {
+    // k = 1100, n = 250 gives 116-column blocks of B and 80-row blocks of A: both loops cross block boundaries.
+    const operands = generateMatmulOperands({ m: 413, k: 1100, n: 250 }, 5);
+    const product = multiplyI8Sync(operands);
+    for (const row of [0, 1, 79, 80, 81, 400, 412]) {
+      const rowOperands = {
+        shape: { ...operands.shape, m: 1 },
+        a: operands.a.subarray(row * 1100, (row + 1) * 1100),
+        b: operands.b,
+      };
+      expect(product.subarray(row * 250, (row + 1) * 250)).to.deep.equal(naiveProduct(rowOperands));
+    }
+  });
+
   it("wraps sums beyond int32 the way Solidity's int32(int256) truncation does", function () {
     // Validation keeps k <= MATMUL_MAX_K, where no sum wraps; the kernel itself must still wrap.
     const k = 1 << 17;
     const c = new Int32Array(1);
-    matmulRowsKernel(new Int8Array(k).fill(-128), new Int8Array(k).fill(-128), c, k, 1, 0, 1);
+    matmulRows(threadMatmulKernel(), new Int8Array(k).fill(-128), new Int8Array(k).fill(-128), c, k, 1, 0, 1);
     expect(c[0]).to.equal(Number(BigInt.asIntN(32, BigInt(k) * 16384n)));
     expect(c[0]).to.equal(-(2 ** 31));
   });

@@ -1,73 +1,94 @@
 /**
- * The inner loop of the reference matmul-i8, shared by the main thread and the worker threads.
+ * The reference matmul-i8 on one thread: packs the operands into the memory of the WebAssembly kernel (matmul.wat),
+ * runs it and copies the rows of C out. Shared by the main thread and the worker threads.
  *
- * It must stay self-contained (no imports, no outer variables, no TypeScript-only runtime syntax):
- * workers.ts ships `matmulRowsKernel.toString()` to each worker as source text, which is how the
- * same code runs under ts-node (Hardhat tests) and compiled JavaScript without a separate .js file.
+ * `matmulRows` must stay self-contained (no imports, no outer variables, no TypeScript-only runtime syntax):
+ * multiply.ts ships `matmulRows.toString()` to each worker as source text, which is how the same code runs under
+ * ts-node (Hardhat tests) and compiled JavaScript without a separate .js file.
  */
+import path from "node:path";
+
+import { watModule } from "../wasm/compile-wat";
+
+/** The exports of an instance of matmul.wat. */
+export interface MatmulKernel {
+  readonly memory: WebAssembly.Memory;
+  readonly packA: (src: number, rows: number, k: number, kp: number, dst: number) => void;
+  readonly packB: (src: number, k: number, n: number, kp: number, dst: number) => void;
+  readonly multiplyPacked: (
+    a: number,
+    rows: number,
+    bt: number,
+    np: number,
+    kp: number,
+    c: number,
+    colBlock: number,
+  ) => void;
+}
+
+/** matmul.wat, compiled once per thread; workers receive it through workerData. */
+export const matmulKernelModule = (): WebAssembly.Module => watModule(path.join(__dirname, "matmul.wat"));
+
+/** One instance per thread, its memory grown as needed and reused by every product. */
+let threadKernel: MatmulKernel | undefined;
+
+/** This thread's instance of matmul.wat. */
+export function threadMatmulKernel(): MatmulKernel {
+  threadKernel ??= new WebAssembly.Instance(matmulKernelModule()).exports as unknown as MatmulKernel;
+  return threadKernel;
+}
 
 /**
- * Writes rows [rowStart, rowEnd) of C = A x B into `c` (row-major, m x n).
+ * Writes rows [rowStart, rowEnd) of C = A x B into `c` (row-major, m x n), from A (m x k) and B (k x n) row-major.
  *
- * `bt` is B transposed (n x k), so both operands of every dot product are contiguous. Columns are
- * processed in blocks whose slice of `bt` stays in L2 cache while all rows of the range stream past
- * it, and a 2x2 register block makes each loaded int8 feed two multiply-adds.
+ * Layout in the kernel's memory: B^T packed once (column quads, depth padded to kp), then a block of A's rows
+ * (row pairs) and the matching block of C, both sized to stay in cache. B^T's padding depths are zeroed; every other
+ * padding value may be left over: A's padding depths only meet B^T's zero depths, and the results of A's padding row
+ * (an odd block) and of B^T's padding columns are not copied out.
  *
- * Wrapping: each sum is accumulated exactly in a double (|sum| <= k * 2^14 < 2^53) and stored into
- * an Int32Array, which applies ToInt32, i.e. the exact sum mod 2^32 reinterpreted as signed.
+ * Wrapping: the kernel adds in i32, so every element is the exact sum mod 2^32 reinterpreted as signed.
  */
-export function matmulRowsKernel(
+export function matmulRows(
+  kernel: MatmulKernel,
   a: Int8Array,
-  bt: Int8Array,
+  b: Int8Array,
   c: Int32Array,
   k: number,
   n: number,
   rowStart: number,
   rowEnd: number,
 ): void {
-  // 64 columns of a 2048-deep B^T are 128 KiB: fits a typical per-core L2.
-  const columnBlock = Math.max(2, Math.min(n, Math.floor((1 << 17) / k)) & ~1);
-  const dot = (aOffset: number, bOffset: number): number => {
-    let sum = 0;
-    for (let p = 0; p < k; p++) sum += a[aOffset + p] * bt[bOffset + p];
-    return sum;
-  };
-  for (let j0 = 0; j0 < n; j0 += columnBlock) {
-    const j1 = Math.min(j0 + columnBlock, n);
-    let i = rowStart;
-    for (; i + 1 < rowEnd; i += 2) {
-      const a0 = i * k;
-      const a1 = a0 + k;
-      let j = j0;
-      for (; j + 1 < j1; j += 2) {
-        const b0 = j * k;
-        const b1 = b0 + k;
-        let s00 = 0;
-        let s01 = 0;
-        let s10 = 0;
-        let s11 = 0;
-        for (let p = 0; p < k; p++) {
-          const x0 = a[a0 + p];
-          const x1 = a[a1 + p];
-          const y0 = bt[b0 + p];
-          const y1 = bt[b1 + p];
-          s00 += x0 * y0;
-          s01 += x0 * y1;
-          s10 += x1 * y0;
-          s11 += x1 * y1;
-        }
-        c[i * n + j] = s00;
-        c[i * n + j + 1] = s01;
-        c[(i + 1) * n + j] = s10;
-        c[(i + 1) * n + j + 1] = s11;
-      }
-      if (j < j1) {
-        c[i * n + j] = dot(a0, j * k);
-        c[(i + 1) * n + j] = dot(a1, j * k);
-      }
-    }
-    if (i < rowEnd) {
-      for (let j = j0; j < j1; j++) c[i * n + j] = dot(i * k, j * k);
-    }
+  const kp = Math.ceil(k / 8) * 8;
+  const np = Math.ceil(n / 4) * 4;
+  // Packed B^T columns that fit a typical per-core L2 (256 KiB: 64 columns at k = 2048).
+  const colBlock = Math.max(4, Math.floor((1 << 18) / (2 * kp)) & ~3);
+  // Rows of A and C per block: about 256 KiB of both, an even count. Many blocks also mean many kernel calls, which
+  // matters because V8 switches a WebAssembly function from baseline to optimized code only between calls.
+  const blockRows = Math.min(
+    Math.ceil((rowEnd - rowStart) / 2) * 2,
+    Math.max(2, Math.floor((1 << 18) / (2 * kp + 4 * np)) & ~1),
+  );
+  const btAt = 0;
+  const aAt = btAt + 2 * np * kp;
+  const cAt = aAt + 2 * blockRows * kp;
+  // The int8 operands are copied here, then packed by the kernel: B first, then each block of A.
+  const rawAt = cAt + 4 * blockRows * np;
+  // The packing reads up to 8 bytes past the end of the last row.
+  const end = rawAt + Math.max(k * n, blockRows * k) + 16;
+  const missing = end - kernel.memory.buffer.byteLength;
+  if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
+  const { buffer } = kernel.memory;
+  const raw = new Int8Array(buffer, rawAt);
+
+  new Int16Array(buffer, btAt, np * kp).fill(0);
+  raw.set(b);
+  kernel.packB(rawAt, k, n, kp, btAt);
+  const cBlock = new Int32Array(buffer, cAt, blockRows * np);
+  for (let i0 = rowStart; i0 < rowEnd; i0 += blockRows) {
+    const rows = Math.min(blockRows, rowEnd - i0);
+    raw.set(a.subarray(i0 * k, (i0 + rows) * k));
+    kernel.packA(rawAt, rows, k, kp, aAt);
+    kernel.multiplyPacked(aAt, Math.ceil(rows / 2) * 2, btAt, np, kp, cAt, colBlock);
+    for (let r = 0; r < rows; r++) c.set(cBlock.subarray(r * np, r * np + n), (i0 + r) * n);
   }
 }

@@ -8,24 +8,18 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
-import { matmulRowsKernel } from "./kernel";
+import { matmulKernelModule, matmulRows, threadMatmulKernel } from "./kernel";
 import { type MatmulOperands, validateMatmulOperands } from "./shape";
 
-/** Below this many multiply-adds, starting worker threads costs more than it saves. */
-export const MATMUL_PARALLEL_THRESHOLD = 1 << 24;
+/**
+ * Below this many multiply-adds, starting worker threads costs more than it saves: a worker takes about 0.1 s to
+ * start (a fresh V8 isolate), and one thread does 2^33 multiply-adds (n = 2048) in about 0.3 s.
+ */
+export const MATMUL_PARALLEL_THRESHOLD = 2 ** 33;
 
 export interface MultiplyOptions {
   /** Worker threads to use; default: all cores, and 1 (the calling thread) for small products. */
   readonly workers?: number;
-}
-
-/** B (k x n) transposed to n x k, so the kernel reads columns of B contiguously. */
-export function transposeI8(b: Int8Array, k: number, n: number, target: Int8Array = new Int8Array(k * n)): Int8Array {
-  for (let p = 0; p < k; p++) {
-    const row = p * n;
-    for (let j = 0; j < n; j++) target[j * k + p] = b[row + j];
-  }
-  return target;
 }
 
 /** C = A x B on the calling thread. */
@@ -33,43 +27,40 @@ export function multiplyI8Sync(operands: MatmulOperands): Int32Array {
   validateMatmulOperands(operands);
   const { shape, a, b } = operands;
   const c = new Int32Array(shape.m * shape.n);
-  matmulRowsKernel(a, transposeI8(b, shape.k, shape.n), c, shape.k, shape.n, 0, shape.m);
+  matmulRows(threadMatmulKernel(), a, b, c, shape.k, shape.n, 0, shape.m);
   return c;
 }
 
-/** Row i of C = A x B, in O(k n) without transposing B (used to localize a wrong element). */
+/** Row i of C = A x B, in O(k n): B is packed for the kernel, then one row is multiplied (localizes a wrong element). */
 export function multiplyRowI8(operands: MatmulOperands, row: number): Int32Array {
   const { shape, a, b } = operands;
   const { k, n } = shape;
   const out = new Int32Array(n);
-  for (let p = 0; p < k; p++) {
-    const x = a[row * k + p];
-    if (x === 0) continue;
-    const bRow = p * n;
-    // Int32Array stores wrap each partial sum mod 2^32; wrapping addition is associative, so the
-    // result equals the exact sum wrapped once.
-    for (let j = 0; j < n; j++) out[j] += x * b[bRow + j];
-  }
+  matmulRows(threadMatmulKernel(), a.subarray(row * k, (row + 1) * k), b, out, k, n, 0, 1);
   return out;
 }
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const kernel = ${matmulRowsKernel.toString()};
-const { a, bt, c, k, n, rowStart, rowEnd } = workerData;
-kernel(new Int8Array(a), new Int8Array(bt), new Int32Array(c), k, n, rowStart, rowEnd);
+const matmulRows = ${matmulRows.toString()};
+const { module, a, b, c, k, n, rowStart, rowEnd } = workerData;
+const kernel = new WebAssembly.Instance(module).exports;
+matmulRows(kernel, new Int8Array(a), new Int8Array(b), new Int32Array(c), k, n, rowStart, rowEnd);
 parentPort.postMessage("done");
 `;
 
 function runKernelInWorker(
-  buffers: { a: SharedArrayBuffer; bt: SharedArrayBuffer; c: SharedArrayBuffer },
+  buffers: { a: SharedArrayBuffer; b: SharedArrayBuffer; c: SharedArrayBuffer },
   k: number,
   n: number,
   rowStart: number,
   rowEnd: number,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...buffers, k, n, rowStart, rowEnd } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: matmulKernelModule(), ...buffers, k, n, rowStart, rowEnd },
+    });
     worker.once("message", () => resolve());
     worker.once("error", reject);
     worker.once("exit", (code) => {
@@ -95,8 +86,9 @@ export function matmulWorkerCount(operands: MatmulOperands, options: MultiplyOpt
 }
 
 /**
- * C = A x B, split by row blocks over worker threads. The result is bit-identical for any worker count
- * because every element is computed by the same kernel from the same operands.
+ * C = A x B, split by row blocks over worker threads; each worker packs all of B itself (O(k n), against its
+ * O(m k n / workers) of products). The result is bit-identical for any worker count because every element is
+ * computed by the same kernel from the same operands.
  */
 export async function multiplyI8(operands: MatmulOperands, options: MultiplyOptions = {}): Promise<Int32Array> {
   const workers = matmulWorkerCount(operands, options);
@@ -104,11 +96,11 @@ export async function multiplyI8(operands: MatmulOperands, options: MultiplyOpti
   validateMatmulOperands(operands);
   const { m, k, n } = operands.shape;
   const a = sharedCopy(operands.a);
-  const bt = transposeI8(operands.b, k, n, new Int8Array(new SharedArrayBuffer(k * n)));
+  const b = sharedCopy(operands.b);
   const c = new Int32Array(new SharedArrayBuffer(m * n * Int32Array.BYTES_PER_ELEMENT));
   const buffers = {
     a: a.buffer as SharedArrayBuffer,
-    bt: bt.buffer as SharedArrayBuffer,
+    b: b.buffer as SharedArrayBuffer,
     c: c.buffer as SharedArrayBuffer,
   };
   const rowsPerWorker = Math.ceil(m / workers);
