@@ -1,7 +1,7 @@
 /*
- * The reference matmul-i8 (src/workloads/matmul-i8/kernel.ts and multiply.ts) in C, on one core: B transposed, then
- * column blocks of B^T that stay in L2 while the rows stream past, and 2x2 register blocks. Compiled with
- * -O3 -march=native, the compiler vectorizes the dot products; the TypeScript kernel runs the same loops in V8.
+ * The reference matmul-i8 in C, on one core, as the baseline for src/workloads/matmul-i8 (a WebAssembly SIMD kernel,
+ * matmul.wat): B transposed, then column blocks of B^T that stay in L2 while the rows stream past, and 2x2 register
+ * blocks. Compiled with -O3 -march=native, the compiler vectorizes the dot products.
  *
  * usage: matmul m k n A.bin B.bin runs
  * prints: {"ms": <median>, "checksum": <FNV-1a of C's int32 words>}
