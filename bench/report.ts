@@ -95,21 +95,20 @@ const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
     "fee-on-transfer guard's two `balanceOf` calls",
   createJobWithPermit: "as createJob (the permit's own signature check, nonce and allowance are in the floor)",
   acceptJob:
-    "an open job's provider/collateral slot is written fresh (the floor updates the one job hash), the registry " +
-    "keeps its own per-job lock slot (the escrow already holds provider and amount), a second registry call " +
-    "(`canAcceptJobs`) reads the jail slot, and `CollateralLocked` repeats `JobAccepted`",
+    "an open job's provider/collateral slot is written fresh (the floor updates the one job hash), a second " +
+    "registry call (`canAcceptJobs`) reads the jail slot, and `CollateralLocked` repeats `JobAccepted`",
   submitResult: "the result root goes into a fresh slot of its own rather than into the job's one hash",
   finalize:
-    "the registry clears its per-job lock and bumps a reputation counter in a slot of its own, and two extra events " +
+    "the registry bumps a reputation counter in a slot of its own, and two extra events " +
     "(`CollateralUnlocked`, `WorkRecorded`) repeat `JobFinalized`",
-  claimTimeout: "the registry's per-job lock and timed-out counter, and `CollateralForfeited` repeating `JobTimedOut`",
+  claimTimeout: "the registry's timed-out counter, and `CollateralForfeited` repeating `JobTimedOut`",
   disputeWithProof:
     "mostly computation the floor leaves out: the checker hashes the k-byte row and column and three Merkle " +
     "proofs and recomputes the dot product; also the bond taken and returned in the same transaction (two " +
     "transfers) and a dispute record written for a dispute that is already settled",
   resolveTimeout:
-    "`slashAmount` reads the provider's state through three registry views, the full job (seven slots) is read " +
-    "from the escrow, the registry clears its lock slot and counts the slash, and each of the three payouts has " +
+    "`slashAmount` reads the provider's state through two registry views, the full job (seven slots) is read " +
+    "from the escrow, the registry counts the slash, and each of the three payouts has " +
     "its own `SlashPaid` event",
   disputeWithheld:
     "the full job (seven cold slots) is read from the escrow to check its status and params hash, and the " +

@@ -285,10 +285,10 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IDisputeManager
-    function slashAmount(uint256 jobId) public view returns (uint256) {
-        (address provider, uint256 collateral) = _registry.jobCollateral(jobId);
-        uint256 unlocked = _registry.freeStake(provider) + _registry.providerState(provider).unbonding;
-        return collateral + unlocked.mulBps(_stakeShareBps);
+    /// @dev A job's collateral counts only while the escrow still holds it locked (Assigned, Submitted, Disputed).
+    function slashAmount(uint256 jobId) external view returns (uint256) {
+        IJobEscrow.Job memory job = _escrow.job(jobId);
+        return _slashAmount(job.provider, _lockedCollateral(job));
     }
 
     // ================================================================ internals
@@ -325,7 +325,9 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     function _settleFault(uint256 jobId, IJobEscrow.Job memory job) private {
         Dispute storage d = _disputes[jobId];
         (address challenger, uint256 bondAmount) = (d.challenger, d.bond);
-        uint256 amount = slashAmount(jobId);
+        // The job is Disputed, so its collateral is still locked in the registry.
+        uint256 collateral = job.collateral;
+        uint256 amount = _slashAmount(job.provider, collateral);
         d.status = DisputeStatus.ProviderAtFault;
 
         _escrow.resolveDispute(jobId, true);
@@ -333,9 +335,25 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         (recipients[0], recipients[1], recipients[2]) = (challenger, job.client, _escrow.treasury());
         uint16[] memory shares = new uint16[](3);
         (shares[0], shares[1], shares[2]) = (_challengerBps, _clientBps, _treasuryBps);
-        uint256 taken = _registry.slash(job.provider, jobId, amount, recipients, shares);
+        uint256 taken = _registry.slash(job.provider, jobId, collateral, amount, recipients, shares);
         emit DisputeSettled(jobId, true, taken, challenger);
         _bondToken.safeTransfer(challenger, bondAmount);
+    }
+
+    /// @dev The job's collateral plus the stake share of the provider's other unlocked stake.
+    function _slashAmount(address provider, uint256 collateral) private view returns (uint256) {
+        uint256 unlocked = _registry.freeStake(provider) + _registry.providerState(provider).unbonding;
+        return collateral + unlocked.mulBps(_stakeShareBps);
+    }
+
+    /// @dev The collateral the registry still holds locked for `job`: from acceptance until the job settles.
+    function _lockedCollateral(IJobEscrow.Job memory job) private pure returns (uint256) {
+        IJobEscrow.JobStatus status = job.status;
+        bool locked =
+            status == IJobEscrow.JobStatus.Assigned ||
+                status == IJobEscrow.JobStatus.Submitted ||
+                status == IJobEscrow.JobStatus.Disputed;
+        return locked ? job.collateral : 0;
     }
 
     /// @dev Lets the job settle normally and pays the bond to `bondRecipient`.

@@ -2,10 +2,13 @@
 pragma solidity ^0.8.30;
 
 /// @title IProviderRegistry
-/// @notice GPU providers' profiles, stake, unbonding queue, per-job collateral, slashing, jailing and reputation.
+/// @notice GPU providers' profiles, stake, unbonding queue, collateral locks, slashing, jailing and reputation.
 /// @dev Stake is ComputeToken. A provider's stake is split three ways: free (can back new jobs or be unbonded),
 /// locked (collateral of running jobs) and unbonding (waiting out the unbonding period). A slash reaches all
 /// three, so leaving through the unbonding queue never escapes one.
+/// The registry keeps only each provider's locked total, not a record per job: the JobEscrow is the single record
+/// of each job's provider and collateral and passes them to the hooks (a second per-job record here cost a fresh
+/// storage slot on every accept). Every release is checked against the provider's locked total.
 interface IProviderRegistry {
     /// @notice A provider's public description of its hardware.
     struct Profile {
@@ -50,14 +53,10 @@ interface IProviderRegistry {
     error TooManyUnbondingEntries(address provider, uint256 max);
     /// @notice No unbonding entry has matured yet.
     error NothingToWithdraw(address provider);
-    /// @notice Collateral is already locked for this job.
-    error CollateralAlreadyLocked(uint256 jobId);
-    /// @notice No collateral is locked for this job.
-    error NoCollateralLocked(uint256 jobId);
+    /// @notice A release asked to unlock more than the provider has locked.
+    error ReleaseExceedsLocked(address provider, uint256 locked, uint256 amount);
     /// @notice A forfeit asked for more than the job's locked collateral.
     error ForfeitExceedsCollateral(uint256 jobId, uint256 amount, uint256 collateral);
-    /// @notice The job's collateral belongs to another provider.
-    error CollateralProviderMismatch(uint256 jobId, address expected, address actual);
     /// @notice Slash recipients and shares differ in length, there are more of them than the registry pays, or
     /// shares do not add up to 10,000 bps.
     error InvalidSlashSplit(uint256 recipients, uint256 shares, uint256 totalBps);
@@ -125,24 +124,38 @@ interface IProviderRegistry {
     // ---------------------------------------------------------------- escrow hooks (ESCROW role)
 
     /// @notice Locks `amount` of `provider`'s free stake as the collateral of `jobId`.
+    /// @dev Nothing is stored per job; `jobId` only labels the event.
     function lockCollateral(address provider, uint256 jobId, uint256 amount) external;
 
-    /// @notice Releases `jobId`'s collateral to free stake and counts a completed job.
-    function unlockCollateral(uint256 jobId) external;
+    /// @notice Releases `amount` (the collateral of `provider`'s job `jobId`) to free stake and counts a completed
+    /// job.
+    /// @dev Reverts with {ReleaseExceedsLocked} if `provider` has less than `amount` locked.
+    function unlockCollateral(address provider, uint256 jobId, uint256 amount) external;
 
-    /// @notice Pays `amount` of `jobId`'s collateral to `recipient` (a liveness penalty), releases the rest and
-    /// counts a timed-out job.
-    function forfeitCollateral(uint256 jobId, uint256 amount, address recipient) external;
+    /// @notice Releases `collateral` (the collateral of `provider`'s job `jobId`), pays `amount` of it to
+    /// `recipient` (a liveness penalty) and counts a timed-out job.
+    /// @dev Reverts with {ForfeitExceedsCollateral} if `amount` > `collateral`, and with {ReleaseExceedsLocked} if
+    /// `provider` has less than `collateral` locked.
+    function forfeitCollateral(
+        address provider,
+        uint256 jobId,
+        uint256 collateral,
+        uint256 amount,
+        address recipient
+    ) external;
 
     // ---------------------------------------------------------------- disputes hook (DISPUTES role)
 
     /// @notice Slashes up to `amount` from `provider`: the job's locked collateral first, then free stake, then
     /// unbonding entries newest first. Releases what is left of the job's lock, jails the provider for the jail
     /// duration and counts a slashed job. What is taken is split between `recipients` by `sharesBps`.
+    /// @param collateral The collateral of `jobId` still locked (0 when the job holds none). It is released into
+    /// free stake before anything is taken; reverts with {ReleaseExceedsLocked} if `provider` has less locked.
     /// @return taken What was actually taken (never more than the provider had).
     function slash(
         address provider,
         uint256 jobId,
+        uint256 collateral,
         uint256 amount,
         address[] calldata recipients,
         uint16[] calldata sharesBps
@@ -175,9 +188,6 @@ interface IProviderRegistry {
 
     /// @notice A provider's pending unbonding entries, oldest first.
     function unbondingEntries(address provider) external view returns (UnbondingEntry[] memory);
-
-    /// @notice The collateral locked for `jobId` and whose it is.
-    function jobCollateral(uint256 jobId) external view returns (address provider, uint256 amount);
 
     /// @notice Whether `provider` is registered and not jailed.
     function canAcceptJobs(address provider) external view returns (bool);

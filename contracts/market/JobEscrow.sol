@@ -177,11 +177,12 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         j.status = JobStatus.Finalized;
         j.deadline = uint40(block.timestamp);
         (address client, uint256 payment) = (j.client, j.payment);
-        (address provider, address token) = (j.provider, j.paymentToken);
+        (address provider, uint256 collateral) = (j.provider, j.collateral);
+        address token = j.paymentToken;
         uint256 fee = payment.mulBps(j.feeBps);
         emit JobFinalized(jobId, provider, payment - fee, fee);
 
-        _registry.unlockCollateral(jobId);
+        _registry.unlockCollateral(provider, jobId, collateral);
         IERC20(token).safeTransfer(provider, payment - fee);
         if (fee != 0) IERC20(token).safeTransfer(_treasury, fee);
         _receipt.mint(client, jobId);
@@ -198,10 +199,11 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         j.status = JobStatus.TimedOut;
         j.deadline = uint40(block.timestamp);
         (address client, uint256 refund) = (j.client, j.payment);
-        uint256 penalty = uint256(j.collateral).mulBps(_livenessPenaltyBps);
-        emit JobTimedOut(jobId, j.provider, refund, penalty);
+        (address provider, uint256 collateral) = (j.provider, j.collateral);
+        uint256 penalty = collateral.mulBps(_livenessPenaltyBps);
+        emit JobTimedOut(jobId, provider, refund, penalty);
 
-        _registry.forfeitCollateral(jobId, penalty, client);
+        _registry.forfeitCollateral(provider, jobId, collateral, penalty, client);
         IERC20(j.paymentToken).safeTransfer(client, refund);
     }
 

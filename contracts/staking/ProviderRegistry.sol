@@ -12,7 +12,9 @@ import {UnbondingQueue} from "../libraries/UnbondingQueue.sol";
 
 /// @title ProviderRegistry
 /// @notice GPU providers register a profile and stake ComputeToken; the JobEscrow locks part of that stake as each
-/// job's collateral; the DisputeManager slashes it. Stake leaves only through an unbonding queue that a slash still
+/// job's collateral; the DisputeManager slashes it. Only per-provider totals are kept here: the JobEscrow is the
+/// single record of each job's provider and collateral and passes them to the hooks, since a second per-job record
+/// here cost a fresh storage slot on every accept. Stake leaves only through an unbonding queue that a slash still
 /// reaches, so walking out never escapes a dispute.
 /// @dev Accounting, per provider: `staked` = free + locked; `unbonding` = the sum of the queue's entries.
 /// `_totalStake` is the running sum of staked + unbonding over all providers, and the registry's token balance equals
@@ -37,8 +39,8 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     uint256 public constant MAX_SLASH_RECIPIENTS = 8;
     /// @notice Slash shares are in basis points of what is taken and add up to this.
     uint256 public constant BPS_DENOMINATOR = 10_000;
-    /// @notice The largest collateral one job may lock (a job lock packs it next to the provider's address; 7.9e28
-    /// is far above ComputeToken's cap, and the JobEscrow stores collateral as uint96 too).
+    /// @notice The largest collateral one job may lock (the JobEscrow stores collateral as uint96; 7.9e28 is far
+    /// above ComputeToken's cap).
     uint256 public constant MAX_JOB_COLLATERAL = type(uint96).max;
     /// @notice The longest GPU model name, in bytes (profiles stay cheap to store and read).
     uint256 public constant MAX_GPU_MODEL_BYTES = 64;
@@ -61,13 +63,6 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         UnbondingQueue.Queue unbonding;
     }
 
-    /// @dev One slot per job (160 + 96 bits): a lock costs one fresh SSTORE, and its deletion refunds it.
-    /// A zero provider means no lock.
-    struct JobLock {
-        address provider;
-        uint96 amount;
-    }
-
     IERC20 private immutable _stakeToken;
 
     /// @dev One slot: stake and withdraw write the total; unbond reads the period; slash reads the jail duration and
@@ -80,7 +75,6 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
 
     mapping(address provider => Provider) private _providers;
     mapping(address provider => Profile) private _profiles;
-    mapping(uint256 jobId => JobLock) private _locks;
 
     /// @param authority_ The AccessManager deciding who may call the escrow, dispute and governance functions.
     /// @param stakeToken_ ComputeToken (IERC20 + IERC20Permit).
@@ -168,7 +162,6 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     function lockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_JOB_COLLATERAL) revert AmountTooLarge(amount);
-        if (_locks[jobId].provider != address(0)) revert CollateralAlreadyLocked(jobId);
         Provider storage p = _providers[provider];
         if (!p.registered) revert ProviderNotRegistered(provider);
         uint256 locked = p.locked;
@@ -176,38 +169,36 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         if (amount > free) revert InsufficientFreeStake(provider, free, amount);
 
         p.locked = uint128(locked + amount);
-        _locks[jobId] = JobLock(provider, uint96(amount));
         emit CollateralLocked(provider, jobId, amount);
     }
 
     /// @inheritdoc IProviderRegistry
-    function unlockCollateral(uint256 jobId) external restricted {
-        JobLock memory jobLock = _locks[jobId];
-        if (jobLock.provider == address(0)) revert NoCollateralLocked(jobId);
-
-        delete _locks[jobId];
-        Provider storage p = _providers[jobLock.provider];
-        p.locked -= jobLock.amount;
+    function unlockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
+        Provider storage p = _providers[provider];
+        p.locked = uint128(_released(provider, p.locked, amount));
         ++p.jobsCompleted;
-        emit CollateralUnlocked(jobLock.provider, jobId, jobLock.amount);
+        emit CollateralUnlocked(provider, jobId, amount);
     }
 
     /// @inheritdoc IProviderRegistry
-    /// @dev `amount` may be zero (a timeout with no penalty) and may not exceed the job's collateral.
-    function forfeitCollateral(uint256 jobId, uint256 amount, address recipient) external restricted nonReentrant {
+    /// @dev `amount` may be zero (a timeout with no penalty).
+    function forfeitCollateral(
+        address provider,
+        uint256 jobId,
+        uint256 collateral,
+        uint256 amount,
+        address recipient
+    ) external restricted nonReentrant {
         if (recipient == address(0)) revert ZeroAddress();
-        JobLock memory jobLock = _locks[jobId];
-        if (jobLock.provider == address(0)) revert NoCollateralLocked(jobId);
-        if (amount > jobLock.amount) revert ForfeitExceedsCollateral(jobId, amount, jobLock.amount);
+        if (amount > collateral) revert ForfeitExceedsCollateral(jobId, amount, collateral);
 
-        delete _locks[jobId];
-        Provider storage p = _providers[jobLock.provider];
-        // amount <= the job's collateral < 2^96, and the collateral is part of both staked and locked.
+        Provider storage p = _providers[provider];
+        p.locked = uint128(_released(provider, p.locked, collateral));
+        // amount <= collateral <= locked <= staked < 2^128: the collateral is part of both staked and locked.
         p.staked -= uint128(amount);
-        p.locked -= jobLock.amount;
         ++p.jobsTimedOut;
         _totalStake -= uint128(amount);
-        emit CollateralForfeited(jobLock.provider, jobId, amount, recipient);
+        emit CollateralForfeited(provider, jobId, amount, recipient);
 
         if (amount != 0) _stakeToken.safeTransfer(recipient, amount);
     }
@@ -215,15 +206,16 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     // ---------------------------------------------------------------- disputes hook (DISPUTES role)
 
     /// @inheritdoc IProviderRegistry
-    /// @dev If `jobId` has a lock, it must be `provider`'s. A slash without a lock for `jobId` is allowed (a dispute
-    /// about work whose collateral was already released, or a penalty beyond one job): it takes free stake, then
-    /// unbonding stake. Other jobs' locks are never taken; they back their own jobs.
+    /// @dev A slash with no collateral for `jobId` is allowed (a dispute about work whose collateral was already
+    /// released, or a penalty beyond one job): it takes free stake, then unbonding stake. Other jobs' locks are never
+    /// taken; they back their own jobs.
     /// Taking the job's lock first and then free stake is the same as releasing the whole lock into free stake and
     /// taking from free stake: both take min(amount, lock + free) from `staked`; the second is what the code does.
     /// Dust from rounding the shares goes to the last recipient, so the payouts add up to `taken` exactly.
     function slash(
         address provider,
         uint256 jobId,
+        uint256 collateral,
         uint256 amount,
         address[] calldata recipients,
         uint16[] calldata sharesBps
@@ -234,13 +226,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         if (!p.registered) revert ProviderNotRegistered(provider);
 
         uint256 staked = p.staked;
-        uint256 locked = p.locked;
-        JobLock memory jobLock = _locks[jobId];
-        if (jobLock.provider != address(0)) {
-            if (jobLock.provider != provider) revert CollateralProviderMismatch(jobId, jobLock.provider, provider);
-            delete _locks[jobId];
-            locked -= jobLock.amount;
-        }
+        uint256 locked = _released(provider, p.locked, collateral);
 
         uint256 free = staked - locked;
         taken = amount < free ? amount : free;
@@ -322,12 +308,6 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     }
 
     /// @inheritdoc IProviderRegistry
-    function jobCollateral(uint256 jobId) external view returns (address provider, uint256 amount) {
-        JobLock memory jobLock = _locks[jobId];
-        return (jobLock.provider, jobLock.amount);
-    }
-
-    /// @inheritdoc IProviderRegistry
     /// @dev A provider is jailed while `block.timestamp < jailedUntil`.
     function canAcceptJobs(address provider) external view returns (bool) {
         Provider storage p = _providers[provider];
@@ -369,6 +349,13 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         _totalStake = uint128(newTotal);
         emit Staked(provider, amount, newStaked);
         _stakeToken.safeTransferFrom(provider, address(this), amount);
+    }
+
+    /// @dev What stays locked after releasing `amount` from `locked`. With no per-job record here, the provider's
+    /// locked total is the one bound a release can be checked against; breaking it reverts with the values.
+    function _released(address provider, uint256 locked, uint256 amount) private pure returns (uint256) {
+        if (amount > locked) revert ReleaseExceedsLocked(provider, locked, amount);
+        return locked - amount;
     }
 
     /// @dev Pays each recipient its share of `taken`; the last one also gets the rounding dust.

@@ -62,9 +62,12 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     };
   }
 
-  /** What a fault on `jobId` must slash now, from the registry's views and the governed parameters. */
+  /**
+   * What a fault on the running `jobId` must slash now, from its collateral in the escrow (still locked), the
+   * registry's views and the governed parameters.
+   */
   async function expectedSlash(jobId: bigint, provider: string): Promise<bigint> {
-    const [, collateral] = await f.ProviderRegistry.jobCollateral(jobId);
+    const { collateral } = await f.JobEscrow.job(jobId);
     const unlocked =
       (await f.ProviderRegistry.freeStake(provider)) + (await f.ProviderRegistry.providerState(provider)).unbonding;
     return collateral + (unlocked * (await f.DisputeManager.stakeShareBps())) / BPS;
@@ -242,7 +245,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const detection = 1 - 2 ** (-26 * FREIVALDS_ROUNDS);
     expect(Number(slash) * detection).to.be.at.least(10 * Number(payment));
     // Even with nothing staked beyond the job's collateral, the collateral alone is 10x the payment.
-    const [, collateral] = await f.ProviderRegistry.jobCollateral(jobId);
+    const { collateral } = await f.JobEscrow.job(jobId);
     expect(collateral).to.be.at.least(10n * payment);
 
     const { verifier } = await openVerifier();

@@ -609,16 +609,29 @@ describe("Attacks", function () {
       const parties = { slasher, provider: f.provider, otherProvider: f.provider2 };
       const before = await balancesOf(f, coreTokens(f), parties);
 
+      // The registry keeps no per-job record (the escrow does), so a release is bounded by the provider's own locked
+      // total: naming more collateral than this provider has locked frees nothing.
+      const { locked } = await f.ProviderRegistry.providerState(f.provider.address);
+      const released = locked + JOB_COLLATERAL;
       await expect(
-        f.ProviderRegistry.connect(slasher).slash(f.provider.address, othersJob, 1n, [slasher.address], [BPS]),
+        f.ProviderRegistry.connect(slasher).slash(
+          f.provider.address,
+          othersJob,
+          released,
+          1n,
+          [slasher.address],
+          [BPS],
+        ),
       )
-        .to.be.revertedWithCustomError(f.ProviderRegistry, "CollateralProviderMismatch")
-        .withArgs(othersJob, f.provider2.address, f.provider.address);
+        .to.be.revertedWithCustomError(f.ProviderRegistry, "ReleaseExceedsLocked")
+        .withArgs(f.provider.address, locked, released);
       await expectBalancesUnchanged(before);
 
       const asked = 10n * PROVIDER_STAKE;
       const free = DISPUTES_FIXTURE_FREE_STAKE - unbonding;
-      await expect(f.ProviderRegistry.connect(slasher).slash(f.provider.address, 0n, asked, [slasher.address], [BPS]))
+      await expect(
+        f.ProviderRegistry.connect(slasher).slash(f.provider.address, 0n, 0n, asked, [slasher.address], [BPS]),
+      )
         .to.emit(f.ProviderRegistry, "Slashed")
         .withArgs(f.provider.address, 0n, asked, free + unbonding);
       await expectBalanceChanges(before, { weft: { slasher: free + unbonding, registry: -(free + unbonding) } });

@@ -40,9 +40,12 @@ async function pinNextTimestamp(offset = 1n): Promise<bigint> {
   return t;
 }
 
-/** What a fault on `jobId` must slash, from the registry's views: collateral + share of free and unbonding stake. */
+/**
+ * What a fault on the disputed `jobId` must slash, from the escrow's job (whose collateral is still locked) and the
+ * registry's views: collateral + share of free and unbonding stake.
+ */
 async function expectedSlash(f: DisputesFixture, jobId: bigint): Promise<bigint> {
-  const [provider, collateral] = await f.ProviderRegistry.jobCollateral(jobId);
+  const { provider, collateral } = await f.JobEscrow.job(jobId);
   const free = await f.ProviderRegistry.freeStake(provider);
   const { unbonding } = await f.ProviderRegistry.providerState(provider);
   return collateral + ((free + unbonding) * (await f.DisputeManager.stakeShareBps())) / BPS;
@@ -106,6 +109,7 @@ async function expectNoFaultSettlement(
   send: () => Promise<ContractTransactionResponse>,
 ) {
   const bond = (await f.DisputeManager.dispute(jobId)).bond;
+  const { locked } = await f.ProviderRegistry.providerState(f.provider.address);
   const tx = send();
   await expect(tx).to.emit(f.DisputeManager, "DisputeSettled").withArgs(jobId, false, 0n, bondRecipient.address);
   await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, false, 0n);
@@ -114,7 +118,9 @@ async function expectNoFaultSettlement(
   await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
   expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
   expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.NoFault);
-  expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
+  const job = await f.JobEscrow.job(jobId);
+  expect([job.provider, job.collateral]).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
+  expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(locked);
 }
 
 /** Finalizes a job cleared by a dispute once its challenge window has passed: the provider is paid as usual. */

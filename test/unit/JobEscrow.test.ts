@@ -401,7 +401,6 @@ describe("JobEscrow", function () {
       expect(state.staked).to.equal(PROVIDER_STAKE);
       expect(state.locked).to.equal(JOB_COLLATERAL);
       expect(await f.ProviderRegistry.freeStake(f.provider2.address)).to.equal(PROVIDER_STAKE - JOB_COLLATERAL);
-      expect(await f.ProviderRegistry.jobCollateral(f.openJob)).to.deep.equal([f.provider2.address, JOB_COLLATERAL]);
     });
 
     it("lets the directed provider accept its job", async function () {
@@ -462,6 +461,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       await f.ProviderRegistry.connect(f.disputer).slash(
         f.provider2.address,
+        0n,
         0n,
         ethers.parseEther("1"),
         [f.disputer.address],
@@ -586,7 +586,6 @@ describe("JobEscrow", function () {
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
       expect(after.staked).to.equal(before.staked);
       expect(after.jobsCompleted).to.equal(before.jobsCompleted + 1n);
-      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
     });
 
     it("finalizes at the end of the challenge window itself", async function () {
@@ -708,7 +707,6 @@ describe("JobEscrow", function () {
       expect(after.staked).to.equal(before.staked - JOB_PENALTY);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
       expect(after.jobsTimedOut).to.equal(before.jobsTimedOut + 1n);
-      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
     });
 
     it("reverts until the submit deadline has passed", async function () {
@@ -782,14 +780,15 @@ describe("JobEscrow", function () {
       const j = await f.JobEscrow.job(jobId);
       expect(j.status).to.equal(JobStatus.Slashed);
       expect(j.deadline).to.equal(BigInt(await time.latest()));
-      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
+      expect([j.provider, j.collateral]).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
       expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(before.locked);
 
-      // The dispute manager then slashes, consuming the job's lock.
+      // The dispute manager then slashes, releasing the job's collateral (still locked) and taking it.
       await expect(
         f.ProviderRegistry.connect(f.disputer).slash(
           f.provider.address,
           jobId,
+          JOB_COLLATERAL,
           JOB_COLLATERAL,
           [f.disputer.address, f.client.address],
           [5_000, 5_000],
@@ -797,7 +796,6 @@ describe("JobEscrow", function () {
       )
         .to.emit(f.ProviderRegistry, "Slashed")
         .withArgs(f.provider.address, jobId, JOB_COLLATERAL, JOB_COLLATERAL);
-      expect(await f.ProviderRegistry.jobCollateral(jobId)).to.deep.equal([ethers.ZeroAddress, 0n]);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
       expect(after.staked).to.equal(before.staked - JOB_COLLATERAL);
