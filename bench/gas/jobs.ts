@@ -9,7 +9,7 @@ import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { encodeFraudProof } from "../../src/disputes/proofs";
 import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
-import { columnOfBEvidence, rowOfAEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
+import { matmulOperandEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
 import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { matmulI8, type DecodedJob } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";
@@ -75,22 +75,12 @@ export async function matmulJob(
 /** The fraud proof for element (row, col) of `job`, its evidence checked against the job's roots first. */
 export function fraudProof(job: MatmulJob, row: number, col: number): string {
   const tree = MatmulInputTree.fromBytes(job.shape, job.inputs);
-  const wordIndex = row * job.shape.n + col;
   return encodeFraudProof({
-    jobId: job.id.toString(),
-    workload: "matmul-i8",
-    params: job.params,
-    inputRoot: tree.root,
-    resultRoot: job.result.root,
     kind: "wrong-element",
     row,
     col,
-    wordIndex,
-    claimed: 0,
-    correct: 0,
-    rowOfA: rowOfAEvidence(tree, row, tree.root),
-    columnOfB: columnOfBEvidence(tree, col, tree.root),
-    result: wordEvidence(job.result, wordIndex, job.result.root),
+    ...matmulOperandEvidence(tree, row, col, tree.root),
+    result: wordEvidence(job.result, row * job.shape.n + col, job.result.root),
   });
 }
 

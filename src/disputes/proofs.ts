@@ -22,8 +22,13 @@ export const MANDELBROT_FRAUD_PROOF = "tuple(uint256 pixelIndex, bytes resultChu
 
 const coder = AbiCoder.defaultAbiCoder();
 
+/** What a fraud proof carries of a finding that names one wrong output word. */
+export type FraudProofFacts =
+  | Pick<WrongElementFinding, "kind" | "row" | "col" | "rowOfA" | "columnOfB" | "result">
+  | Pick<WrongPixelFinding, "kind" | "pixelIndex" | "result">;
+
 /** The `proof` argument of disputeWithProof for a finding that names one wrong output word. */
-export function encodeFraudProof(finding: WrongElementFinding | WrongPixelFinding): string {
+export function encodeFraudProof(finding: FraudProofFacts): string {
   if (finding.kind === "wrong-element") {
     const { row, col, rowOfA, columnOfB, result } = finding;
     return coder.encode(

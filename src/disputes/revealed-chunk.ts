@@ -12,7 +12,7 @@ import { decodeMatmulInputs } from "../workloads/matmul-i8/codec";
 import { multiplyRowI8 } from "../workloads/matmul-i8/multiply";
 import type { DecodedJob } from "../workloads/registry";
 import { WORD_BYTES } from "../workloads/words";
-import { columnOfBEvidence, rowOfAEvidence } from "../verifier/checks/evidence";
+import { matmulOperandEvidence } from "../verifier/checks/evidence";
 import type { ChunkEvidence, FindingBase, WrongElementFinding, WrongPixelFinding } from "../verifier/verdict";
 
 /** The first wrong word of a revealed chunk as a fraud-proof finding, or undefined if every word is right. */
@@ -59,8 +59,7 @@ export function checkRevealedChunk(
       wordIndex,
       claimed,
       correct,
-      rowOfA: rowOfAEvidence(tree, row, base.inputRoot),
-      columnOfB: columnOfBEvidence(tree, col, base.inputRoot),
+      ...matmulOperandEvidence(tree, row, col, base.inputRoot),
       result: { ...revealed, chunk: hexlify(bytes) },
     };
   }

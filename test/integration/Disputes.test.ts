@@ -18,7 +18,7 @@ import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { encodeFraudProof } from "../../src/disputes/proofs";
 import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
-import { columnOfBEvidence, rowOfAEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
+import { matmulOperandEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
 import { FREIVALDS_ROUNDS } from "../../src/workloads/matmul-i8/freivalds";
 import { createDirectedJob, openOnChainVerifier, startProviderAgent } from "../fixtures/agents";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
@@ -206,19 +206,10 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const [row, col] = [17, 29];
     const wordIndex = row * job.params.n + col;
     const proof = encodeFraudProof({
-      jobId: jobId.toString(),
-      workload: job.name,
-      params: "0x",
-      inputRoot: stored.inputRoot,
-      resultRoot: stored.resultRoot,
       kind: "wrong-element",
       row,
       col,
-      wordIndex,
-      claimed: 0,
-      correct: 0,
-      rowOfA: rowOfAEvidence(inputTree, row, stored.inputRoot),
-      columnOfB: columnOfBEvidence(inputTree, col, stored.inputRoot),
+      ...matmulOperandEvidence(inputTree, row, col, stored.inputRoot),
       result: wordEvidence(new ResultTree(output), wordIndex, stored.resultRoot),
     });
     const params = (await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobCreated(jobId)))[0].args.params;

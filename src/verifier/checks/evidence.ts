@@ -49,3 +49,13 @@ export function rowOfAEvidence(tree: MatmulInputTree, row: number, inputRoot: st
 export function columnOfBEvidence(tree: MatmulInputTree, col: number, inputRoot: string): VectorEvidence {
   return vectorEvidence(tree.columnProof(col), inputRoot, `column ${col} of B`);
 }
+
+/** The two input vectors element (row, col) of a matmul-i8 product is computed from, verified against `inputRoot`. */
+export function matmulOperandEvidence(
+  tree: MatmulInputTree,
+  row: number,
+  col: number,
+  inputRoot: string,
+): { rowOfA: VectorEvidence; columnOfB: VectorEvidence } {
+  return { rowOfA: rowOfAEvidence(tree, row, inputRoot), columnOfB: columnOfBEvidence(tree, col, inputRoot) };
+}

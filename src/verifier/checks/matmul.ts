@@ -11,7 +11,7 @@ import { freivaldsCheck, type FreivaldsOptions } from "../../workloads/matmul-i8
 import type { MatmulShape } from "../../workloads/matmul-i8/shape";
 import type { Verdict } from "../verdict";
 import { type CheckInput, findingBase } from "./commitments";
-import { columnOfBEvidence, rowOfAEvidence, wordEvidence } from "./evidence";
+import { matmulOperandEvidence, wordEvidence } from "./evidence";
 
 export function checkMatmul(
   input: CheckInput,
@@ -37,8 +37,7 @@ export function checkMatmul(
       wordIndex,
       claimed,
       correct,
-      rowOfA: rowOfAEvidence(inputTree, row, input.inputRoot),
-      columnOfB: columnOfBEvidence(inputTree, col, input.inputRoot),
+      ...matmulOperandEvidence(inputTree, row, col, input.inputRoot),
       result: wordEvidence(output.tree, wordIndex, input.resultRoot),
     },
   };
