@@ -10,7 +10,7 @@
 import hre, { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { MATMUL, PROFILE, RESULT_ROOT, RESULT_URI, jobRequest } from "../test/fixtures/jobs";
+import { MATMUL, PROFILE, RESULT_ROOT, RESULT_URI, jobRequest, jobTerms } from "../test/fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../test/fixtures/weft";
 import { advance, openJob } from "./gas/jobs";
 
@@ -118,25 +118,27 @@ async function measurePoint(f: WeftFixture, actors: Actors): Promise<Record<Scal
   const warmJob = await directed(warm);
   const [first, second, held] = [await directed(measured), await directed(measured), await directed(measured)];
   const slashJob = await directed(slashed);
-  await (await f.JobEscrow.connect(warm).acceptJob(warmJob)).wait();
-  await (await f.JobEscrow.connect(measured).acceptJob(first)).wait();
-  const accept = await gasOf(f.JobEscrow.connect(measured).acceptJob(second));
-  await (await f.JobEscrow.connect(measured).acceptJob(held)).wait();
-  await (await f.JobEscrow.connect(slashed).acceptJob(slashJob)).wait();
+  await (await f.JobEscrow.connect(warm).acceptJob(warmJob, await jobTerms(f, warmJob))).wait();
+  await (await f.JobEscrow.connect(measured).acceptJob(first, await jobTerms(f, first))).wait();
+  const accept = await gasOf(f.JobEscrow.connect(measured).acceptJob(second, await jobTerms(f, second)));
+  await (await f.JobEscrow.connect(measured).acceptJob(held, await jobTerms(f, held))).wait();
+  await (await f.JobEscrow.connect(slashed).acceptJob(slashJob, await jobTerms(f, slashJob))).wait();
   for (const [provider, id] of [
     [warm, warmJob],
     [measured, first],
     [measured, second],
     [slashed, slashJob],
   ] as const) {
-    await (await f.JobEscrow.connect(provider).submitResult(id, RESULT_ROOT, RESULT_URI)).wait();
+    await (await f.JobEscrow.connect(provider).submitResult(id, await jobTerms(f, id), RESULT_ROOT, RESULT_URI)).wait();
   }
   const params = (await jobRequest(f)).params;
-  await (await f.DisputeManager.connect(challenger).disputeWithheld(slashJob, params, 0, 0)).wait();
+  await (
+    await f.DisputeManager.connect(challenger).disputeWithheld(slashJob, await jobTerms(f, slashJob), params, 0, 0)
+  ).wait();
   await advance(f.parameters.escrow.challengeWindow);
-  for (const id of [warmJob, first]) await (await f.JobEscrow.finalize(id)).wait();
-  const finalize = await gasOf(f.JobEscrow.finalize(second));
-  const slash = await gasOf(f.DisputeManager.resolveTimeout(slashJob));
+  for (const id of [warmJob, first]) await (await f.JobEscrow.finalize(id, await jobTerms(f, id))).wait();
+  const finalize = await gasOf(f.JobEscrow.finalize(second, await jobTerms(f, second)));
+  const slash = await gasOf(f.DisputeManager.resolveTimeout(slashJob, await jobTerms(f, slashJob)));
   // recordWork as the escrow sends it at finalize, isolated from the rest of finalize.
   const escrowAccount = await ethers.getImpersonatedSigner(await f.JobEscrow.getAddress());
   await hre.network.provider.send("hardhat_setBalance", [escrowAccount.address, "0x56BC75E2D63100000"]);

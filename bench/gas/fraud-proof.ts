@@ -6,6 +6,7 @@
 import { ethers } from "hardhat";
 
 import { PROFILE } from "../../test/fixtures/jobs";
+import { jobTerms } from "../../test/fixtures/jobs";
 import { deployWeftFixture } from "../../test/fixtures/weft";
 import { fraudProof, matmulJob } from "./jobs";
 import { hexBytes } from "./sample";
@@ -40,7 +41,12 @@ export async function measureFraudProofs(sizes: readonly number[], progress: (li
     await (await f.ProviderRegistry.connect(provider).stake(STAKE)).wait();
     const job = await matmulJob(f, f.client, provider, { m: M, k, n: N }, k, ROW * N + COL);
     const proof = fraudProof(job, ROW, COL);
-    const tx = await f.DisputeManager.connect(challenger).disputeWithProof(job.id, job.params, proof);
+    const tx = await f.DisputeManager.connect(challenger).disputeWithProof(
+      job.id,
+      await jobTerms(f, job.id),
+      job.params,
+      proof,
+    );
     const gas = Number((await tx.wait())!.gasUsed);
     points.push({ k, m: M, n: N, gas, proofBytes: hexBytes(proof) });
     progress(`gas: disputeWithProof m=n=${M} k=${k}: ${gas.toLocaleString("en-US")} gas`);

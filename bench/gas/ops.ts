@@ -12,6 +12,7 @@ import { PERMIT_TYPES } from "../../src/chain/permit";
 import { parameterChange } from "../../src/dao/governedParameters";
 import * as dao from "../../src/dao/governor";
 import { MATMUL, PROFILE, RESULT_ROOT, RESULT_URI, jobRequest } from "../../test/fixtures/jobs";
+import { jobTerms } from "../../test/fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../../test/fixtures/weft";
 import type { OpName } from "./floor";
 import { advance, fraudProof, matmulJob, openJob, submittedJob, type MatmulJob } from "./jobs";
@@ -104,29 +105,36 @@ export async function measureOps(progress: (line: string) => void): Promise<OpSa
   await createWithPermit(f, outsider);
   ops.createJobWithPermit = await createWithPermit(f, outsider);
   const permitJobs = [measuredJob + 1n, measuredJob + 2n];
-  await (await f.JobEscrow.connect(provider).acceptJob(warmJob)).wait();
-  ops.acceptJob = await sample(f.JobEscrow.connect(provider).acceptJob(measuredJob));
-  for (const id of permitJobs) await (await f.JobEscrow.connect(provider).acceptJob(id)).wait();
-  await (await f.JobEscrow.connect(provider).submitResult(warmJob, RESULT_ROOT, RESULT_URI)).wait();
-  ops.submitResult = await sample(f.JobEscrow.connect(provider).submitResult(measuredJob, RESULT_ROOT, RESULT_URI), {
-    resultURI: utf8Bytes(RESULT_URI),
-  });
+  await (await f.JobEscrow.connect(provider).acceptJob(warmJob, await jobTerms(f, warmJob))).wait();
+  ops.acceptJob = await sample(f.JobEscrow.connect(provider).acceptJob(measuredJob, await jobTerms(f, measuredJob)));
+  for (const id of permitJobs) await (await f.JobEscrow.connect(provider).acceptJob(id, await jobTerms(f, id))).wait();
+  await (
+    await f.JobEscrow.connect(provider).submitResult(warmJob, await jobTerms(f, warmJob), RESULT_ROOT, RESULT_URI)
+  ).wait();
+  ops.submitResult = await sample(
+    f.JobEscrow.connect(provider).submitResult(measuredJob, await jobTerms(f, measuredJob), RESULT_ROOT, RESULT_URI),
+    {
+      resultURI: utf8Bytes(RESULT_URI),
+    },
+  );
   // The permit jobs stay Assigned: the provider keeps collateral locked, as a busy provider does.
   await advance(f.parameters.escrow.challengeWindow);
-  await (await f.JobEscrow.finalize(warmJob)).wait();
-  ops.finalize = await sample(f.JobEscrow.finalize(measuredJob));
+  await (await f.JobEscrow.finalize(warmJob, await jobTerms(f, warmJob))).wait();
+  ops.finalize = await sample(f.JobEscrow.finalize(measuredJob, await jobTerms(f, measuredJob)));
 
   progress("gas: cancel and timeout");
   const cancelled = [await openJob(f, client), await openJob(f, client)];
-  await (await f.JobEscrow.connect(client).cancelJob(cancelled[0])).wait();
-  ops.cancelJob = await sample(f.JobEscrow.connect(client).cancelJob(cancelled[1]));
+  await (await f.JobEscrow.connect(client).cancelJob(cancelled[0], await jobTerms(f, cancelled[0]))).wait();
+  ops.cancelJob = await sample(f.JobEscrow.connect(client).cancelJob(cancelled[1], await jobTerms(f, cancelled[1])));
   const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
   const late = { submitDeadline: now + 300n, provider: provider.address };
   const timedOut = [await openJob(f, client, late), await openJob(f, client, late)];
-  for (const id of timedOut) await (await f.JobEscrow.connect(provider).acceptJob(id)).wait();
+  for (const id of timedOut) await (await f.JobEscrow.connect(provider).acceptJob(id, await jobTerms(f, id))).wait();
   await advance(301);
-  await (await f.JobEscrow.connect(client).claimTimeout(timedOut[0])).wait();
-  ops.claimTimeout = await sample(f.JobEscrow.connect(client).claimTimeout(timedOut[1]));
+  await (await f.JobEscrow.connect(client).claimTimeout(timedOut[0], await jobTerms(f, timedOut[0]))).wait();
+  ops.claimTimeout = await sample(
+    f.JobEscrow.connect(client).claimTimeout(timedOut[1], await jobTerms(f, timedOut[1])),
+  );
 
   progress("gas: disputes");
   const cheaters = await Promise.all(spare.slice(0, 4).map((account) => freshProvider(f, account)));
@@ -150,27 +158,42 @@ export async function measureOps(progress: (line: string) => void): Promise<OpSa
   ];
   const dm = f.DisputeManager.connect(challenger);
   const proofs = cheating.map((job) => fraudProof(job, 37, 21));
-  await (await dm.disputeWithProof(cheating[0].id, cheating[0].params, proofs[0])).wait();
-  ops.disputeWithProof = await sample(dm.disputeWithProof(cheating[1].id, cheating[1].params, proofs[1]));
-  await (await dm.disputeWithheld(honest[0].id, honest[0].params, 3, 5)).wait();
-  ops.disputeWithheld = await sample(dm.disputeWithheld(honest[1].id, honest[1].params, 3, 5));
-  for (const id of unrevealed) await (await dm.disputeWithheld(id, honest[0].params, 3, 5)).wait();
+  await (
+    await dm.disputeWithProof(cheating[0].id, await jobTerms(f, cheating[0].id), cheating[0].params, proofs[0])
+  ).wait();
+  ops.disputeWithProof = await sample(
+    dm.disputeWithProof(cheating[1].id, await jobTerms(f, cheating[1].id), cheating[1].params, proofs[1]),
+  );
+  await (await dm.disputeWithheld(honest[0].id, await jobTerms(f, honest[0].id), honest[0].params, 3, 5)).wait();
+  ops.disputeWithheld = await sample(
+    dm.disputeWithheld(honest[1].id, await jobTerms(f, honest[1].id), honest[1].params, 3, 5),
+  );
+  for (const id of unrevealed)
+    await (await dm.disputeWithheld(id, await jobTerms(f, id), honest[0].params, 3, 5)).wait();
   const reveals = honest.map((job) => job.result.wordProof(3 * WITHHELD_SHAPE.n + 5));
   const asProvider = f.DisputeManager.connect(provider);
-  await (await asProvider.reveal(honest[0].id, reveals[0].chunk, reveals[0].proof)).wait();
-  ops.reveal = await sample(asProvider.reveal(honest[1].id, reveals[1].chunk, reveals[1].proof), {
-    chunk: reveals[1].chunk.length,
-    proof: 32 * reveals[1].proof.length,
-  });
+  await (
+    await asProvider.reveal(honest[0].id, await jobTerms(f, honest[0].id), reveals[0].chunk, reveals[0].proof)
+  ).wait();
+  ops.reveal = await sample(
+    asProvider.reveal(honest[1].id, await jobTerms(f, honest[1].id), reveals[1].chunk, reveals[1].proof),
+    {
+      chunk: reveals[1].chunk.length,
+      proof: 32 * reveals[1].proof.length,
+    },
+  );
   const evidence = { evidenceURI: utf8Bytes(EVIDENCE_URI) };
-  await (await dm.disputeForArbitration(arbitrated[0], EVIDENCE_URI)).wait();
-  ops.disputeForArbitration = await sample(dm.disputeForArbitration(arbitrated[1], EVIDENCE_URI), evidence);
+  await (await dm.disputeForArbitration(arbitrated[0], await jobTerms(f, arbitrated[0]), EVIDENCE_URI)).wait();
+  ops.disputeForArbitration = await sample(
+    dm.disputeForArbitration(arbitrated[1], await jobTerms(f, arbitrated[1]), EVIDENCE_URI),
+    evidence,
+  );
   const asArbiter = f.DisputeManager.connect(arbiter);
-  await (await asArbiter.arbitrate(arbitrated[0], false)).wait();
-  ops.arbitrate = await sample(asArbiter.arbitrate(arbitrated[1], false));
+  await (await asArbiter.arbitrate(arbitrated[0], await jobTerms(f, arbitrated[0]), false)).wait();
+  ops.arbitrate = await sample(asArbiter.arbitrate(arbitrated[1], await jobTerms(f, arbitrated[1]), false));
   await advance(f.parameters.disputes.responseWindow);
-  await (await f.DisputeManager.resolveTimeout(unrevealed[0])).wait();
-  ops.resolveTimeout = await sample(f.DisputeManager.resolveTimeout(unrevealed[1]));
+  await (await f.DisputeManager.resolveTimeout(unrevealed[0], await jobTerms(f, unrevealed[0]))).wait();
+  ops.resolveTimeout = await sample(f.DisputeManager.resolveTimeout(unrevealed[1], await jobTerms(f, unrevealed[1])));
 
   progress("gas: rewards and withdrawal");
   await startNextEpoch(f);

@@ -82,8 +82,13 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     // ================================================================ challengers
 
     /// @inheritdoc IDisputeManager
-    function disputeWithProof(uint256 jobId, bytes calldata params, bytes calldata proof) external nonReentrant {
-        IJobEscrow.Job memory job = _escrow.job(jobId);
+    function disputeWithProof(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bytes calldata params,
+        bytes calldata proof
+    ) external nonReentrant {
+        _escrow.verifiedStatus(jobId, job);
         Dispute storage d = _disputes[jobId];
         bool followUp = d.status == DisputeStatus.Revealed;
         if (followUp) {
@@ -103,15 +108,21 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
 
         if (!followUp) {
             // The bond is taken and returned in this transaction: the checker has already decided.
-            _open(jobId, DisputeKind.Proof, DisputeStatus.ProviderAtFault, 0, verdict.wordIndex, 0);
+            _open(jobId, job, DisputeKind.Proof, DisputeStatus.ProviderAtFault, 0, verdict.wordIndex, 0);
         }
         emit FraudProven(jobId, verdict.wordIndex, verdict.committedWord, verdict.correctWord);
         _settleFault(jobId, job);
     }
 
     /// @inheritdoc IDisputeManager
-    function disputeWithheld(uint256 jobId, bytes calldata params, uint256 row, uint256 col) external nonReentrant {
-        IJobEscrow.Job memory job = _escrow.job(jobId);
+    function disputeWithheld(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bytes calldata params,
+        uint256 row,
+        uint256 col
+    ) external nonReentrant {
+        _escrow.verifiedStatus(jobId, job);
         _requireNoOpenDispute(jobId, _disputes[jobId]);
         IWorkloadChecker workloadChecker = _requireChecker(job.workloadId);
         _requireParams(jobId, job, params);
@@ -120,6 +131,7 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
 
         _open(
             jobId,
+            job,
             DisputeKind.Withheld,
             DisputeStatus.AwaitingReveal,
             _responseWindow,
@@ -129,25 +141,34 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IDisputeManager
-    function disputeForArbitration(uint256 jobId, string calldata evidenceURI) external nonReentrant {
-        IJobEscrow.Job memory job = _escrow.job(jobId);
+    function disputeForArbitration(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        string calldata evidenceURI
+    ) external nonReentrant {
+        _escrow.verifiedStatus(jobId, job);
         _requireNoOpenDispute(jobId, _disputes[jobId]);
         IWorkloadChecker workloadChecker = _checkers[job.workloadId];
         if (address(workloadChecker) != address(0)) revert WorkloadHasChecker(job.workloadId, address(workloadChecker));
 
-        _open(jobId, DisputeKind.Arbitration, DisputeStatus.AwaitingRuling, _arbitrationWindow, 0, 0);
+        _open(jobId, job, DisputeKind.Arbitration, DisputeStatus.AwaitingRuling, _arbitrationWindow, 0, 0);
         emit ArbitrationRequested(jobId, evidenceURI);
     }
 
     // ================================================================ providers, arbiter, anyone
 
     /// @inheritdoc IDisputeManager
-    function reveal(uint256 jobId, bytes calldata chunk, bytes32[] calldata proof) external nonReentrant {
+    function reveal(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bytes calldata chunk,
+        bytes32[] calldata proof
+    ) external nonReentrant {
         Dispute storage d = _disputes[jobId];
         _requireStatus(jobId, d, DisputeStatus.AwaitingReveal);
         if (block.timestamp >= d.deadline) revert DisputeDeadlinePassed(jobId, d.deadline);
-        bytes32 resultRoot = _escrow.job(jobId).resultRoot;
-        WorkloadLeaves.requireResultWord(resultRoot, d.totalWords, d.wordIndex, chunk, proof);
+        _escrow.verifiedStatus(jobId, job);
+        WorkloadLeaves.requireResultWord(job.resultRoot, d.totalWords, d.wordIndex, chunk, proof);
 
         d.status = DisputeStatus.Revealed;
         d.deadline = _deadline(d.openedAt, _followUpWindow);
@@ -155,20 +176,23 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IDisputeManager
-    function arbitrate(uint256 jobId, bool providerAtFault) external restricted nonReentrant {
+    function arbitrate(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bool providerAtFault
+    ) external restricted nonReentrant {
         Dispute storage d = _disputes[jobId];
         _requireStatus(jobId, d, DisputeStatus.AwaitingRuling);
         if (block.timestamp >= d.deadline) revert DisputeDeadlinePassed(jobId, d.deadline);
-        IJobEscrow.Job memory job = _escrow.job(jobId);
         if (providerAtFault) {
             _settleFault(jobId, job);
         } else {
-            _settleNoFault(jobId, job.provider);
+            _settleNoFault(jobId, job, job.provider);
         }
     }
 
     /// @inheritdoc IDisputeManager
-    function resolveTimeout(uint256 jobId) external nonReentrant {
+    function resolveTimeout(uint256 jobId, IJobEscrow.Job calldata job) external nonReentrant {
         Dispute storage d = _disputes[jobId];
         DisputeStatus status = d.status;
         if (
@@ -179,14 +203,13 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
             revert NoOpenDispute(jobId, status);
         }
         if (block.timestamp < d.deadline) revert DisputeDeadlineNotReached(jobId, d.deadline);
-        IJobEscrow.Job memory job = _escrow.job(jobId);
         if (status == DisputeStatus.AwaitingReveal) {
             _settleFault(jobId, job);
         } else if (status == DisputeStatus.Revealed) {
-            _settleNoFault(jobId, job.provider);
+            _settleNoFault(jobId, job, job.provider);
         } else {
             // A silent arbiter: no fault, and the challenger is not punished for it.
-            _settleNoFault(jobId, d.challenger);
+            _settleNoFault(jobId, job, d.challenger);
         }
     }
 
@@ -286,9 +309,9 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
 
     /// @inheritdoc IDisputeManager
     /// @dev A job's collateral counts only while the escrow still holds it locked (Assigned, Submitted, Disputed).
-    function slashAmount(uint256 jobId) external view returns (uint256) {
-        IJobEscrow.Job memory job = _escrow.job(jobId);
-        return _slashAmount(job.provider, _lockedCollateral(job));
+    function slashAmount(uint256 jobId, IJobEscrow.Job calldata job) external view returns (uint256) {
+        IJobEscrow.JobStatus status = _escrow.verifiedStatus(jobId, job);
+        return _slashAmount(job.provider, _lockedCollateral(status, job.collateral));
     }
 
     // ================================================================ internals
@@ -297,13 +320,14 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     /// the dispute and takes the bond.
     function _open(
         uint256 jobId,
+        IJobEscrow.Job calldata job,
         DisputeKind kind,
         DisputeStatus status,
         uint256 window,
         uint256 wordIndex,
         uint256 totalWords
     ) private {
-        _escrow.markDisputed(jobId);
+        _escrow.markDisputed(jobId, job);
         uint40 openedAt = uint40(block.timestamp);
         uint40 deadline = window == 0 ? 0 : _deadline(openedAt, window);
         uint96 bondAmount = _bond;
@@ -321,8 +345,9 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         _bondToken.safeTransferFrom(msg.sender, address(this), bondAmount);
     }
 
-    /// @dev Refunds the client, slashes and splits, returns the bond to the challenger.
-    function _settleFault(uint256 jobId, IJobEscrow.Job memory job) private {
+    /// @dev Refunds the client, slashes and splits, returns the bond to the challenger. The escrow checks `job`
+    /// against the job before anyone is paid, so the terms used here are the job's.
+    function _settleFault(uint256 jobId, IJobEscrow.Job calldata job) private {
         Dispute storage d = _disputes[jobId];
         (address challenger, uint256 bondAmount) = (d.challenger, d.bond);
         // The job is Disputed, so its collateral is still locked in the registry.
@@ -330,7 +355,7 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         uint256 amount = _slashAmount(job.provider, collateral);
         d.status = DisputeStatus.ProviderAtFault;
 
-        _escrow.resolveDispute(jobId, true);
+        _escrow.resolveDispute(jobId, job, true);
         address[] memory recipients = new address[](3);
         (recipients[0], recipients[1], recipients[2]) = (challenger, job.client, _escrow.treasury());
         uint16[] memory shares = new uint16[](3);
@@ -347,21 +372,20 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     /// @dev The collateral the registry still holds locked for `job`: from acceptance until the job settles.
-    function _lockedCollateral(IJobEscrow.Job memory job) private pure returns (uint256) {
-        IJobEscrow.JobStatus status = job.status;
+    function _lockedCollateral(IJobEscrow.JobStatus status, uint256 collateral) private pure returns (uint256) {
         bool locked =
             status == IJobEscrow.JobStatus.Assigned ||
                 status == IJobEscrow.JobStatus.Submitted ||
                 status == IJobEscrow.JobStatus.Disputed;
-        return locked ? job.collateral : 0;
+        return locked ? collateral : 0;
     }
 
     /// @dev Lets the job settle normally and pays the bond to `bondRecipient`.
-    function _settleNoFault(uint256 jobId, address bondRecipient) private {
+    function _settleNoFault(uint256 jobId, IJobEscrow.Job calldata job, address bondRecipient) private {
         Dispute storage d = _disputes[jobId];
         uint256 bondAmount = d.bond;
         d.status = DisputeStatus.NoFault;
-        _escrow.resolveDispute(jobId, false);
+        _escrow.resolveDispute(jobId, job, false);
         emit DisputeSettled(jobId, false, 0, bondRecipient);
         _bondToken.safeTransfer(bondRecipient, bondAmount);
     }
@@ -394,7 +418,7 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         if (address(workloadChecker) == address(0)) revert NoCheckerForWorkload(workloadId);
     }
 
-    function _requireParams(uint256 jobId, IJobEscrow.Job memory job, bytes calldata params) private pure {
+    function _requireParams(uint256 jobId, IJobEscrow.Job calldata job, bytes calldata params) private pure {
         bytes32 actual = keccak256(params);
         if (actual != job.paramsHash) revert ParamsMismatch(jobId, job.paramsHash, actual);
     }

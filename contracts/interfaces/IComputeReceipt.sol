@@ -5,8 +5,8 @@ import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/I
 
 /// @title IComputeReceipt
 /// @notice An ERC721 receipt for every settled job, minted to the client, with `tokenId == jobId`.
-/// @dev The token URI is on-chain JSON with an SVG image, drawn from the job as the escrow stores it, so nothing
-/// is stored twice. Receipts are transferable: a receipt is ownership of the work.
+/// @dev The token URI is on-chain JSON with an SVG image, drawn from the job's settlement as the escrow keeps it,
+/// so nothing is stored twice. Receipts are transferable: a receipt is ownership of the work.
 interface IComputeReceipt is IERC721Metadata {
     /// @notice Only the escrow mints receipts.
     error OnlyEscrow(address caller);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+import {IJobEscrow} from "./IJobEscrow.sol";
 import {IWorkloadChecker} from "./IWorkloadChecker.sol";
 
 /// @title IDisputeManager
@@ -130,6 +131,8 @@ interface IDisputeManager {
     event StakeShareSet(uint256 oldShareBps, uint256 newShareBps);
 
     // ---------------------------------------------------------------- challengers
+    // Every call about a job takes its terms (`job`, as in the escrow's events); the escrow checks them against the
+    // hash it stores, and a call with other terms reverts with the escrow's JobTermsMismatch.
 
     /// @notice Proves a Submitted job's result wrong in one transaction, inside its challenge window (takes and returns
     /// the bond); or, after a reveal, follows up a withheld-data dispute inside the follow-up window (by anyone; the
@@ -137,26 +140,42 @@ interface IDisputeManager {
     /// element is correct.
     /// @param params The job's ABI-encoded params (checked against its params hash).
     /// @param proof The workload checker's ABI-encoded fraud proof.
-    function disputeWithProof(uint256 jobId, bytes calldata params, bytes calldata proof) external;
+    function disputeWithProof(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bytes calldata params,
+        bytes calldata proof
+    ) external;
 
     /// @notice Challenges a Submitted job whose output is not available: the provider must reveal the result chunk
     /// holding element (row, col) within the response window. Takes the bond.
-    function disputeWithheld(uint256 jobId, bytes calldata params, uint256 row, uint256 col) external;
+    function disputeWithheld(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bytes calldata params,
+        uint256 row,
+        uint256 col
+    ) external;
 
     /// @notice Asks the arbiter to rule on a Submitted job whose workload has no checker. Takes the bond.
-    function disputeForArbitration(uint256 jobId, string calldata evidenceURI) external;
+    function disputeForArbitration(uint256 jobId, IJobEscrow.Job calldata job, string calldata evidenceURI) external;
 
     // ---------------------------------------------------------------- providers, arbiter, anyone
 
     /// @notice Reveals the disputed result chunk with its proof against the job's result root (anyone may).
-    function reveal(uint256 jobId, bytes calldata chunk, bytes32[] calldata proof) external;
+    function reveal(
+        uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bytes calldata chunk,
+        bytes32[] calldata proof
+    ) external;
 
     /// @notice The arbiter's ruling (ARBITER role), before the arbitration deadline.
-    function arbitrate(uint256 jobId, bool providerAtFault) external;
+    function arbitrate(uint256 jobId, IJobEscrow.Job calldata job, bool providerAtFault) external;
 
     /// @notice Ends a dispute whose deadline has passed: no reveal -> fault; no follow-up -> no fault (bond to the
     /// provider); no ruling -> no fault (bond back to the challenger).
-    function resolveTimeout(uint256 jobId) external;
+    function resolveTimeout(uint256 jobId, IJobEscrow.Job calldata job) external;
 
     // ---------------------------------------------------------------- governance (PARAMETERS role)
 
@@ -217,5 +236,5 @@ interface IDisputeManager {
     function stakeShareBps() external view returns (uint256);
 
     /// @notice What a fault on `jobId` would slash now: its collateral plus the stake share.
-    function slashAmount(uint256 jobId) external view returns (uint256);
+    function slashAmount(uint256 jobId, IJobEscrow.Job calldata job) external view returns (uint256);
 }

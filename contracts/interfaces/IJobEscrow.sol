@@ -34,10 +34,12 @@ interface IJobEscrow is IDisputeWindows {
         uint256 submitDeadline; // the time by which the result must be submitted
     }
 
-    /// @notice A job as stored.
-    /// @dev Packed into 3 slots plus 4 words. `deadline` is when the current phase ends: the submit deadline while
-    /// Open or Assigned, the end of the challenge window while Submitted or Disputed, and the time the job closed
-    /// once it is in a final state. While Open, a non-zero `provider` is the only one who may accept.
+    /// @notice A job's terms. The escrow stores only their hash and the job's status in one slot; every call about a
+    /// job brings its terms back as calldata, checked against that hash, and the events carry every term
+    /// (JobCreated, JobAccepted, ResultSubmitted), so anyone can rebuild them from the logs.
+    /// @dev `deadline` is when the current phase ends: the submit deadline while Open or Assigned, the end of the
+    /// challenge window while Submitted or Disputed. While Open, a non-zero `provider` is the only one who may
+    /// accept. `feeBps` is the protocol fee when the job was created.
     struct Job {
         address client;
         uint96 payment;
@@ -46,23 +48,41 @@ interface IJobEscrow is IDisputeWindows {
         address paymentToken;
         uint40 deadline;
         uint16 feeBps;
-        JobStatus status;
         bytes32 workloadId;
         bytes32 paramsHash;
         bytes32 inputRoot;
         bytes32 resultRoot;
     }
 
-    /// @notice How an allow-listed payment token is configured.
+    /// @notice What a finalized job's receipt shows, kept by the escrow when the job settles.
+    /// @dev `workloadId` keeps the first MAX_WORKLOAD_NAME_BYTES bytes of the id (createJob refuses longer ids).
+    struct Settlement {
+        bytes32 workloadId;
+        address provider;
+        address paymentToken;
+        uint96 payment;
+        bytes32 resultRoot;
+        uint40 settledAt;
+    }
+
+    /// @notice How an allow-listed payment token is configured. `index` (from 1) names the token in a settled
+    /// job's record; it is assigned the first time the token is configured and never changes.
     struct PaymentTokenConfig {
         bool allowed;
         uint96 minPayment;
+        uint16 index;
     }
 
     // ---------------------------------------------------------------- errors
 
     /// @notice The job is not in the status the call needs.
     error JobNotInStatus(uint256 jobId, JobStatus actual, JobStatus expected);
+    /// @notice The terms given are not the job's: they do not hash to what the escrow stores for it.
+    error JobTermsMismatch(uint256 jobId, bytes32 stored, bytes32 given);
+    /// @notice A workload id may use only its first MAX_WORKLOAD_NAME_BYTES bytes (the rest must be zero).
+    error WorkloadIdTooLong(bytes32 workloadId);
+    /// @notice Every payment-token index is taken.
+    error PaymentTokenLimitReached(uint256 limit);
     /// @notice The payment token is not on the allow-list.
     error PaymentTokenNotAllowed(address token);
     /// @notice The payment is below the token's minimum.
@@ -111,7 +131,8 @@ interface IJobEscrow is IDisputeWindows {
         string inputURI,
         address paymentToken,
         uint256 payment,
-        uint256 submitDeadline
+        uint256 submitDeadline,
+        uint256 feeBps
     );
     /// @notice A provider accepted a job and locked `collateral`.
     event JobAccepted(uint256 indexed jobId, address indexed provider, uint256 collateral);
@@ -167,35 +188,35 @@ interface IJobEscrow is IDisputeWindows {
     ) external returns (uint256 jobId);
 
     /// @notice The client cancels an Open job and is refunded in full.
-    function cancelJob(uint256 jobId) external;
+    function cancelJob(uint256 jobId, Job calldata job) external;
 
     // ---------------------------------------------------------------- providers
 
     /// @notice An eligible provider takes an Open job, locking payment x collateral ratio of its free stake.
     /// Stops while paused.
-    function acceptJob(uint256 jobId) external;
+    function acceptJob(uint256 jobId, Job calldata job) external;
 
     /// @notice The provider commits to its result before the submit deadline; the challenge window starts.
-    function submitResult(uint256 jobId, bytes32 resultRoot, string calldata resultURI) external;
+    function submitResult(uint256 jobId, Job calldata job, bytes32 resultRoot, string calldata resultURI) external;
 
     // ---------------------------------------------------------------- anyone
 
     /// @notice Settles a Submitted job after its challenge window: pays the provider minus the protocol fee, sends
     /// the fee to the treasury, releases the collateral, mints the receipt and records the work.
-    function finalize(uint256 jobId) external;
+    function finalize(uint256 jobId, Job calldata job) external;
 
     /// @notice Closes an Assigned job past its submit deadline: the client is refunded and receives the liveness
     /// penalty out of the provider's collateral.
-    function claimTimeout(uint256 jobId) external;
+    function claimTimeout(uint256 jobId, Job calldata job) external;
 
     // ---------------------------------------------------------------- dispute manager (DISPUTES role)
 
     /// @notice Freezes a Submitted job inside its challenge window while a dispute runs.
-    function markDisputed(uint256 jobId) external;
+    function markDisputed(uint256 jobId, Job calldata job) external;
 
     /// @notice Ends a dispute. At fault: the client is refunded in full and the job is Slashed (the collateral
     /// stays locked for the registry's slash). No fault: the job is Submitted again and settles normally.
-    function resolveDispute(uint256 jobId, bool providerAtFault) external;
+    function resolveDispute(uint256 jobId, Job calldata job, bool providerAtFault) external;
 
     // ---------------------------------------------------------------- guardian and governance
 
@@ -231,8 +252,19 @@ interface IJobEscrow is IDisputeWindows {
 
     // ---------------------------------------------------------------- views
 
-    /// @notice A job as stored.
-    function job(uint256 jobId) external view returns (Job memory);
+    /// @notice A job's status (None for an id never used).
+    function jobStatus(uint256 jobId) external view returns (JobStatus);
+
+    /// @notice The status of job `jobId`, after checking that `job` are its terms (reverts JobTermsMismatch if not).
+    /// @dev A Finalized job keeps its {settlement} instead of its terms: for it, Finalized is returned unchecked.
+    function verifiedStatus(uint256 jobId, Job calldata job) external view returns (JobStatus);
+
+    /// @notice The hash of a job's terms as the escrow commits to them: keccak256 of their ABI encoding, with the
+    /// lowest byte cleared (the stored slot keeps the status there).
+    function hashTerms(Job calldata job) external pure returns (bytes32);
+
+    /// @notice What a Finalized job's receipt shows. Reverts JobNotInStatus for any other job.
+    function settlement(uint256 jobId) external view returns (Settlement memory);
 
     /// @notice How many jobs have been created (the last job id).
     function jobCount() external view returns (uint256);
@@ -266,4 +298,7 @@ interface IJobEscrow is IDisputeWindows {
 
     /// @notice A payment token's allow-list entry.
     function paymentTokenConfig(address token) external view returns (PaymentTokenConfig memory);
+
+    /// @notice The payment token with `index` (zero address if none).
+    function paymentTokenAt(uint256 index) external view returns (address);
 }

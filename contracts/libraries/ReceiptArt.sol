@@ -22,7 +22,11 @@ library ReceiptArt {
     uint256 private constant WEAVE_OFFSET = 40;
 
     /// @notice The SVG document for a settled job.
-    function svg(uint256 jobId, string memory workload, IJobEscrow.Job memory j) internal pure returns (string memory) {
+    function svg(
+        uint256 jobId,
+        string memory workload,
+        IJobEscrow.Settlement memory j
+    ) internal pure returns (string memory) {
         return
             string.concat(
                 '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="520" viewBox="0 0 400 520">',
@@ -34,7 +38,7 @@ library ReceiptArt {
                 _text(428, 13, string.concat("workload ", workload)),
                 _text(450, 13, string.concat("paid ", uint256(j.payment).toString())),
                 _text(472, 11, string.concat("provider ", j.provider.toHexString())),
-                _text(494, 11, string.concat("settled at ", uint256(j.deadline).toString())),
+                _text(494, 11, string.concat("settled at ", uint256(j.settledAt).toString())),
                 "</g></svg>"
             );
     }

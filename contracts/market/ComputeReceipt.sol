@@ -14,7 +14,8 @@ import {ReceiptArt} from "../libraries/ReceiptArt.sol";
 
 /// @title ComputeReceipt
 /// @notice One NFT per settled job, minted to the client by the escrow; `tokenId == jobId`.
-/// @dev Stores nothing but ownership: `tokenURI` reads the job from the escrow and renders JSON and SVG on-chain.
+/// @dev Stores nothing but ownership: `tokenURI` reads the job's settlement from the escrow and renders JSON and SVG
+/// on-chain.
 contract ComputeReceipt is ERC721, IComputeReceipt {
     using Strings for uint256;
     using Strings for address;
@@ -40,7 +41,7 @@ contract ComputeReceipt is ERC721, IComputeReceipt {
     /// @notice On-chain JSON metadata (base64 data URI) with the job's facts and an SVG image.
     function tokenURI(uint256 jobId) public view override(ERC721, IERC721Metadata) returns (string memory) {
         _requireOwned(jobId);
-        IJobEscrow.Job memory j = _escrow.job(jobId);
+        IJobEscrow.Settlement memory j = _escrow.settlement(jobId);
         string memory workload = ReceiptArt.bytes32ToString(j.workloadId);
         string memory json = string.concat(
             '{"name":"Weft receipt #',
@@ -56,7 +57,7 @@ contract ComputeReceipt is ERC721, IComputeReceipt {
         return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
     }
 
-    function _attributes(string memory workload, IJobEscrow.Job memory j) private pure returns (string memory) {
+    function _attributes(string memory workload, IJobEscrow.Settlement memory j) private pure returns (string memory) {
         return
             string.concat(
                 _attribute("workload", workload, true),
@@ -64,7 +65,7 @@ contract ComputeReceipt is ERC721, IComputeReceipt {
                 _attribute("payment token", j.paymentToken.toHexString(), true),
                 _attribute("amount", uint256(j.payment).toString(), true),
                 _attribute("result root", uint256(j.resultRoot).toHexString(32), true),
-                _attribute("settled at", uint256(j.deadline).toString(), false)
+                _attribute("settled at", uint256(j.settledAt).toString(), false)
             );
     }
 

@@ -36,6 +36,20 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     uint256 public constant MAX_LIVENESS_PENALTY_BPS = BpsMath.BPS;
     /// @notice The furthest a submit deadline may lie in the future.
     uint256 public constant MAX_JOB_DURATION = 90 days;
+    /// @notice A workload id names its workload in at most this many bytes: a settled job's slot keeps the name
+    /// next to its token index, settlement time and status.
+    uint256 public constant MAX_WORKLOAD_NAME_BYTES = 24;
+    /// @notice Payment-token indexes are 16 bits.
+    uint256 public constant MAX_PAYMENT_TOKENS = type(uint16).max;
+
+    /// @dev A job's slot: its status in the lowest byte, above it the hash of its terms (while the job runs) or,
+    /// once Finalized, the settlement time (bits 8-47), the payment-token index (48-63) and the workload name
+    /// (64-255, where a workload id's first MAX_WORKLOAD_NAME_BYTES bytes already sit).
+    uint256 private constant _STATUS_BITS = 8;
+    uint256 private constant _STATUS_MASK = (1 << _STATUS_BITS) - 1;
+    uint256 private constant _SETTLED_AT_SHIFT = _STATUS_BITS;
+    uint256 private constant _TOKEN_INDEX_SHIFT = _SETTLED_AT_SHIFT + 40;
+    uint256 private constant _WORKLOAD_TAIL_MASK = (1 << (8 * (32 - MAX_WORKLOAD_NAME_BYTES))) - 1;
 
     /// @notice Initial values of the governed parameters.
     struct Parameters {
@@ -59,10 +73,24 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     uint32 private _disputeWindow;
 
     address private _treasury;
+    // With the token count: both change only by governance, and finalize reads the recorder alone.
     address private _workRecorder;
+    uint16 private _paymentTokenCount;
 
-    mapping(uint256 jobId => Job) private _jobs;
+    /// @dev What a settled job's receipt shows beyond what its slot keeps: two slots, written once at finalize.
+    struct SettledJob {
+        address provider;
+        uint96 payment;
+        bytes32 resultRoot;
+    }
+
+    // One slot per job (see _STATUS_BITS): each step of a job writes that slot once instead of the fields it
+    // changes, and the terms come back as calldata, checked against the hash. A job's whole life thus costs one
+    // fresh slot, plus the two a receipt needs once it settles.
+    mapping(uint256 jobId => bytes32) private _jobs;
+    mapping(uint256 jobId => SettledJob) private _settled;
     mapping(address token => PaymentTokenConfig) private _paymentTokens;
+    mapping(uint256 index => address) private _paymentTokenAt;
 
     /// @param authority The AccessManager holding every permission.
     /// @param registry_ The ProviderRegistry holding stake and collateral.
@@ -117,25 +145,21 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IJobEscrow
-    function cancelJob(uint256 jobId) external nonReentrant {
-        Job storage j = _jobs[jobId];
-        _requireStatus(jobId, j.status, JobStatus.Open);
-        if (msg.sender != j.client) revert NotJobClient(jobId, msg.sender);
+    function cancelJob(uint256 jobId, Job calldata job) external nonReentrant {
+        _requireJob(jobId, job, JobStatus.Open);
+        if (msg.sender != job.client) revert NotJobClient(jobId, msg.sender);
 
-        j.status = JobStatus.Cancelled;
-        j.deadline = uint40(block.timestamp);
-        uint256 refund = j.payment;
-        emit JobCancelled(jobId, refund);
+        _setStatus(jobId, JobStatus.Cancelled);
+        emit JobCancelled(jobId, job.payment);
 
-        IERC20(j.paymentToken).safeTransfer(j.client, refund);
+        IERC20(job.paymentToken).safeTransfer(job.client, job.payment);
     }
 
     // ================================================================ providers
 
     /// @inheritdoc IJobEscrow
-    function acceptJob(uint256 jobId) external nonReentrant whenNotPaused {
-        Job storage j = _jobs[jobId];
-        _requireStatus(jobId, j.status, JobStatus.Open);
+    function acceptJob(uint256 jobId, Job calldata job) external nonReentrant whenNotPaused {
+        Job memory j = _requireJob(jobId, job, JobStatus.Open);
         address directed = j.provider;
         if (directed != address(0) && directed != msg.sender) revert NotDirectedProvider(jobId, directed, msg.sender);
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
@@ -145,16 +169,20 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         uint96 collateral = SafeCast.toUint96(uint256(j.payment).mulBps(_collateralRatioBps));
         j.provider = msg.sender;
         j.collateral = collateral;
-        j.status = JobStatus.Assigned;
+        _store(jobId, j, JobStatus.Assigned);
         emit JobAccepted(jobId, msg.sender, collateral);
 
         _registry.lockCollateral(msg.sender, jobId, collateral);
     }
 
     /// @inheritdoc IJobEscrow
-    function submitResult(uint256 jobId, bytes32 resultRoot, string calldata resultURI) external {
-        Job storage j = _jobs[jobId];
-        _requireStatus(jobId, j.status, JobStatus.Assigned);
+    function submitResult(
+        uint256 jobId,
+        Job calldata job,
+        bytes32 resultRoot,
+        string calldata resultURI
+    ) external {
+        Job memory j = _requireJob(jobId, job, JobStatus.Assigned);
         if (msg.sender != j.provider) revert NotJobProvider(jobId, msg.sender);
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
         if (resultRoot == bytes32(0)) revert EmptyResultRoot(jobId);
@@ -162,27 +190,25 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         uint256 challengeEndsAt = block.timestamp + _challengeWindow;
         j.resultRoot = resultRoot;
         j.deadline = uint40(challengeEndsAt);
-        j.status = JobStatus.Submitted;
+        _store(jobId, j, JobStatus.Submitted);
         emit ResultSubmitted(jobId, msg.sender, resultRoot, resultURI, challengeEndsAt);
     }
 
     // ================================================================ anyone
 
     /// @inheritdoc IJobEscrow
-    function finalize(uint256 jobId) external nonReentrant {
-        Job storage j = _jobs[jobId];
-        _requireStatus(jobId, j.status, JobStatus.Submitted);
-        if (block.timestamp < j.deadline) revert ChallengeWindowOpen(jobId, j.deadline);
+    function finalize(uint256 jobId, Job calldata job) external nonReentrant {
+        _requireJob(jobId, job, JobStatus.Submitted);
+        if (block.timestamp < job.deadline) revert ChallengeWindowOpen(jobId, job.deadline);
 
-        j.status = JobStatus.Finalized;
-        j.deadline = uint40(block.timestamp);
-        (address client, uint256 payment) = (j.client, j.payment);
-        (address provider, uint256 collateral) = (j.provider, j.collateral);
-        address token = j.paymentToken;
-        uint256 fee = payment.mulBps(j.feeBps);
+        _settle(jobId, job);
+        (address client, uint256 payment) = (job.client, job.payment);
+        address provider = job.provider;
+        address token = job.paymentToken;
+        uint256 fee = payment.mulBps(job.feeBps);
         emit JobFinalized(jobId, provider, payment - fee, fee);
 
-        _registry.unlockCollateral(provider, jobId, collateral);
+        _registry.unlockCollateral(provider, jobId, job.collateral);
         IERC20(token).safeTransfer(provider, payment - fee);
         if (fee != 0) IERC20(token).safeTransfer(_treasury, fee);
         _receipt.mint(client, jobId);
@@ -191,51 +217,45 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IJobEscrow
-    function claimTimeout(uint256 jobId) external nonReentrant {
-        Job storage j = _jobs[jobId];
-        _requireStatus(jobId, j.status, JobStatus.Assigned);
-        if (block.timestamp <= j.deadline) revert SubmitDeadlineNotReached(jobId, j.deadline);
+    function claimTimeout(uint256 jobId, Job calldata job) external nonReentrant {
+        _requireJob(jobId, job, JobStatus.Assigned);
+        if (block.timestamp <= job.deadline) revert SubmitDeadlineNotReached(jobId, job.deadline);
 
-        j.status = JobStatus.TimedOut;
-        j.deadline = uint40(block.timestamp);
-        (address client, uint256 refund) = (j.client, j.payment);
-        (address provider, uint256 collateral) = (j.provider, j.collateral);
+        _setStatus(jobId, JobStatus.TimedOut);
+        (address client, uint256 refund) = (job.client, job.payment);
+        (address provider, uint256 collateral) = (job.provider, job.collateral);
         uint256 penalty = collateral.mulBps(_livenessPenaltyBps);
         emit JobTimedOut(jobId, provider, refund, penalty);
 
         _registry.forfeitCollateral(provider, jobId, collateral, penalty, client);
-        IERC20(j.paymentToken).safeTransfer(client, refund);
+        IERC20(job.paymentToken).safeTransfer(client, refund);
     }
 
     // ================================================================ dispute manager
 
     /// @inheritdoc IJobEscrow
-    function markDisputed(uint256 jobId) external restricted {
-        Job storage j = _jobs[jobId];
-        _requireStatus(jobId, j.status, JobStatus.Submitted);
-        if (block.timestamp >= j.deadline) revert ChallengeWindowClosed(jobId, j.deadline);
+    function markDisputed(uint256 jobId, Job calldata job) external restricted {
+        _requireJob(jobId, job, JobStatus.Submitted);
+        if (block.timestamp >= job.deadline) revert ChallengeWindowClosed(jobId, job.deadline);
 
-        j.status = JobStatus.Disputed;
+        _setStatus(jobId, JobStatus.Disputed);
         emit JobDisputed(jobId);
     }
 
     /// @inheritdoc IJobEscrow
-    function resolveDispute(uint256 jobId, bool providerAtFault) external restricted nonReentrant {
-        Job storage j = _jobs[jobId];
-        _requireStatus(jobId, j.status, JobStatus.Disputed);
+    function resolveDispute(uint256 jobId, Job calldata job, bool providerAtFault) external restricted nonReentrant {
+        _requireJob(jobId, job, JobStatus.Disputed);
 
         if (!providerAtFault) {
             // Back to Submitted: finalize pays as usual once the original challenge window has passed.
-            j.status = JobStatus.Submitted;
+            _setStatus(jobId, JobStatus.Submitted);
             emit DisputeResolved(jobId, false, 0);
             return;
         }
-        j.status = JobStatus.Slashed;
-        j.deadline = uint40(block.timestamp);
-        uint256 refund = j.payment;
-        emit DisputeResolved(jobId, true, refund);
+        _setStatus(jobId, JobStatus.Slashed);
+        emit DisputeResolved(jobId, true, job.payment);
 
-        IERC20(j.paymentToken).safeTransfer(j.client, refund);
+        IERC20(job.paymentToken).safeTransfer(job.client, job.payment);
     }
 
     // ================================================================ guardian and governance
@@ -278,8 +298,10 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     /// @inheritdoc IJobEscrow
     function setPaymentToken(address token, bool allowed, uint96 minPayment) external restricted {
         if (token == address(0)) revert ZeroAddress();
-        PaymentTokenConfig memory newConfig = PaymentTokenConfig(allowed, minPayment);
-        emit PaymentTokenSet(token, _paymentTokens[token], newConfig);
+        PaymentTokenConfig memory oldConfig = _paymentTokens[token];
+        uint16 index = oldConfig.index == 0 ? _addPaymentToken(token) : oldConfig.index;
+        PaymentTokenConfig memory newConfig = PaymentTokenConfig(allowed, minPayment, index);
+        emit PaymentTokenSet(token, oldConfig, newConfig);
         _paymentTokens[token] = newConfig;
     }
 
@@ -297,8 +319,37 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     // ================================================================ views
 
     /// @inheritdoc IJobEscrow
-    function job(uint256 jobId) external view returns (Job memory) {
-        return _jobs[jobId];
+    function jobStatus(uint256 jobId) external view returns (JobStatus) {
+        return _statusOf(_jobs[jobId]);
+    }
+
+    /// @inheritdoc IJobEscrow
+    function verifiedStatus(uint256 jobId, Job calldata job) external view returns (JobStatus status) {
+        bytes32 stored = _jobs[jobId];
+        status = _statusOf(stored);
+        if (status != JobStatus.Finalized) _requireTerms(jobId, stored, job);
+    }
+
+    /// @inheritdoc IJobEscrow
+    function hashTerms(Job calldata job) external pure returns (bytes32) {
+        return _hash(job);
+    }
+
+    /// @inheritdoc IJobEscrow
+    function settlement(uint256 jobId) external view returns (Settlement memory) {
+        uint256 stored = uint256(_jobs[jobId]);
+        JobStatus status = _statusOf(bytes32(stored));
+        if (status != JobStatus.Finalized) revert JobNotInStatus(jobId, status, JobStatus.Finalized);
+        SettledJob memory settled = _settled[jobId];
+        return
+            Settlement({
+                workloadId: bytes32(stored & ~_WORKLOAD_TAIL_MASK),
+                provider: settled.provider,
+                paymentToken: _paymentTokenAt[uint16(stored >> _TOKEN_INDEX_SHIFT)],
+                payment: settled.payment,
+                resultRoot: settled.resultRoot,
+                settledAt: uint40(stored >> _SETTLED_AT_SHIFT)
+            });
     }
 
     /// @inheritdoc IJobEscrow
@@ -356,6 +407,11 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         return _paymentTokens[token];
     }
 
+    /// @inheritdoc IJobEscrow
+    function paymentTokenAt(uint256 index) external view returns (address) {
+        return _paymentTokenAt[index];
+    }
+
     /// @inheritdoc IDisputeWindows
     function disputeExposure() external view returns (uint256) {
         return uint256(_challengeWindow) + _disputeWindow;
@@ -374,22 +430,25 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         if (request.submitDeadline <= block.timestamp || request.submitDeadline > latest) {
             revert InvalidSubmitDeadline(request.submitDeadline, block.timestamp + 1, latest);
         }
+        if (uint256(request.workloadId) & _WORKLOAD_TAIL_MASK != 0) revert WorkloadIdTooLong(request.workloadId);
 
         jobId = ++_jobCount;
-        // Field by field into a never-used id: a struct literal would also write the provider slot of an open job and
-        // the result-root slot, zero over zero, at 2,200 gas each.
-        Job storage j = _jobs[jobId];
-        j.client = msg.sender;
-        j.payment = uint96(payment);
-        if (request.provider != address(0)) j.provider = request.provider;
-        j.paymentToken = token;
-        j.deadline = uint40(request.submitDeadline);
-        j.feeBps = _protocolFeeBps;
-        j.status = JobStatus.Open;
-        j.workloadId = request.workloadId;
-        j.paramsHash = keccak256(request.params);
-        j.inputRoot = request.inputRoot;
-        _emitJobCreated(jobId, request);
+        uint16 feeBps = _protocolFeeBps;
+        Job memory j = Job({
+            client: msg.sender,
+            payment: uint96(payment),
+            provider: request.provider,
+            collateral: 0,
+            paymentToken: token,
+            deadline: uint40(request.submitDeadline),
+            feeBps: feeBps,
+            workloadId: request.workloadId,
+            paramsHash: keccak256(request.params),
+            inputRoot: request.inputRoot,
+            resultRoot: bytes32(0)
+        });
+        _store(jobId, j, JobStatus.Open);
+        _emitJobCreated(jobId, request, feeBps);
 
         uint256 balanceBefore = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), payment);
@@ -397,8 +456,8 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         if (received != payment) revert FeeOnTransferNotSupported(token, payment, received);
     }
 
-    /// @dev Its own frame: the event's ten fields do not fit the caller's stack.
-    function _emitJobCreated(uint256 jobId, JobRequest calldata request) private {
+    /// @dev Its own frame: the event's eleven fields do not fit the caller's stack.
+    function _emitJobCreated(uint256 jobId, JobRequest calldata request, uint256 feeBps) private {
         emit JobCreated(
             jobId,
             msg.sender,
@@ -409,12 +468,63 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
             request.inputURI,
             request.paymentToken,
             request.payment,
-            request.submitDeadline
+            request.submitDeadline,
+            feeBps
         );
     }
 
-    function _requireStatus(uint256 jobId, JobStatus actual, JobStatus expected) private pure {
+    /// @dev `job` as memory, after checking that job `jobId` is in status `expected` and that `job` are its terms.
+    function _requireJob(uint256 jobId, Job calldata job, JobStatus expected) private view returns (Job memory) {
+        bytes32 stored = _jobs[jobId];
+        JobStatus actual = _statusOf(stored);
         if (actual != expected) revert JobNotInStatus(jobId, actual, expected);
+        Job memory terms = job;
+        _requireTerms(jobId, stored, terms);
+        return terms;
+    }
+
+    function _requireTerms(uint256 jobId, bytes32 stored, Job memory job) private pure {
+        bytes32 committed = stored & ~bytes32(_STATUS_MASK);
+        bytes32 given = _hash(job);
+        if (given != committed) revert JobTermsMismatch(jobId, committed, given);
+    }
+
+    function _store(uint256 jobId, Job memory job, JobStatus status) private {
+        _jobs[jobId] = _hash(job) | bytes32(uint256(status));
+    }
+
+    /// @dev A new status over the same terms.
+    function _setStatus(uint256 jobId, JobStatus status) private {
+        _jobs[jobId] = (_jobs[jobId] & ~bytes32(_STATUS_MASK)) | bytes32(uint256(status));
+    }
+
+    /// @dev The job's slot becomes its receipt's record: the terms are not needed once nothing can happen to it.
+    function _settle(uint256 jobId, Job calldata job) private {
+        uint256 tokenIndex = _paymentTokens[job.paymentToken].index;
+        _jobs[jobId] = bytes32(
+            uint256(job.workloadId) |
+                (tokenIndex << _TOKEN_INDEX_SHIFT) |
+                (block.timestamp << _SETTLED_AT_SHIFT) |
+                uint256(JobStatus.Finalized)
+        );
+        _settled[jobId] = SettledJob(job.provider, job.payment, job.resultRoot);
+    }
+
+    function _hash(Job memory job) private pure returns (bytes32) {
+        return keccak256(abi.encode(job)) & ~bytes32(_STATUS_MASK);
+    }
+
+    /// @dev Only valid statuses are ever stored, so the conversion cannot fail.
+    function _statusOf(bytes32 stored) private pure returns (JobStatus) {
+        return JobStatus(uint8(uint256(stored)));
+    }
+
+    function _addPaymentToken(address token) private returns (uint16 index) {
+        uint256 next = uint256(_paymentTokenCount) + 1;
+        if (next > MAX_PAYMENT_TOKENS) revert PaymentTokenLimitReached(MAX_PAYMENT_TOKENS);
+        index = uint16(next);
+        _paymentTokenCount = index;
+        _paymentTokenAt[index] = token;
     }
 
     function _setProtocolFeeBps(uint256 feeBps) private {

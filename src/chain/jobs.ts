@@ -1,8 +1,11 @@
 /**
- * Jobs as the off-chain agents see them: the stored job plus what only its events carry (the params bytes, the
- * input and result URIs). Everything here reads the chain; nothing sends a transaction.
+ * Jobs as the off-chain agents see them. The escrow stores only a hash of each job's terms and its status; the terms
+ * come from the job's events (JobCreated, JobAccepted, ResultSubmitted), checked against that hash, and go back to
+ * the escrow with every call about the job. Everything here reads the chain; nothing sends a transaction.
  */
+import { keccak256, type Log, ZeroHash } from "ethers";
 import type { JobEscrow } from "../../typechain-types";
+import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import type { JobCreatedEvent, ResultSubmittedEvent } from "../../typechain-types/contracts/market/JobEscrow";
 import { UserError } from "../errors";
 
@@ -24,9 +27,8 @@ export function jobStatusName(status: number): string {
   return Object.entries(JobStatus).find(([, value]) => value === status)?.[0] ?? `Unknown(${status})`;
 }
 
-/** A job as stored on-chain, with plain types. */
-export interface StoredJob {
-  readonly id: bigint;
+/** A job's terms as the escrow commits to them (IJobEscrow.Job), with plain types. */
+export interface JobTerms {
   readonly client: string;
   readonly payment: bigint;
   readonly provider: string;
@@ -35,11 +37,18 @@ export interface StoredJob {
   /** End of the current phase (see IJobEscrow.Job), unix seconds. */
   readonly deadline: bigint;
   readonly feeBps: number;
-  readonly status: JobStatus;
   readonly workloadId: string;
   readonly paramsHash: string;
   readonly inputRoot: string;
   readonly resultRoot: string;
+}
+
+/** A job: its id, its terms (every call about it takes them) and its status. */
+export interface StoredJob extends JobTerms {
+  readonly id: bigint;
+  readonly client: string;
+  readonly payment: bigint;
+  readonly status: JobStatus;
 }
 
 /** What the JobCreated event says about a job. */
@@ -69,26 +78,82 @@ export interface SubmittedResult {
   readonly logIndex: number;
 }
 
-export async function readJob(escrow: JobEscrow, id: bigint): Promise<StoredJob> {
-  const job = await escrow.job(id);
-  if (Number(job.status) === JobStatus.None) {
-    throw new UserError(`Job ${id} does not exist (the escrow has ${await escrow.jobCount()} jobs).`);
-  }
+/** The terms as the escrow's functions take them (an IJobEscrow.Job struct). */
+export function termsOf(job: JobTerms): IJobEscrow.JobStruct {
   return {
-    id,
     client: job.client,
     payment: job.payment,
     provider: job.provider,
     collateral: job.collateral,
     paymentToken: job.paymentToken,
     deadline: job.deadline,
-    feeBps: Number(job.feeBps),
-    status: Number(job.status) as JobStatus,
+    feeBps: job.feeBps,
     workloadId: job.workloadId,
     paramsHash: job.paramsHash,
     inputRoot: job.inputRoot,
     resultRoot: job.resultRoot,
   };
+}
+
+/** Job `id`'s terms as its escrow calls take them (see {@link readJob}). */
+export async function readTerms(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<IJobEscrow.JobStruct> {
+  return termsOf(await readJob(escrow, id, fromBlock));
+}
+
+const TERM_EVENTS = ["JobCreated", "JobAccepted", "ResultSubmitted"] as const;
+
+/**
+ * Job `id`'s terms and status: the terms rebuilt from its events since `fromBlock` (the deployment block; 0 searches
+ * the whole chain) and checked by the escrow against the hash it stores (a finalized job's are not: it keeps its
+ * settlement instead).
+ */
+export async function readJob(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<StoredJob> {
+  const topics = TERM_EVENTS.map((name) => escrow.interface.getEvent(name).topicHash);
+  const provider = escrow.runner?.provider;
+  if (!provider) throw new Error("The escrow contract is not connected to a provider: connect it to read jobs.");
+  const logs: Log[] = await provider.getLogs({
+    address: await escrow.getAddress(),
+    topics: [topics, `0x${id.toString(16).padStart(64, "0")}`],
+    fromBlock,
+  });
+  let terms: JobTerms | undefined;
+  for (const log of logs) terms = applyTermEvent(escrow, terms, log);
+  if (terms === undefined) {
+    const status = Number(await escrow.jobStatus(id));
+    if (status === JobStatus.None) {
+      throw new UserError(`Job ${id} does not exist (the escrow has ${await escrow.jobCount()} jobs).`);
+    }
+    throw new UserError(`No JobCreated event for job ${id} since block ${fromBlock}: search from an earlier block.`);
+  }
+  const status = Number(await escrow.verifiedStatus(id, termsOf(terms))) as JobStatus;
+  return { id, ...terms, status };
+}
+
+/** The terms after one of the events that change them. */
+function applyTermEvent(escrow: JobEscrow, terms: JobTerms | undefined, log: Log): JobTerms {
+  const parsed = escrow.interface.parseLog(log);
+  if (parsed === null) throw new Error(`Unexpected log ${log.topics[0]} from the escrow`);
+  const { args } = parsed;
+  if (parsed.name === "JobCreated") {
+    return {
+      client: args.client as string,
+      payment: args.payment as bigint,
+      provider: args.provider as string,
+      collateral: 0n,
+      paymentToken: args.paymentToken as string,
+      deadline: args.submitDeadline as bigint,
+      feeBps: Number(args.feeBps as bigint),
+      workloadId: args.workloadId as string,
+      paramsHash: keccak256(args.params as string),
+      inputRoot: args.inputRoot as string,
+      resultRoot: ZeroHash,
+    };
+  }
+  if (terms === undefined) throw new Error(`Job event ${parsed.name} before its JobCreated`);
+  if (parsed.name === "JobAccepted") {
+    return { ...terms, provider: args.provider as string, collateral: args.collateral as bigint };
+  }
+  return { ...terms, resultRoot: args.resultRoot as string, deadline: args.challengeEndsAt as bigint };
 }
 
 function toCreatedJob(log: JobCreatedEvent.Log): CreatedJob {

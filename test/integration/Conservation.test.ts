@@ -6,6 +6,7 @@ import { ZeroAddress } from "ethers";
 import fc from "fast-check";
 
 import { deployWeftFixture } from "../fixtures/weft";
+import { readJob } from "../src/chain/jobs";
 
 /**
  * Conservation property: random sequences of every escrow and registry operation, from several clients and
@@ -414,7 +415,10 @@ class Run {
         else if (!p.registered || ts < p.jailedUntil) error = E("ProviderNotEligible");
         else if (collateral > p.staked - p.locked) error = R("InsufficientFreeStake");
         const signer = f.providers[index];
-        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).acceptJob(j.id), error))) return "reverted";
+        if (
+          !(await this.expectOutcome(ts, () => escrow.connect(signer).acceptJob(j.id, await jobTerms(f, j.id)), error))
+        )
+          return "reverted";
         j.provider = p.address;
         j.collateral = collateral;
         j.status = Status.Assigned;
@@ -433,7 +437,13 @@ class Run {
         else if (ts > j.deadline) error = E("SubmitDeadlinePassed");
         else if (op.emptyRoot) error = E("EmptyResultRoot");
         const root = op.emptyRoot ? ethers.ZeroHash : ethers.id(`result ${j.id}`);
-        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).submitResult(j.id, root, ""), error))) {
+        if (
+          !(await this.expectOutcome(
+            ts,
+            () => escrow.connect(signer).submitResult(j.id, await jobTerms(f, j.id), root, ""),
+            error,
+          ))
+        ) {
           return "reverted";
         }
         j.status = Status.Submitted;
@@ -447,7 +457,14 @@ class Run {
         let error: [BaseContract, string] | undefined;
         if (j.status !== Status.Submitted) error = E("JobNotInStatus");
         else if (ts < j.deadline) error = E("ChallengeWindowOpen");
-        if (!(await this.expectOutcome(ts, () => escrow.connect(f.deployer).finalize(j.id), error))) return "reverted";
+        if (
+          !(await this.expectOutcome(
+            ts,
+            () => escrow.connect(f.deployer).finalize(j.id, await jobTerms(f, j.id)),
+            error,
+          ))
+        )
+          return "reverted";
         j.status = Status.Finalized;
         j.deadline = ts;
         j.lockHeld = false;
@@ -463,7 +480,10 @@ class Run {
         let error: [BaseContract, string] | undefined;
         if (j.status !== Status.Open) error = E("JobNotInStatus");
         else if (op.stranger) error = E("NotJobClient");
-        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).cancelJob(j.id), error))) return "reverted";
+        if (
+          !(await this.expectOutcome(ts, () => escrow.connect(signer).cancelJob(j.id, await jobTerms(f, j.id)), error))
+        )
+          return "reverted";
         j.status = Status.Cancelled;
         j.deadline = ts;
         await this.checkJob(j);
@@ -475,7 +495,13 @@ class Run {
         let error: [BaseContract, string] | undefined;
         if (j.status !== Status.Assigned) error = E("JobNotInStatus");
         else if (ts <= j.deadline) error = E("SubmitDeadlineNotReached");
-        if (!(await this.expectOutcome(ts, () => escrow.connect(f.outsider).claimTimeout(j.id), error))) {
+        if (
+          !(await this.expectOutcome(
+            ts,
+            () => escrow.connect(f.outsider).claimTimeout(j.id, await jobTerms(f, j.id)),
+            error,
+          ))
+        ) {
           return "reverted";
         }
         const penalty = (j.collateral * f.parameters.escrow.livenessPenaltyBps) / BPS;
@@ -647,7 +673,7 @@ class Run {
   }
 
   private async checkJob(j: ModelJob) {
-    const chain = await this.f.JobEscrow.job(j.id);
+    const chain = await readJob(this.f.JobEscrow, j.id);
     expect(Number(chain.status), `job ${j.id} status`).to.equal(j.status);
     expect(chain.provider, `job ${j.id} provider`).to.equal(j.provider);
     expect(chain.collateral, `job ${j.id} collateral`).to.equal(j.collateral);

@@ -33,6 +33,7 @@ import "../../tasks/dispute/reveal";
 import "../../tasks/dispute/resolve";
 import "../../tasks/dispute/arbitrate";
 import "../../tasks/dispute/status";
+import { readJob } from "../src/chain/jobs";
 
 const BPS = 10_000n;
 const STAKE = ethers.parseEther("20000");
@@ -113,7 +114,7 @@ describe("Dispute tasks", function () {
     for (const agent of agents) await agent.tick();
     const customJob = await submitJob(f, CUSTOM_WORKLOAD, "0x1234", ethers.id("custom inputs"), ethers.id("result"));
     for (const id of [honestJob, flippedJob, withheldJob, customJob]) {
-      expect((await f.JobEscrow.job(id)).status).to.equal(JobStatus.Submitted);
+      expect((await readJob(f.JobEscrow, id)).status).to.equal(JobStatus.Submitted);
     }
     return { ...f, honestJob, flippedJob, withheldJob, customJob };
   }
@@ -126,7 +127,7 @@ describe("Dispute tasks", function () {
   }
 
   async function jobStatus(f: Fixture, id: bigint): Promise<number> {
-    return Number((await f.JobEscrow.job(id)).status);
+    return Number((await readJob(f.JobEscrow, id)).status);
   }
 
   function opened(id: bigint, disputePath: string): RegExp {
@@ -338,7 +339,7 @@ describe("Dispute tasks", function () {
         "a job whose challenge window has closed",
         "dispute:open",
         async (f) => {
-          await time.increaseTo((await f.JobEscrow.job(f.flippedJob)).deadline);
+          await time.increaseTo((await readJob(f.JobEscrow, f.flippedJob)).deadline);
           return { id: `${f.flippedJob}`, path: "proof" };
         },
         (f) =>

@@ -22,6 +22,7 @@ import { matmulOperandEvidence, wordEvidence } from "../../src/verifier/checks/e
 import { FREIVALDS_ROUNDS } from "../../src/workloads/matmul-i8/freivalds";
 import { createDirectedJob, openOnChainVerifier, startProviderAgent } from "../fixtures/agents";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { readJob } from "../src/chain/jobs";
 
 const BPS = 10_000n;
 const STAKE = ethers.parseEther("20000");
@@ -67,7 +68,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
    * registry's views and the governed parameters.
    */
   async function expectedSlash(jobId: bigint, provider: string): Promise<bigint> {
-    const { collateral } = await f.JobEscrow.job(jobId);
+    const { collateral } = await readJob(f.JobEscrow, jobId);
     const unlocked =
       (await f.ProviderRegistry.freeStake(provider)) + (await f.ProviderRegistry.providerState(provider)).unbonding;
     return collateral + (unlocked * (await f.DisputeManager.stakeShareBps())) / BPS;
@@ -77,7 +78,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const cheater = await startProvider(f.provider2, "cheater", { mode: "flip-one", rate: 1, random: () => 0.61 });
     const jobId = await createJob(MATMUL, f.provider2);
     await cheater.tick();
-    expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Submitted);
 
     const slash = await expectedSlash(jobId, f.provider2.address);
     const usdBefore = await f.usd.balanceOf(f.client.address);
@@ -85,7 +86,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const { verifier } = await openVerifier();
     await verifier.tick();
 
-    expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Slashed);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
     expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.ProviderAtFault);
     expect((await f.usd.balanceOf(f.client.address)) - usdBefore).to.equal(ethers.parseEther(PAYMENT));
     const after = await weftBalances();
@@ -120,7 +121,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     await time.increase(await f.DisputeManager.responseWindow());
     await verifier.tick();
 
-    expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Slashed);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
     const bond = await f.DisputeManager.bond();
     const after = await weftBalances();
     const split = await f.DisputeManager.slashSplit();
@@ -137,22 +138,32 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
       memoryLogger(),
     );
     const jobId = await createJob(MATMUL, f.provider2);
-    await f.JobEscrow.connect(f.provider2).acceptJob(jobId);
+    await f.JobEscrow.connect(f.provider2).acceptJob(jobId, await jobTerms(f, jobId));
     const { job } = parseJobRequest(MATMUL);
     const claimed = await referenceOutput(job, generateInputs(job, 5));
     claimed[4 * 3 + 1] ^= 0x40; // word 3 of chunk 0
     const tree = new ResultTree(claimed);
-    await f.JobEscrow.connect(f.provider2).submitResult(jobId, tree.root, "file:///nowhere/" + "0".repeat(64));
+    await f.JobEscrow.connect(f.provider2).submitResult(
+      jobId,
+      await jobTerms(f, jobId),
+      tree.root,
+      "file:///nowhere/" + "0".repeat(64),
+    );
 
     const { verifier } = await openVerifier();
     await verifier.tick();
     expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.AwaitingReveal);
     const chunkIndex = Number((await f.DisputeManager.dispute(jobId)).wordIndex) / 128;
-    await f.DisputeManager.connect(f.provider2).reveal(jobId, tree.chunk(chunkIndex), tree.chunkProof(chunkIndex));
+    await f.DisputeManager.connect(f.provider2).reveal(
+      jobId,
+      await jobTerms(f, jobId),
+      tree.chunk(chunkIndex),
+      tree.chunkProof(chunkIndex),
+    );
 
     await verifier.tick();
     expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.ProviderAtFault);
-    expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Slashed);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
   });
 
   it("lets an honest provider answer a withheld-data challenge: it reveals, the chunk checks out, the bond is its and the job settles", async function () {
@@ -164,7 +175,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
       await f.DisputeManager.getAddress(),
       await f.DisputeManager.bond(),
     );
-    await f.DisputeManager.connect(challenger).disputeWithheld(jobId, params, 10, 3);
+    await f.DisputeManager.connect(challenger).disputeWithheld(jobId, await jobTerms(f, jobId), params, 10, 3);
     const providerWeft = await f.ComputeToken.balanceOf(f.provider.address);
 
     await honest.tick();
@@ -185,7 +196,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     expect((await f.ComputeToken.balanceOf(f.provider.address)) - providerWeft).to.equal(await f.DisputeManager.bond());
     await time.increase(f.parameters.escrow.challengeWindow);
     await honest.tick();
-    expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Finalized);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Finalized);
   });
 
   it("refuses a fraud proof against an honest result: the element checks out and nothing moves", async function () {
@@ -202,7 +213,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const inputs = generateInputs(job, 5);
     const output = await referenceOutput(job, inputs);
     const inputTree = MatmulInputTree.fromBytes(job.params, inputs);
-    const stored = await f.JobEscrow.job(jobId);
+    const stored = await readJob(f.JobEscrow, jobId);
     const [row, col] = [17, 29];
     const wordIndex = row * job.params.n + col;
     const proof = encodeFraudProof({
@@ -218,11 +229,11 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
       await f.DisputeManager.getAddress(),
       await f.DisputeManager.bond(),
     );
-    await expect(f.DisputeManager.connect(challenger).disputeWithProof(jobId, params, proof))
+    await expect(f.DisputeManager.connect(challenger).disputeWithProof(jobId, await jobTerms(f, jobId), params, proof))
       .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
       .withArgs(jobId, wordIndex);
     expect(await weftBalances()).to.deep.equal(before);
-    expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Submitted);
   });
 
   it("makes cheating cost at least 10x its gain at the default parameters, with one verifier watching", async function () {
@@ -236,11 +247,11 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const detection = 1 - 2 ** (-26 * FREIVALDS_ROUNDS);
     expect(Number(slash) * detection).to.be.at.least(10 * Number(payment));
     // Even with nothing staked beyond the job's collateral, the collateral alone is 10x the payment.
-    const { collateral } = await f.JobEscrow.job(jobId);
+    const { collateral } = await readJob(f.JobEscrow, jobId);
     expect(collateral).to.be.at.least(10n * payment);
 
     const { verifier } = await openVerifier();
     await verifier.tick();
-    expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Slashed);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
   });
 });

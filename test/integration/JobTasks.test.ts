@@ -29,6 +29,7 @@ import "../../tasks/job/create";
 import "../../tasks/job/status";
 import "../../tasks/job/finalize";
 import "../../tasks/store/serve";
+import { readJob } from "../src/chain/jobs";
 
 const CLIENT_ACCOUNT = "1";
 const SHAPE = { m: 4, k: 8, n: 3 };
@@ -89,7 +90,7 @@ describe("Job tasks", function () {
     expect(matmul).to.include("paid by permit");
     const matmulId = createdJobId(matmul);
     const inputs = generateInputs(MATMUL_JOB, SEED);
-    const stored = await f.JobEscrow.job(matmulId);
+    const stored = await readJob(f.JobEscrow, matmulId);
     expect(stored.client).to.equal(client);
     expect(stored.status).to.equal(JobStatus.Open);
     expect(stored.payment).to.equal(ethers.parseEther("5"));
@@ -118,7 +119,7 @@ describe("Job tasks", function () {
       height: 6,
       maxIter: 64,
     };
-    const mandelbrotJob = await f.JobEscrow.job(mandelbrotId);
+    const mandelbrotJob = await readJob(f.JobEscrow, mandelbrotId);
     expect(mandelbrotJob.inputRoot).to.equal(mandelbrotInputRoot(tile));
     expect(mandelbrotJob.paymentToken).to.equal(await f.ComputeToken.getAddress());
     expect(mandelbrotJob.paramsHash).to.equal(ethers.keccak256(mandelbrotQ.params.encode(tile)));
@@ -141,9 +142,14 @@ describe("Job tasks", function () {
     expect(open).to.include("(minted when finalized)");
 
     // The provider takes the job and commits to a result; the challenge window starts.
-    await f.JobEscrow.connect(f.provider).acceptJob(matmulId);
-    await f.JobEscrow.connect(f.provider).submitResult(matmulId, RESULT_ROOT, "file:///results/1");
-    const windowEnd = (await f.JobEscrow.job(matmulId)).deadline;
+    await f.JobEscrow.connect(f.provider).acceptJob(matmulId, await jobTerms(f, matmulId));
+    await f.JobEscrow.connect(f.provider).submitResult(
+      matmulId,
+      await jobTerms(f, matmulId),
+      RESULT_ROOT,
+      "file:///results/1",
+    );
+    const windowEnd = (await readJob(f.JobEscrow, matmulId)).deadline;
     const secondsLeft = windowEnd - BigInt(await time.latest());
     await expectTaskError(
       "job:finalize",
@@ -179,10 +185,10 @@ describe("Job tasks", function () {
       matmulArgs(f, { seed: undefined, inputs: file, provider: f.provider.address }),
     );
     const id = createdJobId(output);
-    const job = await f.JobEscrow.job(id);
+    const job = await readJob(f.JobEscrow, id);
     expect(job.provider).to.equal(f.provider.address);
     expect(job.inputRoot).to.equal(inputRootOf(MATMUL_JOB, generateInputs(MATMUL_JOB, SEED)));
-    await expect(f.JobEscrow.connect(f.provider2).acceptJob(id)).to.be.revertedWithCustomError(
+    await expect(f.JobEscrow.connect(f.provider2).acceptJob(id, await jobTerms(f, id))).to.be.revertedWithCustomError(
       f.JobEscrow,
       "NotDirectedProvider",
     );

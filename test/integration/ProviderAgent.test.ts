@@ -36,6 +36,7 @@ import {
 } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectUserError } from "../helpers/errors";
+import { readJob } from "../src/chain/jobs";
 
 const MATMUL_PARAMS = matmulParamsCodec.encode({ m: 12, k: 20, n: 9 });
 const MANDELBROT_PARAMS = mandelbrotParamsCodec.encode({
@@ -132,7 +133,7 @@ describe("Provider agent against the deployed system", function () {
   }
 
   async function status(id: bigint): Promise<bigint> {
-    return (await f.JobEscrow.job(id)).status;
+    return (await readJob(f.JobEscrow, id)).status;
   }
 
   async function counter(agent: ProviderAgent, name: string, labels: Record<string, string> = {}): Promise<number> {
@@ -159,7 +160,7 @@ describe("Provider agent against the deployed system", function () {
     await agent.tick();
 
     for (const job of [matmul, mandelbrot]) {
-      const stored = await f.JobEscrow.job(job.id);
+      const stored = await readJob(f.JobEscrow, job.id);
       expect(stored.status).to.equal(JobStatus.Submitted);
       expect(stored.provider).to.equal(f.provider.address);
       expect(stored.resultRoot).to.equal(new ResultTree(job.reference).root);
@@ -217,7 +218,7 @@ describe("Provider agent against the deployed system", function () {
     await agent.tick();
     expect(await status(forOther.id)).to.equal(JobStatus.Open);
     expect(await status(forSelf.id)).to.equal(JobStatus.Submitted);
-    expect((await f.JobEscrow.job(forSelf.id)).resultRoot).to.equal(new ResultTree(forSelf.reference).root);
+    expect((await readJob(f.JobEscrow, forSelf.id)).resultRoot).to.equal(new ResultTree(forSelf.reference).root);
   });
 
   it("waits until its free stake covers the collateral, then accepts", async function () {
@@ -234,7 +235,7 @@ describe("Provider agent against the deployed system", function () {
     await ensureProvider(f, f.provider, { minStake: JOB_COLLATERAL }, memoryLogger());
     await agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Submitted);
-    expect((await f.JobEscrow.job(posted.id)).collateral).to.equal(JOB_COLLATERAL);
+    expect((await readJob(f.JobEscrow, posted.id)).collateral).to.equal(JOB_COLLATERAL);
   });
 
   it("declines jobs outside its policy: another workload, too large, an unaccepted token, too little pay", async function () {
@@ -299,7 +300,7 @@ describe("Provider agent against the deployed system", function () {
     const restarted = await startAgent();
     await restarted.agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Submitted);
-    expect((await f.JobEscrow.job(posted.id)).resultRoot).to.equal(new ResultTree(posted.reference).root);
+    expect((await readJob(f.JobEscrow, posted.id)).resultRoot).to.equal(new ResultTree(posted.reference).root);
     expect(await counter(restarted.agent, "weft_provider_jobs_accepted_total")).to.equal(0);
     expect(await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobAccepted(posted.id))).to.have.length(1);
   });
@@ -319,7 +320,7 @@ describe("Provider agent against the deployed system", function () {
     let jobId = 0n;
     const server: Server = createServer((_request, response) => {
       f.JobEscrow.connect(f.provider2)
-        .acceptJob(jobId)
+        .acceptJob(jobId, await jobTerms(f, jobId))
         .then(
           () => response.writeHead(200).end(Buffer.from(inputs)),
           (error: unknown) => response.writeHead(500).end(String(error)),
@@ -332,7 +333,7 @@ describe("Provider agent against the deployed system", function () {
       jobId = (await postJob({ seed: 9, inputURI: uri })).id;
       const { agent, lines } = await startAgent();
       await agent.tick();
-      expect((await f.JobEscrow.job(jobId)).provider).to.equal(f.provider2.address);
+      expect((await readJob(f.JobEscrow, jobId)).provider).to.equal(f.provider2.address);
       expect(lines.join("\n")).to.contain(`job ${jobId}: not taken: another provider accepted it first`);
       expect(await counter(agent, "weft_provider_errors_total")).to.equal(0);
       expect(await counter(agent, "weft_provider_jobs_declined_total", { reason: "taken" })).to.equal(1);
@@ -350,7 +351,7 @@ describe("Provider agent against the deployed system", function () {
       const posted = await postJob();
       const { agent, lines } = await startAgent(f.provider, { cheat: { mode: "flip-one", rate: 1 } });
       await agent.tick();
-      const stored = await f.JobEscrow.job(posted.id);
+      const stored = await readJob(f.JobEscrow, posted.id);
       const published = await fetchContent((await readSubmittedResult(f.JobEscrow, posted.id, 0))!.resultURI);
       expect(stored.resultRoot).to.equal(new ResultTree(published).root);
       expect(stored.resultRoot).to.not.equal(new ResultTree(posted.reference).root);
@@ -371,7 +372,7 @@ describe("Provider agent against the deployed system", function () {
       const posted = await postJob();
       const { agent } = await startAgent(f.provider, { cheat: { mode: "withhold", rate: 1 } });
       await agent.tick();
-      expect((await f.JobEscrow.job(posted.id)).resultRoot).to.equal(new ResultTree(posted.reference).root);
+      expect((await readJob(f.JobEscrow, posted.id)).resultRoot).to.equal(new ResultTree(posted.reference).root);
       const { resultURI } = (await readSubmittedResult(f.JobEscrow, posted.id, 0))!;
       let caught: unknown;
       await fetchContent(resultURI).catch((error: unknown) => (caught = error));

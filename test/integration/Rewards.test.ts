@@ -26,12 +26,12 @@ async function finalizeJobs(f: WeftFixture, count: number): Promise<void> {
   const ids: bigint[] = [];
   for (let i = 0; i < count; i++) {
     const id = await createJob(f);
-    await f.JobEscrow.connect(f.provider).acceptJob(id);
-    await f.JobEscrow.connect(f.provider).submitResult(id, RESULT_ROOT, RESULT_URI);
+    await f.JobEscrow.connect(f.provider).acceptJob(id, await jobTerms(f, id));
+    await f.JobEscrow.connect(f.provider).submitResult(id, await jobTerms(f, id), RESULT_ROOT, RESULT_URI);
     ids.push(id);
   }
   await time.increase(f.parameters.escrow.challengeWindow);
-  for (const id of ids) await f.JobEscrow.finalize(id);
+  for (const id of ids) await f.JobEscrow.finalize(id, await jobTerms(f, id));
 }
 
 async function rewardsFixture() {

@@ -77,14 +77,19 @@ describe("Verifier (in-process network)", function () {
       inputRoot: inputRootOf(job, inputs),
       inputURI: await store.put(inputs),
     });
-    await f.JobEscrow.connect(f.provider).acceptJob(id);
+    await f.JobEscrow.connect(f.provider).acceptJob(id, await jobTerms(f, id));
     const output = await referenceOutput(job, inputs);
     const published = Uint8Array.from(output);
     if ("flipWord" in behaviour)
       new DataView(published.buffer).setInt32(behaviour.flipWord * 4, wordAt(output, behaviour.flipWord) ^ 1);
     const resultURI =
       "withhold" in behaviour ? store.uriFor(ethers.sha256(published).slice(2)) : await store.put(published);
-    await f.JobEscrow.connect(f.provider).submitResult(id, new ResultTree(published).root, resultURI);
+    await f.JobEscrow.connect(f.provider).submitResult(
+      id,
+      await jobTerms(f, id),
+      new ResultTree(published).root,
+      resultURI,
+    );
     return { id, output };
   }
 

@@ -26,6 +26,7 @@ import { type RpcServer, serveInProcessNetwork } from "../helpers/rpc-server";
 import { expectUserError } from "../helpers/errors";
 import { writeFixtureAddressBook } from "../helpers/tasks";
 import { VerifierProcess } from "../helpers/verifier-process";
+import { readJob } from "../src/chain/jobs";
 
 const PARAMS = matmulI8.params.encode(MATMUL_SHAPE);
 /** The challenger: account 4 of the configured accounts, funded with WEFT by the fixture. */
@@ -89,14 +90,19 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       inputRoot: inputRootOf(decoded, inputs),
       inputURI,
     });
-    await f.JobEscrow.connect(f.provider).acceptJob(id);
+    await f.JobEscrow.connect(f.provider).acceptJob(id, await jobTerms(f, id));
     return { id, inputURI, correct: await referenceOutput(decoded, inputs) };
   }
 
   /** The provider publishes `published` and commits to the root of `committed`; returns the block it landed in. */
   async function submit(job: AssignedJob, published: Uint8Array, committed = published): Promise<number> {
     const uri = await store.put(published);
-    const tx = await f.JobEscrow.connect(f.provider).submitResult(job.id, new ResultTree(committed).root, uri);
+    const tx = await f.JobEscrow.connect(f.provider).submitResult(
+      job.id,
+      await jobTerms(f, job.id),
+      new ResultTree(committed).root,
+      uri,
+    );
     return (await tx.wait())!.blockNumber;
   }
 
@@ -175,7 +181,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       if (state.nextBlock <= lastBlock) return false;
       for (const job of cheats) {
         if (state.findings[job.id.toString()]?.status !== "filed") return false;
-        if ((await f.JobEscrow.job(job.id)).status !== JobStatus.Slashed) return false;
+        if ((await readJob(f.JobEscrow, job.id)).status !== JobStatus.Slashed) return false;
       }
       return true;
     };
@@ -234,7 +240,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
         const dispute = await f.DisputeManager.dispute(job.id);
         expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Proof, DisputeStatus.ProviderAtFault]);
       }
-      for (const job of honest) expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Submitted);
+      for (const job of honest) expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Submitted);
 
       // Each job counted once across the runs, and each finding filed.
       const state = readState();
@@ -282,7 +288,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
           "eth_sendTransaction lose-answer",
         ]);
         expect(await disputesOpened()).to.deep.equal(once([cheat]));
-        expect((await f.JobEscrow.job(honest.id)).status).to.equal(JobStatus.Submitted);
+        expect((await readJob(f.JobEscrow, honest.id)).status).to.equal(JobStatus.Submitted);
         // The lost answer to the dispute left the finding pending; filing it again found the job slashed already.
         const record = readState().findings[cheat.id.toString()];
         expect(record.status === "filed" && record.receipt.reference).to.equal("not filed: the job is Slashed");
@@ -342,7 +348,11 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
 
         // Nobody reveals: past the response window its follower must have the provider slashed.
         await time.increase(f.parameters.disputes.responseWindow);
-        await until(async () => (await f.JobEscrow.job(withheld.id)).status === JobStatus.Slashed, verifier, 10_000);
+        await until(
+          async () => (await readJob(f.JobEscrow, withheld.id)).status === JobStatus.Slashed,
+          verifier,
+          10_000,
+        );
         expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
         expect(await disputesOpened()).to.deep.equal(once([withheld]));
       } finally {
@@ -399,10 +409,10 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       expect(verifier.state.nextBlock).to.be.greaterThan(cheatBlock);
       expect(verifier.state.totals).to.deep.equal({ valid: 1, "wrong-element": 1 });
       expect(await disputesOpened()).to.deep.equal(once([replaced]));
-      expect((await f.JobEscrow.job(replaced.id)).status).to.equal(JobStatus.Slashed);
+      expect((await readJob(f.JobEscrow, replaced.id)).status).to.equal(JobStatus.Slashed);
       const kept = await readSubmittedResult(f.JobEscrow, dropped.id, 0);
       expect(kept?.resultRoot).to.equal(new ResultTree(dropped.correct).root);
-      expect((await f.JobEscrow.job(dropped.id)).status).to.equal(JobStatus.Submitted);
+      expect((await readJob(f.JobEscrow, dropped.id)).status).to.equal(JobStatus.Submitted);
     });
 
     it("disputes by the withheld-data path output that hashes to another root, has the wrong size, or is corrupt in the store, and leaves a job with unverifiable inputs alone", async function () {
@@ -440,9 +450,9 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       await verifier.tick();
       for (const job of faulty) {
         expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.ProviderAtFault);
-        expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Slashed);
+        expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Slashed);
       }
-      expect((await f.JobEscrow.job(badInputs.id)).status).to.equal(JobStatus.Submitted);
+      expect((await readJob(f.JobEscrow, badInputs.id)).status).to.equal(JobStatus.Submitted);
       expect(await disputesOpened()).to.deep.equal(once(faulty));
     });
   });

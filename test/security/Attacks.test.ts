@@ -56,6 +56,7 @@ import {
   type BalanceToken,
 } from "../helpers/balances";
 import { signPermit } from "../helpers/permit";
+import { readJob } from "../src/chain/jobs";
 
 const coder = AbiCoder.defaultAbiCoder();
 const { bond: BOND, slashSplit: SLASH_SPLIT, stakeShareBps: STAKE_SHARE_BPS } = LOCAL_PARAMETERS.disputes;
@@ -144,8 +145,13 @@ async function withReentrantToken(f: JobsFixture) {
   const othersJob = await createJob(f, f.outsider, { paymentToken });
   const openJob = await createJob(f, f.client, { paymentToken });
   const submittedJob = await createJob(f, f.client, { paymentToken });
-  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob);
-  await f.JobEscrow.connect(f.provider).submitResult(submittedJob, RESULT_ROOT, RESULT_URI);
+  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob, await jobTerms(f, submittedJob));
+  await f.JobEscrow.connect(f.provider).submitResult(
+    submittedJob,
+    await jobTerms(f, submittedJob),
+    RESULT_ROOT,
+    RESULT_URI,
+  );
   return { ...f, token, othersJob, openJob, submittedJob };
 }
 
@@ -186,9 +192,13 @@ const PAUSE_UNBOND = ethers.parseEther("1000");
 async function pauseWithExitsPending(f: DisputesFixture) {
   const openJob = await createJob(f, f.client);
   const assignedJob = await createJob(f, f.client);
-  await f.JobEscrow.connect(f.provider).acceptJob(assignedJob);
+  await f.JobEscrow.connect(f.provider).acceptJob(assignedJob, await jobTerms(f, assignedJob));
   await f.ProviderRegistry.connect(f.provider).requestUnbond(PAUSE_UNBOND);
-  await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+  await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+    f.customJob,
+    await jobTerms(f, f.customJob),
+    "ipfs://evidence",
+  );
   await f.JobEscrow.connect(f.guardian).pause();
   return { ...f, openJob, assignedJob };
 }
@@ -219,7 +229,12 @@ async function revertDataOf(txHash: string): Promise<string> {
 async function proveWrongElement(f: DisputesFixture) {
   const job = f.cheatingMatmul;
   const taken = await f.DisputeManager.slashAmount(job.id);
-  await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongElementProof(job));
+  await f.DisputeManager.connect(f.challenger).disputeWithProof(
+    job.id,
+    await jobTerms(f, job.id),
+    job.params,
+    wrongElementProof(job),
+  );
   return taken;
 }
 
@@ -232,12 +247,12 @@ describe("Attacks", function () {
 
     it("pays the provider once when the payout re-enters finalize; other clients' payments stay in escrow", async function () {
       const f = await withReentrantToken(await loadFixture(jobsFixture));
-      await time.increaseTo((await f.JobEscrow.job(f.submittedJob)).deadline);
+      await time.increaseTo((await readJob(f.JobEscrow, f.submittedJob)).deadline);
       await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]));
       const parties = { provider: f.provider, client: f.client, otherClient: f.outsider };
       const before = await balancesOf(f, { token: f.token, ...coreTokens(f) }, parties);
 
-      await f.JobEscrow.finalize(f.submittedJob);
+      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
       await expectBalanceChanges(before, {
@@ -252,11 +267,11 @@ describe("Attacks", function () {
       await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]));
       const before = await balancesOf(f, { token: f.token }, { client: f.client, otherClient: f.outsider });
 
-      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
       await expectBalanceChanges(before, { token: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
-      expect((await f.JobEscrow.job(f.othersJob)).status).to.equal(JobStatus.Open);
+      expect((await readJob(f.JobEscrow, f.othersJob)).status).to.equal(JobStatus.Open);
     });
   });
 
@@ -310,22 +325,22 @@ describe("Attacks", function () {
     it("keeps a job Submitted and its collateral locked while its payout returns false, and pays it once it works", async function () {
       const f = await withFalseToken(await loadFixture(jobsFixture));
       const jobId = await createJob(f, f.client, { paymentToken: f.paymentToken });
-      await f.JobEscrow.connect(f.provider).acceptJob(jobId);
-      await f.JobEscrow.connect(f.provider).submitResult(jobId, RESULT_ROOT, RESULT_URI);
-      await time.increaseTo((await f.JobEscrow.job(jobId)).deadline);
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId));
+      await f.JobEscrow.connect(f.provider).submitResult(jobId, await jobTerms(f, jobId), RESULT_ROOT, RESULT_URI);
+      await time.increaseTo((await readJob(f.JobEscrow, jobId)).deadline);
       await f.token.setFailing(true);
       const before = await balancesOf(f, { token: f.token, weft: f.ComputeToken }, { provider: f.provider });
       const providerState = await f.ProviderRegistry.providerState(f.provider.address);
 
-      await expect(f.JobEscrow.finalize(jobId))
+      await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId)))
         .to.be.revertedWithCustomError(f.JobEscrow, "SafeERC20FailedOperation")
         .withArgs(f.paymentToken);
       await expectBalancesUnchanged(before);
-      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
+      expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Submitted);
       expect(await f.ProviderRegistry.providerState(f.provider.address)).to.deep.equal(providerState);
 
       await f.token.setFailing(false);
-      await f.JobEscrow.finalize(jobId);
+      await f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
       await expectBalanceChanges(before, {
         token: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
       });
@@ -337,12 +352,12 @@ describe("Attacks", function () {
     // settles only from Submitted, and settling moves it out of Submitted for good.
     it("reverts a second finalize: the provider, the treasury and the client's receipt are paid once", async function () {
       const f = await loadFixture(jobsFixture);
-      await time.increaseTo((await f.JobEscrow.job(f.submittedJob)).deadline);
-      await f.JobEscrow.connect(f.provider).finalize(f.submittedJob);
+      await time.increaseTo((await readJob(f.JobEscrow, f.submittedJob)).deadline);
+      await f.JobEscrow.connect(f.provider).finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
       const tokens = { ...coreTokens(f), receipts: f.ComputeReceipt };
       const before = await balancesOf(f, tokens, { provider: f.provider, client: f.client });
 
-      await expect(f.JobEscrow.connect(f.provider).finalize(f.submittedJob))
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.submittedJob, JobStatus.Finalized, JobStatus.Submitted);
       await expectBalancesUnchanged(before);
@@ -350,15 +365,15 @@ describe("Attacks", function () {
 
     it("reverts finalize of a job already refunded by a cancel or a timeout", async function () {
       const f = await loadFixture(jobsFixture);
-      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
-      await time.increaseTo((await f.JobEscrow.job(f.assignedJob)).deadline + 1n);
-      await f.JobEscrow.claimTimeout(f.assignedJob);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
+      await time.increaseTo((await readJob(f.JobEscrow, f.assignedJob)).deadline + 1n);
+      await f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob));
       const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
 
-      await expect(f.JobEscrow.connect(f.provider).finalize(f.openJob))
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.openJob, JobStatus.Cancelled, JobStatus.Submitted);
-      await expect(f.JobEscrow.connect(f.provider).finalize(f.assignedJob))
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.assignedJob, await jobTerms(f, f.assignedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.assignedJob, JobStatus.TimedOut, JobStatus.Submitted);
       await expectBalancesUnchanged(before);
@@ -378,13 +393,13 @@ describe("Attacks", function () {
       });
       const attackerState = await f.ProviderRegistry.providerState(f.provider2.address);
 
-      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId))
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId, await jobTerms(f, jobId)))
         .to.be.revertedWithCustomError(f.JobEscrow, "NotDirectedProvider")
         .withArgs(jobId, f.provider.address, f.provider2.address);
       await expectBalancesUnchanged(before);
       expect(await f.ProviderRegistry.providerState(f.provider2.address)).to.deep.equal(attackerState);
-      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Open);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId))
+      expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Open);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId)))
         .to.emit(f.JobEscrow, "JobAccepted")
         .withArgs(jobId, f.provider.address, JOB_COLLATERAL);
     });
@@ -425,7 +440,7 @@ describe("Attacks", function () {
       expect(reverted?.name).to.equal("JobNotInStatus");
       expect(reverted?.args.toArray()).to.deep.equal([f.openJob, JobStatus.Assigned, JobStatus.Open]);
 
-      const job = await f.JobEscrow.job(f.openJob);
+      const job = await readJob(f.JobEscrow, f.openJob);
       expect(job.provider).to.equal(f.provider2.address);
       expect(await f.ProviderRegistry.providerState(f.provider.address)).to.deep.equal(victimState);
       await expectBalancesUnchanged(before);
@@ -439,15 +454,23 @@ describe("Attacks", function () {
     it("reverts ChallengeWindowClosed on every dispute path, takes no bond, and the job is paid as due", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
-      const customDeadline = (await f.JobEscrow.job(f.customJob)).deadline;
+      const customDeadline = (await readJob(f.JobEscrow, f.customJob)).deadline;
       await time.increaseTo(customDeadline);
       const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
 
       const { row, col } = WRONG_MATMUL;
-      await expect(f.DisputeManager.connect(f.challenger).disputeWithheld(honest.id, honest.params, row, col))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithheld(
+          honest.id,
+          await jobTerms(f, honest.id),
+          honest.params,
+          row,
+          col,
+        ),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
-        .withArgs(honest.id, (await f.JobEscrow.job(honest.id)).deadline);
+        .withArgs(honest.id, (await readJob(f.JobEscrow, honest.id)).deadline);
       await expect(
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           cheating.id,
@@ -456,13 +479,19 @@ describe("Attacks", function () {
         ),
       )
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
-        .withArgs(cheating.id, (await f.JobEscrow.job(cheating.id)).deadline);
-      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://late"))
+        .withArgs(cheating.id, (await readJob(f.JobEscrow, cheating.id)).deadline);
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeForArbitration(
+          f.customJob,
+          await jobTerms(f, f.customJob),
+          "ipfs://late",
+        ),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
         .withArgs(f.customJob, customDeadline);
       await expectBalancesUnchanged(before);
 
-      await f.JobEscrow.finalize(honest.id);
+      await f.JobEscrow.finalize(honest.id, await jobTerms(f, honest.id));
       await expectBalanceChanges(before, {
         usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
       });
@@ -480,19 +509,30 @@ describe("Attacks", function () {
       const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
 
-      await f.DisputeManager.connect(f.challenger).disputeWithheld(job.id, job.params, row, col);
+      await f.DisputeManager.connect(f.challenger).disputeWithheld(
+        job.id,
+        await jobTerms(f, job.id),
+        job.params,
+        row,
+        col,
+      );
       const { chunk, proof } = job.result.wordProof(word);
-      await f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+      await f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof);
       await expect(
-        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, matmulFraudProof(job, row, col)),
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          matmulFraudProof(job, row, col),
+        ),
       )
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
         .withArgs(job.id, word);
       await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
-      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(job.id))
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)))
         .to.emit(f.DisputeManager, "DisputeSettled")
         .withArgs(job.id, false, 0n, f.provider.address);
-      await f.JobEscrow.finalize(job.id);
+      await f.JobEscrow.finalize(job.id, await jobTerms(f, job.id));
 
       await expectBalanceChanges(before, {
         weft: { challenger: -BOND, provider: BOND },
@@ -552,7 +592,7 @@ describe("Attacks", function () {
     async function withAnotherProvidersJob(f: World) {
       await registerAndStake(f, f.provider2);
       const othersJob = await createJob(f, f.outsider, { provider: f.provider2.address });
-      await f.JobEscrow.connect(f.provider2).acceptJob(othersJob);
+      await f.JobEscrow.connect(f.provider2).acceptJob(othersJob, await jobTerms(f, othersJob));
       return { othersJob, otherProvider: await f.ProviderRegistry.providerState(f.provider2.address) };
     }
 
@@ -737,10 +777,9 @@ describe("Attacks", function () {
         f.JobEscrow,
         "EnforcedPause",
       );
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.be.revertedWithCustomError(
-        f.JobEscrow,
-        "EnforcedPause",
-      );
+      await expect(
+        f.JobEscrow.connect(f.provider).acceptJob(f.openJob, await jobTerms(f, f.openJob)),
+      ).to.be.revertedWithCustomError(f.JobEscrow, "EnforcedPause");
       await expect(f.JobEscrow.connect(f.guardian).unpause())
         .to.be.revertedWithCustomError(f.JobEscrow, "AccessManagedUnauthorized")
         .withArgs(f.guardian.address);
@@ -750,15 +789,15 @@ describe("Attacks", function () {
     it("lets the client cancel its open job for a full refund", async function () {
       const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
       const before = await balancesOf(f, coreTokens(f), parties(f));
-      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
       await expectBalanceChanges(before, { usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
     });
 
     it("lets anyone claim a missed deadline: refund and liveness penalty to the client", async function () {
       const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
-      await time.increaseTo((await f.JobEscrow.job(f.assignedJob)).deadline + 1n);
+      await time.increaseTo((await readJob(f.JobEscrow, f.assignedJob)).deadline + 1n);
       const before = await balancesOf(f, coreTokens(f), parties(f));
-      await f.JobEscrow.connect(f.outsider).claimTimeout(f.assignedJob);
+      await f.JobEscrow.connect(f.outsider).claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob));
       await expectBalanceChanges(before, {
         usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
         weft: { client: JOB_PENALTY, registry: -JOB_PENALTY },
@@ -767,9 +806,9 @@ describe("Attacks", function () {
 
     it("lets anyone finalize a job whose challenge window has passed", async function () {
       const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
-      await time.increaseTo((await f.JobEscrow.job(f.honestMatmul.id)).deadline);
+      await time.increaseTo((await readJob(f.JobEscrow, f.honestMatmul.id)).deadline);
       const before = await balancesOf(f, coreTokens(f), parties(f));
-      await f.JobEscrow.connect(f.outsider).finalize(f.honestMatmul.id);
+      await f.JobEscrow.connect(f.outsider).finalize(f.honestMatmul.id, await jobTerms(f, f.honestMatmul.id));
       await expectBalanceChanges(before, {
         usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
       });
@@ -790,7 +829,7 @@ describe("Attacks", function () {
       const taken = await proveWrongElement(f);
       const split = splitOfSlash(taken);
       await time.increaseTo((await f.DisputeManager.dispute(f.customJob)).deadline);
-      await f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob);
+      await f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob));
       await expectBalanceChanges(before, {
         usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
         weft: {
@@ -892,20 +931,24 @@ describe("Attacks", function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
-      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
       const { deadline } = await f.DisputeManager.dispute(f.customJob);
 
-      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob))
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob)))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
         .withArgs(f.customJob, deadline);
       await time.increaseTo(deadline);
-      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true))
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
         .withArgs(f.customJob, deadline);
-      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob))
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob)))
         .to.emit(f.DisputeManager, "DisputeSettled")
         .withArgs(f.customJob, false, 0n, f.challenger.address);
-      await f.JobEscrow.finalize(f.customJob);
+      await f.JobEscrow.finalize(f.customJob, await jobTerms(f, f.customJob));
 
       await expectBalanceChanges(before, {
         usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
@@ -924,10 +967,12 @@ describe("Attacks", function () {
       const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
       const correctRoot = new ResultTree(job.correct).root;
 
-      await expect(f.JobEscrow.connect(f.provider).submitResult(job.id, correctRoot, RESULT_URI))
+      await expect(
+        f.JobEscrow.connect(f.provider).submitResult(job.id, await jobTerms(f, job.id), correctRoot, RESULT_URI),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(job.id, JobStatus.Submitted, JobStatus.Assigned);
-      expect((await f.JobEscrow.job(job.id)).resultRoot).to.equal(job.result.root);
+      expect((await readJob(f.JobEscrow, job.id)).resultRoot).to.equal(job.result.root);
       await expectBalancesUnchanged(before);
     });
 
@@ -937,11 +982,19 @@ describe("Attacks", function () {
       const { row, col, word } = WRONG_MATMUL;
       const parties = { provider: f.provider, challenger: f.challenger, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
-      await f.DisputeManager.connect(f.challenger).disputeWithheld(job.id, job.params, row, col);
+      await f.DisputeManager.connect(f.challenger).disputeWithheld(
+        job.id,
+        await jobTerms(f, job.id),
+        job.params,
+        row,
+        col,
+      );
       const afterOpening = await balancesOf(f, coreTokens(f), parties);
 
       const honest = new ResultTree(job.correct).wordProof(word);
-      await expect(f.DisputeManager.connect(f.provider).reveal(job.id, honest.chunk, honest.proof))
+      await expect(
+        f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), honest.chunk, honest.proof),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkNotInTree")
         .withArgs(job.result.root, WRONG_CHUNK);
       await expectBalancesUnchanged(afterOpening);
@@ -950,7 +1003,7 @@ describe("Attacks", function () {
       const taken = await f.DisputeManager.slashAmount(job.id);
       expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
       await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
-      await f.DisputeManager.connect(f.outsider).resolveTimeout(job.id);
+      await f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id));
       const split = splitOfSlash(taken);
       await expectBalanceChanges(before, {
         weft: { challenger: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
@@ -1012,7 +1065,7 @@ describe("Attacks", function () {
     ) {
       await expectBalancesUnchanged(before);
       for (const job of jobs) {
-        expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Submitted);
+        expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Submitted);
         expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
       }
     }
@@ -1023,10 +1076,15 @@ describe("Attacks", function () {
     it("wrong index: an element outside the output, a vector of another row, a chunk not holding the element", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const job = f.cheatingMatmul;
-      const inputRoot = (await f.JobEscrow.job(job.id)).inputRoot;
+      const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
       const dispute = (proof: string, target: WorkloadJob = job) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(target.id, target.params, proof);
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          target.id,
+          await jobTerms(f, target.id),
+          target.params,
+          proof,
+        );
       const { m, n } = MATMUL_SHAPE;
       const { row, col } = WRONG_MATMUL;
 
@@ -1057,10 +1115,10 @@ describe("Attacks", function () {
     it("wrong proof length: truncated or padded Merkle proofs, a short vector, a cut encoding", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const job = f.cheatingMatmul;
-      const inputRoot = (await f.JobEscrow.job(job.id)).inputRoot;
+      const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
       const dispute = (proof: string) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof);
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof);
       const proof = wrongElementProof(job);
       const { row, col } = WRONG_MATMUL;
 
@@ -1086,12 +1144,17 @@ describe("Attacks", function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
       const [honestInputs, cheatingInputs] = [
-        (await f.JobEscrow.job(honest.id)).inputRoot,
-        (await f.JobEscrow.job(cheating.id)).inputRoot,
+        (await readJob(f.JobEscrow, honest.id)).inputRoot,
+        (await readJob(f.JobEscrow, cheating.id)).inputRoot,
       ];
       const before = await snapshot(f);
       const dispute = (target: WorkloadJob, proof: string) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(target.id, target.params, proof);
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          target.id,
+          await jobTerms(f, target.id),
+          target.params,
+          proof,
+        );
       const { row, col } = WRONG_MATMUL;
 
       // The cheating job's valid proof, sent against the honest job to have it slashed.

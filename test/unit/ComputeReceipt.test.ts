@@ -5,6 +5,7 @@ import { ZeroAddress } from "ethers";
 
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { underCoverage } from "../helpers/coverage";
+import { readJob } from "../src/chain/jobs";
 
 const MATMUL = ethers.encodeBytes32String("matmul-i8");
 const PAYMENT = ethers.parseEther("100");
@@ -43,8 +44,13 @@ async function submittedJob(f: WeftFixture, options: JobOptions = {}): Promise<b
   };
   await f.JobEscrow.connect(f.client).createJob(request);
   const jobId = await f.JobEscrow.jobCount();
-  await f.JobEscrow.connect(f.provider).acceptJob(jobId);
-  await f.JobEscrow.connect(f.provider).submitResult(jobId, options.resultRoot ?? ROOT_A, "file://result");
+  await f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId));
+  await f.JobEscrow.connect(f.provider).submitResult(
+    jobId,
+    await jobTerms(f, jobId),
+    options.resultRoot ?? ROOT_A,
+    "file://result",
+  );
   return jobId;
 }
 
@@ -52,7 +58,7 @@ async function submittedJob(f: WeftFixture, options: JobOptions = {}): Promise<b
 async function settledJob(f: WeftFixture, options: JobOptions = {}): Promise<bigint> {
   const jobId = await submittedJob(f, options);
   await time.increase(f.parameters.escrow.challengeWindow);
-  await f.JobEscrow.finalize(jobId);
+  await f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
   return jobId;
 }
 
@@ -200,7 +206,7 @@ describe("ComputeReceipt", function () {
       const jobId = await submittedJob(f);
       expect(jobId).to.equal(first + 1n);
       await time.increase(f.parameters.escrow.challengeWindow);
-      await expect(f.JobEscrow.connect(f.outsider).finalize(jobId))
+      await expect(f.JobEscrow.connect(f.outsider).finalize(jobId, await jobTerms(f, jobId)))
         .to.emit(f.ComputeReceipt, "Transfer")
         .withArgs(ZeroAddress, f.client.address, jobId);
       expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
@@ -228,7 +234,7 @@ describe("ComputeReceipt", function () {
 
     it("cannot mint a job's receipt twice (finalize settles once)", async function () {
       const f = await loadFixture(settledJobFixture);
-      await expect(f.JobEscrow.finalize(f.jobId))
+      await expect(f.JobEscrow.finalize(f.jobId, await jobTerms(f, f.jobId)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.jobId, 5n, 3n);
       const escrow = await ethers.getImpersonatedSigner(await f.JobEscrow.getAddress());
@@ -251,7 +257,7 @@ describe("ComputeReceipt", function () {
 
     it("is JSON with the job's name, description and attributes", async function () {
       const f = await loadFixture(settledJobFixture);
-      const job = await f.JobEscrow.job(f.jobId);
+      const job = await readJob(f.JobEscrow, f.jobId);
       expect(job.status).to.equal(5n); // Finalized
       const meta = await metadata(f, f.jobId);
       expect(Object.keys(meta).sort()).to.deep.equal(["attributes", "description", "image", "name"]);
@@ -329,7 +335,7 @@ describe("ComputeReceipt", function () {
         await time.increase(f.parameters.escrow.challengeWindow);
         await network.provider.send("evm_setAutomine", [false]);
         try {
-          for (const id of ids) await f.JobEscrow.finalize(id, { gasLimit: 1_000_000 });
+          for (const id of ids) await f.JobEscrow.finalize(id, await jobTerms(f, id), { gasLimit: 1_000_000 });
           await network.provider.send("evm_mine");
         } finally {
           await network.provider.send("evm_setAutomine", [true]);

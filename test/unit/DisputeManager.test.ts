@@ -22,6 +22,7 @@ import {
   type WorkloadJob,
 } from "../fixtures/disputes";
 import { BPS, JOB_COLLATERAL, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, createJob } from "../fixtures/jobs";
+import { readJob } from "../src/chain/jobs";
 
 const coder = AbiCoder.defaultAbiCoder();
 const MINUTE = 60n;
@@ -45,7 +46,7 @@ async function pinNextTimestamp(offset = 1n): Promise<bigint> {
  * registry's views: collateral + share of free and unbonding stake.
  */
 async function expectedSlash(f: DisputesFixture, jobId: bigint): Promise<bigint> {
-  const { provider, collateral } = await f.JobEscrow.job(jobId);
+  const { provider, collateral } = await readJob(f.JobEscrow, jobId);
   const free = await f.ProviderRegistry.freeStake(provider);
   const { unbonding } = await f.ProviderRegistry.providerState(provider);
   return collateral + ((free + unbonding) * (await f.DisputeManager.stakeShareBps())) / BPS;
@@ -87,7 +88,7 @@ async function expectFaultSettlement(
     [toChallenger + bondHeld, toClient, toTreasury, -amount, -bondHeld, 0n],
   );
 
-  expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Slashed);
+  expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
   expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.ProviderAtFault);
   const after = await f.ProviderRegistry.providerState(f.provider.address);
   expect(after.staked + after.unbonding).to.equal(before.staked + before.unbonding - amount);
@@ -116,18 +117,18 @@ async function expectNoFaultSettlement(
   await expect(tx).not.to.emit(f.ProviderRegistry, "Slashed");
   await expect(tx).to.changeTokenBalances(f.ComputeToken, [bondRecipient, f.DisputeManager], [bond, -bond]);
   await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
-  expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Submitted);
+  expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Submitted);
   expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.NoFault);
-  const job = await f.JobEscrow.job(jobId);
+  const job = await readJob(f.JobEscrow, jobId);
   expect([job.provider, job.collateral]).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
   expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(locked);
 }
 
 /** Finalizes a job cleared by a dispute once its challenge window has passed: the provider is paid as usual. */
 async function expectNormalFinalize(f: DisputesFixture, jobId: bigint) {
-  const deadline = (await f.JobEscrow.job(jobId)).deadline;
+  const deadline = (await readJob(f.JobEscrow, jobId)).deadline;
   if (BigInt(await time.latest()) < deadline) await time.increaseTo(deadline);
-  const tx = f.JobEscrow.finalize(jobId);
+  const tx = f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
   await expect(tx)
     .to.emit(f.JobEscrow, "JobFinalized")
     .withArgs(jobId, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
@@ -140,14 +141,25 @@ async function expectNormalFinalize(f: DisputesFixture, jobId: bigint) {
 async function openWithheld(f: DisputesFixture): Promise<bigint> {
   const openedAt = await pinNextTimestamp();
   const { id, params } = f.cheatingMatmul;
-  await f.DisputeManager.connect(f.challenger).disputeWithheld(id, params, WRONG_MATMUL.row, WRONG_MATMUL.col);
+  await f.DisputeManager.connect(f.challenger).disputeWithheld(
+    id,
+    await jobTerms(f, id),
+    params,
+    WRONG_MATMUL.row,
+    WRONG_MATMUL.col,
+  );
   return openedAt;
 }
 
 /** Reveals the disputed chunk of the cheating matmul job (anyone may). */
 async function revealWrongChunk(f: DisputesFixture) {
   const { chunk, proof } = f.cheatingMatmul.result.wordProof(WRONG_MATMUL.word);
-  return f.DisputeManager.connect(f.provider).reveal(f.cheatingMatmul.id, chunk, proof);
+  return f.DisputeManager.connect(f.provider).reveal(
+    f.cheatingMatmul.id,
+    await jobTerms(f, f.cheatingMatmul.id),
+    chunk,
+    proof,
+  );
 }
 
 /** The fraud proof of the cheating matmul job's wrong element. */
@@ -211,7 +223,12 @@ describe("DisputeManager", function () {
       expect(await expectedSlash(f, job.id)).to.equal(slash);
 
       const send = () =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job));
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          wrongMatmulProof(job),
+        );
       const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, async () => {
         const tx = await send();
         await expect(tx)
@@ -252,7 +269,12 @@ describe("DisputeManager", function () {
       const job = f.cheatingMandelbrot;
       const proof = mandelbrotFraudProof(job, WRONG_PIXEL);
       await expectFaultSettlement(f, job.id, f.challenger, 0n, async () => {
-        const tx = await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof);
+        const tx = await f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          proof,
+        );
         await expect(tx)
           .to.emit(f.DisputeManager, "FraudProven")
           .withArgs(job.id, WRONG_PIXEL, wordAt(job.claimed, WRONG_PIXEL), wordAt(job.correct, WRONG_PIXEL));
@@ -269,10 +291,12 @@ describe("DisputeManager", function () {
       ];
       const balance = await f.ComputeToken.balanceOf(f.challenger.address);
       for (const [job, proof, word] of cases) {
-        await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof))
+        await expect(
+          f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof),
+        )
           .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
           .withArgs(job.id, word);
-        expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Submitted);
+        expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Submitted);
         expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
       }
       expect(await f.ComputeToken.balanceOf(f.challenger.address)).to.equal(balance);
@@ -283,14 +307,28 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
       const other = matmulI8.params.encode({ ...MATMUL_SHAPE, k: MATMUL_SHAPE.k + 1 });
-      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, other, wrongMatmulProof(job)))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          other,
+          wrongMatmulProof(job),
+        ),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "ParamsMismatch")
         .withArgs(job.id, ethers.keccak256(job.params), ethers.keccak256(other));
     });
 
     it("reverts NoCheckerForWorkload for a workload without a checker", async function () {
       const f = await loadFixture(disputesFixture);
-      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(f.customJob, "0x1234", "0x"))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          f.customJob,
+          await jobTerms(f, f.customJob),
+          "0x1234",
+          "0x",
+        ),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
         .withArgs(CUSTOM_WORKLOAD);
     });
@@ -298,8 +336,20 @@ describe("DisputeManager", function () {
     it("bubbles up the escrow's JobNotInStatus for a job that is no longer Submitted", async function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
-      await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job));
-      await expect(f.DisputeManager.connect(f.outsider).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+      await f.DisputeManager.connect(f.challenger).disputeWithProof(
+        job.id,
+        await jobTerms(f, job.id),
+        job.params,
+        wrongMatmulProof(job),
+      );
+      await expect(
+        f.DisputeManager.connect(f.outsider).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          wrongMatmulProof(job),
+        ),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(job.id, JobStatus.Slashed, JobStatus.Submitted);
     });
@@ -307,9 +357,16 @@ describe("DisputeManager", function () {
     it("bubbles up the escrow's ChallengeWindowClosed once the challenge window has ended", async function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
-      const { deadline } = await f.JobEscrow.job(job.id);
+      const { deadline } = await readJob(f.JobEscrow, job.id);
       await time.setNextBlockTimestamp(deadline);
-      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          wrongMatmulProof(job),
+        ),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
         .withArgs(job.id, deadline);
     });
@@ -318,7 +375,14 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
       await openWithheld(f);
-      await expect(f.DisputeManager.connect(f.outsider).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+      await expect(
+        f.DisputeManager.connect(f.outsider).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          wrongMatmulProof(job),
+        ),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeAlreadyOpen")
         .withArgs(job.id);
     });
@@ -327,11 +391,16 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
       const dispute = (proof: string, target: WorkloadJob = job) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(target.id, target.params, proof);
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          target.id,
+          await jobTerms(f, target.id),
+          target.params,
+          proof,
+        );
       const { row, col } = WRONG_MATMUL;
 
       await expect(dispute("0x12")).to.be.revertedWithCustomError(f.MatmulI8Checker, "MalformedProof").withArgs(1);
-      const inputRoot = (await f.JobEscrow.job(job.id)).inputRoot;
+      const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       await expect(dispute(matmulFraudProof(job, row, col, { inputs: f.honestMatmul })))
         .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
         .withArgs(inputRoot, 0, row);
@@ -371,7 +440,12 @@ describe("DisputeManager", function () {
       expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
 
       const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, () =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job)),
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          wrongMatmulProof(job),
+        ),
       );
       // The collateral, then half of what was unbonding.
       expect(amount).to.equal(JOB_COLLATERAL + free / 2n);
@@ -413,7 +487,7 @@ describe("DisputeManager", function () {
       await expect(tx).to.emit(f.JobEscrow, "JobDisputed").withArgs(job.id);
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.challenger, f.DisputeManager], [-bond, bond]);
 
-      expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Disputed);
+      expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Disputed);
       const d = await f.DisputeManager.dispute(job.id);
       expect(d.challenger).to.equal(f.challenger.address);
       expect(d.bond).to.equal(bond);
@@ -423,7 +497,10 @@ describe("DisputeManager", function () {
       expect(d.openedAt).to.equal(openedAt);
       expect(d.wordIndex).to.equal(WRONG_MATMUL.word);
       expect(d.totalWords).to.equal(TOTAL_WORDS);
-      await expect(f.JobEscrow.finalize(job.id)).to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus");
+      await expect(f.JobEscrow.finalize(job.id, await jobTerms(f, job.id))).to.be.revertedWithCustomError(
+        f.JobEscrow,
+        "JobNotInStatus",
+      );
     });
 
     it("reverts ElementOutOfRange for an element outside the output", async function () {
@@ -434,7 +511,9 @@ describe("DisputeManager", function () {
         [m, 0],
         [0, n],
       ]) {
-        await expect(f.DisputeManager.connect(f.challenger).disputeWithheld(id, params, row, col))
+        await expect(
+          f.DisputeManager.connect(f.challenger).disputeWithheld(id, await jobTerms(f, id), params, row, col),
+        )
           .to.be.revertedWithCustomError(f.DisputeManager, "ElementOutOfRange")
           .withArgs(row, col, m, n);
       }
@@ -454,7 +533,7 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const { id, params } = f.cheatingMatmul;
       const withheld = (jobId: bigint, p: string) =>
-        f.DisputeManager.connect(f.challenger).disputeWithheld(jobId, p, 0, 0);
+        f.DisputeManager.connect(f.challenger).disputeWithheld(jobId, await jobTerms(f, jobId), p, 0, 0);
       await expect(withheld(f.customJob, "0x1234"))
         .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
         .withArgs(CUSTOM_WORKLOAD);
@@ -463,7 +542,7 @@ describe("DisputeManager", function () {
         .withArgs(id, ethers.keccak256(params), ethers.keccak256(f.cheatingMandelbrot.params));
 
       const assigned = await createJob(f, f.client, { workloadId: MATMUL_ID, params });
-      await f.JobEscrow.connect(f.provider).acceptJob(assigned);
+      await f.JobEscrow.connect(f.provider).acceptJob(assigned, await jobTerms(f, assigned));
       await expect(withheld(assigned, params))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(assigned, JobStatus.Assigned, JobStatus.Submitted);
@@ -484,13 +563,13 @@ describe("DisputeManager", function () {
       await openWithheld(f);
       const { deadline, bond } = await f.DisputeManager.dispute(job.id);
       await time.setNextBlockTimestamp(deadline - 1n);
-      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(job.id))
+      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
         .withArgs(job.id, deadline);
 
       await time.setNextBlockTimestamp(deadline);
       await expectFaultSettlement(f, job.id, f.challenger, bond, () =>
-        f.DisputeManager.connect(f.outsider).resolveTimeout(job.id),
+        f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)),
       );
     });
 
@@ -502,13 +581,13 @@ describe("DisputeManager", function () {
       const followUpDeadline = revealedAt + f.parameters.disputes.followUpWindow;
       const { chunk, proof } = job.result.wordProof(WRONG_MATMUL.word);
       // Anyone may reveal: the data is what matters.
-      await expect(f.DisputeManager.connect(f.outsider).reveal(job.id, chunk, proof))
+      await expect(f.DisputeManager.connect(f.outsider).reveal(job.id, await jobTerms(f, job.id), chunk, proof))
         .to.emit(f.DisputeManager, "ChunkRevealed")
         .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), proof, followUpDeadline);
       const d = await f.DisputeManager.dispute(job.id);
       expect(d.status).to.equal(DisputeStatus.Revealed);
       expect(d.deadline).to.equal(followUpDeadline);
-      expect((await f.JobEscrow.job(job.id)).status).to.equal(JobStatus.Disputed);
+      expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Disputed);
     });
 
     it("rejects a reveal of another chunk, a tampered chunk or a wrong proof", async function () {
@@ -516,7 +595,7 @@ describe("DisputeManager", function () {
       const job = f.cheatingMatmul;
       await openWithheld(f);
       const reveal = (chunk: Uint8Array, proof: string[]) =>
-        f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+        f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof);
       const disputed = job.result.wordProof(WRONG_MATMUL.word);
       const first = job.result.wordProof(0);
       // Chunk 0 is full (512 bytes); the disputed chunk 1 is the short last one (112 words).
@@ -589,14 +668,19 @@ describe("DisputeManager", function () {
       // The provider's accomplice disputes a correct element of the wrong result, and the provider reveals at once.
       const accomplice = f.provider2;
       await f.ComputeToken.connect(accomplice).approve(await f.DisputeManager.getAddress(), ethers.MaxUint256);
-      await f.DisputeManager.connect(accomplice).disputeWithheld(job.id, job.params, 0, 0);
+      await f.DisputeManager.connect(accomplice).disputeWithheld(job.id, await jobTerms(f, job.id), job.params, 0, 0);
       const { chunk, proof } = job.result.wordProof(0);
-      await f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+      await f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof);
 
       // Anyone's fraud proof settles it; the accomplice, as the challenger, gets the bond and the share back.
       const { bond } = await f.DisputeManager.dispute(job.id);
       await expectFaultSettlement(f, job.id, accomplice, bond, () =>
-        f.DisputeManager.connect(f.outsider).disputeWithProof(job.id, job.params, wrongMatmulProof(job)),
+        f.DisputeManager.connect(f.outsider).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          wrongMatmulProof(job),
+        ),
       );
     });
 
@@ -606,7 +690,7 @@ describe("DisputeManager", function () {
       await openWithheld(f);
       await revealWrongChunk(f);
       const followUp = (proof: string) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, proof);
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof);
       await expect(followUp(matmulFraudProof(job, 0, 0)))
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
         .withArgs(job.id, 0);
@@ -630,12 +714,12 @@ describe("DisputeManager", function () {
       await revealWrongChunk(f);
       const { deadline } = await f.DisputeManager.dispute(job.id);
       await time.setNextBlockTimestamp(deadline - 1n);
-      await expect(f.DisputeManager.resolveTimeout(job.id))
+      await expect(f.DisputeManager.resolveTimeout(job.id, await jobTerms(f, job.id)))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
         .withArgs(job.id, deadline);
       await time.setNextBlockTimestamp(deadline);
       await expectNoFaultSettlement(f, job.id, f.provider, () =>
-        f.DisputeManager.connect(f.outsider).resolveTimeout(job.id),
+        f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)),
       );
       await expectNormalFinalize(f, job.id);
     });
@@ -647,52 +731,80 @@ describe("DisputeManager", function () {
       const bond = await f.DisputeManager.bond();
       const openedAt = await pinNextTimestamp();
       const deadline = openedAt + f.parameters.disputes.arbitrationWindow;
-      const tx = f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      const tx = f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
       await expect(tx)
         .to.emit(f.DisputeManager, "DisputeOpened")
         .withArgs(f.customJob, f.challenger.address, DisputeKind.Arbitration, bond, 0n, deadline);
       await expect(tx).to.emit(f.DisputeManager, "ArbitrationRequested").withArgs(f.customJob, "ipfs://evidence");
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.challenger, f.DisputeManager], [-bond, bond]);
-      expect((await f.JobEscrow.job(f.customJob)).status).to.equal(JobStatus.Disputed);
+      expect((await readJob(f.JobEscrow, f.customJob)).status).to.equal(JobStatus.Disputed);
       const d = await f.DisputeManager.dispute(f.customJob);
       expect(d.kind).to.equal(DisputeKind.Arbitration);
       expect(d.status).to.equal(DisputeStatus.AwaitingRuling);
       expect(d.deadline).to.equal(deadline);
-      await expect(f.DisputeManager.connect(f.outsider).disputeForArbitration(f.customJob, "ipfs://again"))
+      await expect(
+        f.DisputeManager.connect(f.outsider).disputeForArbitration(
+          f.customJob,
+          await jobTerms(f, f.customJob),
+          "ipfs://again",
+        ),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeAlreadyOpen")
         .withArgs(f.customJob);
     });
 
     it("refuses arbitration for a workload that has a checker", async function () {
       const f = await loadFixture(disputesFixture);
-      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(f.cheatingMatmul.id, "ipfs://evidence"))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeForArbitration(
+          f.cheatingMatmul.id,
+          await jobTerms(f, f.cheatingMatmul.id),
+          "ipfs://evidence",
+        ),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "WorkloadHasChecker")
         .withArgs(MATMUL_ID, await f.MatmulI8Checker.getAddress());
     });
 
     it("slashes when the arbiter finds the provider at fault", async function () {
       const f = await loadFixture(disputesFixture);
-      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
       const bond = await f.DisputeManager.bond();
       await expectFaultSettlement(f, f.customJob, f.challenger, bond, () =>
-        f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true),
+        f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true),
       );
     });
 
     it("pays the bond to the provider when the arbiter finds no fault; the job then settles normally", async function () {
       const f = await loadFixture(disputesFixture);
-      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
       await expectNoFaultSettlement(f, f.customJob, f.provider, () =>
-        f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, false),
+        f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), false),
       );
       await expectNormalFinalize(f, f.customJob);
     });
 
     it("refuses a ruling from an account without the ARBITER role", async function () {
       const f = await loadFixture(disputesFixture);
-      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
       for (const signer of [f.outsider, f.challenger, f.provider]) {
-        await expect(f.DisputeManager.connect(signer).arbitrate(f.customJob, true))
+        await expect(f.DisputeManager.connect(signer).arbitrate(f.customJob, await jobTerms(f, f.customJob), true))
           .to.be.revertedWithCustomError(f.DisputeManager, "AccessManagedUnauthorized")
           .withArgs(signer.address);
       }
@@ -700,29 +812,39 @@ describe("DisputeManager", function () {
 
     it("refuses a ruling when no arbitration awaits one", async function () {
       const f = await loadFixture(disputesFixture);
-      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true))
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeNotInStatus")
         .withArgs(f.customJob, DisputeStatus.None, DisputeStatus.AwaitingRuling);
       await openWithheld(f);
-      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.cheatingMatmul.id, true))
+      await expect(
+        f.DisputeManager.connect(f.arbiter).arbitrate(
+          f.cheatingMatmul.id,
+          await jobTerms(f, f.cheatingMatmul.id),
+          true,
+        ),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeNotInStatus")
         .withArgs(f.cheatingMatmul.id, DisputeStatus.AwaitingReveal, DisputeStatus.AwaitingRuling);
     });
 
     it("ends a dispute the arbiter left unruled without fault, returning the bond to the challenger", async function () {
       const f = await loadFixture(disputesFixture);
-      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
       const { deadline } = await f.DisputeManager.dispute(f.customJob);
       await time.setNextBlockTimestamp(deadline - 1n);
-      await expect(f.DisputeManager.resolveTimeout(f.customJob))
+      await expect(f.DisputeManager.resolveTimeout(f.customJob, await jobTerms(f, f.customJob)))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
         .withArgs(f.customJob, deadline);
       await time.setNextBlockTimestamp(deadline);
-      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, true))
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
         .withArgs(f.customJob, deadline);
       await expectNoFaultSettlement(f, f.customJob, f.challenger, () =>
-        f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob),
+        f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob)),
       );
       await expectNormalFinalize(f, f.customJob);
     });
@@ -737,7 +859,13 @@ describe("DisputeManager", function () {
       expect((await f.DisputeManager.dispute(f.cheatingMatmul.id)).deadline).to.equal(openedAt + disputeWindow);
 
       const arbitratedAt = await pinNextTimestamp();
-      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence"))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeForArbitration(
+          f.customJob,
+          await jobTerms(f, f.customJob),
+          "ipfs://evidence",
+        ),
+      )
         .to.emit(f.DisputeManager, "DisputeOpened")
         .withArgs(
           f.customJob,
@@ -759,7 +887,7 @@ describe("DisputeManager", function () {
       // Revealed 5 minutes in: a full follow-up window would end at 15 minutes, the cap is 12.
       await time.setNextBlockTimestamp(openedAt + 5n * MINUTE);
       const { chunk, proof } = job.result.wordProof(WRONG_MATMUL.word);
-      await expect(f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof))
+      await expect(f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof))
         .to.emit(f.DisputeManager, "ChunkRevealed")
         .withArgs(job.id, WRONG_CHUNK, ethers.hexlify(chunk), proof, openedAt + disputeWindow);
       expect((await f.DisputeManager.dispute(job.id)).deadline).to.equal(openedAt + disputeWindow);
@@ -768,11 +896,16 @@ describe("DisputeManager", function () {
     it("reverts resolveTimeout when the job has no open dispute", async function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
-      await expect(f.DisputeManager.resolveTimeout(job.id))
+      await expect(f.DisputeManager.resolveTimeout(job.id, await jobTerms(f, job.id)))
         .to.be.revertedWithCustomError(f.DisputeManager, "NoOpenDispute")
         .withArgs(job.id, DisputeStatus.None);
-      await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job));
-      await expect(f.DisputeManager.resolveTimeout(job.id))
+      await f.DisputeManager.connect(f.challenger).disputeWithProof(
+        job.id,
+        await jobTerms(f, job.id),
+        job.params,
+        wrongMatmulProof(job),
+      );
+      await expect(f.DisputeManager.resolveTimeout(job.id, await jobTerms(f, job.id)))
         .to.be.revertedWithCustomError(f.DisputeManager, "NoOpenDispute")
         .withArgs(job.id, DisputeStatus.ProviderAtFault);
     });
@@ -790,9 +923,9 @@ describe("DisputeManager", function () {
       // A one-minute dispute window ends the follow-up well inside the job's challenge window.
       await f.JobEscrow.connect(f.timelock).setDisputeWindow(MINUTE);
       const { chunk, proof } = job.result.wordProof(WRONG_PIXEL);
-      await f.DisputeManager.connect(f.provider).reveal(job.id, chunk, proof);
+      await f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof);
       await time.setNextBlockTimestamp(openedAt + MINUTE);
-      await f.DisputeManager.resolveTimeout(job.id);
+      await f.DisputeManager.resolveTimeout(job.id, await jobTerms(f, job.id));
       expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.NoFault);
       await expectFaultSettlement(f, job.id, f.outsider, 0n, () =>
         f.DisputeManager.connect(f.outsider).disputeWithProof(
@@ -848,7 +981,7 @@ describe("DisputeManager", function () {
 
       const free = await f.ProviderRegistry.freeStake(f.provider.address);
       await time.setNextBlockTimestamp(d.deadline);
-      const tx = f.DisputeManager.resolveTimeout(f.cheatingMatmul.id);
+      const tx = f.DisputeManager.resolveTimeout(f.cheatingMatmul.id, await jobTerms(f, f.cheatingMatmul.id));
       await expect(tx)
         .to.emit(f.DisputeManager, "DisputeSettled")
         .withArgs(f.cheatingMatmul.id, true, JOB_COLLATERAL + free, f.challenger.address);
@@ -861,14 +994,16 @@ describe("DisputeManager", function () {
 
     it("keeps the bond a dispute was opened with when the bond changes meanwhile", async function () {
       const f = await loadFixture(disputesFixture);
-      await f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, "ipfs://evidence");
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
       const bond = (await f.DisputeManager.dispute(f.customJob)).bond;
       await f.DisputeManager.connect(f.timelock).setBond(ethers.parseEther("500"));
-      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, false)).to.changeTokenBalances(
-        f.ComputeToken,
-        [f.provider, f.DisputeManager],
-        [bond, -bond],
-      );
+      await expect(
+        f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), false),
+      ).to.changeTokenBalances(f.ComputeToken, [f.provider, f.DisputeManager], [bond, -bond]);
     });
 
     const BOUNDED = [
@@ -955,10 +1090,23 @@ describe("DisputeManager", function () {
         .to.emit(f.DisputeManager, "CheckerSet")
         .withArgs(MATMUL_ID, checker, ethers.ZeroAddress);
       expect(await f.DisputeManager.checker(MATMUL_ID)).to.equal(ethers.ZeroAddress);
-      await expect(f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, job.params, wrongMatmulProof(job)))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(
+          job.id,
+          await jobTerms(f, job.id),
+          job.params,
+          wrongMatmulProof(job),
+        ),
+      )
         .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
         .withArgs(MATMUL_ID);
-      await expect(f.DisputeManager.connect(f.challenger).disputeForArbitration(job.id, "ipfs://evidence"))
+      await expect(
+        f.DisputeManager.connect(f.challenger).disputeForArbitration(
+          job.id,
+          await jobTerms(f, job.id),
+          "ipfs://evidence",
+        ),
+      )
         .to.emit(f.DisputeManager, "ArbitrationRequested")
         .withArgs(job.id, "ipfs://evidence");
 

@@ -31,6 +31,7 @@ import {
 } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { signPermit } from "../helpers/permit";
+import { readJob } from "../src/chain/jobs";
 
 const DAY = 86_400n;
 const MAX_JOB_DURATION = 90n * DAY;
@@ -49,12 +50,12 @@ async function pinNextTimestamp(offset = 1n): Promise<bigint> {
 
 /** Moves time to the end of a Submitted job's challenge window (the first second it can be finalized). */
 async function passChallengeWindow(f: WeftFixture, jobId: bigint) {
-  await time.increaseTo((await f.JobEscrow.job(jobId)).deadline);
+  await time.increaseTo((await readJob(f.JobEscrow, jobId)).deadline);
 }
 
 /** Moves time past an Assigned job's submit deadline (the first second it can time out). */
 async function passSubmitDeadline(f: WeftFixture, jobId: bigint) {
-  await time.increaseTo((await f.JobEscrow.job(jobId)).deadline + 1n);
+  await time.increaseTo((await readJob(f.JobEscrow, jobId)).deadline + 1n);
 }
 
 /** Jobs paid in a ReentrantERC20: one Open, one Assigned and one Submitted past its challenge window. */
@@ -67,10 +68,15 @@ async function reentrantJobsFixture() {
   const overrides = { paymentToken: tokenAddress };
   const openJob = await createJob(f, f.client, overrides);
   const assignedJob = await createJob(f, f.client, overrides);
-  await f.JobEscrow.connect(f.provider).acceptJob(assignedJob);
+  await f.JobEscrow.connect(f.provider).acceptJob(assignedJob, await jobTerms(f, assignedJob));
   const submittedJob = await createJob(f, f.client, overrides);
-  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob);
-  await f.JobEscrow.connect(f.provider).submitResult(submittedJob, RESULT_ROOT, RESULT_URI);
+  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob, await jobTerms(f, submittedJob));
+  await f.JobEscrow.connect(f.provider).submitResult(
+    submittedJob,
+    await jobTerms(f, submittedJob),
+    RESULT_ROOT,
+    RESULT_URI,
+  );
   return { ...f, token, openJob, assignedJob, submittedJob };
 }
 
@@ -123,7 +129,7 @@ describe("JobEscrow", function () {
 
     it("returns an empty job for an id that was never created", async function () {
       const { JobEscrow } = await loadFixture(deployWeftFixture);
-      const j = await JobEscrow.job(1n);
+      const j = await readJob(JobEscrow, 1n);
       expect(j.status).to.equal(JobStatus.None);
       expect(j.client).to.equal(ethers.ZeroAddress);
     });
@@ -154,7 +160,7 @@ describe("JobEscrow", function () {
       await expect(tx).to.changeTokenBalances(usd, [client, JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
 
       expect(await JobEscrow.jobCount()).to.equal(1n);
-      const j = await JobEscrow.job(1n);
+      const j = await readJob(JobEscrow, 1n);
       expect(j.client).to.equal(client.address);
       expect(j.payment).to.equal(JOB_PAYMENT);
       expect(j.provider).to.equal(ethers.ZeroAddress);
@@ -173,7 +179,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(stakedProvidersFixture);
       expect(await createJob(f)).to.equal(1n);
       expect(await createJob(f, f.client, { provider: f.provider.address })).to.equal(2n);
-      expect((await f.JobEscrow.job(2n)).provider).to.equal(f.provider.address);
+      expect((await readJob(f.JobEscrow, 2n)).provider).to.equal(f.provider.address);
       expect(await f.JobEscrow.jobCount()).to.equal(2n);
     });
 
@@ -184,14 +190,14 @@ describe("JobEscrow", function () {
       const now = await pinNextTimestamp();
       request.submitDeadline = now + MAX_JOB_DURATION;
       await expect(f.JobEscrow.connect(f.client).createJob(request)).to.emit(f.JobEscrow, "JobCreated");
-      expect((await f.JobEscrow.job(1n)).deadline).to.equal(now + MAX_JOB_DURATION);
+      expect((await readJob(f.JobEscrow, 1n)).deadline).to.equal(now + MAX_JOB_DURATION);
     });
 
     it("accepts WEFT as the payment token", async function () {
       const f = await loadFixture(stakedProvidersFixture);
       const weft = await f.ComputeToken.getAddress();
       const jobId = await createJob(f, f.client, { paymentToken: weft });
-      expect((await f.JobEscrow.job(jobId)).paymentToken).to.equal(weft);
+      expect((await readJob(f.JobEscrow, jobId)).paymentToken).to.equal(weft);
       expect(await f.ComputeToken.balanceOf(await f.JobEscrow.getAddress())).to.equal(JOB_PAYMENT);
     });
 
@@ -316,7 +322,7 @@ describe("JobEscrow", function () {
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
       expect(await f.usd.nonces(f.client.address)).to.equal(1n);
       expect(await f.usd.allowance(f.client.address, escrow)).to.equal(0n);
-      expect((await f.JobEscrow.job(1n)).status).to.equal(JobStatus.Open);
+      expect((await readJob(f.JobEscrow, 1n)).status).to.equal(JobStatus.Open);
     });
 
     it("still creates the job when the permit was front-run and the allowance is already there", async function () {
@@ -331,7 +337,7 @@ describe("JobEscrow", function () {
       await expect(
         f.JobEscrow.connect(f.client).createJobWithPermit(request, deadline, sig.v, sig.r, sig.s),
       ).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
-      expect((await f.JobEscrow.job(1n)).client).to.equal(f.client.address);
+      expect((await readJob(f.JobEscrow, 1n)).client).to.equal(f.client.address);
     });
 
     it("reverts with ERC20InsufficientAllowance when the permit is invalid and nothing was approved", async function () {
@@ -352,32 +358,32 @@ describe("JobEscrow", function () {
   describe("cancelJob", function () {
     it("refunds the client of an Open job in full and marks it Cancelled", async function () {
       const f = await loadFixture(jobsFixture);
-      const tx = f.JobEscrow.connect(f.client).cancelJob(f.openJob);
+      const tx = f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
       await expect(tx).to.emit(f.JobEscrow, "JobCancelled").withArgs(f.openJob, JOB_PAYMENT);
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
-      const j = await f.JobEscrow.job(f.openJob);
+      const j = await readJob(f.JobEscrow, f.openJob);
       expect(j.status).to.equal(JobStatus.Cancelled);
       expect(j.deadline).to.equal(BigInt(await time.latest()));
     });
 
     it("reverts when someone other than the client cancels", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.outsider).cancelJob(f.openJob))
+      await expect(f.JobEscrow.connect(f.outsider).cancelJob(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "NotJobClient")
         .withArgs(f.openJob, f.outsider.address);
     });
 
     it("reverts when the job was already accepted", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.client).cancelJob(f.assignedJob))
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.assignedJob, await jobTerms(f, f.assignedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Open);
     });
 
     it("reverts on a second cancel, refunding only once", async function () {
       const f = await loadFixture(jobsFixture);
-      await f.JobEscrow.connect(f.client).cancelJob(f.openJob);
-      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob))
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.openJob, JobStatus.Cancelled, JobStatus.Open);
     });
@@ -386,14 +392,14 @@ describe("JobEscrow", function () {
   describe("acceptJob", function () {
     it("assigns the job, locks payment x collateral ratio of the provider's stake and emits JobAccepted", async function () {
       const f = await loadFixture(jobsFixture);
-      const tx = f.JobEscrow.connect(f.provider2).acceptJob(f.openJob);
+      const tx = f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, await jobTerms(f, f.openJob));
       await expect(tx).to.emit(f.JobEscrow, "JobAccepted").withArgs(f.openJob, f.provider2.address, JOB_COLLATERAL);
       await expect(tx)
         .to.emit(f.ProviderRegistry, "CollateralLocked")
         .withArgs(f.provider2.address, f.openJob, JOB_COLLATERAL);
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider2, f.ProviderRegistry], [0n, 0n]);
 
-      const j = await f.JobEscrow.job(f.openJob);
+      const j = await readJob(f.JobEscrow, f.openJob);
       expect(j.provider).to.equal(f.provider2.address);
       expect(j.collateral).to.equal(JOB_COLLATERAL);
       expect(j.status).to.equal(JobStatus.Assigned);
@@ -406,27 +412,30 @@ describe("JobEscrow", function () {
     it("lets the directed provider accept its job", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = await createJob(f, f.client, { provider: f.provider2.address });
-      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId))
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId, await jobTerms(f, jobId)))
         .to.emit(f.JobEscrow, "JobAccepted")
         .withArgs(jobId, f.provider2.address, JOB_COLLATERAL);
     });
 
     it("accepts at the submit deadline itself", async function () {
       const f = await loadFixture(jobsFixture);
-      await time.setNextBlockTimestamp((await f.JobEscrow.job(f.openJob)).deadline);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.emit(f.JobEscrow, "JobAccepted");
+      await time.setNextBlockTimestamp((await readJob(f.JobEscrow, f.openJob)).deadline);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob, await jobTerms(f, f.openJob))).to.emit(
+        f.JobEscrow,
+        "JobAccepted",
+      );
     });
 
     it("reverts when the job is not Open", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.assignedJob))
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.assignedJob, await jobTerms(f, f.assignedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Open);
     });
 
     it("reverts when the job does not exist", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(99n))
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(99n, await jobTerms(f, 99n)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(99n, JobStatus.None, JobStatus.Open);
     });
@@ -434,25 +443,25 @@ describe("JobEscrow", function () {
     it("reverts when the job is directed to another provider, and nothing is locked", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = await createJob(f, f.client, { provider: f.provider.address });
-      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId))
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId, await jobTerms(f, jobId)))
         .to.be.revertedWithCustomError(f.JobEscrow, "NotDirectedProvider")
         .withArgs(jobId, f.provider.address, f.provider2.address);
       expect((await f.ProviderRegistry.providerState(f.provider2.address)).locked).to.equal(0n);
-      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Open);
+      expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Open);
     });
 
     it("reverts when the submit deadline has passed", async function () {
       const f = await loadFixture(jobsFixture);
-      const { deadline } = await f.JobEscrow.job(f.openJob);
+      const { deadline } = await readJob(f.JobEscrow, f.openJob);
       await time.setNextBlockTimestamp(deadline + 1n);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob))
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "SubmitDeadlinePassed")
         .withArgs(f.openJob, deadline);
     });
 
     it("reverts when the caller is not a registered provider", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob))
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "ProviderNotEligible")
         .withArgs(f.outsider.address);
     });
@@ -468,7 +477,7 @@ describe("JobEscrow", function () {
         [10_000],
       );
       expect(await f.ProviderRegistry.canAcceptJobs(f.provider2.address)).to.equal(false);
-      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.openJob))
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "ProviderNotEligible")
         .withArgs(f.provider2.address);
     });
@@ -476,7 +485,7 @@ describe("JobEscrow", function () {
     it("reverts with the registry's InsufficientFreeStake when the provider's free stake is too small", async function () {
       const f = await loadFixture(jobsFixture);
       await registerAndStake(f, f.outsider, JOB_COLLATERAL - 1n);
-      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob))
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.ProviderRegistry, "InsufficientFreeStake")
         .withArgs(f.outsider.address, JOB_COLLATERAL - 1n, JOB_COLLATERAL);
     });
@@ -493,10 +502,10 @@ describe("JobEscrow", function () {
       expect(BigInt.asUintN(96, collateral)).to.be.lessThan(payment);
       await f.usd.mint(f.client.address, payment);
       const jobId = await createJob(f, f.client, { payment });
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId))
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId)))
         .to.be.revertedWithCustomError(f.JobEscrow, "SafeCastOverflowedUintDowncast")
         .withArgs(96, collateral);
-      expect((await f.JobEscrow.job(jobId)).status).to.equal(JobStatus.Open);
+      expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Open);
     });
   });
 
@@ -505,10 +514,17 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const now = await pinNextTimestamp();
       const endsAt = now + (await f.JobEscrow.challengeWindow());
-      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI))
+      await expect(
+        f.JobEscrow.connect(f.provider).submitResult(
+          f.assignedJob,
+          await jobTerms(f, f.assignedJob),
+          RESULT_ROOT,
+          RESULT_URI,
+        ),
+      )
         .to.emit(f.JobEscrow, "ResultSubmitted")
         .withArgs(f.assignedJob, f.provider.address, RESULT_ROOT, RESULT_URI, endsAt);
-      const j = await f.JobEscrow.job(f.assignedJob);
+      const j = await readJob(f.JobEscrow, f.assignedJob);
       expect(j.status).to.equal(JobStatus.Submitted);
       expect(j.resultRoot).to.equal(RESULT_ROOT);
       expect(j.deadline).to.equal(endsAt);
@@ -517,39 +533,66 @@ describe("JobEscrow", function () {
 
     it("accepts a result at the submit deadline itself", async function () {
       const f = await loadFixture(jobsFixture);
-      await time.setNextBlockTimestamp((await f.JobEscrow.job(f.assignedJob)).deadline);
-      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI)).to.emit(
-        f.JobEscrow,
-        "ResultSubmitted",
-      );
+      await time.setNextBlockTimestamp((await readJob(f.JobEscrow, f.assignedJob)).deadline);
+      await expect(
+        f.JobEscrow.connect(f.provider).submitResult(
+          f.assignedJob,
+          await jobTerms(f, f.assignedJob),
+          RESULT_ROOT,
+          RESULT_URI,
+        ),
+      ).to.emit(f.JobEscrow, "ResultSubmitted");
     });
 
     it("reverts when the job is not Assigned", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.provider).submitResult(f.openJob, RESULT_ROOT, RESULT_URI))
+      await expect(
+        f.JobEscrow.connect(f.provider).submitResult(f.openJob, await jobTerms(f, f.openJob), RESULT_ROOT, RESULT_URI),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.openJob, JobStatus.Open, JobStatus.Assigned);
     });
 
     it("reverts when someone other than the job's provider submits", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.provider2).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI))
+      await expect(
+        f.JobEscrow.connect(f.provider2).submitResult(
+          f.assignedJob,
+          await jobTerms(f, f.assignedJob),
+          RESULT_ROOT,
+          RESULT_URI,
+        ),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "NotJobProvider")
         .withArgs(f.assignedJob, f.provider2.address);
     });
 
     it("reverts when the submit deadline has passed", async function () {
       const f = await loadFixture(jobsFixture);
-      const { deadline } = await f.JobEscrow.job(f.assignedJob);
+      const { deadline } = await readJob(f.JobEscrow, f.assignedJob);
       await time.setNextBlockTimestamp(deadline + 1n);
-      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI))
+      await expect(
+        f.JobEscrow.connect(f.provider).submitResult(
+          f.assignedJob,
+          await jobTerms(f, f.assignedJob),
+          RESULT_ROOT,
+          RESULT_URI,
+        ),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "SubmitDeadlinePassed")
         .withArgs(f.assignedJob, deadline);
     });
 
     it("reverts on an empty result root", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, ethers.ZeroHash, RESULT_URI))
+      await expect(
+        f.JobEscrow.connect(f.provider).submitResult(
+          f.assignedJob,
+          await jobTerms(f, f.assignedJob),
+          ethers.ZeroHash,
+          RESULT_URI,
+        ),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "EmptyResultRoot")
         .withArgs(f.assignedJob);
     });
@@ -563,7 +606,7 @@ describe("JobEscrow", function () {
       const before = await f.ProviderRegistry.providerState(f.provider.address);
 
       // Anyone may finalize.
-      const tx = f.JobEscrow.connect(f.outsider).finalize(jobId);
+      const tx = f.JobEscrow.connect(f.outsider).finalize(jobId, await jobTerms(f, jobId));
       await expect(tx)
         .to.emit(f.JobEscrow, "JobFinalized")
         .withArgs(jobId, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
@@ -578,7 +621,7 @@ describe("JobEscrow", function () {
       );
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider, f.ProviderRegistry], [0n, 0n]);
 
-      const j = await f.JobEscrow.job(jobId);
+      const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.Finalized);
       expect(j.deadline).to.equal(BigInt(await time.latest()));
       expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
@@ -590,15 +633,18 @@ describe("JobEscrow", function () {
 
     it("finalizes at the end of the challenge window itself", async function () {
       const f = await loadFixture(jobsFixture);
-      await time.setNextBlockTimestamp((await f.JobEscrow.job(f.submittedJob)).deadline);
-      await expect(f.JobEscrow.finalize(f.submittedJob)).to.emit(f.JobEscrow, "JobFinalized");
+      await time.setNextBlockTimestamp((await readJob(f.JobEscrow, f.submittedJob)).deadline);
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.emit(
+        f.JobEscrow,
+        "JobFinalized",
+      );
     });
 
     it("charges the fee snapshotted at creation, not the fee in force at settlement", async function () {
       const f = await loadFixture(jobsFixture);
       await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(1_000n);
       await passChallengeWindow(f, f.submittedJob);
-      const tx = f.JobEscrow.finalize(f.submittedJob);
+      const tx = f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
       await expect(tx)
         .to.emit(f.JobEscrow, "JobFinalized")
         .withArgs(f.submittedJob, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
@@ -609,10 +655,10 @@ describe("JobEscrow", function () {
       const f = await loadFixture(stakedProvidersFixture);
       await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(0n);
       const jobId = await createJob(f);
-      await f.JobEscrow.connect(f.provider).acceptJob(jobId);
-      await f.JobEscrow.connect(f.provider).submitResult(jobId, RESULT_ROOT, RESULT_URI);
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId));
+      await f.JobEscrow.connect(f.provider).submitResult(jobId, await jobTerms(f, jobId), RESULT_ROOT, RESULT_URI);
       await passChallengeWindow(f, jobId);
-      const tx = f.JobEscrow.finalize(jobId);
+      const tx = f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
       await expect(tx).to.emit(f.JobEscrow, "JobFinalized").withArgs(jobId, f.provider.address, JOB_PAYMENT, 0n);
       await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.timelock], [JOB_PAYMENT, 0n]);
     });
@@ -621,7 +667,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       await f.JobEscrow.connect(f.timelock).setTreasury(f.outsider.address);
       await passChallengeWindow(f, f.submittedJob);
-      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalances(
         f.usd,
         [f.outsider, f.timelock],
         [JOB_FEE, 0n],
@@ -633,7 +679,7 @@ describe("JobEscrow", function () {
       const spy = await new WorkRecorderSpy__factory(f.deployer).deploy();
       await f.JobEscrow.connect(f.timelock).setWorkRecorder(await spy.getAddress());
       await passChallengeWindow(f, f.submittedJob);
-      await expect(f.JobEscrow.finalize(f.submittedJob))
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.emit(spy, "WorkRecorded")
         .withArgs(
           await f.JobEscrow.getAddress(),
@@ -652,16 +698,16 @@ describe("JobEscrow", function () {
 
     it("reverts when the challenge window is still open", async function () {
       const f = await loadFixture(jobsFixture);
-      const { deadline } = await f.JobEscrow.job(f.submittedJob);
+      const { deadline } = await readJob(f.JobEscrow, f.submittedJob);
       await time.setNextBlockTimestamp(deadline - 1n);
-      await expect(f.JobEscrow.finalize(f.submittedJob))
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowOpen")
         .withArgs(f.submittedJob, deadline);
     });
 
     it("reverts when no result was submitted", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.finalize(f.assignedJob))
+      await expect(f.JobEscrow.finalize(f.assignedJob, await jobTerms(f, f.assignedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Submitted);
     });
@@ -669,9 +715,9 @@ describe("JobEscrow", function () {
     it("reverts on a second finalize and pays only once", async function () {
       const f = await loadFixture(jobsFixture);
       await passChallengeWindow(f, f.submittedJob);
-      await f.JobEscrow.finalize(f.submittedJob);
+      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
       const escrowBalance = await f.usd.balanceOf(await f.JobEscrow.getAddress());
-      await expect(f.JobEscrow.connect(f.provider).finalize(f.submittedJob))
+      await expect(f.JobEscrow.connect(f.provider).finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.submittedJob, JobStatus.Finalized, JobStatus.Submitted);
       expect(await f.usd.balanceOf(await f.JobEscrow.getAddress())).to.equal(escrowBalance);
@@ -686,7 +732,7 @@ describe("JobEscrow", function () {
       await passSubmitDeadline(f, jobId);
       const before = await f.ProviderRegistry.providerState(f.provider.address);
 
-      const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId);
+      const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId, await jobTerms(f, jobId));
       await expect(tx)
         .to.emit(f.JobEscrow, "JobTimedOut")
         .withArgs(jobId, f.provider.address, JOB_PAYMENT, JOB_PENALTY);
@@ -700,7 +746,7 @@ describe("JobEscrow", function () {
         [JOB_PENALTY, -JOB_PENALTY, 0n],
       );
 
-      const j = await f.JobEscrow.job(jobId);
+      const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.TimedOut);
       expect(j.deadline).to.equal(BigInt(await time.latest()));
       const after = await f.ProviderRegistry.providerState(f.provider.address);
@@ -711,9 +757,9 @@ describe("JobEscrow", function () {
 
     it("reverts until the submit deadline has passed", async function () {
       const f = await loadFixture(jobsFixture);
-      const { deadline } = await f.JobEscrow.job(f.assignedJob);
+      const { deadline } = await readJob(f.JobEscrow, f.assignedJob);
       await time.setNextBlockTimestamp(deadline);
-      await expect(f.JobEscrow.claimTimeout(f.assignedJob))
+      await expect(f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "SubmitDeadlineNotReached")
         .withArgs(f.assignedJob, deadline);
     });
@@ -721,10 +767,10 @@ describe("JobEscrow", function () {
     it("reverts when the job is not Assigned", async function () {
       const f = await loadFixture(jobsFixture);
       await passSubmitDeadline(f, f.openJob);
-      await expect(f.JobEscrow.claimTimeout(f.openJob))
+      await expect(f.JobEscrow.claimTimeout(f.openJob, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.openJob, JobStatus.Open, JobStatus.Assigned);
-      await expect(f.JobEscrow.claimTimeout(f.submittedJob))
+      await expect(f.JobEscrow.claimTimeout(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.submittedJob, JobStatus.Submitted, JobStatus.Assigned);
     });
@@ -736,21 +782,21 @@ describe("JobEscrow", function () {
       await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
         .to.emit(f.JobEscrow, "JobDisputed")
         .withArgs(f.submittedJob);
-      expect((await f.JobEscrow.job(f.submittedJob)).status).to.equal(JobStatus.Disputed);
+      expect((await readJob(f.JobEscrow, f.submittedJob)).status).to.equal(JobStatus.Disputed);
     });
 
     it("blocks finalize while the job is Disputed", async function () {
       const f = await loadFixture(jobsFixture);
       await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob);
       await passChallengeWindow(f, f.submittedJob);
-      await expect(f.JobEscrow.finalize(f.submittedJob))
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.submittedJob, JobStatus.Disputed, JobStatus.Submitted);
     });
 
     it("reverts markDisputed when the challenge window has closed", async function () {
       const f = await loadFixture(jobsFixture);
-      const { deadline } = await f.JobEscrow.job(f.submittedJob);
+      const { deadline } = await readJob(f.JobEscrow, f.submittedJob);
       await time.setNextBlockTimestamp(deadline);
       await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
@@ -777,7 +823,7 @@ describe("JobEscrow", function () {
         [f.client, f.provider, f.timelock, f.JobEscrow],
         [JOB_PAYMENT, 0n, 0n, -JOB_PAYMENT],
       );
-      const j = await f.JobEscrow.job(jobId);
+      const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.Slashed);
       expect(j.deadline).to.equal(BigInt(await time.latest()));
       expect([j.provider, j.collateral]).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
@@ -800,7 +846,7 @@ describe("JobEscrow", function () {
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
       expect(after.staked).to.equal(before.staked - JOB_COLLATERAL);
       expect(after.jobsSlashed).to.equal(1n);
-      await expect(f.JobEscrow.finalize(jobId))
+      await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(jobId, JobStatus.Slashed, JobStatus.Submitted);
     });
@@ -808,22 +854,22 @@ describe("JobEscrow", function () {
     it("returns the job to Submitted when the provider is not at fault, and finalize works after the window", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.submittedJob;
-      const { deadline } = await f.JobEscrow.job(jobId);
+      const { deadline } = await readJob(f.JobEscrow, jobId);
       await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
 
       const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
       await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, false, 0n);
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
-      const j = await f.JobEscrow.job(jobId);
+      const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.Submitted);
       expect(j.deadline).to.equal(deadline);
 
       await time.setNextBlockTimestamp(deadline - 1n);
-      await expect(f.JobEscrow.finalize(jobId))
+      await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId)))
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowOpen")
         .withArgs(jobId, deadline);
       await time.setNextBlockTimestamp(deadline);
-      await expect(f.JobEscrow.finalize(jobId))
+      await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId)))
         .to.emit(f.JobEscrow, "JobFinalized")
         .withArgs(jobId, f.provider.address, JOB_PAYMENT - JOB_FEE, JOB_FEE);
     });
@@ -835,7 +881,7 @@ describe("JobEscrow", function () {
       await passChallengeWindow(f, jobId);
       await time.increase(60n);
       await f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
-      await expect(f.JobEscrow.finalize(jobId)).to.changeTokenBalances(
+      await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId))).to.changeTokenBalances(
         f.usd,
         [f.provider, f.timelock],
         [JOB_PAYMENT - JOB_FEE, JOB_FEE],
@@ -1057,23 +1103,24 @@ describe("JobEscrow", function () {
 
     it("stops acceptJob while paused", async function () {
       const f = await loadFixture(pausedJobsFixture);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.be.revertedWithCustomError(
-        f.JobEscrow,
-        "EnforcedPause",
-      );
+      await expect(
+        f.JobEscrow.connect(f.provider).acceptJob(f.openJob, await jobTerms(f, f.openJob)),
+      ).to.be.revertedWithCustomError(f.JobEscrow, "EnforcedPause");
     });
 
     it("keeps cancel, submit, finalize and dispute resolution working while paused", async function () {
       const f = await loadFixture(pausedJobsFixture);
-      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob)).to.changeTokenBalance(
-        f.usd,
-        f.client,
-        JOB_PAYMENT,
-      );
-      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, RESULT_ROOT, RESULT_URI)).to.emit(
-        f.JobEscrow,
-        "ResultSubmitted",
-      );
+      await expect(
+        f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob)),
+      ).to.changeTokenBalance(f.usd, f.client, JOB_PAYMENT);
+      await expect(
+        f.JobEscrow.connect(f.provider).submitResult(
+          f.assignedJob,
+          await jobTerms(f, f.assignedJob),
+          RESULT_ROOT,
+          RESULT_URI,
+        ),
+      ).to.emit(f.JobEscrow, "ResultSubmitted");
       await f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob);
       await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.assignedJob, true)).to.changeTokenBalance(
         f.usd,
@@ -1081,7 +1128,7 @@ describe("JobEscrow", function () {
         JOB_PAYMENT,
       );
       await passChallengeWindow(f, f.submittedJob);
-      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalance(
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalance(
         f.usd,
         f.provider,
         JOB_PAYMENT - JOB_FEE,
@@ -1091,7 +1138,11 @@ describe("JobEscrow", function () {
     it("keeps claimTimeout working while paused", async function () {
       const f = await loadFixture(pausedJobsFixture);
       await passSubmitDeadline(f, f.assignedJob);
-      await expect(f.JobEscrow.claimTimeout(f.assignedJob)).to.changeTokenBalance(f.usd, f.client, JOB_PAYMENT);
+      await expect(f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob))).to.changeTokenBalance(
+        f.usd,
+        f.client,
+        JOB_PAYMENT,
+      );
     });
 
     it("keeps registry withdrawals working while paused", async function () {
@@ -1112,7 +1163,10 @@ describe("JobEscrow", function () {
       await expect(f.JobEscrow.connect(f.timelock).unpause())
         .to.emit(f.JobEscrow, "Unpaused")
         .withArgs(f.timelock.address);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob)).to.emit(f.JobEscrow, "JobAccepted");
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob, await jobTerms(f, f.openJob))).to.emit(
+        f.JobEscrow,
+        "JobAccepted",
+      );
     });
 
     it("reverts pause by an outsider, and unpause when not paused", async function () {
@@ -1137,14 +1191,14 @@ describe("JobEscrow", function () {
         await f.JobEscrow.getAddress(),
         f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]),
       );
-      await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalances(
         f.token,
         [f.provider, f.timelock, f.JobEscrow, f.client],
         [JOB_PAYMENT - JOB_FEE, JOB_FEE, -JOB_PAYMENT, 0n],
       );
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
-      expect((await f.JobEscrow.job(f.submittedJob)).status).to.equal(JobStatus.Finalized);
+      expect((await readJob(f.JobEscrow, f.submittedJob)).status).to.equal(JobStatus.Finalized);
     });
 
     it("blocks re-entry into cancelJob from the payment token; the client is refunded exactly once", async function () {
@@ -1153,11 +1207,9 @@ describe("JobEscrow", function () {
         await f.JobEscrow.getAddress(),
         f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]),
       );
-      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob)).to.changeTokenBalances(
-        f.token,
-        [f.client, f.JobEscrow],
-        [JOB_PAYMENT, -JOB_PAYMENT],
-      );
+      await expect(
+        f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob)),
+      ).to.changeTokenBalances(f.token, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
     });
@@ -1169,7 +1221,7 @@ describe("JobEscrow", function () {
         await f.JobEscrow.getAddress(),
         f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
       );
-      const tx = f.JobEscrow.claimTimeout(f.assignedJob);
+      const tx = f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob));
       await expect(tx).to.changeTokenBalances(f.token, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
       await expect(tx).to.changeTokenBalance(f.ComputeToken, f.client, JOB_PENALTY);
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
@@ -1185,8 +1237,13 @@ describe("JobEscrow", function () {
         // A second submitted job to re-enter resolveDispute on, disputed; the token even holds DISPUTES, so only
         // the reentrancy guard stands in its way.
         const otherJob = await createJob(f, f.client, { paymentToken: tokenAddress });
-        await f.JobEscrow.connect(f.provider2).acceptJob(otherJob);
-        await f.JobEscrow.connect(f.provider2).submitResult(otherJob, RESULT_ROOT, RESULT_URI);
+        await f.JobEscrow.connect(f.provider2).acceptJob(otherJob, await jobTerms(f, otherJob));
+        await f.JobEscrow.connect(f.provider2).submitResult(
+          otherJob,
+          await jobTerms(f, otherJob),
+          RESULT_ROOT,
+          RESULT_URI,
+        );
         await f.JobEscrow.connect(f.disputer).markDisputed(otherJob);
         await f.AccessManager.connect(f.timelock).grantRole(Roles.DISPUTES, tokenAddress, 0);
         const request = await jobRequest(f, { paymentToken: tokenAddress });
@@ -1206,7 +1263,7 @@ describe("JobEscrow", function () {
         const jobCount = await f.JobEscrow.jobCount();
         await f.token.arm(escrow, payloads[entryPoint]);
 
-        await expect(f.JobEscrow.finalize(f.submittedJob)).to.changeTokenBalances(
+        await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalances(
           f.token,
           [f.provider, f.timelock, f.JobEscrow, f.client],
           [JOB_PAYMENT - JOB_FEE, JOB_FEE, -JOB_PAYMENT, 0n],
@@ -1214,8 +1271,8 @@ describe("JobEscrow", function () {
         expect(await f.token.lastReentrySucceeded()).to.equal(false);
         expect(await f.token.lastReentryError()).to.equal(reentryError(f));
         expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
-        expect((await f.JobEscrow.job(f.openJob)).status).to.equal(JobStatus.Open);
-        expect((await f.JobEscrow.job(otherJob)).status).to.equal(JobStatus.Disputed);
+        expect((await readJob(f.JobEscrow, f.openJob)).status).to.equal(JobStatus.Open);
+        expect((await readJob(f.JobEscrow, otherJob)).status).to.equal(JobStatus.Disputed);
       });
     }
 
@@ -1227,9 +1284,9 @@ describe("JobEscrow", function () {
         await f.JobEscrow.getAddress(),
         f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
       );
-      await f.JobEscrow.finalize(f.submittedJob);
+      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
-      expect((await f.JobEscrow.job(f.assignedJob)).status).to.equal(JobStatus.Assigned);
+      expect((await readJob(f.JobEscrow, f.assignedJob)).status).to.equal(JobStatus.Assigned);
     });
   });
 });

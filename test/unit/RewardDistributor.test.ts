@@ -21,6 +21,7 @@ import {
   type JobSpec,
   type RewardsFixture,
 } from "../fixtures/rewards";
+import { readJob } from "../src/chain/jobs";
 
 const WEFT = (amount: string): bigint => ethers.parseEther(amount);
 const HOUR = 3_600n;
@@ -560,16 +561,16 @@ describe("RewardDistributor", function () {
         cheating.params,
         matmulFraudProof(cheating, WRONG_MATMUL.row, WRONG_MATMUL.col),
       );
-      expect((await f.JobEscrow.job(cheating.id)).status).to.equal(JobStatus.Slashed);
+      expect((await readJob(f.JobEscrow, cheating.id)).status).to.equal(JobStatus.Slashed);
 
-      await time.increaseTo((await f.JobEscrow.job(f.honestMatmul.id)).deadline);
-      await expect(f.JobEscrow.finalize(cheating.id))
+      await time.increaseTo((await readJob(f.JobEscrow, f.honestMatmul.id)).deadline);
+      await expect(f.JobEscrow.finalize(cheating.id, await jobTerms(f, cheating.id)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(cheating.id, JobStatus.Slashed, JobStatus.Submitted);
       const epoch = await rd.currentEpoch();
       expect(await rd.weightOf(f.provider.address, epoch)).to.equal(0n);
 
-      await expect(f.JobEscrow.finalize(f.honestMatmul.id))
+      await expect(f.JobEscrow.finalize(f.honestMatmul.id, await jobTerms(f, f.honestMatmul.id)))
         .to.emit(rd, "WorkRecorded")
         .withArgs(f.provider.address, await rd.currentEpoch(), f.honestMatmul.id, JOB_FEE);
       const recorded = await rd.queryFilter(rd.filters.WorkRecorded(f.provider.address));
