@@ -3,7 +3,7 @@
  * come from the job's events (JobCreated, JobAccepted, ResultSubmitted), checked against that hash, and go back to
  * the escrow with every call about the job. Everything here reads the chain; nothing sends a transaction.
  */
-import { keccak256, type Log, ZeroHash } from "ethers";
+import { keccak256, type Log, type LogDescription, ZeroHash } from "ethers";
 import type { JobEscrow } from "../../typechain-types";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import type { JobCreatedEvent, ResultSubmittedEvent } from "../../typechain-types/contracts/market/JobEscrow";
@@ -28,7 +28,7 @@ export function jobStatusName(status: number): string {
 }
 
 /** A job's terms as the escrow commits to them (IJobEscrow.Job), with plain types. */
-export interface JobTerms {
+export interface CommittedTerms {
   readonly client: string;
   readonly payment: bigint;
   readonly provider: string;
@@ -44,11 +44,11 @@ export interface JobTerms {
 }
 
 /** A job: its id, its terms (every call about it takes them) and its status. */
-export interface StoredJob extends JobTerms {
+export interface StoredJob extends CommittedTerms {
   readonly id: bigint;
-  readonly client: string;
-  readonly payment: bigint;
   readonly status: JobStatus;
+  /** When a job in a final status closed (finalized, cancelled, timed out or slashed), unix seconds. */
+  readonly closedAt?: bigint;
 }
 
 /** What the JobCreated event says about a job. */
@@ -79,7 +79,7 @@ export interface SubmittedResult {
 }
 
 /** The terms as the escrow's functions take them (an IJobEscrow.Job struct). */
-export function termsOf(job: JobTerms): IJobEscrow.JobStruct {
+export function committedTerms(job: CommittedTerms): IJobEscrow.JobStruct {
   return {
     client: job.client,
     payment: job.payment,
@@ -97,10 +97,18 @@ export function termsOf(job: JobTerms): IJobEscrow.JobStruct {
 
 /** Job `id`'s terms as its escrow calls take them (see {@link readJob}). */
 export async function readTerms(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<IJobEscrow.JobStruct> {
-  return termsOf(await readJob(escrow, id, fromBlock));
+  return committedTerms(await readJob(escrow, id, fromBlock));
 }
 
 const TERM_EVENTS = ["JobCreated", "JobAccepted", "ResultSubmitted"] as const;
+/** The events that close a job (DisputeResolved only when the provider was at fault). */
+const CLOSING_EVENTS = ["JobFinalized", "JobCancelled", "JobTimedOut", "DisputeResolved"] as const;
+const FINAL_STATUSES: readonly JobStatus[] = [
+  JobStatus.Finalized,
+  JobStatus.Cancelled,
+  JobStatus.TimedOut,
+  JobStatus.Slashed,
+];
 
 /**
  * Job `id`'s terms and status: the terms rebuilt from its events since `fromBlock` (the deployment block; 0 searches
@@ -108,7 +116,7 @@ const TERM_EVENTS = ["JobCreated", "JobAccepted", "ResultSubmitted"] as const;
  * settlement instead).
  */
 export async function readJob(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<StoredJob> {
-  const topics = TERM_EVENTS.map((name) => escrow.interface.getEvent(name).topicHash);
+  const topics = [...TERM_EVENTS, ...CLOSING_EVENTS].map((name) => escrow.interface.getEvent(name).topicHash);
   const provider = escrow.runner?.provider;
   if (!provider) throw new Error("The escrow contract is not connected to a provider: connect it to read jobs.");
   const logs: Log[] = await provider.getLogs({
@@ -116,8 +124,14 @@ export async function readJob(escrow: JobEscrow, id: bigint, fromBlock = 0): Pro
     topics: [topics, `0x${id.toString(16).padStart(64, "0")}`],
     fromBlock,
   });
-  let terms: JobTerms | undefined;
-  for (const log of logs) terms = applyTermEvent(escrow, terms, log);
+  let terms: CommittedTerms | undefined;
+  let closedIn: number | undefined;
+  for (const log of logs) {
+    const event = escrow.interface.parseLog(log);
+    if (event === null) throw new Error(`Unexpected log ${log.topics[0]} from the escrow`);
+    if (isClosing(event)) closedIn = log.blockNumber;
+    else terms = applyTermEvent(terms, event);
+  }
   if (terms === undefined) {
     const status = Number(await escrow.jobStatus(id));
     if (status === JobStatus.None) {
@@ -125,14 +139,20 @@ export async function readJob(escrow: JobEscrow, id: bigint, fromBlock = 0): Pro
     }
     throw new UserError(`No JobCreated event for job ${id} since block ${fromBlock}: search from an earlier block.`);
   }
-  const status = Number(await escrow.verifiedStatus(id, termsOf(terms))) as JobStatus;
-  return { id, ...terms, status };
+  const status = Number(await escrow.verifiedStatus(id, committedTerms(terms))) as JobStatus;
+  if (!FINAL_STATUSES.includes(status) || closedIn === undefined) return { id, ...terms, status };
+  const block = await provider.getBlock(closedIn);
+  if (block === null) throw new Error(`Block ${closedIn}, which closed job ${id}, is not available from the node`);
+  return { id, ...terms, status, closedAt: BigInt(block.timestamp) };
+}
+
+function isClosing(event: LogDescription): boolean {
+  if (event.name === "DisputeResolved") return event.args.providerAtFault as boolean;
+  return (CLOSING_EVENTS as readonly string[]).includes(event.name);
 }
 
 /** The terms after one of the events that change them. */
-function applyTermEvent(escrow: JobEscrow, terms: JobTerms | undefined, log: Log): JobTerms {
-  const parsed = escrow.interface.parseLog(log);
-  if (parsed === null) throw new Error(`Unexpected log ${log.topics[0]} from the escrow`);
+function applyTermEvent(terms: CommittedTerms | undefined, parsed: LogDescription): CommittedTerms {
   const { args } = parsed;
   if (parsed.name === "JobCreated") {
     return {
@@ -153,7 +173,10 @@ function applyTermEvent(escrow: JobEscrow, terms: JobTerms | undefined, log: Log
   if (parsed.name === "JobAccepted") {
     return { ...terms, provider: args.provider as string, collateral: args.collateral as bigint };
   }
-  return { ...terms, resultRoot: args.resultRoot as string, deadline: args.challengeEndsAt as bigint };
+  if (parsed.name === "ResultSubmitted") {
+    return { ...terms, resultRoot: args.resultRoot as string, deadline: args.challengeEndsAt as bigint };
+  }
+  return terms;
 }
 
 function toCreatedJob(log: JobCreatedEvent.Log): CreatedJob {

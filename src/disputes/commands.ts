@@ -9,7 +9,15 @@ import { Roles } from "../access/roles";
 import { consoleLogger } from "../agents/logger";
 import { chainTime } from "../chain/clock";
 import { DisputeKind, disputeKindName, DisputeStatus, disputeStatusName } from "../chain/disputes";
-import { JobStatus, jobStatusName, readCreatedJob, readJob, readSubmittedResult } from "../chain/jobs";
+import {
+  JobStatus,
+  jobStatusName,
+  readCreatedJob,
+  readJob,
+  readSubmittedResult,
+  readTerms,
+  committedTerms,
+} from "../chain/jobs";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { inputByteLength } from "../jobs/job-data";
@@ -72,7 +80,7 @@ async function approveBond(system: Contracts, signer: Signer): Promise<void> {
  */
 export async function openDispute(system: Contracts, signer: Signer, request: OpenDisputeRequest): Promise<string> {
   const { id, deploymentBlock, fetchConfig } = request;
-  const job = await readJob(system.JobEscrow, id);
+  const job = await readJob(system.JobEscrow, id, deploymentBlock);
   const now = await chainTime(signer.provider!);
   const dispute = await system.DisputeManager.dispute(id);
   if (request.path === "proof" && Number(dispute.status) === DisputeStatus.Revealed && now < dispute.deadline) {
@@ -98,7 +106,7 @@ export async function openDispute(system: Contracts, signer: Signer, request: Op
   if (request.path === "arbitration") {
     if (!request.evidenceURI) throw new UserError("--path arbitration needs --evidence <uri>.");
     await approveBond(system, signer);
-    return (await (await disputes.disputeForArbitration(id, request.evidenceURI)).wait())!.hash;
+    return (await (await disputes.disputeForArbitration(id, committedTerms(job), request.evidenceURI)).wait())!.hash;
   }
   const decoded = decodeJobParams(created.workloadId, created.params);
   if (request.path === "withheld") {
@@ -111,7 +119,7 @@ export async function openDispute(system: Contracts, signer: Signer, request: Op
       throw new UserError(`(${row}, ${col}) is outside job ${id}'s ${rows} x ${cols} output.`);
     }
     await approveBond(system, signer);
-    return (await (await disputes.disputeWithheld(id, created.params, row, col)).wait())!.hash;
+    return (await (await disputes.disputeWithheld(id, committedTerms(job), created.params, row, col)).wait())!.hash;
   }
   const submitted = await readSubmittedResult(system.JobEscrow, id, deploymentBlock);
   const verdict = checkResult(
@@ -139,7 +147,9 @@ export async function openDispute(system: Contracts, signer: Signer, request: Op
     throw new UserError(`Job ${id}'s output is unusable (${finding.kind}): use --path withheld.`);
   }
   await approveBond(system, signer);
-  return (await (await disputes.disputeWithProof(id, created.params, encodeFraudProof(finding))).wait())!.hash;
+  return (await (
+    await disputes.disputeWithProof(id, committedTerms(job), created.params, encodeFraudProof(finding))
+  ).wait())!.hash;
 }
 
 /** The provider reveals the chunk its open withheld-data dispute names, from where it published its output. */
@@ -183,7 +193,9 @@ export async function resolveDispute(system: Contracts, signer: Signer, id: bigi
   if (now < dispute.deadline) {
     throw new UserError(`Job ${id}'s dispute deadline is ${formatMoment(dispute.deadline, now)}; resolve after it.`);
   }
-  return (await (await system.DisputeManager.connect(signer).resolveTimeout(id)).wait())!.hash;
+  return (await (
+    await system.DisputeManager.connect(signer).resolveTimeout(id, await readTerms(system.JobEscrow, id))
+  ).wait())!.hash;
 }
 
 /** The arbiter's ruling. */
@@ -200,7 +212,9 @@ export async function arbitrate(
   const arbiter = await signer.getAddress();
   const [isArbiter] = await system.AccessManager.hasRole(Roles.ARBITER, arbiter);
   if (!isArbiter) throw new UserError(`${arbiter} does not hold the ARBITER role; the DAO grants it.`);
-  return (await (await system.DisputeManager.connect(signer).arbitrate(id, providerAtFault)).wait())!.hash;
+  return (await (
+    await system.DisputeManager.connect(signer).arbitrate(id, await readTerms(system.JobEscrow, id), providerAtFault)
+  ).wait())!.hash;
 }
 
 const DEADLINE_LABELS: Partial<Record<number, string>> = {

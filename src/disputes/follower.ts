@@ -13,7 +13,7 @@ import type { Signer } from "ethers";
 import type { Logger } from "../agents/logger";
 import { chainTime } from "../chain/clock";
 import { DisputeStatus } from "../chain/disputes";
-import { readCreatedJob, readJob } from "../chain/jobs";
+import { readCreatedJob, readJob, readTerms, committedTerms } from "../chain/jobs";
 import type { WeftSystem } from "../deploy/system";
 import { inputByteLength } from "../jobs/job-data";
 import { type ContentStoreConfig, fetchContent } from "../store/factory";
@@ -60,7 +60,7 @@ export class WithheldDisputeFollower {
     const now = await chainTime(signer.provider!);
     if (status === DisputeStatus.AwaitingReveal) {
       if (now < dispute.deadline) return;
-      const tx = await disputes.resolveTimeout(id);
+      const tx = await disputes.resolveTimeout(id, await readTerms(system.JobEscrow, id, this.options.deploymentBlock));
       await tx.wait();
       logger.info(`job ${id}: no reveal by the response deadline; resolved as a fault in tx ${tx.hash}`);
     } else if (status === DisputeStatus.Revealed && now < dispute.deadline) {
@@ -101,6 +101,7 @@ export async function proveRevealedChunk(
   const reveal = reveals.at(-1);
   if (reveal === undefined) throw new Error(`job ${id} is Revealed but no ChunkRevealed event was found`);
   const created = await readCreatedJob(system.JobEscrow, id, deploymentBlock);
+  const stored = await readJob(system.JobEscrow, id, deploymentBlock);
   const job = decodeJobParams(created.workloadId, created.params);
   const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
   const base: FindingBase = {
@@ -108,7 +109,7 @@ export async function proveRevealedChunk(
     workload: job.name,
     params: created.params,
     inputRoot: created.inputRoot,
-    resultRoot: (await readJob(system.JobEscrow, id)).resultRoot,
+    resultRoot: stored.resultRoot,
   };
   const chunkIndex = Number(reveal.args.chunkIndex);
   const finding = checkRevealedChunk(base, job, inputs, {
@@ -117,7 +118,7 @@ export async function proveRevealedChunk(
     proof: [...reveal.args.proof],
   });
   if (finding === undefined) return { proven: false, chunkIndex };
-  const tx = await disputes.disputeWithProof(id, created.params, encodeFraudProof(finding));
+  const tx = await disputes.disputeWithProof(id, committedTerms(stored), created.params, encodeFraudProof(finding));
   await tx.wait();
   const wordIndex = finding.kind === "wrong-element" ? finding.wordIndex : finding.pixelIndex;
   return { proven: true, chunkIndex, wordIndex, txHash: tx.hash };

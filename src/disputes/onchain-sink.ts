@@ -11,7 +11,7 @@ import type { Signer } from "ethers";
 import type { Logger } from "../agents/logger";
 import type { WeftSystem } from "../deploy/system";
 import { chainTime } from "../chain/clock";
-import { JobStatus, jobStatusName, readJob } from "../chain/jobs";
+import { JobStatus, jobStatusName, readJob, committedTerms } from "../chain/jobs";
 import type { DisputeReceipt, DisputeSink } from "../verifier/sinks";
 import type { Finding } from "../verifier/verdict";
 import { encodeFraudProof, withheldElement } from "./proofs";
@@ -47,10 +47,10 @@ export class OnChainDisputeSink implements DisputeSink {
     await this.ensureBondAllowance();
     const tx =
       finding.kind === "wrong-element" || finding.kind === "wrong-pixel"
-        ? await disputes.disputeWithProof(id, finding.params, encodeFraudProof(finding))
+        ? await disputes.disputeWithProof(id, committedTerms(job), finding.params, encodeFraudProof(finding))
         : await (async () => {
             const { row, col } = withheldElement(finding);
-            return disputes.disputeWithheld(id, finding.params, row, col);
+            return disputes.disputeWithheld(id, committedTerms(job), finding.params, row, col);
           })();
     await tx.wait();
     logger.info(`job ${id}: ${finding.kind} disputed on-chain in tx ${tx.hash}`);

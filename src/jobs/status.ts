@@ -6,7 +6,15 @@
 import Table from "cli-table3";
 import { ethers, type Signer } from "ethers";
 
-import { JobStatus, jobStatusName, readCreatedJob, readJob, readSubmittedResult, type StoredJob } from "../chain/jobs";
+import {
+  JobStatus,
+  jobStatusName,
+  readCreatedJob,
+  readJob,
+  readSubmittedResult,
+  type StoredJob,
+  committedTerms,
+} from "../chain/jobs";
 import type { CreatedJob, SubmittedResult } from "../chain/jobs";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
@@ -32,9 +40,9 @@ export function formatMoment(timestamp: bigint, now: bigint): string {
   return `${formatUtc(timestamp)} (${relative})`;
 }
 
-/** What the job's `deadline` means in its current status (see IJobEscrow.Job). */
+/** What the job's `deadline` (or, once it is closed, its closing time) means in its current status. */
 export function explainPhase(job: StoredJob, now: bigint): string {
-  const at = formatMoment(job.deadline, now);
+  const at = formatMoment(job.closedAt ?? job.deadline, now);
   switch (job.status) {
     case JobStatus.Open:
       return `waiting for a provider; the result is due ${at}`;
@@ -155,7 +163,7 @@ export async function formatJobList(system: WeftSystem, now: bigint, limit?: num
         job.client,
         job.provider === ethers.ZeroAddress ? "(any)" : job.provider,
         formatAmount(job.payment, await tokenInfo(job.paymentToken)),
-        formatMoment(job.deadline, now),
+        formatMoment(job.closedAt ?? job.deadline, now),
       ]);
     }
   }
@@ -200,7 +208,7 @@ export async function finalizeJob(system: WeftSystem, signer: Signer, id: bigint
         "finalize after that.",
     );
   }
-  const tx = await escrow.finalize(id);
+  const tx = await escrow.finalize(id, committedTerms(job));
   const receipt = await tx.wait();
   const escrowAddress = await escrow.getAddress();
   const finalized = receipt?.logs

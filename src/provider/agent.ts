@@ -14,7 +14,7 @@ import type { Logger } from "../agents/logger";
 import { consoleLogger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
 import { nextConfirmedRange } from "../chain/blocks";
-import { createdJobsIn, JobStatus, jobStatusName, readJob, type StoredJob } from "../chain/jobs";
+import { createdJobsIn, JobStatus, jobStatusName, readJob, type StoredJob, committedTerms } from "../chain/jobs";
 import { type RetryOptions, withRetry } from "../chain/retry";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
@@ -190,7 +190,7 @@ export class ProviderAgent {
         return;
       }
       case "accept":
-        if (await this.accept(id, verdict)) {
+        if (await this.accept(id, stored, verdict)) {
           this.state.set(id, { phase: "assigned", terms });
           this.inputsCache.set(id, verdict.inputs);
           await this.guarded("complete", id, () => this.complete(id, terms));
@@ -257,9 +257,9 @@ export class ProviderAgent {
   }
 
   /** Sends acceptJob; false if another provider got there first. */
-  private async accept(id: bigint, verdict: Extract<Verdict, { kind: "accept" }>): Promise<boolean> {
+  private async accept(id: bigint, job: StoredJob, verdict: Extract<Verdict, { kind: "accept" }>): Promise<boolean> {
     try {
-      await (await this.config.system.JobEscrow.connect(this.config.signer).acceptJob(id)).wait();
+      await (await this.config.system.JobEscrow.connect(this.config.signer).acceptJob(id, committedTerms(job))).wait();
     } catch (error) {
       if (this.revertName(error) !== "JobNotInStatus") throw error;
       const stored = await this.readStoredJob(id);
@@ -307,7 +307,12 @@ export class ProviderAgent {
       ? await this.config.store.put(submission.output)
       : unpublishedUri(this.config.store, submission.output);
     await (
-      await this.config.system.JobEscrow.connect(this.config.signer).submitResult(id, resultRoot, resultURI)
+      await this.config.system.JobEscrow.connect(this.config.signer).submitResult(
+        id,
+        committedTerms(stored),
+        resultRoot,
+        resultURI,
+      )
     ).wait();
 
     const submitted = await this.readStoredJob(id);
@@ -341,7 +346,9 @@ export class ProviderAgent {
           return;
         }
         try {
-          await (await this.config.system.JobEscrow.connect(this.config.signer).finalize(id)).wait();
+          await (
+            await this.config.system.JobEscrow.connect(this.config.signer).finalize(id, committedTerms(stored))
+          ).wait();
         } catch (error) {
           // Someone else finalized it first; the next step sees it Finalized.
           if (this.revertName(error) === "JobNotInStatus") return;

@@ -7,7 +7,7 @@ import type { Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
 import { DisputeStatus } from "../chain/disputes";
-import { readJob } from "../chain/jobs";
+import { readJob, readTerms } from "../chain/jobs";
 import { RESULT_CHUNK_WORDS, ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
 import { type ContentStoreConfig, fetchContent } from "../store/factory";
@@ -34,11 +34,16 @@ export class DisputeResponder {
     if (status === DisputeStatus.AwaitingReveal && now < dispute.deadline) {
       const chunkIndex = Math.floor(Number(dispute.wordIndex) / RESULT_CHUNK_WORDS);
       const tree = await this.committedOutput(id, resultURI);
-      const tx = await disputes.reveal(id, tree.chunk(chunkIndex), tree.chunkProof(chunkIndex));
+      const tx = await disputes.reveal(
+        id,
+        await readTerms(system.JobEscrow, id),
+        tree.chunk(chunkIndex),
+        tree.chunkProof(chunkIndex),
+      );
       await tx.wait();
       logger.info(`job ${id}: withheld-data dispute answered: revealed chunk ${chunkIndex} in tx ${tx.hash}`);
     } else if (status === DisputeStatus.Revealed && now >= dispute.deadline) {
-      const tx = await disputes.resolveTimeout(id);
+      const tx = await disputes.resolveTimeout(id, await readTerms(system.JobEscrow, id));
       await tx.wait();
       logger.info(`job ${id}: no fraud proven after the reveal; dispute closed, bond collected, in tx ${tx.hash}`);
     }

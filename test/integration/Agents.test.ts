@@ -19,7 +19,6 @@ import type { Finding } from "../../src/verifier/verdict";
 import { Verifier } from "../../src/verifier/verifier";
 import { createDirectedJob, startProviderAgent } from "../fixtures/agents";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
-import { readJob } from "../src/chain/jobs";
 
 const MATMUL: JobRequestArgs = { workload: "matmul-i8", shape: "24,40,36", seed: "11" };
 const MANDELBROT: JobRequestArgs = { workload: "mandelbrot-q", tile: "-2,-1.25,0.078125,32,32,64" };
@@ -59,8 +58,7 @@ describe("Provider agents and the verifier, together (in-process network)", func
 
     await honest.tick();
     await cheater.tick();
-    for (const id of [...honestJobs, cheatedJob])
-      expect((await readJob(f.JobEscrow, id)).status).to.equal(JobStatus.Submitted);
+    for (const id of [...honestJobs, cheatedJob]) expect(await f.JobEscrow.jobStatus(id)).to.equal(JobStatus.Submitted);
 
     const stateDir = path.join(dir, "verifier");
     const verifier = await Verifier.open({
@@ -100,7 +98,7 @@ describe("Provider agents and the verifier, together (in-process network)", func
     await time.increase(f.parameters.escrow.challengeWindow);
     await honest.tick();
     for (const id of honestJobs) {
-      expect((await readJob(f.JobEscrow, id)).status).to.equal(JobStatus.Finalized);
+      expect(await f.JobEscrow.jobStatus(id)).to.equal(JobStatus.Finalized);
       expect(await f.ComputeReceipt.ownerOf(id)).to.equal(f.client.address);
     }
   });

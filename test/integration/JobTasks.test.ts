@@ -22,14 +22,14 @@ import { toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../../src/workloads/matmul-i8/shape";
 import { matmulI8, mandelbrotQ } from "../../src/workloads/registry";
 import { FalseReturningERC20__factory, TestERC20__factory } from "../../typechain-types";
-import { JobStatus, RESULT_ROOT, registerAndStake } from "../fixtures/jobs";
+import { JobStatus, RESULT_ROOT, jobTerms, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
 import "../../tasks/job/create";
 import "../../tasks/job/status";
 import "../../tasks/job/finalize";
 import "../../tasks/store/serve";
-import { readJob } from "../src/chain/jobs";
+import { readJob } from "../../src/chain/jobs";
 
 const CLIENT_ACCOUNT = "1";
 const SHAPE = { m: 4, k: 8, n: 3 };
@@ -201,7 +201,7 @@ describe("Job tasks", function () {
     await f.JobEscrow.connect(f.timelock).setPaymentToken(await plain.getAddress(), true, 1n);
     const output = await runTask("job:create", matmulArgs(f, { token: await plain.getAddress(), payment: "2" }));
     expect(output).to.include("paid by approve");
-    expect((await f.JobEscrow.job(createdJobId(output))).payment).to.equal(ethers.parseEther("2"));
+    expect((await readJob(f.JobEscrow, createdJobId(output))).payment).to.equal(ethers.parseEther("2"));
     expect(await plain.allowance(f.client.address, await f.JobEscrow.getAddress())).to.equal(0n);
   });
 

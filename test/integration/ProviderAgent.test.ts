@@ -30,13 +30,14 @@ import {
   JOB_DURATION,
   JOB_PAYMENT,
   JobStatus,
+  jobTerms,
   PROFILE,
   PROVIDER_STAKE,
   registerAndStake,
 } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectUserError } from "../helpers/errors";
-import { readJob } from "../src/chain/jobs";
+import { readJob } from "../../src/chain/jobs";
 
 const MATMUL_PARAMS = matmulParamsCodec.encode({ m: 12, k: 20, n: 9 });
 const MANDELBROT_PARAMS = mandelbrotParamsCodec.encode({
@@ -133,7 +134,7 @@ describe("Provider agent against the deployed system", function () {
   }
 
   async function status(id: bigint): Promise<bigint> {
-    return (await readJob(f.JobEscrow, id)).status;
+    return await f.JobEscrow.jobStatus(id);
   }
 
   async function counter(agent: ProviderAgent, name: string, labels: Record<string, string> = {}): Promise<number> {
@@ -319,8 +320,8 @@ describe("Provider agent against the deployed system", function () {
     // The inputs' server lets a rival provider accept the job while this provider is fetching them.
     let jobId = 0n;
     const server: Server = createServer((_request, response) => {
-      f.JobEscrow.connect(f.provider2)
-        .acceptJob(jobId, await jobTerms(f, jobId))
+      jobTerms(f, jobId)
+        .then((terms) => f.JobEscrow.connect(f.provider2).acceptJob(jobId, terms))
         .then(
           () => response.writeHead(200).end(Buffer.from(inputs)),
           (error: unknown) => response.writeHead(500).end(String(error)),

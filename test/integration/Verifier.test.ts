@@ -18,7 +18,7 @@ import { Verifier } from "../../src/verifier/verifier";
 import { toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { decodeJobParams, type DecodedJob, mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
-import { createJob, registerAndStake } from "../fixtures/jobs";
+import { createJob, jobTerms, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectUserError } from "../helpers/errors";
 

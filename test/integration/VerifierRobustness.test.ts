@@ -19,14 +19,13 @@ import { STATE_FILE_NAME, type VerifierStateData } from "../../src/verifier/stat
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
 import { AGENT_STAKE, openOnChainVerifier } from "../fixtures/agents";
 import { DisputeKind, DisputeStatus, MATMUL_SHAPE } from "../fixtures/disputes";
-import { createJob, JobStatus, registerAndStake } from "../fixtures/jobs";
+import { createJob, JobStatus, jobTerms, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { RpcProxy } from "../helpers/rpc-proxy";
 import { type RpcServer, serveInProcessNetwork } from "../helpers/rpc-server";
 import { expectUserError } from "../helpers/errors";
 import { writeFixtureAddressBook } from "../helpers/tasks";
 import { VerifierProcess } from "../helpers/verifier-process";
-import { readJob } from "../src/chain/jobs";
 
 const PARAMS = matmulI8.params.encode(MATMUL_SHAPE);
 /** The challenger: account 4 of the configured accounts, funded with WEFT by the fixture. */
@@ -181,7 +180,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       if (state.nextBlock <= lastBlock) return false;
       for (const job of cheats) {
         if (state.findings[job.id.toString()]?.status !== "filed") return false;
-        if ((await readJob(f.JobEscrow, job.id)).status !== JobStatus.Slashed) return false;
+        if ((await f.JobEscrow.jobStatus(job.id)) !== JobStatus.Slashed) return false;
       }
       return true;
     };
@@ -240,7 +239,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
         const dispute = await f.DisputeManager.dispute(job.id);
         expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Proof, DisputeStatus.ProviderAtFault]);
       }
-      for (const job of honest) expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Submitted);
+      for (const job of honest) expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Submitted);
 
       // Each job counted once across the runs, and each finding filed.
       const state = readState();
@@ -288,7 +287,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
           "eth_sendTransaction lose-answer",
         ]);
         expect(await disputesOpened()).to.deep.equal(once([cheat]));
-        expect((await readJob(f.JobEscrow, honest.id)).status).to.equal(JobStatus.Submitted);
+        expect(await f.JobEscrow.jobStatus(honest.id)).to.equal(JobStatus.Submitted);
         // The lost answer to the dispute left the finding pending; filing it again found the job slashed already.
         const record = readState().findings[cheat.id.toString()];
         expect(record.status === "filed" && record.receipt.reference).to.equal("not filed: the job is Slashed");
@@ -325,6 +324,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
         // The provider commits to its output but never publishes it.
         const tx = await f.JobEscrow.connect(f.provider).submitResult(
           withheld.id,
+          await jobTerms(f, withheld.id),
           new ResultTree(withheld.correct).root,
           store.uriFor(ethers.sha256(withheld.correct).slice(2)),
         );
@@ -348,11 +348,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
 
         // Nobody reveals: past the response window its follower must have the provider slashed.
         await time.increase(f.parameters.disputes.responseWindow);
-        await until(
-          async () => (await readJob(f.JobEscrow, withheld.id)).status === JobStatus.Slashed,
-          verifier,
-          10_000,
-        );
+        await until(async () => (await f.JobEscrow.jobStatus(withheld.id)) === JobStatus.Slashed, verifier, 10_000);
         expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
         expect(await disputesOpened()).to.deep.equal(once([withheld]));
       } finally {
@@ -409,10 +405,10 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       expect(verifier.state.nextBlock).to.be.greaterThan(cheatBlock);
       expect(verifier.state.totals).to.deep.equal({ valid: 1, "wrong-element": 1 });
       expect(await disputesOpened()).to.deep.equal(once([replaced]));
-      expect((await readJob(f.JobEscrow, replaced.id)).status).to.equal(JobStatus.Slashed);
+      expect(await f.JobEscrow.jobStatus(replaced.id)).to.equal(JobStatus.Slashed);
       const kept = await readSubmittedResult(f.JobEscrow, dropped.id, 0);
       expect(kept?.resultRoot).to.equal(new ResultTree(dropped.correct).root);
-      expect((await readJob(f.JobEscrow, dropped.id)).status).to.equal(JobStatus.Submitted);
+      expect(await f.JobEscrow.jobStatus(dropped.id)).to.equal(JobStatus.Submitted);
     });
 
     it("disputes by the withheld-data path output that hashes to another root, has the wrong size, or is corrupt in the store, and leaves a job with unverifiable inputs alone", async function () {
@@ -450,9 +446,9 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       await verifier.tick();
       for (const job of faulty) {
         expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.ProviderAtFault);
-        expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Slashed);
+        expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Slashed);
       }
-      expect((await readJob(f.JobEscrow, badInputs.id)).status).to.equal(JobStatus.Submitted);
+      expect(await f.JobEscrow.jobStatus(badInputs.id)).to.equal(JobStatus.Submitted);
       expect(await disputesOpened()).to.deep.equal(once(faulty));
     });
   });
