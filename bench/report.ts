@@ -89,17 +89,19 @@ const verdict = (holds: boolean | null) => (holds === null ? "n/a" : holds ? "ye
  */
 const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
   createJob:
-    "the job's fields fill five fresh slots (client and payment; token, deadline, fee and status; " +
-    "workload id; params hash; input root) where the floor writes one hash of the terms, because the dispute " +
-    "manager, the receipt's tokenURI and the agents read those fields on-chain through `job(id)`; plus the " +
-    "fee-on-transfer guard's two `balanceOf` calls",
+    "the pause flag and the payment-token entry are cold reads in slots of their own, the fee-on-transfer guard " +
+    "makes two `balanceOf` calls, and the job's terms are ABI-encoded and hashed (the params too) before the one " +
+    "fresh slot is written",
   createJobWithPermit: "as createJob (the permit's own signature check, nonce and allowance are in the floor)",
   acceptJob:
-    "an open job's provider/collateral slot is written fresh (the floor updates the one job hash), a second " +
-    "registry call (`canAcceptJobs`) reads the jail slot, and `CollateralLocked` repeats `JobAccepted`",
-  submitResult: "the result root goes into a fresh slot of its own rather than into the job's one hash",
+    "the terms come in as calldata and are hashed twice (checked, then rewritten with the provider and " +
+    "collateral), a second registry call (`canAcceptJobs`) reads the provider's record, the pause flag is a cold " +
+    "read, and `CollateralLocked` repeats `JobAccepted`",
+  submitResult: "the terms are copied from calldata and hashed twice (checked, then rewritten with the result root)",
   finalize:
-    "the registry bumps a reputation counter in a slot of its own, and two extra events " +
+    "the receipt's record: the provider, payment and result root go into two fresh slots, and the payment token's " +
+    "index is read, so that `tokenURI` can render the settled job from storage (the floor counts only the owner " +
+    "slot); the registry bumps a reputation counter in a slot of its own, and two extra events " +
     "(`CollateralUnlocked`, `WorkRecorded`) repeat `JobFinalized`",
   claimTimeout: "the registry's timed-out counter, and `CollateralForfeited` repeating `JobTimedOut`",
   disputeWithProof:
@@ -107,15 +109,14 @@ const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
     "proofs and recomputes the dot product; also the bond taken and returned in the same transaction (two " +
     "transfers) and a dispute record written for a dispute that is already settled",
   resolveTimeout:
-    "`slashAmount` reads the provider's state through two registry views, the full job (seven slots) is read " +
-    "from the escrow, the registry counts the slash, and each of the three payouts has " +
-    "its own `SlashPaid` event",
+    "`slashAmount` reads the provider's state through two registry views, the escrow hashes the terms again, the " +
+    "registry counts the slash, and each of the three payouts has its own `SlashPaid` event",
   disputeWithheld:
-    "the full job (seven cold slots) is read from the escrow to check its status and params hash, and the " +
-    "dispute record takes two fresh slots (the floor counts one)",
+    "the terms are checked twice (`verifiedStatus` first, for a clear error before the checker is asked, then " +
+    "`markDisputed`), and the dispute record takes two fresh slots (the floor counts one)",
   disputeForArbitration:
-    "the full job (seven cold slots) is read from the escrow to check its workload, and the dispute record " +
-    "takes two fresh slots",
+    "the terms are checked twice (`verifiedStatus`, then `markDisputed`), and the dispute record takes two fresh " +
+    "slots",
   queue:
     "OpenZeppelin's GovernorTimelockControl: it hashes the operation, stores its id in the governor and schedules " +
     "it in the timelock, which checks roles and predecessors",

@@ -72,7 +72,7 @@ export async function readJobRecords(
   const events = await eventsByJob(system, provider, fromBlock);
   const records: JobRecord[] = [];
   for (const [id, plan] of jobs) {
-    const job = await readJob(system.JobEscrow, id);
+    const job = await readJob(system.JobEscrow, id, fromBlock);
     const entry = events.get(id) ?? { hashes: new Set<string>() };
     let gasUsed = 0n;
     for (const hash of entry.hashes) gasUsed += (await provider.getTransactionReceipt(hash))?.gasUsed ?? 0n;

@@ -73,7 +73,7 @@ export async function savePicture(
   for (const [id, plan] of tiles) {
     const { job } = plan.spec;
     if (job.name !== MANDELBROT_Q_NAME || plan.placement === undefined) throw new Error(`job ${id} is not a tile`);
-    const stored = await readJob(system.JobEscrow, id);
+    const stored = await readJob(system.JobEscrow, id, fromBlock);
     if (stored.status !== JobStatus.Finalized) throw new Error(`tile job ${id} did not settle`);
     const submitted = await readSubmittedResult(system.JobEscrow, id, fromBlock);
     if (submitted === undefined) throw new Error(`tile job ${id} has no submitted result`);
