@@ -67,8 +67,8 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
             address paymentToken = address(_paymentTokens[t]);
             uint256 owed;
             for (uint256 jobId = 1; jobId <= count; ++jobId) {
-                IJobEscrow.Job memory j = _escrow.job(jobId);
-                if (j.paymentToken == paymentToken && _isUnsettled(j.status)) owed += j.payment;
+                IJobEscrow.Job memory j = _ghost.termsOf(jobId);
+                if (j.paymentToken == paymentToken && _isUnsettled(_escrow.jobStatus(jobId))) owed += j.payment;
             }
             uint256 balance = _paymentTokens[t].balanceOf(address(_escrow));
             _check(balance == owed, "escrow balance differs from the payments of its unsettled jobs");
@@ -117,8 +117,8 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
             _check(s.locked <= s.staked, "a provider has more locked than staked");
             uint256 collateral;
             for (uint256 jobId = 1; jobId <= count; ++jobId) {
-                IJobEscrow.Job memory j = _escrow.job(jobId);
-                if (j.provider == provider && _holdsCollateral(j.status)) collateral += j.collateral;
+                IJobEscrow.Job memory j = _ghost.termsOf(jobId);
+                if (j.provider == provider && _holdsCollateral(_escrow.jobStatus(jobId))) collateral += j.collateral;
             }
             _check(s.locked == collateral, "a provider's lock differs from its running jobs' collateral");
         }
@@ -131,7 +131,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         uint256 count = _escrow.jobCount();
         for (uint256 jobId = 1; jobId <= count; ++jobId) {
             (IJobEscrow.JobStatus lastStatus, , , , ) = _ghost.jobs(jobId);
-            _check(_escrow.job(jobId).status == lastStatus, "a job changed status without a step on it");
+            _check(_escrow.jobStatus(jobId) == lastStatus, "a job changed status without a step on it");
         }
         _requireNone(Ghost.Kind.Lifecycle);
     }
@@ -172,11 +172,10 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         uint256 count = _escrow.jobCount();
         uint256 finalized;
         for (uint256 jobId = 1; jobId <= count; ++jobId) {
-            IJobEscrow.Job memory j = _escrow.job(jobId);
-            bool isFinalized = j.status == IJobEscrow.JobStatus.Finalized;
+            bool isFinalized = _escrow.jobStatus(jobId) == IJobEscrow.JobStatus.Finalized;
             try _receipt.ownerOf(jobId) returns (address owner) {
                 _check(isFinalized, "a receipt exists for a job that is not finalized");
-                _check(owner == j.client, "a receipt is not owned by the job's client");
+                _check(owner == _ghost.termsOf(jobId).client, "a receipt is not owned by the job's client");
                 ++finalized;
             } catch {
                 _check(!isFinalized, "a finalized job has no receipt");
@@ -185,6 +184,28 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         uint256 receipts;
         for (uint256 i = 0; i < CLIENTS; ++i) receipts += _receipt.balanceOf(_actors.clients[i]);
         _check(receipts == finalized, "receipts held by clients differ from finalized jobs");
+    }
+
+    // ---------------------------------------------------------------- job terms
+
+    /// @notice The escrow commits to exactly the terms the handlers derived from their own calls: every job not
+    /// finalized has terms hashing to what the escrow stores, and every finalized job's settlement shows its workload,
+    /// provider, token, payment and result, settled once its challenge window had ended.
+    function invariant_escrowCommitsToEachJobsTerms() public view {
+        uint256 count = _escrow.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            IJobEscrow.Job memory j = _ghost.termsOf(jobId);
+            IJobEscrow.JobStatus status = _escrow.jobStatus(jobId);
+            if (status == IJobEscrow.JobStatus.Finalized) {
+                _checkSettlement(jobId, j);
+                continue;
+            }
+            try _escrow.verifiedStatus(jobId, j) returns (IJobEscrow.JobStatus verified) {
+                _check(verified == status, "verifiedStatus differs from jobStatus");
+            } catch {
+                revert InvariantViolated("a job's terms do not hash to what the escrow stores");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- set-up
@@ -251,6 +272,17 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
 
     function _check(bool holds, string memory what) private pure {
         if (!holds) revert InvariantViolated(what);
+    }
+
+    function _checkSettlement(uint256 jobId, IJobEscrow.Job memory j) private view {
+        IJobEscrow.Settlement memory s = _escrow.settlement(jobId);
+        _check(s.workloadId == j.workloadId, "a settlement shows another workload");
+        _check(s.provider == j.provider, "a settlement shows another provider");
+        _check(s.paymentToken == j.paymentToken, "a settlement shows another payment token");
+        _check(s.payment == j.payment, "a settlement shows another payment");
+        _check(s.resultRoot == j.resultRoot, "a settlement shows another result");
+        _check(s.settledAt >= j.deadline, "a job settled inside its challenge window");
+        _check(s.settledAt <= block.timestamp, "a job settled in the future");
     }
 
     function _isUnsettled(IJobEscrow.JobStatus status) private pure returns (bool) {

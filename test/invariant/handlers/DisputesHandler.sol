@@ -39,8 +39,9 @@ contract DisputesHandler is HandlerBase {
     function disputeWithheld(uint256 jobSeed, uint256 challengerSeed) external {
         uint256 jobId = _findJob(jobSeed, _challengeableWithChecker);
         if (jobId == 0) return;
+        IJobEscrow.Job memory j = _terms(jobId);
         VM.prank(_pick(_actors.challengers, challengerSeed));
-        _weft.disputes.disputeWithheld(jobId, Matmul1x1.params(), 0, 0);
+        _weft.disputes.disputeWithheld(jobId, j, Matmul1x1.params(), 0, 0);
         _observe(jobId, IJobEscrow.JobStatus.Disputed);
     }
 
@@ -48,8 +49,10 @@ contract DisputesHandler is HandlerBase {
     function reveal(uint256 jobSeed) external {
         uint256 jobId = _findJob(jobSeed, _awaitingReveal);
         if (jobId == 0) return;
-        VM.prank(_weft.escrow.job(jobId).provider);
-        _weft.disputes.reveal(jobId, _committedChunk(jobId), new bytes32[](0));
+        IJobEscrow.Job memory j = _terms(jobId);
+        bytes memory chunk = _committedChunk(jobId);
+        VM.prank(j.provider);
+        _weft.disputes.reveal(jobId, j, chunk, new bytes32[](0));
         _observe(jobId, IJobEscrow.JobStatus.Disputed);
     }
 
@@ -63,8 +66,9 @@ contract DisputesHandler is HandlerBase {
     function disputeForArbitration(uint256 jobSeed, uint256 challengerSeed) external {
         uint256 jobId = _findJob(jobSeed, _challengeableByArbitration);
         if (jobId == 0) return;
+        IJobEscrow.Job memory j = _terms(jobId);
         VM.prank(_pick(_actors.challengers, challengerSeed));
-        _weft.disputes.disputeForArbitration(jobId, "ipfs://evidence");
+        _weft.disputes.disputeForArbitration(jobId, j, "ipfs://evidence");
         _observe(jobId, IJobEscrow.JobStatus.Disputed);
     }
 
@@ -74,8 +78,9 @@ contract DisputesHandler is HandlerBase {
         if (jobId == 0) return;
         (, , bool cheated, , ) = _ghost.jobs(jobId);
         Before memory before = _snapshot(jobId);
+        IJobEscrow.Job memory j = _terms(jobId);
         VM.prank(_actors.arbiter);
-        _weft.disputes.arbitrate(jobId, cheated);
+        _weft.disputes.arbitrate(jobId, j, cheated);
         _checkSettlement(jobId, before, cheated);
     }
 
@@ -85,24 +90,25 @@ contract DisputesHandler is HandlerBase {
         if (jobId == 0) return;
         bool unanswered = _weft.disputes.dispute(jobId).status == IDisputeManager.DisputeStatus.AwaitingReveal;
         Before memory before = _snapshot(jobId);
-        _weft.disputes.resolveTimeout(jobId);
+        _weft.disputes.resolveTimeout(jobId, _terms(jobId));
         _checkSettlement(jobId, before, unanswered);
     }
 
     function _prove(uint256 jobId, address challenger) private {
         (, , bool cheated, int8 a, int8 b) = _ghost.jobs(jobId);
         bytes memory proof = Matmul1x1.fraudProof(a, b, _committedChunk(jobId));
+        IJobEscrow.Job memory j = _terms(jobId);
         Before memory before = _snapshot(jobId);
         if (cheated) {
             VM.prank(challenger);
-            _weft.disputes.disputeWithProof(jobId, Matmul1x1.params(), proof);
+            _weft.disputes.disputeWithProof(jobId, j, Matmul1x1.params(), proof);
             _checkSettlement(jobId, before, true);
             return;
         }
         // A refused proof changes nothing: the job stays Submitted, or Disputed under the revealed dispute.
-        IJobEscrow.JobStatus unchanged = _weft.escrow.job(jobId).status;
+        IJobEscrow.JobStatus unchanged = _weft.escrow.jobStatus(jobId);
         VM.prank(challenger);
-        try _weft.disputes.disputeWithProof(jobId, Matmul1x1.params(), proof) {
+        try _weft.disputes.disputeWithProof(jobId, j, Matmul1x1.params(), proof) {
             _ghost.violate(Ghost.Kind.HonestDispute, "a fraud proof against an honest result was accepted");
         } catch (bytes memory reason) {
             if (bytes4(reason) != IDisputeManager.ResultChecksOut.selector) {
@@ -114,12 +120,12 @@ contract DisputesHandler is HandlerBase {
     }
 
     function _snapshot(uint256 jobId) private view returns (Before memory before) {
-        IJobEscrow.Job memory j = _weft.escrow.job(jobId);
+        IJobEscrow.Job memory j = _terms(jobId);
         before = Before({
             provider: j.provider,
             stake: _stakeOf(j.provider),
             registryBalance: _weft.token.balanceOf(address(_weft.registry)),
-            slashAmount: _weft.disputes.slashAmount(jobId),
+            slashAmount: _weft.disputes.slashAmount(jobId, j),
             paymentToken: j.paymentToken,
             payment: j.payment
         });
@@ -153,25 +159,38 @@ contract DisputesHandler is HandlerBase {
         return Matmul1x1.resultChunk(a, b, cheated);
     }
 
-    function _challengeableWithChecker(uint256 jobId, IJobEscrow.Job memory j) private view returns (bool) {
+    function _challengeableWithChecker(
+        uint256 jobId,
+        IJobEscrow.JobStatus status,
+        IJobEscrow.Job memory j
+    ) private view returns (bool) {
         (, bool checkable, , , ) = _ghost.jobs(jobId);
-        return checkable && j.status == IJobEscrow.JobStatus.Submitted && block.timestamp < j.deadline;
+        return checkable && _challengeable(status, j);
     }
 
-    function _challengeableByArbitration(uint256 jobId, IJobEscrow.Job memory j) private view returns (bool) {
+    function _challengeableByArbitration(
+        uint256 jobId,
+        IJobEscrow.JobStatus status,
+        IJobEscrow.Job memory j
+    ) private view returns (bool) {
         (, bool checkable, , , ) = _ghost.jobs(jobId);
-        return !checkable && j.status == IJobEscrow.JobStatus.Submitted && block.timestamp < j.deadline;
+        return !checkable && _challengeable(status, j);
     }
 
-    function _awaitingReveal(uint256 jobId, IJobEscrow.Job memory) private view returns (bool) {
+    /// @dev Submitted, inside the challenge window (a submitted job's deadline is the window's end).
+    function _challengeable(IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
+        return status == IJobEscrow.JobStatus.Submitted && block.timestamp < j.deadline;
+    }
+
+    function _awaitingReveal(uint256 jobId, IJobEscrow.JobStatus, IJobEscrow.Job memory) private view returns (bool) {
         return _inTime(jobId, IDisputeManager.DisputeStatus.AwaitingReveal);
     }
 
-    function _revealedInTime(uint256 jobId, IJobEscrow.Job memory) private view returns (bool) {
+    function _revealedInTime(uint256 jobId, IJobEscrow.JobStatus, IJobEscrow.Job memory) private view returns (bool) {
         return _inTime(jobId, IDisputeManager.DisputeStatus.Revealed);
     }
 
-    function _awaitingRuling(uint256 jobId, IJobEscrow.Job memory) private view returns (bool) {
+    function _awaitingRuling(uint256 jobId, IJobEscrow.JobStatus, IJobEscrow.Job memory) private view returns (bool) {
         return _inTime(jobId, IDisputeManager.DisputeStatus.AwaitingRuling);
     }
 
@@ -180,7 +199,7 @@ contract DisputesHandler is HandlerBase {
         return d.status == wanted && block.timestamp < d.deadline;
     }
 
-    function _openPastDeadline(uint256 jobId, IJobEscrow.Job memory) private view returns (bool) {
+    function _openPastDeadline(uint256 jobId, IJobEscrow.JobStatus, IJobEscrow.Job memory) private view returns (bool) {
         IDisputeManager.Dispute memory d = _weft.disputes.dispute(jobId);
         bool open =
             d.status == IDisputeManager.DisputeStatus.AwaitingReveal ||

@@ -4,8 +4,9 @@ pragma solidity 0.8.30;
 import {IJobEscrow} from "../../../contracts/interfaces/IJobEscrow.sol";
 
 /// @notice What the handlers saw happen, kept apart from the contracts under test so the invariants can compare the
-/// two: money in and out per contract, each job's last observed status, slashes, mints, and every broken
-/// expectation a handler met mid-sequence (a violation fails the matching invariant with its first message).
+/// two: each job's current terms (the escrow keeps only their hash), money in and out per contract, each job's last
+/// observed status, slashes, mints, and every broken expectation a handler met mid-sequence (a violation fails the
+/// matching invariant with its first message).
 /// @dev Written only by the handlers; the fuzzer never calls it (it is not a target).
 contract Ghost {
     /// @notice What a handler must remember about a job that the escrow does not store.
@@ -35,6 +36,8 @@ contract Ghost {
     }
 
     mapping(uint256 jobId => JobGhost) public jobs;
+    /// @dev Each job's terms as the handlers derived them from what they asked for, never read back from the escrow.
+    mapping(uint256 jobId => IJobEscrow.Job) private _terms;
     mapping(address token => uint256) public escrowIn;
     mapping(address token => uint256) public escrowOut;
     uint256 public stakedIn;
@@ -52,6 +55,10 @@ contract Ghost {
 
     function newJob(uint256 jobId, bool checkable, int8 a, int8 b) external {
         jobs[jobId] = JobGhost(IJobEscrow.JobStatus.None, checkable, false, a, b);
+    }
+
+    function setTerms(uint256 jobId, IJobEscrow.Job memory terms) external {
+        _terms[jobId] = terms;
     }
 
     function markCheated(uint256 jobId) external {
@@ -128,6 +135,11 @@ contract Ghost {
     function violate(Kind kind, string memory message) public {
         if (violations[kind] == 0) firstViolation[kind] = message;
         ++violations[kind];
+    }
+
+    /// @notice A job's current terms, to pass to every call about it.
+    function termsOf(uint256 jobId) external view returns (IJobEscrow.Job memory) {
+        return _terms[jobId];
     }
 
     function workCount() external view returns (uint256) {

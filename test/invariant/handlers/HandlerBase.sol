@@ -58,24 +58,30 @@ abstract contract HandlerBase {
         return accounts[((seed % accounts.length) + offset) % accounts.length];
     }
 
-    /// @dev The first job at or after a seed-chosen id (wrapping) that satisfies `wanted`, or zero.
+    /// @dev The first job at or after a seed-chosen id (wrapping) whose status and current terms satisfy `wanted`, or
+    /// zero.
     function _findJob(
         uint256 seed,
-        function(uint256, IJobEscrow.Job memory) internal view returns (bool) wanted
+        function(uint256, IJobEscrow.JobStatus, IJobEscrow.Job memory) internal view returns (bool) wanted
     ) internal view returns (uint256) {
         uint256 count = _weft.escrow.jobCount();
         if (count == 0) return 0;
         seed %= count; // no overflow below
         for (uint256 i = 0; i < count; ++i) {
             uint256 jobId = ((seed + i) % count) + 1;
-            if (wanted(jobId, _weft.escrow.job(jobId))) return jobId;
+            if (wanted(jobId, _weft.escrow.jobStatus(jobId), _terms(jobId))) return jobId;
         }
         return 0;
     }
 
+    /// @dev A job's current terms, as the ghost keeps them.
+    function _terms(uint256 jobId) internal view returns (IJobEscrow.Job memory) {
+        return _ghost.termsOf(jobId);
+    }
+
     /// @dev After a step on `jobId`: its status must be the one the step leads to, reached along a lifecycle edge.
     function _observe(uint256 jobId, IJobEscrow.JobStatus expected) internal {
-        IJobEscrow.JobStatus actual = _weft.escrow.job(jobId).status;
+        IJobEscrow.JobStatus actual = _weft.escrow.jobStatus(jobId);
         if (actual != expected) _ghost.violate(Ghost.Kind.Lifecycle, "a step left its job in another status");
         _ghost.observe(jobId, actual);
     }

@@ -49,9 +49,12 @@ contract MarketHandler is HandlerBase {
             submitDeadline: block.timestamp + _bound(duration, 1 minutes, MAX_JOB_DURATION)
         });
 
+        uint16 feeBps = uint16(_weft.escrow.protocolFeeBps());
+
         VM.prank(client);
         uint256 jobId = _weft.escrow.createJob(request);
         _ghost.newJob(jobId, checkable, a, b);
+        _ghost.setTerms(jobId, _termsOf(request, client, feeBps));
         _ghost.paidIntoEscrow(address(paymentToken), payment);
         _observe(jobId, IJobEscrow.JobStatus.Open);
     }
@@ -59,7 +62,7 @@ contract MarketHandler is HandlerBase {
     function acceptJob(uint256 jobSeed, uint256 providerSeed) external {
         uint256 jobId = _findJob(jobSeed, _acceptable);
         if (jobId == 0) return;
-        IJobEscrow.Job memory j = _weft.escrow.job(jobId);
+        IJobEscrow.Job memory j = _terms(jobId);
         uint256 collateral = (uint256(j.payment) * _weft.escrow.collateralRatioBps()) / 10_000;
         address provider = j.provider != address(0) ? j.provider : _pick(_actors.providers, providerSeed);
         for (uint256 i = 0; i < _actors.providers.length && !_canBack(provider, collateral); ++i) {
@@ -69,7 +72,9 @@ contract MarketHandler is HandlerBase {
         if (!_canBack(provider, collateral)) return;
 
         VM.prank(provider);
-        _weft.escrow.acceptJob(jobId);
+        _weft.escrow.acceptJob(jobId, j);
+        (j.provider, j.collateral) = (provider, uint96(collateral));
+        _ghost.setTerms(jobId, j);
         _observe(jobId, IJobEscrow.JobStatus.Assigned);
     }
 
@@ -80,23 +85,26 @@ contract MarketHandler is HandlerBase {
         bytes32 root =
             checkable ? Matmul1x1.resultRoot(Matmul1x1.resultChunk(a, b, cheat)) : keccak256(abi.encode(jobId, cheat));
         if (cheat) _ghost.markCheated(jobId);
+        IJobEscrow.Job memory j = _terms(jobId);
 
-        VM.prank(_weft.escrow.job(jobId).provider);
-        _weft.escrow.submitResult(jobId, root, "ipfs://result");
+        VM.prank(j.provider);
+        _weft.escrow.submitResult(jobId, j, root, "ipfs://result");
+        (j.resultRoot, j.deadline) = (root, uint40(block.timestamp + _weft.escrow.challengeWindow()));
+        _ghost.setTerms(jobId, j);
         _observe(jobId, IJobEscrow.JobStatus.Submitted);
     }
 
     function finalize(uint256 jobSeed) external {
         uint256 jobId = _findJob(jobSeed, _finalizable);
         if (jobId == 0) return;
-        IJobEscrow.Job memory j = _weft.escrow.job(jobId);
+        IJobEscrow.Job memory j = _terms(jobId);
         IERC20 paymentToken = IERC20(j.paymentToken);
         uint256 fee = (uint256(j.payment) * j.feeBps) / 10_000;
         uint256 providerBefore = paymentToken.balanceOf(j.provider);
         uint256 epoch = _weft.rewards.currentEpoch();
         bool firstWorkInEpoch = _weft.rewards.weightOf(j.provider, epoch) == 0;
 
-        _weft.escrow.finalize(jobId);
+        _weft.escrow.finalize(jobId, j);
         _ghost.paidOutOfEscrow(j.paymentToken, j.payment);
         if (paymentToken.balanceOf(j.provider) - providerBefore != j.payment - fee) {
             _ghost.violate(Ghost.Kind.Escrow, "finalize paid the provider other than payment minus fee");
@@ -108,11 +116,11 @@ contract MarketHandler is HandlerBase {
     function cancelJob(uint256 jobSeed) external {
         uint256 jobId = _findJob(jobSeed, _cancellable);
         if (jobId == 0) return;
-        IJobEscrow.Job memory j = _weft.escrow.job(jobId);
+        IJobEscrow.Job memory j = _terms(jobId);
         uint256 clientBefore = IERC20(j.paymentToken).balanceOf(j.client);
 
         VM.prank(j.client);
-        _weft.escrow.cancelJob(jobId);
+        _weft.escrow.cancelJob(jobId, j);
         _ghost.paidOutOfEscrow(j.paymentToken, j.payment);
         if (IERC20(j.paymentToken).balanceOf(j.client) - clientBefore != j.payment) {
             _ghost.violate(Ghost.Kind.Escrow, "cancel refunded other than the payment");
@@ -123,11 +131,11 @@ contract MarketHandler is HandlerBase {
     function claimTimeout(uint256 jobSeed) external {
         uint256 jobId = _findJob(jobSeed, _timedOut);
         if (jobId == 0) return;
-        IJobEscrow.Job memory j = _weft.escrow.job(jobId);
+        IJobEscrow.Job memory j = _terms(jobId);
         uint256 penalty = (uint256(j.collateral) * _weft.escrow.livenessPenaltyBps()) / 10_000;
         uint256 stakeBefore = _stakeOf(j.provider);
 
-        _weft.escrow.claimTimeout(jobId);
+        _weft.escrow.claimTimeout(jobId, j);
         _ghost.paidOutOfEscrow(j.paymentToken, j.payment);
         _ghost.stakeLeft(penalty);
         if (stakeBefore - _stakeOf(j.provider) != penalty) {
@@ -144,23 +152,45 @@ contract MarketHandler is HandlerBase {
         return _weft.registry.canAcceptJobs(provider) && _weft.registry.freeStake(provider) >= collateral;
     }
 
-    function _acceptable(uint256, IJobEscrow.Job memory j) private view returns (bool) {
-        return j.status == IJobEscrow.JobStatus.Open && block.timestamp <= j.deadline;
+    /// @dev The terms createJob commits to: the request's, with the caller as client and the fee then in force.
+    function _termsOf(
+        IJobEscrow.JobRequest memory request,
+        address client,
+        uint16 feeBps
+    ) private pure returns (IJobEscrow.Job memory) {
+        return
+            IJobEscrow.Job({
+                client: client,
+                payment: uint96(request.payment),
+                provider: request.provider,
+                collateral: 0,
+                paymentToken: request.paymentToken,
+                deadline: uint40(request.submitDeadline),
+                feeBps: feeBps,
+                workloadId: request.workloadId,
+                paramsHash: keccak256(request.params),
+                inputRoot: request.inputRoot,
+                resultRoot: bytes32(0)
+            });
     }
 
-    function _submittable(uint256, IJobEscrow.Job memory j) private view returns (bool) {
-        return j.status == IJobEscrow.JobStatus.Assigned && block.timestamp <= j.deadline;
+    function _acceptable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
+        return status == IJobEscrow.JobStatus.Open && block.timestamp <= j.deadline;
     }
 
-    function _finalizable(uint256, IJobEscrow.Job memory j) private view returns (bool) {
-        return j.status == IJobEscrow.JobStatus.Submitted && block.timestamp >= j.deadline;
+    function _submittable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
+        return status == IJobEscrow.JobStatus.Assigned && block.timestamp <= j.deadline;
     }
 
-    function _cancellable(uint256, IJobEscrow.Job memory j) private pure returns (bool) {
-        return j.status == IJobEscrow.JobStatus.Open;
+    function _finalizable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
+        return status == IJobEscrow.JobStatus.Submitted && block.timestamp >= j.deadline;
     }
 
-    function _timedOut(uint256, IJobEscrow.Job memory j) private view returns (bool) {
-        return j.status == IJobEscrow.JobStatus.Assigned && block.timestamp > j.deadline;
+    function _cancellable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory) private pure returns (bool) {
+        return status == IJobEscrow.JobStatus.Open;
+    }
+
+    function _timedOut(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
+        return status == IJobEscrow.JobStatus.Assigned && block.timestamp > j.deadline;
     }
 }
