@@ -15,12 +15,14 @@ import {IComputeReceipt} from "../interfaces/IComputeReceipt.sol";
 import {ComputeReceipt} from "./ComputeReceipt.sol";
 import {IWorkRecorder} from "../interfaces/IWorkRecorder.sol";
 import {BpsMath} from "../libraries/BpsMath.sol";
+import {JobSlot} from "../libraries/JobSlot.sol";
+import {PaymentTokenAllowList} from "./PaymentTokenAllowList.sol";
 
 /// @title JobEscrow
 /// @notice Holds clients' payments while providers compute, and settles each job exactly once.
 /// @dev Every path that returns money (finalize, cancel, timeout, dispute resolution) works while paused: a pause
 /// only stops new jobs and new accepts.
-contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransient {
+contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using BpsMath for uint256;
 
@@ -38,18 +40,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     uint256 public constant MAX_JOB_DURATION = 90 days;
     /// @notice A workload id names its workload in at most this many bytes: a settled job's slot keeps the name
     /// next to its token index, settlement time and status.
-    uint256 public constant MAX_WORKLOAD_NAME_BYTES = 24;
-    /// @notice Payment-token indexes are 16 bits.
-    uint256 public constant MAX_PAYMENT_TOKENS = type(uint16).max;
-
-    /// @dev A job's slot: its status in the lowest byte, above it the hash of its terms (while the job runs) or,
-    /// once Finalized, the settlement time (bits 8-47), the payment-token index (48-63) and the workload name
-    /// (64-255, where a workload id's first MAX_WORKLOAD_NAME_BYTES bytes already sit).
-    uint256 private constant _STATUS_BITS = 8;
-    uint256 private constant _STATUS_MASK = (1 << _STATUS_BITS) - 1;
-    uint256 private constant _SETTLED_AT_SHIFT = _STATUS_BITS;
-    uint256 private constant _TOKEN_INDEX_SHIFT = _SETTLED_AT_SHIFT + 40;
-    uint256 private constant _WORKLOAD_TAIL_MASK = (1 << (8 * (32 - MAX_WORKLOAD_NAME_BYTES))) - 1;
+    uint256 public constant MAX_WORKLOAD_NAME_BYTES = JobSlot.MAX_WORKLOAD_NAME_BYTES;
 
     /// @notice Initial values of the governed parameters.
     struct Parameters {
@@ -73,9 +64,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     uint32 private _disputeWindow;
 
     address private _treasury;
-    // With the token count: both change only by governance, and finalize reads the recorder alone.
     address private _workRecorder;
-    uint16 private _paymentTokenCount;
 
     /// @dev What a settled job's receipt shows beyond what its slot keeps: two slots, written once at finalize.
     struct SettledJob {
@@ -84,13 +73,11 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         bytes32 resultRoot;
     }
 
-    // One slot per job (see _STATUS_BITS): each step of a job writes that slot once instead of the fields it
+    // One slot per job (see JobSlot): each step of a job writes that slot once instead of the fields it
     // changes, and the terms come back as calldata, checked against the hash. A job's whole life thus costs one
     // fresh slot, plus the two a receipt needs once it settles.
     mapping(uint256 jobId => bytes32) private _jobs;
     mapping(uint256 jobId => SettledJob) private _settled;
-    mapping(address token => PaymentTokenConfig) private _paymentTokens;
-    mapping(uint256 index => address) private _paymentTokenAt;
 
     /// @param authority The AccessManager holding every permission.
     /// @param registry_ The ProviderRegistry holding stake and collateral.
@@ -149,7 +136,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         _requireJob(jobId, job, JobStatus.Open);
         if (msg.sender != job.client) revert NotJobClient(jobId, msg.sender);
 
-        _setStatus(jobId, JobStatus.Cancelled);
+        _jobs[jobId] = JobSlot.withStatus(_jobs[jobId], JobStatus.Cancelled);
         emit JobCancelled(jobId, job.payment);
 
         IERC20(job.paymentToken).safeTransfer(job.client, job.payment);
@@ -176,12 +163,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IJobEscrow
-    function submitResult(
-        uint256 jobId,
-        Job calldata job,
-        bytes32 resultRoot,
-        string calldata resultURI
-    ) external {
+    function submitResult(uint256 jobId, Job calldata job, bytes32 resultRoot, string calldata resultURI) external {
         Job memory j = _requireJob(jobId, job, JobStatus.Assigned);
         if (msg.sender != j.provider) revert NotJobProvider(jobId, msg.sender);
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
@@ -221,7 +203,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         _requireJob(jobId, job, JobStatus.Assigned);
         if (block.timestamp <= job.deadline) revert SubmitDeadlineNotReached(jobId, job.deadline);
 
-        _setStatus(jobId, JobStatus.TimedOut);
+        _jobs[jobId] = JobSlot.withStatus(_jobs[jobId], JobStatus.TimedOut);
         (address client, uint256 refund) = (job.client, job.payment);
         (address provider, uint256 collateral) = (job.provider, job.collateral);
         uint256 penalty = collateral.mulBps(_livenessPenaltyBps);
@@ -238,7 +220,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         _requireJob(jobId, job, JobStatus.Submitted);
         if (block.timestamp >= job.deadline) revert ChallengeWindowClosed(jobId, job.deadline);
 
-        _setStatus(jobId, JobStatus.Disputed);
+        _jobs[jobId] = JobSlot.withStatus(_jobs[jobId], JobStatus.Disputed);
         emit JobDisputed(jobId);
     }
 
@@ -248,11 +230,11 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
 
         if (!providerAtFault) {
             // Back to Submitted: finalize pays as usual once the original challenge window has passed.
-            _setStatus(jobId, JobStatus.Submitted);
+            _jobs[jobId] = JobSlot.withStatus(_jobs[jobId], JobStatus.Submitted);
             emit DisputeResolved(jobId, false, 0);
             return;
         }
-        _setStatus(jobId, JobStatus.Slashed);
+        _jobs[jobId] = JobSlot.withStatus(_jobs[jobId], JobStatus.Slashed);
         emit DisputeResolved(jobId, true, job.payment);
 
         IERC20(job.paymentToken).safeTransfer(job.client, job.payment);
@@ -297,12 +279,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
 
     /// @inheritdoc IJobEscrow
     function setPaymentToken(address token, bool allowed, uint96 minPayment) external restricted {
-        if (token == address(0)) revert ZeroAddress();
-        PaymentTokenConfig memory oldConfig = _paymentTokens[token];
-        uint16 index = oldConfig.index == 0 ? _addPaymentToken(token) : oldConfig.index;
-        PaymentTokenConfig memory newConfig = PaymentTokenConfig(allowed, minPayment, index);
-        emit PaymentTokenSet(token, oldConfig, newConfig);
-        _paymentTokens[token] = newConfig;
+        _setPaymentToken(token, allowed, minPayment);
     }
 
     /// @inheritdoc IJobEscrow
@@ -320,36 +297,29 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
 
     /// @inheritdoc IJobEscrow
     function jobStatus(uint256 jobId) external view returns (JobStatus) {
-        return _statusOf(_jobs[jobId]);
+        return JobSlot.status(_jobs[jobId]);
     }
 
     /// @inheritdoc IJobEscrow
     function verifiedStatus(uint256 jobId, Job calldata job) external view returns (JobStatus status) {
         bytes32 stored = _jobs[jobId];
-        status = _statusOf(stored);
-        if (status != JobStatus.Finalized) _requireTerms(jobId, stored, job);
+        status = JobSlot.status(stored);
+        if (status != JobStatus.Finalized) JobSlot.requireTerms(stored, jobId, job);
     }
 
     /// @inheritdoc IJobEscrow
     function hashTerms(Job calldata job) external pure returns (bytes32) {
-        return _hash(job);
+        return JobSlot.hashTerms(job);
     }
 
     /// @inheritdoc IJobEscrow
     function settlement(uint256 jobId) external view returns (Settlement memory) {
-        uint256 stored = uint256(_jobs[jobId]);
-        JobStatus status = _statusOf(bytes32(stored));
+        bytes32 stored = _jobs[jobId];
+        JobStatus status = JobSlot.status(stored);
         if (status != JobStatus.Finalized) revert JobNotInStatus(jobId, status, JobStatus.Finalized);
-        SettledJob memory settled = _settled[jobId];
-        return
-            Settlement({
-                workloadId: bytes32(stored & ~_WORKLOAD_TAIL_MASK),
-                provider: settled.provider,
-                paymentToken: _paymentTokenAt[uint16(stored >> _TOKEN_INDEX_SHIFT)],
-                payment: settled.payment,
-                resultRoot: settled.resultRoot,
-                settledAt: uint40(stored >> _SETTLED_AT_SHIFT)
-            });
+        (bytes32 workloadId, uint16 tokenIndex, uint40 settledAt) = JobSlot.unpackSettled(stored);
+        SettledJob memory s = _settled[jobId];
+        return Settlement(workloadId, s.provider, paymentTokenAt(tokenIndex), s.payment, s.resultRoot, settledAt);
     }
 
     /// @inheritdoc IJobEscrow
@@ -402,16 +372,6 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         return _livenessPenaltyBps;
     }
 
-    /// @inheritdoc IJobEscrow
-    function paymentTokenConfig(address token) external view returns (PaymentTokenConfig memory) {
-        return _paymentTokens[token];
-    }
-
-    /// @inheritdoc IJobEscrow
-    function paymentTokenAt(uint256 index) external view returns (address) {
-        return _paymentTokenAt[index];
-    }
-
     /// @inheritdoc IDisputeWindows
     function disputeExposure() external view returns (uint256) {
         return uint256(_challengeWindow) + _disputeWindow;
@@ -421,7 +381,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
 
     function _createJob(JobRequest calldata request) private returns (uint256 jobId) {
         address token = request.paymentToken;
-        PaymentTokenConfig memory config = _paymentTokens[token];
+        PaymentTokenConfig memory config = paymentTokenConfig(token);
         if (!config.allowed) revert PaymentTokenNotAllowed(token);
         uint256 payment = request.payment;
         if (payment < config.minPayment) revert PaymentBelowMinimum(payment, config.minPayment);
@@ -430,7 +390,7 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
         if (request.submitDeadline <= block.timestamp || request.submitDeadline > latest) {
             revert InvalidSubmitDeadline(request.submitDeadline, block.timestamp + 1, latest);
         }
-        if (uint256(request.workloadId) & _WORKLOAD_TAIL_MASK != 0) revert WorkloadIdTooLong(request.workloadId);
+        if (!JobSlot.fitsWorkloadName(request.workloadId)) revert WorkloadIdTooLong(request.workloadId);
 
         jobId = ++_jobCount;
         uint16 feeBps = _protocolFeeBps;
@@ -474,57 +434,23 @@ contract JobEscrow is IJobEscrow, AccessManaged, Pausable, ReentrancyGuardTransi
     }
 
     /// @dev `job` as memory, after checking that job `jobId` is in status `expected` and that `job` are its terms.
-    function _requireJob(uint256 jobId, Job calldata job, JobStatus expected) private view returns (Job memory) {
+    function _requireJob(uint256 jobId, Job calldata job, JobStatus expected) private view returns (Job memory terms) {
         bytes32 stored = _jobs[jobId];
-        JobStatus actual = _statusOf(stored);
+        JobStatus actual = JobSlot.status(stored);
         if (actual != expected) revert JobNotInStatus(jobId, actual, expected);
-        Job memory terms = job;
-        _requireTerms(jobId, stored, terms);
-        return terms;
-    }
-
-    function _requireTerms(uint256 jobId, bytes32 stored, Job memory job) private pure {
-        bytes32 committed = stored & ~bytes32(_STATUS_MASK);
-        bytes32 given = _hash(job);
-        if (given != committed) revert JobTermsMismatch(jobId, committed, given);
+        terms = job;
+        JobSlot.requireTerms(stored, jobId, terms);
     }
 
     function _store(uint256 jobId, Job memory job, JobStatus status) private {
-        _jobs[jobId] = _hash(job) | bytes32(uint256(status));
-    }
-
-    /// @dev A new status over the same terms.
-    function _setStatus(uint256 jobId, JobStatus status) private {
-        _jobs[jobId] = (_jobs[jobId] & ~bytes32(_STATUS_MASK)) | bytes32(uint256(status));
+        _jobs[jobId] = JobSlot.pack(JobSlot.hashTerms(job), status);
     }
 
     /// @dev The job's slot becomes its receipt's record: the terms are not needed once nothing can happen to it.
     function _settle(uint256 jobId, Job calldata job) private {
-        uint256 tokenIndex = _paymentTokens[job.paymentToken].index;
-        _jobs[jobId] = bytes32(
-            uint256(job.workloadId) |
-                (tokenIndex << _TOKEN_INDEX_SHIFT) |
-                (block.timestamp << _SETTLED_AT_SHIFT) |
-                uint256(JobStatus.Finalized)
-        );
+        uint256 tokenIndex = paymentTokenConfig(job.paymentToken).index;
+        _jobs[jobId] = JobSlot.packSettled(job.workloadId, tokenIndex, block.timestamp);
         _settled[jobId] = SettledJob(job.provider, job.payment, job.resultRoot);
-    }
-
-    function _hash(Job memory job) private pure returns (bytes32) {
-        return keccak256(abi.encode(job)) & ~bytes32(_STATUS_MASK);
-    }
-
-    /// @dev Only valid statuses are ever stored, so the conversion cannot fail.
-    function _statusOf(bytes32 stored) private pure returns (JobStatus) {
-        return JobStatus(uint8(uint256(stored)));
-    }
-
-    function _addPaymentToken(address token) private returns (uint16 index) {
-        uint256 next = uint256(_paymentTokenCount) + 1;
-        if (next > MAX_PAYMENT_TOKENS) revert PaymentTokenLimitReached(MAX_PAYMENT_TOKENS);
-        index = uint16(next);
-        _paymentTokenCount = index;
-        _paymentTokenAt[index] = token;
     }
 
     function _setProtocolFeeBps(uint256 feeBps) private {
