@@ -42,6 +42,7 @@ import {
   RESULT_URI,
   createJob,
   jobRequest,
+  jobTerms,
   jobsFixture,
   registerAndStake,
   type JobsFixture,
@@ -56,7 +57,7 @@ import {
   type BalanceToken,
 } from "../helpers/balances";
 import { signPermit } from "../helpers/permit";
-import { readJob } from "../src/chain/jobs";
+import { readJob } from "../../src/chain/jobs";
 
 const coder = AbiCoder.defaultAbiCoder();
 const { bond: BOND, slashSplit: SLASH_SPLIT, stakeShareBps: STAKE_SHARE_BPS } = LOCAL_PARAMETERS.disputes;
@@ -228,13 +229,9 @@ async function revertDataOf(txHash: string): Promise<string> {
 /** Proves the cheating matmul job's wrong element and returns what the settlement slashed (read before it). */
 async function proveWrongElement(f: DisputesFixture) {
   const job = f.cheatingMatmul;
-  const taken = await f.DisputeManager.slashAmount(job.id);
-  await f.DisputeManager.connect(f.challenger).disputeWithProof(
-    job.id,
-    await jobTerms(f, job.id),
-    job.params,
-    wrongElementProof(job),
-  );
+  const terms = await jobTerms(f, job.id);
+  const taken = await f.DisputeManager.slashAmount(job.id, terms);
+  await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, terms, job.params, wrongElementProof(job));
   return taken;
 }
 
@@ -247,12 +244,14 @@ describe("Attacks", function () {
 
     it("pays the provider once when the payout re-enters finalize; other clients' payments stay in escrow", async function () {
       const f = await withReentrantToken(await loadFixture(jobsFixture));
-      await time.increaseTo((await readJob(f.JobEscrow, f.submittedJob)).deadline);
-      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]));
+      const terms = await jobTerms(f, f.submittedJob);
+      await time.increaseTo(terms.deadline);
+      // The re-entry brings the job's true terms: only the reentrancy guard stands in its way.
+      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob, terms]));
       const parties = { provider: f.provider, client: f.client, otherClient: f.outsider };
       const before = await balancesOf(f, { token: f.token, ...coreTokens(f) }, parties);
 
-      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      await f.JobEscrow.finalize(f.submittedJob, terms);
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
       await expectBalanceChanges(before, {
@@ -264,10 +263,11 @@ describe("Attacks", function () {
 
     it("refunds the client once when the refund re-enters cancelJob", async function () {
       const f = await withReentrantToken(await loadFixture(jobsFixture));
-      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]));
+      const terms = await jobTerms(f, f.openJob);
+      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob, terms]));
       const before = await balancesOf(f, { token: f.token }, { client: f.client, otherClient: f.outsider });
 
-      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, terms);
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
       await expectBalanceChanges(before, { token: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
@@ -424,10 +424,12 @@ describe("Attacks", function () {
         maxPriorityFeePerGas: tip,
       });
 
+      const terms = await jobTerms(f, f.openJob);
+
       // The victim's accept is sent first; the front-runner's, with a higher tip, is mined ahead of it.
       const [victimTx, frontRunnerTx] = await mineTogether(async () => [
-        await f.JobEscrow.connect(f.provider).acceptJob(f.openJob, fees(ethers.parseUnits("1", "gwei"))),
-        await f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, fees(ethers.parseUnits("5", "gwei"))),
+        await f.JobEscrow.connect(f.provider).acceptJob(f.openJob, terms, fees(ethers.parseUnits("1", "gwei"))),
+        await f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, terms, fees(ethers.parseUnits("5", "gwei"))),
       ]);
       const [victimReceipt, frontRunnerReceipt] = await Promise.all(
         [victimTx, frontRunnerTx].map((tx) => ethers.provider.getTransactionReceipt(tx.hash)),
@@ -474,6 +476,7 @@ describe("Attacks", function () {
       await expect(
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           cheating.id,
+          await jobTerms(f, cheating.id),
           cheating.params,
           wrongElementProof(cheating),
         ),
@@ -609,6 +612,7 @@ describe("Attacks", function () {
       await expect(
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           mandelbrot.id,
+          await jobTerms(f, mandelbrot.id),
           mandelbrot.params,
           mandelbrotFraudProof(mandelbrot, WRONG_PIXEL),
         ),
@@ -1000,7 +1004,7 @@ describe("Attacks", function () {
       await expectBalancesUnchanged(afterOpening);
       expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.AwaitingReveal);
 
-      const taken = await f.DisputeManager.slashAmount(job.id);
+      const taken = await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id));
       expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
       await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
       await f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id));
@@ -1078,7 +1082,7 @@ describe("Attacks", function () {
       const job = f.cheatingMatmul;
       const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
-      const dispute = (proof: string, target: WorkloadJob = job) =>
+      const dispute = async (proof: string, target: WorkloadJob = job) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           target.id,
           await jobTerms(f, target.id),
@@ -1117,7 +1121,7 @@ describe("Attacks", function () {
       const job = f.cheatingMatmul;
       const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
-      const dispute = (proof: string) =>
+      const dispute = async (proof: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof);
       const proof = wrongElementProof(job);
       const { row, col } = WRONG_MATMUL;
@@ -1148,7 +1152,7 @@ describe("Attacks", function () {
         (await readJob(f.JobEscrow, cheating.id)).inputRoot,
       ];
       const before = await snapshot(f);
-      const dispute = (target: WorkloadJob, proof: string) =>
+      const dispute = async (target: WorkloadJob, proof: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           target.id,
           await jobTerms(f, target.id),
