@@ -560,58 +560,6 @@ describe("Attacks", function () {
     });
   });
 
-  describe("a finalized job's slot reused", function () {
-    // Once a job settles, its slot holds the settlement (workload name, token index, settlement time) instead of a
-    // hash of terms, and the terms themselves are still in the logs. An attacker brings those terms, terms built from
-    // the settlement, or none at all, to move the settled job again: refund it, re-open its dispute window, pay it
-    // twice. No transition starts from Finalized, and the status is checked before any terms, so every call reverts
-    // JobNotInStatus and the settlement stays as it was.
-    it("reverts every transition with any terms as JobNotInStatus, leaving the settlement and balances", async function () {
-      const f = await loadFixture(jobsFixture);
-      const id = f.submittedJob;
-      const terms = await jobTerms(f, id);
-      await time.increaseTo(terms.deadline);
-      await f.JobEscrow.finalize(id, terms);
-      const settlement = await f.JobEscrow.settlement(id);
-      const fromSettlement: IJobEscrow.JobStruct = {
-        ...terms,
-        workloadId: settlement.workloadId,
-        provider: settlement.provider,
-        paymentToken: settlement.paymentToken,
-        payment: settlement.payment,
-        resultRoot: settlement.resultRoot,
-        deadline: settlement.settledAt,
-      };
-      const tokens = { ...coreTokens(f), receipts: f.ComputeReceipt };
-      const before = await balancesOf(f, tokens, { provider: f.provider, client: f.client });
-      const escrow = f.JobEscrow;
-      const { params } = await jobRequest(f);
-
-      for (const given of [terms, fromSettlement, ZERO_TERMS]) {
-        const transitions: [() => Promise<unknown>, bigint][] = [
-          [() => escrow.connect(f.client).cancelJob(id, given), JobStatus.Open],
-          [() => escrow.connect(f.provider2).acceptJob(id, given), JobStatus.Open],
-          [() => escrow.connect(f.provider).submitResult(id, given, RESULT_ROOT, RESULT_URI), JobStatus.Assigned],
-          [() => escrow.finalize(id, given), JobStatus.Submitted],
-          [() => escrow.claimTimeout(id, given), JobStatus.Assigned],
-          [() => escrow.connect(f.disputer).markDisputed(id, given), JobStatus.Submitted],
-          [() => escrow.connect(f.disputer).resolveDispute(id, given, true), JobStatus.Disputed],
-        ];
-        for (const [call, expected] of transitions) {
-          await expect(call())
-            .to.be.revertedWithCustomError(escrow, "JobNotInStatus")
-            .withArgs(id, JobStatus.Finalized, expected);
-        }
-      }
-      // Through the DisputeManager, with the job's own terms and params, a dispute reaches the escrow and stops there.
-      await expect(f.DisputeManager.connect(f.outsider).disputeWithheld(id, terms, params, 0, 0))
-        .to.be.revertedWithCustomError(escrow, "JobNotInStatus")
-        .withArgs(id, JobStatus.Finalized, JobStatus.Submitted);
-      await expectBalancesUnchanged(before);
-      expect(await escrow.settlement(id)).to.deep.equal(settlement);
-    });
-  });
-
   describe("workload id longer than a settlement keeps", function () {
     // A settled job's slot keeps only the first MAX_WORKLOAD_NAME_BYTES bytes of its workload id, so two workloads
     // whose ids differ only after them would be indistinguishable on their receipts: a client could pay for a cheap
@@ -704,6 +652,68 @@ describe("Attacks", function () {
         expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Submitted);
         expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
       }
+    });
+  });
+
+  describe("a finalized job's slot reused", function () {
+    // Once a job settles, its slot holds the settlement (workload name, token index, settlement time) instead of a
+    // hash of terms, and the terms themselves are still in the logs. An attacker brings those terms, terms built from
+    // the settlement, or none at all, to move the settled job again: refund it, re-open its dispute window, pay it
+    // twice. No transition starts from Finalized, and the status is checked before any terms, so every call reverts
+    // JobNotInStatus and the settlement stays as it was.
+    it("reverts every transition with any terms as JobNotInStatus, leaving the settlement and balances", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
+      const id = honest.id;
+      const terms = await jobTerms(f, id);
+      await time.increaseTo(terms.deadline);
+      await f.JobEscrow.finalize(id, terms);
+      const settlement = await f.JobEscrow.settlement(id);
+      const fromSettlement: IJobEscrow.JobStruct = {
+        ...terms,
+        workloadId: settlement.workloadId,
+        provider: settlement.provider,
+        paymentToken: settlement.paymentToken,
+        payment: settlement.payment,
+        resultRoot: settlement.resultRoot,
+        deadline: settlement.settledAt,
+      };
+      const tokens = { ...coreTokens(f), receipts: f.ComputeReceipt };
+      const before = await balancesOf(f, tokens, { provider: f.provider, client: f.client, challenger: f.challenger });
+      const escrow = f.JobEscrow;
+
+      for (const given of [terms, fromSettlement, ZERO_TERMS]) {
+        const transitions: [() => Promise<unknown>, bigint][] = [
+          [() => escrow.connect(f.client).cancelJob(id, given), JobStatus.Open],
+          [() => escrow.connect(f.provider2).acceptJob(id, given), JobStatus.Open],
+          [() => escrow.connect(f.provider).submitResult(id, given, RESULT_ROOT, RESULT_URI), JobStatus.Assigned],
+          [() => escrow.finalize(id, given), JobStatus.Submitted],
+          [() => escrow.claimTimeout(id, given), JobStatus.Assigned],
+          [() => escrow.connect(f.disputer).markDisputed(id, given), JobStatus.Submitted],
+          [() => escrow.connect(f.disputer).resolveDispute(id, given, true), JobStatus.Disputed],
+        ];
+        for (const [call, expected] of transitions) {
+          await expect(call())
+            .to.be.revertedWithCustomError(escrow, "JobNotInStatus")
+            .withArgs(id, JobStatus.Finalized, expected);
+        }
+      }
+      // The DisputeManager takes a finalized job's status without its terms (there is no hash left to check them
+      // against), so a dispute with the cheating job's terms and valid fraud proof passes its checker and is
+      // stopped by the escrow, as is a withheld-data dispute with the job's own terms.
+      const challenger = f.DisputeManager.connect(f.challenger);
+      const cheatingTerms = await jobTerms(f, cheating.id);
+      const { row, col } = WRONG_MATMUL;
+      for (const dispute of [
+        () => challenger.disputeWithProof(id, cheatingTerms, cheating.params, wrongElementProof(cheating)),
+        () => challenger.disputeWithheld(id, terms, honest.params, row, col),
+      ]) {
+        await expect(dispute())
+          .to.be.revertedWithCustomError(escrow, "JobNotInStatus")
+          .withArgs(id, JobStatus.Finalized, JobStatus.Submitted);
+      }
+      await expectBalancesUnchanged(before);
+      expect(await escrow.settlement(id)).to.deep.equal(settlement);
     });
   });
 
