@@ -5,8 +5,9 @@ import type { BaseContract } from "ethers";
 import { ZeroAddress } from "ethers";
 import fc from "fast-check";
 
+import { readJob, termsOf } from "../../src/chain/jobs";
+import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { deployWeftFixture } from "../fixtures/weft";
-import { readJob } from "../src/chain/jobs";
 
 /**
  * Conservation property: random sequences of every escrow and registry operation, from several clients and
@@ -19,7 +20,9 @@ import { readJob } from "../src/chain/jobs";
  * - no token is created or destroyed: the balances of all participants, escrow, registry and treasury add up to a
  *   constant.
  * The model predicts every outcome: an operation it deems invalid must revert with the error it names, and a valid
- * one must succeed and leave the state the model computes.
+ * one must succeed and leave the state the model computes. The model also keeps each job's terms, which every escrow
+ * call takes: a step sends the terms the model predicts (so a wrong prediction reverts JobTermsMismatch and fails the
+ * run), and a "forge" step sends them with one term changed, which must revert and move nothing.
  */
 
 const RUNS = Number(process.env.CONSERVATION_RUNS ?? 200);
@@ -41,6 +44,23 @@ enum Status {
 const OPEN_OBLIGATIONS = [Status.Open, Status.Assigned, Status.Submitted, Status.Disputed];
 
 const INITIAL_STAKE = WEFT("10000");
+const WORKLOAD_ID = ethers.encodeBytes32String("matmul-i8");
+const PARAMS = "0x";
+const INPUT_ROOT = ethers.id("inputs");
+/** The fields of IJobEscrow.Job, each of which a "forge" step may change. */
+const TERM_NAMES = [
+  "client",
+  "payment",
+  "provider",
+  "collateral",
+  "paymentToken",
+  "deadline",
+  "feeBps",
+  "workloadId",
+  "paramsHash",
+  "inputRoot",
+  "resultRoot",
+] as const;
 const PROVIDER_COUNT = 3; // registered; index PROVIDER_COUNT is an unregistered account
 const CLIENT_COUNT = 3;
 
@@ -93,7 +113,8 @@ type Op =
   | { kind: "stake"; provider: number; amount: number }
   | { kind: "wait"; seconds: number }
   | { kind: "toDeadline"; job: JobPick; delta: number }
-  | { kind: "advance"; n: number; choice: number }; // the natural next step of a running job
+  | { kind: "advance"; n: number; choice: number } // the natural next step of a running job
+  | { kind: "forge"; job: JobPick; term: number; choice: number }; // a step of the job with one of its terms changed
 type JobPick = { any: boolean; n: number };
 type OpKind = Op["kind"];
 
@@ -228,6 +249,15 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
       delta: fc.integer({ min: -1, max: 1 }),
     }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("forge" as const),
+      job: anyJobPickOf(),
+      term: fc.nat({ max: TERM_NAMES.length - 1 }),
+      choice: fc.nat({ max: 99 }),
+    }),
+  },
 );
 
 function anyJobPickOf() {
@@ -243,10 +273,12 @@ interface ModelJob {
   payment: bigint;
   provider: string; // directed provider while Open (or zero), then the assigned one
   collateral: bigint;
-  deadline: bigint;
+  deadline: bigint; // the submit deadline, then the end of the challenge window (a term: it never changes after)
+  resultRoot: string;
   status: Status;
   feeBps: bigint;
   lockHeld: boolean;
+  settledAt: bigint; // when it was finalized, 0 before
 }
 
 interface ModelProvider {
@@ -373,9 +405,9 @@ class Run {
         const deadline = ts + BigInt(op.deadline);
         const directed = op.directed === null ? ZeroAddress : this.providers[op.directed].address;
         const request = {
-          workloadId: ethers.encodeBytes32String("matmul-i8"),
-          params: "0x",
-          inputRoot: ethers.id("inputs"),
+          workloadId: WORKLOAD_ID,
+          params: PARAMS,
+          inputRoot: INPUT_ROOT,
           inputURI: "",
           paymentToken: this.tokenAddresses[op.token],
           payment,
@@ -395,9 +427,11 @@ class Run {
           provider: directed,
           collateral: 0n,
           deadline,
+          resultRoot: ethers.ZeroHash,
           status: Status.Open,
           feeBps: f.parameters.escrow.protocolFeeBps,
           lockHeld: false,
+          settledAt: 0n,
         });
         return "ok";
       }
@@ -415,10 +449,10 @@ class Run {
         else if (!p.registered || ts < p.jailedUntil) error = E("ProviderNotEligible");
         else if (collateral > p.staked - p.locked) error = R("InsufficientFreeStake");
         const signer = f.providers[index];
-        if (
-          !(await this.expectOutcome(ts, () => escrow.connect(signer).acceptJob(j.id, await jobTerms(f, j.id)), error))
-        )
+        const terms = this.terms(j);
+        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).acceptJob(j.id, terms), error))) {
           return "reverted";
+        }
         j.provider = p.address;
         j.collateral = collateral;
         j.status = Status.Assigned;
@@ -437,16 +471,12 @@ class Run {
         else if (ts > j.deadline) error = E("SubmitDeadlinePassed");
         else if (op.emptyRoot) error = E("EmptyResultRoot");
         const root = op.emptyRoot ? ethers.ZeroHash : ethers.id(`result ${j.id}`);
-        if (
-          !(await this.expectOutcome(
-            ts,
-            () => escrow.connect(signer).submitResult(j.id, await jobTerms(f, j.id), root, ""),
-            error,
-          ))
-        ) {
+        const terms = this.terms(j);
+        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).submitResult(j.id, terms, root, ""), error))) {
           return "reverted";
         }
         j.status = Status.Submitted;
+        j.resultRoot = root;
         j.deadline = ts + f.parameters.escrow.challengeWindow;
         await this.checkJob(j);
         return "ok";
@@ -457,16 +487,12 @@ class Run {
         let error: [BaseContract, string] | undefined;
         if (j.status !== Status.Submitted) error = E("JobNotInStatus");
         else if (ts < j.deadline) error = E("ChallengeWindowOpen");
-        if (
-          !(await this.expectOutcome(
-            ts,
-            () => escrow.connect(f.deployer).finalize(j.id, await jobTerms(f, j.id)),
-            error,
-          ))
-        )
+        const terms = this.terms(j);
+        if (!(await this.expectOutcome(ts, () => escrow.connect(f.deployer).finalize(j.id, terms), error))) {
           return "reverted";
+        }
         j.status = Status.Finalized;
-        j.deadline = ts;
+        j.settledAt = ts;
         j.lockHeld = false;
         this.providerOf(j.provider)!.locked -= j.collateral;
         expect(await f.ComputeReceipt.ownerOf(j.id)).to.equal(f.clients[j.client].address);
@@ -480,12 +506,11 @@ class Run {
         let error: [BaseContract, string] | undefined;
         if (j.status !== Status.Open) error = E("JobNotInStatus");
         else if (op.stranger) error = E("NotJobClient");
-        if (
-          !(await this.expectOutcome(ts, () => escrow.connect(signer).cancelJob(j.id, await jobTerms(f, j.id)), error))
-        )
+        const terms = this.terms(j);
+        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).cancelJob(j.id, terms), error))) {
           return "reverted";
+        }
         j.status = Status.Cancelled;
-        j.deadline = ts;
         await this.checkJob(j);
         return "ok";
       }
@@ -495,13 +520,8 @@ class Run {
         let error: [BaseContract, string] | undefined;
         if (j.status !== Status.Assigned) error = E("JobNotInStatus");
         else if (ts <= j.deadline) error = E("SubmitDeadlineNotReached");
-        if (
-          !(await this.expectOutcome(
-            ts,
-            () => escrow.connect(f.outsider).claimTimeout(j.id, await jobTerms(f, j.id)),
-            error,
-          ))
-        ) {
+        const terms = this.terms(j);
+        if (!(await this.expectOutcome(ts, () => escrow.connect(f.outsider).claimTimeout(j.id, terms), error))) {
           return "reverted";
         }
         const penalty = (j.collateral * f.parameters.escrow.livenessPenaltyBps) / BPS;
@@ -509,7 +529,6 @@ class Run {
         p.staked -= penalty;
         p.locked -= j.collateral;
         j.status = Status.TimedOut;
-        j.deadline = ts;
         j.lockHeld = false;
         await this.checkJob(j);
         return "ok";
@@ -522,7 +541,9 @@ class Run {
         if (op.unauthorized) error = E("AccessManagedUnauthorized");
         else if (j.status !== Status.Submitted) error = E("JobNotInStatus");
         else if (ts >= j.deadline) error = E("ChallengeWindowClosed");
-        if (!(await this.expectOutcome(ts, () => escrow.connect(signer).markDisputed(j.id), error))) return "reverted";
+        const terms = this.terms(j);
+        const send = () => escrow.connect(signer).markDisputed(j.id, terms);
+        if (!(await this.expectOutcome(ts, send, error))) return "reverted";
         j.status = Status.Disputed;
         await this.checkJob(j);
         return "ok";
@@ -531,11 +552,11 @@ class Run {
         const j = this.choose(op.job, op.kind);
         if (j === undefined) return "skipped";
         const error = j.status !== Status.Disputed ? E("JobNotInStatus") : undefined;
-        const send = () => escrow.connect(f.disputer).resolveDispute(j.id, op.atFault);
+        const terms = this.terms(j);
+        const send = () => escrow.connect(f.disputer).resolveDispute(j.id, terms, op.atFault);
         if (!(await this.expectOutcome(ts, send, error))) return "reverted";
         if (op.atFault) {
-          j.status = Status.Slashed;
-          j.deadline = ts; // the collateral stays locked until the registry's slash
+          j.status = Status.Slashed; // the collateral stays locked until the registry's slash
         } else {
           j.status = Status.Submitted; // the original challenge window still applies
         }
@@ -660,6 +681,27 @@ class Run {
             return this.step({ kind: "slash", job: at, withJob: true, provider: directed, amount: 1 + c * 50 });
         }
       }
+      case "forge": {
+        // A step the job's status allows (or, for a closed job, any step), sent with one term changed: the escrow
+        // must refuse the terms (or the status, which it checks first) and move nothing.
+        const j = this.choose(op.job, op.kind);
+        if (j === undefined) return "skipped";
+        const forged = this.forged(j, TERM_NAMES[op.term]);
+        const provider = f.providers.find((x) => x.address === j.provider) ?? f.outsider;
+        const steps: [Status, () => Promise<{ wait(): Promise<unknown> }>][] = [
+          [Status.Open, () => escrow.connect(f.clients[j.client]).cancelJob(j.id, forged)],
+          [Status.Open, () => escrow.connect(f.providers[op.choice % PROVIDER_COUNT]).acceptJob(j.id, forged)],
+          [Status.Assigned, () => escrow.connect(provider).submitResult(j.id, forged, ethers.id(`result ${j.id}`), "")],
+          [Status.Assigned, () => escrow.connect(f.outsider).claimTimeout(j.id, forged)],
+          [Status.Submitted, () => escrow.connect(f.outsider).finalize(j.id, forged)],
+          [Status.Submitted, () => escrow.connect(f.disputer).markDisputed(j.id, forged)],
+          [Status.Disputed, () => escrow.connect(f.disputer).resolveDispute(j.id, forged, op.choice % 2 === 0)],
+        ];
+        const allowed = steps.filter(([needs]) => needs === j.status);
+        const [needs, send] = (allowed.length > 0 ? allowed : steps)[op.choice % (allowed.length || steps.length)];
+        await this.expectOutcome(ts, send, E(needs === j.status ? "JobTermsMismatch" : "JobNotInStatus"));
+        return "reverted";
+      }
       case "toDeadline": {
         // Moves time so that the next block lands at the job's current deadline + delta (never backwards).
         const j = this.choose(op.job, op.kind);
@@ -672,13 +714,66 @@ class Run {
     }
   }
 
+  /** Job `j`'s terms as the model has them, which every escrow call about it takes. */
+  private terms(j: ModelJob): IJobEscrow.JobStruct {
+    return termsOf({
+      client: this.f.clients[j.client].address,
+      payment: j.payment,
+      provider: j.provider,
+      collateral: j.collateral,
+      paymentToken: this.tokenAddresses[j.token],
+      deadline: j.deadline,
+      feeBps: Number(j.feeBps),
+      workloadId: WORKLOAD_ID,
+      paramsHash: ethers.keccak256(PARAMS),
+      inputRoot: INPUT_ROOT,
+      resultRoot: j.resultRoot,
+    });
+  }
+
+  /** Job `j`'s terms with `term` changed to a value another party would gain from (or any other value). */
+  private forged(j: ModelJob, term: (typeof TERM_NAMES)[number]): IJobEscrow.JobStruct {
+    const terms = this.terms(j);
+    const otherThan = (address: string, among: string[]) => among.find((a) => a !== address)!;
+    const changed: Record<(typeof TERM_NAMES)[number], () => unknown> = {
+      client: () =>
+        otherThan(
+          this.f.clients[j.client].address,
+          this.f.clients.map((c) => c.address),
+        ),
+      payment: () => j.payment + 1n,
+      provider: () =>
+        otherThan(
+          j.provider,
+          this.providers.map((p) => p.address),
+        ),
+      collateral: () => j.collateral + 1n,
+      paymentToken: () => this.tokenAddresses[1 - j.token],
+      deadline: () => j.deadline + 1n,
+      feeBps: () => j.feeBps + 1n,
+      workloadId: () => ethers.encodeBytes32String("mandelbrot-q"),
+      paramsHash: () => ethers.keccak256("0x00"),
+      inputRoot: () => ethers.id("forged inputs"),
+      resultRoot: () => ethers.id("forged result"),
+    };
+    return { ...terms, [term]: changed[term]() };
+  }
+
   private async checkJob(j: ModelJob) {
-    const chain = await readJob(this.f.JobEscrow, j.id);
-    expect(Number(chain.status), `job ${j.id} status`).to.equal(j.status);
-    expect(chain.provider, `job ${j.id} provider`).to.equal(j.provider);
-    expect(chain.collateral, `job ${j.id} collateral`).to.equal(j.collateral);
-    expect(chain.deadline, `job ${j.id} deadline`).to.equal(j.deadline);
-    expect(chain.payment, `job ${j.id} payment`).to.equal(j.payment);
+    const escrow = this.f.JobEscrow;
+    if (j.status === Status.Finalized) {
+      // A settled job keeps its receipt's facts instead of its terms.
+      expect(Number(await escrow.jobStatus(j.id)), `job ${j.id} status`).to.equal(j.status);
+      const s = await escrow.settlement(j.id);
+      expect(
+        [s.workloadId, s.provider, s.paymentToken, s.payment, s.resultRoot, s.settledAt],
+        `job ${j.id} settlement`,
+      ).to.deep.equal([WORKLOAD_ID, j.provider, this.tokenAddresses[j.token], j.payment, j.resultRoot, j.settledAt]);
+      return;
+    }
+    // The model's terms are the ones the escrow committed to, and the ones its logs rebuild.
+    expect(Number(await escrow.verifiedStatus(j.id, this.terms(j))), `job ${j.id} status`).to.equal(j.status);
+    expect(termsOf(await readJob(escrow, j.id)), `job ${j.id} terms from the logs`).to.deep.equal(this.terms(j));
   }
 
   /** The invariants, checked on-chain (and against the model). */
@@ -748,7 +843,9 @@ describe("Conservation (property test)", function () {
         for (const op of ops) {
           const outcome = await run.step(op);
           steps++;
-          if (outcome === "ok" && op.kind !== "wait" && op.kind !== "toDeadline") await run.checkInvariants(false);
+          // A forged step always reverts: checking after it shows that it moved nothing.
+          const moved = outcome === "ok" && op.kind !== "wait" && op.kind !== "toDeadline";
+          if (moved || op.kind === "forge") await run.checkInvariants(false);
         }
         await run.checkInvariants(true);
         for (const j of run.jobs) reached.add(j.status);
@@ -767,6 +864,7 @@ describe("Conservation (property test)", function () {
       expect(outcomes[kind]?.ok ?? 0, `${kind} never succeeded`).to.be.greaterThan(3);
       expect(outcomes[kind]?.reverted ?? 0, `${kind} never reverted`).to.be.greaterThan(0);
     }
+    expect(revertReasons.JobTermsMismatch ?? 0, "no forged terms reached the hash check").to.be.greaterThan(3);
     for (const s of [Status.Finalized, Status.Cancelled, Status.TimedOut, Status.Slashed, Status.Disputed]) {
       expect(reached.has(s), `no job ended ${Status[s]}`).to.equal(true);
     }

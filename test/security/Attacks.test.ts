@@ -20,6 +20,7 @@ import {
   FeeOnTransferERC20__factory,
   ReentrantERC20__factory,
 } from "../../typechain-types";
+import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import {
   DisputeStatus,
   MATMUL_SHAPE,
@@ -35,6 +36,7 @@ import {
   BPS,
   JOB_COLLATERAL,
   JOB_FEE,
+  JOB_DURATION,
   JOB_PAYMENT,
   JobStatus,
   PROVIDER_STAKE,
@@ -42,6 +44,7 @@ import {
   RESULT_URI,
   createJob,
   jobRequest,
+  jobTerms,
   jobsFixture,
   registerAndStake,
   type JobsFixture,
@@ -56,7 +59,7 @@ import {
   type BalanceToken,
 } from "../helpers/balances";
 import { signPermit } from "../helpers/permit";
-import { readJob } from "../src/chain/jobs";
+import { readJob } from "../../src/chain/jobs";
 
 const coder = AbiCoder.defaultAbiCoder();
 const { bond: BOND, slashSplit: SLASH_SPLIT, stakeShareBps: STAKE_SHARE_BPS } = LOCAL_PARAMETERS.disputes;
@@ -129,6 +132,38 @@ function editMatmulProof(proof: string, edit: (fields: MatmulProofFields) => Par
 /** The valid fraud proof of the cheating matmul job's wrong element. */
 function wrongElementProof(job: WorkloadJob): string {
   return matmulFraudProof(job, WRONG_MATMUL.row, WRONG_MATMUL.col);
+}
+
+/** A job's terms with every field zero: terms no job was ever created with. */
+const ZERO_TERMS: IJobEscrow.JobStruct = {
+  client: ethers.ZeroAddress,
+  payment: 0n,
+  provider: ethers.ZeroAddress,
+  collateral: 0n,
+  paymentToken: ethers.ZeroAddress,
+  deadline: 0n,
+  feeBps: 0n,
+  workloadId: ethers.ZeroHash,
+  paramsHash: ethers.ZeroHash,
+  inputRoot: ethers.ZeroHash,
+  resultRoot: ethers.ZeroHash,
+};
+
+/**
+ * Sends `call` with job `id`'s true `terms` changed by `forgery` and expects the escrow to refuse them: the stored
+ * commitment is the hash of the true terms, the given one that of the forged.
+ */
+async function expectTermsMismatch(
+  f: WeftFixture,
+  id: bigint,
+  terms: IJobEscrow.JobStruct,
+  forgery: Partial<IJobEscrow.JobStruct>,
+  call: (forged: IJobEscrow.JobStruct) => Promise<unknown>,
+) {
+  const forged = { ...terms, ...forgery };
+  const [stored, given] = [await f.JobEscrow.hashTerms(terms), await f.JobEscrow.hashTerms(forged)];
+  expect(given, "the forgery changes no term").to.not.equal(stored);
+  await expect(call(forged)).to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch").withArgs(id, stored, given);
 }
 
 // ================================================================ fixtures
@@ -228,13 +263,9 @@ async function revertDataOf(txHash: string): Promise<string> {
 /** Proves the cheating matmul job's wrong element and returns what the settlement slashed (read before it). */
 async function proveWrongElement(f: DisputesFixture) {
   const job = f.cheatingMatmul;
-  const taken = await f.DisputeManager.slashAmount(job.id);
-  await f.DisputeManager.connect(f.challenger).disputeWithProof(
-    job.id,
-    await jobTerms(f, job.id),
-    job.params,
-    wrongElementProof(job),
-  );
+  const terms = await jobTerms(f, job.id);
+  const taken = await f.DisputeManager.slashAmount(job.id, terms);
+  await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, terms, job.params, wrongElementProof(job));
   return taken;
 }
 
@@ -247,12 +278,14 @@ describe("Attacks", function () {
 
     it("pays the provider once when the payout re-enters finalize; other clients' payments stay in escrow", async function () {
       const f = await withReentrantToken(await loadFixture(jobsFixture));
-      await time.increaseTo((await readJob(f.JobEscrow, f.submittedJob)).deadline);
-      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]));
+      const terms = await jobTerms(f, f.submittedJob);
+      await time.increaseTo(terms.deadline);
+      // The re-entry brings the job's true terms: only the reentrancy guard stands in its way.
+      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob, terms]));
       const parties = { provider: f.provider, client: f.client, otherClient: f.outsider };
       const before = await balancesOf(f, { token: f.token, ...coreTokens(f) }, parties);
 
-      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      await f.JobEscrow.finalize(f.submittedJob, terms);
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
       await expectBalanceChanges(before, {
@@ -264,10 +297,11 @@ describe("Attacks", function () {
 
     it("refunds the client once when the refund re-enters cancelJob", async function () {
       const f = await withReentrantToken(await loadFixture(jobsFixture));
-      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]));
+      const terms = await jobTerms(f, f.openJob);
+      await f.token.arm(f.JobEscrow, f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob, terms]));
       const before = await balancesOf(f, { token: f.token }, { client: f.client, otherClient: f.outsider });
 
-      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, terms);
       expect(await f.token.lastReentrySucceeded()).to.equal(false);
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
       await expectBalanceChanges(before, { token: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
@@ -424,10 +458,12 @@ describe("Attacks", function () {
         maxPriorityFeePerGas: tip,
       });
 
+      const terms = await jobTerms(f, f.openJob);
+
       // The victim's accept is sent first; the front-runner's, with a higher tip, is mined ahead of it.
       const [victimTx, frontRunnerTx] = await mineTogether(async () => [
-        await f.JobEscrow.connect(f.provider).acceptJob(f.openJob, fees(ethers.parseUnits("1", "gwei"))),
-        await f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, fees(ethers.parseUnits("5", "gwei"))),
+        await f.JobEscrow.connect(f.provider).acceptJob(f.openJob, terms, fees(ethers.parseUnits("1", "gwei"))),
+        await f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, terms, fees(ethers.parseUnits("5", "gwei"))),
       ]);
       const [victimReceipt, frontRunnerReceipt] = await Promise.all(
         [victimTx, frontRunnerTx].map((tx) => ethers.provider.getTransactionReceipt(tx.hash)),
@@ -444,6 +480,240 @@ describe("Attacks", function () {
       expect(job.provider).to.equal(f.provider2.address);
       expect(await f.ProviderRegistry.providerState(f.provider.address)).to.deep.equal(victimState);
       await expectBalancesUnchanged(before);
+    });
+  });
+
+  describe("forged job terms", function () {
+    // The escrow keeps only a hash of each job's terms and takes the terms back as calldata with every call, so an
+    // attacker sends terms of its own making: another payee, another client, a cheaper payment, a later deadline.
+    // Terms that do not hash to the stored commitment revert JobTermsMismatch before anything is read from them, so
+    // no funds or stake move and the job stays where it was, still settling on its true terms.
+    it("reverts a finalize that names another provider as payee, then pays the true provider", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await jobTerms(f, f.submittedJob);
+      await time.increaseTo(terms.deadline);
+      const attacker = f.provider2;
+      const before = await balancesOf(f, coreTokens(f), { attacker, provider: f.provider, client: f.client });
+
+      await expectTermsMismatch(f, f.submittedJob, terms, { provider: attacker.address }, (forged) =>
+        f.JobEscrow.connect(attacker).finalize(f.submittedJob, forged),
+      );
+      await expectBalancesUnchanged(before);
+      expect(await f.JobEscrow.jobStatus(f.submittedJob)).to.equal(JobStatus.Submitted);
+
+      await f.JobEscrow.connect(attacker).finalize(f.submittedJob, terms);
+      await expectBalanceChanges(before, {
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+    });
+
+    it("reverts a cancel by someone claiming to be the client, refunding no one", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await jobTerms(f, f.openJob);
+      const attacker = f.outsider;
+      const before = await balancesOf(f, coreTokens(f), { attacker, client: f.client });
+
+      await expectTermsMismatch(f, f.openJob, terms, { client: attacker.address }, (forged) =>
+        f.JobEscrow.connect(attacker).cancelJob(f.openJob, forged),
+      );
+      // With the true terms the claim is checked against the real client.
+      await expect(f.JobEscrow.connect(attacker).cancelJob(f.openJob, terms))
+        .to.be.revertedWithCustomError(f.JobEscrow, "NotJobClient")
+        .withArgs(f.openJob, attacker.address);
+      await expectBalancesUnchanged(before);
+      expect(await f.JobEscrow.jobStatus(f.openJob)).to.equal(JobStatus.Open);
+    });
+
+    it("reverts an accept that rewrites the payment or the collateral, locking no stake", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await jobTerms(f, f.openJob);
+      const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
+      const providerState = await f.ProviderRegistry.providerState(f.provider.address);
+      const accept = (forged: IJobEscrow.JobStruct) => f.JobEscrow.connect(f.provider).acceptJob(f.openJob, forged);
+
+      // A smaller payment would lock a smaller collateral; a collateral named up front would replace the ratio's.
+      await expectTermsMismatch(f, f.openJob, terms, { payment: JOB_PAYMENT / 100n }, accept);
+      await expectTermsMismatch(f, f.openJob, terms, { collateral: 1n }, accept);
+      await expectBalancesUnchanged(before);
+      expect(await f.ProviderRegistry.providerState(f.provider.address)).to.deep.equal(providerState);
+      expect(await f.JobEscrow.jobStatus(f.openJob)).to.equal(JobStatus.Open);
+    });
+
+    it("reverts a late submitResult that moves the deadline, and the client still claims the timeout", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await jobTerms(f, f.assignedJob);
+      const deadline = BigInt(terms.deadline);
+      await time.increaseTo(deadline + 1n);
+      const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
+
+      await expectTermsMismatch(f, f.assignedJob, terms, { deadline: deadline + JOB_DURATION }, (forged) =>
+        f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, forged, RESULT_ROOT, RESULT_URI),
+      );
+      await expectBalancesUnchanged(before);
+      expect(await f.JobEscrow.jobStatus(f.assignedJob)).to.equal(JobStatus.Assigned);
+
+      await f.JobEscrow.connect(f.client).claimTimeout(f.assignedJob, terms);
+      await expectBalanceChanges(before, {
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+        weft: { client: JOB_PENALTY, registry: -JOB_PENALTY },
+      });
+    });
+  });
+
+  describe("workload id longer than a settlement keeps", function () {
+    // A settled job's slot keeps only the first MAX_WORKLOAD_NAME_BYTES bytes of its workload id, so two workloads
+    // whose ids differ only after them would be indistinguishable on their receipts: a client could pay for a cheap
+    // variant and show a receipt for the other. createJob refuses such ids before taking any payment.
+    it("refuses an id of 25 bytes or more, taking no payment; an id of exactly 24 bytes is accepted", async function () {
+      const f = await loadFixture(jobsFixture);
+      const maxBytes = await f.JobEscrow.MAX_WORKLOAD_NAME_BYTES();
+      const fits = "matmul-i8-blocked-tiling";
+      expect(BigInt(fits.length)).to.equal(maxBytes);
+      const tooLong = ethers.encodeBytes32String(`${fits}-v2`);
+      await f.usd.connect(f.client).approve(f.JobEscrow, JOB_PAYMENT);
+      const jobCount = await f.JobEscrow.jobCount();
+      const before = await balancesOf(f, coreTokens(f), { client: f.client });
+
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { workloadId: tooLong })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "WorkloadIdTooLong")
+        .withArgs(tooLong);
+      await expectBalancesUnchanged(before);
+      expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
+
+      const workloadId = ethers.encodeBytes32String(fits);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { workloadId })))
+        .to.emit(f.JobEscrow, "JobCreated")
+        .withArgs(jobCount + 1n, f.client.address, ethers.ZeroAddress, workloadId, ...Array(7).fill(anyValue));
+    });
+  });
+
+  describe("replaying one job's terms against another", function () {
+    // Terms carry no job id, so an attacker names one job's id with another job's (true) terms: finalizing a cheap
+    // job with the terms of a dear one pays the dear payment out of other clients' money and leaves the dear job to
+    // be paid again; cancelling with them refunds more than was paid. Each id's commitment covers only its own terms.
+    it("reverts a finalize and a cancel that bring another job's terms, and both jobs settle on their own", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.usd.mint(f.client.address, 10n * JOB_PAYMENT);
+      const dearOpen = await createJob(f, f.client, { payment: 5n * JOB_PAYMENT });
+      const dearSubmitted = await createJob(f, f.client, { payment: 5n * JOB_PAYMENT });
+      await f.JobEscrow.connect(f.provider).acceptJob(dearSubmitted, await jobTerms(f, dearSubmitted));
+      await f.JobEscrow.connect(f.provider).submitResult(
+        dearSubmitted,
+        await jobTerms(f, dearSubmitted),
+        RESULT_ROOT,
+        RESULT_URI,
+      );
+      const dearTerms = await jobTerms(f, dearSubmitted);
+      await time.increaseTo(dearTerms.deadline);
+      const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
+
+      await expectTermsMismatch(f, f.submittedJob, await jobTerms(f, f.submittedJob), dearTerms, (replayed) =>
+        f.JobEscrow.connect(f.provider).finalize(f.submittedJob, replayed),
+      );
+      await expectTermsMismatch(f, f.openJob, await jobTerms(f, f.openJob), await jobTerms(f, dearOpen), (replayed) =>
+        f.JobEscrow.connect(f.client).cancelJob(f.openJob, replayed),
+      );
+      await expectBalancesUnchanged(before);
+
+      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      await f.JobEscrow.finalize(dearSubmitted, dearTerms);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
+      const paid = 6n * JOB_PAYMENT;
+      await expectBalanceChanges(before, {
+        usd: {
+          provider: paid - 6n * JOB_FEE,
+          treasury: 6n * JOB_FEE,
+          client: JOB_PAYMENT,
+          escrow: -paid - JOB_PAYMENT,
+        },
+      });
+    });
+
+    it("reverts a dispute of an honest job that brings a cheating job's terms with its valid fraud proof", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
+      const before = await balancesOf(f, coreTokens(f), { challenger: f.challenger, provider: f.provider });
+
+      await expectTermsMismatch(
+        f,
+        honest.id,
+        await jobTerms(f, honest.id),
+        await jobTerms(f, cheating.id),
+        (replayed) =>
+          f.DisputeManager.connect(f.challenger).disputeWithProof(
+            honest.id,
+            replayed,
+            cheating.params,
+            wrongElementProof(cheating),
+          ),
+      );
+      await expectBalancesUnchanged(before);
+      for (const job of [honest, cheating]) {
+        expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Submitted);
+        expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
+      }
+    });
+  });
+
+  describe("a finalized job's slot reused", function () {
+    // Once a job settles, its slot holds the settlement (workload name, token index, settlement time) instead of a
+    // hash of terms, and the terms themselves are still in the logs. An attacker brings those terms, terms built from
+    // the settlement, or none at all, to move the settled job again: refund it, re-open its dispute window, pay it
+    // twice. No transition starts from Finalized, and the status is checked before any terms, so every call reverts
+    // JobNotInStatus and the settlement stays as it was.
+    it("reverts every transition with any terms as JobNotInStatus, leaving the settlement and balances", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
+      const id = honest.id;
+      const terms = await jobTerms(f, id);
+      await time.increaseTo(terms.deadline);
+      await f.JobEscrow.finalize(id, terms);
+      const settlement = await f.JobEscrow.settlement(id);
+      const fromSettlement: IJobEscrow.JobStruct = {
+        ...terms,
+        workloadId: settlement.workloadId,
+        provider: settlement.provider,
+        paymentToken: settlement.paymentToken,
+        payment: settlement.payment,
+        resultRoot: settlement.resultRoot,
+        deadline: settlement.settledAt,
+      };
+      const tokens = { ...coreTokens(f), receipts: f.ComputeReceipt };
+      const before = await balancesOf(f, tokens, { provider: f.provider, client: f.client, challenger: f.challenger });
+      const escrow = f.JobEscrow;
+
+      for (const given of [terms, fromSettlement, ZERO_TERMS]) {
+        const transitions: [() => Promise<unknown>, bigint][] = [
+          [() => escrow.connect(f.client).cancelJob(id, given), JobStatus.Open],
+          [() => escrow.connect(f.provider2).acceptJob(id, given), JobStatus.Open],
+          [() => escrow.connect(f.provider).submitResult(id, given, RESULT_ROOT, RESULT_URI), JobStatus.Assigned],
+          [() => escrow.finalize(id, given), JobStatus.Submitted],
+          [() => escrow.claimTimeout(id, given), JobStatus.Assigned],
+          [() => escrow.connect(f.disputer).markDisputed(id, given), JobStatus.Submitted],
+          [() => escrow.connect(f.disputer).resolveDispute(id, given, true), JobStatus.Disputed],
+        ];
+        for (const [call, expected] of transitions) {
+          await expect(call())
+            .to.be.revertedWithCustomError(escrow, "JobNotInStatus")
+            .withArgs(id, JobStatus.Finalized, expected);
+        }
+      }
+      // The DisputeManager takes a finalized job's status without its terms (there is no hash left to check them
+      // against), so a dispute with the cheating job's terms and valid fraud proof passes its checker and is
+      // stopped by the escrow, as is a withheld-data dispute with the job's own terms.
+      const challenger = f.DisputeManager.connect(f.challenger);
+      const cheatingTerms = await jobTerms(f, cheating.id);
+      const { row, col } = WRONG_MATMUL;
+      for (const dispute of [
+        () => challenger.disputeWithProof(id, cheatingTerms, cheating.params, wrongElementProof(cheating)),
+        () => challenger.disputeWithheld(id, terms, honest.params, row, col),
+      ]) {
+        await expect(dispute())
+          .to.be.revertedWithCustomError(escrow, "JobNotInStatus")
+          .withArgs(id, JobStatus.Finalized, JobStatus.Submitted);
+      }
+      await expectBalancesUnchanged(before);
+      expect(await escrow.settlement(id)).to.deep.equal(settlement);
     });
   });
 
@@ -474,6 +744,7 @@ describe("Attacks", function () {
       await expect(
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           cheating.id,
+          await jobTerms(f, cheating.id),
           cheating.params,
           wrongElementProof(cheating),
         ),
@@ -609,6 +880,7 @@ describe("Attacks", function () {
       await expect(
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           mandelbrot.id,
+          await jobTerms(f, mandelbrot.id),
           mandelbrot.params,
           mandelbrotFraudProof(mandelbrot, WRONG_PIXEL),
         ),
@@ -1000,7 +1272,7 @@ describe("Attacks", function () {
       await expectBalancesUnchanged(afterOpening);
       expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.AwaitingReveal);
 
-      const taken = await f.DisputeManager.slashAmount(job.id);
+      const taken = await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id));
       expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
       await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
       await f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id));
@@ -1078,7 +1350,7 @@ describe("Attacks", function () {
       const job = f.cheatingMatmul;
       const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
-      const dispute = (proof: string, target: WorkloadJob = job) =>
+      const dispute = async (proof: string, target: WorkloadJob = job) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           target.id,
           await jobTerms(f, target.id),
@@ -1117,7 +1389,7 @@ describe("Attacks", function () {
       const job = f.cheatingMatmul;
       const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
-      const dispute = (proof: string) =>
+      const dispute = async (proof: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof);
       const proof = wrongElementProof(job);
       const { row, col } = WRONG_MATMUL;
@@ -1148,7 +1420,7 @@ describe("Attacks", function () {
         (await readJob(f.JobEscrow, cheating.id)).inputRoot,
       ];
       const before = await snapshot(f);
-      const dispute = (target: WorkloadJob, proof: string) =>
+      const dispute = async (target: WorkloadJob, proof: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           target.id,
           await jobTerms(f, target.id),
