@@ -311,7 +311,10 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     /// @dev A job's collateral counts only while the escrow still holds it locked (Assigned, Submitted, Disputed).
     function slashAmount(uint256 jobId, IJobEscrow.Job calldata job) external view returns (uint256) {
         IJobEscrow.JobStatus status = _escrow.verifiedStatus(jobId, job);
-        return _slashAmount(job.provider, _lockedCollateral(status, job.collateral));
+        // A finalized job keeps its settlement rather than its terms: the provider comes from there.
+        bool finalized = status == IJobEscrow.JobStatus.Finalized;
+        address provider = finalized ? _escrow.settlement(jobId).provider : job.provider;
+        return _slashAmount(provider, _lockedCollateral(status, job.collateral));
     }
 
     // ================================================================ internals

@@ -5,7 +5,7 @@ import type { BaseContract } from "ethers";
 import { ZeroAddress } from "ethers";
 import fc from "fast-check";
 
-import { readJob, termsOf } from "../../src/chain/jobs";
+import { readJob, committedTerms } from "../../src/chain/jobs";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { deployWeftFixture } from "../fixtures/weft";
 
@@ -716,7 +716,7 @@ class Run {
 
   /** Job `j`'s terms as the model has them, which every escrow call about it takes. */
   private terms(j: ModelJob): IJobEscrow.JobStruct {
-    return termsOf({
+    return committedTerms({
       client: this.f.clients[j.client].address,
       payment: j.payment,
       provider: j.provider,
@@ -773,7 +773,7 @@ class Run {
     }
     // The model's terms are the ones the escrow committed to, and the ones its logs rebuild.
     expect(Number(await escrow.verifiedStatus(j.id, this.terms(j))), `job ${j.id} status`).to.equal(j.status);
-    expect(termsOf(await readJob(escrow, j.id)), `job ${j.id} terms from the logs`).to.deep.equal(this.terms(j));
+    expect(committedTerms(await readJob(escrow, j.id)), `job ${j.id} terms from the logs`).to.deep.equal(this.terms(j));
   }
 
   /** The invariants, checked on-chain (and against the model). */
