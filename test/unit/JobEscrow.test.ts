@@ -4,6 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
+import { readJob, termsOf } from "../../src/chain/jobs";
 
 import {
   FalseReturningERC20__factory,
@@ -24,19 +25,36 @@ import {
   RESULT_URI,
   createJob,
   jobRequest,
+  jobTerms,
   jobsFixture,
   registerAndStake,
   stakedProvidersFixture,
   type JobsFixture,
 } from "../fixtures/jobs";
+import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { signPermit } from "../helpers/permit";
-import { readJob } from "../src/chain/jobs";
+import { expectUserError } from "../helpers/errors";
 
 const DAY = 86_400n;
 const MAX_JOB_DURATION = 90n * DAY;
 const MAX_WINDOW = 30n * DAY;
 const UINT96_MAX = 2n ** 96n - 1n;
+
+/** Terms that are no job's: what a test passes for a job that does not exist. */
+const NO_TERMS: IJobEscrow.JobStruct = {
+  client: ethers.ZeroAddress,
+  payment: 0n,
+  provider: ethers.ZeroAddress,
+  collateral: 0n,
+  paymentToken: ethers.ZeroAddress,
+  deadline: 0n,
+  feeBps: 0n,
+  workloadId: ethers.ZeroHash,
+  paramsHash: ethers.ZeroHash,
+  inputRoot: ethers.ZeroHash,
+  resultRoot: ethers.ZeroHash,
+};
 
 /** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client, at the local parameters. */
 const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
@@ -98,11 +116,13 @@ describe("JobEscrow", function () {
       // The deployment reports settled work to the RewardDistributor.
       expect(await JobEscrow.workRecorder()).to.equal(await f.RewardDistributor.getAddress());
       expect(await JobEscrow.paused()).to.equal(false);
+      // WEFT is configured by the deployment module, then the fixture adds tUSD: indexes 1 and 2.
       expect(await JobEscrow.paymentTokenConfig(await f.ComputeToken.getAddress())).to.deep.equal([
         true,
         parameters.escrow.minPaymentWeft,
+        1n,
       ]);
-      expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([true, 1000n]);
+      expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([true, 1000n, 2n]);
     });
 
     it("reverts construction with a zero registry or a zero treasury", async function () {
@@ -127,11 +147,13 @@ describe("JobEscrow", function () {
       );
     });
 
-    it("returns an empty job for an id that was never created", async function () {
+    it("reports None for an id that was never created, and no terms match it", async function () {
       const { JobEscrow } = await loadFixture(deployWeftFixture);
-      const j = await readJob(JobEscrow, 1n);
-      expect(j.status).to.equal(JobStatus.None);
-      expect(j.client).to.equal(ethers.ZeroAddress);
+      expect(await JobEscrow.jobStatus(1n)).to.equal(JobStatus.None);
+      await expect(JobEscrow.verifiedStatus(1n, NO_TERMS))
+        .to.be.revertedWithCustomError(JobEscrow, "JobTermsMismatch")
+        .withArgs(1n, ethers.ZeroHash, await JobEscrow.hashTerms(NO_TERMS));
+      await expectUserError(readJob(JobEscrow, 1n), /^Job 1 does not exist \(the escrow has 0 jobs\)\.$/);
     });
   });
 
@@ -156,6 +178,7 @@ describe("JobEscrow", function () {
           await usd.getAddress(),
           JOB_PAYMENT,
           request.submitDeadline,
+          LOCAL_PARAMETERS.escrow.protocolFeeBps,
         );
       await expect(tx).to.changeTokenBalances(usd, [client, JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
 
@@ -318,6 +341,7 @@ describe("JobEscrow", function () {
           await f.usd.getAddress(),
           JOB_PAYMENT,
           request.submitDeadline,
+          LOCAL_PARAMETERS.escrow.protocolFeeBps,
         );
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
       expect(await f.usd.nonces(f.client.address)).to.equal(1n);
@@ -358,12 +382,14 @@ describe("JobEscrow", function () {
   describe("cancelJob", function () {
     it("refunds the client of an Open job in full and marks it Cancelled", async function () {
       const f = await loadFixture(jobsFixture);
-      const tx = f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
+      const terms = await jobTerms(f, f.openJob);
+      const tx = f.JobEscrow.connect(f.client).cancelJob(f.openJob, terms);
       await expect(tx).to.emit(f.JobEscrow, "JobCancelled").withArgs(f.openJob, JOB_PAYMENT);
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
+      // A closed job keeps the hash of its terms: they still verify, with their submit deadline unchanged.
       const j = await readJob(f.JobEscrow, f.openJob);
       expect(j.status).to.equal(JobStatus.Cancelled);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(termsOf(j)).to.deep.equal(terms);
     });
 
     it("reverts when someone other than the client cancels", async function () {
@@ -433,9 +459,9 @@ describe("JobEscrow", function () {
         .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Open);
     });
 
-    it("reverts when the job does not exist", async function () {
+    it("reverts when the job does not exist, whatever terms are given", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(99n, await jobTerms(f, 99n)))
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(99n, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(99n, JobStatus.None, JobStatus.Open);
     });
@@ -621,9 +647,8 @@ describe("JobEscrow", function () {
       );
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider, f.ProviderRegistry], [0n, 0n]);
 
-      const j = await readJob(f.JobEscrow, jobId);
-      expect(j.status).to.equal(JobStatus.Finalized);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(await f.JobEscrow.jobStatus(jobId)).to.equal(JobStatus.Finalized);
+      expect((await f.JobEscrow.settlement(jobId)).settledAt).to.equal(BigInt(await time.latest()));
       expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
@@ -732,7 +757,8 @@ describe("JobEscrow", function () {
       await passSubmitDeadline(f, jobId);
       const before = await f.ProviderRegistry.providerState(f.provider.address);
 
-      const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId, await jobTerms(f, jobId));
+      const terms = await jobTerms(f, jobId);
+      const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId, terms);
       await expect(tx)
         .to.emit(f.JobEscrow, "JobTimedOut")
         .withArgs(jobId, f.provider.address, JOB_PAYMENT, JOB_PENALTY);
@@ -748,7 +774,7 @@ describe("JobEscrow", function () {
 
       const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.TimedOut);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(termsOf(j)).to.deep.equal(terms);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
       expect(after.staked).to.equal(before.staked - JOB_PENALTY);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
@@ -779,7 +805,7 @@ describe("JobEscrow", function () {
   describe("disputes", function () {
     it("freezes a Submitted job inside its challenge window", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.emit(f.JobEscrow, "JobDisputed")
         .withArgs(f.submittedJob);
       expect((await readJob(f.JobEscrow, f.submittedJob)).status).to.equal(JobStatus.Disputed);
@@ -787,7 +813,7 @@ describe("JobEscrow", function () {
 
     it("blocks finalize while the job is Disputed", async function () {
       const f = await loadFixture(jobsFixture);
-      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, await jobTerms(f, f.submittedJob));
       await passChallengeWindow(f, f.submittedJob);
       await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
@@ -798,14 +824,14 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const { deadline } = await readJob(f.JobEscrow, f.submittedJob);
       await time.setNextBlockTimestamp(deadline);
-      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
         .withArgs(f.submittedJob, deadline);
     });
 
     it("reverts markDisputed when the job is not Submitted", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob))
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob, await jobTerms(f, f.assignedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Submitted);
     });
@@ -813,10 +839,11 @@ describe("JobEscrow", function () {
     it("refunds the client in full when the provider is at fault, keeping the collateral locked for the slash", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.submittedJob;
-      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      const terms = await jobTerms(f, jobId);
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId, terms);
       const before = await f.ProviderRegistry.providerState(f.provider.address);
 
-      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, true);
+      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, terms, true);
       await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, true, JOB_PAYMENT);
       await expect(tx).to.changeTokenBalances(
         f.usd,
@@ -825,7 +852,7 @@ describe("JobEscrow", function () {
       );
       const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.Slashed);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(termsOf(j)).to.deep.equal(terms);
       expect([j.provider, j.collateral]).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
       expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(before.locked);
 
@@ -855,9 +882,9 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.submittedJob;
       const { deadline } = await readJob(f.JobEscrow, jobId);
-      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId, await jobTerms(f, jobId));
 
-      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
+      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, await jobTerms(f, jobId), false);
       await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, false, 0n);
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
       const j = await readJob(f.JobEscrow, jobId);
@@ -877,10 +904,10 @@ describe("JobEscrow", function () {
     it("lets a job cleared after its challenge window finalize at once", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.submittedJob;
-      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId, await jobTerms(f, jobId));
       await passChallengeWindow(f, jobId);
       await time.increase(60n);
-      await f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
+      await f.JobEscrow.connect(f.disputer).resolveDispute(jobId, await jobTerms(f, jobId), false);
       await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId))).to.changeTokenBalances(
         f.usd,
         [f.provider, f.timelock],
@@ -890,7 +917,9 @@ describe("JobEscrow", function () {
 
     it("reverts resolveDispute when the job is not Disputed", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, true))
+      await expect(
+        f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, await jobTerms(f, f.submittedJob), true),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.submittedJob, JobStatus.Submitted, JobStatus.Disputed);
     });
@@ -952,12 +981,12 @@ describe("JobEscrow", function () {
       const token = outsider.address;
       await expect(JobEscrow.connect(timelock).setPaymentToken(token, true, 5n))
         .to.emit(JobEscrow, "PaymentTokenSet")
-        .withArgs(token, [false, 0n], [true, 5n]);
-      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([true, 5n]);
+        .withArgs(token, [false, 0n, 0n], [true, 5n, 3n]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([true, 5n, 3n]);
       await expect(JobEscrow.connect(timelock).setPaymentToken(token, false, 7n))
         .to.emit(JobEscrow, "PaymentTokenSet")
-        .withArgs(token, [true, 5n], [false, 7n]);
-      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 7n]);
+        .withArgs(token, [true, 5n, 3n], [false, 7n, 3n]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 7n, 3n]);
     });
 
     it("sets the treasury and emits its old and new address", async function () {
@@ -1049,8 +1078,8 @@ describe("JobEscrow", function () {
     it("refuses every restricted function to an outsider", async function () {
       const { JobEscrow, outsider } = await loadFixture(deployWeftFixture);
       const calls: [string, unknown[]][] = [
-        ["markDisputed", [1n]],
-        ["resolveDispute", [1n, true]],
+        ["markDisputed", [1n, NO_TERMS]],
+        ["resolveDispute", [1n, NO_TERMS, true]],
         ["pause", []],
         ["unpause", []],
         ["setProtocolFeeBps", [100n]],
@@ -1121,12 +1150,10 @@ describe("JobEscrow", function () {
           RESULT_URI,
         ),
       ).to.emit(f.JobEscrow, "ResultSubmitted");
-      await f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob);
-      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.assignedJob, true)).to.changeTokenBalance(
-        f.usd,
-        f.client,
-        JOB_PAYMENT,
-      );
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob, await jobTerms(f, f.assignedJob));
+      await expect(
+        f.JobEscrow.connect(f.disputer).resolveDispute(f.assignedJob, await jobTerms(f, f.assignedJob), true),
+      ).to.changeTokenBalance(f.usd, f.client, JOB_PAYMENT);
       await passChallengeWindow(f, f.submittedJob);
       await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalance(
         f.usd,
@@ -1189,7 +1216,7 @@ describe("JobEscrow", function () {
       await passChallengeWindow(f, f.submittedJob);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]),
+        f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob, await jobTerms(f, f.submittedJob)]),
       );
       await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalances(
         f.token,
@@ -1205,7 +1232,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(reentrantJobsFixture);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]),
+        f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob, await jobTerms(f, f.openJob)]),
       );
       await expect(
         f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob)),
@@ -1219,7 +1246,7 @@ describe("JobEscrow", function () {
       await passSubmitDeadline(f, f.assignedJob);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
+        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob, await jobTerms(f, f.assignedJob)]),
       );
       const tx = f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob));
       await expect(tx).to.changeTokenBalances(f.token, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
@@ -1244,7 +1271,7 @@ describe("JobEscrow", function () {
           RESULT_ROOT,
           RESULT_URI,
         );
-        await f.JobEscrow.connect(f.disputer).markDisputed(otherJob);
+        await f.JobEscrow.connect(f.disputer).markDisputed(otherJob, await jobTerms(f, otherJob));
         await f.AccessManager.connect(f.timelock).grantRole(Roles.DISPUTES, tokenAddress, 0);
         const request = await jobRequest(f, { paymentToken: tokenAddress });
         const payloads = {
@@ -1256,8 +1283,12 @@ describe("JobEscrow", function () {
             ethers.ZeroHash,
             ethers.ZeroHash,
           ]),
-          acceptJob: f.JobEscrow.interface.encodeFunctionData("acceptJob", [f.openJob]),
-          resolveDispute: f.JobEscrow.interface.encodeFunctionData("resolveDispute", [otherJob, true]),
+          acceptJob: f.JobEscrow.interface.encodeFunctionData("acceptJob", [f.openJob, await jobTerms(f, f.openJob)]),
+          resolveDispute: f.JobEscrow.interface.encodeFunctionData("resolveDispute", [
+            otherJob,
+            await jobTerms(f, otherJob),
+            true,
+          ]),
         };
         await passChallengeWindow(f, f.submittedJob);
         const jobCount = await f.JobEscrow.jobCount();
@@ -1282,7 +1313,7 @@ describe("JobEscrow", function () {
       await passSubmitDeadline(f, f.assignedJob);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
+        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob, await jobTerms(f, f.assignedJob)]),
       );
       await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));
