@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, setStorageAt, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
-import { readJob, termsOf } from "../../src/chain/jobs";
+import { readJob, termsOf, type JobTerms } from "../../src/chain/jobs";
 
 import {
   FalseReturningERC20__factory,
@@ -58,6 +58,60 @@ const NO_TERMS: IJobEscrow.JobStruct = {
 
 /** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client, at the local parameters. */
 const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
+
+/** An address that is none of the fixture's accounts or contracts. */
+const STRANGER = ethers.getAddress("0x000000000000000000000000000000000000dEaD");
+
+/** IJobEscrow.Job's fields, in the order the escrow hashes them. */
+const TERM_FIELDS = [
+  "client",
+  "payment",
+  "provider",
+  "collateral",
+  "paymentToken",
+  "deadline",
+  "feeBps",
+  "workloadId",
+  "paramsHash",
+  "inputRoot",
+  "resultRoot",
+] as const satisfies readonly (keyof JobTerms)[];
+const TERM_TYPES = [
+  "address",
+  "uint96",
+  "address",
+  "uint96",
+  "address",
+  "uint40",
+  "uint16",
+  "bytes32",
+  "bytes32",
+  "bytes32",
+  "bytes32",
+] as const;
+
+/** `terms` with one field changed: a number one higher, an address the STRANGER's, a hash another. */
+function withAlteredTerm(terms: JobTerms, field: (typeof TERM_FIELDS)[number]): IJobEscrow.JobStruct {
+  const value = terms[field];
+  const altered =
+    typeof value === "bigint"
+      ? value + 1n
+      : typeof value === "number"
+        ? value + 1
+        : ethers.isAddress(value)
+          ? STRANGER
+          : ethers.id(`altered ${field}`);
+  return termsOf({ ...terms, [field]: altered });
+}
+
+/** What the escrow commits to for `terms`, computed independently: keccak256 of their ABI encoding, lowest byte 0. */
+function expectedTermsHash(terms: JobTerms): string {
+  const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
+    TERM_TYPES,
+    TERM_FIELDS.map((field) => terms[field]),
+  );
+  return ethers.toBeHex(BigInt(ethers.keccak256(encoded)) & ~0xffn, 32);
+}
 
 /** The next block's timestamp, pinned so that a test can predict what the contract sees. */
 async function pinNextTimestamp(offset = 1n): Promise<bigint> {
@@ -205,6 +259,51 @@ describe("JobEscrow", function () {
       expect((await readJob(f.JobEscrow, 2n)).provider).to.equal(f.provider.address);
       expect(await f.JobEscrow.jobCount()).to.equal(2n);
     });
+
+    it("emits and commits to the protocol fee in force when the job is created", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(500n);
+      const request = await jobRequest(f);
+      await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
+      const tx = f.JobEscrow.connect(f.client).createJob(request);
+      await expect(tx)
+        .to.emit(f.JobEscrow, "JobCreated")
+        .withArgs(
+          1n,
+          f.client.address,
+          ethers.ZeroAddress,
+          request.workloadId,
+          request.params,
+          request.inputRoot,
+          request.inputURI,
+          await f.usd.getAddress(),
+          JOB_PAYMENT,
+          request.submitDeadline,
+          500n,
+        );
+      expect((await readJob(f.JobEscrow, 1n)).feeBps).to.equal(500);
+    });
+
+    it("accepts a workload id that uses all 24 bytes of a workload name", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const workloadId = ethers.encodeBytes32String("x".repeat(24));
+      const jobId = await createJob(f, f.client, { workloadId });
+      expect((await readJob(f.JobEscrow, jobId)).workloadId).to.equal(workloadId);
+    });
+
+    for (let index = 24; index < 32; index++) {
+      it(`reverts WorkloadIdTooLong for a workload id with a non-zero byte ${index}`, async function () {
+        const f = await loadFixture(stakedProvidersFixture);
+        const bytes = ethers.getBytes(ethers.encodeBytes32String("matmul-i8"));
+        bytes[index] = 0x01;
+        const workloadId = ethers.hexlify(bytes);
+        await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
+        await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { workloadId })))
+          .to.be.revertedWithCustomError(f.JobEscrow, "WorkloadIdTooLong")
+          .withArgs(workloadId);
+        expect(await f.JobEscrow.jobCount()).to.equal(0n);
+      });
+    }
 
     it("accepts a payment at the token's minimum and a deadline exactly MAX_JOB_DURATION ahead", async function () {
       const f = await loadFixture(stakedProvidersFixture);
@@ -922,6 +1021,305 @@ describe("JobEscrow", function () {
       )
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.submittedJob, JobStatus.Submitted, JobStatus.Disputed);
+    });
+  });
+
+  describe("committed terms", function () {
+    /** The Submitted job past its challenge window: every term is set, and finalize would succeed. */
+    async function finalizableFixture() {
+      const f = await jobsFixture();
+      await passChallengeWindow(f, f.submittedJob);
+      return f;
+    }
+
+    for (const field of TERM_FIELDS) {
+      it(`refuses to finalize with the job's ${field} altered, paying nothing`, async function () {
+        const f = await loadFixture(finalizableFixture);
+        const terms = await readJob(f.JobEscrow, f.submittedJob);
+        const altered = withAlteredTerm(terms, field);
+        const escrowBalance = await f.usd.balanceOf(await f.JobEscrow.getAddress());
+        await expect(f.JobEscrow.finalize(f.submittedJob, altered))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+          .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+        expect(await f.usd.balanceOf(await f.JobEscrow.getAddress())).to.equal(escrowBalance);
+        expect(await f.JobEscrow.jobStatus(f.submittedJob)).to.equal(JobStatus.Submitted);
+      });
+    }
+
+    it("refuses to cancel with a larger payment to refund", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.openJob);
+      const altered = withAlteredTerm(terms, "payment");
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses to accept with a later submit deadline", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.openJob);
+      const altered = withAlteredTerm(terms, "deadline");
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(2n * JOB_COLLATERAL);
+    });
+
+    it("refuses to submit with less collateral than the provider locked", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.assignedJob);
+      const altered = termsOf({ ...terms, collateral: 0n });
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, altered, RESULT_ROOT, RESULT_URI))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.assignedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses a timeout claimed with an earlier submit deadline", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.assignedJob);
+      const altered = termsOf({ ...terms, deadline: BigInt(await time.latest()) - 1n });
+      await expect(f.JobEscrow.claimTimeout(f.assignedJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.assignedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses to mark a job disputed with a later challenge deadline", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      await passChallengeWindow(f, f.submittedJob);
+      const altered = termsOf({ ...terms, deadline: terms.deadline + DAY });
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses to resolve a dispute refunding someone other than the client", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, termsOf(terms));
+      const altered = termsOf({ ...terms, client: f.outsider.address });
+      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, altered, true))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      expect(await f.JobEscrow.jobStatus(f.submittedJob)).to.equal(JobStatus.Disputed);
+    });
+
+    it("stops a provider accepting an open job with terms that name it as the directed provider", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.openJob);
+      const named = termsOf({ ...terms, provider: f.provider2.address });
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, named))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(named));
+    });
+
+    it("stops a provider accepting a job directed to another by naming itself in the terms", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = await createJob(f, f.client, { provider: f.provider.address });
+      const terms = await readJob(f.JobEscrow, jobId);
+      const renamed = termsOf({ ...terms, provider: f.provider2.address });
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId, renamed))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(renamed));
+      expect((await f.ProviderRegistry.providerState(f.provider2.address)).locked).to.equal(0n);
+    });
+
+    it("stops a provider finalizing another provider's job to itself", async function () {
+      const f = await loadFixture(finalizableFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      const rerouted = termsOf({ ...terms, provider: f.provider2.address });
+      await expect(f.JobEscrow.connect(f.provider2).finalize(f.submittedJob, rerouted))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(rerouted));
+      await expect(f.JobEscrow.connect(f.provider2).finalize(f.submittedJob, termsOf(terms))).to.changeTokenBalances(
+        f.usd,
+        [f.provider, f.provider2],
+        [JOB_PAYMENT - JOB_FEE, 0n],
+      );
+    });
+  });
+
+  describe("views", function () {
+    it("hashes terms as keccak256 of their ABI encoding with the lowest byte cleared", async function () {
+      const f = await loadFixture(jobsFixture);
+      for (const jobId of [f.openJob, f.assignedJob, f.submittedJob]) {
+        const terms = await readJob(f.JobEscrow, jobId);
+        expect(await f.JobEscrow.hashTerms(termsOf(terms))).to.equal(expectedTermsHash(terms));
+      }
+      // The lowest byte is cleared even when the full hash ends in a non-zero byte.
+      const fullHash = ethers.keccak256(
+        ethers.AbiCoder.defaultAbiCoder().encode(
+          TERM_TYPES,
+          TERM_FIELDS.map((field) => NO_TERMS[field]),
+        ),
+      );
+      expect(fullHash.endsWith("00")).to.equal(false);
+      expect(await f.JobEscrow.hashTerms(NO_TERMS)).to.equal(`${fullHash.slice(0, -2)}00`);
+    });
+
+    it("reports each status with jobStatus, and with verifiedStatus given the job's terms", async function () {
+      const f = await loadFixture(jobsFixture);
+      const disputedJob = await createJob(f);
+      await f.JobEscrow.connect(f.provider2).acceptJob(disputedJob, await jobTerms(f, disputedJob));
+      await f.JobEscrow.connect(f.provider2).submitResult(
+        disputedJob,
+        await jobTerms(f, disputedJob),
+        RESULT_ROOT,
+        RESULT_URI,
+      );
+      await f.JobEscrow.connect(f.disputer).markDisputed(disputedJob, await jobTerms(f, disputedJob));
+      const expected = [
+        [f.openJob, JobStatus.Open],
+        [f.assignedJob, JobStatus.Assigned],
+        [f.submittedJob, JobStatus.Submitted],
+        [disputedJob, JobStatus.Disputed],
+      ] as const;
+      for (const [jobId, status] of expected) {
+        const terms = await readJob(f.JobEscrow, jobId);
+        expect(await f.JobEscrow.jobStatus(jobId)).to.equal(status);
+        expect(await f.JobEscrow.verifiedStatus(jobId, termsOf(terms))).to.equal(status);
+        const altered = withAlteredTerm(terms, "inputRoot");
+        await expect(f.JobEscrow.verifiedStatus(jobId, altered))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+          .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      }
+    });
+
+    it("keeps the terms' hash of Cancelled, TimedOut and Slashed jobs, so their terms still verify", async function () {
+      const f = await loadFixture(jobsFixture);
+      const cancelled = await readJob(f.JobEscrow, f.openJob);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, termsOf(cancelled));
+      const slashed = await readJob(f.JobEscrow, f.submittedJob);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, termsOf(slashed));
+      await f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, termsOf(slashed), true);
+      const timedOut = await readJob(f.JobEscrow, f.assignedJob);
+      await passSubmitDeadline(f, f.assignedJob);
+      await f.JobEscrow.claimTimeout(f.assignedJob, termsOf(timedOut));
+
+      const closed = [
+        [f.openJob, cancelled, JobStatus.Cancelled],
+        [f.assignedJob, timedOut, JobStatus.TimedOut],
+        [f.submittedJob, slashed, JobStatus.Slashed],
+      ] as const;
+      for (const [jobId, terms, status] of closed) {
+        expect(await f.JobEscrow.verifiedStatus(jobId, termsOf(terms))).to.equal(status);
+        const altered = withAlteredTerm(terms, "deadline");
+        await expect(f.JobEscrow.verifiedStatus(jobId, altered))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+          .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      }
+    });
+
+    it("returns a Finalized job's settlement: workload, provider, token, payment, result root and settlement time", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      await passChallengeWindow(f, f.submittedJob);
+      const receipt = await (await f.JobEscrow.finalize(f.submittedJob, termsOf(terms))).wait();
+      const block = await ethers.provider.getBlock(receipt!.blockNumber);
+      // Settled after the challenge window's end: the settlement time is not the terms' deadline.
+      await time.increase(60n);
+
+      expect(await f.JobEscrow.settlement(f.submittedJob)).to.deep.equal([
+        terms.workloadId,
+        f.provider.address,
+        await f.usd.getAddress(),
+        JOB_PAYMENT,
+        RESULT_ROOT,
+        BigInt(block!.timestamp),
+      ]);
+      // A Finalized job keeps its settlement instead of its terms: verifiedStatus answers for any terms.
+      expect(await f.JobEscrow.verifiedStatus(f.submittedJob, NO_TERMS)).to.equal(JobStatus.Finalized);
+    });
+
+    it("reverts settlement with JobNotInStatus for every job that is not Finalized", async function () {
+      const f = await loadFixture(jobsFixture);
+      const cancelledJob = await createJob(f);
+      await f.JobEscrow.connect(f.client).cancelJob(cancelledJob, await jobTerms(f, cancelledJob));
+      const unsettled = [
+        [99n, JobStatus.None],
+        [f.openJob, JobStatus.Open],
+        [f.assignedJob, JobStatus.Assigned],
+        [f.submittedJob, JobStatus.Submitted],
+        [cancelledJob, JobStatus.Cancelled],
+      ] as const;
+      for (const [jobId, status] of unsettled) {
+        await expect(f.JobEscrow.settlement(jobId))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+          .withArgs(jobId, status, JobStatus.Finalized);
+      }
+    });
+  });
+
+  describe("payment-token indexes", function () {
+    /** The count of configured payment tokens shares a slot with the work recorder (see JobEscrow's storage). */
+    const RECORDER_SLOT = 3n;
+    const TOKEN_COUNT_SHIFT = 160n;
+    const MAX_PAYMENT_TOKENS = 2n ** 16n - 1n;
+
+    it("numbers tokens from 1 in the order they are first configured and maps each index back", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const weft = await f.ComputeToken.getAddress();
+      const usd = await f.usd.getAddress();
+      const other = await (await new TestERC20__factory(f.deployer).deploy("Other", "OTH")).getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(other, true, 0n);
+      expect(await f.JobEscrow.paymentTokenAt(1n)).to.equal(weft);
+      expect(await f.JobEscrow.paymentTokenAt(2n)).to.equal(usd);
+      expect(await f.JobEscrow.paymentTokenAt(3n)).to.equal(other);
+      expect((await f.JobEscrow.paymentTokenConfig(other)).index).to.equal(3n);
+      for (const unused of [0n, 4n]) expect(await f.JobEscrow.paymentTokenAt(unused)).to.equal(ethers.ZeroAddress);
+      expect((await f.JobEscrow.paymentTokenConfig(STRANGER)).index).to.equal(0n);
+    });
+
+    it("keeps a token's index when it is disallowed and allowed again, and settles its jobs under it", async function () {
+      const f = await loadFixture(jobsFixture);
+      const usd = await f.usd.getAddress();
+      await passChallengeWindow(f, f.submittedJob);
+      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(usd, false, 0n))
+        .to.emit(f.JobEscrow, "PaymentTokenSet")
+        .withArgs(usd, [true, 1000n, 2n], [false, 0n, 2n]);
+      // A job paid in a token since disallowed still settles, and its receipt names that token.
+      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      expect((await f.JobEscrow.settlement(f.submittedJob)).paymentToken).to.equal(usd);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 5n);
+      expect(await f.JobEscrow.paymentTokenConfig(usd)).to.deep.equal([true, 5n, 2n]);
+      expect(await f.JobEscrow.paymentTokenAt(2n)).to.equal(usd);
+      expect(await f.JobEscrow.paymentTokenAt(3n)).to.equal(ethers.ZeroAddress);
+    });
+
+    it("settles a job under the index of the token it was paid in", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const weft = await f.ComputeToken.getAddress();
+      const jobId = await createJob(f, f.client, { paymentToken: weft });
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId));
+      await f.JobEscrow.connect(f.provider).submitResult(jobId, await jobTerms(f, jobId), RESULT_ROOT, RESULT_URI);
+      await passChallengeWindow(f, jobId);
+      await f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
+      expect((await f.JobEscrow.settlement(jobId)).paymentToken).to.equal(weft);
+    });
+
+    it("gives out the last index, then reverts PaymentTokenLimitReached for a new token but not a known one", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const escrow = await f.JobEscrow.getAddress();
+      const slot = BigInt(await ethers.provider.getStorage(escrow, RECORDER_SLOT));
+      // The slot holds what the layout says (the recorder below two configured tokens), so the write lands right.
+      expect(ethers.getAddress(ethers.toBeHex(slot & (2n ** 160n - 1n), 20))).to.equal(
+        await f.JobEscrow.workRecorder(),
+      );
+      expect(slot >> TOKEN_COUNT_SHIFT).to.equal(2n);
+      const nearlyFull = (slot & (2n ** 160n - 1n)) | ((MAX_PAYMENT_TOKENS - 1n) << TOKEN_COUNT_SHIFT);
+      await setStorageAt(escrow, RECORDER_SLOT, nearlyFull);
+
+      const last = await (await new TestERC20__factory(f.deployer).deploy("Last", "LST")).getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(last, true, 0n);
+      expect((await f.JobEscrow.paymentTokenConfig(last)).index).to.equal(MAX_PAYMENT_TOKENS);
+      expect(await f.JobEscrow.paymentTokenAt(MAX_PAYMENT_TOKENS)).to.equal(last);
+
+      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(STRANGER, true, 0n))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenLimitReached")
+        .withArgs(MAX_PAYMENT_TOKENS);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(await f.usd.getAddress(), false, 0n);
+      expect(await f.JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([false, 0n, 2n]);
+      expect(await f.JobEscrow.workRecorder()).to.equal(await f.RewardDistributor.getAddress());
     });
   });
 
