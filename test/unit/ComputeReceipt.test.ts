@@ -19,6 +19,8 @@ interface JobOptions {
   workloadId?: string;
   payment?: bigint;
   resultRoot?: string;
+  /** The payment token (tUSD if not given). */
+  paymentToken?: string;
 }
 
 /** Registers and stakes `provider` so that it can accept jobs. */
@@ -31,13 +33,15 @@ async function registerProvider(f: WeftFixture, provider: Signer, amount = ether
 /** Creates, accepts and submits a job; returns its id. The challenge window starts at submission. */
 async function submittedJob(f: WeftFixture, options: JobOptions = {}): Promise<bigint> {
   const payment = options.payment ?? PAYMENT;
-  await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), payment);
+  const paymentToken = options.paymentToken ?? (await f.usd.getAddress());
+  const token = await ethers.getContractAt("IERC20", paymentToken);
+  await token.connect(f.client).approve(await f.JobEscrow.getAddress(), payment);
   const request = {
     workloadId: options.workloadId ?? MATMUL,
     params: ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256", "uint256"], [4, 4, 4]),
     inputRoot: ethers.id("inputs"),
     inputURI: "file://inputs",
-    paymentToken: await f.usd.getAddress(),
+    paymentToken,
     payment,
     provider: ZeroAddress,
     submitDeadline: (await time.latest()) + 3600,
@@ -285,6 +289,19 @@ describe("ComputeReceipt", function () {
       const settledAt = BigInt(attribute(meta, "settled at"));
       expect(settledAt).to.equal(settlement.settledAt);
       expect(settledAt).to.equal(BigInt(await time.latest()));
+    });
+
+    it("names the token each job was paid in, through the escrow's payment-token index", async function () {
+      const f = await loadFixture(withProviderFixture);
+      const weft = await f.ComputeToken.getAddress();
+      const weftJob = await settledJob(f, { paymentToken: weft, payment: ethers.parseEther("7") });
+      const usdJob = await settledJob(f);
+      const weftMeta = await metadata(f, weftJob);
+      expect(ethers.getAddress(attribute(weftMeta, "payment token"))).to.equal(weft);
+      expect(attribute(weftMeta, "amount")).to.equal(ethers.parseEther("7").toString());
+      expect(ethers.getAddress(attribute(await metadata(f, usdJob), "payment token"))).to.equal(
+        await f.usd.getAddress(),
+      );
     });
 
     it("has an image that is a well-formed SVG document naming the job and its facts", async function () {
