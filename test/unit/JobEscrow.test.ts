@@ -820,6 +820,16 @@ describe("JobEscrow", function () {
       expect(call.fee).to.equal(JOB_FEE);
     });
 
+    it("settles without recording work when the work recorder is cleared", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.JobEscrow.connect(f.timelock).setWorkRecorder(ethers.ZeroAddress);
+      await passChallengeWindow(f, f.submittedJob);
+      const tx = f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.timelock], [JOB_PAYMENT - JOB_FEE, JOB_FEE]);
+      await expect(tx).not.to.emit(f.RewardDistributor, "WorkRecorded");
+      expect(await f.ComputeReceipt.ownerOf(f.submittedJob)).to.equal(f.client.address);
+    });
+
     it("reverts when the challenge window is still open", async function () {
       const f = await loadFixture(jobsFixture);
       const { deadline } = await readJob(f.JobEscrow, f.submittedJob);
