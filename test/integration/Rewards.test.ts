@@ -13,7 +13,7 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 
 import { advanceTo } from "../../src/chain/clock";
 import { castVote, execute, findProposal, propose, proposalStatus, queue, VOTE_SUPPORT } from "../../src/dao/governor";
-import { createJob, registerAndStake, RESULT_ROOT, RESULT_URI } from "../fixtures/jobs";
+import { createJob, jobTerms, registerAndStake, RESULT_ROOT, RESULT_URI } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
 import "../../tasks/rewards/status";

@@ -3,9 +3,9 @@ import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
 
+import { JobStatus, jobTerms } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { underCoverage } from "../helpers/coverage";
-import { readJob } from "../src/chain/jobs";
 
 const MATMUL = ethers.encodeBytes32String("matmul-i8");
 const PAYMENT = ethers.parseEther("100");
@@ -19,6 +19,8 @@ interface JobOptions {
   workloadId?: string;
   payment?: bigint;
   resultRoot?: string;
+  /** The payment token (tUSD if not given). */
+  paymentToken?: string;
 }
 
 /** Registers and stakes `provider` so that it can accept jobs. */
@@ -31,13 +33,15 @@ async function registerProvider(f: WeftFixture, provider: Signer, amount = ether
 /** Creates, accepts and submits a job; returns its id. The challenge window starts at submission. */
 async function submittedJob(f: WeftFixture, options: JobOptions = {}): Promise<bigint> {
   const payment = options.payment ?? PAYMENT;
-  await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), payment);
+  const paymentToken = options.paymentToken ?? (await f.usd.getAddress());
+  const token = await ethers.getContractAt("IERC20", paymentToken);
+  await token.connect(f.client).approve(await f.JobEscrow.getAddress(), payment);
   const request = {
     workloadId: options.workloadId ?? MATMUL,
     params: ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256", "uint256"], [4, 4, 4]),
     inputRoot: ethers.id("inputs"),
     inputURI: "file://inputs",
-    paymentToken: await f.usd.getAddress(),
+    paymentToken,
     payment,
     provider: ZeroAddress,
     submitDeadline: (await time.latest()) + 3600,
@@ -255,10 +259,10 @@ describe("ComputeReceipt", function () {
       }
     });
 
-    it("is JSON with the job's name, description and attributes", async function () {
+    it("is JSON with the job's name, description and attributes: the escrow's settlement of the job", async function () {
       const f = await loadFixture(settledJobFixture);
-      const job = await readJob(f.JobEscrow, f.jobId);
-      expect(job.status).to.equal(5n); // Finalized
+      expect(await f.JobEscrow.jobStatus(f.jobId)).to.equal(JobStatus.Finalized);
+      const settlement = await f.JobEscrow.settlement(f.jobId);
       const meta = await metadata(f, f.jobId);
       expect(Object.keys(meta).sort()).to.deep.equal(["attributes", "description", "image", "name"]);
       expect(meta.name).to.equal(`Weft receipt #${f.jobId}`);
@@ -272,17 +276,32 @@ describe("ComputeReceipt", function () {
         "settled at",
       ]);
       expect(attribute(meta, "workload")).to.equal("matmul-i8");
+      expect(ethers.decodeBytes32String(settlement.workloadId)).to.equal("matmul-i8");
       expect(ethers.getAddress(attribute(meta, "provider"))).to.equal(f.provider.address);
-      expect(attribute(meta, "provider")).to.equal(f.provider.address.toLowerCase());
+      expect(attribute(meta, "provider")).to.equal(settlement.provider.toLowerCase());
       expect(ethers.getAddress(attribute(meta, "payment token"))).to.equal(await f.usd.getAddress());
+      expect(ethers.getAddress(attribute(meta, "payment token"))).to.equal(settlement.paymentToken);
       expect(attribute(meta, "amount")).to.equal(PAYMENT.toString());
-      expect(attribute(meta, "amount")).to.equal(job.payment.toString());
+      expect(attribute(meta, "amount")).to.equal(settlement.payment.toString());
       expect(attribute(meta, "result root")).to.equal(ROOT_A);
-      expect(attribute(meta, "result root")).to.equal(job.resultRoot);
-      // Settlement time is the finalize block's timestamp, which the escrow records as the job's deadline.
+      expect(attribute(meta, "result root")).to.equal(settlement.resultRoot);
+      // Settlement time is the finalize block's timestamp, which the escrow keeps in the settled job's slot.
       const settledAt = BigInt(attribute(meta, "settled at"));
-      expect(settledAt).to.equal(job.deadline);
+      expect(settledAt).to.equal(settlement.settledAt);
       expect(settledAt).to.equal(BigInt(await time.latest()));
+    });
+
+    it("names the token each job was paid in, through the escrow's payment-token index", async function () {
+      const f = await loadFixture(withProviderFixture);
+      const weft = await f.ComputeToken.getAddress();
+      const weftJob = await settledJob(f, { paymentToken: weft, payment: ethers.parseEther("7") });
+      const usdJob = await settledJob(f);
+      const weftMeta = await metadata(f, weftJob);
+      expect(ethers.getAddress(attribute(weftMeta, "payment token"))).to.equal(weft);
+      expect(attribute(weftMeta, "amount")).to.equal(ethers.parseEther("7").toString());
+      expect(ethers.getAddress(attribute(await metadata(f, usdJob), "payment token"))).to.equal(
+        await f.usd.getAddress(),
+      );
     });
 
     it("has an image that is a well-formed SVG document naming the job and its facts", async function () {
@@ -311,11 +330,11 @@ describe("ComputeReceipt", function () {
       expect(svg).to.contain("workload a?b?c?d?e??f?<");
     });
 
-    it("renders a 32-byte workload id in full and non-ASCII bytes as '?'", async function () {
+    it("renders a workload name of the full 24 bytes and non-ASCII bytes as '?'", async function () {
       const f = await loadFixture(withProviderFixture);
-      const full = ethers.hexlify(ethers.toUtf8Bytes("abcdefghijklmnopqrstuvwxyz012345"));
-      const first = await settledJob(f, { workloadId: full });
-      expect(attribute(await metadata(f, first), "workload")).to.equal("abcdefghijklmnopqrstuvwxyz012345");
+      const longest = "abcdefghijklmnopqrstuvwx";
+      const first = await settledJob(f, { workloadId: ethers.encodeBytes32String(longest) });
+      expect(attribute(await metadata(f, first), "workload")).to.equal(longest);
 
       const nonAscii = ethers.encodeBytes32String("gpu-é-Z_.9");
       const second = await settledJob(f, { workloadId: nonAscii });

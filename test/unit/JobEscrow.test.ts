@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, setStorageAt, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
+import { readJob, termsOf, type JobTerms } from "../../src/chain/jobs";
 
 import {
   FalseReturningERC20__factory,
@@ -24,22 +25,93 @@ import {
   RESULT_URI,
   createJob,
   jobRequest,
+  jobTerms,
   jobsFixture,
   registerAndStake,
   stakedProvidersFixture,
   type JobsFixture,
 } from "../fixtures/jobs";
+import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { signPermit } from "../helpers/permit";
-import { readJob } from "../src/chain/jobs";
+import { expectUserError } from "../helpers/errors";
 
 const DAY = 86_400n;
 const MAX_JOB_DURATION = 90n * DAY;
 const MAX_WINDOW = 30n * DAY;
 const UINT96_MAX = 2n ** 96n - 1n;
 
+/** Terms that are no job's: what a test passes for a job that does not exist. */
+const NO_TERMS: IJobEscrow.JobStruct = {
+  client: ethers.ZeroAddress,
+  payment: 0n,
+  provider: ethers.ZeroAddress,
+  collateral: 0n,
+  paymentToken: ethers.ZeroAddress,
+  deadline: 0n,
+  feeBps: 0n,
+  workloadId: ethers.ZeroHash,
+  paramsHash: ethers.ZeroHash,
+  inputRoot: ethers.ZeroHash,
+  resultRoot: ethers.ZeroHash,
+};
+
 /** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client, at the local parameters. */
 const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
+
+/** An address that is none of the fixture's accounts or contracts. */
+const STRANGER = ethers.getAddress("0x000000000000000000000000000000000000dEaD");
+
+/** IJobEscrow.Job's fields, in the order the escrow hashes them. */
+const TERM_FIELDS = [
+  "client",
+  "payment",
+  "provider",
+  "collateral",
+  "paymentToken",
+  "deadline",
+  "feeBps",
+  "workloadId",
+  "paramsHash",
+  "inputRoot",
+  "resultRoot",
+] as const satisfies readonly (keyof JobTerms)[];
+const TERM_TYPES = [
+  "address",
+  "uint96",
+  "address",
+  "uint96",
+  "address",
+  "uint40",
+  "uint16",
+  "bytes32",
+  "bytes32",
+  "bytes32",
+  "bytes32",
+] as const;
+
+/** `terms` with one field changed: a number one higher, an address the STRANGER's, a hash another. */
+function withAlteredTerm(terms: JobTerms, field: (typeof TERM_FIELDS)[number]): IJobEscrow.JobStruct {
+  const value = terms[field];
+  const altered =
+    typeof value === "bigint"
+      ? value + 1n
+      : typeof value === "number"
+        ? value + 1
+        : ethers.isAddress(value)
+          ? STRANGER
+          : ethers.id(`altered ${field}`);
+  return termsOf({ ...terms, [field]: altered });
+}
+
+/** What the escrow commits to for `terms`, computed independently: keccak256 of their ABI encoding, lowest byte 0. */
+function expectedTermsHash(terms: JobTerms): string {
+  const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
+    TERM_TYPES,
+    TERM_FIELDS.map((field) => terms[field]),
+  );
+  return ethers.toBeHex(BigInt(ethers.keccak256(encoded)) & ~0xffn, 32);
+}
 
 /** The next block's timestamp, pinned so that a test can predict what the contract sees. */
 async function pinNextTimestamp(offset = 1n): Promise<bigint> {
@@ -98,11 +170,13 @@ describe("JobEscrow", function () {
       // The deployment reports settled work to the RewardDistributor.
       expect(await JobEscrow.workRecorder()).to.equal(await f.RewardDistributor.getAddress());
       expect(await JobEscrow.paused()).to.equal(false);
+      // WEFT is configured by the deployment module, then the fixture adds tUSD: indexes 1 and 2.
       expect(await JobEscrow.paymentTokenConfig(await f.ComputeToken.getAddress())).to.deep.equal([
         true,
         parameters.escrow.minPaymentWeft,
+        1n,
       ]);
-      expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([true, 1000n]);
+      expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([true, 1000n, 2n]);
     });
 
     it("reverts construction with a zero registry or a zero treasury", async function () {
@@ -127,11 +201,13 @@ describe("JobEscrow", function () {
       );
     });
 
-    it("returns an empty job for an id that was never created", async function () {
+    it("reports None for an id that was never created, and no terms match it", async function () {
       const { JobEscrow } = await loadFixture(deployWeftFixture);
-      const j = await readJob(JobEscrow, 1n);
-      expect(j.status).to.equal(JobStatus.None);
-      expect(j.client).to.equal(ethers.ZeroAddress);
+      expect(await JobEscrow.jobStatus(1n)).to.equal(JobStatus.None);
+      await expect(JobEscrow.verifiedStatus(1n, NO_TERMS))
+        .to.be.revertedWithCustomError(JobEscrow, "JobTermsMismatch")
+        .withArgs(1n, ethers.ZeroHash, await JobEscrow.hashTerms(NO_TERMS));
+      await expectUserError(readJob(JobEscrow, 1n), /^Job 1 does not exist \(the escrow has 0 jobs\)\.$/);
     });
   });
 
@@ -156,6 +232,7 @@ describe("JobEscrow", function () {
           await usd.getAddress(),
           JOB_PAYMENT,
           request.submitDeadline,
+          LOCAL_PARAMETERS.escrow.protocolFeeBps,
         );
       await expect(tx).to.changeTokenBalances(usd, [client, JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
 
@@ -182,6 +259,51 @@ describe("JobEscrow", function () {
       expect((await readJob(f.JobEscrow, 2n)).provider).to.equal(f.provider.address);
       expect(await f.JobEscrow.jobCount()).to.equal(2n);
     });
+
+    it("emits and commits to the protocol fee in force when the job is created", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(500n);
+      const request = await jobRequest(f);
+      await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
+      const tx = f.JobEscrow.connect(f.client).createJob(request);
+      await expect(tx)
+        .to.emit(f.JobEscrow, "JobCreated")
+        .withArgs(
+          1n,
+          f.client.address,
+          ethers.ZeroAddress,
+          request.workloadId,
+          request.params,
+          request.inputRoot,
+          request.inputURI,
+          await f.usd.getAddress(),
+          JOB_PAYMENT,
+          request.submitDeadline,
+          500n,
+        );
+      expect((await readJob(f.JobEscrow, 1n)).feeBps).to.equal(500);
+    });
+
+    it("accepts a workload id that uses all 24 bytes of a workload name", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const workloadId = ethers.encodeBytes32String("x".repeat(24));
+      const jobId = await createJob(f, f.client, { workloadId });
+      expect((await readJob(f.JobEscrow, jobId)).workloadId).to.equal(workloadId);
+    });
+
+    for (let index = 24; index < 32; index++) {
+      it(`reverts WorkloadIdTooLong for a workload id with a non-zero byte ${index}`, async function () {
+        const f = await loadFixture(stakedProvidersFixture);
+        const bytes = ethers.getBytes(ethers.encodeBytes32String("matmul-i8"));
+        bytes[index] = 0x01;
+        const workloadId = ethers.hexlify(bytes);
+        await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
+        await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { workloadId })))
+          .to.be.revertedWithCustomError(f.JobEscrow, "WorkloadIdTooLong")
+          .withArgs(workloadId);
+        expect(await f.JobEscrow.jobCount()).to.equal(0n);
+      });
+    }
 
     it("accepts a payment at the token's minimum and a deadline exactly MAX_JOB_DURATION ahead", async function () {
       const f = await loadFixture(stakedProvidersFixture);
@@ -318,6 +440,7 @@ describe("JobEscrow", function () {
           await f.usd.getAddress(),
           JOB_PAYMENT,
           request.submitDeadline,
+          LOCAL_PARAMETERS.escrow.protocolFeeBps,
         );
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
       expect(await f.usd.nonces(f.client.address)).to.equal(1n);
@@ -358,12 +481,14 @@ describe("JobEscrow", function () {
   describe("cancelJob", function () {
     it("refunds the client of an Open job in full and marks it Cancelled", async function () {
       const f = await loadFixture(jobsFixture);
-      const tx = f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob));
+      const terms = await jobTerms(f, f.openJob);
+      const tx = f.JobEscrow.connect(f.client).cancelJob(f.openJob, terms);
       await expect(tx).to.emit(f.JobEscrow, "JobCancelled").withArgs(f.openJob, JOB_PAYMENT);
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
+      // A closed job keeps the hash of its terms: they still verify, with their submit deadline unchanged.
       const j = await readJob(f.JobEscrow, f.openJob);
       expect(j.status).to.equal(JobStatus.Cancelled);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(termsOf(j)).to.deep.equal(terms);
     });
 
     it("reverts when someone other than the client cancels", async function () {
@@ -433,9 +558,9 @@ describe("JobEscrow", function () {
         .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Open);
     });
 
-    it("reverts when the job does not exist", async function () {
+    it("reverts when the job does not exist, whatever terms are given", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.provider).acceptJob(99n, await jobTerms(f, 99n)))
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(99n, await jobTerms(f, f.openJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(99n, JobStatus.None, JobStatus.Open);
     });
@@ -621,9 +746,8 @@ describe("JobEscrow", function () {
       );
       await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.provider, f.ProviderRegistry], [0n, 0n]);
 
-      const j = await readJob(f.JobEscrow, jobId);
-      expect(j.status).to.equal(JobStatus.Finalized);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(await f.JobEscrow.jobStatus(jobId)).to.equal(JobStatus.Finalized);
+      expect((await f.JobEscrow.settlement(jobId)).settledAt).to.equal(BigInt(await time.latest()));
       expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
@@ -696,6 +820,16 @@ describe("JobEscrow", function () {
       expect(call.fee).to.equal(JOB_FEE);
     });
 
+    it("settles without recording work when the work recorder is cleared", async function () {
+      const f = await loadFixture(jobsFixture);
+      await f.JobEscrow.connect(f.timelock).setWorkRecorder(ethers.ZeroAddress);
+      await passChallengeWindow(f, f.submittedJob);
+      const tx = f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.timelock], [JOB_PAYMENT - JOB_FEE, JOB_FEE]);
+      await expect(tx).not.to.emit(f.RewardDistributor, "WorkRecorded");
+      expect(await f.ComputeReceipt.ownerOf(f.submittedJob)).to.equal(f.client.address);
+    });
+
     it("reverts when the challenge window is still open", async function () {
       const f = await loadFixture(jobsFixture);
       const { deadline } = await readJob(f.JobEscrow, f.submittedJob);
@@ -732,7 +866,8 @@ describe("JobEscrow", function () {
       await passSubmitDeadline(f, jobId);
       const before = await f.ProviderRegistry.providerState(f.provider.address);
 
-      const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId, await jobTerms(f, jobId));
+      const terms = await jobTerms(f, jobId);
+      const tx = f.JobEscrow.connect(f.outsider).claimTimeout(jobId, terms);
       await expect(tx)
         .to.emit(f.JobEscrow, "JobTimedOut")
         .withArgs(jobId, f.provider.address, JOB_PAYMENT, JOB_PENALTY);
@@ -748,7 +883,7 @@ describe("JobEscrow", function () {
 
       const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.TimedOut);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(termsOf(j)).to.deep.equal(terms);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
       expect(after.staked).to.equal(before.staked - JOB_PENALTY);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
@@ -779,7 +914,7 @@ describe("JobEscrow", function () {
   describe("disputes", function () {
     it("freezes a Submitted job inside its challenge window", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.emit(f.JobEscrow, "JobDisputed")
         .withArgs(f.submittedJob);
       expect((await readJob(f.JobEscrow, f.submittedJob)).status).to.equal(JobStatus.Disputed);
@@ -787,7 +922,7 @@ describe("JobEscrow", function () {
 
     it("blocks finalize while the job is Disputed", async function () {
       const f = await loadFixture(jobsFixture);
-      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, await jobTerms(f, f.submittedJob));
       await passChallengeWindow(f, f.submittedJob);
       await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
@@ -798,14 +933,14 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const { deadline } = await readJob(f.JobEscrow, f.submittedJob);
       await time.setNextBlockTimestamp(deadline);
-      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob))
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
         .withArgs(f.submittedJob, deadline);
     });
 
     it("reverts markDisputed when the job is not Submitted", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob))
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob, await jobTerms(f, f.assignedJob)))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.assignedJob, JobStatus.Assigned, JobStatus.Submitted);
     });
@@ -813,10 +948,11 @@ describe("JobEscrow", function () {
     it("refunds the client in full when the provider is at fault, keeping the collateral locked for the slash", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.submittedJob;
-      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      const terms = await jobTerms(f, jobId);
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId, terms);
       const before = await f.ProviderRegistry.providerState(f.provider.address);
 
-      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, true);
+      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, terms, true);
       await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, true, JOB_PAYMENT);
       await expect(tx).to.changeTokenBalances(
         f.usd,
@@ -825,7 +961,7 @@ describe("JobEscrow", function () {
       );
       const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.Slashed);
-      expect(j.deadline).to.equal(BigInt(await time.latest()));
+      expect(termsOf(j)).to.deep.equal(terms);
       expect([j.provider, j.collateral]).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
       expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(before.locked);
 
@@ -855,9 +991,9 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.submittedJob;
       const { deadline } = await readJob(f.JobEscrow, jobId);
-      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId, await jobTerms(f, jobId));
 
-      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
+      const tx = f.JobEscrow.connect(f.disputer).resolveDispute(jobId, await jobTerms(f, jobId), false);
       await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, false, 0n);
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [0n, 0n]);
       const j = await readJob(f.JobEscrow, jobId);
@@ -877,10 +1013,10 @@ describe("JobEscrow", function () {
     it("lets a job cleared after its challenge window finalize at once", async function () {
       const f = await loadFixture(jobsFixture);
       const jobId = f.submittedJob;
-      await f.JobEscrow.connect(f.disputer).markDisputed(jobId);
+      await f.JobEscrow.connect(f.disputer).markDisputed(jobId, await jobTerms(f, jobId));
       await passChallengeWindow(f, jobId);
       await time.increase(60n);
-      await f.JobEscrow.connect(f.disputer).resolveDispute(jobId, false);
+      await f.JobEscrow.connect(f.disputer).resolveDispute(jobId, await jobTerms(f, jobId), false);
       await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId))).to.changeTokenBalances(
         f.usd,
         [f.provider, f.timelock],
@@ -890,9 +1026,310 @@ describe("JobEscrow", function () {
 
     it("reverts resolveDispute when the job is not Disputed", async function () {
       const f = await loadFixture(jobsFixture);
-      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, true))
+      await expect(
+        f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, await jobTerms(f, f.submittedJob), true),
+      )
         .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
         .withArgs(f.submittedJob, JobStatus.Submitted, JobStatus.Disputed);
+    });
+  });
+
+  describe("committed terms", function () {
+    /** The Submitted job past its challenge window: every term is set, and finalize would succeed. */
+    async function finalizableFixture() {
+      const f = await jobsFixture();
+      await passChallengeWindow(f, f.submittedJob);
+      return f;
+    }
+
+    for (const field of TERM_FIELDS) {
+      it(`refuses to finalize with the job's ${field} altered, paying nothing`, async function () {
+        const f = await loadFixture(finalizableFixture);
+        const terms = await readJob(f.JobEscrow, f.submittedJob);
+        const altered = withAlteredTerm(terms, field);
+        const escrowBalance = await f.usd.balanceOf(await f.JobEscrow.getAddress());
+        await expect(f.JobEscrow.finalize(f.submittedJob, altered))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+          .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+        expect(await f.usd.balanceOf(await f.JobEscrow.getAddress())).to.equal(escrowBalance);
+        expect(await f.JobEscrow.jobStatus(f.submittedJob)).to.equal(JobStatus.Submitted);
+      });
+    }
+
+    it("refuses to cancel with a larger payment to refund", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.openJob);
+      const altered = withAlteredTerm(terms, "payment");
+      await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses to accept with a later submit deadline", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.openJob);
+      const altered = withAlteredTerm(terms, "deadline");
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(2n * JOB_COLLATERAL);
+    });
+
+    it("refuses to submit with less collateral than the provider locked", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.assignedJob);
+      const altered = termsOf({ ...terms, collateral: 0n });
+      await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, altered, RESULT_ROOT, RESULT_URI))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.assignedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses a timeout claimed with an earlier submit deadline", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.assignedJob);
+      const altered = termsOf({ ...terms, deadline: BigInt(await time.latest()) - 1n });
+      await expect(f.JobEscrow.claimTimeout(f.assignedJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.assignedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses to mark a job disputed with a later challenge deadline", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      await passChallengeWindow(f, f.submittedJob);
+      const altered = termsOf({ ...terms, deadline: terms.deadline + DAY });
+      await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, altered))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+    });
+
+    it("refuses to resolve a dispute refunding someone other than the client", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, termsOf(terms));
+      const altered = termsOf({ ...terms, client: f.outsider.address });
+      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, altered, true))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      expect(await f.JobEscrow.jobStatus(f.submittedJob)).to.equal(JobStatus.Disputed);
+    });
+
+    it("stops a provider accepting an open job with terms that name it as the directed provider", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.openJob);
+      const named = termsOf({ ...terms, provider: f.provider2.address });
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, named))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(named));
+    });
+
+    it("stops a provider accepting a job directed to another by naming itself in the terms", async function () {
+      const f = await loadFixture(jobsFixture);
+      const jobId = await createJob(f, f.client, { provider: f.provider.address });
+      const terms = await readJob(f.JobEscrow, jobId);
+      const renamed = termsOf({ ...terms, provider: f.provider2.address });
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId, renamed))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(renamed));
+      expect((await f.ProviderRegistry.providerState(f.provider2.address)).locked).to.equal(0n);
+    });
+
+    it("stops a provider finalizing another provider's job to itself", async function () {
+      const f = await loadFixture(finalizableFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      const rerouted = termsOf({ ...terms, provider: f.provider2.address });
+      await expect(f.JobEscrow.connect(f.provider2).finalize(f.submittedJob, rerouted))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(rerouted));
+      await expect(f.JobEscrow.connect(f.provider2).finalize(f.submittedJob, termsOf(terms))).to.changeTokenBalances(
+        f.usd,
+        [f.provider, f.provider2],
+        [JOB_PAYMENT - JOB_FEE, 0n],
+      );
+    });
+  });
+
+  describe("views", function () {
+    it("hashes terms as keccak256 of their ABI encoding with the lowest byte cleared", async function () {
+      const f = await loadFixture(jobsFixture);
+      for (const jobId of [f.openJob, f.assignedJob, f.submittedJob]) {
+        const terms = await readJob(f.JobEscrow, jobId);
+        expect(await f.JobEscrow.hashTerms(termsOf(terms))).to.equal(expectedTermsHash(terms));
+      }
+      // The lowest byte is cleared even when the full hash ends in a non-zero byte.
+      const fullHash = ethers.keccak256(
+        ethers.AbiCoder.defaultAbiCoder().encode(
+          TERM_TYPES,
+          TERM_FIELDS.map((field) => NO_TERMS[field]),
+        ),
+      );
+      expect(fullHash.endsWith("00")).to.equal(false);
+      expect(await f.JobEscrow.hashTerms(NO_TERMS)).to.equal(`${fullHash.slice(0, -2)}00`);
+    });
+
+    it("reports each status with jobStatus, and with verifiedStatus given the job's terms", async function () {
+      const f = await loadFixture(jobsFixture);
+      const disputedJob = await createJob(f);
+      await f.JobEscrow.connect(f.provider2).acceptJob(disputedJob, await jobTerms(f, disputedJob));
+      await f.JobEscrow.connect(f.provider2).submitResult(
+        disputedJob,
+        await jobTerms(f, disputedJob),
+        RESULT_ROOT,
+        RESULT_URI,
+      );
+      await f.JobEscrow.connect(f.disputer).markDisputed(disputedJob, await jobTerms(f, disputedJob));
+      const expected = [
+        [f.openJob, JobStatus.Open],
+        [f.assignedJob, JobStatus.Assigned],
+        [f.submittedJob, JobStatus.Submitted],
+        [disputedJob, JobStatus.Disputed],
+      ] as const;
+      for (const [jobId, status] of expected) {
+        const terms = await readJob(f.JobEscrow, jobId);
+        expect(await f.JobEscrow.jobStatus(jobId)).to.equal(status);
+        expect(await f.JobEscrow.verifiedStatus(jobId, termsOf(terms))).to.equal(status);
+        const altered = withAlteredTerm(terms, "inputRoot");
+        await expect(f.JobEscrow.verifiedStatus(jobId, altered))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+          .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      }
+    });
+
+    it("keeps the terms' hash of Cancelled, TimedOut and Slashed jobs, so their terms still verify", async function () {
+      const f = await loadFixture(jobsFixture);
+      const cancelled = await readJob(f.JobEscrow, f.openJob);
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, termsOf(cancelled));
+      const slashed = await readJob(f.JobEscrow, f.submittedJob);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, termsOf(slashed));
+      await f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, termsOf(slashed), true);
+      const timedOut = await readJob(f.JobEscrow, f.assignedJob);
+      await passSubmitDeadline(f, f.assignedJob);
+      await f.JobEscrow.claimTimeout(f.assignedJob, termsOf(timedOut));
+
+      const closed = [
+        [f.openJob, cancelled, JobStatus.Cancelled],
+        [f.assignedJob, timedOut, JobStatus.TimedOut],
+        [f.submittedJob, slashed, JobStatus.Slashed],
+      ] as const;
+      for (const [jobId, terms, status] of closed) {
+        expect(await f.JobEscrow.verifiedStatus(jobId, termsOf(terms))).to.equal(status);
+        const altered = withAlteredTerm(terms, "deadline");
+        await expect(f.JobEscrow.verifiedStatus(jobId, altered))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+          .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
+      }
+    });
+
+    it("returns a Finalized job's settlement: workload, provider, token, payment, result root and settlement time", async function () {
+      const f = await loadFixture(jobsFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      await passChallengeWindow(f, f.submittedJob);
+      const receipt = await (await f.JobEscrow.finalize(f.submittedJob, termsOf(terms))).wait();
+      const block = await ethers.provider.getBlock(receipt!.blockNumber);
+      // Settled after the challenge window's end: the settlement time is not the terms' deadline.
+      await time.increase(60n);
+
+      expect(await f.JobEscrow.settlement(f.submittedJob)).to.deep.equal([
+        terms.workloadId,
+        f.provider.address,
+        await f.usd.getAddress(),
+        JOB_PAYMENT,
+        RESULT_ROOT,
+        BigInt(block!.timestamp),
+      ]);
+      // A Finalized job keeps its settlement instead of its terms: verifiedStatus answers for any terms.
+      expect(await f.JobEscrow.verifiedStatus(f.submittedJob, NO_TERMS)).to.equal(JobStatus.Finalized);
+    });
+
+    it("reverts settlement with JobNotInStatus for every job that is not Finalized", async function () {
+      const f = await loadFixture(jobsFixture);
+      const cancelledJob = await createJob(f);
+      await f.JobEscrow.connect(f.client).cancelJob(cancelledJob, await jobTerms(f, cancelledJob));
+      const unsettled = [
+        [99n, JobStatus.None],
+        [f.openJob, JobStatus.Open],
+        [f.assignedJob, JobStatus.Assigned],
+        [f.submittedJob, JobStatus.Submitted],
+        [cancelledJob, JobStatus.Cancelled],
+      ] as const;
+      for (const [jobId, status] of unsettled) {
+        await expect(f.JobEscrow.settlement(jobId))
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+          .withArgs(jobId, status, JobStatus.Finalized);
+      }
+    });
+  });
+
+  describe("payment-token indexes", function () {
+    /** The count of configured payment tokens shares a slot with the work recorder (see JobEscrow's storage). */
+    const RECORDER_SLOT = 3n;
+    const TOKEN_COUNT_SHIFT = 160n;
+    const MAX_PAYMENT_TOKENS = 2n ** 16n - 1n;
+
+    it("numbers tokens from 1 in the order they are first configured and maps each index back", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const weft = await f.ComputeToken.getAddress();
+      const usd = await f.usd.getAddress();
+      const other = await (await new TestERC20__factory(f.deployer).deploy("Other", "OTH")).getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(other, true, 0n);
+      expect(await f.JobEscrow.paymentTokenAt(1n)).to.equal(weft);
+      expect(await f.JobEscrow.paymentTokenAt(2n)).to.equal(usd);
+      expect(await f.JobEscrow.paymentTokenAt(3n)).to.equal(other);
+      expect((await f.JobEscrow.paymentTokenConfig(other)).index).to.equal(3n);
+      for (const unused of [0n, 4n]) expect(await f.JobEscrow.paymentTokenAt(unused)).to.equal(ethers.ZeroAddress);
+      expect((await f.JobEscrow.paymentTokenConfig(STRANGER)).index).to.equal(0n);
+    });
+
+    it("keeps a token's index when it is disallowed and allowed again, and settles its jobs under it", async function () {
+      const f = await loadFixture(jobsFixture);
+      const usd = await f.usd.getAddress();
+      await passChallengeWindow(f, f.submittedJob);
+      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(usd, false, 0n))
+        .to.emit(f.JobEscrow, "PaymentTokenSet")
+        .withArgs(usd, [true, 1000n, 2n], [false, 0n, 2n]);
+      // A job paid in a token since disallowed still settles, and its receipt names that token.
+      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      expect((await f.JobEscrow.settlement(f.submittedJob)).paymentToken).to.equal(usd);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 5n);
+      expect(await f.JobEscrow.paymentTokenConfig(usd)).to.deep.equal([true, 5n, 2n]);
+      expect(await f.JobEscrow.paymentTokenAt(2n)).to.equal(usd);
+      expect(await f.JobEscrow.paymentTokenAt(3n)).to.equal(ethers.ZeroAddress);
+    });
+
+    it("settles a job under the index of the token it was paid in", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const weft = await f.ComputeToken.getAddress();
+      const jobId = await createJob(f, f.client, { paymentToken: weft });
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId));
+      await f.JobEscrow.connect(f.provider).submitResult(jobId, await jobTerms(f, jobId), RESULT_ROOT, RESULT_URI);
+      await passChallengeWindow(f, jobId);
+      await f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
+      expect((await f.JobEscrow.settlement(jobId)).paymentToken).to.equal(weft);
+    });
+
+    it("gives out the last index, then reverts PaymentTokenLimitReached for a new token but not a known one", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const escrow = await f.JobEscrow.getAddress();
+      const slot = BigInt(await ethers.provider.getStorage(escrow, RECORDER_SLOT));
+      // The slot holds what the layout says (the recorder below two configured tokens), so the write lands right.
+      expect(ethers.getAddress(ethers.toBeHex(slot & (2n ** 160n - 1n), 20))).to.equal(
+        await f.JobEscrow.workRecorder(),
+      );
+      expect(slot >> TOKEN_COUNT_SHIFT).to.equal(2n);
+      const nearlyFull = (slot & (2n ** 160n - 1n)) | ((MAX_PAYMENT_TOKENS - 1n) << TOKEN_COUNT_SHIFT);
+      await setStorageAt(escrow, RECORDER_SLOT, nearlyFull);
+
+      const last = await (await new TestERC20__factory(f.deployer).deploy("Last", "LST")).getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(last, true, 0n);
+      expect((await f.JobEscrow.paymentTokenConfig(last)).index).to.equal(MAX_PAYMENT_TOKENS);
+      expect(await f.JobEscrow.paymentTokenAt(MAX_PAYMENT_TOKENS)).to.equal(last);
+
+      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(STRANGER, true, 0n))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenLimitReached")
+        .withArgs(MAX_PAYMENT_TOKENS);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(await f.usd.getAddress(), false, 0n);
+      expect(await f.JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([false, 0n, 2n]);
+      expect(await f.JobEscrow.workRecorder()).to.equal(await f.RewardDistributor.getAddress());
     });
   });
 
@@ -952,12 +1389,12 @@ describe("JobEscrow", function () {
       const token = outsider.address;
       await expect(JobEscrow.connect(timelock).setPaymentToken(token, true, 5n))
         .to.emit(JobEscrow, "PaymentTokenSet")
-        .withArgs(token, [false, 0n], [true, 5n]);
-      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([true, 5n]);
+        .withArgs(token, [false, 0n, 0n], [true, 5n, 3n]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([true, 5n, 3n]);
       await expect(JobEscrow.connect(timelock).setPaymentToken(token, false, 7n))
         .to.emit(JobEscrow, "PaymentTokenSet")
-        .withArgs(token, [true, 5n], [false, 7n]);
-      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 7n]);
+        .withArgs(token, [true, 5n, 3n], [false, 7n, 3n]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 7n, 3n]);
     });
 
     it("sets the treasury and emits its old and new address", async function () {
@@ -1049,8 +1486,8 @@ describe("JobEscrow", function () {
     it("refuses every restricted function to an outsider", async function () {
       const { JobEscrow, outsider } = await loadFixture(deployWeftFixture);
       const calls: [string, unknown[]][] = [
-        ["markDisputed", [1n]],
-        ["resolveDispute", [1n, true]],
+        ["markDisputed", [1n, NO_TERMS]],
+        ["resolveDispute", [1n, NO_TERMS, true]],
         ["pause", []],
         ["unpause", []],
         ["setProtocolFeeBps", [100n]],
@@ -1121,12 +1558,10 @@ describe("JobEscrow", function () {
           RESULT_URI,
         ),
       ).to.emit(f.JobEscrow, "ResultSubmitted");
-      await f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob);
-      await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.assignedJob, true)).to.changeTokenBalance(
-        f.usd,
-        f.client,
-        JOB_PAYMENT,
-      );
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.assignedJob, await jobTerms(f, f.assignedJob));
+      await expect(
+        f.JobEscrow.connect(f.disputer).resolveDispute(f.assignedJob, await jobTerms(f, f.assignedJob), true),
+      ).to.changeTokenBalance(f.usd, f.client, JOB_PAYMENT);
       await passChallengeWindow(f, f.submittedJob);
       await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalance(
         f.usd,
@@ -1189,7 +1624,7 @@ describe("JobEscrow", function () {
       await passChallengeWindow(f, f.submittedJob);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob]),
+        f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob, await jobTerms(f, f.submittedJob)]),
       );
       await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob))).to.changeTokenBalances(
         f.token,
@@ -1205,7 +1640,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(reentrantJobsFixture);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob]),
+        f.JobEscrow.interface.encodeFunctionData("cancelJob", [f.openJob, await jobTerms(f, f.openJob)]),
       );
       await expect(
         f.JobEscrow.connect(f.client).cancelJob(f.openJob, await jobTerms(f, f.openJob)),
@@ -1219,7 +1654,7 @@ describe("JobEscrow", function () {
       await passSubmitDeadline(f, f.assignedJob);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
+        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob, await jobTerms(f, f.assignedJob)]),
       );
       const tx = f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob));
       await expect(tx).to.changeTokenBalances(f.token, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
@@ -1244,7 +1679,7 @@ describe("JobEscrow", function () {
           RESULT_ROOT,
           RESULT_URI,
         );
-        await f.JobEscrow.connect(f.disputer).markDisputed(otherJob);
+        await f.JobEscrow.connect(f.disputer).markDisputed(otherJob, await jobTerms(f, otherJob));
         await f.AccessManager.connect(f.timelock).grantRole(Roles.DISPUTES, tokenAddress, 0);
         const request = await jobRequest(f, { paymentToken: tokenAddress });
         const payloads = {
@@ -1256,8 +1691,12 @@ describe("JobEscrow", function () {
             ethers.ZeroHash,
             ethers.ZeroHash,
           ]),
-          acceptJob: f.JobEscrow.interface.encodeFunctionData("acceptJob", [f.openJob]),
-          resolveDispute: f.JobEscrow.interface.encodeFunctionData("resolveDispute", [otherJob, true]),
+          acceptJob: f.JobEscrow.interface.encodeFunctionData("acceptJob", [f.openJob, await jobTerms(f, f.openJob)]),
+          resolveDispute: f.JobEscrow.interface.encodeFunctionData("resolveDispute", [
+            otherJob,
+            await jobTerms(f, otherJob),
+            true,
+          ]),
         };
         await passChallengeWindow(f, f.submittedJob);
         const jobCount = await f.JobEscrow.jobCount();
@@ -1282,7 +1721,7 @@ describe("JobEscrow", function () {
       await passSubmitDeadline(f, f.assignedJob);
       await f.token.arm(
         await f.JobEscrow.getAddress(),
-        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob]),
+        f.JobEscrow.interface.encodeFunctionData("claimTimeout", [f.assignedJob, await jobTerms(f, f.assignedJob)]),
       );
       await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
       expect(await f.token.lastReentryError()).to.equal(reentryError(f));

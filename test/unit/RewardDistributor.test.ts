@@ -8,7 +8,7 @@ import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
 import { RewardDistributor__factory, TestERC20__factory } from "../../typechain-types";
 import { WRONG_MATMUL, disputesFixture, matmulFraudProof } from "../fixtures/disputes";
-import { BPS, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, registerAndStake } from "../fixtures/jobs";
+import { BPS, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, jobTerms, registerAndStake } from "../fixtures/jobs";
 import {
   decayedEmission,
   deployStandaloneRewards,
@@ -21,7 +21,7 @@ import {
   type JobSpec,
   type RewardsFixture,
 } from "../fixtures/rewards";
-import { readJob } from "../src/chain/jobs";
+import { readJob } from "../../src/chain/jobs";
 
 const WEFT = (amount: string): bigint => ethers.parseEther(amount);
 const HOUR = 3_600n;
@@ -558,6 +558,7 @@ describe("RewardDistributor", function () {
       const cheating = f.cheatingMatmul;
       await f.DisputeManager.connect(f.challenger).disputeWithProof(
         cheating.id,
+        await jobTerms(f, cheating.id),
         cheating.params,
         matmulFraudProof(cheating, WRONG_MATMUL.row, WRONG_MATMUL.col),
       );
