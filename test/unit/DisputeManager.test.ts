@@ -21,8 +21,8 @@ import {
   type DisputesFixture,
   type WorkloadJob,
 } from "../fixtures/disputes";
-import { BPS, JOB_COLLATERAL, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, createJob } from "../fixtures/jobs";
-import { readJob } from "../src/chain/jobs";
+import { BPS, JOB_COLLATERAL, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, createJob, jobTerms } from "../fixtures/jobs";
+import { readJob } from "../../src/chain/jobs";
 
 const coder = AbiCoder.defaultAbiCoder();
 const MINUTE = 60n;
@@ -72,7 +72,7 @@ async function expectFaultSettlement(
   send: () => Promise<ContractTransactionResponse>,
 ): Promise<bigint> {
   const amount = await expectedSlash(f, jobId);
-  expect(await f.DisputeManager.slashAmount(jobId)).to.equal(amount);
+  expect(await f.DisputeManager.slashAmount(jobId, await jobTerms(f, jobId))).to.equal(amount);
   const before = await f.ProviderRegistry.providerState(f.provider.address);
   const treasury = await f.JobEscrow.treasury();
   const [toChallenger, toClient, toTreasury] = splitOf(amount);
@@ -222,7 +222,7 @@ describe("DisputeManager", function () {
       const slash = JOB_COLLATERAL + (free * f.parameters.disputes.stakeShareBps) / BPS;
       expect(await expectedSlash(f, job.id)).to.equal(slash);
 
-      const send = () =>
+      const send = async () =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
           await jobTerms(f, job.id),
@@ -390,7 +390,7 @@ describe("DisputeManager", function () {
     it("reverts with the checker's errors for a malformed proof or one that does not match the job", async function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
-      const dispute = (proof: string, target: WorkloadJob = job) =>
+      const dispute = async (proof: string, target: WorkloadJob = job) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           target.id,
           await jobTerms(f, target.id),
@@ -439,7 +439,7 @@ describe("DisputeManager", function () {
       await f.ProviderRegistry.connect(f.provider).requestUnbond(free);
       expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
 
-      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, () =>
+      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, async () =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
           await jobTerms(f, job.id),
@@ -457,9 +457,10 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMandelbrot;
       await f.DisputeManager.connect(f.timelock).setStakeShareBps(0n);
-      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, () =>
+      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, async () =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
+          await jobTerms(f, job.id),
           job.params,
           mandelbrotFraudProof(job, WRONG_PIXEL),
         ),
@@ -477,6 +478,7 @@ describe("DisputeManager", function () {
       const deadline = openedAt + f.parameters.disputes.responseWindow;
       const tx = f.DisputeManager.connect(f.challenger).disputeWithheld(
         job.id,
+        await jobTerms(f, job.id),
         job.params,
         WRONG_MATMUL.row,
         WRONG_MATMUL.col,
@@ -520,6 +522,7 @@ describe("DisputeManager", function () {
       await expect(
         f.DisputeManager.connect(f.challenger).disputeWithheld(
           f.cheatingMandelbrot.id,
+          await jobTerms(f, f.cheatingMandelbrot.id),
           f.cheatingMandelbrot.params,
           16,
           3,
@@ -532,7 +535,7 @@ describe("DisputeManager", function () {
     it("reverts for a workload without a checker, params that are not the job's, a second dispute, or a job not Submitted", async function () {
       const f = await loadFixture(disputesFixture);
       const { id, params } = f.cheatingMatmul;
-      const withheld = (jobId: bigint, p: string) =>
+      const withheld = async (jobId: bigint, p: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithheld(jobId, await jobTerms(f, jobId), p, 0, 0);
       await expect(withheld(f.customJob, "0x1234"))
         .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
@@ -568,7 +571,7 @@ describe("DisputeManager", function () {
         .withArgs(job.id, deadline);
 
       await time.setNextBlockTimestamp(deadline);
-      await expectFaultSettlement(f, job.id, f.challenger, bond, () =>
+      await expectFaultSettlement(f, job.id, f.challenger, bond, async () =>
         f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)),
       );
     });
@@ -594,7 +597,7 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
       await openWithheld(f);
-      const reveal = (chunk: Uint8Array, proof: string[]) =>
+      const reveal = async (chunk: Uint8Array, proof: string[]) =>
         f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof);
       const disputed = job.result.wordProof(WRONG_MATMUL.word);
       const first = job.result.wordProof(0);
@@ -645,6 +648,7 @@ describe("DisputeManager", function () {
       await expectFaultSettlement(f, job.id, f.challenger, bond, async () => {
         const tx = await f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
+          await jobTerms(f, job.id),
           job.params,
           wrongMatmulProof(job),
         );
@@ -674,7 +678,7 @@ describe("DisputeManager", function () {
 
       // Anyone's fraud proof settles it; the accomplice, as the challenger, gets the bond and the share back.
       const { bond } = await f.DisputeManager.dispute(job.id);
-      await expectFaultSettlement(f, job.id, accomplice, bond, () =>
+      await expectFaultSettlement(f, job.id, accomplice, bond, async () =>
         f.DisputeManager.connect(f.outsider).disputeWithProof(
           job.id,
           await jobTerms(f, job.id),
@@ -689,7 +693,7 @@ describe("DisputeManager", function () {
       const job = f.cheatingMatmul;
       await openWithheld(f);
       await revealWrongChunk(f);
-      const followUp = (proof: string) =>
+      const followUp = async (proof: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof);
       await expect(followUp(matmulFraudProof(job, 0, 0)))
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
@@ -718,7 +722,7 @@ describe("DisputeManager", function () {
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
         .withArgs(job.id, deadline);
       await time.setNextBlockTimestamp(deadline);
-      await expectNoFaultSettlement(f, job.id, f.provider, () =>
+      await expectNoFaultSettlement(f, job.id, f.provider, async () =>
         f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)),
       );
       await expectNormalFinalize(f, job.id);
@@ -778,7 +782,7 @@ describe("DisputeManager", function () {
         "ipfs://evidence",
       );
       const bond = await f.DisputeManager.bond();
-      await expectFaultSettlement(f, f.customJob, f.challenger, bond, () =>
+      await expectFaultSettlement(f, f.customJob, f.challenger, bond, async () =>
         f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true),
       );
     });
@@ -790,7 +794,7 @@ describe("DisputeManager", function () {
         await jobTerms(f, f.customJob),
         "ipfs://evidence",
       );
-      await expectNoFaultSettlement(f, f.customJob, f.provider, () =>
+      await expectNoFaultSettlement(f, f.customJob, f.provider, async () =>
         f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), false),
       );
       await expectNormalFinalize(f, f.customJob);
@@ -843,7 +847,7 @@ describe("DisputeManager", function () {
       await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
         .withArgs(f.customJob, deadline);
-      await expectNoFaultSettlement(f, f.customJob, f.challenger, () =>
+      await expectNoFaultSettlement(f, f.customJob, f.challenger, async () =>
         f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob)),
       );
       await expectNormalFinalize(f, f.customJob);
@@ -916,6 +920,7 @@ describe("DisputeManager", function () {
       const openedAt = await pinNextTimestamp();
       await f.DisputeManager.connect(f.challenger).disputeWithheld(
         job.id,
+        await jobTerms(f, job.id),
         job.params,
         WRONG_PIXEL >> 4,
         WRONG_PIXEL & 15,
@@ -927,9 +932,10 @@ describe("DisputeManager", function () {
       await time.setNextBlockTimestamp(openedAt + MINUTE);
       await f.DisputeManager.resolveTimeout(job.id, await jobTerms(f, job.id));
       expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.NoFault);
-      await expectFaultSettlement(f, job.id, f.outsider, 0n, () =>
+      await expectFaultSettlement(f, job.id, f.outsider, 0n, async () =>
         f.DisputeManager.connect(f.outsider).disputeWithProof(
           job.id,
+          await jobTerms(f, job.id),
           job.params,
           mandelbrotFraudProof(job, WRONG_PIXEL),
         ),
@@ -1128,7 +1134,7 @@ describe("DisputeManager", function () {
     it("refuses every restricted function to an outsider", async function () {
       const f = await loadFixture(disputesFixture);
       const calls: [string, unknown[]][] = [
-        ["arbitrate", [f.customJob, true]],
+        ["arbitrate", [f.customJob, await jobTerms(f, f.customJob), true]],
         ["setChecker", [MATMUL_ID, ethers.ZeroAddress]],
         ["setBond", [ethers.parseEther("10")]],
         ["setResponseWindow", [5n * MINUTE]],
