@@ -15,7 +15,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { memoryLogger } from "../../src/agents/logger";
 import { Roles } from "../../src/access/roles";
 import { DisputeKind, DisputeStatus } from "../../src/chain/disputes";
-import { JobStatus } from "../../src/chain/jobs";
+import { JobStatus, readJob } from "../../src/chain/jobs";
 import { createJobFromSpec } from "../../src/jobs/create";
 import { parseJobRequest } from "../../src/jobs/request";
 import { formatUtc } from "../../src/jobs/status";
@@ -25,7 +25,7 @@ import type { CheatConfig } from "../../src/provider/cheat";
 import { ensureProvider } from "../../src/provider/setup";
 import { FileContentStore } from "../../src/store/fs-store";
 import { CUSTOM_WORKLOAD, submitJob } from "../fixtures/disputes";
-import { createJob } from "../fixtures/jobs";
+import { createJob, jobTerms } from "../fixtures/jobs";
 import { deployWeftFixture } from "../fixtures/weft";
 import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
 import "../../tasks/dispute/open";
@@ -33,7 +33,6 @@ import "../../tasks/dispute/reveal";
 import "../../tasks/dispute/resolve";
 import "../../tasks/dispute/arbitrate";
 import "../../tasks/dispute/status";
-import { readJob } from "../src/chain/jobs";
 
 const BPS = 10_000n;
 const STAKE = ethers.parseEther("20000");
@@ -138,7 +137,7 @@ describe("Dispute tasks", function () {
     it("slashes a flip-one result, proving the exact wrong word, and pays the challenger its share", async function () {
       const f = await loadFixture(disputeTasksFixture);
       const id = f.flippedJob;
-      const slash = await f.DisputeManager.slashAmount(id);
+      const slash = await f.DisputeManager.slashAmount(id, await jobTerms(f, id));
       const { challengerBps } = await f.DisputeManager.slashSplit();
       const before = await f.ComputeToken.balanceOf(f.outsider.address);
 

@@ -9,7 +9,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { memoryLogger } from "../../src/agents/logger";
 import { DisputeStatus } from "../../src/chain/disputes";
-import { JobStatus } from "../../src/chain/jobs";
+import { JobStatus, readJob } from "../../src/chain/jobs";
 import { WithheldDisputeFollower } from "../../src/disputes/follower";
 import { parseJobRequest, type JobRequestArgs } from "../../src/jobs/request";
 import type { CheatConfig } from "../../src/provider/cheat";
@@ -21,8 +21,8 @@ import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
 import { matmulOperandEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
 import { FREIVALDS_ROUNDS } from "../../src/workloads/matmul-i8/freivalds";
 import { createDirectedJob, openOnChainVerifier, startProviderAgent } from "../fixtures/agents";
+import { jobTerms } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
-import { readJob } from "../src/chain/jobs";
 
 const BPS = 10_000n;
 const STAKE = ethers.parseEther("20000");

@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { AbiCoder, type ContractTransactionResponse } from "ethers";
+import { AbiCoder, type BigNumberish, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { MANDELBROT_FRAUD_PROOF, MATMUL_FRAUD_PROOF } from "../../src/disputes/proofs";
+import { ResultTree } from "../../src/commitments/result-tree";
 import { mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 import { DisputeManager__factory } from "../../typechain-types";
+import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import {
   CUSTOM_WORKLOAD,
   DisputeKind,
@@ -21,8 +23,17 @@ import {
   type DisputesFixture,
   type WorkloadJob,
 } from "../fixtures/disputes";
-import { BPS, JOB_COLLATERAL, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, createJob } from "../fixtures/jobs";
-import { readJob } from "../src/chain/jobs";
+import {
+  BPS,
+  JOB_COLLATERAL,
+  JOB_FEE,
+  JOB_PAYMENT,
+  JobStatus,
+  PROVIDER_STAKE,
+  createJob,
+  jobTerms,
+} from "../fixtures/jobs";
+import { readJob } from "../../src/chain/jobs";
 
 const coder = AbiCoder.defaultAbiCoder();
 const MINUTE = 60n;
@@ -39,6 +50,11 @@ async function pinNextTimestamp(offset = 1n): Promise<bigint> {
   const t = BigInt(await time.latest()) + offset;
   await time.setNextBlockTimestamp(t);
   return t;
+}
+
+/** Mines a block at `t` unless the chain is already there. */
+async function reach(t: bigint) {
+  if (BigInt(await time.latest()) < t) await time.increaseTo(t);
 }
 
 /**
@@ -72,7 +88,7 @@ async function expectFaultSettlement(
   send: () => Promise<ContractTransactionResponse>,
 ): Promise<bigint> {
   const amount = await expectedSlash(f, jobId);
-  expect(await f.DisputeManager.slashAmount(jobId)).to.equal(amount);
+  expect(await f.DisputeManager.slashAmount(jobId, await jobTerms(f, jobId))).to.equal(amount);
   const before = await f.ProviderRegistry.providerState(f.provider.address);
   const treasury = await f.JobEscrow.treasury();
   const [toChallenger, toClient, toTreasury] = splitOf(amount);
@@ -126,8 +142,7 @@ async function expectNoFaultSettlement(
 
 /** Finalizes a job cleared by a dispute once its challenge window has passed: the provider is paid as usual. */
 async function expectNormalFinalize(f: DisputesFixture, jobId: bigint) {
-  const deadline = (await readJob(f.JobEscrow, jobId)).deadline;
-  if (BigInt(await time.latest()) < deadline) await time.increaseTo(deadline);
+  await reach((await readJob(f.JobEscrow, jobId)).deadline);
   const tx = f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
   await expect(tx)
     .to.emit(f.JobEscrow, "JobFinalized")
@@ -222,7 +237,7 @@ describe("DisputeManager", function () {
       const slash = JOB_COLLATERAL + (free * f.parameters.disputes.stakeShareBps) / BPS;
       expect(await expectedSlash(f, job.id)).to.equal(slash);
 
-      const send = () =>
+      const send = async () =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
           await jobTerms(f, job.id),
@@ -390,7 +405,7 @@ describe("DisputeManager", function () {
     it("reverts with the checker's errors for a malformed proof or one that does not match the job", async function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
-      const dispute = (proof: string, target: WorkloadJob = job) =>
+      const dispute = async (proof: string, target: WorkloadJob = job) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           target.id,
           await jobTerms(f, target.id),
@@ -439,7 +454,7 @@ describe("DisputeManager", function () {
       await f.ProviderRegistry.connect(f.provider).requestUnbond(free);
       expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
 
-      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, () =>
+      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, async () =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
           await jobTerms(f, job.id),
@@ -457,9 +472,10 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMandelbrot;
       await f.DisputeManager.connect(f.timelock).setStakeShareBps(0n);
-      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, () =>
+      const amount = await expectFaultSettlement(f, job.id, f.challenger, 0n, async () =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
+          await jobTerms(f, job.id),
           job.params,
           mandelbrotFraudProof(job, WRONG_PIXEL),
         ),
@@ -477,6 +493,7 @@ describe("DisputeManager", function () {
       const deadline = openedAt + f.parameters.disputes.responseWindow;
       const tx = f.DisputeManager.connect(f.challenger).disputeWithheld(
         job.id,
+        await jobTerms(f, job.id),
         job.params,
         WRONG_MATMUL.row,
         WRONG_MATMUL.col,
@@ -520,6 +537,7 @@ describe("DisputeManager", function () {
       await expect(
         f.DisputeManager.connect(f.challenger).disputeWithheld(
           f.cheatingMandelbrot.id,
+          await jobTerms(f, f.cheatingMandelbrot.id),
           f.cheatingMandelbrot.params,
           16,
           3,
@@ -532,7 +550,7 @@ describe("DisputeManager", function () {
     it("reverts for a workload without a checker, params that are not the job's, a second dispute, or a job not Submitted", async function () {
       const f = await loadFixture(disputesFixture);
       const { id, params } = f.cheatingMatmul;
-      const withheld = (jobId: bigint, p: string) =>
+      const withheld = async (jobId: bigint, p: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithheld(jobId, await jobTerms(f, jobId), p, 0, 0);
       await expect(withheld(f.customJob, "0x1234"))
         .to.be.revertedWithCustomError(f.DisputeManager, "NoCheckerForWorkload")
@@ -568,7 +586,7 @@ describe("DisputeManager", function () {
         .withArgs(job.id, deadline);
 
       await time.setNextBlockTimestamp(deadline);
-      await expectFaultSettlement(f, job.id, f.challenger, bond, () =>
+      await expectFaultSettlement(f, job.id, f.challenger, bond, async () =>
         f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)),
       );
     });
@@ -594,7 +612,7 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const job = f.cheatingMatmul;
       await openWithheld(f);
-      const reveal = (chunk: Uint8Array, proof: string[]) =>
+      const reveal = async (chunk: Uint8Array, proof: string[]) =>
         f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof);
       const disputed = job.result.wordProof(WRONG_MATMUL.word);
       const first = job.result.wordProof(0);
@@ -645,6 +663,7 @@ describe("DisputeManager", function () {
       await expectFaultSettlement(f, job.id, f.challenger, bond, async () => {
         const tx = await f.DisputeManager.connect(f.challenger).disputeWithProof(
           job.id,
+          await jobTerms(f, job.id),
           job.params,
           wrongMatmulProof(job),
         );
@@ -674,7 +693,7 @@ describe("DisputeManager", function () {
 
       // Anyone's fraud proof settles it; the accomplice, as the challenger, gets the bond and the share back.
       const { bond } = await f.DisputeManager.dispute(job.id);
-      await expectFaultSettlement(f, job.id, accomplice, bond, () =>
+      await expectFaultSettlement(f, job.id, accomplice, bond, async () =>
         f.DisputeManager.connect(f.outsider).disputeWithProof(
           job.id,
           await jobTerms(f, job.id),
@@ -689,7 +708,7 @@ describe("DisputeManager", function () {
       const job = f.cheatingMatmul;
       await openWithheld(f);
       await revealWrongChunk(f);
-      const followUp = (proof: string) =>
+      const followUp = async (proof: string) =>
         f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof);
       await expect(followUp(matmulFraudProof(job, 0, 0)))
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
@@ -718,7 +737,7 @@ describe("DisputeManager", function () {
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
         .withArgs(job.id, deadline);
       await time.setNextBlockTimestamp(deadline);
-      await expectNoFaultSettlement(f, job.id, f.provider, () =>
+      await expectNoFaultSettlement(f, job.id, f.provider, async () =>
         f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)),
       );
       await expectNormalFinalize(f, job.id);
@@ -778,7 +797,7 @@ describe("DisputeManager", function () {
         "ipfs://evidence",
       );
       const bond = await f.DisputeManager.bond();
-      await expectFaultSettlement(f, f.customJob, f.challenger, bond, () =>
+      await expectFaultSettlement(f, f.customJob, f.challenger, bond, async () =>
         f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true),
       );
     });
@@ -790,7 +809,7 @@ describe("DisputeManager", function () {
         await jobTerms(f, f.customJob),
         "ipfs://evidence",
       );
-      await expectNoFaultSettlement(f, f.customJob, f.provider, () =>
+      await expectNoFaultSettlement(f, f.customJob, f.provider, async () =>
         f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), false),
       );
       await expectNormalFinalize(f, f.customJob);
@@ -843,7 +862,7 @@ describe("DisputeManager", function () {
       await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
         .withArgs(f.customJob, deadline);
-      await expectNoFaultSettlement(f, f.customJob, f.challenger, () =>
+      await expectNoFaultSettlement(f, f.customJob, f.challenger, async () =>
         f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob)),
       );
       await expectNormalFinalize(f, f.customJob);
@@ -916,6 +935,7 @@ describe("DisputeManager", function () {
       const openedAt = await pinNextTimestamp();
       await f.DisputeManager.connect(f.challenger).disputeWithheld(
         job.id,
+        await jobTerms(f, job.id),
         job.params,
         WRONG_PIXEL >> 4,
         WRONG_PIXEL & 15,
@@ -927,13 +947,297 @@ describe("DisputeManager", function () {
       await time.setNextBlockTimestamp(openedAt + MINUTE);
       await f.DisputeManager.resolveTimeout(job.id, await jobTerms(f, job.id));
       expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.NoFault);
-      await expectFaultSettlement(f, job.id, f.outsider, 0n, () =>
+      await expectFaultSettlement(f, job.id, f.outsider, 0n, async () =>
         f.DisputeManager.connect(f.outsider).disputeWithProof(
           job.id,
+          await jobTerms(f, job.id),
           job.params,
           mandelbrotFraudProof(job, WRONG_PIXEL),
         ),
       );
+    });
+  });
+
+  describe("job terms", function () {
+    type Terms = IJobEscrow.JobStruct;
+    type Call = (terms: Terms) => Promise<unknown>;
+
+    /** `terms` with one field changed, for each field of IJobEscrow.Job, named by the field. */
+    function oneFieldAltered(terms: Terms, stranger: string): [string, Terms][] {
+      const plusOne = (value: BigNumberish) => BigInt(value) + 1n;
+      const other = (field: string) => ethers.id(`not the job's ${field}`);
+      const changes: Partial<Terms>[] = [
+        { client: stranger },
+        { payment: plusOne(terms.payment) },
+        { provider: stranger },
+        { collateral: plusOne(terms.collateral) },
+        { paymentToken: stranger },
+        { deadline: plusOne(terms.deadline) },
+        { feeBps: plusOne(terms.feeBps) },
+        { workloadId: other("workloadId") },
+        { paramsHash: other("paramsHash") },
+        { inputRoot: other("inputRoot") },
+        { resultRoot: other("resultRoot") },
+      ];
+      return changes.map((change) => [Object.keys(change)[0], { ...terms, ...change }]);
+    }
+
+    /**
+     * Expects `call` to revert with the escrow's JobTermsMismatch for every one-field alteration of job `id`'s terms,
+     * then to go through with the job's own terms (so the terms, not the state, were what it refused).
+     */
+    async function expectOnlyTheJobsTerms(f: DisputesFixture, id: bigint, call: Call) {
+      const terms = await jobTerms(f, id);
+      const stored = await f.JobEscrow.hashTerms(terms);
+      for (const [field, altered] of oneFieldAltered(terms, f.outsider.address)) {
+        await expect(call(altered), `altered ${field}`)
+          .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+          .withArgs(id, stored, await f.JobEscrow.hashTerms(altered));
+      }
+      await expect(call(terms)).not.to.be.reverted;
+    }
+
+    /** Opens an arbitration of the custom job. */
+    async function openArbitration(f: DisputesFixture) {
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        f.customJob,
+        await jobTerms(f, f.customJob),
+        "ipfs://evidence",
+      );
+    }
+
+    /** Moves the chain to `id`'s dispute deadline, so that resolveTimeout may settle it. */
+    async function passDisputeDeadline(f: DisputesFixture, id: bigint) {
+      await time.increaseTo((await f.DisputeManager.dispute(id)).deadline);
+    }
+
+    const ENTRY_POINTS: {
+      name: string;
+      job: (f: DisputesFixture) => bigint;
+      setup?: (f: DisputesFixture) => Promise<unknown>;
+      call: (f: DisputesFixture) => Call;
+    }[] = [
+      {
+        name: "disputeWithProof",
+        job: (f) => f.cheatingMatmul.id,
+        call: (f) => (terms) =>
+          f.DisputeManager.connect(f.challenger).disputeWithProof(
+            f.cheatingMatmul.id,
+            terms,
+            f.cheatingMatmul.params,
+            wrongMatmulProof(f.cheatingMatmul),
+          ),
+      },
+      {
+        name: "disputeWithProof following up a reveal",
+        job: (f) => f.cheatingMatmul.id,
+        setup: async (f) => {
+          await openWithheld(f);
+          await revealWrongChunk(f);
+        },
+        call: (f) => (terms) =>
+          f.DisputeManager.connect(f.outsider).disputeWithProof(
+            f.cheatingMatmul.id,
+            terms,
+            f.cheatingMatmul.params,
+            wrongMatmulProof(f.cheatingMatmul),
+          ),
+      },
+      {
+        name: "disputeWithheld",
+        job: (f) => f.cheatingMatmul.id,
+        call: (f) => (terms) =>
+          f.DisputeManager.connect(f.challenger).disputeWithheld(
+            f.cheatingMatmul.id,
+            terms,
+            f.cheatingMatmul.params,
+            WRONG_MATMUL.row,
+            WRONG_MATMUL.col,
+          ),
+      },
+      {
+        name: "disputeForArbitration",
+        job: (f) => f.customJob,
+        call: (f) => (terms) =>
+          f.DisputeManager.connect(f.challenger).disputeForArbitration(f.customJob, terms, "ipfs://evidence"),
+      },
+      {
+        name: "reveal",
+        job: (f) => f.cheatingMatmul.id,
+        setup: openWithheld,
+        call: (f) => (terms) => {
+          const { chunk, proof } = f.cheatingMatmul.result.wordProof(WRONG_MATMUL.word);
+          return f.DisputeManager.connect(f.provider).reveal(f.cheatingMatmul.id, terms, chunk, proof);
+        },
+      },
+      {
+        name: "arbitrate finding the provider at fault",
+        job: (f) => f.customJob,
+        setup: openArbitration,
+        call: (f) => (terms) => f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, terms, true),
+      },
+      {
+        name: "arbitrate finding no fault",
+        job: (f) => f.customJob,
+        setup: openArbitration,
+        call: (f) => (terms) => f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, terms, false),
+      },
+      {
+        name: "resolveTimeout without a reveal",
+        job: (f) => f.cheatingMatmul.id,
+        setup: async (f) => {
+          await openWithheld(f);
+          await passDisputeDeadline(f, f.cheatingMatmul.id);
+        },
+        call: (f) => (terms) => f.DisputeManager.connect(f.outsider).resolveTimeout(f.cheatingMatmul.id, terms),
+      },
+      {
+        name: "resolveTimeout without a follow-up",
+        job: (f) => f.cheatingMatmul.id,
+        setup: async (f) => {
+          await openWithheld(f);
+          await revealWrongChunk(f);
+          await passDisputeDeadline(f, f.cheatingMatmul.id);
+        },
+        call: (f) => (terms) => f.DisputeManager.connect(f.outsider).resolveTimeout(f.cheatingMatmul.id, terms),
+      },
+      {
+        name: "resolveTimeout without a ruling",
+        job: (f) => f.customJob,
+        setup: async (f) => {
+          await openArbitration(f);
+          await passDisputeDeadline(f, f.customJob);
+        },
+        call: (f) => (terms) => f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, terms),
+      },
+      {
+        name: "slashAmount",
+        job: (f) => f.cheatingMatmul.id,
+        call: (f) => (terms) => f.DisputeManager.slashAmount(f.cheatingMatmul.id, terms),
+      },
+    ];
+
+    for (const { name, job, setup, call } of ENTRY_POINTS) {
+      it(`refuses ${name} with the escrow's JobTermsMismatch when any one field of the terms is not the job's`, async function () {
+        const f = await loadFixture(disputesFixture);
+        await setup?.(f);
+        await expectOnlyTheJobsTerms(f, job(f), call(f));
+      });
+    }
+
+    it("refuses a challenger's terms naming another client, so the client's refund and slash share cannot be redirected", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const terms = await jobTerms(f, job.id);
+      const redirected = { ...terms, client: f.challenger.address };
+      const refuse = (tx: Promise<unknown>) =>
+        expect(tx).to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch");
+
+      await refuse(
+        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, redirected, job.params, wrongMatmulProof(job)),
+      );
+      // The slower path too: the challenger opens honestly, then settles the provider's silence with its own terms.
+      await openWithheld(f);
+      const { bond } = await f.DisputeManager.dispute(job.id);
+      await passDisputeDeadline(f, job.id);
+      await refuse(f.DisputeManager.connect(f.challenger).resolveTimeout(job.id, redirected));
+      expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Disputed);
+
+      // Settled with the job's terms, the refund and the client's share go to the job's client.
+      await expectFaultSettlement(f, job.id, f.challenger, bond, () =>
+        f.DisputeManager.connect(f.challenger).resolveTimeout(job.id, terms),
+      );
+    });
+
+    it("refuses a provider's reveal against a result root of its choosing, and its silence is then slashed", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      await openWithheld(f);
+      // The provider reveals from the correct output's tree, whose proofs hold against that tree's root only.
+      const chosen = new ResultTree(job.correct);
+      const { chunk, proof } = chosen.wordProof(WRONG_MATMUL.word);
+      const terms = await jobTerms(f, job.id);
+      await expect(
+        f.DisputeManager.connect(f.provider).reveal(job.id, { ...terms, resultRoot: chosen.root }, chunk, proof),
+      )
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
+        .withArgs(
+          job.id,
+          await f.JobEscrow.hashTerms(terms),
+          await f.JobEscrow.hashTerms({ ...terms, resultRoot: chosen.root }),
+        );
+      // Against the job's own root the same chunk does not verify.
+      await expect(f.DisputeManager.connect(f.provider).reveal(job.id, terms, chunk, proof))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkNotInTree")
+        .withArgs(job.result.root, WRONG_CHUNK);
+      expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.AwaitingReveal);
+
+      const { bond } = await f.DisputeManager.dispute(job.id);
+      await passDisputeDeadline(f, job.id);
+      await expectFaultSettlement(f, job.id, f.challenger, bond, () =>
+        f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, terms),
+      );
+    });
+
+    it("keeps a job's terms through a dispute: the terms read before it opened serve the reveal and the follow-up proof", async function () {
+      const f = await loadFixture(disputesFixture);
+      const job = f.cheatingMatmul;
+      const terms = await jobTerms(f, job.id);
+      await f.DisputeManager.connect(f.challenger).disputeWithheld(
+        job.id,
+        terms,
+        job.params,
+        WRONG_MATMUL.row,
+        WRONG_MATMUL.col,
+      );
+      const { chunk, proof } = job.result.wordProof(WRONG_MATMUL.word);
+      await f.DisputeManager.connect(f.provider).reveal(job.id, terms, chunk, proof);
+      expect(await jobTerms(f, job.id)).to.deep.equal(terms);
+
+      const { bond } = await f.DisputeManager.dispute(job.id);
+      await expectFaultSettlement(f, job.id, f.challenger, bond, () =>
+        f.DisputeManager.connect(f.outsider).disputeWithProof(job.id, terms, job.params, wrongMatmulProof(job)),
+      );
+    });
+
+    it("counts a job's collateral in slashAmount only while the job is Assigned, Submitted or Disputed", async function () {
+      const f = await loadFixture(disputesFixture);
+      const params = f.cheatingMatmul.params;
+      const open = await createJob(f, f.client, { workloadId: MATMUL_ID, params, provider: f.provider.address });
+      const stakeShare = async () => {
+        const free = await f.ProviderRegistry.freeStake(f.provider.address);
+        const { unbonding } = await f.ProviderRegistry.providerState(f.provider.address);
+        return ((free + unbonding) * (await f.DisputeManager.stakeShareBps())) / BPS;
+      };
+      /** Checks job `id`'s status and its slashAmount: the stake share, plus the collateral if `locked`. */
+      const expectSlashAmount = async (id: bigint, status: bigint, locked: boolean) => {
+        const terms = await jobTerms(f, id);
+        expect((await readJob(f.JobEscrow, id)).status, `job ${id}`).to.equal(status);
+        // Accepted jobs keep their collateral in their terms, counted or not; the open job never had any.
+        const accepted = id !== open;
+        expect(BigInt(terms.collateral), `job ${id}'s terms`).to.equal(accepted ? JOB_COLLATERAL : 0n);
+        const expected = (locked ? JOB_COLLATERAL : 0n) + (await stakeShare());
+        expect(await f.DisputeManager.slashAmount(id, terms), `job ${id} ${status}`).to.equal(expected);
+      };
+      await expectSlashAmount(open, JobStatus.Open, false);
+      const assigned = await createJob(f, f.client, { workloadId: MATMUL_ID, params });
+      await f.JobEscrow.connect(f.provider).acceptJob(assigned, await jobTerms(f, assigned));
+      await expectSlashAmount(assigned, JobStatus.Assigned, true);
+      await expectSlashAmount(f.cheatingMatmul.id, JobStatus.Submitted, true);
+      await openWithheld(f);
+      await expectSlashAmount(f.cheatingMatmul.id, JobStatus.Disputed, true);
+
+      await passDisputeDeadline(f, f.cheatingMatmul.id);
+      await f.DisputeManager.resolveTimeout(f.cheatingMatmul.id, await jobTerms(f, f.cheatingMatmul.id));
+      await expectSlashAmount(f.cheatingMatmul.id, JobStatus.Slashed, false);
+      await reach((await readJob(f.JobEscrow, f.honestMatmul.id)).deadline);
+      await f.JobEscrow.finalize(f.honestMatmul.id, await jobTerms(f, f.honestMatmul.id));
+      await expectSlashAmount(f.honestMatmul.id, JobStatus.Finalized, false);
+      await reach((await readJob(f.JobEscrow, assigned)).deadline + 1n);
+      await f.JobEscrow.claimTimeout(assigned, await jobTerms(f, assigned));
+      await expectSlashAmount(assigned, JobStatus.TimedOut, false);
+      await f.JobEscrow.connect(f.client).cancelJob(open, await jobTerms(f, open));
+      await expectSlashAmount(open, JobStatus.Cancelled, false);
     });
   });
 
@@ -1128,7 +1432,7 @@ describe("DisputeManager", function () {
     it("refuses every restricted function to an outsider", async function () {
       const f = await loadFixture(disputesFixture);
       const calls: [string, unknown[]][] = [
-        ["arbitrate", [f.customJob, true]],
+        ["arbitrate", [f.customJob, await jobTerms(f, f.customJob), true]],
         ["setChecker", [MATMUL_ID, ethers.ZeroAddress]],
         ["setBond", [ethers.parseEther("10")]],
         ["setResponseWindow", [5n * MINUTE]],
