@@ -54,11 +54,11 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
     IProviderRegistry private immutable _registry;
     IComputeReceipt private immutable _receipt;
 
-    // One slot: createJob reads the fee and bumps the job count together, accept reads the ratio and submit the
-    // challenge window, so each lifecycle step touches this slot once. Bounds above fit every field.
-    uint64 private _jobCount;
+    // With the authority and pause flag, which create and accept read anyway; 2^40 jobs and the bounds above fit.
+    uint40 private _jobCount;
     uint16 private _protocolFeeBps;
-    uint32 private _collateralRatioBps;
+    uint24 private _collateralRatioBps;
+    // One slot: submitResult reads the challenge window, claimTimeout the penalty.
     uint16 private _livenessPenaltyBps;
     uint32 private _challengeWindow;
     uint32 private _disputeWindow;
@@ -462,7 +462,7 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
     function _setCollateralRatioBps(uint256 ratioBps) private {
         _checkBounds(ratioBps, MIN_COLLATERAL_RATIO_BPS, MAX_COLLATERAL_RATIO_BPS);
         emit CollateralRatioSet(_collateralRatioBps, ratioBps);
-        _collateralRatioBps = uint32(ratioBps);
+        _collateralRatioBps = uint24(ratioBps);
     }
 
     function _setLivenessPenaltyBps(uint256 penaltyBps) private {

@@ -4,7 +4,7 @@ import { loadFixture, setStorageAt, time } from "@nomicfoundation/hardhat-networ
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
-import { readJob, termsOf, type JobTerms } from "../../src/chain/jobs";
+import { readJob, committedTerms, type CommittedTerms } from "../../src/chain/jobs";
 
 import {
   FalseReturningERC20__factory,
@@ -75,7 +75,7 @@ const TERM_FIELDS = [
   "paramsHash",
   "inputRoot",
   "resultRoot",
-] as const satisfies readonly (keyof JobTerms)[];
+] as const satisfies readonly (keyof CommittedTerms)[];
 const TERM_TYPES = [
   "address",
   "uint96",
@@ -91,7 +91,7 @@ const TERM_TYPES = [
 ] as const;
 
 /** `terms` with one field changed: a number one higher, an address the STRANGER's, a hash another. */
-function withAlteredTerm(terms: JobTerms, field: (typeof TERM_FIELDS)[number]): IJobEscrow.JobStruct {
+function withAlteredTerm(terms: CommittedTerms, field: (typeof TERM_FIELDS)[number]): IJobEscrow.JobStruct {
   const value = terms[field];
   const altered =
     typeof value === "bigint"
@@ -101,11 +101,11 @@ function withAlteredTerm(terms: JobTerms, field: (typeof TERM_FIELDS)[number]): 
         : ethers.isAddress(value)
           ? STRANGER
           : ethers.id(`altered ${field}`);
-  return termsOf({ ...terms, [field]: altered });
+  return committedTerms({ ...terms, [field]: altered });
 }
 
 /** What the escrow commits to for `terms`, computed independently: keccak256 of their ABI encoding, lowest byte 0. */
-function expectedTermsHash(terms: JobTerms): string {
+function expectedTermsHash(terms: CommittedTerms): string {
   const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
     TERM_TYPES,
     TERM_FIELDS.map((field) => terms[field]),
@@ -488,7 +488,7 @@ describe("JobEscrow", function () {
       // A closed job keeps the hash of its terms: they still verify, with their submit deadline unchanged.
       const j = await readJob(f.JobEscrow, f.openJob);
       expect(j.status).to.equal(JobStatus.Cancelled);
-      expect(termsOf(j)).to.deep.equal(terms);
+      expect(committedTerms(j)).to.deep.equal(terms);
     });
 
     it("reverts when someone other than the client cancels", async function () {
@@ -883,7 +883,7 @@ describe("JobEscrow", function () {
 
       const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.TimedOut);
-      expect(termsOf(j)).to.deep.equal(terms);
+      expect(committedTerms(j)).to.deep.equal(terms);
       const after = await f.ProviderRegistry.providerState(f.provider.address);
       expect(after.staked).to.equal(before.staked - JOB_PENALTY);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
@@ -961,7 +961,7 @@ describe("JobEscrow", function () {
       );
       const j = await readJob(f.JobEscrow, jobId);
       expect(j.status).to.equal(JobStatus.Slashed);
-      expect(termsOf(j)).to.deep.equal(terms);
+      expect(committedTerms(j)).to.deep.equal(terms);
       expect([j.provider, j.collateral]).to.deep.equal([f.provider.address, JOB_COLLATERAL]);
       expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(before.locked);
 
@@ -1078,7 +1078,7 @@ describe("JobEscrow", function () {
     it("refuses to submit with less collateral than the provider locked", async function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.assignedJob);
-      const altered = termsOf({ ...terms, collateral: 0n });
+      const altered = committedTerms({ ...terms, collateral: 0n });
       await expect(f.JobEscrow.connect(f.provider).submitResult(f.assignedJob, altered, RESULT_ROOT, RESULT_URI))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.assignedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
@@ -1087,7 +1087,7 @@ describe("JobEscrow", function () {
     it("refuses a timeout claimed with an earlier submit deadline", async function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.assignedJob);
-      const altered = termsOf({ ...terms, deadline: BigInt(await time.latest()) - 1n });
+      const altered = committedTerms({ ...terms, deadline: BigInt(await time.latest()) - 1n });
       await expect(f.JobEscrow.claimTimeout(f.assignedJob, altered))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.assignedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
@@ -1097,7 +1097,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.submittedJob);
       await passChallengeWindow(f, f.submittedJob);
-      const altered = termsOf({ ...terms, deadline: terms.deadline + DAY });
+      const altered = committedTerms({ ...terms, deadline: terms.deadline + DAY });
       await expect(f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, altered))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
@@ -1106,8 +1106,8 @@ describe("JobEscrow", function () {
     it("refuses to resolve a dispute refunding someone other than the client", async function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.submittedJob);
-      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, termsOf(terms));
-      const altered = termsOf({ ...terms, client: f.outsider.address });
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, committedTerms(terms));
+      const altered = committedTerms({ ...terms, client: f.outsider.address });
       await expect(f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, altered, true))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
@@ -1117,7 +1117,7 @@ describe("JobEscrow", function () {
     it("stops a provider accepting an open job with terms that name it as the directed provider", async function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.openJob);
-      const named = termsOf({ ...terms, provider: f.provider2.address });
+      const named = committedTerms({ ...terms, provider: f.provider2.address });
       await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, named))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(named));
@@ -1127,7 +1127,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const jobId = await createJob(f, f.client, { provider: f.provider.address });
       const terms = await readJob(f.JobEscrow, jobId);
-      const renamed = termsOf({ ...terms, provider: f.provider2.address });
+      const renamed = committedTerms({ ...terms, provider: f.provider2.address });
       await expect(f.JobEscrow.connect(f.provider2).acceptJob(jobId, renamed))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(renamed));
@@ -1137,15 +1137,13 @@ describe("JobEscrow", function () {
     it("stops a provider finalizing another provider's job to itself", async function () {
       const f = await loadFixture(finalizableFixture);
       const terms = await readJob(f.JobEscrow, f.submittedJob);
-      const rerouted = termsOf({ ...terms, provider: f.provider2.address });
+      const rerouted = committedTerms({ ...terms, provider: f.provider2.address });
       await expect(f.JobEscrow.connect(f.provider2).finalize(f.submittedJob, rerouted))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.submittedJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(rerouted));
-      await expect(f.JobEscrow.connect(f.provider2).finalize(f.submittedJob, termsOf(terms))).to.changeTokenBalances(
-        f.usd,
-        [f.provider, f.provider2],
-        [JOB_PAYMENT - JOB_FEE, 0n],
-      );
+      await expect(
+        f.JobEscrow.connect(f.provider2).finalize(f.submittedJob, committedTerms(terms)),
+      ).to.changeTokenBalances(f.usd, [f.provider, f.provider2], [JOB_PAYMENT - JOB_FEE, 0n]);
     });
   });
 
@@ -1154,7 +1152,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       for (const jobId of [f.openJob, f.assignedJob, f.submittedJob]) {
         const terms = await readJob(f.JobEscrow, jobId);
-        expect(await f.JobEscrow.hashTerms(termsOf(terms))).to.equal(expectedTermsHash(terms));
+        expect(await f.JobEscrow.hashTerms(committedTerms(terms))).to.equal(expectedTermsHash(terms));
       }
       // The lowest byte is cleared even when the full hash ends in a non-zero byte.
       const fullHash = ethers.keccak256(
@@ -1187,7 +1185,7 @@ describe("JobEscrow", function () {
       for (const [jobId, status] of expected) {
         const terms = await readJob(f.JobEscrow, jobId);
         expect(await f.JobEscrow.jobStatus(jobId)).to.equal(status);
-        expect(await f.JobEscrow.verifiedStatus(jobId, termsOf(terms))).to.equal(status);
+        expect(await f.JobEscrow.verifiedStatus(jobId, committedTerms(terms))).to.equal(status);
         const altered = withAlteredTerm(terms, "inputRoot");
         await expect(f.JobEscrow.verifiedStatus(jobId, altered))
           .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
@@ -1198,13 +1196,13 @@ describe("JobEscrow", function () {
     it("keeps the terms' hash of Cancelled, TimedOut and Slashed jobs, so their terms still verify", async function () {
       const f = await loadFixture(jobsFixture);
       const cancelled = await readJob(f.JobEscrow, f.openJob);
-      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, termsOf(cancelled));
+      await f.JobEscrow.connect(f.client).cancelJob(f.openJob, committedTerms(cancelled));
       const slashed = await readJob(f.JobEscrow, f.submittedJob);
-      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, termsOf(slashed));
-      await f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, termsOf(slashed), true);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, committedTerms(slashed));
+      await f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, committedTerms(slashed), true);
       const timedOut = await readJob(f.JobEscrow, f.assignedJob);
       await passSubmitDeadline(f, f.assignedJob);
-      await f.JobEscrow.claimTimeout(f.assignedJob, termsOf(timedOut));
+      await f.JobEscrow.claimTimeout(f.assignedJob, committedTerms(timedOut));
 
       const closed = [
         [f.openJob, cancelled, JobStatus.Cancelled],
@@ -1212,7 +1210,7 @@ describe("JobEscrow", function () {
         [f.submittedJob, slashed, JobStatus.Slashed],
       ] as const;
       for (const [jobId, terms, status] of closed) {
-        expect(await f.JobEscrow.verifiedStatus(jobId, termsOf(terms))).to.equal(status);
+        expect(await f.JobEscrow.verifiedStatus(jobId, committedTerms(terms))).to.equal(status);
         const altered = withAlteredTerm(terms, "deadline");
         await expect(f.JobEscrow.verifiedStatus(jobId, altered))
           .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
@@ -1224,7 +1222,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.submittedJob);
       await passChallengeWindow(f, f.submittedJob);
-      const receipt = await (await f.JobEscrow.finalize(f.submittedJob, termsOf(terms))).wait();
+      const receipt = await (await f.JobEscrow.finalize(f.submittedJob, committedTerms(terms))).wait();
       const block = await ethers.provider.getBlock(receipt!.blockNumber);
       // Settled after the challenge window's end: the settlement time is not the terms' deadline.
       await time.increase(60n);
@@ -1262,8 +1260,8 @@ describe("JobEscrow", function () {
 
   describe("payment-token indexes", function () {
     /** The count of configured payment tokens shares a slot with the work recorder (see JobEscrow's storage). */
-    const RECORDER_SLOT = 3n;
-    const TOKEN_COUNT_SHIFT = 160n;
+    // PaymentTokenAllowList comes first in JobEscrow's storage, and its count is its first variable.
+    const TOKEN_COUNT_SLOT = 0n;
     const MAX_PAYMENT_TOKENS = 2n ** 16n - 1n;
 
     it("numbers tokens from 1 in the order they are first configured and maps each index back", async function () {
@@ -1310,14 +1308,9 @@ describe("JobEscrow", function () {
     it("gives out the last index, then reverts PaymentTokenLimitReached for a new token but not a known one", async function () {
       const f = await loadFixture(deployWeftFixture);
       const escrow = await f.JobEscrow.getAddress();
-      const slot = BigInt(await ethers.provider.getStorage(escrow, RECORDER_SLOT));
-      // The slot holds what the layout says (the recorder below two configured tokens), so the write lands right.
-      expect(ethers.getAddress(ethers.toBeHex(slot & (2n ** 160n - 1n), 20))).to.equal(
-        await f.JobEscrow.workRecorder(),
-      );
-      expect(slot >> TOKEN_COUNT_SHIFT).to.equal(2n);
-      const nearlyFull = (slot & (2n ** 160n - 1n)) | ((MAX_PAYMENT_TOKENS - 1n) << TOKEN_COUNT_SHIFT);
-      await setStorageAt(escrow, RECORDER_SLOT, nearlyFull);
+      // The slot holds what the layout says (two configured tokens, nothing else), so the write lands right.
+      expect(BigInt(await ethers.provider.getStorage(escrow, TOKEN_COUNT_SLOT))).to.equal(2n);
+      await setStorageAt(escrow, TOKEN_COUNT_SLOT, MAX_PAYMENT_TOKENS - 1n);
 
       const last = await (await new TestERC20__factory(f.deployer).deploy("Last", "LST")).getAddress();
       await f.JobEscrow.connect(f.timelock).setPaymentToken(last, true, 0n);
