@@ -6,6 +6,7 @@ import { ZeroAddress } from "ethers";
 import fc from "fast-check";
 
 import { readJob, committedTerms } from "../../src/chain/jobs";
+import { TERM_FIELDS } from "../fixtures/terms";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { deployWeftFixture } from "../fixtures/weft";
 
@@ -47,20 +48,6 @@ const INITIAL_STAKE = WEFT("10000");
 const WORKLOAD_ID = ethers.encodeBytes32String("matmul-i8");
 const PARAMS = "0x";
 const INPUT_ROOT = ethers.id("inputs");
-/** The fields of IJobEscrow.Job, each of which a "forge" step may change. */
-const TERM_NAMES = [
-  "client",
-  "payment",
-  "provider",
-  "collateral",
-  "paymentToken",
-  "deadline",
-  "feeBps",
-  "workloadId",
-  "paramsHash",
-  "inputRoot",
-  "resultRoot",
-] as const;
 const PROVIDER_COUNT = 3; // registered; index PROVIDER_COUNT is an unregistered account
 const CLIENT_COUNT = 3;
 
@@ -254,7 +241,7 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant("forge" as const),
       job: anyJobPickOf(),
-      term: fc.nat({ max: TERM_NAMES.length - 1 }),
+      term: fc.nat({ max: TERM_FIELDS.length - 1 }),
       choice: fc.nat({ max: 99 }),
     }),
   },
@@ -686,7 +673,7 @@ class Run {
         // must refuse the terms (or the status, which it checks first) and move nothing.
         const j = this.choose(op.job, op.kind);
         if (j === undefined) return "skipped";
-        const forged = this.forged(j, TERM_NAMES[op.term]);
+        const forged = this.forged(j, TERM_FIELDS[op.term]);
         const provider = f.providers.find((x) => x.address === j.provider) ?? f.outsider;
         const steps: [Status, () => Promise<{ wait(): Promise<unknown> }>][] = [
           [Status.Open, () => escrow.connect(f.clients[j.client]).cancelJob(j.id, forged)],
@@ -732,10 +719,10 @@ class Run {
   }
 
   /** Job `j`'s terms with `term` changed to a value another party would gain from (or any other value). */
-  private forged(j: ModelJob, term: (typeof TERM_NAMES)[number]): IJobEscrow.JobStruct {
+  private forged(j: ModelJob, term: (typeof TERM_FIELDS)[number]): IJobEscrow.JobStruct {
     const terms = this.terms(j);
     const otherThan = (address: string, among: string[]) => among.find((a) => a !== address)!;
-    const changed: Record<(typeof TERM_NAMES)[number], () => unknown> = {
+    const changed: Record<(typeof TERM_FIELDS)[number], () => unknown> = {
       client: () =>
         otherThan(
           this.f.clients[j.client].address,

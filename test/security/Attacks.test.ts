@@ -48,7 +48,9 @@ import {
   jobsFixture,
   registerAndStake,
   type JobsFixture,
+  acceptAndSubmit,
 } from "../fixtures/jobs";
+import { NO_TERMS } from "../fixtures/terms";
 import { finalizeJobs, startNextEpoch } from "../fixtures/rewards";
 import { STARTING_WEFT, type WeftFixture } from "../fixtures/weft";
 import {
@@ -134,21 +136,6 @@ function wrongElementProof(job: WorkloadJob): string {
   return matmulFraudProof(job, WRONG_MATMUL.row, WRONG_MATMUL.col);
 }
 
-/** A job's terms with every field zero: terms no job was ever created with. */
-const ZERO_TERMS: IJobEscrow.JobStruct = {
-  client: ethers.ZeroAddress,
-  payment: 0n,
-  provider: ethers.ZeroAddress,
-  collateral: 0n,
-  paymentToken: ethers.ZeroAddress,
-  deadline: 0n,
-  feeBps: 0n,
-  workloadId: ethers.ZeroHash,
-  paramsHash: ethers.ZeroHash,
-  inputRoot: ethers.ZeroHash,
-  resultRoot: ethers.ZeroHash,
-};
-
 /**
  * Sends `call` with job `id`'s true `terms` changed by `forgery` and expects the escrow to refuse them: the stored
  * commitment is the hash of the true terms, the given one that of the forged.
@@ -180,13 +167,7 @@ async function withReentrantToken(f: JobsFixture) {
   const othersJob = await createJob(f, f.outsider, { paymentToken });
   const openJob = await createJob(f, f.client, { paymentToken });
   const submittedJob = await createJob(f, f.client, { paymentToken });
-  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob, await jobTerms(f, submittedJob));
-  await f.JobEscrow.connect(f.provider).submitResult(
-    submittedJob,
-    await jobTerms(f, submittedJob),
-    RESULT_ROOT,
-    RESULT_URI,
-  );
+  await acceptAndSubmit(f, submittedJob);
   return { ...f, token, othersJob, openJob, submittedJob };
 }
 
@@ -596,13 +577,7 @@ describe("Attacks", function () {
       await f.usd.mint(f.client.address, 10n * JOB_PAYMENT);
       const dearOpen = await createJob(f, f.client, { payment: 5n * JOB_PAYMENT });
       const dearSubmitted = await createJob(f, f.client, { payment: 5n * JOB_PAYMENT });
-      await f.JobEscrow.connect(f.provider).acceptJob(dearSubmitted, await jobTerms(f, dearSubmitted));
-      await f.JobEscrow.connect(f.provider).submitResult(
-        dearSubmitted,
-        await jobTerms(f, dearSubmitted),
-        RESULT_ROOT,
-        RESULT_URI,
-      );
+      await acceptAndSubmit(f, dearSubmitted);
       const dearTerms = await jobTerms(f, dearSubmitted);
       await time.increaseTo(dearTerms.deadline);
       const before = await balancesOf(f, coreTokens(f), { provider: f.provider, client: f.client });
@@ -682,7 +657,7 @@ describe("Attacks", function () {
       const before = await balancesOf(f, tokens, { provider: f.provider, client: f.client, challenger: f.challenger });
       const escrow = f.JobEscrow;
 
-      for (const given of [terms, fromSettlement, ZERO_TERMS]) {
+      for (const given of [terms, fromSettlement, NO_TERMS]) {
         const transitions: [() => Promise<unknown>, bigint][] = [
           [() => escrow.connect(f.client).cancelJob(id, given), JobStatus.Open],
           [() => escrow.connect(f.provider2).acceptJob(id, given), JobStatus.Open],

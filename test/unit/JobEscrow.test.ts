@@ -4,7 +4,7 @@ import { loadFixture, setStorageAt, time } from "@nomicfoundation/hardhat-networ
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
-import { readJob, committedTerms, type CommittedTerms } from "../../src/chain/jobs";
+import { readJob, committedTerms } from "../../src/chain/jobs";
 
 import {
   FalseReturningERC20__factory,
@@ -30,8 +30,9 @@ import {
   registerAndStake,
   stakedProvidersFixture,
   type JobsFixture,
+  acceptAndSubmit,
 } from "../fixtures/jobs";
-import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
+import { expectedTermsHash, NO_TERMS, TERM_FIELDS, TERM_TYPES, withAlteredTerm } from "../fixtures/terms";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { signPermit } from "../helpers/permit";
 import { expectUserError } from "../helpers/errors";
@@ -41,77 +42,11 @@ const MAX_JOB_DURATION = 90n * DAY;
 const MAX_WINDOW = 30n * DAY;
 const UINT96_MAX = 2n ** 96n - 1n;
 
-/** Terms that are no job's: what a test passes for a job that does not exist. */
-const NO_TERMS: IJobEscrow.JobStruct = {
-  client: ethers.ZeroAddress,
-  payment: 0n,
-  provider: ethers.ZeroAddress,
-  collateral: 0n,
-  paymentToken: ethers.ZeroAddress,
-  deadline: 0n,
-  feeBps: 0n,
-  workloadId: ethers.ZeroHash,
-  paramsHash: ethers.ZeroHash,
-  inputRoot: ethers.ZeroHash,
-  resultRoot: ethers.ZeroHash,
-};
-
 /** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client, at the local parameters. */
 const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
 
 /** An address that is none of the fixture's accounts or contracts. */
 const STRANGER = ethers.getAddress("0x000000000000000000000000000000000000dEaD");
-
-/** IJobEscrow.Job's fields, in the order the escrow hashes them. */
-const TERM_FIELDS = [
-  "client",
-  "payment",
-  "provider",
-  "collateral",
-  "paymentToken",
-  "deadline",
-  "feeBps",
-  "workloadId",
-  "paramsHash",
-  "inputRoot",
-  "resultRoot",
-] as const satisfies readonly (keyof CommittedTerms)[];
-const TERM_TYPES = [
-  "address",
-  "uint96",
-  "address",
-  "uint96",
-  "address",
-  "uint40",
-  "uint16",
-  "bytes32",
-  "bytes32",
-  "bytes32",
-  "bytes32",
-] as const;
-
-/** `terms` with one field changed: a number one higher, an address the STRANGER's, a hash another. */
-function withAlteredTerm(terms: CommittedTerms, field: (typeof TERM_FIELDS)[number]): IJobEscrow.JobStruct {
-  const value = terms[field];
-  const altered =
-    typeof value === "bigint"
-      ? value + 1n
-      : typeof value === "number"
-        ? value + 1
-        : ethers.isAddress(value)
-          ? STRANGER
-          : ethers.id(`altered ${field}`);
-  return committedTerms({ ...terms, [field]: altered });
-}
-
-/** What the escrow commits to for `terms`, computed independently: keccak256 of their ABI encoding, lowest byte 0. */
-function expectedTermsHash(terms: CommittedTerms): string {
-  const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
-    TERM_TYPES,
-    TERM_FIELDS.map((field) => terms[field]),
-  );
-  return ethers.toBeHex(BigInt(ethers.keccak256(encoded)) & ~0xffn, 32);
-}
 
 /** The next block's timestamp, pinned so that a test can predict what the contract sees. */
 async function pinNextTimestamp(offset = 1n): Promise<bigint> {
@@ -142,13 +77,7 @@ async function reentrantJobsFixture() {
   const assignedJob = await createJob(f, f.client, overrides);
   await f.JobEscrow.connect(f.provider).acceptJob(assignedJob, await jobTerms(f, assignedJob));
   const submittedJob = await createJob(f, f.client, overrides);
-  await f.JobEscrow.connect(f.provider).acceptJob(submittedJob, await jobTerms(f, submittedJob));
-  await f.JobEscrow.connect(f.provider).submitResult(
-    submittedJob,
-    await jobTerms(f, submittedJob),
-    RESULT_ROOT,
-    RESULT_URI,
-  );
+  await acceptAndSubmit(f, submittedJob);
   return { ...f, token, openJob, assignedJob, submittedJob };
 }
 
@@ -1046,7 +975,7 @@ describe("JobEscrow", function () {
       it(`refuses to finalize with the job's ${field} altered, paying nothing`, async function () {
         const f = await loadFixture(finalizableFixture);
         const terms = await readJob(f.JobEscrow, f.submittedJob);
-        const altered = withAlteredTerm(terms, field);
+        const altered = withAlteredTerm(terms, field, STRANGER);
         const escrowBalance = await f.usd.balanceOf(await f.JobEscrow.getAddress());
         await expect(f.JobEscrow.finalize(f.submittedJob, altered))
           .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
@@ -1059,7 +988,7 @@ describe("JobEscrow", function () {
     it("refuses to cancel with a larger payment to refund", async function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.openJob);
-      const altered = withAlteredTerm(terms, "payment");
+      const altered = withAlteredTerm(terms, "payment", STRANGER);
       await expect(f.JobEscrow.connect(f.client).cancelJob(f.openJob, altered))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
@@ -1068,7 +997,7 @@ describe("JobEscrow", function () {
     it("refuses to accept with a later submit deadline", async function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.openJob);
-      const altered = withAlteredTerm(terms, "deadline");
+      const altered = withAlteredTerm(terms, "deadline", STRANGER);
       await expect(f.JobEscrow.connect(f.provider).acceptJob(f.openJob, altered))
         .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
         .withArgs(f.openJob, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
@@ -1186,7 +1115,7 @@ describe("JobEscrow", function () {
         const terms = await readJob(f.JobEscrow, jobId);
         expect(await f.JobEscrow.jobStatus(jobId)).to.equal(status);
         expect(await f.JobEscrow.verifiedStatus(jobId, committedTerms(terms))).to.equal(status);
-        const altered = withAlteredTerm(terms, "inputRoot");
+        const altered = withAlteredTerm(terms, "inputRoot", STRANGER);
         await expect(f.JobEscrow.verifiedStatus(jobId, altered))
           .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
           .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
@@ -1211,7 +1140,7 @@ describe("JobEscrow", function () {
       ] as const;
       for (const [jobId, terms, status] of closed) {
         expect(await f.JobEscrow.verifiedStatus(jobId, committedTerms(terms))).to.equal(status);
-        const altered = withAlteredTerm(terms, "deadline");
+        const altered = withAlteredTerm(terms, "deadline", STRANGER);
         await expect(f.JobEscrow.verifiedStatus(jobId, altered))
           .to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch")
           .withArgs(jobId, expectedTermsHash(terms), await f.JobEscrow.hashTerms(altered));
