@@ -112,7 +112,7 @@ export class DemoAgents {
       confirmations: 0,
       maxBlockRange: MAX_BLOCK_RANGE,
       logger,
-      disputes: new DisputeResponder({ system, signer, logger }),
+      disputes: new DisputeResponder({ system, signer, logger, deploymentBlock: book.deploymentBlock }),
     });
   }
 }
@@ -128,7 +128,12 @@ async function openVerifier(config: AgentsConfig): Promise<Verifier> {
     deploymentBlock: book.deploymentBlock,
     confirmations: 0,
     maxBlockRange: MAX_BLOCK_RANGE,
-    sink: new OnChainDisputeSink({ system, signer: challenger, logger }),
+    sink: new OnChainDisputeSink({
+      system,
+      signer: challenger,
+      logger,
+      deploymentBlock: book.deploymentBlock,
+    }),
     follower: new WithheldDisputeFollower({
       system,
       signer: challenger,

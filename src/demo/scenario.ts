@@ -291,7 +291,7 @@ class Demo {
     const created = await this.createJobs(phase);
     await this.agents.round();
     for (const [id, plan] of created) {
-      const job = await readJob(this.system.JobEscrow, id);
+      const job = await readJob(this.system.JobEscrow, id, this.book.deploymentBlock);
       const verdict = await this.verdict(id);
       this.progress.detail(
         `job ${id}: ${plan.spec.job.name} ${describeSpec(plan.spec)} -> ${plan.provider}, ${weft(job.payment)} WEFT: ` +
@@ -311,11 +311,13 @@ class Demo {
     const ids = this.jobIdsOf(phase);
     let end = 0n;
     for (const id of ids)
-      end = [end, (await readJob(this.system.JobEscrow, id)).deadline].reduce((a, b) => (a > b ? a : b));
+      end = [end, (await readJob(this.system.JobEscrow, id, this.book.deploymentBlock)).deadline].reduce((a, b) =>
+        a > b ? a : b,
+      );
     await this.advanceTo(end, "past the challenge window");
     await this.agents.round();
     for (const id of ids) {
-      const job = await readJob(this.system.JobEscrow, id);
+      const job = await readJob(this.system.JobEscrow, id, this.book.deploymentBlock);
       const fee = (job.payment * BigInt(job.feeBps)) / BPS;
       this.expect(
         OUTCOME.honest,
@@ -339,7 +341,7 @@ class Demo {
     const created = await this.createJobs("cheating");
     await this.agents.tickProviders();
     for (const [id, plan] of created) {
-      const job = await readJob(this.system.JobEscrow, id);
+      const job = await readJob(this.system.JobEscrow, id, this.book.deploymentBlock);
       this.progress.detail(
         `job ${id}: ${plan.spec.job.name} ${describeSpec(plan.spec)} -> ${plan.provider}: ` +
           `${jobStatusName(job.status).toLowerCase()} (${plan.expected === "slashed by proof" ? "one output word flipped" : "root committed, output never published"})`,
@@ -387,7 +389,7 @@ class Demo {
     await this.agents.round();
     for (const id of cheated) {
       const plan = this.jobs.get(id)!;
-      const job = await readJob(system.JobEscrow, id);
+      const job = await readJob(system.JobEscrow, id, this.book.deploymentBlock);
       const dispute = await system.DisputeManager.dispute(id);
       const kind = plan.expected === "slashed by proof" ? DisputeKind.Proof : DisputeKind.Withheld;
       const provider = await system.ProviderRegistry.providerState(job.provider);

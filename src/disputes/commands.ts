@@ -173,7 +173,13 @@ export async function revealChunk(
   const uri = resultURI ?? (await readSubmittedResult(system.JobEscrow, id, deploymentBlock))?.resultURI;
   if (uri === undefined) throw new UserError(`No result was submitted for job ${id}; pass --result-uri.`);
   try {
-    await new DisputeResponder({ system, signer, fetchConfig, logger: consoleLogger("dispute") }).respond(id, uri, now);
+    await new DisputeResponder({
+      system,
+      signer,
+      fetchConfig,
+      logger: consoleLogger("dispute"),
+      deploymentBlock,
+    }).respond(id, uri, now);
   } catch (error) {
     if (error instanceof ContentStoreError) {
       throw new UserError(`Cannot read the output to reveal: ${error.message}. Pass --result-uri where it is.`);
@@ -183,7 +189,12 @@ export async function revealChunk(
 }
 
 /** Ends a dispute whose deadline has passed. */
-export async function resolveDispute(system: Contracts, signer: Signer, id: bigint): Promise<string> {
+export async function resolveDispute(
+  system: Contracts,
+  signer: Signer,
+  id: bigint,
+  deploymentBlock: number,
+): Promise<string> {
   const dispute = await system.DisputeManager.dispute(id);
   const status = Number(dispute.status);
   if (!OPEN_STATUSES.includes(status)) {
@@ -194,7 +205,10 @@ export async function resolveDispute(system: Contracts, signer: Signer, id: bigi
     throw new UserError(`Job ${id}'s dispute deadline is ${formatMoment(dispute.deadline, now)}; resolve after it.`);
   }
   return (await (
-    await system.DisputeManager.connect(signer).resolveTimeout(id, await readTerms(system.JobEscrow, id))
+    await system.DisputeManager.connect(signer).resolveTimeout(
+      id,
+      await readTerms(system.JobEscrow, id, deploymentBlock),
+    )
   ).wait())!.hash;
 }
 
@@ -204,6 +218,7 @@ export async function arbitrate(
   signer: Signer,
   id: bigint,
   providerAtFault: boolean,
+  deploymentBlock: number,
 ): Promise<string> {
   const dispute = await system.DisputeManager.dispute(id);
   if (Number(dispute.status) !== DisputeStatus.AwaitingRuling) {
@@ -213,7 +228,11 @@ export async function arbitrate(
   const [isArbiter] = await system.AccessManager.hasRole(Roles.ARBITER, arbiter);
   if (!isArbiter) throw new UserError(`${arbiter} does not hold the ARBITER role; the DAO grants it.`);
   return (await (
-    await system.DisputeManager.connect(signer).arbitrate(id, await readTerms(system.JobEscrow, id), providerAtFault)
+    await system.DisputeManager.connect(signer).arbitrate(
+      id,
+      await readTerms(system.JobEscrow, id, deploymentBlock),
+      providerAtFault,
+    )
   ).wait())!.hash;
 }
 
@@ -224,8 +243,13 @@ const DEADLINE_LABELS: Partial<Record<number, string>> = {
 };
 
 /** A job's dispute, in lines for people. */
-export async function formatDisputeStatus(system: Contracts, id: bigint, now: bigint): Promise<string> {
-  await readJob(system.JobEscrow, id);
+export async function formatDisputeStatus(
+  system: Contracts,
+  id: bigint,
+  now: bigint,
+  deploymentBlock: number,
+): Promise<string> {
+  await readJob(system.JobEscrow, id, deploymentBlock);
   const d = await system.DisputeManager.dispute(id);
   const status = Number(d.status);
   if (status === DisputeStatus.None) return `Job ${id} has never been disputed.`;

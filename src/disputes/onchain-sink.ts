@@ -21,6 +21,8 @@ export interface OnChainDisputeSinkOptions {
   /** The challenger: pays the bond and receives the challenger's share of a slash. */
   readonly signer: Signer;
   readonly logger: Logger;
+  /** Where job events start (the deployment block): the jobs' terms are read from there. */
+  readonly deploymentBlock: number;
 }
 
 export const ON_CHAIN_SINK = "dispute-manager";
@@ -39,7 +41,7 @@ export class OnChainDisputeSink implements DisputeSink {
       reference,
       filedAt: new Date().toISOString(),
     });
-    const job = await readJob(system.JobEscrow, id);
+    const job = await readJob(system.JobEscrow, id, this.options.deploymentBlock);
     if (job.status !== JobStatus.Submitted) return receipt(`not filed: the job is ${jobStatusName(job.status)}`);
     const now = await chainTime(signer.provider!);
     if (now >= job.deadline) return receipt(`not filed: its challenge window closed at ${job.deadline}`);

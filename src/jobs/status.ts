@@ -101,7 +101,7 @@ export interface JobDetails {
 /** Reads job `id`, its events since `fromBlock` (the deployment block) and its receipt. */
 export async function readJobDetails(system: WeftSystem, id: bigint, fromBlock: number): Promise<JobDetails> {
   const escrow = system.JobEscrow;
-  const job = await readJob(escrow, id);
+  const job = await readJob(escrow, id, fromBlock);
   const [created, result, token, receiptOwner] = await Promise.all([
     readCreatedJob(escrow, id, fromBlock),
     readSubmittedResult(escrow, id, fromBlock),
@@ -139,8 +139,13 @@ export function formatJobDetails(details: JobDetails, now: bigint): string {
   return table.toString();
 }
 
-/** A table of the latest `limit` jobs (all of them without a limit), oldest first. */
-export async function formatJobList(system: WeftSystem, now: bigint, limit?: number): Promise<string> {
+/** A table of the latest `limit` jobs (all of them without a limit), oldest first, read from `fromBlock` on. */
+export async function formatJobList(
+  system: WeftSystem,
+  now: bigint,
+  fromBlock: number,
+  limit?: number,
+): Promise<string> {
   const escrow = system.JobEscrow;
   const count = await escrow.jobCount();
   if (count === 0n) return "No jobs yet. Create one with npx hardhat job:create.";
@@ -154,7 +159,7 @@ export async function formatJobList(system: WeftSystem, now: bigint, limit?: num
   for (let start = first; start <= count; start += BigInt(LIST_BATCH)) {
     const ids: bigint[] = [];
     for (let id = start; id <= count && id < start + BigInt(LIST_BATCH); id++) ids.push(id);
-    const jobs = await Promise.all(ids.map((id) => readJob(escrow, id)));
+    const jobs = await Promise.all(ids.map((id) => readJob(escrow, id, fromBlock)));
     for (const job of jobs) {
       table.push([
         job.id.toString(),
@@ -198,9 +203,15 @@ export interface FinalizedJob {
  * Settles a Submitted job whose challenge window has passed by `now` (chain time). Refuses with a UserError that
  * says when the window ends, rather than sending a transaction that would revert.
  */
-export async function finalizeJob(system: WeftSystem, signer: Signer, id: bigint, now: bigint): Promise<FinalizedJob> {
+export async function finalizeJob(
+  system: WeftSystem,
+  signer: Signer,
+  id: bigint,
+  now: bigint,
+  fromBlock: number,
+): Promise<FinalizedJob> {
   const escrow = system.JobEscrow.connect(signer);
-  const job = await readJob(escrow, id);
+  const job = await readJob(escrow, id, fromBlock);
   if (job.status !== JobStatus.Submitted) throw new UserError(notFinalizable(job));
   if (now < job.deadline) {
     throw new UserError(

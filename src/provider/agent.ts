@@ -420,7 +420,7 @@ export class ProviderAgent {
   }
 
   private readStoredJob(id: bigint): Promise<StoredJob> {
-    return this.read(`job ${id}`, () => readJob(this.config.system.JobEscrow, id));
+    return this.read(`job ${id}`, () => readJob(this.config.system.JobEscrow, id, this.config.startBlock));
   }
 
   private chainTime(): Promise<bigint> {

@@ -17,6 +17,8 @@ export interface DisputeResponderOptions {
   readonly signer: Signer;
   readonly fetchConfig?: ContentStoreConfig;
   readonly logger: Logger;
+  /** Where job events start (the deployment block): the jobs' terms are read from there. */
+  readonly deploymentBlock: number;
 }
 
 export class DisputeResponder {
@@ -36,14 +38,14 @@ export class DisputeResponder {
       const tree = await this.committedOutput(id, resultURI);
       const tx = await disputes.reveal(
         id,
-        await readTerms(system.JobEscrow, id),
+        await readTerms(system.JobEscrow, id, this.options.deploymentBlock),
         tree.chunk(chunkIndex),
         tree.chunkProof(chunkIndex),
       );
       await tx.wait();
       logger.info(`job ${id}: withheld-data dispute answered: revealed chunk ${chunkIndex} in tx ${tx.hash}`);
     } else if (status === DisputeStatus.Revealed && now >= dispute.deadline) {
-      const tx = await disputes.resolveTimeout(id, await readTerms(system.JobEscrow, id));
+      const tx = await disputes.resolveTimeout(id, await readTerms(system.JobEscrow, id, this.options.deploymentBlock));
       await tx.wait();
       logger.info(`job ${id}: no fraud proven after the reveal; dispute closed, bond collected, in tx ${tx.hash}`);
     }
@@ -55,7 +57,7 @@ export class DisputeResponder {
       throw new Error(`cannot reveal: the result URI of job ${id} was not recorded before a restart`);
     }
     const tree = new ResultTree(await fetchContent(resultURI, this.options.fetchConfig));
-    const { resultRoot } = await readJob(this.options.system.JobEscrow, id);
+    const { resultRoot } = await readJob(this.options.system.JobEscrow, id, this.options.deploymentBlock);
     if (tree.root !== resultRoot) {
       throw new Error(`cannot reveal: ${resultURI} has root ${tree.root}, not the committed ${resultRoot}`);
     }

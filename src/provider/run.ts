@@ -95,7 +95,13 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
     startBlock: book.deploymentBlock,
     confirmations,
     logger,
-    disputes: new DisputeResponder({ system, signer, fetchConfig: { ipfsGateway }, logger }),
+    disputes: new DisputeResponder({
+      system,
+      signer,
+      fetchConfig: { ipfsGateway },
+      logger,
+      deploymentBlock: book.deploymentBlock,
+    }),
   });
   await ensureProvider(system, signer, { profile, minStake }, logger);
   if (cheat !== undefined) {

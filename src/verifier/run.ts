@@ -109,7 +109,9 @@ export async function runVerifier(
   const { system, book, signer } = await loadSystem(hre, config.account);
   const metrics = new VerifierMetrics();
   const evidence = EvidenceFileSink.inStateDir(config.stateDir);
-  const sink = config.evidenceOnly ? evidence : new OnChainDisputeSink({ system, signer, logger });
+  const sink = config.evidenceOnly
+    ? evidence
+    : new OnChainDisputeSink({ system, signer, logger, deploymentBlock: book.deploymentBlock });
   const follower = config.evidenceOnly
     ? undefined
     : new WithheldDisputeFollower({

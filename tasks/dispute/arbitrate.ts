@@ -14,8 +14,8 @@ task("dispute:arbitrate", "Arbiter: rules on a dispute of a workload without a c
       const { UserError } = await import("../../src/errors");
       if (args.fault !== "yes" && args.fault !== "no")
         throw new UserError(`--fault must be yes or no; got "${args.fault}".`);
-      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
-      const tx = await arbitrate(system, signer, parseJobId(args.id), args.fault === "yes");
+      const { signer, system, book } = await loadSystem(hre, parseAccountIndex(args.account));
+      const tx = await arbitrate(system, signer, parseJobId(args.id), args.fault === "yes", book.deploymentBlock);
       console.log(`Ruled ${args.fault === "yes" ? "fault" : "no fault"} on job ${args.id} in tx ${tx}`);
     }),
   );

@@ -10,8 +10,8 @@ task("dispute:resolve", "Ends a dispute whose deadline has passed (no reveal: fa
       const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
       const { resolveDispute } = await import("../../src/disputes/commands");
       const { parseJobId } = await import("../../src/jobs/request");
-      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
-      const tx = await resolveDispute(system, signer, parseJobId(args.id));
+      const { signer, system, book } = await loadSystem(hre, parseAccountIndex(args.account));
+      const tx = await resolveDispute(system, signer, parseJobId(args.id), book.deploymentBlock);
       console.log(`Dispute on job ${args.id} resolved in tx ${tx}`);
     }),
   );

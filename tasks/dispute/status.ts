@@ -10,7 +10,8 @@ task("dispute:status", "Shows a job's dispute: kind, status, challenger, bond an
       const { chainTime } = await import("../../src/chain/clock");
       const { formatDisputeStatus } = await import("../../src/disputes/commands");
       const { parseJobId } = await import("../../src/jobs/request");
-      const { system } = await loadSystem(hre);
-      console.log(await formatDisputeStatus(system, parseJobId(args.id), await chainTime(hre.ethers.provider)));
+      const { system, book } = await loadSystem(hre);
+      const now = await chainTime(hre.ethers.provider);
+      console.log(await formatDisputeStatus(system, parseJobId(args.id), now, book.deploymentBlock));
     }),
   );

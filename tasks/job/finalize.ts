@@ -12,8 +12,9 @@ task("job:finalize", "Settles a submitted job after its challenge window: pays t
       const { parseJobId } = await import("../../src/jobs/request");
       const { finalizeJob } = await import("../../src/jobs/status");
       const id = parseJobId(args.id);
-      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
-      const settled = await finalizeJob(system, signer, id, await chainTime(hre.ethers.provider));
+      const { signer, system, book } = await loadSystem(hre, parseAccountIndex(args.account));
+      const now = await chainTime(hre.ethers.provider);
+      const settled = await finalizeJob(system, signer, id, now, book.deploymentBlock);
       console.log(`Finalized job ${id} (tx ${settled.txHash}, gas ${settled.gasUsed})`);
       console.log(`Provider paid ${settled.providerPayout}, protocol fee ${settled.fee}`);
       console.log(`Receipt #${id} minted to ${settled.receiptOwner}`);

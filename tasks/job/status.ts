@@ -19,6 +19,6 @@ task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, w
         console.log(status.formatJobDetails(await status.readJobDetails(system, id, book.deploymentBlock), now));
         return;
       }
-      console.log(await status.formatJobList(system, now, limit));
+      console.log(await status.formatJobList(system, now, book.deploymentBlock, limit));
     }),
   );
