@@ -2,6 +2,7 @@
  * BENCHMARKS.md from the three result files: every table, the bars and whether they hold, the command, the machine
  * and the date. Pure: it formats what the run measured and adds nothing that was not measured.
  */
+import { int, table } from "../src/markdown";
 import type { GasResult } from "./gas";
 import { LIFECYCLE_OPS } from "./gas/lifecycle";
 import type { RunInfo } from "./run-info";
@@ -22,13 +23,7 @@ export interface Bar {
   readonly holds: boolean | null;
 }
 
-const int = (x: number) => x.toLocaleString("en-US");
 const fixed = (x: number | null, digits = 2) => (x === null ? "-" : x.toFixed(digits));
-
-function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const line = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
-  return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
-}
 
 export function bars(results: BenchResults): Bar[] {
   const { gas, scale, verifier } = results;

@@ -1,4 +1,4 @@
-import os from "node:os";
+import { describeMachine, type Machine } from "../src/machine";
 
 /** What every result file says about the run that wrote it. */
 export interface RunInfo {
@@ -6,7 +6,7 @@ export interface RunInfo {
   readonly date: string;
   readonly quick: boolean;
   readonly wallSeconds: number;
-  readonly machine: { readonly cpus: number; readonly model: string; readonly node: string; readonly os: string };
+  readonly machine: Machine;
 }
 
 export function runInfo(quick: boolean, wallSeconds: number): RunInfo {
@@ -15,11 +15,6 @@ export function runInfo(quick: boolean, wallSeconds: number): RunInfo {
     date: new Date().toISOString(),
     quick,
     wallSeconds: Number(wallSeconds.toFixed(1)),
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model.trim() ?? "unknown",
-      node: process.version,
-      os: `${os.type()} ${os.release()}`,
-    },
+    machine: describeMachine(),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Runs the forge invariant suite (test/invariant) and writes a machine-readable summary for the audit report:
- * reports/invariants.json for the default profile (256 runs x depth 100), reports/invariants-<profile>.json for
- * another (FOUNDRY_PROFILE=ci: 64 x 50), so a quick local pass never overwrites the full run's figures.
+ * reports/invariants.json for the full run of the default profile (256 runs x depth 100), and a file beside it for any
+ * other run, so a quick or narrowed pass never overwrites the full run's figures: reports/invariants-<profile>.json
+ * for another profile (FOUNDRY_PROFILE=ci: 64 x 50), with `-partial` added when arguments were forwarded.
  * Extra arguments go to `forge test` (e.g. `-- --match-test invariant_slashesNeverExceedStake`).
  * Run: npm run test:invariant
  */
@@ -9,10 +10,11 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
+import { INVARIANTS_FILE, type InvariantResult, type InvariantsRun } from "../src/audit/invariants";
+
 const ROOT = path.resolve(__dirname, "..");
 const FORGE = require.resolve("@foundry-rs/forge/bin.mjs");
 const PROFILE = process.env.FOUNDRY_PROFILE ?? "default";
-const REPORT = path.join(ROOT, "reports", PROFILE === "default" ? "invariants.json" : `invariants-${PROFILE}.json`);
 /** forge test --json output can hold setup traces; its default 1 MiB pipe buffer is too small. */
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
@@ -37,25 +39,16 @@ interface ForgeTestResult {
 
 type ForgeReport = Record<string, { test_results: Record<string, ForgeTestResult> }>;
 
-/** One invariant's line in the summary. */
-export interface InvariantResult {
-  contract: string;
-  name: string;
-  runs: number;
-  calls: number;
-  reverts: number;
-  passed: boolean;
-}
-
-/** reports/invariants.json. */
-export interface InvariantSummary {
-  command: string;
-  profile: string;
-  date: string;
-  wallSeconds: number;
-  runs: number;
-  depth: number;
-  invariants: InvariantResult[];
+/**
+ * Where a run's summary goes: INVARIANTS_FILE, which the audit report reads, only for the default profile's full run.
+ * Forwarded arguments may select a subset of the invariants or change the run (a seed, a depth), so such a run is
+ * `partial` even under the default profile.
+ */
+function reportFile(profile: string, forwarded: readonly string[]): string {
+  const qualifiers = [...(profile === "default" ? [] : [profile]), ...(forwarded.length > 0 ? ["partial"] : [])];
+  if (qualifiers.length === 0) return path.resolve(ROOT, INVARIANTS_FILE);
+  const { dir, name, ext } = path.parse(INVARIANTS_FILE);
+  return path.resolve(ROOT, dir, `${[name, ...qualifiers].join("-")}${ext}`);
 }
 
 function forge(args: string[], stdout: "pipe" | "inherit"): SpawnSyncReturns<string> {
@@ -108,6 +101,7 @@ function main(): number {
 
   // `npm run test:invariant -- <args>` drops the `--`; a direct ts-node run keeps it.
   const forwarded = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
+  const report = reportFile(PROFILE, forwarded);
   const testArgs = ["test", "--json", ...forwarded];
   const started = process.hrtime.bigint();
   const run = forge(testArgs, "pipe");
@@ -116,14 +110,15 @@ function main(): number {
     console.error(`forge test printed no results (exit ${run.status}); see its errors above.`);
     return 1;
   }
-  const report = JSON.parse(run.stdout) as ForgeReport;
-  const invariants = invariantResults(report);
+  const forgeReport = JSON.parse(run.stdout) as ForgeReport;
+  const invariants = invariantResults(forgeReport);
   if (invariants.length === 0) {
     console.error("forge ran no invariant: check test/invariant and the arguments given.");
     return 1;
   }
 
-  const summary: InvariantSummary = {
+  // Field for field what src/audit/invariants.ts reads back (isInvariantsRun), in the order the file has always had.
+  const summary: InvariantsRun = {
     command: ["forge", ...testArgs].join(" "),
     profile: PROFILE,
     date: new Date().toISOString(),
@@ -132,16 +127,16 @@ function main(): number {
     depth: config.invariant.depth,
     invariants,
   };
-  fs.mkdirSync(path.dirname(REPORT), { recursive: true });
-  fs.writeFileSync(REPORT, `${JSON.stringify(summary, null, 2)}\n`);
+  fs.mkdirSync(path.dirname(report), { recursive: true });
+  fs.writeFileSync(report, `${JSON.stringify(summary, null, 2)}\n`);
 
   console.table(invariants);
-  printFailures(report);
+  printFailures(forgeReport);
   const passed = invariants.filter((i) => i.passed).length;
   // Not "N passed, N failed": CI counts the test run by that line, which only the mocha summary prints.
   console.log(`invariants: ${passed} held, ${invariants.length - passed} broken`);
   console.log(`profile ${PROFILE}: ${summary.runs} runs x depth ${summary.depth} in ${summary.wallSeconds}s`);
-  console.log(`summary: ${path.relative(ROOT, REPORT)}`);
+  console.log(`summary: ${path.relative(ROOT, report)}`);
   return passed === invariants.length && run.status === 0 ? 0 : 1;
 }
 

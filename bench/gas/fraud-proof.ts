@@ -5,8 +5,7 @@
  */
 import { ethers } from "hardhat";
 
-import { PROFILE } from "../../test/fixtures/jobs";
-import { jobTerms } from "../../test/fixtures/jobs";
+import { PROFILE, jobTerms } from "../../test/fixtures/jobs";
 import { deployWeftFixture } from "../../test/fixtures/weft";
 import { fraudProof, matmulJob } from "./jobs";
 import { hexBytes } from "./sample";

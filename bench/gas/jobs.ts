@@ -14,8 +14,7 @@ import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { matmulI8, type DecodedJob } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
-import { RESULT_URI, jobRequest } from "../../test/fixtures/jobs";
-import { jobTerms } from "../../test/fixtures/jobs";
+import { acceptAndSubmit, jobRequest } from "../../test/fixtures/jobs";
 import type { WeftFixture } from "../../test/fixtures/weft";
 
 type Signer = HardhatEthersSigner;
@@ -36,8 +35,7 @@ export async function submittedJob(
   resultRoot: string,
 ): Promise<bigint> {
   const id = await openJob(f, client, { ...overrides, provider: provider.address });
-  await (await f.JobEscrow.connect(provider).acceptJob(id, await jobTerms(f, id))).wait();
-  await (await f.JobEscrow.connect(provider).submitResult(id, await jobTerms(f, id), resultRoot, RESULT_URI)).wait();
+  await acceptAndSubmit(f, id, provider, resultRoot);
   return id;
 }
 

@@ -6,6 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 
 export const COVERAGE_COMMAND = "npm run coverage";
+/** Where the command writes istanbul's json-summary, relative to the project root. */
+export const COVERAGE_SUMMARY = path.join("coverage", "coverage-summary.json");
 
 /** The least coverage the contracts (mocks excluded) must reach, in percent, over all files together. */
 export const COVERAGE_GATE = { lines: 100, functions: 100, branches: 95 } as const;

@@ -1,7 +1,6 @@
 /** What the report says about the run that wrote it: command, date, commit, compiler and machine. */
 import { execFileSync } from "node:child_process";
-import os from "node:os";
-
+import { describeMachine, type Machine } from "../machine";
 import type { BuildInfos } from "./build-info";
 
 export interface Compiler {
@@ -18,7 +17,7 @@ export interface ReportHeader {
   /** Whether the working tree differs from HEAD (the report file itself aside). */
   readonly dirty: boolean;
   readonly compiler: Compiler;
-  readonly machine: { readonly cpus: number; readonly model: string; readonly node: string; readonly os: string };
+  readonly machine: Machine;
 }
 
 function git(root: string, args: readonly string[]): string {
@@ -43,18 +42,12 @@ export async function reportHeader(
   reportFile: string,
   compiledContract: string,
 ): Promise<ReportHeader> {
-  const cpus = os.cpus();
   return {
     command,
     date: new Date().toISOString(),
     commit: git(root, ["rev-parse", "--short", "HEAD"]),
     dirty: git(root, ["status", "--porcelain", "--", ".", `:(exclude)${reportFile}`]) !== "",
     compiler: await compiler(builds, compiledContract),
-    machine: {
-      cpus: cpus.length,
-      model: cpus[0]?.model.trim() ?? "unknown",
-      node: process.version,
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
-    },
+    machine: describeMachine(),
   };
 }

@@ -5,6 +5,11 @@ import path from "node:path";
 import { UserError } from "../errors";
 
 export const INVARIANTS_COMMAND = "npm run test:invariant";
+/**
+ * Where INVARIANTS_COMMAND writes the full run (default profile) and the audit report reads it, relative to the
+ * project root; one constant for both, so the writer and the reader cannot drift apart.
+ */
+export const INVARIANTS_FILE = path.join("reports", "invariants.json");
 
 export interface InvariantResult {
   readonly contract: string;

@@ -9,7 +9,7 @@ import { EIP170_LIMIT, type ContractEntry, type ContractInventory, type SourceLi
 import { COVERAGE_GATE, METRICS, type CoverageSection } from "./coverage";
 import type { ReportHeader } from "./header";
 import type { InvariantsSection } from "./invariants";
-import { code, int, table } from "./markdown";
+import { code, int, table } from "../markdown";
 import type { Bound, ParametersReport } from "./parameters";
 import type { Holder, RolesReport } from "./roles";
 

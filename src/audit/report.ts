@@ -8,10 +8,10 @@ import { WEFT_CONTRACT_NAMES } from "../deploy/system";
 import { attackCatalogue, securityFiles } from "./attacks";
 import { BuildInfos } from "./build-info";
 import { contractInventory } from "./contracts";
-import { readCoverage } from "./coverage";
+import { COVERAGE_SUMMARY, readCoverage } from "./coverage";
 import { codeSizes, deployForAudit, type AuditedDeployment } from "./deployment";
 import { reportHeader } from "./header";
-import { readInvariants } from "./invariants";
+import { INVARIANTS_FILE, readInvariants } from "./invariants";
 import { readParameters } from "./parameters";
 import { renderAudit, type AuditFacts } from "./render";
 import { readRoles } from "./roles";
@@ -28,8 +28,8 @@ export interface AuditPaths {
 
 export const AUDIT_PATHS: AuditPaths = {
   output: "AUDIT.md",
-  invariants: path.join("reports", "invariants.json"),
-  coverage: path.join("coverage", "coverage-summary.json"),
+  invariants: INVARIANTS_FILE,
+  coverage: COVERAGE_SUMMARY,
   limitations: path.join("docs", "known-limitations.md"),
 };
 

@@ -73,25 +73,22 @@ function replay<Role>(
   return new Map([...members].map(([role, set]) => [role, [...set]]));
 }
 
+/** A RoleGranted or RoleRevoked log as `replay` orders it. */
+function roleEvent<Role>(
+  role: Role,
+  log: { args: { account: string }; blockNumber: number; index: number },
+  granted: boolean,
+) {
+  return { role, account: log.args.account, granted, block: log.blockNumber, index: log.index };
+}
+
 async function managerRoles(d: AuditedDeployment): Promise<RoleHolders[]> {
   const manager = d.system.AccessManager;
   const granted = await manager.queryFilter(manager.filters.RoleGranted(), 0);
   const revoked = await manager.queryFilter(manager.filters.RoleRevoked(), 0);
   const members = replay([
-    ...granted.map((e) => ({
-      role: e.args.roleId,
-      account: e.args.account,
-      granted: true,
-      block: e.blockNumber,
-      index: e.index,
-    })),
-    ...revoked.map((e) => ({
-      role: e.args.roleId,
-      account: e.args.account,
-      granted: false,
-      block: e.blockNumber,
-      index: e.index,
-    })),
+    ...granted.map((e) => roleEvent(e.args.roleId, e, true)),
+    ...revoked.map((e) => roleEvent(e.args.roleId, e, false)),
   ]);
   return Promise.all(
     Object.values(Roles).map(async (id) => {
@@ -131,20 +128,8 @@ async function timelockRoles(d: AuditedDeployment): Promise<RoleHolders[]> {
   const granted = await timelock.queryFilter(timelock.filters.RoleGranted(), 0);
   const revoked = await timelock.queryFilter(timelock.filters.RoleRevoked(), 0);
   const members = replay([
-    ...granted.map((e) => ({
-      role: e.args.role,
-      account: e.args.account,
-      granted: true,
-      block: e.blockNumber,
-      index: e.index,
-    })),
-    ...revoked.map((e) => ({
-      role: e.args.role,
-      account: e.args.account,
-      granted: false,
-      block: e.blockNumber,
-      index: e.index,
-    })),
+    ...granted.map((e) => roleEvent(e.args.role, e, true)),
+    ...revoked.map((e) => roleEvent(e.args.role, e, false)),
   ]);
   return Promise.all(
     ids.map(async ([role, id]) => {

@@ -3,10 +3,14 @@
  * come from the job's events (JobCreated, JobAccepted, ResultSubmitted), checked against that hash, and go back to
  * the escrow with every call about the job. Everything here reads the chain; nothing sends a transaction.
  */
-import { keccak256, type Log, type LogDescription, ZeroHash } from "ethers";
+import { keccak256, type Log, toBeHex, ZeroHash } from "ethers";
 import type { JobEscrow } from "../../typechain-types";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
-import type { JobCreatedEvent, ResultSubmittedEvent } from "../../typechain-types/contracts/market/JobEscrow";
+import type {
+  JobAcceptedEvent,
+  JobCreatedEvent,
+  ResultSubmittedEvent,
+} from "../../typechain-types/contracts/market/JobEscrow";
 import { UserError } from "../errors";
 
 /** IJobEscrow.JobStatus by name. */
@@ -47,8 +51,6 @@ export interface CommittedTerms {
 export interface StoredJob extends CommittedTerms {
   readonly id: bigint;
   readonly status: JobStatus;
-  /** When a job in a final status closed (finalized, cancelled, timed out or slashed), unix seconds. */
-  readonly closedAt?: bigint;
 }
 
 /** What the JobCreated event says about a job. */
@@ -64,6 +66,8 @@ export interface CreatedJob {
   readonly paymentToken: string;
   readonly payment: bigint;
   readonly submitDeadline: bigint;
+  /** The protocol fee in force when the job was created, in basis points. */
+  readonly feeBps: number;
   readonly blockNumber: number;
 }
 
@@ -95,92 +99,91 @@ export function committedTerms(job: CommittedTerms): IJobEscrow.JobStruct {
   };
 }
 
-/** Job `id`'s terms as its escrow calls take them (see {@link readJob}). */
+/** Everything one job's events say, read with one eth_getLogs: the job, its creation and its result. */
+export interface JobRecord {
+  readonly job: StoredJob;
+  readonly created: CreatedJob;
+  readonly submitted?: SubmittedResult;
+  /** The block of the event that closed the job (finalized, cancelled, timed out or slashed), if it is closed. */
+  readonly closedInBlock?: number;
+}
+
+/** Job `id`'s terms as its escrow calls take them (see {@link readJobRecord}). */
 export async function readTerms(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<IJobEscrow.JobStruct> {
   return committedTerms(await readJob(escrow, id, fromBlock));
 }
 
-const TERM_EVENTS = ["JobCreated", "JobAccepted", "ResultSubmitted"] as const;
-/** The events that close a job (DisputeResolved only when the provider was at fault). */
-const CLOSING_EVENTS = ["JobFinalized", "JobCancelled", "JobTimedOut", "DisputeResolved"] as const;
-const FINAL_STATUSES: readonly JobStatus[] = [
-  JobStatus.Finalized,
-  JobStatus.Cancelled,
-  JobStatus.TimedOut,
-  JobStatus.Slashed,
-];
+/** Job `id`'s terms and status (see {@link readJobRecord}). */
+export async function readJob(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<StoredJob> {
+  return (await readJobRecord(escrow, id, fromBlock)).job;
+}
+
+const JOB_EVENTS = [
+  "JobCreated",
+  "JobAccepted",
+  "ResultSubmitted",
+  "JobFinalized",
+  "JobCancelled",
+  "JobTimedOut",
+  "DisputeResolved",
+] as const;
 
 /**
- * Job `id`'s terms and status: the terms rebuilt from its events since `fromBlock` (the deployment block; 0 searches
- * the whole chain) and checked by the escrow against the hash it stores (a finalized job's are not: it keeps its
- * settlement instead).
+ * Job `id`'s events since `fromBlock` (the deployment block; 0 searches the whole chain), and its terms rebuilt
+ * from them and checked by the escrow against the hash it stores (a finalized job's are not: it keeps its settlement
+ * instead).
  */
-export async function readJob(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<StoredJob> {
-  const topics = [...TERM_EVENTS, ...CLOSING_EVENTS].map((name) => escrow.interface.getEvent(name).topicHash);
+export async function readJobRecord(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<JobRecord> {
   const provider = escrow.runner?.provider;
   if (!provider) throw new Error("The escrow contract is not connected to a provider: connect it to read jobs.");
   const logs: Log[] = await provider.getLogs({
     address: await escrow.getAddress(),
-    topics: [topics, `0x${id.toString(16).padStart(64, "0")}`],
+    topics: [JOB_EVENTS.map((name) => escrow.interface.getEvent(name).topicHash), toBeHex(id, 32)],
     fromBlock,
   });
-  let terms: CommittedTerms | undefined;
-  let closedIn: number | undefined;
+  let created: CreatedJob | undefined;
+  let accepted: Pick<CommittedTerms, "provider" | "collateral"> | undefined;
+  let submitted: SubmittedResult | undefined;
+  let closedInBlock: number | undefined;
   for (const log of logs) {
     const event = escrow.interface.parseLog(log);
     if (event === null) throw new Error(`Unexpected log ${log.topics[0]} from the escrow`);
-    if (isClosing(event)) closedIn = log.blockNumber;
-    else terms = applyTermEvent(terms, event);
+    if (event.name === "JobCreated") {
+      created = createdFrom((event as unknown as JobCreatedEvent.LogDescription).args, log.blockNumber);
+    } else if (event.name === "JobAccepted") {
+      const { args } = event as unknown as JobAcceptedEvent.LogDescription;
+      accepted = { provider: args.provider, collateral: args.collateral };
+    } else if (event.name === "ResultSubmitted") {
+      submitted = submittedFrom((event as unknown as ResultSubmittedEvent.LogDescription).args, log);
+    } else if (event.name !== "DisputeResolved" || (event.args.providerAtFault as boolean)) {
+      closedInBlock = log.blockNumber;
+    }
   }
-  if (terms === undefined) {
+  if (created === undefined) {
     const status = Number(await escrow.jobStatus(id));
     if (status === JobStatus.None) {
       throw new UserError(`Job ${id} does not exist (the escrow has ${await escrow.jobCount()} jobs).`);
     }
     throw new UserError(`No JobCreated event for job ${id} since block ${fromBlock}: search from an earlier block.`);
   }
+  const terms: CommittedTerms = {
+    client: created.client,
+    payment: created.payment,
+    provider: accepted?.provider ?? created.provider,
+    collateral: accepted?.collateral ?? 0n,
+    paymentToken: created.paymentToken,
+    deadline: submitted?.challengeEndsAt ?? created.submitDeadline,
+    feeBps: created.feeBps,
+    workloadId: created.workloadId,
+    paramsHash: keccak256(created.params),
+    inputRoot: created.inputRoot,
+    resultRoot: submitted?.resultRoot ?? ZeroHash,
+  };
   const status = Number(await escrow.verifiedStatus(id, committedTerms(terms))) as JobStatus;
-  if (!FINAL_STATUSES.includes(status) || closedIn === undefined) return { id, ...terms, status };
-  const block = await provider.getBlock(closedIn);
-  if (block === null) throw new Error(`Block ${closedIn}, which closed job ${id}, is not available from the node`);
-  return { id, ...terms, status, closedAt: BigInt(block.timestamp) };
+  return { job: { id, ...terms, status }, created, submitted, closedInBlock };
 }
 
-function isClosing(event: LogDescription): boolean {
-  if (event.name === "DisputeResolved") return event.args.providerAtFault as boolean;
-  return (CLOSING_EVENTS as readonly string[]).includes(event.name);
-}
-
-/** The terms after one of the events that change them. */
-function applyTermEvent(terms: CommittedTerms | undefined, parsed: LogDescription): CommittedTerms {
-  const { args } = parsed;
-  if (parsed.name === "JobCreated") {
-    return {
-      client: args.client as string,
-      payment: args.payment as bigint,
-      provider: args.provider as string,
-      collateral: 0n,
-      paymentToken: args.paymentToken as string,
-      deadline: args.submitDeadline as bigint,
-      feeBps: Number(args.feeBps as bigint),
-      workloadId: args.workloadId as string,
-      paramsHash: keccak256(args.params as string),
-      inputRoot: args.inputRoot as string,
-      resultRoot: ZeroHash,
-    };
-  }
-  if (terms === undefined) throw new Error(`Job event ${parsed.name} before its JobCreated`);
-  if (parsed.name === "JobAccepted") {
-    return { ...terms, provider: args.provider as string, collateral: args.collateral as bigint };
-  }
-  if (parsed.name === "ResultSubmitted") {
-    return { ...terms, resultRoot: args.resultRoot as string, deadline: args.challengeEndsAt as bigint };
-  }
-  return terms;
-}
-
-function toCreatedJob(log: JobCreatedEvent.Log): CreatedJob {
-  const { args } = log;
+function createdFrom(args: JobCreatedEvent.OutputObject, blockNumber: number): CreatedJob {
   return {
     id: args.jobId,
     client: args.client,
@@ -192,12 +195,12 @@ function toCreatedJob(log: JobCreatedEvent.Log): CreatedJob {
     paymentToken: args.paymentToken,
     payment: args.payment,
     submitDeadline: args.submitDeadline,
-    blockNumber: log.blockNumber,
+    feeBps: Number(args.feeBps),
+    blockNumber,
   };
 }
 
-function toSubmittedResult(log: ResultSubmittedEvent.Log): SubmittedResult {
-  const { args } = log;
+function submittedFrom(args: ResultSubmittedEvent.OutputObject, log: Log): SubmittedResult {
   return {
     id: args.jobId,
     provider: args.provider,
@@ -212,7 +215,7 @@ function toSubmittedResult(log: ResultSubmittedEvent.Log): SubmittedResult {
 /** JobCreated events in [fromBlock, toBlock], in chain order. */
 export async function createdJobsIn(escrow: JobEscrow, fromBlock: number, toBlock: number): Promise<CreatedJob[]> {
   const logs = await escrow.queryFilter(escrow.filters.JobCreated(), fromBlock, toBlock);
-  return logs.map(toCreatedJob);
+  return logs.map((log) => createdFrom(log.args, log.blockNumber));
 }
 
 /** ResultSubmitted events in [fromBlock, toBlock], in chain order. */
@@ -222,14 +225,14 @@ export async function submittedResultsIn(
   toBlock: number,
 ): Promise<SubmittedResult[]> {
   const logs = await escrow.queryFilter(escrow.filters.ResultSubmitted(), fromBlock, toBlock);
-  return logs.map(toSubmittedResult);
+  return logs.map((log) => submittedFrom(log.args, log));
 }
 
 /** The JobCreated event of job `id` (searched from `fromBlock`, the deployment block). */
 export async function readCreatedJob(escrow: JobEscrow, id: bigint, fromBlock: number): Promise<CreatedJob> {
   const [log] = await escrow.queryFilter(escrow.filters.JobCreated(id), fromBlock);
   if (log === undefined) throw new UserError(`No JobCreated event for job ${id} since block ${fromBlock}.`);
-  return toCreatedJob(log);
+  return createdFrom(log.args, log.blockNumber);
 }
 
 /** The latest ResultSubmitted event of job `id`, or undefined if no result was submitted. */
@@ -240,5 +243,5 @@ export async function readSubmittedResult(
 ): Promise<SubmittedResult | undefined> {
   const logs = await escrow.queryFilter(escrow.filters.ResultSubmitted(id), fromBlock);
   const log = logs.at(-1);
-  return log === undefined ? undefined : toSubmittedResult(log);
+  return log === undefined ? undefined : submittedFrom(log.args, log);
 }

@@ -12,8 +12,8 @@ import { DisputeKind, disputeKindName, DisputeStatus, disputeStatusName } from "
 import {
   JobStatus,
   jobStatusName,
-  readCreatedJob,
   readJob,
+  readJobRecord,
   readSubmittedResult,
   readTerms,
   committedTerms,
@@ -80,7 +80,7 @@ async function approveBond(system: Contracts, signer: Signer): Promise<void> {
  */
 export async function openDispute(system: Contracts, signer: Signer, request: OpenDisputeRequest): Promise<string> {
   const { id, deploymentBlock, fetchConfig } = request;
-  const job = await readJob(system.JobEscrow, id, deploymentBlock);
+  const { job, created, submitted } = await readJobRecord(system.JobEscrow, id, deploymentBlock);
   const now = await chainTime(signer.provider!);
   const dispute = await system.DisputeManager.dispute(id);
   if (request.path === "proof" && Number(dispute.status) === DisputeStatus.Revealed && now < dispute.deadline) {
@@ -93,7 +93,6 @@ export async function openDispute(system: Contracts, signer: Signer, request: Op
   }
   if (now >= job.deadline)
     throw new UserError(`Job ${id}'s challenge window closed ${formatMoment(job.deadline, now)}.`);
-  const created = await readCreatedJob(system.JobEscrow, id, deploymentBlock);
   const hasChecker = (await system.DisputeManager.checker(created.workloadId)) !== "0x" + "0".repeat(40);
   if (request.path === "arbitration" && hasChecker) {
     throw new UserError(`Job ${id}'s workload has an on-chain checker: use --path proof or --path withheld.`);
@@ -121,7 +120,6 @@ export async function openDispute(system: Contracts, signer: Signer, request: Op
     await approveBond(system, signer);
     return (await (await disputes.disputeWithheld(id, committedTerms(job), created.params, row, col)).wait())!.hash;
   }
-  const submitted = await readSubmittedResult(system.JobEscrow, id, deploymentBlock);
   const verdict = checkResult(
     {
       jobId: id,

@@ -13,7 +13,7 @@ import type { Signer } from "ethers";
 import type { Logger } from "../agents/logger";
 import { chainTime } from "../chain/clock";
 import { DisputeStatus } from "../chain/disputes";
-import { readCreatedJob, readJob, readTerms, committedTerms } from "../chain/jobs";
+import { committedTerms, readJobRecord, readTerms } from "../chain/jobs";
 import type { WeftSystem } from "../deploy/system";
 import { inputByteLength } from "../jobs/job-data";
 import { type ContentStoreConfig, fetchContent } from "../store/factory";
@@ -100,8 +100,7 @@ export async function proveRevealedChunk(
   const reveals = await disputes.queryFilter(disputes.filters.ChunkRevealed(id), deploymentBlock);
   const reveal = reveals.at(-1);
   if (reveal === undefined) throw new Error(`job ${id} is Revealed but no ChunkRevealed event was found`);
-  const created = await readCreatedJob(system.JobEscrow, id, deploymentBlock);
-  const stored = await readJob(system.JobEscrow, id, deploymentBlock);
+  const { job: stored, created } = await readJobRecord(system.JobEscrow, id, deploymentBlock);
   const job = decodeJobParams(created.workloadId, created.params);
   const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
   const base: FindingBase = {

@@ -9,7 +9,7 @@ import { MatmulInputTree } from "../commitments/matmul-inputs";
 import { RESULT_CHUNK_WORDS } from "../commitments/result-tree";
 import { escapeIterations } from "../workloads/mandelbrot-q/tile";
 import { decodeMatmulInputs } from "../workloads/matmul-i8/codec";
-import { multiplyRowI8 } from "../workloads/matmul-i8/multiply";
+import { multiplyRowsI8 } from "../workloads/matmul-i8/multiply";
 import type { DecodedJob } from "../workloads/registry";
 import { WORD_BYTES } from "../workloads/words";
 import { matmulOperandEvidence } from "../verifier/checks/evidence";
@@ -42,13 +42,14 @@ export function checkRevealedChunk(
 
   const operands = decodeMatmulInputs(job.params, inputs);
   const { n } = job.params;
-  const rows = new Map<number, Int32Array>();
+  // The chunk's words are consecutive elements of C: the rows they span, multiplied in one pass.
+  const firstRow = Math.floor(first / n);
+  const product = multiplyRowsI8(operands, firstRow, Math.floor((first + words - 1) / n) + 1);
   for (let w = 0; w < words; w++) {
     const wordIndex = first + w;
     const [row, col] = [Math.floor(wordIndex / n), wordIndex % n];
-    if (!rows.has(row)) rows.set(row, multiplyRowI8(operands, row));
     const claimed = view.getInt32(w * WORD_BYTES);
-    const correct = rows.get(row)![col];
+    const correct = product[wordIndex - firstRow * n];
     if (claimed === correct) continue;
     const tree = new MatmulInputTree(operands);
     return {

@@ -7,15 +7,16 @@ import Table from "cli-table3";
 import { ethers, type Signer } from "ethers";
 
 import {
+  committedTerms,
+  type CreatedJob,
+  type JobRecord,
   JobStatus,
   jobStatusName,
-  readCreatedJob,
   readJob,
-  readSubmittedResult,
+  readJobRecord,
   type StoredJob,
-  committedTerms,
+  type SubmittedResult,
 } from "../chain/jobs";
-import type { CreatedJob, SubmittedResult } from "../chain/jobs";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
@@ -40,9 +41,9 @@ export function formatMoment(timestamp: bigint, now: bigint): string {
   return `${formatUtc(timestamp)} (${relative})`;
 }
 
-/** What the job's `deadline` (or, once it is closed, its closing time) means in its current status. */
-export function explainPhase(job: StoredJob, now: bigint): string {
-  const at = formatMoment(job.closedAt ?? job.deadline, now);
+/** What the job's `deadline` (or, once it is closed, its closing time `closedAt`) means in its current status. */
+export function explainPhase(job: StoredJob, now: bigint, closedAt?: bigint): string {
+  const at = formatMoment(closedAt ?? job.deadline, now);
   switch (job.status) {
     case JobStatus.Open:
       return `waiting for a provider; the result is due ${at}`;
@@ -93,6 +94,8 @@ export interface JobDetails {
   readonly job: StoredJob;
   readonly created: CreatedJob;
   readonly result?: SubmittedResult;
+  /** When the job closed, if it is closed (unix seconds). */
+  readonly closedAt?: bigint;
   readonly token: TokenInfo;
   /** The receipt's current owner (its token id is the job id), once the job is finalized. */
   readonly receiptOwner?: string;
@@ -101,18 +104,26 @@ export interface JobDetails {
 /** Reads job `id`, its events since `fromBlock` (the deployment block) and its receipt. */
 export async function readJobDetails(system: WeftSystem, id: bigint, fromBlock: number): Promise<JobDetails> {
   const escrow = system.JobEscrow;
-  const job = await readJob(escrow, id, fromBlock);
-  const [created, result, token, receiptOwner] = await Promise.all([
-    readCreatedJob(escrow, id, fromBlock),
-    readSubmittedResult(escrow, id, fromBlock),
+  const record = await readJobRecord(escrow, id, fromBlock);
+  const { job, created, submitted } = record;
+  const [closedAt, token, receiptOwner] = await Promise.all([
+    closedAtOf(escrow, record),
     readTokenInfo(job.paymentToken, escrow.runner!),
     job.status === JobStatus.Finalized ? system.ComputeReceipt.ownerOf(id) : undefined,
   ]);
-  return { job, created, result, token, receiptOwner };
+  return { job, created, result: submitted, closedAt, token, receiptOwner };
+}
+
+/** The timestamp of the block that closed the job, if it is closed. */
+async function closedAtOf(escrow: WeftSystem["JobEscrow"], record: JobRecord): Promise<bigint | undefined> {
+  if (record.closedInBlock === undefined) return undefined;
+  const block = await escrow.runner!.provider!.getBlock(record.closedInBlock);
+  if (block === null) throw new Error(`Block ${record.closedInBlock} is not available from the node`);
+  return BigInt(block.timestamp);
 }
 
 export function formatJobDetails(details: JobDetails, now: bigint): string {
-  const { job, created, result, token, receiptOwner } = details;
+  const { job, created, result, closedAt, token, receiptOwner } = details;
   const directed = created.provider !== ethers.ZeroAddress;
   const provider =
     job.provider === ethers.ZeroAddress
@@ -122,7 +133,7 @@ export function formatJobDetails(details: JobDetails, now: bigint): string {
   table.push(
     { job: job.id.toString() },
     { status: jobStatusName(job.status) },
-    { phase: explainPhase(job, now) },
+    { phase: explainPhase(job, now, closedAt) },
     { workload: `${workloadLabel(job.workloadId)} ${describeParams(created)}` },
     { client: job.client },
     { provider },
@@ -159,8 +170,9 @@ export async function formatJobList(
   for (let start = first; start <= count; start += BigInt(LIST_BATCH)) {
     const ids: bigint[] = [];
     for (let id = start; id <= count && id < start + BigInt(LIST_BATCH); id++) ids.push(id);
-    const jobs = await Promise.all(ids.map((id) => readJob(escrow, id, fromBlock)));
-    for (const job of jobs) {
+    const records = await Promise.all(ids.map((id) => readJobRecord(escrow, id, fromBlock)));
+    for (const record of records) {
+      const { job } = record;
       table.push([
         job.id.toString(),
         jobStatusName(job.status),
@@ -168,7 +180,7 @@ export async function formatJobList(
         job.client,
         job.provider === ethers.ZeroAddress ? "(any)" : job.provider,
         formatAmount(job.payment, await tokenInfo(job.paymentToken)),
-        formatMoment(job.closedAt ?? job.deadline, now),
+        formatMoment((await closedAtOf(escrow, record)) ?? job.deadline, now),
       ]);
     }
   }

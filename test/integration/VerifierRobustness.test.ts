@@ -5,7 +5,7 @@ import { randomInt } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 import { expect } from "chai";
-import hre, { ethers } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { readSubmittedResult } from "../../src/chain/jobs";
@@ -23,6 +23,7 @@ import { createJob, JobStatus, jobTerms, registerAndStake } from "../fixtures/jo
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { RpcProxy } from "../helpers/rpc-proxy";
 import { type RpcServer, serveInProcessNetwork } from "../helpers/rpc-server";
+import { underCoverage } from "../helpers/coverage";
 import { expectUserError } from "../helpers/errors";
 import { writeFixtureAddressBook } from "../helpers/tasks";
 import { VerifierProcess } from "../helpers/verifier-process";
@@ -127,7 +128,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
 
     before(async function () {
       // Coverage instruments contracts inside this process; a verifier in a subprocess adds nothing to it.
-      if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
+      if (underCoverage) this.skip();
       server = await serveInProcessNetwork();
       deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-robustness-book-"));
     });

@@ -12,7 +12,7 @@ import {WeftDeployment, GENESIS_SUPPLY} from "./WeftDeployment.sol";
 // forge runs every public function named invariant_* as an invariant.
 // solhint-disable func-name-mixedcase
 import {Ghost} from "./handlers/Ghost.sol";
-import {Weft, Actors} from "./handlers/HandlerBase.sol";
+import {Weft, Actors, isDisputeOpen, stakeOf} from "./handlers/HandlerBase.sol";
 import {StakingHandler} from "./handlers/StakingHandler.sol";
 import {MarketHandler} from "./handlers/MarketHandler.sol";
 import {DisputesHandler} from "./handlers/DisputesHandler.sol";
@@ -92,7 +92,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         uint256 bonds;
         for (uint256 jobId = 1; jobId <= count; ++jobId) {
             IDisputeManager.Dispute memory d = _disputes.dispute(jobId);
-            if (_isOpen(d.status)) bonds += d.bond;
+            if (isDisputeOpen(d.status)) bonds += d.bond;
         }
         _check(_token.balanceOf(address(_disputes)) == bonds, "dispute manager balance differs from open bonds");
     }
@@ -101,10 +101,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
 
     function invariant_totalStakeIsTheSumOfProviderStakes() public view {
         uint256 sum;
-        for (uint256 i = 0; i < PROVIDERS; ++i) {
-            IProviderRegistry.ProviderState memory s = _registry.providerState(_actors.providers[i]);
-            sum += uint256(s.staked) + s.unbonding;
-        }
+        for (uint256 i = 0; i < PROVIDERS; ++i) sum += stakeOf(_registry, _actors.providers[i]);
         _check(sum == _registry.totalStake(), "totalStake differs from the sum of provider stakes");
     }
 
@@ -285,12 +282,9 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _check(s.settledAt <= block.timestamp, "a job settled in the future");
     }
 
+    /// @dev The escrow still holds the payment: the job is open, or running and holding collateral.
     function _isUnsettled(IJobEscrow.JobStatus status) private pure returns (bool) {
-        return
-            status == IJobEscrow.JobStatus.Open ||
-            status == IJobEscrow.JobStatus.Assigned ||
-            status == IJobEscrow.JobStatus.Submitted ||
-            status == IJobEscrow.JobStatus.Disputed;
+        return status == IJobEscrow.JobStatus.Open || _holdsCollateral(status);
     }
 
     function _holdsCollateral(IJobEscrow.JobStatus status) private pure returns (bool) {
@@ -298,12 +292,5 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
             status == IJobEscrow.JobStatus.Assigned ||
             status == IJobEscrow.JobStatus.Submitted ||
             status == IJobEscrow.JobStatus.Disputed;
-    }
-
-    function _isOpen(IDisputeManager.DisputeStatus status) private pure returns (bool) {
-        return
-            status == IDisputeManager.DisputeStatus.AwaitingReveal ||
-            status == IDisputeManager.DisputeStatus.Revealed ||
-            status == IDisputeManager.DisputeStatus.AwaitingRuling;
     }
 }

@@ -31,7 +31,7 @@ import { watModule } from "../wasm/compile-wat";
 import { MATMUL_I8_NAME, type MatmulOperands, validateMatmulOperands } from "./shape";
 
 /** The prime modulus: 2^32 - 5, above every |entry| of C - A B, so one prime suffices. */
-export const FREIVALDS_PRIMES = [4294967291] as const;
+export const FREIVALDS_MODULUS = 4294967291;
 /** Independent random vectors, both evaluated in one pass; each lets a wrong product through with probability <= 2^-26. */
 export const FREIVALDS_ROUNDS = 2;
 /** r_j is the top 26 bits of a uniform uint32, so uniform on [0, 2^26), a subset of F_Q. */
@@ -132,7 +132,7 @@ function layout(m: number, k: number, n: number) {
  * range where both limbs are signed 16-bit (dot_i16x8_s lanes); `limbs` holds lo then hi, each `stride` elements.
  */
 function writeLimbs(residues: Uint32Array, limbs: Int16Array, stride: number): void {
-  const q = FREIVALDS_PRIMES[0];
+  const q = FREIVALDS_MODULUS;
   for (let j = 0; j < residues.length; j++) {
     const u = residues[j];
     const v = u < LIMB_SPLIT ? u : u - q;

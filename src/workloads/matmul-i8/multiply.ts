@@ -31,14 +31,21 @@ export function multiplyI8Sync(operands: MatmulOperands): Int32Array {
   return c;
 }
 
-/** Row i of C = A x B, in O(k n): B is packed for the kernel, then one row is multiplied (localizes a wrong element). */
-export function multiplyRowI8(operands: MatmulOperands, row: number): Int32Array {
+/**
+ * Rows [rowStart, rowEnd) of C = A x B, row-major, in O((rows + 1) k n): B is packed for the kernel once, then the
+ * rows are multiplied (localizes a wrong element, checks a revealed chunk).
+ */
+export function multiplyRowsI8(operands: MatmulOperands, rowStart: number, rowEnd: number): Int32Array {
   const { shape, a, b } = operands;
   const { k, n } = shape;
-  const out = new Int32Array(n);
-  matmulRows(threadMatmulKernel(), a.subarray(row * k, (row + 1) * k), b, out, k, n, 0, 1);
+  const out = new Int32Array((rowEnd - rowStart) * n);
+  matmulRows(threadMatmulKernel(), a.subarray(rowStart * k, rowEnd * k), b, out, k, n, 0, rowEnd - rowStart);
   return out;
 }
+
+/** Row i of C = A x B (see {@link multiplyRowsI8}). */
+export const multiplyRowI8 = (operands: MatmulOperands, row: number): Int32Array =>
+  multiplyRowsI8(operands, row, row + 1);
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");

@@ -5,21 +5,19 @@ import {IJobEscrow} from "../../../contracts/interfaces/IJobEscrow.sol";
 import {IDisputeManager} from "../../../contracts/interfaces/IDisputeManager.sol";
 import {VM} from "../utils/Vm.sol";
 import {Ghost} from "./Ghost.sol";
-import {HandlerBase, Weft, Actors} from "./HandlerBase.sol";
+import {HandlerBase, Weft, Actors, isDisputeOpen} from "./HandlerBase.sol";
 import {Matmul1x1} from "./Matmul1x1.sol";
 
 /// @notice Drives all three dispute paths against honest and cheating providers: fraud proofs (which must slash a
 /// cheat and be refused on an honest result), withheld-data disputes answered by a reveal or left to time out (a
 /// slash), follow-up proofs after a reveal, and arbitration, where the ARBITER rules by the truth or stays silent.
 contract DisputesHandler is HandlerBase {
-    /// @dev What a settlement is checked against.
+    /// @dev What a settlement is checked against that the job's terms do not give: the provider's stake and the
+    /// registry's balance before it, and the slash it announced.
     struct Before {
-        address provider;
         uint256 stake;
         uint256 registryBalance;
         uint256 slashAmount;
-        address paymentToken;
-        uint96 payment;
     }
 
     constructor(Weft memory weft_, Actors memory actors_, Ghost ghost_) HandlerBase(weft_, actors_, ghost_) {
@@ -77,11 +75,11 @@ contract DisputesHandler is HandlerBase {
         uint256 jobId = _findJob(jobSeed, _awaitingRuling);
         if (jobId == 0) return;
         (, , bool cheated, , ) = _ghost.jobs(jobId);
-        Before memory before = _snapshot(jobId);
         IJobEscrow.Job memory j = _terms(jobId);
+        Before memory before = _snapshot(jobId, j);
         VM.prank(_actors.arbiter);
         _weft.disputes.arbitrate(jobId, j, cheated);
-        _checkSettlement(jobId, before, cheated);
+        _checkSettlement(jobId, j, before, cheated);
     }
 
     /// @notice Ends a dispute past its deadline: an unanswered withheld-data dispute slashes, the others do not.
@@ -89,20 +87,21 @@ contract DisputesHandler is HandlerBase {
         uint256 jobId = _findJob(jobSeed, _openPastDeadline);
         if (jobId == 0) return;
         bool unanswered = _weft.disputes.dispute(jobId).status == IDisputeManager.DisputeStatus.AwaitingReveal;
-        Before memory before = _snapshot(jobId);
-        _weft.disputes.resolveTimeout(jobId, _terms(jobId));
-        _checkSettlement(jobId, before, unanswered);
+        IJobEscrow.Job memory j = _terms(jobId);
+        Before memory before = _snapshot(jobId, j);
+        _weft.disputes.resolveTimeout(jobId, j);
+        _checkSettlement(jobId, j, before, unanswered);
     }
 
     function _prove(uint256 jobId, address challenger) private {
         (, , bool cheated, int8 a, int8 b) = _ghost.jobs(jobId);
-        bytes memory proof = Matmul1x1.fraudProof(a, b, _committedChunk(jobId));
+        bytes memory proof = Matmul1x1.fraudProof(a, b, Matmul1x1.resultChunk(a, b, cheated));
         IJobEscrow.Job memory j = _terms(jobId);
-        Before memory before = _snapshot(jobId);
+        Before memory before = _snapshot(jobId, j);
         if (cheated) {
             VM.prank(challenger);
             _weft.disputes.disputeWithProof(jobId, j, Matmul1x1.params(), proof);
-            _checkSettlement(jobId, before, true);
+            _checkSettlement(jobId, j, before, true);
             return;
         }
         // A refused proof changes nothing: the job stays Submitted, or Disputed under the revealed dispute.
@@ -114,35 +113,31 @@ contract DisputesHandler is HandlerBase {
             if (bytes4(reason) != IDisputeManager.ResultChecksOut.selector) {
                 _ghost.violate(Ghost.Kind.HonestDispute, "a fraud proof against an honest result failed oddly");
             }
-            _ghost.honestDisputeRefused();
         }
         _observe(jobId, unchanged);
     }
 
-    function _snapshot(uint256 jobId) private view returns (Before memory before) {
-        IJobEscrow.Job memory j = _terms(jobId);
-        before = Before({
-            provider: j.provider,
-            stake: _stakeOf(j.provider),
-            registryBalance: _weft.token.balanceOf(address(_weft.registry)),
-            slashAmount: _weft.disputes.slashAmount(jobId, j),
-            paymentToken: j.paymentToken,
-            payment: j.payment
-        });
+    function _snapshot(uint256 jobId, IJobEscrow.Job memory j) private view returns (Before memory) {
+        return
+            Before({
+                stake: _stakeOf(j.provider),
+                registryBalance: _weft.token.balanceOf(address(_weft.registry)),
+                slashAmount: _weft.disputes.slashAmount(jobId, j)
+            });
     }
 
     /// @dev At fault: the client is refunded and exactly the announced slash leaves the provider's stake, never more
     /// than it had. No fault: the job is Submitted again and the stake is untouched.
-    function _checkSettlement(uint256 jobId, Before memory before, bool fault) private {
+    function _checkSettlement(uint256 jobId, IJobEscrow.Job memory j, Before memory before, bool fault) private {
         IDisputeManager.DisputeStatus status = _weft.disputes.dispute(jobId).status;
         IDisputeManager.DisputeStatus expected =
             fault ? IDisputeManager.DisputeStatus.ProviderAtFault : IDisputeManager.DisputeStatus.NoFault;
         if (status != expected) _ghost.violate(Ghost.Kind.Slash, "a dispute settled the other way than it should");
-        uint256 stakeAfter = _stakeOf(before.provider);
+        uint256 stakeAfter = _stakeOf(j.provider);
         if (status == IDisputeManager.DisputeStatus.ProviderAtFault) {
             uint256 taken = before.registryBalance - _weft.token.balanceOf(address(_weft.registry));
             _ghost.slashTaken(taken);
-            _ghost.paidOutOfEscrow(before.paymentToken, before.payment);
+            _ghost.paidOutOfEscrow(j.paymentToken, j.payment);
             if (taken > before.stake) _ghost.violate(Ghost.Kind.Slash, "a slash took more than the provider's stake");
             if (before.stake - stakeAfter != taken) {
                 _ghost.violate(Ghost.Kind.Slash, "the provider's stake fell by other than the slash");
@@ -201,10 +196,6 @@ contract DisputesHandler is HandlerBase {
 
     function _openPastDeadline(uint256 jobId, IJobEscrow.JobStatus, IJobEscrow.Job memory) private view returns (bool) {
         IDisputeManager.Dispute memory d = _weft.disputes.dispute(jobId);
-        bool open =
-            d.status == IDisputeManager.DisputeStatus.AwaitingReveal ||
-                d.status == IDisputeManager.DisputeStatus.Revealed ||
-                d.status == IDisputeManager.DisputeStatus.AwaitingRuling;
-        return open && block.timestamp >= d.deadline;
+        return isDisputeOpen(d.status) && block.timestamp >= d.deadline;
     }
 }

@@ -9,6 +9,8 @@ import {DisputeManager} from "../../../contracts/disputes/DisputeManager.sol";
 import {RewardDistributor} from "../../../contracts/rewards/RewardDistributor.sol";
 import {TestERC20} from "../../../contracts/test/TestERC20.sol";
 import {IJobEscrow} from "../../../contracts/interfaces/IJobEscrow.sol";
+import {IDisputeManager} from "../../../contracts/interfaces/IDisputeManager.sol";
+import {IProviderRegistry} from "../../../contracts/interfaces/IProviderRegistry.sol";
 import {Ghost} from "./Ghost.sol";
 
 /// @notice The deployed system, as the handlers and invariants reach it.
@@ -30,9 +32,30 @@ struct Actors {
     address arbiter;
 }
 
+// Free functions, so the handlers and the invariants share one definition each. solhint reads a free function as
+// private and wants a leading underscore; `_stakeOf` is HandlerBase's own helper, so they keep public-style names.
+/// @notice A provider's stake the registry can still slash: free, locked and unbonding. One definition for the
+/// handlers' before/after checks and the invariants' sums, so the two cannot count stake differently.
+// solhint-disable-next-line private-vars-leading-underscore
+function stakeOf(IProviderRegistry registry, address provider) view returns (uint256) {
+    IProviderRegistry.ProviderState memory s = registry.providerState(provider);
+    return uint256(s.staked) + s.unbonding;
+}
+
+/// @notice Whether a dispute is still open (its bond held, its job Disputed): awaiting a reveal or a ruling, or
+/// revealed and open to a follow-up proof until its deadline.
+// solhint-disable-next-line private-vars-leading-underscore
+function isDisputeOpen(IDisputeManager.DisputeStatus status) pure returns (bool) {
+    return
+        status == IDisputeManager.DisputeStatus.AwaitingReveal ||
+        status == IDisputeManager.DisputeStatus.Revealed ||
+        status == IDisputeManager.DisputeStatus.AwaitingRuling;
+}
+
 /// @notice What every handler shares: the system, the actors, the ghost and input bounding.
-/// @dev Handlers pick their targets among states where the call is valid and return early when there is none, so a
-/// revert seen by forge is a real surprise, not fuzzing noise.
+/// @dev Handlers pick their targets among states where the call is valid and return early when there is none, and
+/// catch the refusals they expect (a fraud proof against an honest result), so any revert that reaches forge is a
+/// finding: fail_on_revert (foundry.toml) fails the run on it.
 abstract contract HandlerBase {
     Weft internal _weft;
     Actors internal _actors;
@@ -79,16 +102,20 @@ abstract contract HandlerBase {
         return _ghost.termsOf(jobId);
     }
 
-    /// @dev After a step on `jobId`: its status must be the one the step leads to, reached along a lifecycle edge.
+    /// @dev After a step on `jobId`: its status must be the one the step leads to. Each handler picks its job in a
+    /// status (the ghost's last observed one, which invariant_jobsFollowTheLifecycle holds equal to the escrow's) and
+    /// expects an edge of IJobEscrow's lifecycle graph from it, so this check also keeps every move on the graph:
+    /// None -> Open; Open -> Assigned | Cancelled; Assigned -> Submitted | TimedOut; Submitted -> Disputed | Finalized
+    /// | Slashed (a fraud proof disputes and slashes in one transaction); Disputed -> Submitted | Slashed; Finalized,
+    /// Cancelled, TimedOut and Slashed are final. A refused step expects its job's status unchanged.
     function _observe(uint256 jobId, IJobEscrow.JobStatus expected) internal {
         IJobEscrow.JobStatus actual = _weft.escrow.jobStatus(jobId);
         if (actual != expected) _ghost.violate(Ghost.Kind.Lifecycle, "a step left its job in another status");
         _ghost.observe(jobId, actual);
     }
 
-    /// @dev A provider's stake the registry can still slash: free, locked and unbonding.
+    /// @dev stakeOf, in the system under test.
     function _stakeOf(address provider) internal view returns (uint256) {
-        ProviderRegistry.ProviderState memory s = _weft.registry.providerState(provider);
-        return uint256(s.staked) + s.unbonding;
+        return stakeOf(_weft.registry, provider);
     }
 }
