@@ -1,58 +1,36 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IDisputeManager} from "../interfaces/IDisputeManager.sol";
+import {DisputeParameters} from "./DisputeParameters.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IWorkloadChecker} from "../interfaces/IWorkloadChecker.sol";
 import {BpsMath} from "../libraries/BpsMath.sol";
+import {ResultTreeLayout} from "../libraries/ResultTreeLayout.sol";
 import {WorkloadLeaves} from "../libraries/WorkloadLeaves.sol";
 
 /// @title DisputeManager
-/// @notice Runs the three dispute paths of {IDisputeManager} and settles each dispute exactly once through the
+/// @notice Runs the disputes of {IDisputeManager}, any number per job, and settles the job exactly once through the
 /// escrow (refund or normal settlement) and the registry (slash, jail, reputation).
 /// @dev Needs the DISPUTES permission on the escrow's markDisputed/resolveDispute and the registry's slash.
-contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransient {
+contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using BpsMath for uint256;
 
-    /// @notice Bounds of the bond: enough to make a frivolous withheld-data dispute cost something, never a wall.
-    uint256 public constant MIN_BOND = 1e18;
-    uint256 public constant MAX_BOND = 1_000_000e18;
-    /// @notice Bounds of each dispute window.
-    uint256 public constant MIN_WINDOW = 1 minutes;
-    uint256 public constant MAX_WINDOW = 30 days;
+    /// @notice The largest output a withheld-data dispute can bisect (the tree position fits in 32 bits).
+    uint256 public constant MAX_OUTPUT_WORDS = type(uint32).max;
 
-    /// @notice Initial values of the governed parameters.
-    struct Parameters {
-        uint256 bond;
-        uint256 responseWindow;
-        uint256 followUpWindow;
-        uint256 arbitrationWindow;
-        SlashSplit slashSplit;
-        uint256 stakeShareBps;
-    }
-
-    IJobEscrow private immutable _escrow;
     IProviderRegistry private immutable _registry;
     IERC20 private immutable _bondToken;
 
-    // One slot: opening a dispute reads the bond and a window, settling reads the split and the share.
-    uint96 private _bond;
-    uint32 private _responseWindow;
-    uint32 private _followUpWindow;
-    uint32 private _arbitrationWindow;
-    uint16 private _challengerBps;
-    uint16 private _clientBps;
-    uint16 private _treasuryBps;
-    uint16 private _stakeShareBps;
-
-    mapping(bytes32 workloadId => IWorkloadChecker) private _checkers;
-    mapping(uint256 jobId => Dispute) private _disputes;
+    uint256 private _disputeCount;
+    mapping(uint256 disputeId => Dispute) private _disputes;
+    mapping(uint256 jobId => uint256) private _openDisputes;
 
     /// @param authority The AccessManager holding every permission.
     /// @param escrow_ The JobEscrow whose jobs are disputed.
@@ -63,81 +41,81 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         IJobEscrow escrow_,
         Parameters memory parameters,
         IWorkloadChecker[] memory checkers
-    ) AccessManaged(authority) {
-        if (address(escrow_) == address(0)) revert ZeroAddress();
-        _escrow = escrow_;
+    ) DisputeParameters(authority, escrow_, parameters, checkers) {
         _registry = IProviderRegistry(escrow_.registry());
         _bondToken = IERC20(_registry.stakeToken());
-        _setBond(parameters.bond);
-        _setResponseWindow(parameters.responseWindow);
-        _setFollowUpWindow(parameters.followUpWindow);
-        _setArbitrationWindow(parameters.arbitrationWindow);
-        _setSlashSplit(parameters.slashSplit);
-        _setStakeShareBps(parameters.stakeShareBps);
-        for (uint256 i = 0; i < checkers.length; ++i) {
-            _setChecker(checkers[i].workloadId(), checkers[i]);
-        }
     }
 
     // ================================================================ challengers
 
     /// @inheritdoc IDisputeManager
-    function disputeWithProof(
+    function commitProof(
         uint256 jobId,
+        IJobEscrow.Job calldata job,
+        bytes32 commitment
+    ) external nonReentrant returns (uint256 disputeId) {
+        _requireChecker(job.workloadId);
+        uint32 window = _responseWindow;
+        disputeId = _open(jobId, job, DisputeKind.Proof, DisputeStatus.AwaitingProof, window);
+        Dispute storage d = _disputes[disputeId];
+        // The reveal window doubles as the commit's timestamp: the commit happened at deadline - challengerTime.
+        d.challengerTime = window;
+        d.hash = commitment;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function revealProof(
+        uint256 disputeId,
         IJobEscrow.Job calldata job,
         bytes calldata params,
         bytes calldata proof
     ) external nonReentrant {
-        _escrow.verifiedStatus(jobId, job);
-        Dispute storage d = _disputes[jobId];
-        bool followUp = d.status == DisputeStatus.Revealed;
-        if (followUp) {
-            // Anyone may follow up once the chunk is public: otherwise a provider could open a withheld-data dispute
-            // on its own job under another name, reveal, never follow up, and so shield a wrong result from every
-            // other challenger until its challenge window has passed. The bond and the challenger's share still go
-            // to the dispute's challenger, so the provider gains no more than by reporting itself.
-            if (block.timestamp >= d.deadline) revert DisputeDeadlinePassed(jobId, d.deadline);
-        } else {
-            _requireNoOpenDispute(jobId, d);
-        }
-        IWorkloadChecker workloadChecker = _requireChecker(job.workloadId);
-        _requireParams(jobId, job, params);
-
-        IWorkloadChecker.Verdict memory verdict = workloadChecker.check(job.inputRoot, job.resultRoot, params, proof);
-        if (!verdict.fraud) revert ResultChecksOut(jobId, verdict.wordIndex);
-
-        if (!followUp) {
-            // The bond is taken and returned in this transaction: the checker has already decided.
-            _open(jobId, job, DisputeKind.Proof, DisputeStatus.ProviderAtFault, 0, verdict.wordIndex, 0);
-        }
-        emit FraudProven(jobId, verdict.wordIndex, verdict.committedWord, verdict.correctWord);
-        _settleFault(jobId, job);
+        Dispute storage d = _requireTurn(disputeId, DisputeStatus.AwaitingProof);
+        uint256 committedAt = d.deadline - d.challengerTime;
+        // A later block: a copier who saw the reveal in the mempool cannot commit and reveal before it lands.
+        if (block.timestamp <= committedAt) revert RevealTooEarly(disputeId, committedAt);
+        bytes32 revealed = _proofCommitment(d.challenger, d.jobId, proof);
+        if (revealed != d.hash) revert ProofNotCommitted(disputeId, d.hash, revealed);
+        _proveFraud(disputeId, d, job, params, proof);
     }
 
     /// @inheritdoc IDisputeManager
     function disputeWithheld(
         uint256 jobId,
         IJobEscrow.Job calldata job,
-        bytes calldata params,
-        uint256 row,
-        uint256 col
-    ) external nonReentrant {
-        _escrow.verifiedStatus(jobId, job);
-        _requireNoOpenDispute(jobId, _disputes[jobId]);
+        bytes calldata params
+    ) external nonReentrant returns (uint256 disputeId) {
         IWorkloadChecker workloadChecker = _requireChecker(job.workloadId);
         _requireParams(jobId, job, params);
         (uint256 rows, uint256 cols) = workloadChecker.outputShape(params);
-        if (row >= rows || col >= cols) revert ElementOutOfRange(row, col, rows, cols);
+        uint256 words = rows * cols;
+        if (words > MAX_OUTPUT_WORDS) revert OutputTooLarge(words, MAX_OUTPUT_WORDS);
 
-        _open(
-            jobId,
-            job,
-            DisputeKind.Withheld,
-            DisputeStatus.AwaitingReveal,
-            _responseWindow,
-            row * cols + col,
-            rows * cols
-        );
+        uint32 window = _responseWindow;
+        disputeId = _open(jobId, job, DisputeKind.Withheld, _turnAt(0, words), window);
+        Dispute storage d = _disputes[disputeId];
+        d.challengerTime = window;
+        d.totalWords = uint32(words);
+        d.hash = job.resultRoot;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function chooseChild(uint256 disputeId, bytes32 left, bytes32 right, bool disputeRight) external nonReentrant {
+        Dispute storage d = _requireStatus(disputeId, DisputeStatus.AwaitingChoice);
+        if (msg.sender != d.challenger) revert NotChallenger(disputeId, d.challenger, msg.sender);
+        uint256 deadline = _requireBefore(disputeId, d);
+        bytes32 given = ResultTreeLayout.orderedPair(left, right);
+        if (given != d.hash) revert RevealedPairMismatch(disputeId, d.hash, given);
+
+        uint256 node = ResultTreeLayout.child(d.node, disputeRight);
+        bytes32 nodeHash = disputeRight ? right : left;
+        d.node = uint32(node);
+        d.hash = nodeHash;
+        d.status = _turnAt(node, d.totalWords);
+        d.challengerTime = uint32(deadline - block.timestamp);
+        uint40 next = uint40(block.timestamp + d.providerTime);
+        d.deadline = next;
+        emit ChildChosen(disputeId, d.jobId, node, nodeHash, next);
     }
 
     /// @inheritdoc IDisputeManager
@@ -145,116 +123,124 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         uint256 jobId,
         IJobEscrow.Job calldata job,
         string calldata evidenceURI
-    ) external nonReentrant {
-        _escrow.verifiedStatus(jobId, job);
-        _requireNoOpenDispute(jobId, _disputes[jobId]);
+    ) external nonReentrant returns (uint256 disputeId) {
         IWorkloadChecker workloadChecker = _checkers[job.workloadId];
         if (address(workloadChecker) != address(0)) revert WorkloadHasChecker(job.workloadId, address(workloadChecker));
-
-        _open(jobId, job, DisputeKind.Arbitration, DisputeStatus.AwaitingRuling, _arbitrationWindow, 0, 0);
-        emit ArbitrationRequested(jobId, evidenceURI);
+        disputeId = _open(jobId, job, DisputeKind.Arbitration, DisputeStatus.AwaitingRuling, _arbitrationWindow);
+        emit ArbitrationRequested(disputeId, jobId, evidenceURI);
     }
 
     // ================================================================ providers, arbiter, anyone
 
     /// @inheritdoc IDisputeManager
-    function reveal(
-        uint256 jobId,
+    function revealChildren(
+        uint256 disputeId,
         IJobEscrow.Job calldata job,
-        bytes calldata chunk,
-        bytes32[] calldata proof
+        bytes32 left,
+        bytes32 right
     ) external nonReentrant {
-        Dispute storage d = _disputes[jobId];
-        _requireStatus(jobId, d, DisputeStatus.AwaitingReveal);
-        if (block.timestamp >= d.deadline) revert DisputeDeadlinePassed(jobId, d.deadline);
-        _escrow.verifiedStatus(jobId, job);
-        WorkloadLeaves.requireResultWord(job.resultRoot, d.totalWords, d.wordIndex, chunk, proof);
+        Dispute storage d = _requireProviderTurn(disputeId, job, DisputeStatus.AwaitingChildren);
+        uint256 deadline = _requireBefore(disputeId, d);
+        bytes32 parent = ResultTreeLayout.parentHash(left, right);
+        if (parent != d.hash) revert ChildrenMismatch(disputeId, d.hash, parent);
 
-        d.status = DisputeStatus.Revealed;
-        d.deadline = _deadline(d.openedAt, _followUpWindow);
-        emit ChunkRevealed(jobId, d.wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS, chunk, proof, d.deadline);
+        // The order is the provider's word: a false one only leads it to a leaf whose chunk it cannot reveal.
+        d.hash = ResultTreeLayout.orderedPair(left, right);
+        d.status = DisputeStatus.AwaitingChoice;
+        d.providerTime = uint32(deadline - block.timestamp);
+        uint40 next = uint40(block.timestamp + d.challengerTime);
+        d.deadline = next;
+        emit ChildrenRevealed(disputeId, d.jobId, d.node, left, right, next);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function revealChunk(uint256 disputeId, IJobEscrow.Job calldata job, bytes calldata chunk) external nonReentrant {
+        Dispute storage d = _requireProviderTurn(disputeId, job, DisputeStatus.AwaitingChunk);
+        uint256 deadline = _requireBefore(disputeId, d);
+        uint256 totalWords = d.totalWords;
+        uint256 index = ResultTreeLayout.chunkIndex(d.node, ResultTreeLayout.leafCount(totalWords));
+        uint256 expectedLength = ResultTreeLayout.chunkWords(index, totalWords) * WorkloadLeaves.WORD_BYTES;
+        if (chunk.length != expectedLength) {
+            revert WorkloadLeaves.ResultChunkLengthMismatch(index, expectedLength, chunk.length);
+        }
+        bytes32 leaf = WorkloadLeaves.resultChunkLeaf(index, chunk);
+        if (leaf != d.hash) revert ChunkMismatch(disputeId, index, d.hash, leaf);
+
+        d.status = DisputeStatus.ChunkRevealed;
+        d.providerTime = uint32(deadline - block.timestamp);
+        uint40 next = uint40(block.timestamp + _followUpWindow);
+        d.deadline = next;
+        emit ChunkRevealed(disputeId, d.jobId, index, chunk, next);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function proveChunkWrong(
+        uint256 disputeId,
+        IJobEscrow.Job calldata job,
+        bytes calldata params,
+        bytes calldata proof
+    ) external nonReentrant {
+        Dispute storage d = _requireTurn(disputeId, DisputeStatus.ChunkRevealed);
+        uint256 totalWords = d.totalWords;
+        uint256 index = ResultTreeLayout.chunkIndex(d.node, ResultTreeLayout.leafCount(totalWords));
+        uint256 wordIndex = _proveFraud(disputeId, d, job, params, proof);
+        if (wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS != index) {
+            revert WordNotInRevealedChunk(disputeId, wordIndex, index);
+        }
     }
 
     /// @inheritdoc IDisputeManager
     function arbitrate(
-        uint256 jobId,
+        uint256 disputeId,
         IJobEscrow.Job calldata job,
         bool providerAtFault
     ) external restricted nonReentrant {
-        Dispute storage d = _disputes[jobId];
-        _requireStatus(jobId, d, DisputeStatus.AwaitingRuling);
-        if (block.timestamp >= d.deadline) revert DisputeDeadlinePassed(jobId, d.deadline);
+        Dispute storage d = _requireTurn(disputeId, DisputeStatus.AwaitingRuling);
         if (providerAtFault) {
-            _settleFault(jobId, job);
+            _settleFault(disputeId, d, job);
         } else {
-            _settleNoFault(jobId, job, job.provider);
+            _settleNoFault(disputeId, d, job);
         }
     }
 
     /// @inheritdoc IDisputeManager
-    function resolveTimeout(uint256 jobId, IJobEscrow.Job calldata job) external nonReentrant {
-        Dispute storage d = _disputes[jobId];
+    function resolve(uint256 disputeId, IJobEscrow.Job calldata job) external nonReentrant {
+        Dispute storage d = _requireOpen(disputeId);
+        if (_escrow.verifiedStatus(d.jobId, job) == IJobEscrow.JobStatus.Slashed) {
+            _settleMoot(disputeId, d);
+            return;
+        }
+        if (block.timestamp < d.deadline) revert DisputeDeadlineNotReached(disputeId, d.deadline);
         DisputeStatus status = d.status;
-        if (
-            status != DisputeStatus.AwaitingReveal &&
-            status != DisputeStatus.Revealed &&
-            status != DisputeStatus.AwaitingRuling
-        ) {
-            revert NoOpenDispute(jobId, status);
-        }
-        if (block.timestamp < d.deadline) revert DisputeDeadlineNotReached(jobId, d.deadline);
-        if (status == DisputeStatus.AwaitingReveal) {
-            _settleFault(jobId, job);
-        } else if (status == DisputeStatus.Revealed) {
-            _settleNoFault(jobId, job, job.provider);
+        if (status == DisputeStatus.AwaitingChildren || status == DisputeStatus.AwaitingChunk) {
+            _settleFault(disputeId, d, job);
         } else {
-            // A silent arbiter: no fault, and the challenger is not punished for it.
-            _settleNoFault(jobId, job, d.challenger);
+            // The challenger's clock ran out, nobody proved the revealed chunk wrong, the committed proof was never
+            // revealed, or the arbiter stayed silent: the provider keeps its pay and takes the bond.
+            _settleNoFault(disputeId, d, job);
         }
-    }
-
-    // ================================================================ governance
-
-    /// @inheritdoc IDisputeManager
-    function setChecker(bytes32 workloadId, IWorkloadChecker workloadChecker) external restricted {
-        _setChecker(workloadId, workloadChecker);
-    }
-
-    /// @inheritdoc IDisputeManager
-    function setBond(uint256 newBond) external restricted {
-        _setBond(newBond);
-    }
-
-    /// @inheritdoc IDisputeManager
-    function setResponseWindow(uint256 window) external restricted {
-        _setResponseWindow(window);
-    }
-
-    /// @inheritdoc IDisputeManager
-    function setFollowUpWindow(uint256 window) external restricted {
-        _setFollowUpWindow(window);
-    }
-
-    /// @inheritdoc IDisputeManager
-    function setArbitrationWindow(uint256 window) external restricted {
-        _setArbitrationWindow(window);
-    }
-
-    /// @inheritdoc IDisputeManager
-    function setSlashSplit(SlashSplit calldata split) external restricted {
-        _setSlashSplit(split);
-    }
-
-    /// @inheritdoc IDisputeManager
-    function setStakeShareBps(uint256 shareBps) external restricted {
-        _setStakeShareBps(shareBps);
     }
 
     // ================================================================ views
 
     /// @inheritdoc IDisputeManager
-    function dispute(uint256 jobId) external view returns (Dispute memory) {
-        return _disputes[jobId];
+    function dispute(uint256 disputeId) external view returns (Dispute memory) {
+        return _disputes[disputeId];
+    }
+
+    /// @inheritdoc IDisputeManager
+    function disputeCount() external view returns (uint256) {
+        return _disputeCount;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function openDisputes(uint256 jobId) external view returns (uint256) {
+        return _openDisputes[jobId];
+    }
+
+    /// @inheritdoc IDisputeManager
+    function proofCommitment(address challenger, uint256 jobId, bytes calldata proof) external pure returns (bytes32) {
+        return _proofCommitment(challenger, jobId, proof);
     }
 
     /// @inheritdoc IDisputeManager
@@ -273,41 +259,6 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IDisputeManager
-    function checker(bytes32 workloadId) external view returns (IWorkloadChecker) {
-        return _checkers[workloadId];
-    }
-
-    /// @inheritdoc IDisputeManager
-    function bond() external view returns (uint256) {
-        return _bond;
-    }
-
-    /// @inheritdoc IDisputeManager
-    function responseWindow() external view returns (uint256) {
-        return _responseWindow;
-    }
-
-    /// @inheritdoc IDisputeManager
-    function followUpWindow() external view returns (uint256) {
-        return _followUpWindow;
-    }
-
-    /// @inheritdoc IDisputeManager
-    function arbitrationWindow() external view returns (uint256) {
-        return _arbitrationWindow;
-    }
-
-    /// @inheritdoc IDisputeManager
-    function slashSplit() public view returns (SlashSplit memory) {
-        return SlashSplit(_challengerBps, _clientBps, _treasuryBps);
-    }
-
-    /// @inheritdoc IDisputeManager
-    function stakeShareBps() external view returns (uint256) {
-        return _stakeShareBps;
-    }
-
-    /// @inheritdoc IDisputeManager
     /// @dev A job's collateral counts only while the escrow still holds it locked (Assigned, Submitted, Disputed).
     function slashAmount(uint256 jobId, IJobEscrow.Job calldata job) external view returns (uint256) {
         IJobEscrow.JobStatus status = _escrow.verifiedStatus(jobId, job);
@@ -319,44 +270,61 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
 
     // ================================================================ internals
 
-    /// @dev Freezes the job in the escrow (which checks it is Submitted and inside its challenge window), records
-    /// the dispute and takes the bond.
+    /// @dev Records a dispute and takes the bond. The first open dispute of a job freezes it in the escrow (which
+    /// checks it is Submitted and inside its challenge window); a later one needs the job still Disputed and inside
+    /// that window, so every dispute opens before the window closes and the job's settlement waits for all of them.
     function _open(
         uint256 jobId,
         IJobEscrow.Job calldata job,
         DisputeKind kind,
         DisputeStatus status,
-        uint256 window,
-        uint256 wordIndex,
-        uint256 totalWords
-    ) private {
-        _escrow.markDisputed(jobId, job);
-        uint40 openedAt = uint40(block.timestamp);
-        uint40 deadline = window == 0 ? 0 : _deadline(openedAt, window);
+        uint256 window
+    ) private returns (uint256 disputeId) {
+        uint256 open = _openDisputes[jobId];
+        if (open == 0) {
+            _escrow.markDisputed(jobId, job);
+        } else {
+            IJobEscrow.JobStatus jobStatus = _escrow.verifiedStatus(jobId, job);
+            if (jobStatus != IJobEscrow.JobStatus.Disputed) revert JobNotDisputable(jobId, jobStatus);
+            if (block.timestamp >= job.deadline) revert IJobEscrow.ChallengeWindowClosed(jobId, job.deadline);
+        }
+        _openDisputes[jobId] = open + 1;
+        disputeId = ++_disputeCount;
+        uint40 deadline = uint40(block.timestamp + window);
         uint96 bondAmount = _bond;
-        _disputes[jobId] = Dispute({
-            challenger: msg.sender,
-            bond: bondAmount,
-            kind: kind,
-            status: status,
-            deadline: deadline,
-            openedAt: openedAt,
-            wordIndex: uint64(wordIndex),
-            totalWords: uint64(totalWords)
-        });
-        emit DisputeOpened(jobId, msg.sender, kind, bondAmount, wordIndex, deadline);
+        Dispute storage d = _disputes[disputeId];
+        (d.challenger, d.bond) = (msg.sender, bondAmount);
+        (d.jobId, d.kind, d.status, d.deadline) = (SafeCast.toUint64(jobId), kind, status, deadline);
+        emit DisputeOpened(disputeId, jobId, msg.sender, kind, bondAmount, deadline);
         _bondToken.safeTransferFrom(msg.sender, address(this), bondAmount);
+    }
+
+    /// @dev Checks the proof with the workload's checker; fraud settles the dispute at fault, anything else reverts.
+    function _proveFraud(
+        uint256 disputeId,
+        Dispute storage d,
+        IJobEscrow.Job calldata job,
+        bytes calldata params,
+        bytes calldata proof
+    ) private returns (uint256 wordIndex) {
+        IWorkloadChecker workloadChecker = _requireChecker(job.workloadId);
+        _requireParams(d.jobId, job, params);
+        IWorkloadChecker.Verdict memory verdict = workloadChecker.check(job.inputRoot, job.resultRoot, params, proof);
+        if (!verdict.fraud) revert ResultChecksOut(d.jobId, verdict.wordIndex);
+        emit FraudProven(disputeId, d.jobId, verdict.wordIndex, verdict.committedWord, verdict.correctWord);
+        _settleFault(disputeId, d, job);
+        return verdict.wordIndex;
     }
 
     /// @dev Refunds the client, slashes and splits, returns the bond to the challenger. The escrow checks `job`
     /// against the job before anyone is paid, so the terms used here are the job's.
-    function _settleFault(uint256 jobId, IJobEscrow.Job calldata job) private {
-        Dispute storage d = _disputes[jobId];
-        (address challenger, uint256 bondAmount) = (d.challenger, d.bond);
+    function _settleFault(uint256 disputeId, Dispute storage d, IJobEscrow.Job calldata job) private {
+        (address challenger, uint256 bondAmount, uint256 jobId) = (d.challenger, d.bond, d.jobId);
         // The job is Disputed, so its collateral is still locked in the registry.
         uint256 collateral = job.collateral;
         uint256 amount = _slashAmount(job.provider, collateral);
         d.status = DisputeStatus.ProviderAtFault;
+        --_openDisputes[jobId];
 
         _escrow.resolveDispute(jobId, job, true);
         address[] memory recipients = new address[](3);
@@ -364,7 +332,27 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         uint16[] memory shares = new uint16[](3);
         (shares[0], shares[1], shares[2]) = (_challengerBps, _clientBps, _treasuryBps);
         uint256 taken = _registry.slash(job.provider, jobId, collateral, amount, recipients, shares);
-        emit DisputeSettled(jobId, true, taken, challenger);
+        emit DisputeSettled(disputeId, jobId, DisputeStatus.ProviderAtFault, taken, challenger);
+        _bondToken.safeTransfer(challenger, bondAmount);
+    }
+
+    /// @dev Pays the bond to the provider; the last open dispute of the job lets it settle normally.
+    function _settleNoFault(uint256 disputeId, Dispute storage d, IJobEscrow.Job calldata job) private {
+        uint256 jobId = d.jobId;
+        uint256 bondAmount = d.bond;
+        d.status = DisputeStatus.NoFault;
+        uint256 open = --_openDisputes[jobId];
+        if (open == 0) _escrow.resolveDispute(jobId, job, false);
+        emit DisputeSettled(disputeId, jobId, DisputeStatus.NoFault, 0, job.provider);
+        _bondToken.safeTransfer(job.provider, bondAmount);
+    }
+
+    /// @dev Another dispute slashed the job first: this one ends, its bond back to its challenger.
+    function _settleMoot(uint256 disputeId, Dispute storage d) private {
+        (address challenger, uint256 bondAmount, uint256 jobId) = (d.challenger, d.bond, d.jobId);
+        d.status = DisputeStatus.Moot;
+        --_openDisputes[jobId];
+        emit DisputeSettled(disputeId, jobId, DisputeStatus.Moot, 0, challenger);
         _bondToken.safeTransfer(challenger, bondAmount);
     }
 
@@ -383,37 +371,49 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
         return locked ? collateral : 0;
     }
 
-    /// @dev Lets the job settle normally and pays the bond to `bondRecipient`.
-    function _settleNoFault(uint256 jobId, IJobEscrow.Job calldata job, address bondRecipient) private {
-        Dispute storage d = _disputes[jobId];
-        uint256 bondAmount = d.bond;
-        d.status = DisputeStatus.NoFault;
-        _escrow.resolveDispute(jobId, job, false);
-        emit DisputeSettled(jobId, false, 0, bondRecipient);
-        _bondToken.safeTransfer(bondRecipient, bondAmount);
+    /// @dev The provider's turn at `node`: its children, or its chunk if it is a leaf.
+    function _turnAt(uint256 node, uint256 totalWords) private pure returns (DisputeStatus) {
+        bool leaf = ResultTreeLayout.isLeaf(node, ResultTreeLayout.leafCount(totalWords));
+        return leaf ? DisputeStatus.AwaitingChunk : DisputeStatus.AwaitingChildren;
     }
 
-    /// @dev `window` from now, but never past the escrow's dispute window from the dispute's opening: the registry's
-    /// unbonding period covers that much, so the provider's stake is still there when the dispute ends.
-    function _deadline(uint40 openedAt, uint256 window) private view returns (uint40) {
-        uint256 latest = uint256(openedAt) + _escrow.disputeWindow();
-        uint256 wanted = block.timestamp + window;
-        return uint40(wanted < latest ? wanted : latest);
+    function _proofCommitment(address challenger, uint256 jobId, bytes calldata proof) private pure returns (bytes32) {
+        return keccak256(abi.encode(challenger, jobId, keccak256(proof)));
     }
 
-    function _requireNoOpenDispute(uint256 jobId, Dispute storage d) private view {
+    function _requireOpen(uint256 disputeId) private view returns (Dispute storage d) {
+        d = _disputes[disputeId];
         DisputeStatus status = d.status;
-        if (
-            status == DisputeStatus.AwaitingReveal ||
-            status == DisputeStatus.Revealed ||
-            status == DisputeStatus.AwaitingRuling
-        ) {
-            revert DisputeAlreadyOpen(jobId);
-        }
+        if (status == DisputeStatus.None) revert UnknownDispute(disputeId);
+        if (uint8(status) >= uint8(DisputeStatus.ProviderAtFault)) revert DisputeEnded(disputeId, status);
     }
 
-    function _requireStatus(uint256 jobId, Dispute storage d, DisputeStatus expected) private view {
-        if (d.status != expected) revert DisputeNotInStatus(jobId, d.status, expected);
+    function _requireStatus(uint256 disputeId, DisputeStatus expected) private view returns (Dispute storage d) {
+        d = _requireOpen(disputeId);
+        if (d.status != expected) revert DisputeNotInStatus(disputeId, d.status, expected);
+    }
+
+    /// @dev A dispute in `expected`, before its deadline. The terms are checked by the escrow when the dispute
+    /// settles, before anyone is paid, so a call with another job's terms reverts there.
+    function _requireTurn(uint256 disputeId, DisputeStatus expected) private view returns (Dispute storage d) {
+        d = _requireStatus(disputeId, expected);
+        _requireBefore(disputeId, d);
+    }
+
+    /// @dev {_requireTurn}, called by the job's provider; its terms checked by the escrow.
+    function _requireProviderTurn(
+        uint256 disputeId,
+        IJobEscrow.Job calldata job,
+        DisputeStatus expected
+    ) private view returns (Dispute storage d) {
+        d = _requireStatus(disputeId, expected);
+        _escrow.verifiedStatus(d.jobId, job);
+        if (msg.sender != job.provider) revert NotProvider(disputeId, job.provider, msg.sender);
+    }
+
+    function _requireBefore(uint256 disputeId, Dispute storage d) private view returns (uint256 deadline) {
+        deadline = d.deadline;
+        if (block.timestamp >= deadline) revert DisputeDeadlinePassed(disputeId, deadline);
     }
 
     function _requireChecker(bytes32 workloadId) private view returns (IWorkloadChecker workloadChecker) {
@@ -424,64 +424,5 @@ contract DisputeManager is IDisputeManager, AccessManaged, ReentrancyGuardTransi
     function _requireParams(uint256 jobId, IJobEscrow.Job calldata job, bytes calldata params) private pure {
         bytes32 actual = keccak256(params);
         if (actual != job.paramsHash) revert ParamsMismatch(jobId, job.paramsHash, actual);
-    }
-
-    function _setChecker(bytes32 workloadId, IWorkloadChecker workloadChecker) private {
-        if (address(workloadChecker) != address(0)) {
-            bytes32 decides = workloadChecker.workloadId();
-            if (decides != workloadId) revert CheckerWorkloadMismatch(workloadId, decides);
-        }
-        emit CheckerSet(workloadId, address(_checkers[workloadId]), address(workloadChecker));
-        _checkers[workloadId] = workloadChecker;
-    }
-
-    function _setBond(uint256 newBond) private {
-        _checkBounds(newBond, MIN_BOND, MAX_BOND);
-        emit BondSet(_bond, newBond);
-        _bond = uint96(newBond);
-    }
-
-    function _setResponseWindow(uint256 window) private {
-        _checkWindow(window, _followUpWindow);
-        emit ResponseWindowSet(_responseWindow, window);
-        _responseWindow = uint32(window);
-    }
-
-    function _setFollowUpWindow(uint256 window) private {
-        _checkWindow(window, _responseWindow);
-        emit FollowUpWindowSet(_followUpWindow, window);
-        _followUpWindow = uint32(window);
-    }
-
-    function _setArbitrationWindow(uint256 window) private {
-        _checkWindow(window, 0);
-        emit ArbitrationWindowSet(_arbitrationWindow, window);
-        _arbitrationWindow = uint32(window);
-    }
-
-    function _setSlashSplit(SlashSplit memory split) private {
-        uint256 total = uint256(split.challengerBps) + split.clientBps + split.treasuryBps;
-        if (total != BpsMath.BPS) revert InvalidSlashSplit(total);
-        emit SlashSplitSet(slashSplit(), split);
-        (_challengerBps, _clientBps, _treasuryBps) = (split.challengerBps, split.clientBps, split.treasuryBps);
-    }
-
-    function _setStakeShareBps(uint256 shareBps) private {
-        _checkBounds(shareBps, 0, BpsMath.BPS);
-        emit StakeShareSet(_stakeShareBps, shareBps);
-        _stakeShareBps = uint16(shareBps);
-    }
-
-    /// @dev A window within its bounds, and the longest dispute it makes possible (`window` back to back with
-    /// `alongside`) within the escrow's window. Bounds come first, so the sum cannot overflow.
-    function _checkWindow(uint256 window, uint256 alongside) private view {
-        _checkBounds(window, MIN_WINDOW, MAX_WINDOW);
-        uint256 longestDispute = window + alongside;
-        uint256 disputeWindow = _escrow.disputeWindow();
-        if (longestDispute > disputeWindow) revert DisputeDurationExceedsWindow(longestDispute, disputeWindow);
-    }
-
-    function _checkBounds(uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(value, min, max);
     }
 }

@@ -57,7 +57,11 @@ export class MerkleTree {
     }
   }
 
-  private node(position: number): string {
+  /** The hash of node `position` in OZ's array layout (0 is the root; node p has children 2p + 1 and 2p + 2). */
+  node(position: number): string {
+    if (!Number.isInteger(position) || position < 0 || position >= 2 * this.leafCount - 1) {
+      throw new RangeError(`node ${position} is outside [0, ${2 * this.leafCount - 1})`);
+    }
     return hexlify(this.nodes.subarray(position * HASH_BYTES, (position + 1) * HASH_BYTES));
   }
 

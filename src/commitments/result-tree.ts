@@ -52,6 +52,11 @@ export class ResultTree {
     return this.output.subarray(chunkIndex * RESULT_CHUNK_BYTES, (chunkIndex + 1) * RESULT_CHUNK_BYTES);
   }
 
+  /** The hash of node `position` of the tree (see commitments/bisection.ts for the layout). */
+  node(position: number): string {
+    return this.tree.node(position);
+  }
+
   chunkProof(chunkIndex: number): string[] {
     return this.tree.proof(chunkIndex);
   }

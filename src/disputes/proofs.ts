@@ -2,7 +2,7 @@
  * What the DisputeManager's checkers read: fraud proofs ABI-encoded as each checker's FraudProof struct
  * (contracts/disputes/checkers), built from the verifier's findings; and the element a withheld-data dispute names.
  */
-import { AbiCoder, encodeBytes32String } from "ethers";
+import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
 
 import type {
   OutputMalformedFinding,
@@ -52,4 +52,12 @@ export function withheldElement(finding: WithheldFinding): { row: number; col: n
   const { rows, cols } = outputGrid(job);
   const word = finding.kind === "output-malformed" ? rows * cols - 1 : finding.chunkIndex * RESULT_CHUNK_WORDS;
   return { row: Math.floor(word / cols), col: word % cols };
+}
+
+/**
+ * What a challenger commits to before revealing a fraud proof (IDisputeManager.proofCommitment): the proof bound to
+ * the challenger and the job, so a copied commitment or proof earns anyone else nothing.
+ */
+export function proofCommitment(challenger: string, jobId: bigint, proof: string): string {
+  return keccak256(coder.encode(["address", "uint256", "bytes32"], [challenger, jobId, keccak256(proof)]));
 }
