@@ -1,10 +1,12 @@
 /**
- * Gas of the proof path: one disputeWithProof transaction (bond in and out, the checker's recomputation of one
- * element from Merkle-proven inputs, the escrow's refund, the slash split three ways) against matmul-i8 jobs of
- * m = n = 64 at each k. Each measurement is a fresh provider's first slash (a slash jails its provider).
+ * Gas of the proof path, both of its transactions: commitProof (the bond in, the dispute record, the job frozen) and
+ * revealProof (the checker's recomputation of one element from Merkle-proven inputs, the escrow's refund, the slash
+ * split three ways, the bond out), against matmul-i8 jobs of m = n = 64 at each k. Each measurement is a fresh
+ * provider's first slash (a slash jails its provider).
  */
 import { ethers } from "hardhat";
 
+import { proofCommitment } from "../../src/disputes/proofs";
 import { PROFILE, jobTerms } from "../../test/fixtures/jobs";
 import { deployWeftFixture } from "../../test/fixtures/weft";
 import { fraudProof, matmulJob } from "./jobs";
@@ -14,7 +16,10 @@ export interface FraudProofPoint {
   readonly k: number;
   readonly m: number;
   readonly n: number;
+  /** commitProof + revealProof. */
   readonly gas: number;
+  readonly commitGas: number;
+  readonly revealGas: number;
   readonly proofBytes: number;
 }
 
@@ -40,15 +45,18 @@ export async function measureFraudProofs(sizes: readonly number[], progress: (li
     await (await f.ProviderRegistry.connect(provider).stake(STAKE)).wait();
     const job = await matmulJob(f, f.client, provider, { m: M, k, n: N }, k, ROW * N + COL);
     const proof = fraudProof(job, ROW, COL);
-    const tx = await f.DisputeManager.connect(challenger).disputeWithProof(
-      job.id,
-      await jobTerms(f, job.id),
-      job.params,
-      proof,
+    const disputes = f.DisputeManager.connect(challenger);
+    const commitment = proofCommitment(challenger.address, job.id, proof);
+    const commit = await (await disputes.commitProof(job.id, await jobTerms(f, job.id), commitment)).wait();
+    const disputeId = await disputes.disputeCount();
+    const reveal = await (await disputes.revealProof(disputeId, await jobTerms(f, job.id), job.params, proof)).wait();
+    const [commitGas, revealGas] = [Number(commit!.gasUsed), Number(reveal!.gasUsed)];
+    const gas = commitGas + revealGas;
+    points.push({ k, m: M, n: N, gas, commitGas, revealGas, proofBytes: hexBytes(proof) });
+    progress(
+      `gas: commitProof + revealProof m=n=${M} k=${k}: ${commitGas.toLocaleString("en-US")} + ` +
+        `${revealGas.toLocaleString("en-US")} = ${gas.toLocaleString("en-US")} gas`,
     );
-    const gas = Number((await tx.wait())!.gasUsed);
-    points.push({ k, m: M, n: N, gas, proofBytes: hexBytes(proof) });
-    progress(`gas: disputeWithProof m=n=${M} k=${k}: ${gas.toLocaleString("en-US")} gas`);
   }
   return points;
 }

@@ -164,6 +164,36 @@ describe("Workload checkers", function () {
         "MalformedProof",
       );
     });
+    it("computes the exact dot product at every length and at the int8 extremes (SWAR lanes and the tail)", async function () {
+      const dot = (a: Int8Array, b: Int8Array) => a.reduce((sum, x, i) => sum + BigInt(x) * BigInt(b[i]), 0n);
+      const hex = (v: Int8Array) => ethers.hexlify(new Uint8Array(v.buffer));
+      const extremes = (length: number, x: number, y: number) => [
+        new Int8Array(length).fill(x),
+        new Int8Array(length).fill(y),
+      ];
+      for (const length of [0, 1, 31, 32, 33, 64, 95, 4096, 4127]) {
+        for (const [a, b] of [extremes(length, -128, -128), extremes(length, 127, -128), extremes(length, 127, 127)]) {
+          expect(await matmul.dotI8(hex(a), hex(b))).to.equal(dot(a, b));
+        }
+      }
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .integer({ min: 0, max: 200 })
+            .chain((length) =>
+              fc.tuple(
+                fc.int8Array({ minLength: length, maxLength: length }),
+                fc.int8Array({ minLength: length, maxLength: length }),
+              ),
+            ),
+          async ([a, b]) => {
+            expect(await matmul.dotI8(hex(a), hex(b))).to.equal(dot(a, b));
+          },
+        ),
+        { numRuns: casesFor(300, 60), seed: 20261202 },
+      );
+    });
+
     it("reverts for vectors of different lengths, and for params outside the workload's limits", async function () {
       await expect(matmul.dotI8("0x0102", "0x01"))
         .to.be.revertedWithCustomError(matmul, "InputVectorLengthMismatch")
