@@ -172,6 +172,49 @@ function checkpoint(whose: string): Requirement[] {
 
 const accessCheck = (what: string): Requirement[] => [call("AccessManager"), read(`permission for ${what}`)];
 
+/** Opening a dispute: the governed bond and window, and the job frozen in the escrow. */
+function openDispute(): Requirement[] {
+  return [
+    read("dispute parameters (governed)"),
+    call("JobEscrow"),
+    ...accessCheck("markDisputed"),
+    slot("update", "job record (disputed)"),
+  ];
+}
+
+/** The challenger's bond, taken under its standing allowance. */
+const bondIn = (): Requirement[] => transfer("WEFT", "challenger", "DisputeManager", { spendsAllowance: true });
+
+/**
+ * A dispute settled at fault: the client refunded through the escrow, the slash split three ways, the bond back to
+ * the challenger (whose balance the split just wrote).
+ */
+function settleFault(): Requirement[] {
+  return [
+    read("dispute parameters (governed: split and stake share)"),
+    call("JobEscrow"),
+    ...accessCheck("resolveDispute"),
+    read("permission for slash"),
+    slot("update", "job record (slashed)"),
+    ...transfer("tUSD", "escrow", "client"),
+    ...slashAndSplit(false),
+    slot("update", "WEFT balance of the DisputeManager"),
+    slot("dirty-update", "WEFT balance of the challenger"),
+    log("WEFT Transfer", 3, WORD),
+  ];
+}
+
+/** A fraud proven by the workload's checker, which settles the dispute at fault (one log with the facts). */
+function proveFraud(): Requirement[] {
+  return [
+    read("workload's checker"),
+    call("checker"),
+    ...settleFault(),
+    // wordIndex, committed word, correct word.
+    log("FraudProven", 2, 3 * WORD),
+  ];
+}
+
 // ------------------------------------------------------------------ the required work of each operation
 
 /** Sizes of an operation's dynamic arguments, in bytes, as the measurement sent them. */
@@ -274,48 +317,58 @@ export const REQUIRED = {
     ...transfer("tUSD", "escrow", "client"),
     log("JobTimedOut", 3, 2 * WORD),
   ],
-  disputeWithProof: () => [
-    read("dispute parameters (governed)"),
+  commitProof: () => [
+    ...openDispute(),
     read("workload's checker"),
-    call("checker"),
-    call("JobEscrow"),
-    ...accessCheck("markDisputed"),
-    read("permission for resolveDispute"),
-    read("permission for slash"),
-    slot("update", "job record (slashed)"),
-    ...transfer("tUSD", "escrow", "client"),
-    ...slashAndSplit(false),
-    log("FraudProven", 2, 3 * WORD),
-  ],
-  disputeWithheld: () => [
-    read("dispute parameters (governed)"),
-    read("workload's checker"),
-    call("checker"),
-    call("JobEscrow"),
-    ...accessCheck("markDisputed"),
-    slot("update", "job record (disputed)"),
+    // The dispute record: challenger, bond, deadline and the commitment, as one hash.
     slot("new-slot", "dispute record"),
-    ...transfer("WEFT", "challenger", "DisputeManager", { spendsAllowance: true }),
+    ...bondIn(),
     log("DisputeOpened", 3, 3 * WORD),
   ],
-  reveal: (s: DynamicSizes) => [
-    slot("update", "dispute record"),
-    read("follow-up window (governed)"),
-    log("ChunkRevealed", 2, 2 * WORD + size(s, "chunk") + size(s, "proof")),
+  revealProof: () => [
+    slot("update", "dispute record (the commitment checked, then settled)"),
+    ...proveFraud(),
   ],
-  resolveTimeout: () => [
-    slot("update", "dispute record"),
-    read("dispute parameters (governed)"),
+  disputeWithheld: () => [
+    ...openDispute(),
+    read("workload's checker"),
+    // The output's size, which fixes the tree the bisection walks.
+    call("checker"),
+    // The dispute record: challenger, bond, deadline, both clocks, the node and its hash, as one hash.
+    slot("new-slot", "dispute record"),
+    ...bondIn(),
+    log("DisputeOpened", 3, 3 * WORD),
+  ],
+  // A move reads and writes the dispute record, which holds the turn, both clocks and the disputed node (the
+  // provider's address among the terms it commits to), and announces the move to the other side.
+  revealChildren: () => [
+    slot("update", "dispute record (the revealed pair, the provider's clock)"),
+    // node, left, right, deadline.
+    log("ChildrenRevealed", 2, 4 * WORD),
+  ],
+  chooseChild: () => [
+    slot("update", "dispute record (the chosen node and its hash, the challenger's clock)"),
+    // node, its hash, deadline.
+    log("ChildChosen", 2, 3 * WORD),
+  ],
+  revealChunk: (s: DynamicSizes) => [
+    slot("update", "dispute record (chunk revealed)"),
+    read("follow-up window (governed)"),
+    // chunk index, follow-up deadline, then the chunk raw (its proof is the siblings already logged).
+    log("ChunkRevealed", 2, 2 * WORD + size(s, "chunk")),
+  ],
+  proveChunkWrong: () => [slot("update", "dispute record (settled)"), ...proveFraud()],
+  resolveFault: () => [
+    slot("update", "dispute record (settled)"),
+    ...settleFault(),
+    log("DisputeSettled", 2, 3 * WORD),
+  ],
+  resolveNoFault: () => [
+    slot("update", "dispute record (settled)"),
     call("JobEscrow"),
     ...accessCheck("resolveDispute"),
-    read("permission for slash"),
-    slot("update", "job record (slashed)"),
-    ...transfer("tUSD", "escrow", "client"),
-    ...slashAndSplit(false),
-    // The bond goes back to the challenger, whose balance the split just wrote.
-    slot("update", "WEFT balance of the DisputeManager"),
-    slot("dirty-update", "WEFT balance of the challenger"),
-    log("WEFT Transfer", 3, WORD),
+    slot("update", "job record (dispute over)"),
+    ...transfer("WEFT", "DisputeManager", "provider"),
     log("DisputeSettled", 2, 3 * WORD),
   ],
   disputeForArbitration: (s: DynamicSizes) => [

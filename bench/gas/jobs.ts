@@ -5,6 +5,14 @@
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
+import {
+  childNode,
+  childToDispute,
+  chunkIndexOfNode,
+  isLeafNode,
+  leafCountOf,
+  revealedChildren,
+} from "../../src/commitments/bisection";
 import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { encodeFraudProof } from "../../src/disputes/proofs";
@@ -14,8 +22,9 @@ import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { matmulI8, type DecodedJob } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
-import { acceptAndSubmit, jobRequest } from "../../test/fixtures/jobs";
+import { acceptAndSubmit, jobRequest, jobTerms } from "../../test/fixtures/jobs";
 import type { WeftFixture } from "../../test/fixtures/weft";
+import { sample, type Sample } from "./sample";
 
 type Signer = HardhatEthersSigner;
 type Overrides = Partial<IJobEscrow.JobRequestStruct>;
@@ -45,7 +54,10 @@ export interface MatmulJob {
   readonly params: string;
   readonly inputs: Uint8Array;
   readonly shape: MatmulShape;
+  /** The output the provider committed to. */
   readonly result: ResultTree;
+  /** The reference output's tree: what a challenger who recomputed the job holds (`result` for an honest job). */
+  readonly correct: ResultTree;
 }
 
 /** A matmul-i8 job of `shape` on `seed`'s inputs; with `wrongWord` the provider commits to that word off by one. */
@@ -59,16 +71,18 @@ export async function matmulJob(
 ): Promise<MatmulJob> {
   const job: DecodedJob = { name: "matmul-i8", workload: matmulI8, params: shape };
   const inputs = generateInputs(job, seed);
-  const output = await referenceOutput(job, inputs);
+  const reference = await referenceOutput(job, inputs);
+  const output = wrongWord === undefined ? reference : Uint8Array.from(reference);
   if (wrongWord !== undefined) {
     const view = new DataView(output.buffer, output.byteOffset);
     view.setUint32(wrongWord * WORD_BYTES, (view.getUint32(wrongWord * WORD_BYTES) + 1) >>> 0);
   }
   const result = new ResultTree(output);
+  const correct = wrongWord === undefined ? result : new ResultTree(reference);
   const params = matmulI8.params.encode(shape);
   const overrides = { workloadId: matmulI8.id, params, inputRoot: inputRootOf(job, inputs) };
   const id = await submittedJob(f, client, provider, overrides, result.root);
-  return { id, params, inputs, shape, result };
+  return { id, params, inputs, shape, result, correct };
 }
 
 /** The fraud proof for element (row, col) of `job`, its evidence checked against the job's roots first. */
@@ -81,6 +95,59 @@ export function fraudProof(job: MatmulJob, row: number, col: number): string {
     ...matmulOperandEvidence(tree, row, col, tree.root),
     result: wordEvidence(job.result, row * job.shape.n + col, job.result.root),
   });
+}
+
+/** One level of a bisection: the node the provider opened and both moves made there. */
+export interface BisectionLevel {
+  readonly node: number;
+  readonly revealChildren: Sample;
+  readonly chooseChild: Sample;
+  readonly disputedRight: boolean;
+}
+
+/** A withheld-data dispute played down to its leaf: every move, root first, and the chunk revealed there. */
+export interface BisectionGame {
+  readonly levels: readonly BisectionLevel[];
+  readonly leaf: number;
+  readonly chunkIndex: number;
+  readonly revealChunk: Sample;
+}
+
+/**
+ * Plays withheld-data dispute `disputeId` on `job` to its leaf, sampling every move: `provider` answers from the tree
+ * it committed to, `challenger` names the child that differs from the reference output's tree (the left one when
+ * none does), and at the leaf the provider reveals its chunk.
+ */
+export async function playToLeaf(
+  f: WeftFixture,
+  disputeId: bigint,
+  job: MatmulJob,
+  provider: Signer,
+  challenger: Signer,
+): Promise<BisectionGame> {
+  const terms = await jobTerms(f, job.id);
+  const asProvider = f.DisputeManager.connect(provider);
+  const asChallenger = f.DisputeManager.connect(challenger);
+  const leafCount = leafCountOf(job.result.wordCount);
+  const levels: BisectionLevel[] = [];
+  let node = 0;
+  while (!isLeafNode(node, leafCount)) {
+    const { left, right } = revealedChildren(job.result, node);
+    const reveal = await sample(asProvider.revealChildren(disputeId, terms, left, right));
+    const disputedRight = childToDispute(job.correct, node, { left, right }) ?? false;
+    const choose = await sample(asChallenger.chooseChild(disputeId, left, right, disputedRight));
+    levels.push({ node, revealChildren: reveal, chooseChild: choose, disputedRight });
+    node = childNode(node, disputedRight);
+  }
+  const chunkIndex = chunkIndexOfNode(node, leafCount);
+  const chunk = job.result.chunk(chunkIndex);
+  const revealChunk = await sample(asProvider.revealChunk(disputeId, terms, chunk), { chunk: chunk.length });
+  return { levels, leaf: node, chunkIndex, revealChunk };
+}
+
+/** The id of the dispute the last opening created (ids count up from 1; the benches open one at a time). */
+export async function lastDisputeId(f: WeftFixture): Promise<bigint> {
+  return f.DisputeManager.disputeCount();
 }
 
 /** Moves the chain's clock by `seconds` and mines a block there. */

@@ -9,12 +9,14 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { Roles } from "../../src/access/roles";
 import { PERMIT_TYPES } from "../../src/chain/permit";
+import { RESULT_CHUNK_WORDS } from "../../src/commitments/result-tree";
 import { parameterChange } from "../../src/dao/governedParameters";
 import * as dao from "../../src/dao/governor";
+import { proofCommitment } from "../../src/disputes/proofs";
 import { MATMUL, PROFILE, RESULT_ROOT, RESULT_URI, jobRequest, jobTerms } from "../../test/fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../../test/fixtures/weft";
 import type { OpName } from "./floor";
-import { advance, fraudProof, matmulJob, openJob, submittedJob, type MatmulJob } from "./jobs";
+import { advance, fraudProof, lastDisputeId, matmulJob, openJob, playToLeaf, submittedJob } from "./jobs";
 import { hexBytes, sample, sampleByHash, utf8Bytes, type Sample } from "./sample";
 
 type Signer = HardhatEthersSigner;
@@ -22,9 +24,13 @@ export type OpSamples = Record<OpName, Sample>;
 
 /** A standing allowance: large and finite, so each spend writes it as a running client's does. */
 const STANDING_ALLOWANCE = ethers.parseEther("1000000000");
-/** The fraud proof the ops table measures; gas.json's fraudProof covers k = 256 to 4096. */
+/**
+ * The cheating jobs the dispute operations are measured on (4,096 output words, 32 chunks: a bisection of five levels);
+ * gas.json's fraudProof covers the proof path at k = 256 to 4,096 and its withheldPath a bisection of 13 levels.
+ */
 const PROOF_SHAPE = { m: 64, k: 256, n: 64 };
-const WITHHELD_SHAPE = { m: 16, k: 16, n: 16 };
+/** The wrong element of every cheating job: C[37][21], in chunk 6 of 32. */
+const WRONG = { row: 37, col: 21 };
 const EVIDENCE_URI = "ipfs://bafkreievidence";
 const STAKE = ethers.parseEther("20000");
 const CUSTOM_WORKLOAD = ethers.encodeBytes32String("custom-workload");
@@ -136,63 +142,7 @@ export async function measureOps(progress: (line: string) => void): Promise<OpSa
   );
 
   progress("gas: disputes");
-  const cheaters = await Promise.all(spare.slice(0, 4).map((account) => freshProvider(f, account)));
-  const cheating: MatmulJob[] = [];
-  for (const [i, cheater] of cheaters.slice(0, 2).entries()) {
-    cheating.push(await matmulJob(f, client, cheater, PROOF_SHAPE, 100 + i, 37 * PROOF_SHAPE.n + 21));
-  }
-  const honest = [
-    await matmulJob(f, client, provider, WITHHELD_SHAPE, 1),
-    await matmulJob(f, client, provider, WITHHELD_SHAPE, 2),
-  ];
-  const unrevealed: bigint[] = [];
-  for (const cheater of cheaters.slice(2)) {
-    const overrides = { workloadId: MATMUL, params: honest[0].params };
-    unrevealed.push(await submittedJob(f, client, cheater, overrides, RESULT_ROOT));
-  }
-  const custom = { workloadId: CUSTOM_WORKLOAD, params: "0x1234" };
-  const arbitrated = [
-    await submittedJob(f, client, provider, custom, RESULT_ROOT),
-    await submittedJob(f, client, provider, custom, RESULT_ROOT),
-  ];
-  const dm = f.DisputeManager.connect(challenger);
-  const proofs = cheating.map((job) => fraudProof(job, 37, 21));
-  await (
-    await dm.disputeWithProof(cheating[0].id, await jobTerms(f, cheating[0].id), cheating[0].params, proofs[0])
-  ).wait();
-  ops.disputeWithProof = await sample(
-    dm.disputeWithProof(cheating[1].id, await jobTerms(f, cheating[1].id), cheating[1].params, proofs[1]),
-  );
-  await (await dm.disputeWithheld(honest[0].id, await jobTerms(f, honest[0].id), honest[0].params, 3, 5)).wait();
-  ops.disputeWithheld = await sample(
-    dm.disputeWithheld(honest[1].id, await jobTerms(f, honest[1].id), honest[1].params, 3, 5),
-  );
-  for (const id of unrevealed)
-    await (await dm.disputeWithheld(id, await jobTerms(f, id), honest[0].params, 3, 5)).wait();
-  const reveals = honest.map((job) => job.result.wordProof(3 * WITHHELD_SHAPE.n + 5));
-  const asProvider = f.DisputeManager.connect(provider);
-  await (
-    await asProvider.reveal(honest[0].id, await jobTerms(f, honest[0].id), reveals[0].chunk, reveals[0].proof)
-  ).wait();
-  ops.reveal = await sample(
-    asProvider.reveal(honest[1].id, await jobTerms(f, honest[1].id), reveals[1].chunk, reveals[1].proof),
-    {
-      chunk: reveals[1].chunk.length,
-      proof: 32 * reveals[1].proof.length,
-    },
-  );
-  const evidence = { evidenceURI: utf8Bytes(EVIDENCE_URI) };
-  await (await dm.disputeForArbitration(arbitrated[0], await jobTerms(f, arbitrated[0]), EVIDENCE_URI)).wait();
-  ops.disputeForArbitration = await sample(
-    dm.disputeForArbitration(arbitrated[1], await jobTerms(f, arbitrated[1]), EVIDENCE_URI),
-    evidence,
-  );
-  const asArbiter = f.DisputeManager.connect(arbiter);
-  await (await asArbiter.arbitrate(arbitrated[0], await jobTerms(f, arbitrated[0]), false)).wait();
-  ops.arbitrate = await sample(asArbiter.arbitrate(arbitrated[1], await jobTerms(f, arbitrated[1]), false));
-  await advance(f.parameters.disputes.responseWindow);
-  await (await f.DisputeManager.resolveTimeout(unrevealed[0], await jobTerms(f, unrevealed[0]))).wait();
-  ops.resolveTimeout = await sample(f.DisputeManager.resolveTimeout(unrevealed[1], await jobTerms(f, unrevealed[1])));
+  Object.assign(ops, await measureDisputes(f, { client, provider, challenger, arbiter, spare }));
 
   progress("gas: rewards and withdrawal");
   await startNextEpoch(f);
@@ -206,6 +156,124 @@ export async function measureOps(progress: (line: string) => void): Promise<OpSa
   progress("gas: governance");
   Object.assign(ops, await measureGovernance(f, { deployer, client, provider2, outsider, challenger }));
   return ops as OpSamples;
+}
+
+interface DisputeActors {
+  client: Signer;
+  provider: Signer;
+  challenger: Signer;
+  arbiter: Signer;
+  /** Unused accounts, enough for six cheating providers. */
+  spare: Signer[];
+}
+
+/**
+ * Every dispute operation, each the second of two identical runs: both proof-path steps of a fraud, a withheld-data
+ * bisection of a cheating job played to its leaf and proven wrong there (the moves sampled at the root), an
+ * unanswered withheld-data dispute and a proof committed and never revealed, both resolved once their deadlines
+ * pass, and an arbitration. Every fault is a provider of its own (a slash jails it); a dispute of another job stays
+ * open throughout, so the DisputeManager holds bonds as a running protocol's does.
+ */
+async function measureDisputes(f: WeftFixture, actors: DisputeActors): Promise<Partial<OpSamples>> {
+  const { client, provider, challenger, arbiter, spare } = actors;
+  const ops: Partial<OpSamples> = {};
+  const cheaters: Signer[] = [];
+  for (const account of spare.slice(0, 6)) cheaters.push(await freshProvider(f, account));
+  const wrongWord = WRONG.row * PROOF_SHAPE.n + WRONG.col;
+  const proven = [
+    await matmulJob(f, client, cheaters[0], PROOF_SHAPE, 100, wrongWord),
+    await matmulJob(f, client, cheaters[1], PROOF_SHAPE, 101, wrongWord),
+  ];
+  const bisected = [
+    await matmulJob(f, client, cheaters[2], PROOF_SHAPE, 102, wrongWord),
+    await matmulJob(f, client, cheaters[3], PROOF_SHAPE, 103, wrongWord),
+  ];
+  const matmul = { workloadId: MATMUL, params: proven[0].params };
+  const unanswered = [
+    await submittedJob(f, client, cheaters[4], matmul, RESULT_ROOT),
+    await submittedJob(f, client, cheaters[5], matmul, RESULT_ROOT),
+  ];
+  const [standing, ...unrevealed] = [
+    await submittedJob(f, client, provider, matmul, RESULT_ROOT),
+    await submittedJob(f, client, provider, matmul, RESULT_ROOT),
+    await submittedJob(f, client, provider, matmul, RESULT_ROOT),
+  ];
+  const custom = { workloadId: CUSTOM_WORKLOAD, params: "0x1234" };
+  const arbitrated = [
+    await submittedJob(f, client, provider, custom, RESULT_ROOT),
+    await submittedJob(f, client, provider, custom, RESULT_ROOT),
+  ];
+  const dm = f.DisputeManager.connect(challenger);
+  const neverRevealed = ethers.id("a proof never revealed");
+  await (await dm.commitProof(standing, await jobTerms(f, standing), neverRevealed)).wait();
+
+  // The proof path: commit, then reveal in a later block.
+  const proofs = proven.map((job) => fraudProof(job, WRONG.row, WRONG.col));
+  const proofIds: bigint[] = [];
+  for (const [i, job] of proven.entries()) {
+    const commitment = proofCommitment(challenger.address, job.id, proofs[i]);
+    ops.commitProof = await sample(dm.commitProof(job.id, await jobTerms(f, job.id), commitment));
+    proofIds.push(await lastDisputeId(f));
+  }
+  const neverRevealedIds: bigint[] = [];
+  for (const id of unrevealed) {
+    await (await dm.commitProof(id, await jobTerms(f, id), neverRevealed)).wait();
+    neverRevealedIds.push(await lastDisputeId(f));
+  }
+  for (const [i, job] of proven.entries()) {
+    ops.revealProof = await sample(dm.revealProof(proofIds[i], await jobTerms(f, job.id), job.params, proofs[i]));
+  }
+
+  // The withheld-data path: open, bisect to the leaf holding the wrong word, reveal its chunk, prove the word wrong.
+  const withheldIds: bigint[] = [];
+  for (const job of bisected) {
+    ops.disputeWithheld = await sample(dm.disputeWithheld(job.id, await jobTerms(f, job.id), job.params));
+    withheldIds.push(await lastDisputeId(f));
+  }
+  const unansweredIds: bigint[] = [];
+  for (const id of unanswered) {
+    await (await dm.disputeWithheld(id, await jobTerms(f, id), matmul.params)).wait();
+    unansweredIds.push(await lastDisputeId(f));
+  }
+  for (const [i, job] of bisected.entries()) {
+    const game = await playToLeaf(f, withheldIds[i], job, cheaters[2 + i], challenger);
+    const wrongChunk = Math.floor(wrongWord / RESULT_CHUNK_WORDS);
+    if (game.chunkIndex !== wrongChunk) throw new Error(`the bisection reached chunk ${game.chunkIndex}, not ${wrongChunk}`);
+    ops.revealChildren = game.levels[0].revealChildren;
+    ops.chooseChild = game.levels[0].chooseChild;
+    ops.revealChunk = game.revealChunk;
+  }
+  for (const [i, job] of bisected.entries()) {
+    const proof = fraudProof(job, WRONG.row, WRONG.col);
+    ops.proveChunkWrong = await sample(
+      dm.proveChunkWrong(withheldIds[i], await jobTerms(f, job.id), job.params, proof),
+    );
+  }
+
+  // Arbitration, for a workload without a checker.
+  const evidence = { evidenceURI: utf8Bytes(EVIDENCE_URI) };
+  const arbitrationIds: bigint[] = [];
+  for (const id of arbitrated) {
+    ops.disputeForArbitration = await sample(
+      dm.disputeForArbitration(id, await jobTerms(f, id), EVIDENCE_URI),
+      evidence,
+    );
+    arbitrationIds.push(await lastDisputeId(f));
+  }
+  const asArbiter = f.DisputeManager.connect(arbiter);
+  for (const [i, id] of arbitrated.entries()) {
+    ops.arbitrate = await sample(asArbiter.arbitrate(arbitrationIds[i], await jobTerms(f, id), false));
+  }
+
+  // Deadlines passed: the provider who never answered is slashed; the proof never revealed pays its bond over.
+  await advance(f.parameters.disputes.responseWindow);
+  for (const [i, id] of unanswered.entries()) {
+    ops.resolveFault = await sample(f.DisputeManager.resolve(unansweredIds[i], await jobTerms(f, id)));
+  }
+  for (const [i, id] of unrevealed.entries()) {
+    ops.resolveNoFault = await sample(f.DisputeManager.resolve(neverRevealedIds[i], await jobTerms(f, id)));
+  }
+  return ops;
 }
 
 interface Voters {

@@ -1,17 +1,33 @@
 /** Disputes as the off-chain code reads them. */
+import type { DisputeManager } from "../../typechain-types";
+import type { BisectionStep } from "../commitments/bisection";
 
 /** IDisputeManager.DisputeStatus by name. */
 export const DisputeStatus = {
   None: 0,
-  AwaitingReveal: 1,
-  Revealed: 2,
-  AwaitingRuling: 3,
-  ProviderAtFault: 4,
-  NoFault: 5,
+  AwaitingProof: 1,
+  AwaitingChildren: 2,
+  AwaitingChoice: 3,
+  AwaitingChunk: 4,
+  ChunkRevealed: 5,
+  AwaitingRuling: 6,
+  ProviderAtFault: 7,
+  NoFault: 8,
+  Moot: 9,
 } as const;
 
 export function disputeStatusName(status: number): string {
   return Object.entries(DisputeStatus).find(([, value]) => value === status)?.[0] ?? `Unknown(${status})`;
+}
+
+/** Whether a dispute in `status` is still running. */
+export function isOpenDispute(status: number): boolean {
+  return status !== DisputeStatus.None && status < DisputeStatus.ProviderAtFault;
+}
+
+/** Whether `status` waits for the provider's move (its clock runs; missing the deadline is a fault). */
+export function isProviderTurn(status: number): boolean {
+  return status === DisputeStatus.AwaitingChildren || status === DisputeStatus.AwaitingChunk;
 }
 
 /** IDisputeManager.DisputeKind by name. */
@@ -19,4 +35,108 @@ export const DisputeKind = { None: 0, Proof: 1, Withheld: 2, Arbitration: 3 } as
 
 export function disputeKindName(kind: number): string {
   return Object.entries(DisputeKind).find(([, value]) => value === kind)?.[0] ?? `Unknown(${kind})`;
+}
+
+/** A dispute as IDisputeManager.dispute returns it, with numbers where they fit. */
+export interface DisputeRecord {
+  readonly id: bigint;
+  readonly jobId: bigint;
+  readonly challenger: string;
+  readonly bond: bigint;
+  readonly kind: number;
+  readonly status: number;
+  readonly deadline: bigint;
+  readonly providerTime: bigint;
+  readonly challengerTime: bigint;
+  readonly node: number;
+  readonly totalWords: number;
+  readonly hash: string;
+}
+
+export async function readDispute(disputes: DisputeManager, id: bigint): Promise<DisputeRecord> {
+  const d = await disputes.dispute(id);
+  return {
+    id,
+    jobId: d.jobId,
+    challenger: d.challenger,
+    bond: d.bond,
+    kind: Number(d.kind),
+    status: Number(d.status),
+    deadline: d.deadline,
+    providerTime: d.providerTime,
+    challengerTime: d.challengerTime,
+    node: Number(d.node),
+    totalWords: Number(d.totalWords),
+    hash: d.hash,
+  };
+}
+
+/** The ids of the disputes opened on job `jobId` (by `challenger` only, if given), oldest first. */
+export async function disputeIdsOf(
+  disputes: DisputeManager,
+  jobId: bigint,
+  fromBlock: number,
+  challenger?: string,
+): Promise<bigint[]> {
+  const events = await disputes.queryFilter(disputes.filters.DisputeOpened(undefined, jobId, challenger), fromBlock);
+  return events.map((event) => event.args.disputeId);
+}
+
+/** Disputes opened in blocks `fromBlock`..`toBlock`: their ids and jobs. */
+export async function disputesOpenedIn(
+  disputes: DisputeManager,
+  fromBlock: number,
+  toBlock: number,
+): Promise<{ id: bigint; jobId: bigint; blockNumber: number }[]> {
+  const events = await disputes.queryFilter(disputes.filters.DisputeOpened(), fromBlock, toBlock);
+  return events.map((event) => ({ id: event.args.disputeId, jobId: event.args.jobId, blockNumber: event.blockNumber }));
+}
+
+/**
+ * The bisection steps of dispute `id` so far, from its ChildrenRevealed and ChildChosen events: each node whose
+ * children the provider revealed, the children, and which one the challenger then disputed (steps still waiting
+ * for the challenger's choice are left out).
+ */
+export async function bisectionSteps(
+  disputes: DisputeManager,
+  id: bigint,
+  fromBlock: number,
+): Promise<BisectionStep[]> {
+  const [revealed, chosen] = await Promise.all([
+    disputes.queryFilter(disputes.filters.ChildrenRevealed(id), fromBlock),
+    disputes.queryFilter(disputes.filters.ChildChosen(id), fromBlock),
+  ]);
+  const chosenNodes = new Set(chosen.map((event) => Number(event.args.node)));
+  return revealed.flatMap((event) => {
+    const node = Number(event.args.node);
+    const right = 2 * node + 2;
+    const left = 2 * node + 1;
+    if (!chosenNodes.has(left) && !chosenNodes.has(right)) return [];
+    return [{ node, left: event.args.left, right: event.args.right, disputedRight: chosenNodes.has(right) }];
+  });
+}
+
+/** The children the provider revealed at `node` in dispute `id`. */
+export async function revealedChildrenAt(
+  disputes: DisputeManager,
+  id: bigint,
+  node: number,
+  fromBlock: number,
+): Promise<{ left: string; right: string }> {
+  const events = await disputes.queryFilter(disputes.filters.ChildrenRevealed(id), fromBlock);
+  const event = events.find((e) => Number(e.args.node) === node);
+  if (event === undefined) throw new Error(`dispute ${id} has no ChildrenRevealed event for node ${node}`);
+  return { left: event.args.left, right: event.args.right };
+}
+
+/** The chunk revealed in dispute `id`. */
+export async function revealedChunk(
+  disputes: DisputeManager,
+  id: bigint,
+  fromBlock: number,
+): Promise<{ chunkIndex: number; chunk: string }> {
+  const events = await disputes.queryFilter(disputes.filters.ChunkRevealed(id), fromBlock);
+  const event = events.at(-1);
+  if (event === undefined) throw new Error(`dispute ${id} has no ChunkRevealed event`);
+  return { chunkIndex: Number(event.args.chunkIndex), chunk: event.args.chunk };
 }

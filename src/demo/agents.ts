@@ -10,7 +10,7 @@ import type { Signer } from "ethers";
 import { readSubmittedResult } from "../chain/jobs";
 import type { AddressBook } from "../deploy/addressBook";
 import type { WeftSystem } from "../deploy/system";
-import { WithheldDisputeFollower } from "../disputes/follower";
+import { ChallengeFollower } from "../disputes/follower";
 import { OnChainDisputeSink } from "../disputes/onchain-sink";
 import { ProviderAgent } from "../provider/agent";
 import { CpuBackend } from "../provider/backends/cpu";
@@ -134,7 +134,7 @@ async function openVerifier(config: AgentsConfig): Promise<Verifier> {
       logger,
       deploymentBlock: book.deploymentBlock,
     }),
-    follower: new WithheldDisputeFollower({
+    follower: new ChallengeFollower({
       system,
       signer: challenger,
       deploymentBlock: book.deploymentBlock,

@@ -7,7 +7,7 @@
  *    provider's stake (staked plus unbonding), the DisputeManager the bonds of open disputes.
  */
 import type { WeftSystem } from "../deploy/system";
-import { DisputeStatus } from "../chain/disputes";
+import { isOpenDispute } from "../chain/disputes";
 import { JobStatus, readJob } from "../chain/jobs";
 
 export interface Holder {
@@ -93,12 +93,11 @@ async function unsettledPayments(system: Contracts): Promise<{ amount: bigint; j
 }
 
 /** Bonds the DisputeManager holds for disputes still open. */
-async function openBonds(system: Contracts, jobCount: bigint): Promise<bigint> {
-  const open: readonly number[] = [DisputeStatus.AwaitingReveal, DisputeStatus.Revealed, DisputeStatus.AwaitingRuling];
+async function openBonds(system: Contracts): Promise<bigint> {
   let bonds = 0n;
-  for (let id = 1n; id <= jobCount; id++) {
+  for (let id = 1n; id <= (await system.DisputeManager.disputeCount()); id++) {
     const dispute = await system.DisputeManager.dispute(id);
-    if (open.includes(Number(dispute.status))) bonds += dispute.bond;
+    if (isOpenDispute(Number(dispute.status))) bonds += dispute.bond;
   }
   return bonds;
 }
@@ -135,7 +134,7 @@ export async function checkConservation(
     check(
       "the DisputeManager holds only the bonds of open disputes",
       balanceOf("DisputeManager"),
-      await openBonds(system, await system.JobEscrow.jobCount()),
+      await openBonds(system),
       "DisputeManager balance",
     ),
   ];

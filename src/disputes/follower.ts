@@ -1,124 +1,193 @@
 /**
- * Carries withheld-data disputes to their end. A dispute the verifier opened because a provider's output was
- * unusable has two ways to go: no reveal by the response deadline, and the follower calls resolveTimeout (the
- * provider is slashed); a reveal, and the follower checks the revealed chunk against the reference and, if a word is
- * wrong, proves it within the follow-up window. A revealed chunk that checks out is left alone: at the follow-up
- * deadline the bond goes to the provider, as the protocol says.
+ * Carries the verifier's disputes to their end, and backs up other challengers' disputes on the same jobs:
+ *  - proof path: reveals its committed proof once a block has passed since the commit;
+ *  - withheld data: plays the bisection, at each node naming the child whose hash differs from the tree of the
+ *    output it recomputed, down to the chunk the provider must reveal;
+ *  - a revealed chunk (in any dispute of the job) that is wrong is proven wrong within the follow-up window (the
+ *    dispute's challenger is paid, whoever sends it);
+ *  - a provider that misses its turn's deadline (in any dispute of the job) is resolved as at fault.
  *
- * The chain is the follower's state: it reads each dispute's status every tick, so a restart or another watcher
- * acting first never leads to a second transaction (a lost race reverts and is read as settled on the next tick).
+ * The chain is the follower's state: it reads each dispute before every move, so a restart or another watcher acting
+ * first never leads to a second transaction (a lost race reverts and is read as settled on the next tick).
  */
-import type { Signer } from "ethers";
+import { hexlify, type Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
 import { chainTime } from "../chain/clock";
-import { DisputeStatus } from "../chain/disputes";
-import { committedTerms, readJobRecord, readTerms } from "../chain/jobs";
+import {
+  bisectionSteps,
+  disputeIdsOf,
+  type DisputeRecord,
+  DisputeStatus,
+  isOpenDispute,
+  isProviderTurn,
+  readDispute,
+  revealedChildrenAt,
+  revealedChunk,
+} from "../chain/disputes";
+import { JobStatus, readJobRecord, readTerms } from "../chain/jobs";
+import { childToDispute, proofFromSteps } from "../commitments/bisection";
+import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
-import { inputByteLength } from "../jobs/job-data";
+import { inputByteLength, referenceOutput } from "../jobs/job-data";
 import { type ContentStoreConfig, fetchContent } from "../store/factory";
-import type { FindingBase } from "../verifier/verdict";
-import { decodeJobParams } from "../workloads/registry";
+import type { DisputeReceipt } from "../verifier/sinks";
+import type { Finding, FindingBase } from "../verifier/verdict";
+import { type DecodedJob, decodeJobParams } from "../workloads/registry";
 import { encodeFraudProof } from "./proofs";
 import { checkRevealedChunk } from "./revealed-chunk";
 
-export interface WithheldDisputeFollowerOptions {
+export interface ChallengeFollowerOptions {
   readonly system: Pick<WeftSystem, "DisputeManager" | "JobEscrow">;
-  /** Sends resolveTimeout and follow-up proofs. */
+  /** The challenger: sends its moves, reveals, follow-up proofs and resolutions. */
   readonly signer: Signer;
-  /** Where JobCreated and ChunkRevealed events are searched from. */
+  /** Where job and dispute events are searched from. */
   readonly deploymentBlock: number;
   readonly fetchConfig?: ContentStoreConfig;
   readonly logger: Logger;
 }
 
-export class WithheldDisputeFollower {
-  /** Jobs whose dispute needs nothing more from this follower. */
-  private readonly finished = new Set<bigint>();
+/** A finding this verifier filed on-chain, as its state keeps it. */
+export interface FiledFinding {
+  readonly receipt: DisputeReceipt;
+  readonly finding?: Finding;
+}
 
-  constructor(private readonly options: WithheldDisputeFollowerOptions) {}
+/** What the job's data gives the follower: its decoded params and inputs, and the correct output's tree. */
+interface JobData {
+  readonly base: FindingBase;
+  readonly job: DecodedJob;
+  readonly inputs: Uint8Array;
+  readonly correct: ResultTree;
+}
 
-  /** Advances the dispute of each job in `jobIds` that still needs something; a failure is logged and retried. */
-  async tick(jobIds: readonly bigint[]): Promise<void> {
-    for (const id of jobIds) {
-      if (this.finished.has(id)) continue;
+export class ChallengeFollower {
+  /** Jobs whose disputes need nothing more. */
+  private readonly finished = new Set<string>();
+  /** The recomputed output of each followed job (recomputed once per process). */
+  private readonly jobData = new Map<string, JobData>();
+  /** Revealed chunks already found correct, by dispute id. */
+  private readonly correctChunks = new Set<bigint>();
+
+  constructor(private readonly options: ChallengeFollowerOptions) {}
+
+  /** Advances the disputes of each filed job that still needs something; a failure is logged and retried. */
+  async tick(filed: readonly FiledFinding[]): Promise<void> {
+    for (const item of filed) {
+      const { jobId } = item.receipt;
+      if (this.finished.has(jobId)) continue;
       try {
-        await this.follow(id);
+        await this.follow(item);
       } catch (error) {
         this.options.logger.warn(
-          `following the dispute of job ${id} failed, retrying next tick: ${(error as Error).message}`,
+          `following the disputes of job ${jobId} failed, retrying next tick: ${(error as Error).message}`,
         );
       }
     }
   }
 
-  private async follow(id: bigint): Promise<void> {
-    const { system, signer, logger } = this.options;
+  private async follow({ receipt, finding }: FiledFinding): Promise<void> {
+    const { system, signer, deploymentBlock } = this.options;
+    const jobId = BigInt(receipt.jobId);
+    const me = (await signer.getAddress()).toLowerCase();
+    const ids = await disputeIdsOf(system.DisputeManager, jobId, deploymentBlock);
+    let open = 0;
+    for (const id of ids) {
+      const dispute = await readDispute(system.DisputeManager, id);
+      if (!isOpenDispute(dispute.status)) continue;
+      open++;
+      await this.move(dispute, dispute.challenger.toLowerCase() === me, finding);
+    }
+    if (open === 0 && Number(await system.JobEscrow.jobStatus(jobId)) !== JobStatus.Disputed) {
+      this.finished.add(receipt.jobId);
+    }
+  }
+
+  private async move(dispute: DisputeRecord, mine: boolean, finding: Finding | undefined): Promise<void> {
+    const { system, signer, logger, deploymentBlock } = this.options;
     const disputes = system.DisputeManager.connect(signer);
-    const dispute = await disputes.dispute(id);
-    const status = Number(dispute.status);
     const now = await chainTime(signer.provider!);
-    if (status === DisputeStatus.AwaitingReveal) {
-      if (now < dispute.deadline) return;
-      const tx = await disputes.resolveTimeout(id, await readTerms(system.JobEscrow, id, this.options.deploymentBlock));
+    const { id, jobId, status } = dispute;
+    const terms = () => readTerms(system.JobEscrow, jobId, deploymentBlock);
+    if (now >= dispute.deadline) {
+      if (!isProviderTurn(status)) return; // Its end favours the provider: the provider resolves it.
+      const tx = await disputes.resolve(id, await terms());
       await tx.wait();
-      logger.info(`job ${id}: no reveal by the response deadline; resolved as a fault in tx ${tx.hash}`);
-    } else if (status === DisputeStatus.Revealed && now < dispute.deadline) {
-      await this.checkReveal(id);
-    }
-    this.finished.add(id);
-  }
-
-  private async checkReveal(id: bigint): Promise<void> {
-    const { logger } = this.options;
-    const outcome = await proveRevealedChunk(this.options, id);
-    if (outcome.proven) {
       logger.info(
-        `job ${id}: the revealed chunk ${outcome.chunkIndex} is wrong at word ${outcome.wordIndex}; proven in tx ${outcome.txHash}`,
+        `job ${jobId}: the provider missed its deadline in dispute ${id}; resolved as a fault in tx ${tx.hash}`,
       );
-    } else {
-      logger.info(`job ${id}: the revealed chunk ${outcome.chunkIndex} checks out; the bond goes to the provider`);
+      return;
+    }
+    if (status === DisputeStatus.AwaitingProof && mine) {
+      if (finding === undefined || (finding.kind !== "wrong-element" && finding.kind !== "wrong-pixel")) {
+        throw new Error(`dispute ${id} waits for a proof, but this verifier kept no proof finding for job ${jobId}`);
+      }
+      if (now <= dispute.deadline - dispute.challengerTime) return; // The commit's block: reveal in a later one.
+      const tx = await disputes.revealProof(id, await terms(), finding.params, encodeFraudProof(finding));
+      await tx.wait();
+      logger.info(`job ${jobId}: proof revealed in dispute ${id}; the provider is slashed (tx ${tx.hash})`);
+    } else if (status === DisputeStatus.AwaitingChoice && mine) {
+      const { correct } = await this.dataOf(jobId);
+      const children = await revealedChildrenAt(system.DisputeManager, id, dispute.node, deploymentBlock);
+      const disputeRight = childToDispute(correct, dispute.node, children);
+      if (disputeRight === undefined) {
+        throw new Error(`dispute ${id}: both children of node ${dispute.node} are correct; this dispute cannot be won`);
+      }
+      const tx = await disputes.chooseChild(id, children.left, children.right, disputeRight);
+      await tx.wait();
+      logger.info(
+        `job ${jobId}: dispute ${id}: disputed the ${disputeRight ? "right" : "left"} child of node ${dispute.node} in tx ${tx.hash}`,
+      );
+    } else if (status === DisputeStatus.ChunkRevealed && !this.correctChunks.has(id)) {
+      await this.proveRevealedChunk(dispute);
     }
   }
-}
 
-/** What checking a revealed chunk came to: a fraud proof sent, or a chunk that checks out. */
-export type RevealOutcome =
-  | { readonly proven: true; readonly chunkIndex: number; readonly wordIndex: number; readonly txHash: string }
-  | { readonly proven: false; readonly chunkIndex: number };
+  /** Proves the chunk revealed in `dispute` wrong if it is; remembers it if it is correct. */
+  private async proveRevealedChunk(dispute: DisputeRecord): Promise<void> {
+    const { system, signer, logger, deploymentBlock } = this.options;
+    const { id, jobId } = dispute;
+    const { base, job, inputs, correct } = await this.dataOf(jobId);
+    const { chunkIndex, chunk } = await revealedChunk(system.DisputeManager, id, deploymentBlock);
+    if (chunk.toLowerCase() === hexlify(correct.chunk(chunkIndex)).toLowerCase()) {
+      this.correctChunks.add(id);
+      logger.info(`job ${jobId}: the chunk ${chunkIndex} revealed in dispute ${id} is correct`);
+      return;
+    }
+    const proof = proofFromSteps(await bisectionSteps(system.DisputeManager, id, deploymentBlock));
+    const wrong = checkRevealedChunk(base, job, inputs, { chunkIndex, chunk, proof });
+    if (wrong === undefined) throw new Error(`dispute ${id}: chunk ${chunkIndex} differs but no word of it is wrong`);
+    const tx = await system.DisputeManager.connect(signer).proveChunkWrong(
+      id,
+      await readTerms(system.JobEscrow, jobId, deploymentBlock),
+      base.params,
+      encodeFraudProof(wrong),
+    );
+    await tx.wait();
+    logger.info(`job ${jobId}: the chunk ${chunkIndex} revealed in dispute ${id} is wrong; proven in tx ${tx.hash}`);
+  }
 
-/**
- * Checks the chunk revealed in job `id`'s withheld-data dispute against the reference and, if a word is wrong,
- * proves it with disputeWithProof (the follow-up: anyone may send it before the follow-up deadline).
- */
-export async function proveRevealedChunk(
-  options: Omit<WithheldDisputeFollowerOptions, "logger">,
-  id: bigint,
-): Promise<RevealOutcome> {
-  const { system, signer, deploymentBlock, fetchConfig } = options;
-  const disputes = system.DisputeManager.connect(signer);
-  const reveals = await disputes.queryFilter(disputes.filters.ChunkRevealed(id), deploymentBlock);
-  const reveal = reveals.at(-1);
-  if (reveal === undefined) throw new Error(`job ${id} is Revealed but no ChunkRevealed event was found`);
-  const { job: stored, created } = await readJobRecord(system.JobEscrow, id, deploymentBlock);
-  const job = decodeJobParams(created.workloadId, created.params);
-  const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
-  const base: FindingBase = {
-    jobId: id.toString(),
-    workload: job.name,
-    params: created.params,
-    inputRoot: created.inputRoot,
-    resultRoot: stored.resultRoot,
-  };
-  const chunkIndex = Number(reveal.args.chunkIndex);
-  const finding = checkRevealedChunk(base, job, inputs, {
-    chunkIndex,
-    chunk: reveal.args.chunk,
-    proof: [...reveal.args.proof],
-  });
-  if (finding === undefined) return { proven: false, chunkIndex };
-  const tx = await disputes.disputeWithProof(id, committedTerms(stored), created.params, encodeFraudProof(finding));
-  await tx.wait();
-  const wordIndex = finding.kind === "wrong-element" ? finding.wordIndex : finding.pixelIndex;
-  return { proven: true, chunkIndex, wordIndex, txHash: tx.hash };
+  private async dataOf(jobId: bigint): Promise<JobData> {
+    const key = jobId.toString();
+    const cached = this.jobData.get(key);
+    if (cached !== undefined) return cached;
+    const { system, deploymentBlock, fetchConfig } = this.options;
+    const { job: stored, created } = await readJobRecord(system.JobEscrow, jobId, deploymentBlock);
+    const job = decodeJobParams(created.workloadId, created.params);
+    const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
+    const data: JobData = {
+      base: {
+        jobId: key,
+        workload: job.name,
+        params: created.params,
+        inputRoot: created.inputRoot,
+        resultRoot: stored.resultRoot,
+      },
+      job,
+      inputs,
+      correct: new ResultTree(await referenceOutput(job, inputs)),
+    };
+    this.jobData.set(key, data);
+    return data;
+  }
 }

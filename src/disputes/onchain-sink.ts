@@ -1,65 +1,91 @@
 /**
- * Files the verifier's findings with the DisputeManager: a wrong element or pixel by the proof path (decided in
- * the same transaction), anything that makes the committed output unusable by the withheld-data path.
+ * Files the verifier's findings with the DisputeManager, opening this verifier's own dispute whatever others have
+ * opened: a wrong element or pixel by the proof path's first step (a commitment to the proof bound to this
+ * challenger; the follower reveals it a block later), anything that makes the committed output unusable by the
+ * withheld-data bisection (the follower plays it).
  *
- * Idempotent per job, as every sink must be (verifier/sinks.ts): the job's status is read first, and a job that is
- * no longer Submitted (disputed already, by this verifier before a crash or by anyone else; settled) or whose
- * challenge window has closed is reported as done without a transaction.
+ * Idempotent per job, as every sink must be (verifier/sinks.ts): a job that is no longer Submitted or Disputed, or
+ * whose challenge window has closed, is reported as done without a transaction, and so is a job on which this
+ * challenger already opened a dispute (a filing that landed before a crash is found again, never sent twice).
  */
 import type { Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
 import type { WeftSystem } from "../deploy/system";
 import { chainTime } from "../chain/clock";
+import { disputeIdsOf } from "../chain/disputes";
 import { JobStatus, jobStatusName, readJob, committedTerms } from "../chain/jobs";
 import type { DisputeReceipt, DisputeSink } from "../verifier/sinks";
 import type { Finding } from "../verifier/verdict";
-import { encodeFraudProof, withheldElement } from "./proofs";
+import type { DisputeManager } from "../../typechain-types";
+import { encodeFraudProof, proofCommitment } from "./proofs";
 
 export interface OnChainDisputeSinkOptions {
   readonly system: Pick<WeftSystem, "DisputeManager" | "JobEscrow" | "ComputeToken">;
   /** The challenger: pays the bond and receives the challenger's share of a slash. */
   readonly signer: Signer;
   readonly logger: Logger;
-  /** Where job events start (the deployment block): the jobs' terms are read from there. */
+  /** Where job and dispute events start (the deployment block). */
   readonly deploymentBlock: number;
 }
 
 export const ON_CHAIN_SINK = "dispute-manager";
 
+/** The id of the dispute a mined transaction opened, from its DisputeOpened event. */
+export function openedDisputeId(
+  disputes: DisputeManager,
+  receipt: { logs: readonly { topics: readonly string[]; data: string }[] },
+): bigint {
+  for (const log of receipt.logs) {
+    try {
+      const parsed = disputes.interface.parseLog(log);
+      if (parsed?.name === "DisputeOpened") return parsed.args.disputeId as bigint;
+    } catch {
+      // Another contract's log.
+    }
+  }
+  throw new Error("the transaction opened no dispute");
+}
+
 export class OnChainDisputeSink implements DisputeSink {
   constructor(private readonly options: OnChainDisputeSinkOptions) {}
 
   async fileDispute(finding: Finding): Promise<DisputeReceipt> {
-    const { system, signer, logger } = this.options;
+    const { system, signer, logger, deploymentBlock } = this.options;
     const disputes = system.DisputeManager.connect(signer);
     const id = BigInt(finding.jobId);
-    const receipt = (reference: string): DisputeReceipt => ({
+    const receipt = (reference: string, disputeId?: bigint): DisputeReceipt => ({
       jobId: finding.jobId,
       kind: finding.kind,
       sink: ON_CHAIN_SINK,
       reference,
+      ...(disputeId === undefined ? {} : { disputeId: disputeId.toString() }),
       filedAt: new Date().toISOString(),
     });
-    const job = await readJob(system.JobEscrow, id, this.options.deploymentBlock);
-    if (job.status !== JobStatus.Submitted) return receipt(`not filed: the job is ${jobStatusName(job.status)}`);
+    const job = await readJob(system.JobEscrow, id, deploymentBlock);
+    if (job.status !== JobStatus.Submitted && job.status !== JobStatus.Disputed) {
+      return receipt(`not filed: the job is ${jobStatusName(job.status)}`);
+    }
     const now = await chainTime(signer.provider!);
     if (now >= job.deadline) return receipt(`not filed: its challenge window closed at ${job.deadline}`);
+    const challenger = await signer.getAddress();
+    const earlier = await disputeIdsOf(system.DisputeManager, id, deploymentBlock, challenger);
+    if (earlier.length > 0) return receipt(`already disputed by ${challenger}`, earlier.at(-1));
 
     await this.ensureBondAllowance();
+    const terms = committedTerms(job);
     const tx =
       finding.kind === "wrong-element" || finding.kind === "wrong-pixel"
-        ? await disputes.disputeWithProof(id, committedTerms(job), finding.params, encodeFraudProof(finding))
-        : await (async () => {
-            const { row, col } = withheldElement(finding);
-            return disputes.disputeWithheld(id, committedTerms(job), finding.params, row, col);
-          })();
-    await tx.wait();
-    logger.info(`job ${id}: ${finding.kind} disputed on-chain in tx ${tx.hash}`);
-    return receipt(tx.hash);
+        ? await disputes.commitProof(id, terms, proofCommitment(challenger, id, encodeFraudProof(finding)))
+        : await disputes.disputeWithheld(id, terms, finding.params);
+    const disputeId = openedDisputeId(system.DisputeManager, (await tx.wait())!);
+    const path =
+      finding.kind === "wrong-element" || finding.kind === "wrong-pixel" ? "proof committed" : "bisection opened";
+    logger.info(`job ${id}: ${finding.kind} disputed on-chain (dispute ${disputeId}, ${path}) in tx ${tx.hash}`);
+    return receipt(tx.hash, disputeId);
   }
 
-  /** The proof path takes the bond and returns it in the same transaction; the withheld path holds it. */
+  /** Every path holds the bond until its dispute ends. */
   private async ensureBondAllowance(): Promise<void> {
     const { system, signer } = this.options;
     const spender = await system.DisputeManager.getAddress();

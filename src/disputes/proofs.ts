@@ -1,18 +1,10 @@
 /**
  * What the DisputeManager's checkers read: fraud proofs ABI-encoded as each checker's FraudProof struct
- * (contracts/disputes/checkers), built from the verifier's findings; and the element a withheld-data dispute names.
+ * (contracts/disputes/checkers), built from the verifier's findings; and the commitment the proof path commits first.
  */
-import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
+import { AbiCoder, keccak256 } from "ethers";
 
-import type {
-  OutputMalformedFinding,
-  OutputUnavailableFinding,
-  ResultRootMismatchFinding,
-  WrongElementFinding,
-  WrongPixelFinding,
-} from "../verifier/verdict";
-import { RESULT_CHUNK_WORDS } from "../commitments/result-tree";
-import { decodeJobParams, outputGrid } from "../workloads/registry";
+import type { WrongElementFinding, WrongPixelFinding } from "../verifier/verdict";
 
 /** MatmulI8Checker.FraudProof. */
 export const MATMUL_FRAUD_PROOF =
@@ -37,21 +29,6 @@ export function encodeFraudProof(finding: FraudProofFacts): string {
     );
   }
   return coder.encode([MANDELBROT_FRAUD_PROOF], [[finding.pixelIndex, finding.result.chunk, finding.result.proof]]);
-}
-
-/** Findings that go down the withheld-data path: no output matching the commitment can be had or used. */
-export type WithheldFinding = OutputUnavailableFinding | ResultRootMismatchFinding | OutputMalformedFinding;
-
-/**
- * The element a withheld-data dispute names. Unavailable or mismatching output: the first element of the chunk the
- * finding names. Output of the wrong size: the last element, whose chunk a result tree of another size either lacks
- * or holds with another length, so no valid reveal exists.
- */
-export function withheldElement(finding: WithheldFinding): { row: number; col: number } {
-  const job = decodeJobParams(encodeBytes32String(finding.workload), finding.params);
-  const { rows, cols } = outputGrid(job);
-  const word = finding.kind === "output-malformed" ? rows * cols - 1 : finding.chunkIndex * RESULT_CHUNK_WORDS;
-  return { row: Math.floor(word / cols), col: word % cols };
 }
 
 /**

@@ -30,6 +30,7 @@ import { type AcceptancePolicy, DEFAULT_POLICY, policyRefusal } from "./policy";
 import { type JobTerms, ProviderState, termsOf, type TrackedJob } from "./state";
 import { chainTime } from "../chain/clock";
 import type { DisputeResponder } from "./disputes";
+import type { OutputKeeper } from "./outputs";
 
 export interface ProviderAgentConfig {
   readonly system: Pick<WeftSystem, "JobEscrow" | "ProviderRegistry">;
@@ -54,8 +55,10 @@ export interface ProviderAgentConfig {
   readonly metrics?: ProviderMetrics;
   /** For every RPC read (never for transactions, which are sent once). */
   readonly retry?: RetryOptions;
-  /** Answers withheld-data disputes of this provider's jobs; without it they go unanswered. */
+  /** Answers the disputes of this provider's jobs; without it they go unanswered. */
   readonly disputes?: DisputeResponder;
+  /** Keeps a copy of every output this provider commits to until the job settles (disputes are answered from it). */
+  readonly outputs?: OutputKeeper;
 }
 
 /** Why a job is not taken; the metric label of weft_provider_jobs_declined_total. */
@@ -303,6 +306,9 @@ export class ProviderAgent {
       this.logger.warn(`job ${id}: CHEATING (${submission.kind}, fault injection): ${submission.detail}`);
     }
     const resultRoot = new ResultTree(submission.output).root;
+    // Kept before the root is committed, so no committed output is ever without its copy. A withholding cheater
+    // keeps nothing, as if it had lost its output.
+    if (submission.publish) this.config.outputs?.keep(id, submission.output);
     const resultURI = submission.publish
       ? await this.config.store.put(submission.output)
       : unpublishedUri(this.config.store, submission.output);
@@ -392,6 +398,7 @@ export class ProviderAgent {
 
   private drop(id: bigint): void {
     this.inputsCache.delete(id);
+    this.config.outputs?.forget(id);
     if (this.state.job(id) !== undefined) this.state.forget(id);
   }
 

@@ -1,66 +1,173 @@
 /**
- * The provider's side of a withheld-data dispute: reveal the named result chunk with its proof before the response
- * deadline (an honest provider always can: it published the output), and once a reveal's follow-up window has passed
- * without a fraud proof, close the dispute so the bond is paid and the job settles.
+ * The provider's side of every dispute on its jobs, whoever opened it: in the withheld-data bisection, reveal the
+ * children of each node it is asked about and, at the leaf, the chunk, all from the output it committed to (its own
+ * copy first: outputs.ts); and once a dispute's deadline has passed on the challenger's side (no choice made, a
+ * revealed chunk nobody proved wrong, a proof never revealed, a silent arbiter), resolve it so the bond is paid and
+ * the job can settle. When the published copy of the output is missing or corrupted, the kept copy is published
+ * again. A move it cannot make is one log line with the deadline and the command to make it by hand, once.
+ *
+ * The chain is the responder's state: every dispute's status is read before acting, and a move repeated after a
+ * restart or raced by someone else reverts and is re-read on the next tick.
  */
 import type { Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
-import { DisputeStatus } from "../chain/disputes";
-import { readJob, readTerms } from "../chain/jobs";
-import { RESULT_CHUNK_WORDS, ResultTree } from "../commitments/result-tree";
+import {
+  disputeIdsOf,
+  type DisputeRecord,
+  DisputeStatus,
+  disputeStatusName,
+  isOpenDispute,
+  readDispute,
+} from "../chain/disputes";
+import { JobStatus, readJob, readTerms } from "../chain/jobs";
+import { chunkIndexOfNode, leafCountOf, revealedChildren } from "../commitments/bisection";
+import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
+import type { ContentStore } from "../store/content-store";
 import { type ContentStoreConfig, fetchContent } from "../store/factory";
+import type { OutputKeeper } from "./outputs";
 
 export interface DisputeResponderOptions {
   readonly system: Pick<WeftSystem, "DisputeManager" | "JobEscrow">;
   readonly signer: Signer;
   readonly fetchConfig?: ContentStoreConfig;
   readonly logger: Logger;
-  /** Where job events start (the deployment block): the jobs' terms are read from there. */
+  /** Where job and dispute events start (the deployment block). */
   readonly deploymentBlock: number;
+  /** The provider's own copies of its outputs. */
+  readonly outputs?: OutputKeeper;
+  /** Where a lost or corrupted output is published again. */
+  readonly store?: ContentStore;
+  /** The network name, for the manual command in a log line. */
+  readonly network?: string;
+}
+
+/** Where a committed output was found. */
+interface CommittedOutput {
+  readonly tree: ResultTree;
+  readonly from: "kept copy" | "published copy";
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export class DisputeResponder {
+  /** Disputes whose unanswerable move was already reported. */
+  private readonly reported = new Set<bigint>();
+  /** Jobs whose published output was checked (and published again if needed) during a dispute. */
+  private readonly republished = new Set<bigint>();
+
   constructor(private readonly options: DisputeResponderOptions) {}
 
   /**
-   * Does what the dispute of job `id` (if any) needs from its provider at chain time `now`; `resultURI` is where it
-   * published.
+   * Does what the disputes of job `id` need from its provider at chain time `now`; `resultURI` is where it published.
+   * Costs one read while the job is not Disputed.
    */
   async respond(id: bigint, resultURI: string | undefined, now: bigint): Promise<void> {
-    const { system, signer, logger } = this.options;
-    const disputes = system.DisputeManager.connect(signer);
-    const dispute = await disputes.dispute(id);
-    const status = Number(dispute.status);
-    if (status === DisputeStatus.AwaitingReveal && now < dispute.deadline) {
-      const chunkIndex = Math.floor(Number(dispute.wordIndex) / RESULT_CHUNK_WORDS);
-      const tree = await this.committedOutput(id, resultURI);
-      const tx = await disputes.reveal(
-        id,
-        await readTerms(system.JobEscrow, id, this.options.deploymentBlock),
-        tree.chunk(chunkIndex),
-        tree.chunkProof(chunkIndex),
-      );
-      await tx.wait();
-      logger.info(`job ${id}: withheld-data dispute answered: revealed chunk ${chunkIndex} in tx ${tx.hash}`);
-    } else if (status === DisputeStatus.Revealed && now >= dispute.deadline) {
-      const tx = await disputes.resolveTimeout(id, await readTerms(system.JobEscrow, id, this.options.deploymentBlock));
-      await tx.wait();
-      logger.info(`job ${id}: no fraud proven after the reveal; dispute closed, bond collected, in tx ${tx.hash}`);
+    const { system, deploymentBlock } = this.options;
+    if (Number(await system.JobEscrow.jobStatus(id)) !== JobStatus.Disputed) return;
+    for (const disputeId of await disputeIdsOf(system.DisputeManager, id, deploymentBlock)) {
+      const dispute = await readDispute(system.DisputeManager, disputeId);
+      if (isOpenDispute(dispute.status)) await this.answer(dispute, resultURI, now);
     }
   }
 
-  /** The output this provider committed to, re-read from where it published it. */
-  private async committedOutput(id: bigint, resultURI: string | undefined): Promise<ResultTree> {
+  private async answer(dispute: DisputeRecord, resultURI: string | undefined, now: bigint): Promise<void> {
+    const { system, signer, logger, deploymentBlock } = this.options;
+    const disputes = system.DisputeManager.connect(signer);
+    const { id, jobId, status, node } = dispute;
+    const providerTurn = status === DisputeStatus.AwaitingChildren || status === DisputeStatus.AwaitingChunk;
+    if (!providerTurn) {
+      if (now < dispute.deadline) return;
+      const tx = await disputes.resolve(id, await readTerms(system.JobEscrow, jobId, deploymentBlock));
+      await tx.wait();
+      logger.info(
+        `job ${jobId}: dispute ${id} ended at its deadline in ${disputeStatusName(status)}; resolved, bond collected, in tx ${tx.hash}`,
+      );
+      return;
+    }
+    if (now >= dispute.deadline) return; // Too late: the challenger resolves it as a fault.
+    const output = await this.committedOutput(dispute, resultURI);
+    if (output === undefined) return;
+    const terms = await readTerms(system.JobEscrow, jobId, deploymentBlock);
+    if (status === DisputeStatus.AwaitingChildren) {
+      const { left, right } = revealedChildren(output.tree, node);
+      const tx = await disputes.revealChildren(id, terms, left, right);
+      await tx.wait();
+      logger.info(
+        `job ${jobId}: dispute ${id}: revealed the children of node ${node} (${output.from}) in tx ${tx.hash}`,
+      );
+    } else {
+      const chunkIndex = chunkIndexOfNode(node, leafCountOf(dispute.totalWords));
+      const tx = await disputes.revealChunk(id, terms, output.tree.chunk(chunkIndex));
+      await tx.wait();
+      logger.info(`job ${jobId}: dispute ${id}: revealed chunk ${chunkIndex} (${output.from}) in tx ${tx.hash}`);
+    }
+  }
+
+  /** The output job `dispute.jobId` committed to: the kept copy, else the published one; undefined (reported once). */
+  private async committedOutput(
+    dispute: DisputeRecord,
+    resultURI: string | undefined,
+  ): Promise<CommittedOutput | undefined> {
+    const { jobId } = dispute;
+    const { resultRoot } = await readJob(this.options.system.JobEscrow, jobId, this.options.deploymentBlock);
+    const kept = this.options.outputs?.read(jobId);
+    if (kept !== undefined) {
+      const tree = new ResultTree(kept);
+      if (tree.root === resultRoot) {
+        await this.republishIfLost(jobId, kept, resultRoot, resultURI);
+        return { tree, from: "kept copy" };
+      }
+    }
+    let problem: string;
     if (resultURI === undefined) {
-      throw new Error(`cannot reveal: the result URI of job ${id} was not recorded before a restart`);
+      problem = "no copy is kept and the result URI was not recorded";
+    } else {
+      try {
+        const bytes = await fetchContent(resultURI, this.options.fetchConfig);
+        const tree = new ResultTree(bytes);
+        if (tree.root === resultRoot) return { tree, from: "published copy" };
+        problem = `${resultURI} has root ${tree.root}, not the committed ${resultRoot}`;
+      } catch (error) {
+        problem = `${resultURI} cannot be read (${message(error)})`;
+      }
     }
-    const tree = new ResultTree(await fetchContent(resultURI, this.options.fetchConfig));
-    const { resultRoot } = await readJob(this.options.system.JobEscrow, id, this.options.deploymentBlock);
-    if (tree.root !== resultRoot) {
-      throw new Error(`cannot reveal: ${resultURI} has root ${tree.root}, not the committed ${resultRoot}`);
+    this.reportOnce(dispute, problem);
+    return undefined;
+  }
+
+  /** Publishes the kept output again, once per job, when the published copy is gone or does not match its root. */
+  private async republishIfLost(
+    jobId: bigint,
+    output: Uint8Array,
+    resultRoot: string,
+    resultURI: string | undefined,
+  ): Promise<void> {
+    const { store, fetchConfig, logger } = this.options;
+    if (store === undefined || resultURI === undefined || this.republished.has(jobId)) return;
+    this.republished.add(jobId);
+    try {
+      if (new ResultTree(await fetchContent(resultURI, fetchConfig)).root === resultRoot) return;
+    } catch {
+      // Unreadable: publish it again below.
     }
-    return tree;
+    const uri = await store.put(output);
+    logger.warn(
+      `job ${jobId}: the published output at ${resultURI} was lost or corrupted; published the kept copy at ${uri}`,
+    );
+  }
+
+  private reportOnce(dispute: DisputeRecord, problem: string): void {
+    if (this.reported.has(dispute.id)) return;
+    this.reported.add(dispute.id);
+    const network = this.options.network === undefined ? "" : ` --network ${this.options.network}`;
+    this.options.logger.error(
+      `job ${dispute.jobId}: cannot answer dispute ${dispute.id} (${disputeStatusName(dispute.status)}): ${problem}. ` +
+        `Answer by ${new Date(Number(dispute.deadline) * 1000).toISOString()} (chain time) or be slashed: ` +
+        `npx hardhat dispute:reveal --dispute ${dispute.id} --result-uri <where the output is>${network}`,
+    );
   }
 }

@@ -23,6 +23,7 @@ import {
 } from "./options";
 import { ensureProvider } from "./setup";
 import { DisputeResponder } from "./disputes";
+import { OutputKeeper } from "./outputs";
 
 /** Confirmations on public networks unless --confirmations says otherwise: a reorg there can drop a job's log. */
 const PUBLIC_CONFIRMATIONS = 3;
@@ -83,11 +84,14 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
   const stateFile = args.state ?? defaultStateFile(hre.network.name, address);
   const storeLocation = args.store ?? DEFAULT_STORE_DIR;
   const ipfsGateway = args.ipfsGateway ?? ipfsGatewayFromEnv();
+  const store = storeForPublishing(storeLocation);
+  const outputs = OutputKeeper.besideState(stateFile);
   const agent = await ProviderAgent.create({
     system,
     signer,
     backend,
-    store: storeForPublishing(storeLocation),
+    store,
+    outputs,
     fetchConfig: { ipfsGateway },
     policy,
     cheat,
@@ -101,6 +105,9 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
       fetchConfig: { ipfsGateway },
       logger,
       deploymentBlock: book.deploymentBlock,
+      outputs,
+      store,
+      network: hre.network.name,
     }),
   });
   await ensureProvider(system, signer, { profile, minStake }, logger);

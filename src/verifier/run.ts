@@ -8,7 +8,7 @@ import { isLocalNetwork } from "../../config/parameters";
 import { consoleLogger, type Logger } from "../agents/logger";
 import { shutdownSignal } from "../agents/loop";
 import { loadSystem, parseAccountIndex } from "../cli/context";
-import { WithheldDisputeFollower } from "../disputes/follower";
+import { ChallengeFollower } from "../disputes/follower";
 import { OnChainDisputeSink } from "../disputes/onchain-sink";
 import { UserError } from "../errors";
 import { startMetricsServer } from "../metrics/server";
@@ -114,7 +114,7 @@ export async function runVerifier(
     : new OnChainDisputeSink({ system, signer, logger, deploymentBlock: book.deploymentBlock });
   const follower = config.evidenceOnly
     ? undefined
-    : new WithheldDisputeFollower({
+    : new ChallengeFollower({
         system,
         signer,
         deploymentBlock: book.deploymentBlock,

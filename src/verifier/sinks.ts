@@ -17,6 +17,8 @@ export interface DisputeReceipt {
   readonly sink: string;
   /** Where to find what was filed: a file path, a transaction hash. */
   readonly reference: string;
+  /** The on-chain dispute this filing opened (or found already open), as a decimal string. */
+  readonly disputeId?: string;
   readonly filedAt: string;
 }
 

@@ -37,7 +37,8 @@ export interface CheckedJob {
 
 export type FindingRecord =
   | { readonly status: "pending"; readonly finding: Finding; readonly recordedAt: string }
-  | { readonly status: "filed"; readonly receipt: DisputeReceipt };
+  /** `finding` is kept while filed: following the dispute (revealing the proof, bisecting) needs its evidence. */
+  | { readonly status: "filed"; readonly receipt: DisputeReceipt; readonly finding?: Finding };
 
 export interface VerifierStateData {
   readonly version: number;
@@ -136,9 +137,11 @@ export class VerifierState {
     return Object.values(this.data.findings).flatMap((record) => (record.status === "pending" ? [record.finding] : []));
   }
 
-  /** Receipts of the findings filed so far, oldest first. */
-  filedReceipts(): DisputeReceipt[] {
-    return Object.values(this.data.findings).flatMap((record) => (record.status === "filed" ? [record.receipt] : []));
+  /** The findings filed so far with their receipts, oldest first. */
+  filedFindings(): { receipt: DisputeReceipt; finding?: Finding }[] {
+    return Object.values(this.data.findings).flatMap((record) =>
+      record.status === "filed" ? [{ receipt: record.receipt, finding: record.finding }] : [],
+    );
   }
 
   /** Records a check and, in the same write, its finding as pending. */
@@ -153,7 +156,9 @@ export class VerifierState {
   }
 
   markFiled(receipt: DisputeReceipt): void {
-    this.data.findings[receipt.jobId] = { status: "filed", receipt };
+    const record = this.data.findings[receipt.jobId];
+    const finding = record?.status === "pending" ? record.finding : record?.finding;
+    this.data.findings[receipt.jobId] = { status: "filed", receipt, finding };
     this.save();
   }
 

@@ -35,11 +35,10 @@ export interface VectorEvidence {
 }
 
 /**
- * The withheld-data path: no output that matches the commitment can be had, so the dispute names a chunk the
- * provider must reveal with its proof. Any chunk serves; chunk 0 exists in every result.
+ * The withheld-data path: no output that matches the commitment can be had, so the dispute bisects the committed
+ * result tree against the tree of the recomputed output, down to a chunk the provider must reveal.
  */
 export interface WithheldDataEvidence {
-  readonly chunkIndex: number;
   /** Chunks the correct output has. */
   readonly chunkCount: number;
 }

@@ -26,9 +26,9 @@ import type { JobEscrow } from "../../typechain-types";
 import { type CheckOptions, checkResult } from "./checks/check-result";
 import { fileFinding, filePendingFindings } from "./filing";
 import type { VerifierMetrics } from "./metrics";
-import type { DisputeSink } from "./sinks";
+import type { DisputeReceipt, DisputeSink } from "./sinks";
 import { VerifierState } from "./state";
-import { describeFinding, type Fetched, type Verdict, verdictLabel } from "./verdict";
+import { describeFinding, type Fetched, type Finding, type Verdict, verdictLabel } from "./verdict";
 
 export interface VerifierOptions {
   /** The escrow to watch; a read-only connection is enough. */
@@ -51,16 +51,14 @@ export interface VerifierOptions {
   readonly rpcRetry?: RetryOptions;
   /** Retries of content fetches before the content counts as unavailable. */
   readonly fetchRetry?: RetryOptions;
-  /** Carries the withheld-data disputes filed on-chain to their end (reveal checks, timeouts). */
+  /** Carries the disputes filed on-chain to their end (proof reveals, bisection moves, follow-ups, timeouts). */
   readonly follower?: DisputeFollower;
 }
 
-/** What the verifier asks of whoever follows its withheld-data disputes (disputes/follower.ts). */
+/** What the verifier asks of whoever follows its on-chain disputes (disputes/follower.ts). */
 export interface DisputeFollower {
-  tick(jobIds: readonly bigint[]): Promise<void>;
+  tick(filed: readonly { receipt: DisputeReceipt; finding?: Finding }[]): Promise<void>;
 }
-
-const WITHHELD_KINDS: ReadonlySet<string> = new Set(["output-unavailable", "result-root-mismatch", "output-malformed"]);
 
 /** What one tick did. */
 export interface TickSummary {
@@ -123,21 +121,18 @@ export class Verifier {
       metrics.lastProcessedBlock.set(toBlock);
       summary.ranges.push(range);
     }
-    await this.options.follower?.tick(this.withheldDisputes());
+    await this.options.follower?.tick(this.onChainFilings());
     return summary;
   }
 
   /**
-   * Jobs whose withheld-data finding went to the sink that opens disputes on-chain, whatever its receipt says: a
-   * dispute whose transaction landed but whose answer was lost (or a kill before the receipt was written) is filed
-   * again as "not filed: the job is Disputed", and still needs following. The follower reads each dispute's status
-   * from the chain, so following a job with no open dispute costs one read and does nothing.
+   * Findings that went to the sink that opens disputes on-chain, whatever its receipt says: a dispute whose
+   * transaction landed but whose answer was lost (or a kill before the receipt was written) is filed again as
+   * "already disputed", and still needs following. The follower reads each dispute from the chain, so following a
+   * job with no open dispute costs a few reads and does nothing.
    */
-  private withheldDisputes(): bigint[] {
-    return this.state
-      .filedReceipts()
-      .filter((receipt) => WITHHELD_KINDS.has(receipt.kind) && receipt.sink === ON_CHAIN_SINK)
-      .map((receipt) => BigInt(receipt.jobId));
+  private onChainFilings(): { receipt: DisputeReceipt; finding?: Finding }[] {
+    return this.state.filedFindings().filter(({ receipt }) => receipt.sink === ON_CHAIN_SINK);
   }
 
   /** Ticks every `intervalMs` until `signal` aborts; a failed tick is logged and retried. */

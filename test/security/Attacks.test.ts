@@ -7,14 +7,14 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { AbiCoder, type AddressLike } from "ethers";
+import { AbiCoder, type AddressLike, type Signer } from "ethers";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { advanceTo } from "../../src/chain/clock";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { parameterChange } from "../../src/dao/governedParameters";
 import { propose, relayVote, signBallot, VOTE_SUPPORT } from "../../src/dao/governor";
-import { MANDELBROT_FRAUD_PROOF, MATMUL_FRAUD_PROOF } from "../../src/disputes/proofs";
+import { MANDELBROT_FRAUD_PROOF, MATMUL_FRAUD_PROOF, proofCommitment } from "../../src/disputes/proofs";
 import {
   FalseReturningERC20__factory,
   FeeOnTransferERC20__factory,
@@ -22,13 +22,17 @@ import {
 } from "../../typechain-types";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import {
+  CUSTOM_WORKLOAD,
   DisputeStatus,
   MATMUL_SHAPE,
   WRONG_MATMUL,
   WRONG_PIXEL,
+  commitProof,
   disputesFixture,
   mandelbrotFraudProof,
   matmulFraudProof,
+  openedDisputeId,
+  proveFraud,
   type DisputesFixture,
   type WorkloadJob,
 } from "../fixtures/disputes";
@@ -51,6 +55,15 @@ import {
   acceptAndSubmit,
 } from "../fixtures/jobs";
 import { NO_TERMS } from "../fixtures/terms";
+import {
+  alwaysLeft,
+  leafNodeOf,
+  openGame,
+  passDeadline,
+  play,
+  playToLeaf,
+  towardWrongChild,
+} from "../fixtures/attackers";
 import { finalizeJobs, startNextEpoch } from "../fixtures/rewards";
 import { STARTING_WEFT, type WeftFixture } from "../fixtures/weft";
 import {
@@ -210,13 +223,16 @@ async function pauseWithExitsPending(f: DisputesFixture) {
   const assignedJob = await createJob(f, f.client);
   await f.JobEscrow.connect(f.provider).acceptJob(assignedJob, await jobTerms(f, assignedJob));
   await f.ProviderRegistry.connect(f.provider).requestUnbond(PAUSE_UNBOND);
-  await f.DisputeManager.connect(f.challenger).disputeForArbitration(
-    f.customJob,
-    await jobTerms(f, f.customJob),
-    "ipfs://evidence",
+  const arbitration = await openedDisputeId(
+    f,
+    f.DisputeManager.connect(f.challenger).disputeForArbitration(
+      f.customJob,
+      await jobTerms(f, f.customJob),
+      "ipfs://evidence",
+    ),
   );
   await f.JobEscrow.connect(f.guardian).pause();
-  return { ...f, openJob, assignedJob };
+  return { ...f, openJob, assignedJob, arbitration };
 }
 
 /** Sends transactions with automine off, then mines them all in one block, ordered by the node as a miner would. */
@@ -241,12 +257,14 @@ async function revertDataOf(txHash: string): Promise<string> {
   return ethers.hexlify(trace.returnValue.startsWith("0x") ? trace.returnValue : `0x${trace.returnValue}`);
 }
 
-/** Proves the cheating matmul job's wrong element and returns what the settlement slashed (read before it). */
-async function proveWrongElement(f: DisputesFixture) {
+/**
+ * Proves the cheating matmul job's wrong element as `challenger` (commit, a block, reveal) and returns what the
+ * settlement slashed (read before it).
+ */
+async function proveWrongElement(f: DisputesFixture, challenger: Signer = f.challenger) {
   const job = f.cheatingMatmul;
-  const terms = await jobTerms(f, job.id);
-  const taken = await f.DisputeManager.slashAmount(job.id, terms);
-  await f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, terms, job.params, wrongElementProof(job));
+  const taken = await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id));
+  await proveFraud(f, challenger, job, wrongElementProof(job));
   return taken;
 }
 
@@ -607,26 +625,43 @@ describe("Attacks", function () {
     it("reverts a dispute of an honest job that brings a cheating job's terms with its valid fraud proof", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
-      const before = await balancesOf(f, coreTokens(f), { challenger: f.challenger, provider: f.provider });
+      const proof = wrongElementProof(cheating);
+      const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
+      const before = await balancesOf(f, coreTokens(f), parties);
 
+      // The commit names the honest job with the cheating job's terms: the escrow refuses them before a bond is taken.
+      const commitment = proofCommitment(f.challenger.address, honest.id, proof);
       await expectTermsMismatch(
         f,
         honest.id,
         await jobTerms(f, honest.id),
         await jobTerms(f, cheating.id),
-        (replayed) =>
-          f.DisputeManager.connect(f.challenger).disputeWithProof(
-            honest.id,
-            replayed,
-            cheating.params,
-            wrongElementProof(cheating),
-          ),
+        (replayed) => f.DisputeManager.connect(f.challenger).commitProof(honest.id, replayed, commitment),
       );
       await expectBalancesUnchanged(before);
       for (const job of [honest, cheating]) {
         expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Submitted);
-        expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
+        expect(await f.DisputeManager.openDisputes(job.id)).to.equal(0n);
       }
+
+      // Committed with the honest job's own terms, the proof is revealed with the cheating job's: the checker is
+      // satisfied by the cheating job's roots, and the escrow refuses the terms before anyone is slashed or paid.
+      const id = await commitProof(f, f.challenger, honest.id, proof);
+      await mine();
+      await expectTermsMismatch(
+        f,
+        honest.id,
+        await jobTerms(f, honest.id),
+        await jobTerms(f, cheating.id),
+        (replayed) => f.DisputeManager.connect(f.challenger).revealProof(id, replayed, cheating.params, proof),
+      );
+      // Nothing else can be revealed: at the reveal deadline the bond goes to the honest provider.
+      await time.increaseTo((await f.DisputeManager.dispute(id)).deadline);
+      await f.DisputeManager.connect(f.outsider).resolve(id, await jobTerms(f, honest.id));
+      await expectBalanceChanges(before, { weft: { challenger: -BOND, provider: BOND } });
+      expect((await f.DisputeManager.dispute(id)).status).to.equal(DisputeStatus.NoFault);
+      expect(await f.JobEscrow.jobStatus(honest.id)).to.equal(JobStatus.Submitted);
+      expect(await f.JobEscrow.jobStatus(cheating.id)).to.equal(JobStatus.Submitted);
     });
   });
 
@@ -673,15 +708,15 @@ describe("Attacks", function () {
             .withArgs(id, JobStatus.Finalized, expected);
         }
       }
-      // The DisputeManager takes a finalized job's status without its terms (there is no hash left to check them
-      // against), so a dispute with the cheating job's terms and valid fraud proof passes its checker and is
-      // stopped by the escrow, as is a withheld-data dispute with the job's own terms.
+      // Every dispute path opens through the escrow's markDisputed, which refuses a Finalized job whatever terms come
+      // with it: a proof committed with the cheating job's terms (whose valid fraud proof it would reveal), and a
+      // withheld-data dispute with the job's own terms. No bond is taken.
       const challenger = f.DisputeManager.connect(f.challenger);
       const cheatingTerms = await jobTerms(f, cheating.id);
-      const { row, col } = WRONG_MATMUL;
+      const commitment = proofCommitment(f.challenger.address, id, wrongElementProof(cheating));
       for (const dispute of [
-        () => challenger.disputeWithProof(id, cheatingTerms, cheating.params, wrongElementProof(cheating)),
-        () => challenger.disputeWithheld(id, terms, honest.params, row, col),
+        () => challenger.commitProof(id, cheatingTerms, commitment),
+        () => challenger.disputeWithheld(id, terms, honest.params),
       ]) {
         await expect(dispute())
           .to.be.revertedWithCustomError(escrow, "JobNotInStatus")
@@ -694,8 +729,9 @@ describe("Attacks", function () {
 
   describe("dispute after the window", function () {
     // A challenger disputes a result once its challenge window has closed, to hold up (or claw back) a payment that
-    // is already due. The escrow freezes a job only inside its window; the dispute reverts before any bond is taken,
-    // whatever its path, even with a valid fraud proof.
+    // is already due, or adds a dispute to a job another dispute still holds, to stretch its freeze past the window.
+    // Every dispute opens inside the window only, whether it is the job's first (the escrow refuses it) or joins
+    // open ones (the DisputeManager refuses it); it reverts before any bond is taken, and the job is paid as due.
     it("reverts ChallengeWindowClosed on every dispute path, takes no bond, and the job is paid as due", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const [honest, cheating] = [f.honestMatmul, f.cheatingMatmul];
@@ -704,25 +740,14 @@ describe("Attacks", function () {
       const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
 
-      const { row, col } = WRONG_MATMUL;
       await expect(
-        f.DisputeManager.connect(f.challenger).disputeWithheld(
-          honest.id,
-          await jobTerms(f, honest.id),
-          honest.params,
-          row,
-          col,
-        ),
+        f.DisputeManager.connect(f.challenger).disputeWithheld(honest.id, await jobTerms(f, honest.id), honest.params),
       )
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
         .withArgs(honest.id, (await readJob(f.JobEscrow, honest.id)).deadline);
+      const commitment = proofCommitment(f.challenger.address, cheating.id, wrongElementProof(cheating));
       await expect(
-        f.DisputeManager.connect(f.challenger).disputeWithProof(
-          cheating.id,
-          await jobTerms(f, cheating.id),
-          cheating.params,
-          wrongElementProof(cheating),
-        ),
+        f.DisputeManager.connect(f.challenger).commitProof(cheating.id, await jobTerms(f, cheating.id), commitment),
       )
         .to.be.revertedWithCustomError(f.JobEscrow, "ChallengeWindowClosed")
         .withArgs(cheating.id, (await readJob(f.JobEscrow, cheating.id)).deadline);
@@ -742,31 +767,68 @@ describe("Attacks", function () {
         usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
       });
     });
+
+    it("reverts a dispute added after the window to a job still Disputed, which settles when its open one ends", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.honestMatmul;
+      const terms = await jobTerms(f, job.id);
+      const parties = { challenger: f.challenger, latecomer: f.outsider, provider: f.provider, client: f.client };
+      await time.setNextBlockTimestamp(BigInt(terms.deadline) - 1n);
+      const open = await openedDisputeId(
+        f,
+        f.DisputeManager.connect(f.challenger).disputeWithheld(job.id, terms, job.params),
+      );
+      const before = await balancesOf(f, coreTokens(f), parties);
+
+      // The job is Disputed past its window; each later path is refused by the DisputeManager itself.
+      const late = f.DisputeManager.connect(f.outsider);
+      const commitment = proofCommitment(f.outsider.address, job.id, matmulFraudProof(job, 0, 0));
+      for (const dispute of [
+        () => late.disputeWithheld(job.id, terms, job.params),
+        () => late.commitProof(job.id, terms, commitment),
+      ]) {
+        await expect(dispute())
+          .to.be.revertedWithCustomError(f.DisputeManager, "ChallengeWindowClosed")
+          .withArgs(job.id, terms.deadline);
+      }
+      expect(await f.DisputeManager.openDisputes(job.id)).to.equal(1n);
+      await expectBalancesUnchanged(before);
+
+      // The open dispute ends (its challenger never moves: its bond goes to the provider) and the job is paid.
+      await f.DisputeManager.connect(f.provider).revealChildren(
+        open,
+        terms,
+        job.result.node(1),
+        job.result.node(2),
+      );
+      await time.increaseTo((await f.DisputeManager.dispute(open)).deadline);
+      await f.DisputeManager.connect(f.outsider).resolve(open, terms);
+      await f.JobEscrow.finalize(job.id, terms);
+      await expectBalanceChanges(before, {
+        weft: { provider: BOND, disputes: -BOND },
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+    });
   });
 
   describe("dispute griefing (bond economics)", function () {
-    // A challenger opens withheld-data disputes against an honest provider to hold up its payments. The provider
-    // reveals the named chunk, the challenger cannot prove anything wrong with it, and the dispute ends without
-    // fault: the challenger's bond goes to the provider it griefed, and the job is paid as if never disputed.
+    // A challenger opens a withheld-data dispute against an honest provider to hold up its payment. The provider
+    // answers every step of the bisection from the tree it committed to and reveals the chunk the game reaches, which
+    // nobody can prove wrong; when the follow-up window passes, the dispute ends without fault: the challenger's bond
+    // goes to the provider it griefed, and the job is paid as if never disputed.
     it("costs the challenger its bond, paid to the provider, and the job settles normally", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const job = f.honestMatmul;
-      const { row, col, word } = WRONG_MATMUL;
       const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
 
-      await f.DisputeManager.connect(f.challenger).disputeWithheld(
-        job.id,
-        await jobTerms(f, job.id),
-        job.params,
-        row,
-        col,
-      );
-      const { chunk, proof } = job.result.wordProof(word);
-      await f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), chunk, proof);
+      const game = await play(f, await openGame(f, job, f.challenger, alwaysLeft));
+      const { chunkIndex } = game.revealed!;
+      const word = chunkIndex * 128;
+      const [row, col] = [Math.floor(word / MATMUL_SHAPE.n), word % MATMUL_SHAPE.n];
       await expect(
-        f.DisputeManager.connect(f.challenger).disputeWithProof(
-          job.id,
+        f.DisputeManager.connect(f.challenger).proveChunkWrong(
+          game.id,
           await jobTerms(f, job.id),
           job.params,
           matmulFraudProof(job, row, col),
@@ -774,10 +836,10 @@ describe("Attacks", function () {
       )
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
         .withArgs(job.id, word);
-      await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
-      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id)))
+      await passDeadline(f, game);
+      await expect(f.DisputeManager.connect(f.outsider).resolve(game.id, await jobTerms(f, job.id)))
         .to.emit(f.DisputeManager, "DisputeSettled")
-        .withArgs(job.id, false, 0n, f.provider.address);
+        .withArgs(game.id, job.id, DisputeStatus.NoFault, 0n, f.provider.address);
       await f.JobEscrow.finalize(job.id, await jobTerms(f, job.id));
 
       await expectBalanceChanges(before, {
@@ -852,12 +914,15 @@ describe("Attacks", function () {
       const firstTaken = await proveWrongElement(f);
       expect(firstTaken).to.equal(JOB_COLLATERAL + DISPUTES_FIXTURE_FREE_STAKE);
       const mandelbrot = f.cheatingMandelbrot;
+      const pixelProof = mandelbrotFraudProof(mandelbrot, WRONG_PIXEL);
+      const pixelDispute = await commitProof(f, f.challenger, mandelbrot.id, pixelProof);
+      await mine();
       await expect(
-        f.DisputeManager.connect(f.challenger).disputeWithProof(
-          mandelbrot.id,
+        f.DisputeManager.connect(f.challenger).revealProof(
+          pixelDispute,
           await jobTerms(f, mandelbrot.id),
           mandelbrot.params,
-          mandelbrotFraudProof(mandelbrot, WRONG_PIXEL),
+          pixelProof,
         ),
       )
         .to.emit(f.ProviderRegistry, "Slashed")
@@ -1070,18 +1135,20 @@ describe("Attacks", function () {
       await expectBalanceChanges(before, { weft: { provider: PAUSE_UNBOND, registry: -PAUSE_UNBOND } });
     });
 
-    it("settles disputes: a fraud proof refunds and slashes, and an unruled arbitration ends without fault", async function () {
+    it("settles disputes: a fraud proof refunds and slashes, an unruled arbitration ends without fault and pays", async function () {
       const f = await pauseWithExitsPending(await loadFixture(disputesAndProposalsFixture));
       const before = await balancesOf(f, coreTokens(f), parties(f));
       const taken = await proveWrongElement(f);
       const split = splitOfSlash(taken);
-      await time.increaseTo((await f.DisputeManager.dispute(f.customJob)).deadline);
-      await f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob));
+      await time.increaseTo((await f.DisputeManager.dispute(f.arbitration)).deadline);
+      await f.DisputeManager.connect(f.outsider).resolve(f.arbitration, await jobTerms(f, f.customJob));
+      await f.JobEscrow.connect(f.outsider).finalize(f.customJob, await jobTerms(f, f.customJob));
       await expectBalanceChanges(before, {
-        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+        usd: { client: JOB_PAYMENT, provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -2n * JOB_PAYMENT },
         weft: {
           client: split.client,
-          challenger: split.challenger + BOND,
+          challenger: split.challenger,
+          provider: BOND,
           treasury: split.treasury,
           registry: -taken,
           disputes: -BOND,
@@ -1172,42 +1239,47 @@ describe("Attacks", function () {
   describe("arbiter timeout", function () {
     // A silent (or captured) arbiter never rules, to freeze the job's payment, the provider's collateral and the
     // challenger's bond for good; or rules late, after the parties have moved on. The arbitration deadline ends it:
-    // anyone then resolves the dispute without fault, the challenger gets its bond back, the job settles normally,
-    // and a late ruling reverts.
-    it("ends an unruled arbitration without fault: bond back to the challenger, the provider paid", async function () {
+    // anyone then resolves the dispute, silence counting as a ruling for the provider (the bond is paid to it, so an
+    // arbitration nobody backs is never free), the job settles normally, and a late ruling reverts.
+    it("ends an unruled arbitration without fault: the bond and the job's payment go to the provider", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const parties = { challenger: f.challenger, provider: f.provider, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
-      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
-        f.customJob,
-        await jobTerms(f, f.customJob),
-        "ipfs://evidence",
+      const id = await openedDisputeId(
+        f,
+        f.DisputeManager.connect(f.challenger).disputeForArbitration(
+          f.customJob,
+          await jobTerms(f, f.customJob),
+          "ipfs://evidence",
+        ),
       );
-      const { deadline } = await f.DisputeManager.dispute(f.customJob);
+      const { deadline } = await f.DisputeManager.dispute(id);
 
-      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob)))
+      await expect(f.DisputeManager.connect(f.outsider).resolve(id, await jobTerms(f, f.customJob)))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
-        .withArgs(f.customJob, deadline);
+        .withArgs(id, deadline);
       await time.increaseTo(deadline);
-      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(f.customJob, await jobTerms(f, f.customJob), true))
+      await expect(f.DisputeManager.connect(f.arbiter).arbitrate(id, await jobTerms(f, f.customJob), true))
         .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlinePassed")
-        .withArgs(f.customJob, deadline);
-      await expect(f.DisputeManager.connect(f.outsider).resolveTimeout(f.customJob, await jobTerms(f, f.customJob)))
+        .withArgs(id, deadline);
+      await expect(f.DisputeManager.connect(f.outsider).resolve(id, await jobTerms(f, f.customJob)))
         .to.emit(f.DisputeManager, "DisputeSettled")
-        .withArgs(f.customJob, false, 0n, f.challenger.address);
+        .withArgs(id, f.customJob, DisputeStatus.NoFault, 0n, f.provider.address);
       await f.JobEscrow.finalize(f.customJob, await jobTerms(f, f.customJob));
 
       await expectBalanceChanges(before, {
+        weft: { challenger: -BOND, provider: BOND },
         usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
       });
-      expect((await f.DisputeManager.dispute(f.customJob)).status).to.equal(DisputeStatus.NoFault);
+      expect((await f.DisputeManager.dispute(id)).status).to.equal(DisputeStatus.NoFault);
     });
   });
 
   describe("a result root changed after submission", function () {
     // A provider that committed a wrong result tries to swap in the right one once challenged: by submitting again,
-    // or by revealing a chunk of the correct output in a withheld-data dispute. The root is fixed once Submitted, and
-    // a reveal is checked against that original root, so neither works; unable to reveal, the provider is slashed.
+    // or by answering a withheld-data dispute with the correct output's tree (its children, its chunk). The root is
+    // fixed once Submitted and every answer of the bisection is checked against the node it must hash to, down from
+    // that original root, so neither works; unable to answer, the provider is slashed when its clock runs out.
     it("refuses a second submission: the committed root stays", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const job = f.cheatingMatmul;
@@ -1223,34 +1295,35 @@ describe("Attacks", function () {
       await expectBalancesUnchanged(before);
     });
 
-    it("rejects a reveal of the correct output's chunk against the committed root, then slashes at the deadline", async function () {
+    it("rejects the correct output's children and chunk against the committed root, then slashes at the deadline", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const job = f.cheatingMatmul;
-      const { row, col, word } = WRONG_MATMUL;
+      const correct = new ResultTree(job.correct);
       const parties = { provider: f.provider, challenger: f.challenger, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
-      await f.DisputeManager.connect(f.challenger).disputeWithheld(
-        job.id,
-        await jobTerms(f, job.id),
-        job.params,
-        row,
-        col,
-      );
+      const game = await openGame(f, job, f.challenger, towardWrongChild(correct));
       const afterOpening = await balancesOf(f, coreTokens(f), parties);
+      const provider = f.DisputeManager.connect(f.provider);
 
-      const honest = new ResultTree(job.correct).wordProof(word);
-      await expect(
-        f.DisputeManager.connect(f.provider).reveal(job.id, await jobTerms(f, job.id), honest.chunk, honest.proof),
-      )
-        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkNotInTree")
-        .withArgs(job.result.root, WRONG_CHUNK);
+      // At the root: the correct output's children hash to the correct root, not to the committed one.
+      await expect(provider.revealChildren(game.id, await jobTerms(f, job.id), correct.node(1), correct.node(2)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ChildrenMismatch")
+        .withArgs(game.id, job.result.root, correct.root);
+      // Answering from the committed tree leads the game to the wrong chunk, whose correct bytes are not its leaf.
+      const chunkIndex = await playToLeaf(f, game);
+      expect(chunkIndex).to.equal(Number(WRONG_CHUNK));
+      const committedLeaf = job.result.node(leafNodeOf(chunkIndex, job.result.wordCount));
+      const correctLeaf = correct.node(leafNodeOf(chunkIndex, job.result.wordCount));
+      await expect(provider.revealChunk(game.id, await jobTerms(f, job.id), correct.chunk(chunkIndex)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ChunkMismatch")
+        .withArgs(game.id, chunkIndex, committedLeaf, correctLeaf);
       await expectBalancesUnchanged(afterOpening);
-      expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.AwaitingReveal);
+      expect((await f.DisputeManager.dispute(game.id)).status).to.equal(DisputeStatus.AwaitingChunk);
 
       const taken = await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id));
       expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
-      await time.increaseTo((await f.DisputeManager.dispute(job.id)).deadline);
-      await f.DisputeManager.connect(f.outsider).resolveTimeout(job.id, await jobTerms(f, job.id));
+      await passDeadline(f, game);
+      await f.DisputeManager.connect(f.outsider).resolve(game.id, await jobTerms(f, job.id));
       const split = splitOfSlash(taken);
       await expectBalanceChanges(before, {
         weft: { challenger: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
@@ -1301,20 +1374,36 @@ describe("Attacks", function () {
   });
 
   describe("malformed fraud proofs", function () {
-    // A challenger sends a proof that does not prove what it claims (an element it does not hold, a cut Merkle
-    // proof, or another job's data), hoping the checker slashes an honest provider or a cheating provider for the
-    // wrong element. The checker proves every byte it uses against the job's own roots and reverts with its error;
-    // the dispute reverts whole, so no bond is taken and the job is not frozen.
-    async function expectNothingHappened<T extends string, H extends string>(
+    // A challenger commits to a proof that does not prove what it claims (an element it does not hold, a cut Merkle
+    // proof, or another job's data) and reveals it, hoping the checker slashes an honest provider or a cheating
+    // provider for the wrong element. The checker proves every byte it uses against the job's own roots and reverts
+    // with its error, so the reveal changes nothing; the committed proof is the only one the dispute accepts, and when
+    // its reveal window passes the challenger's bond goes to the provider and the job is Submitted again.
+    /** Commits `proof` on `target` as the challenger, mines a block and reveals it; records the dispute in `ids`. */
+    async function revealMalformed(f: DisputesFixture, ids: bigint[], proof: string, target: WorkloadJob) {
+      const id = await commitProof(f, f.challenger, target.id, proof);
+      ids.push(id);
+      await mine();
+      return f.DisputeManager.connect(f.challenger).revealProof(id, await jobTerms(f, target.id), target.params, proof);
+    }
+
+    /** No dispute of `ids` settled; once their reveal windows pass, each bond goes to the provider, nothing else. */
+    async function expectOnlyBondsLost<T extends string, H extends string>(
       f: DisputesFixture,
       jobs: WorkloadJob[],
+      ids: bigint[],
       before: BalanceSnapshot<T, H>,
     ) {
-      await expectBalancesUnchanged(before);
-      for (const job of jobs) {
-        expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Submitted);
-        expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.None);
+      const disputes = await Promise.all(ids.map((id) => f.DisputeManager.dispute(id)));
+      expect(disputes.map((d) => d.status)).to.deep.equal(ids.map(() => DisputeStatus.AwaitingProof));
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).jobsSlashed).to.equal(0n);
+      await time.increaseTo(disputes.reduce((last, d) => (d.deadline > last ? d.deadline : last), 0n));
+      for (const [i, id] of ids.entries()) {
+        await f.DisputeManager.connect(f.outsider).resolve(id, await jobTerms(f, disputes[i].jobId));
       }
+      const lost = BigInt(ids.length) * BOND;
+      await expectBalanceChanges(before, { weft: { challenger: -lost, provider: lost } });
+      for (const job of jobs) expect((await readJob(f.JobEscrow, job.id)).status).to.equal(JobStatus.Submitted);
     }
 
     const snapshot = (f: DisputesFixture) =>
@@ -1325,13 +1414,8 @@ describe("Attacks", function () {
       const job = f.cheatingMatmul;
       const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
-      const dispute = async (proof: string, target: WorkloadJob = job) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(
-          target.id,
-          await jobTerms(f, target.id),
-          target.params,
-          proof,
-        );
+      const ids: bigint[] = [];
+      const dispute = (proof: string, target: WorkloadJob = job) => revealMalformed(f, ids, proof, target);
       const { m, n } = MATMUL_SHAPE;
       const { row, col } = WRONG_MATMUL;
 
@@ -1356,7 +1440,7 @@ describe("Attacks", function () {
       await expect(dispute(misplaced, mandelbrot))
         .to.be.revertedWithCustomError(f.MandelbrotChecker, "ResultChunkNotInTree")
         .withArgs(mandelbrot.result.root, BigInt(WRONG_PIXEL >> 7));
-      await expectNothingHappened(f, [job, mandelbrot], before);
+      await expectOnlyBondsLost(f, [job, mandelbrot], ids, before);
     });
 
     it("wrong proof length: truncated or padded Merkle proofs, a short vector, a cut encoding", async function () {
@@ -1364,8 +1448,8 @@ describe("Attacks", function () {
       const job = f.cheatingMatmul;
       const inputRoot = (await readJob(f.JobEscrow, job.id)).inputRoot;
       const before = await snapshot(f);
-      const dispute = async (proof: string) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(job.id, await jobTerms(f, job.id), job.params, proof);
+      const ids: bigint[] = [];
+      const dispute = (proof: string) => revealMalformed(f, ids, proof, job);
       const proof = wrongElementProof(job);
       const { row, col } = WRONG_MATMUL;
 
@@ -1384,7 +1468,7 @@ describe("Attacks", function () {
       await expect(dispute(ethers.dataSlice(proof, 0, 31)))
         .to.be.revertedWithCustomError(f.MatmulI8Checker, "MalformedProof")
         .withArgs(31);
-      await expectNothingHappened(f, [job], before);
+      await expectOnlyBondsLost(f, [job], ids, before);
     });
 
     it("proof for another job: another job's inputs or result against this job's roots", async function () {
@@ -1395,13 +1479,8 @@ describe("Attacks", function () {
         (await readJob(f.JobEscrow, cheating.id)).inputRoot,
       ];
       const before = await snapshot(f);
-      const dispute = async (target: WorkloadJob, proof: string) =>
-        f.DisputeManager.connect(f.challenger).disputeWithProof(
-          target.id,
-          await jobTerms(f, target.id),
-          target.params,
-          proof,
-        );
+      const ids: bigint[] = [];
+      const dispute = (target: WorkloadJob, proof: string) => revealMalformed(f, ids, proof, target);
       const { row, col } = WRONG_MATMUL;
 
       // The cheating job's valid proof, sent against the honest job to have it slashed.
@@ -1416,7 +1495,7 @@ describe("Attacks", function () {
       await expect(dispute(cheating, matmulFraudProof(cheating, row, col, { inputs: honest })))
         .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
         .withArgs(cheatingInputs, 0, row);
-      await expectNothingHappened(f, [honest, cheating], before);
+      await expectOnlyBondsLost(f, [honest, cheating], ids, before);
     });
   });
 });

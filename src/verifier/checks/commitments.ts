@@ -52,7 +52,7 @@ export type OutputCommitment =
 export function checkOutputCommitment(input: CheckInput): OutputCommitment {
   const base = findingBase(input);
   const expectedBytes = expectedOutputBytes(input.job);
-  const withheld = { chunkIndex: 0, chunkCount: Math.ceil(expectedBytes / RESULT_CHUNK_BYTES) };
+  const withheld = { chunkCount: Math.ceil(expectedBytes / RESULT_CHUNK_BYTES) };
   if (!input.output.ok) {
     return { ok: false, finding: { ...base, kind: "output-unavailable", ...withheld, error: input.output.error } };
   }
