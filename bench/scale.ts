@@ -108,7 +108,7 @@ interface Actors {
 /**
  * The five operations at the current size, in the steady state of the gas bench: a provider's second accept and
  * finalize (another job still locked), an epoch with work already recorded, a withheld-data dispute left unanswered
- * (resolveTimeout slashes), recordWork as the escrow calls it, and a claim of an ended epoch.
+ * (resolve slashes), recordWork as the escrow calls it, and a claim of an ended epoch.
  */
 async function measurePoint(f: WeftFixture, actors: Actors): Promise<Record<ScaleOp, number>> {
   const { measured, warm, slashed, challenger } = actors;
@@ -133,12 +133,13 @@ async function measurePoint(f: WeftFixture, actors: Actors): Promise<Record<Scal
   }
   const params = (await jobRequest(f)).params;
   await (
-    await f.DisputeManager.connect(challenger).disputeWithheld(slashJob, await jobTerms(f, slashJob), params, 0, 0)
+    await f.DisputeManager.connect(challenger).disputeWithheld(slashJob, await jobTerms(f, slashJob), params)
   ).wait();
+  const disputeId = await f.DisputeManager.disputeCount();
   await advance(f.parameters.escrow.challengeWindow);
   for (const id of [warmJob, first]) await (await f.JobEscrow.finalize(id, await jobTerms(f, id))).wait();
   const finalize = await gasOf(f.JobEscrow.finalize(second, await jobTerms(f, second)));
-  const slash = await gasOf(f.DisputeManager.resolveTimeout(slashJob, await jobTerms(f, slashJob)));
+  const slash = await gasOf(f.DisputeManager.resolve(disputeId, await jobTerms(f, slashJob)));
   // recordWork as the escrow sends it at finalize, isolated from the rest of finalize.
   const escrowAccount = await ethers.getImpersonatedSigner(await f.JobEscrow.getAddress());
   await hre.network.provider.send("hardhat_setBalance", [escrowAccount.address, "0x56BC75E2D63100000"]);
@@ -161,7 +162,8 @@ export async function runScaleBench(quick: boolean, progress: (line: string) => 
   await (
     await f.ComputeToken.connect(challenger).approve(await f.DisputeManager.getAddress(), ethers.MaxUint256)
   ).wait();
-  // The withheld-data disputes name element (0, 0) of the default request's 4 x 2 output.
+  // The withheld-data disputes need a workload with a checker: the default request's 4 x 2 matmul-i8 output, one
+  // chunk, so the provider's first move is to reveal it.
   if ((await jobRequest(f)).workloadId !== MATMUL) throw new Error("the scale bench disputes matmul-i8 jobs");
 
   const points: ScalePoint[] = [];

@@ -372,13 +372,10 @@ export const REQUIRED = {
     log("DisputeSettled", 2, 3 * WORD),
   ],
   disputeForArbitration: (s: DynamicSizes) => [
-    read("dispute parameters (governed)"),
+    ...openDispute(),
     read("workload's checker (none)"),
-    call("JobEscrow"),
-    ...accessCheck("markDisputed"),
-    slot("update", "job record (disputed)"),
     slot("new-slot", "dispute record"),
-    ...transfer("WEFT", "challenger", "DisputeManager", { spendsAllowance: true }),
+    ...bondIn(),
     log("DisputeOpened", 3, 3 * WORD + size(s, "evidenceURI")),
   ],
   arbitrate: () => [
