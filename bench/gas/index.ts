@@ -1,10 +1,15 @@
-/** gas.json: every operation against its floor, the lifecycle, the library baselines and the proof path. */
+/**
+ * gas.json: every operation against its floor, the lifecycle, the library baselines, the proof path, the whole
+ * withheld-data path on a 1,024 x 1,024 output, and the settlement delay bound at default parameters.
+ */
 import { BASELINE_REQUIRED, REQUIRED, floorGas, type BaselineName, type OpName } from "./floor";
 import { measureBaselines } from "./baselines";
 import { measureFraudProofs, type FraudProofPoint } from "./fraud-proof";
 import { lifecycleOf, measurement, type Measurement } from "./lifecycle";
 import { measureOps } from "./ops";
 import type { Sample } from "./sample";
+import { measureSettlementDelay, type SettlementDelay, type SettlementNetwork } from "./settlement-delay";
+import { measureWithheldPath, type WithheldPath } from "./withheld-path";
 
 export interface GasResult {
   readonly ops: Record<OpName, number>;
@@ -13,6 +18,8 @@ export interface GasResult {
   readonly lifecycle: Measurement & { readonly hashOnlyEscrow: Measurement };
   readonly baselines: Record<BaselineName, Measurement>;
   readonly fraudProof: readonly FraudProofPoint[];
+  readonly withheldPath: WithheldPath;
+  readonly settlementDelay: Record<SettlementNetwork, SettlementDelay>;
 }
 
 /** The k of each fraud-proof measurement: the full run's, and --quick's. */
@@ -45,6 +52,8 @@ export async function runGasBench(quick: boolean, progress: (line: string) => vo
   const ops = measure(await measureOps(progress), REQUIRED);
   const baselines = measure(await measureBaselines(progress), BASELINE_REQUIRED);
   const fraudProof = await measureFraudProofs(quick ? FRAUD_PROOF_K.quick : FRAUD_PROOF_K.full, progress);
+  const withheldPath = await measureWithheldPath(progress);
+  const settlementDelay = await measureSettlementDelay(progress);
   const lifecycle = lifecycleOf([ops.createJob, ops.acceptJob, ops.submitResult, ops.finalize]);
   const hashOnlyEscrow = lifecycleOf([
     baselines.hashEscrowCreateJob,
@@ -59,5 +68,7 @@ export async function runGasBench(quick: boolean, progress: (line: string) => vo
     lifecycle: { ...lifecycle, hashOnlyEscrow },
     baselines,
     fraudProof,
+    withheldPath,
+    settlementDelay,
   };
 }

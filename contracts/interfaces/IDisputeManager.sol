@@ -160,7 +160,13 @@ interface IDisputeManager {
     );
     /// @notice The challenger disputes `node`, whose hash the provider committed to be `nodeHash`; the provider answers
     /// by `deadline`.
-    event ChildChosen(uint256 indexed disputeId, uint256 indexed jobId, uint256 node, bytes32 nodeHash, uint256 deadline);
+    event ChildChosen(
+        uint256 indexed disputeId,
+        uint256 indexed jobId,
+        uint256 node,
+        bytes32 nodeHash,
+        uint256 deadline
+    );
     /// @notice The provider revealed result chunk `chunkIndex`. Its bytes are here and its proof is the siblings in
     /// the dispute's ChildrenRevealed events, so any watcher can check it and, if a word is wrong, prove it with
     /// {proveChunkWrong} before `followUpDeadline`.

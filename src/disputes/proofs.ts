@@ -19,7 +19,7 @@ export type FraudProofFacts =
   | Pick<WrongElementFinding, "kind" | "row" | "col" | "rowOfA" | "columnOfB" | "result">
   | Pick<WrongPixelFinding, "kind" | "pixelIndex" | "result">;
 
-/** The `proof` argument of disputeWithProof for a finding that names one wrong output word. */
+/** The `proof` argument of revealProof for a finding that names one wrong output word. */
 export function encodeFraudProof(finding: FraudProofFacts): string {
   if (finding.kind === "wrong-element") {
     const { row, col, rowOfA, columnOfB, result } = finding;

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
 import { RewardDistributor__factory, TestERC20__factory } from "../../typechain-types";
-import { WRONG_MATMUL, disputesFixture, matmulFraudProof } from "../fixtures/disputes";
+import { WRONG_MATMUL, disputesFixture, matmulFraudProof, proveFraud } from "../fixtures/disputes";
 import { BPS, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, jobTerms, registerAndStake } from "../fixtures/jobs";
 import {
   decayedEmission,
@@ -556,12 +556,7 @@ describe("RewardDistributor", function () {
       const f = await loadFixture(disputesFixture);
       const rd = f.RewardDistributor;
       const cheating = f.cheatingMatmul;
-      await f.DisputeManager.connect(f.challenger).disputeWithProof(
-        cheating.id,
-        await jobTerms(f, cheating.id),
-        cheating.params,
-        matmulFraudProof(cheating, WRONG_MATMUL.row, WRONG_MATMUL.col),
-      );
+      await proveFraud(f, f.challenger, cheating, matmulFraudProof(cheating, WRONG_MATMUL.row, WRONG_MATMUL.col));
       expect((await readJob(f.JobEscrow, cheating.id)).status).to.equal(JobStatus.Slashed);
 
       await time.increaseTo((await readJob(f.JobEscrow, f.honestMatmul.id)).deadline);
