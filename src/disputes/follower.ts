@@ -90,17 +90,34 @@ export class ChallengeFollower {
     const { system, signer, deploymentBlock } = this.options;
     const jobId = BigInt(receipt.jobId);
     const me = (await signer.getAddress()).toLowerCase();
+    const slashed = Number(await system.JobEscrow.jobStatus(jobId)) === JobStatus.Slashed;
     const ids = await disputeIdsOf(system.DisputeManager, jobId, deploymentBlock);
     let open = 0;
     for (const id of ids) {
       const dispute = await readDispute(system.DisputeManager, id);
       if (!isOpenDispute(dispute.status)) continue;
+      const mine = dispute.challenger.toLowerCase() === me;
+      if (slashed) {
+        if (mine) await this.endMoot(dispute);
+        continue;
+      }
       open++;
-      await this.move(dispute, dispute.challenger.toLowerCase() === me, finding);
+      await this.move(dispute, mine, finding);
     }
     if (open === 0 && Number(await system.JobEscrow.jobStatus(jobId)) !== JobStatus.Disputed) {
       this.finished.add(receipt.jobId);
     }
+  }
+
+  /** Another dispute slashed the job first: this verifier's own dispute ends Moot and its bond comes back. */
+  private async endMoot(dispute: DisputeRecord): Promise<void> {
+    const { system, signer, logger, deploymentBlock } = this.options;
+    const terms = await readTerms(system.JobEscrow, dispute.jobId, deploymentBlock);
+    const tx = await system.DisputeManager.connect(signer).resolve(dispute.id, terms);
+    await tx.wait();
+    logger.info(
+      `job ${dispute.jobId}: slashed through another dispute first; dispute ${dispute.id} ended, bond back, in tx ${tx.hash}`,
+    );
   }
 
   private async move(dispute: DisputeRecord, mine: boolean, finding: Finding | undefined): Promise<void> {

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { AbiCoder, type AddressLike, type Signer } from "ethers";
+import { AbiCoder, type AddressLike, type BaseContract, type ContractTransactionReceipt, type Signer } from "ethers";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { advanceTo } from "../../src/chain/clock";
@@ -58,11 +58,21 @@ import { NO_TERMS } from "../fixtures/terms";
 import {
   alwaysLeft,
   leafNodeOf,
+  move,
   openGame,
   passDeadline,
   play,
+  playSlowest,
   playToLeaf,
+  spareAccounts,
+  stakeColumn,
+  submitCorruptedJob,
+  towardCorrectChild,
   towardWrongChild,
+  weftHeldBy,
+  withZeroChunk,
+  wrongWordProof,
+  type Game,
 } from "../fixtures/attackers";
 import { finalizeJobs, startNextEpoch } from "../fixtures/rewards";
 import { STARTING_WEFT, type WeftFixture } from "../fixtures/weft";
@@ -266,6 +276,52 @@ async function proveWrongElement(f: DisputesFixture, challenger: Signer = f.chal
   const taken = await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id));
   await proveFraud(f, challenger, job, wrongElementProof(job));
   return taken;
+}
+
+/**
+ * The balance sheet of a dispute attack: WEFT and tUSD of the parties and of every contract holding funds (and the
+ * treasury), and each party's stake in the registry (so a slash shows as the provider's stake going down).
+ */
+function disputeSheet<H extends string>(f: WeftFixture, parties: Record<H, AddressLike>) {
+  return balancesOf(f, { weft: f.ComputeToken, stake: stakeColumn(f), usd: f.usd }, parties);
+}
+
+/** When job `id`'s result was submitted (its ResultSubmitted event's block). */
+async function submittedAt(f: WeftFixture, id: bigint): Promise<bigint> {
+  const [event] = await f.JobEscrow.queryFilter(f.JobEscrow.filters.ResultSubmitted(id));
+  return BigInt((await event.getBlock()).timestamp);
+}
+
+/**
+ * The latest a job submitted at `submitted` can still be unsettled: submission + challengeWindow +
+ * maxDisputeDuration, both read from the contracts.
+ */
+async function settlementBound(f: WeftFixture, submitted: bigint): Promise<bigint> {
+  return submitted + (await f.JobEscrow.challengeWindow()) + (await f.DisputeManager.maxDisputeDuration());
+}
+
+/** The timestamp of the block that mined `tx`. */
+async function minedAt(tx: { wait(): Promise<ContractTransactionReceipt | null> }): Promise<bigint> {
+  const receipt = await tx.wait();
+  return BigInt((await receipt!.getBlock()).timestamp);
+}
+
+/**
+ * Transaction fields for transactions sent with automine off: a fixed gas limit (estimating against the pending
+ * block would see the transactions queued before) and `tip` as the priority fee, which orders a block.
+ */
+function withTip(tip: string) {
+  return {
+    gasLimit: 3_000_000n,
+    maxFeePerGas: ethers.parseUnits("100", "gwei"),
+    maxPriorityFeePerGas: ethers.parseUnits(tip, "gwei"),
+  };
+}
+
+/** The custom error a mined, failed transaction reverted with, decoded with `contract`'s ABI. */
+async function revertOf(contract: BaseContract, txHash: string) {
+  const parsed = contract.interface.parseError(await revertDataOf(txHash));
+  return { name: parsed?.name, args: parsed?.args.toArray() };
 }
 
 describe("Attacks", function () {
