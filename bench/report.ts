@@ -5,6 +5,7 @@
 import { int, table } from "../src/markdown";
 import type { GasResult } from "./gas";
 import { LIFECYCLE_OPS } from "./gas/lifecycle";
+import { WITHHELD_STEPS, type WithheldPath, type WithheldStepName } from "./gas/withheld-path";
 import type { RunInfo } from "./run-info";
 import { SCALE_OPS, type ScaleResult } from "./scale";
 import type { VerifierResult } from "./verifier";
@@ -38,7 +39,7 @@ export function bars(results: BenchResults): Bar[] {
       holds: gas.lifecycle.ratio <= 1.5,
     },
     {
-      what: "fraud proof gas at k = 4,096",
+      what: "fraud proof gas at k = 4,096 (commitProof + revealProof)",
       bar: "< 2,000,000",
       figure: proof4096 ? int(proof4096.gas) : "not measured",
       holds: proof4096 ? proof4096.gas < 2_000_000 : null,
@@ -99,19 +100,41 @@ const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
     "slot); the registry bumps a reputation counter in a slot of its own, and two extra events " +
     "(`CollateralUnlocked`, `WorkRecorded`) repeat `JobFinalized`",
   claimTimeout: "the registry's timed-out counter, and `CollateralForfeited` repeating `JobTimedOut`",
-  disputeWithProof:
+  commitProof:
+    "the dispute record takes three fresh slots (the floor counts one hash), the job's count of open disputes a " +
+    "fourth, and the dispute counter an update; the escrow hashes the terms to check them and the AccessManager " +
+    "reads three slots to allow `markDisputed`; the bond's WEFT transfer reads both parties' delegates (ERC20Votes)",
+  revealProof:
     "mostly computation the floor leaves out: the checker hashes the k-byte row and column and three Merkle " +
-    "proofs and recomputes the dot product; also the bond taken and returned in the same transaction (two " +
-    "transfers) and a dispute record written for a dispute that is already settled",
-  resolveTimeout:
-    "`slashAmount` reads the provider's state through two registry views, the escrow hashes the terms again, the " +
-    "registry counts the slash, and each of the three payouts has its own `SlashPaid` event",
+    "proofs and recomputes the dot product, and the commitment is recomputed from the proof; then as " +
+    "`resolveFault`, without its status check",
   disputeWithheld:
-    "the terms are checked twice (`verifiedStatus` first, for a clear error before the checker is asked, then " +
-    "`markDisputed`), and the dispute record takes two fresh slots (the floor counts one)",
+    "as `commitProof` (four fresh slots where the floor counts one, the counter, the terms hashed), plus the params " +
+    "hashed against the job's",
+  revealChildren:
+    "the provider is checked against the job's terms through the escrow (a call that hashes them), and the record's " +
+    "turn, clocks and node hash sit in two slots (the floor counts one), the second rewritten only when the " +
+    "provider's order of the pair is not the sorted one",
+  chooseChild:
+    "the challenger's address, the turn and clocks, and the node hash sit in three slots (the floor counts one)",
+  revealChunk:
+    "the provider is checked through the escrow as in `revealChildren`, and the chunk's 512 bytes are hashed to " +
+    "its leaf",
+  proveChunkWrong: "as `revealProof`: the checker's recomputation and then the settlement of `resolveFault`",
+  resolveFault:
+    "the escrow is asked first whether another dispute already slashed the job (a call that hashes the terms, " +
+    "which `resolveDispute` hashes again), `slashAmount` reads the provider's state through two registry views, " +
+    "the treasury is a further escrow call, the registry counts the slash, and each of the three payouts has its " +
+    "own `SlashPaid` event",
+  resolveNoFault:
+    "the escrow call checking for a slash by another dispute, the job's count of open disputes in a slot of its " +
+    "own, and the terms hashed twice",
   disputeForArbitration:
-    "the terms are checked twice (`verifiedStatus`, then `markDisputed`), and the dispute record takes two fresh " +
-    "slots",
+    "as `commitProof` (four fresh slots where the floor counts one, the counter, the terms hashed), and " +
+    "`ArbitrationRequested` carries the evidence URI besides `DisputeOpened`",
+  arbitrate:
+    "the job's count of open disputes in a slot of its own, and the AccessManager's three reads for each of the " +
+    "arbiter's and the escrow's permissions",
   queue:
     "OpenZeppelin's GovernorTimelockControl: it hashes the operation, stores its id in the governor and schedules " +
     "it in the timelock, which checks roles and predecessors",
@@ -122,7 +145,7 @@ function gapNotes(gas: BenchResults["gas"]): string {
   const ops = (Object.keys(gas.ops) as (keyof GasResult["ops"])[])
     .filter((op) => GAPS[op] !== undefined)
     .sort((a, b) => gas.ops[b] - gas.floor[b] - (gas.ops[a] - gas.floor[a]))
-    .slice(0, 8);
+    .slice(0, 12);
   return ops.map((op) => `- \`${op}\` (+${int(gas.ops[op] - gas.floor[op])}): ${GAPS[op]}.`).join("\n");
 }
 
@@ -168,12 +191,124 @@ function gasSection(gas: BenchResults["gas"]): string {
     "",
     "### Fraud proof",
     "",
-    "One `disputeWithProof` transaction (bond in and out, the checker's recomputation of one element from",
-    "Merkle-proven inputs, the refund, the slash split three ways), m = n = 64:",
+    "Both transactions of the proof path: `commitProof` (the bond in, the dispute record, the job frozen) and, a",
+    "block later, `revealProof` (the checker's recomputation of one element from Merkle-proven inputs, the refund,",
+    "the slash split three ways, the bond out), m = n = 64, each on a fresh provider's first slash:",
     "",
     table(
-      ["k", "gas", "proof bytes"],
-      gas.fraudProof.map((p) => [int(p.k), int(p.gas), int(p.proofBytes)]),
+      ["k", "commitProof", "revealProof", "gas", "proof bytes"],
+      gas.fraudProof.map((p) => [int(p.k), int(p.commitGas), int(p.revealGas), int(p.gas), int(p.proofBytes)]),
+    ),
+    "",
+    withheldSection(gas.withheldPath),
+    "",
+    settlementSection(gas.settlementDelay),
+  ].join("\n");
+}
+
+const STEP_SIDE: Record<WithheldStepName, string> = {
+  disputeWithheld: "challenger",
+  revealChildren: "provider",
+  chooseChild: "challenger",
+  revealChunk: "provider",
+  proveChunkWrong: "challenger (anyone)",
+};
+
+function withheldSection(path: WithheldPath): string {
+  const of = (name: WithheldStepName) => path.steps.filter((s) => s.step === name);
+  const [reveals, choices] = [of("revealChildren"), of("chooseChild")];
+  const levelRows = reveals.map((reveal, i) => [
+    reveal.depth,
+    int(reveal.node),
+    int(reveal.gas),
+    int(choices[i]?.gas ?? 0),
+  ]);
+  const stepRows = WITHHELD_STEPS.map((name) => {
+    const { count, gas } = path.byStep[name];
+    const range =
+      count > 1
+        ? `${int(Math.min(...of(name).map((s) => s.gas)))} to ${int(Math.max(...of(name).map((s) => s.gas)))}`
+        : int(gas);
+    return [`\`${name}\``, STEP_SIDE[name], count, range, int(gas), `${((gas / path.total) * 100).toFixed(1)}%`];
+  });
+  const paidBy = (side: "provider" | "challenger") =>
+    WITHHELD_STEPS.filter((name) => STEP_SIDE[name].startsWith(side)).reduce(
+      (sum, name) => sum + path.byStep[name].gas,
+      0,
+    );
+  const transactions = path.steps.length;
+  const revealSpread = Math.max(...reveals.map((s) => s.gas)) - Math.min(...reveals.map((s) => s.gas));
+  return [
+    `### Withheld data: the whole path at ${int(path.m)} x ${int(path.n)}`,
+    "",
+    `A matmul-i8 job with m = n = ${int(path.m)} and k = ${path.k}: ${int(path.words)} output words in ${int(path.chunks)}`,
+    `chunks, a result tree ${path.depth} levels deep. The provider committed to one wrong word (${int(path.wrongWord)})`,
+    "and withholds the output; the challenger, who recomputed it, opens the dispute at the root, and the bisection",
+    `runs down to chunk ${int(path.chunkIndex)}, which the provider must reveal and in which the challenger proves`,
+    "the word wrong (the slash, as in the proof path). Every transaction, in the steady state of the table above:",
+    "",
+    table(["step", "sent by", "transactions", "gas each", "gas", "share"], stepRows),
+    "",
+    `**Total: ${int(path.total)} gas in ${transactions} transactions** (the challenger's ${int(paidBy("challenger"))},`,
+    `the provider's ${int(paidBy("provider"))}). Each level of the bisection, root first (node: its position in the`,
+    `tree; \`revealChildren\` costs up to ${int(revealSpread)} more where the provider's order of the pair is not the`,
+    "sorted one, as the pair's hash is then rewritten):",
+    "",
+    table(["level", "node", "revealChildren", "chooseChild"], levelRows),
+  ].join("\n");
+}
+
+/** Seconds as the largest whole unit that divides them. */
+function duration(seconds: number): string {
+  for (const [unit, length] of [
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ] as const) {
+    if (seconds % length === 0) {
+      const count = seconds / length;
+      return `${count} ${unit}${count === 1 ? "" : "s"}`;
+    }
+  }
+  return `${seconds} s`;
+}
+
+function settlementSection(delay: GasResult["settlementDelay"]): string {
+  const networks = Object.keys(delay) as (keyof typeof delay)[];
+  const rows = networks.map((network) => {
+    const d = delay[network];
+    return [
+      network,
+      duration(d.challengeWindow),
+      duration(d.responseWindow),
+      duration(d.followUpWindow),
+      duration(d.arbitrationWindow),
+      duration(d.maxDisputeDuration),
+      duration(d.disputeWindow),
+      `**${duration(d.bound)}**`,
+    ];
+  });
+  return [
+    "### Settlement delay bound",
+    "",
+    "Every job can be finalized at most challengeWindow + `maxDisputeDuration()` after its result was submitted: a",
+    "dispute opens before the challenge window closes and lasts at most max(2 x responseWindow + followUpWindow,",
+    "arbitrationWindow), both clocks of the bisection and the follow-up, whatever the size of the output. Read from the",
+    "contracts deployed with config/parameters.ts's values (governance keeps `maxDisputeDuration()` within the",
+    "escrow's dispute window):",
+    "",
+    table(
+      [
+        "network",
+        "challenge window",
+        "response window (each clock)",
+        "follow-up window",
+        "arbitration window",
+        "maxDisputeDuration",
+        "dispute window",
+        "bound",
+      ],
+      rows,
     ),
   ].join("\n");
 }
@@ -189,7 +324,7 @@ function scaleSection(scale: BenchResults["scale"]): string {
     "## Scale",
     "",
     "The same operations on a fresh, identically set-up provider while the protocol holds more providers and jobs",
-    "(`slash` is `resolveTimeout` of an unanswered withheld-data dispute; `recordWork` is the escrow's call at",
+    "(`slash` is `resolve` of an unanswered withheld-data dispute; `recordWork` is the escrow's call at",
     "finalize, sent alone):",
     "",
     table(["providers", "jobs", ...SCALE_OPS], rows),

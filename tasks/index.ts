@@ -16,6 +16,7 @@ import "./provider/stake";
 import "./provider/run";
 import "./verifier/run";
 import "./dispute/open";
+import "./dispute/step";
 import "./dispute/reveal";
 import "./dispute/resolve";
 import "./dispute/arbitrate";

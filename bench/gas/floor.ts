@@ -325,10 +325,7 @@ export const REQUIRED = {
     ...bondIn(),
     log("DisputeOpened", 3, 3 * WORD),
   ],
-  revealProof: () => [
-    slot("update", "dispute record (the commitment checked, then settled)"),
-    ...proveFraud(),
-  ],
+  revealProof: () => [slot("update", "dispute record (the commitment checked, then settled)"), ...proveFraud()],
   disputeWithheld: () => [
     ...openDispute(),
     read("workload's checker"),

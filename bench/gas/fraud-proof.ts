@@ -2,14 +2,15 @@
  * Gas of the proof path, both of its transactions: commitProof (the bond in, the dispute record, the job frozen) and
  * revealProof (the checker's recomputation of one element from Merkle-proven inputs, the escrow's refund, the slash
  * split three ways, the bond out), against matmul-i8 jobs of m = n = 64 at each k. Each measurement is a fresh
- * provider's first slash (a slash jails its provider).
+ * provider's first slash (a slash jails its provider), in the steady state of the ops table: another job's dispute
+ * stays open throughout, so the bond moves between nonzero balances and the points differ only in k.
  */
 import { ethers } from "hardhat";
 
 import { proofCommitment } from "../../src/disputes/proofs";
-import { PROFILE, jobTerms } from "../../test/fixtures/jobs";
+import { PROFILE, jobTerms, registerAndStake } from "../../test/fixtures/jobs";
 import { deployWeftFixture } from "../../test/fixtures/weft";
-import { fraudProof, matmulJob } from "./jobs";
+import { fraudProof, matmulJob, openStandingDispute } from "./jobs";
 import { hexBytes } from "./sample";
 
 export interface FraudProofPoint {
@@ -36,6 +37,8 @@ export async function measureFraudProofs(sizes: readonly number[], progress: (li
   await (
     await f.ComputeToken.connect(challenger).approve(await f.DisputeManager.getAddress(), ethers.MaxUint256)
   ).wait();
+  await registerAndStake(f, f.provider2, STAKE);
+  await openStandingDispute(f, f.client, f.provider2, challenger);
   const points: FraudProofPoint[] = [];
   for (const [index, k] of sizes.entries()) {
     const provider = providers[index];

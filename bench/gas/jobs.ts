@@ -22,7 +22,7 @@ import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { matmulI8, type DecodedJob } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
-import { acceptAndSubmit, jobRequest, jobTerms } from "../../test/fixtures/jobs";
+import { MATMUL, RESULT_ROOT, acceptAndSubmit, jobRequest, jobTerms } from "../../test/fixtures/jobs";
 import type { WeftFixture } from "../../test/fixtures/weft";
 import { sample, type Sample } from "./sample";
 
@@ -143,6 +143,24 @@ export async function playToLeaf(
   const chunk = job.result.chunk(chunkIndex);
   const revealChunk = await sample(asProvider.revealChunk(disputeId, terms, chunk), { chunk: chunk.length });
   return { levels, leaf: node, chunkIndex, revealChunk };
+}
+
+/**
+ * Opens a dispute that stays open for the rest of the run (a proof committed and never revealed) on a job of
+ * `provider`, which must be staked; `challenger` must have approved the bond. The DisputeManager then holds a bond, as
+ * a running protocol's does, and the dispute counter is nonzero: the measured disputes move bonds between nonzero
+ * balances. Returns the dispute's id.
+ */
+export async function openStandingDispute(
+  f: WeftFixture,
+  client: Signer,
+  provider: Signer,
+  challenger: Signer,
+): Promise<bigint> {
+  const job = await submittedJob(f, client, provider, { workloadId: MATMUL }, RESULT_ROOT);
+  const commitment = ethers.id("a proof never revealed");
+  await (await f.DisputeManager.connect(challenger).commitProof(job, await jobTerms(f, job), commitment)).wait();
+  return lastDisputeId(f);
 }
 
 /** The id of the dispute the last opening created (ids count up from 1; the benches open one at a time). */

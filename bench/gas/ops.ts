@@ -16,7 +16,16 @@ import { proofCommitment } from "../../src/disputes/proofs";
 import { MATMUL, PROFILE, RESULT_ROOT, RESULT_URI, jobRequest, jobTerms } from "../../test/fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../../test/fixtures/weft";
 import type { OpName } from "./floor";
-import { advance, fraudProof, lastDisputeId, matmulJob, openJob, playToLeaf, submittedJob } from "./jobs";
+import {
+  advance,
+  fraudProof,
+  lastDisputeId,
+  matmulJob,
+  openJob,
+  openStandingDispute,
+  playToLeaf,
+  submittedJob,
+} from "./jobs";
 import { hexBytes, sample, sampleByHash, utf8Bytes, type Sample } from "./sample";
 
 type Signer = HardhatEthersSigner;
@@ -29,7 +38,7 @@ const STANDING_ALLOWANCE = ethers.parseEther("1000000000");
  * gas.json's fraudProof covers the proof path at k = 256 to 4,096 and its withheldPath a bisection of 13 levels.
  */
 const PROOF_SHAPE = { m: 64, k: 256, n: 64 };
-/** The wrong element of every cheating job: C[37][21], in chunk 6 of 32. */
+/** The wrong element of every cheating job: C[37][21], word 2,389, in chunk 18 of 32. */
 const WRONG = { row: 37, col: 21 };
 const EVIDENCE_URI = "ipfs://bafkreievidence";
 const STAKE = ethers.parseEther("20000");
@@ -193,8 +202,7 @@ async function measureDisputes(f: WeftFixture, actors: DisputeActors): Promise<P
     await submittedJob(f, client, cheaters[4], matmul, RESULT_ROOT),
     await submittedJob(f, client, cheaters[5], matmul, RESULT_ROOT),
   ];
-  const [standing, ...unrevealed] = [
-    await submittedJob(f, client, provider, matmul, RESULT_ROOT),
+  const unrevealed = [
     await submittedJob(f, client, provider, matmul, RESULT_ROOT),
     await submittedJob(f, client, provider, matmul, RESULT_ROOT),
   ];
@@ -203,9 +211,9 @@ async function measureDisputes(f: WeftFixture, actors: DisputeActors): Promise<P
     await submittedJob(f, client, provider, custom, RESULT_ROOT),
     await submittedJob(f, client, provider, custom, RESULT_ROOT),
   ];
+  await openStandingDispute(f, client, provider, challenger);
   const dm = f.DisputeManager.connect(challenger);
   const neverRevealed = ethers.id("a proof never revealed");
-  await (await dm.commitProof(standing, await jobTerms(f, standing), neverRevealed)).wait();
 
   // The proof path: commit, then reveal in a later block.
   const proofs = proven.map((job) => fraudProof(job, WRONG.row, WRONG.col));
@@ -238,7 +246,9 @@ async function measureDisputes(f: WeftFixture, actors: DisputeActors): Promise<P
   for (const [i, job] of bisected.entries()) {
     const game = await playToLeaf(f, withheldIds[i], job, cheaters[2 + i], challenger);
     const wrongChunk = Math.floor(wrongWord / RESULT_CHUNK_WORDS);
-    if (game.chunkIndex !== wrongChunk) throw new Error(`the bisection reached chunk ${game.chunkIndex}, not ${wrongChunk}`);
+    if (game.chunkIndex !== wrongChunk) {
+      throw new Error(`the bisection reached chunk ${game.chunkIndex}, not ${wrongChunk}`);
+    }
     ops.revealChildren = game.levels[0].revealChildren;
     ops.chooseChild = game.levels[0].chooseChild;
     ops.revealChunk = game.revealChunk;

@@ -11,9 +11,9 @@ import { ethers } from "hardhat";
 
 import { leafCountOf } from "../../src/commitments/bisection";
 import { RESULT_CHUNK_WORDS } from "../../src/commitments/result-tree";
-import { MATMUL, PROFILE, RESULT_ROOT, jobTerms } from "../../test/fixtures/jobs";
-import { deployWeftFixture, type WeftFixture } from "../../test/fixtures/weft";
-import { fraudProof, lastDisputeId, matmulJob, playToLeaf, submittedJob } from "./jobs";
+import { jobTerms, registerAndStake } from "../../test/fixtures/jobs";
+import { deployWeftFixture } from "../../test/fixtures/weft";
+import { fraudProof, lastDisputeId, matmulJob, openStandingDispute, playToLeaf } from "./jobs";
 import { hexBytes, sample, type Sample } from "./sample";
 
 export const WITHHELD_STEPS = [
@@ -58,13 +58,6 @@ export const WITHHELD_PATH_SHAPE = { m: 1024, k: 4, n: 1024 } as const;
 const WRONG = { row: 700, col: 300 };
 const STAKE = ethers.parseEther("20000");
 
-async function stakeProvider(f: WeftFixture, provider: WeftFixture["provider"]): Promise<void> {
-  const registry = await f.ProviderRegistry.getAddress();
-  await (await f.ProviderRegistry.connect(provider).register(PROFILE)).wait();
-  await (await f.ComputeToken.connect(provider).approve(registry, STAKE)).wait();
-  await (await f.ProviderRegistry.connect(provider).stake(STAKE)).wait();
-}
-
 const stepOf = (step: WithheldStepName, node: number, depth: number, s: Sample): WithheldStep => ({
   step,
   node,
@@ -81,11 +74,9 @@ export async function measureWithheldPath(progress: (line: string) => void): Pro
   await (await f.ComputeToken.transfer(challenger.address, ethers.parseEther("1000"))).wait();
   const dm = f.DisputeManager.connect(challenger);
   await (await f.ComputeToken.connect(challenger).approve(await dm.getAddress(), ethers.MaxUint256)).wait();
-  for (const account of [provider, provider2]) await stakeProvider(f, account);
+  for (const account of [provider, provider2]) await registerAndStake(f, account, STAKE);
 
-  // Another job's dispute, open throughout: the DisputeManager holds a bond, as a running protocol's does.
-  const standing = await submittedJob(f, client, provider2, { workloadId: MATMUL }, RESULT_ROOT);
-  await (await dm.commitProof(standing, await jobTerms(f, standing), ethers.id("a proof never revealed"))).wait();
+  await openStandingDispute(f, client, provider2, challenger);
 
   const { m, k, n } = WITHHELD_PATH_SHAPE;
   const wrongWord = WRONG.row * n + WRONG.col;

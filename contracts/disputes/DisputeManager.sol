@@ -24,6 +24,8 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
 
     /// @notice The largest output a withheld-data dispute can bisect (the tree position fits in 32 bits).
     uint256 public constant MAX_OUTPUT_WORDS = type(uint32).max;
+    /// @dev A proof revealed in the proof path may name a word of any chunk.
+    uint256 private constant ANY_CHUNK = type(uint256).max;
 
     IProviderRegistry private immutable _registry;
     IERC20 private immutable _bondToken;
@@ -76,7 +78,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         if (block.timestamp <= committedAt) revert RevealTooEarly(disputeId, committedAt);
         bytes32 revealed = _proofCommitment(d.challenger, d.jobId, proof);
         if (revealed != d.hash) revert ProofNotCommitted(disputeId, d.hash, revealed);
-        _proveFraud(disputeId, d, job, params, proof);
+        _proveFraud(disputeId, d, job, params, proof, ANY_CHUNK);
     }
 
     /// @inheritdoc IDisputeManager
@@ -183,10 +185,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         Dispute storage d = _requireTurn(disputeId, DisputeStatus.ChunkRevealed);
         uint256 totalWords = d.totalWords;
         uint256 index = ResultTreeLayout.chunkIndex(d.node, ResultTreeLayout.leafCount(totalWords));
-        uint256 wordIndex = _proveFraud(disputeId, d, job, params, proof);
-        if (wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS != index) {
-            revert WordNotInRevealedChunk(disputeId, wordIndex, index);
-        }
+        _proveFraud(disputeId, d, job, params, proof, index);
     }
 
     /// @inheritdoc IDisputeManager
@@ -196,7 +195,10 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         bool providerAtFault
     ) external restricted nonReentrant {
         Dispute storage d = _requireTurn(disputeId, DisputeStatus.AwaitingRuling);
-        if (providerAtFault) {
+        if (_escrow.verifiedStatus(d.jobId, job) == IJobEscrow.JobStatus.Slashed) {
+            // Another dispute proved the fault first: whatever the ruling, this one ends Moot.
+            _settleMoot(disputeId, d);
+        } else if (providerAtFault) {
             _settleFault(disputeId, d, job);
         } else {
             _settleNoFault(disputeId, d, job);
@@ -305,15 +307,18 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         Dispute storage d,
         IJobEscrow.Job calldata job,
         bytes calldata params,
-        bytes calldata proof
-    ) private returns (uint256 wordIndex) {
+        bytes calldata proof,
+        uint256 requiredChunk
+    ) private {
         IWorkloadChecker workloadChecker = _requireChecker(job.workloadId);
         _requireParams(d.jobId, job, params);
         IWorkloadChecker.Verdict memory verdict = workloadChecker.check(job.inputRoot, job.resultRoot, params, proof);
         if (!verdict.fraud) revert ResultChecksOut(d.jobId, verdict.wordIndex);
+        if (requiredChunk != ANY_CHUNK && verdict.wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS != requiredChunk) {
+            revert WordNotInRevealedChunk(disputeId, verdict.wordIndex, requiredChunk);
+        }
         emit FraudProven(disputeId, d.jobId, verdict.wordIndex, verdict.committedWord, verdict.correctWord);
         _settleFault(disputeId, d, job);
-        return verdict.wordIndex;
     }
 
     /// @dev Refunds the client, slashes and splits, returns the bond to the challenger. The escrow checks `job`

@@ -84,8 +84,6 @@ interface IDisputeManager {
     error DisputeNotInStatus(uint256 disputeId, DisputeStatus actual, DisputeStatus expected);
     /// @notice The dispute has ended.
     error DisputeEnded(uint256 disputeId, DisputeStatus status);
-    /// @notice The terms given are another job's.
-    error DisputeJobMismatch(uint256 disputeId, uint256 jobId, uint256 givenJobId);
     /// @notice Only the dispute's challenger may make the challenger's moves.
     error NotChallenger(uint256 disputeId, address challenger, address caller);
     /// @notice Only the job's provider may make the provider's moves.
@@ -267,7 +265,8 @@ interface IDisputeManager {
         bytes calldata proof
     ) external;
 
-    /// @notice The arbiter's ruling (ARBITER role), before the arbitration deadline.
+    /// @notice The arbiter's ruling (ARBITER role), before the arbitration deadline. On a job another dispute has
+    /// slashed, the dispute ends Moot whatever the ruling.
     function arbitrate(uint256 disputeId, IJobEscrow.Job calldata job, bool providerAtFault) external;
 
     /// @notice Ends a dispute whose deadline has passed: the side whose turn it was loses (the provider's turn:

@@ -1,7 +1,7 @@
 /**
- * The real off-chain agents of the demo, in-process: a ProviderAgent (CPU backend, answering withheld-data disputes
- * like provider:run) per provider, and a Verifier that disputes on-chain and follows its withheld-data disputes like
- * verifier:run. They are driven by tick() in a fixed order instead of timers, so every run does the same thing.
+ * The real off-chain agents of the demo, in-process: a ProviderAgent (CPU backend, keeping a copy of each output and
+ * answering every dispute of its jobs from it, like provider:run) per provider, and a Verifier that disputes on-chain
+ * and carries its disputes to their end (reveals its committed proofs, plays its bisections) like verifier:run. They are driven by tick() in a fixed order instead of timers, so every run does the same thing.
  */
 import path from "node:path";
 
@@ -17,6 +17,7 @@ import { CpuBackend } from "../provider/backends/cpu";
 import type { CheatConfig } from "../provider/cheat";
 import { DisputeResponder } from "../provider/disputes";
 import { parseCheat } from "../provider/options";
+import { OutputKeeper } from "../provider/outputs";
 import { FileContentStore } from "../store/fs-store";
 import { VerifierMetrics } from "../verifier/metrics";
 import { Verifier } from "../verifier/verifier";
@@ -101,18 +102,32 @@ export class DemoAgents {
     const { system, book, providers, workDir, progress } = this.config;
     const signer = providers.get(name)!;
     const logger = progress.logger(name);
+    const store = new FileContentStore(this.storeDir);
+    const slug = `provider-${name.replace(/\W+/g, "-")}`;
+    const stateFile = path.join(workDir, `${slug}.json`);
+    // As provider:run, each provider keeps a copy of its outputs (a withholding cheater keeps none); the three share
+    // a work directory, so each gets its own folder in it.
+    const outputs = new OutputKeeper(path.join(workDir, `${slug}-outputs`));
     return ProviderAgent.create({
       system,
       signer,
       backend: new CpuBackend(),
-      store: new FileContentStore(this.storeDir),
+      store,
+      outputs,
       cheat,
-      stateFile: path.join(workDir, `provider-${name.replace(/\W+/g, "-")}.json`),
+      stateFile,
       startBlock: book.deploymentBlock,
       confirmations: 0,
       maxBlockRange: MAX_BLOCK_RANGE,
       logger,
-      disputes: new DisputeResponder({ system, signer, logger, deploymentBlock: book.deploymentBlock }),
+      disputes: new DisputeResponder({
+        system,
+        signer,
+        logger,
+        deploymentBlock: book.deploymentBlock,
+        outputs,
+        store,
+      }),
     });
   }
 }

@@ -1,11 +1,12 @@
 /**
  * What happened to each job, read back from the chain once the demo is over: its final status, what the escrow paid
- * out or refunded, what a dispute slashed, and the gas of every transaction that touched it (create, accept,
- * submit, dispute, reveal, finalize), found through the escrow's and the DisputeManager's events, which name it.
+ * out or refunded, its disputes (by id: a job may have several) and what the deciding one slashed, and the gas of
+ * every transaction that touched it (create, accept, submit, each dispute's moves, finalize), found through the
+ * escrow's and the DisputeManager's events, which name it.
  */
 import type { Log, Provider } from "ethers";
 
-import { DisputeKind } from "../chain/disputes";
+import { disputeIdsOf, DisputeStatus, readDispute } from "../chain/disputes";
 import { type JobStatus, readJob } from "../chain/jobs";
 import type { WeftSystem } from "../deploy/system";
 import type { PlannedJob } from "./plan";
@@ -24,8 +25,11 @@ export interface JobRecord {
   readonly settlement?: { readonly payout: bigint; readonly fee: bigint };
   /** DisputeResolved at fault: refunded to the client. */
   readonly refund?: bigint;
-  /** DisputeSettled: how the dispute was opened and what it slashed. */
-  readonly dispute?: { readonly kind: number; readonly slashed: bigint };
+  /**
+   * The dispute that decided the job (the one that proved the fault, else the last one opened): its id, how it was
+   * opened and what it slashed; `count` is how many disputes the job had.
+   */
+  readonly dispute?: { readonly id: bigint; readonly kind: number; readonly slashed: bigint; readonly count: number };
   readonly gasUsed: bigint;
   readonly transactions: number;
 }
@@ -34,7 +38,8 @@ interface JobEvents {
   readonly hashes: Set<string>;
   settlement?: { payout: bigint; fee: bigint };
   refund?: bigint;
-  slashed?: bigint;
+  /** DisputeSettled: what each dispute slashed, by dispute id. */
+  readonly slashed: Map<bigint, bigint>;
 }
 
 type Contracts = Pick<WeftSystem, "JobEscrow" | "DisputeManager">;
@@ -50,14 +55,16 @@ async function eventsByJob(system: Contracts, provider: Provider, fromBlock: num
   for (const log of logs) {
     const contract = log.address.toLowerCase() === escrowAddress ? system.JobEscrow : system.DisputeManager;
     const event = contract.interface.parseLog(log);
-    if (event === null || event.fragment.inputs[0]?.name !== "jobId") continue;
-    const id = event.args[0] as bigint;
-    const entry = byJob.get(id) ?? { hashes: new Set<string>() };
+    // The escrow's events name the job first, the DisputeManager's after the dispute.
+    const jobArg = event?.fragment.inputs.findIndex((input) => input.name === "jobId") ?? -1;
+    if (event === null || jobArg < 0) continue;
+    const id = event.args[jobArg] as bigint;
+    const entry = byJob.get(id) ?? { hashes: new Set<string>(), slashed: new Map<bigint, bigint>() };
     byJob.set(id, entry);
     entry.hashes.add(log.transactionHash);
-    if (event.name === "JobFinalized") entry.settlement = { payout: event.args[2], fee: event.args[3] };
-    if (event.name === "DisputeResolved" && event.args[1] === true) entry.refund = event.args[2];
-    if (event.name === "DisputeSettled") entry.slashed = event.args[2];
+    if (event.name === "JobFinalized") entry.settlement = { payout: event.args.providerPayout, fee: event.args.fee };
+    if (event.name === "DisputeResolved" && event.args.providerAtFault === true) entry.refund = event.args.refund;
+    if (event.name === "DisputeSettled") entry.slashed.set(event.args.disputeId, event.args.slashed);
   }
   return byJob;
 }
@@ -73,10 +80,14 @@ export async function readJobRecords(
   const records: JobRecord[] = [];
   for (const [id, plan] of jobs) {
     const job = await readJob(system.JobEscrow, id, fromBlock);
-    const entry = events.get(id) ?? { hashes: new Set<string>() };
+    const entry = events.get(id) ?? { hashes: new Set<string>(), slashed: new Map<bigint, bigint>() };
     let gasUsed = 0n;
     for (const hash of entry.hashes) gasUsed += (await provider.getTransactionReceipt(hash))?.gasUsed ?? 0n;
-    const dispute = await system.DisputeManager.dispute(id);
+    const disputes = [];
+    for (const disputeId of await disputeIdsOf(system.DisputeManager, id, fromBlock)) {
+      disputes.push(await readDispute(system.DisputeManager, disputeId));
+    }
+    const deciding = disputes.find((d) => d.status === DisputeStatus.ProviderAtFault) ?? disputes.at(-1);
     records.push({
       id,
       plan,
@@ -89,9 +100,14 @@ export async function readJobRecords(
       settlement: entry.settlement,
       refund: entry.refund,
       dispute:
-        Number(dispute.kind) === DisputeKind.None
+        deciding === undefined
           ? undefined
-          : { kind: Number(dispute.kind), slashed: entry.slashed ?? 0n },
+          : {
+              id: deciding.id,
+              kind: deciding.kind,
+              slashed: entry.slashed.get(deciding.id) ?? 0n,
+              count: disputes.length,
+            },
       gasUsed,
       transactions: entry.hashes.size,
     });

@@ -16,7 +16,16 @@ import { fromTwos, parseEther, toBigInt } from "ethers";
 import { isLocalNetwork } from "../../config/parameters";
 import { Roles } from "../access/roles";
 import { advanceTo, chainTime } from "../chain/clock";
-import { DisputeKind } from "../chain/disputes";
+import {
+  DisputeKind,
+  disputeIdsOf,
+  disputeKindName,
+  type DisputeRecord,
+  DisputeStatus,
+  disputeStatusName,
+  readDispute,
+} from "../chain/disputes";
+import { leafCountOf } from "../commitments/bisection";
 import { JobStatus, jobStatusName, readJob } from "../chain/jobs";
 import type { AddressBook } from "../deploy/addressBook";
 import { formatAddressBook } from "../deploy/format";
@@ -188,8 +197,9 @@ class Demo {
     await progress.step("Two providers restart as cheaters (--cheat flip-one, --cheat withhold) and take a job", () =>
       this.cheat(),
     );
-    await progress.step("The verifier catches both: a fraud proof, and withheld data left unrevealed", () =>
-      this.catchCheaters(),
+    await progress.step(
+      "The verifier catches both: a committed, then revealed, fraud proof; a bisection unanswered",
+      () => this.catchCheaters(),
     );
     await progress.step("The DAO lowers the protocol fee: delegate, propose, vote, queue, execute", () =>
       this.governance(),
@@ -356,54 +366,111 @@ class Demo {
   }
 
   private async catchCheaters(): Promise<void> {
-    const { system, progress } = this;
+    const { system, book, progress } = this;
     const cheated = this.jobIdsOf("cheating");
+    // One tick: the verifier checks both results and opens a dispute of its own on each; its follower then reveals
+    // the committed proof as soon as a block later than the commit's can hold it.
     await this.agents.tickVerifier();
+    const opened = new Map<bigint, DisputeRecord>();
     for (const id of cheated) {
-      const dispute = await system.DisputeManager.dispute(id);
-      progress.detail(`job ${id}: the verifier finds ${await this.verdict(id)}`);
-      if (Number(dispute.kind) === DisputeKind.Proof) {
-        const [proven] = await system.DisputeManager.queryFilter(system.DisputeManager.filters.FraudProven(id));
-        if (proven === undefined) throw new Error(`job ${id} was disputed with a proof but no fraud was proven`);
-        const int32 = (word: string) => fromTwos(toBigInt(word), 32);
-        progress.detail(
-          `  disputeWithProof: the checker recomputed output word ${proven.args.wordIndex} on-chain ` +
-            `(committed ${int32(proven.args.committedWord)}, correct ${int32(proven.args.correctWord)}), ` +
-            "slashing the provider in the same transaction",
-        );
+      const [disputeId] = await disputeIdsOf(system.DisputeManager, id, book.deploymentBlock);
+      if (disputeId === undefined) throw new Error(`the verifier opened no dispute on job ${id}`);
+      opened.set(id, await readDispute(system.DisputeManager, disputeId));
+    }
+    // Only a block later than the commit's may hold the reveal: on a chain that mines on demand, make one.
+    for (const dispute of opened.values()) {
+      if (dispute.kind !== DisputeKind.Proof) continue;
+      if ((await readDispute(system.DisputeManager, dispute.id)).status === DisputeStatus.AwaitingProof) {
+        await this.hre.network.provider.send("evm_mine", []);
+        await this.agents.tickVerifier();
+      }
+    }
+    for (const [id, dispute] of opened) {
+      progress.detail(
+        `job ${id}: the verifier finds ${await this.verdict(id)} and opens dispute ${dispute.id} ` +
+          `(${weft(dispute.bond)} WEFT bond)`,
+      );
+      if (dispute.kind === DisputeKind.Proof) {
+        await this.describeProof(id, dispute.id);
       } else {
+        const chunks = leafCountOf(dispute.totalWords);
+        const clock = Number(await system.DisputeManager.responseWindow()) / 60;
         progress.detail(
-          `  disputeWithheld with a ${weft(dispute.bond)} WEFT bond: the provider must reveal the named chunk in time`,
+          `  disputeWithheld: a bisection of the ${chunks}-chunk result tree from its root; the provider must reveal ` +
+            `each node the verifier names, then the chunk, on a ${clock.toFixed(0)}-minute clock for all its moves`,
         );
       }
     }
-    // The withholder's agent tries to answer and cannot: it never published the output.
+    // The withholder's agent tries to answer and cannot: it kept no copy and published nothing.
     await this.agents.tickProviders();
-    let responseEnd = 0n;
-    for (const id of cheated) {
-      const dispute = await system.DisputeManager.dispute(id);
-      if (Number(dispute.kind) === DisputeKind.Withheld && dispute.deadline > responseEnd)
-        responseEnd = dispute.deadline;
+    for (const [id, dispute] of opened) {
+      if (dispute.kind !== DisputeKind.Withheld) continue;
+      const current = await readDispute(system.DisputeManager, dispute.id);
+      const provider = this.jobs.get(id)!.provider;
+      this.expect(
+        OUTCOME.cheaters,
+        `${provider}'s agent could not answer dispute ${dispute.id}`,
+        current.status === DisputeStatus.AwaitingChildren,
+        `dispute ${dispute.id} ${disputeStatusName(current.status)}`,
+      );
+      progress.detail(`  ${provider}'s agent cannot answer: it kept no copy of the output and published none`);
+      await this.advanceTo(
+        current.deadline,
+        `past the deadline of dispute ${dispute.id}: the provider's clock ran out`,
+      );
     }
-    if (responseEnd > 0n) await this.advanceTo(responseEnd, "past the response window, no reveal");
+    // The verifier's follower resolves the dispute whose provider missed its turn.
     await this.agents.round();
+    for (const dispute of opened.values()) {
+      if (dispute.kind !== DisputeKind.Withheld) continue;
+      const [settled] = await system.DisputeManager.queryFilter(
+        system.DisputeManager.filters.DisputeSettled(dispute.id),
+        book.deploymentBlock,
+      );
+      if (settled !== undefined) {
+        progress.detail(`  resolve(${dispute.id}) by the verifier: the provider missed its turn, a fault`);
+      }
+    }
     for (const id of cheated) {
       const plan = this.jobs.get(id)!;
-      const job = await readJob(system.JobEscrow, id, this.book.deploymentBlock);
-      const dispute = await system.DisputeManager.dispute(id);
+      const job = await readJob(system.JobEscrow, id, book.deploymentBlock);
+      const dispute = await readDispute(system.DisputeManager, opened.get(id)!.id);
       const kind = plan.expected === "slashed by proof" ? DisputeKind.Proof : DisputeKind.Withheld;
       const provider = await system.ProviderRegistry.providerState(job.provider);
       this.expect(
         OUTCOME.cheaters,
         `${plan.provider} was slashed on job ${id} through the ${kind === DisputeKind.Proof ? "proof" : "withheld-data"} path`,
-        job.status === JobStatus.Slashed && Number(dispute.kind) === kind && provider.jobsSlashed === 1n,
-        `job ${jobStatusName(job.status)}, dispute kind ${dispute.kind}, jobsSlashed ${provider.jobsSlashed}`,
+        job.status === JobStatus.Slashed &&
+          dispute.kind === kind &&
+          dispute.status === DisputeStatus.ProviderAtFault &&
+          provider.jobsSlashed === 1n,
+        `job ${jobStatusName(job.status)}, dispute ${dispute.id} ${disputeKindName(dispute.kind)} ` +
+          `${disputeStatusName(dispute.status)}, jobsSlashed ${provider.jobsSlashed}`,
       );
       progress.detail(
         `job ${id}: ${plan.provider} slashed (${weft(this.stakeBefore.get(plan.provider)! - provider.staked)} WEFT of stake), ` +
           `jailed; the client refunded ${weft(job.payment)} WEFT`,
       );
     }
+  }
+
+  /** The proof path of dispute `disputeId` on job `id`, from its events: the commit, then the reveal a block later. */
+  private async describeProof(id: bigint, disputeId: bigint): Promise<void> {
+    const { system, book, progress } = this;
+    const disputes = system.DisputeManager;
+    const [openedEvent] = await disputes.queryFilter(disputes.filters.DisputeOpened(disputeId), book.deploymentBlock);
+    const [proven] = await disputes.queryFilter(disputes.filters.FraudProven(disputeId), book.deploymentBlock);
+    if (proven === undefined) throw new Error(`dispute ${disputeId} on job ${id}: no fraud was proven`);
+    const int32 = (word: string) => fromTwos(toBigInt(word), 32);
+    progress.detail(
+      `  commitProof in block ${openedEvent.blockNumber}: a hash binding the fraud proof to the verifier, so a ` +
+        "copied proof earns a copier nothing",
+    );
+    progress.detail(
+      `  revealProof in block ${proven.blockNumber}: the checker recomputed output word ${proven.args.wordIndex} ` +
+        `on-chain (committed ${int32(proven.args.committedWord)}, correct ${int32(proven.args.correctWord)}), ` +
+        "slashing the provider in the same transaction",
+    );
   }
 
   private async governance(): Promise<void> {

@@ -1,11 +1,17 @@
 /**
  * Carries the verifier's disputes to their end, and backs up other challengers' disputes on the same jobs:
- *  - proof path: reveals its committed proof once a block has passed since the commit;
+ *  - proof path: reveals its committed proof in a later block than the commit: once the chain has moved past the
+ *    commit's timestamp, or at once if the next block will (a call against the pending block says so; on a chain that
+ *    mines only on demand, such as a local node, nothing else would ever produce that later block);
  *  - withheld data: plays the bisection, at each node naming the child whose hash differs from the tree of the
  *    output it recomputed, down to the chunk the provider must reveal;
  *  - a revealed chunk (in any dispute of the job) that is wrong is proven wrong within the follow-up window (the
  *    dispute's challenger is paid, whoever sends it);
- *  - a provider that misses its turn's deadline (in any dispute of the job) is resolved as at fault.
+ *  - a provider that misses its turn's deadline (in any dispute of the job) is resolved as at fault;
+ *  - once the job is slashed (by any dispute), this challenger's other open disputes of it are resolved as Moot, so
+ *    their bonds come back.
+ * A bisection this verifier cannot win (both revealed children are correct: its finding was wrong, e.g. the output
+ * was only unavailable for a while) is reported once and left to run out on its clock.
  *
  * The chain is the follower's state: it reads each dispute before every move, so a restart or another watcher acting
  * first never leads to a second transaction (a lost race reverts and is read as settled on the next tick).
@@ -34,6 +40,7 @@ import { type ContentStoreConfig, fetchContent } from "../store/factory";
 import type { DisputeReceipt } from "../verifier/sinks";
 import type { Finding, FindingBase } from "../verifier/verdict";
 import { type DecodedJob, decodeJobParams } from "../workloads/registry";
+import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { encodeFraudProof } from "./proofs";
 import { checkRevealedChunk } from "./revealed-chunk";
 
@@ -68,6 +75,8 @@ export class ChallengeFollower {
   private readonly jobData = new Map<string, JobData>();
   /** Revealed chunks already found correct, by dispute id. */
   private readonly correctChunks = new Set<bigint>();
+  /** This verifier's bisections that cannot be won (reported once), by dispute id. */
+  private readonly lost = new Set<bigint>();
 
   constructor(private readonly options: ChallengeFollowerOptions) {}
 
@@ -139,8 +148,11 @@ export class ChallengeFollower {
       if (finding === undefined || (finding.kind !== "wrong-element" && finding.kind !== "wrong-pixel")) {
         throw new Error(`dispute ${id} waits for a proof, but this verifier kept no proof finding for job ${jobId}`);
       }
-      if (now <= dispute.deadline - dispute.challengerTime) return; // The commit's block: reveal in a later one.
-      const tx = await disputes.revealProof(id, await terms(), finding.params, encodeFraudProof(finding));
+      const args = [id, await terms(), finding.params, encodeFraudProof(finding)] as const;
+      // The reveal must land in a block later than the commit's: wait while the chain is still at the commit's
+      // timestamp, unless the next block will be later (a node that mines on demand makes no block by itself).
+      if (now <= dispute.deadline - dispute.challengerTime && !(await this.succeedsInPendingBlock(args))) return;
+      const tx = await disputes.revealProof(...args);
       await tx.wait();
       logger.info(`job ${jobId}: proof revealed in dispute ${id}; the provider is slashed (tx ${tx.hash})`);
     } else if (status === DisputeStatus.AwaitingChoice && mine) {
@@ -148,7 +160,13 @@ export class ChallengeFollower {
       const children = await revealedChildrenAt(system.DisputeManager, id, dispute.node, deploymentBlock);
       const disputeRight = childToDispute(correct, dispute.node, children);
       if (disputeRight === undefined) {
-        throw new Error(`dispute ${id}: both children of node ${dispute.node} are correct; this dispute cannot be won`);
+        if (this.lost.has(id)) return;
+        this.lost.add(id);
+        logger.warn(
+          `job ${jobId}: dispute ${id}: both children of node ${dispute.node} the provider revealed are correct; ` +
+            `this dispute cannot be won and is left to end at its deadline (${dispute.deadline}), its bond to the provider`,
+        );
+        return;
       }
       const tx = await disputes.chooseChild(id, children.left, children.right, disputeRight);
       await tx.wait();
@@ -157,6 +175,19 @@ export class ChallengeFollower {
       );
     } else if (status === DisputeStatus.ChunkRevealed && !this.correctChunks.has(id)) {
       await this.proveRevealedChunk(dispute);
+    }
+  }
+
+  /** Whether revealProof(...args) would succeed in the block the node builds next. */
+  private async succeedsInPendingBlock(
+    args: readonly [bigint, IJobEscrow.JobStruct, string, string],
+  ): Promise<boolean> {
+    const disputes = this.options.system.DisputeManager.connect(this.options.signer);
+    try {
+      await disputes.revealProof.staticCall(...args, { blockTag: "pending" });
+      return true;
+    } catch {
+      return false;
     }
   }
 

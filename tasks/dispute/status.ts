@@ -2,16 +2,19 @@ import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
 
-task("dispute:status", "Shows a job's dispute: kind, status, challenger, bond and deadline")
-  .addParam("id", "The job id")
+task(
+  "dispute:status",
+  "Shows every dispute of a job (--job) or one dispute (--dispute): status, bond, whose turn, deadline, node, clocks",
+)
+  .addOptionalParam("job", "The job id: lists every dispute of the job")
+  .addOptionalParam("dispute", "The dispute id: shows that dispute")
   .setAction(
-    userFacing(async (args: { id: string }, hre) => {
+    userFacing(async (args: { job?: string; dispute?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
       const { chainTime } = await import("../../src/chain/clock");
-      const { formatDisputeStatus } = await import("../../src/disputes/commands");
-      const { parseJobId } = await import("../../src/jobs/request");
-      const { system, book } = await loadSystem(hre);
-      const now = await chainTime(hre.ethers.provider);
-      console.log(await formatDisputeStatus(system, parseJobId(args.id), now, book.deploymentBlock));
+      const { disputeContext, formatDisputeStatus, parseStatusTarget } = await import("../../src/disputes/commands");
+      const target = parseStatusTarget(args.job, args.dispute);
+      const ctx = disputeContext(hre, await loadSystem(hre));
+      console.log(await formatDisputeStatus(ctx, target, await chainTime(hre.ethers.provider)));
     }),
   );

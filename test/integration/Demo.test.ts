@@ -46,7 +46,14 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
     for (const job of slashed) {
       expect(job.refund).to.equal(job.payment);
       expect(job.dispute!.slashed).to.be.greaterThan(10n * job.payment);
+      // One dispute each, the verifier's: create, accept, submit, then commit + reveal, or open + resolve.
+      expect(job.dispute!.count).to.equal(1);
+      expect(job.transactions).to.equal(5);
     }
+    const step7 = lines.slice(lines.findIndex((line) => /^✔ 7\. /.test(line)));
+    expect(step7.some((line) => /commitProof in block \d+/.test(line))).to.equal(true);
+    expect(step7.some((line) => /revealProof in block \d+/.test(line))).to.equal(true);
+    expect(step7.some((line) => /resolve\(\d+\) by the verifier/.test(line))).to.equal(true);
     for (const name of ["RTX 4090", "A100"]) {
       expect(provider(name).jobsSlashed).to.equal(1);
       expect(provider(name).stakeAfter).to.be.lessThan(provider(name).stakeBefore);

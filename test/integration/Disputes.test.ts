@@ -4,29 +4,33 @@ import path from "node:path";
 
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { memoryLogger } from "../../src/agents/logger";
-import { DisputeStatus } from "../../src/chain/disputes";
+import { chainTime } from "../../src/chain/clock";
+import { disputeIdsOf, DisputeKind, DisputeStatus, readDispute } from "../../src/chain/disputes";
 import { JobStatus, readJob } from "../../src/chain/jobs";
-import { WithheldDisputeFollower } from "../../src/disputes/follower";
-import { parseJobRequest, type JobRequestArgs } from "../../src/jobs/request";
-import type { CheatConfig } from "../../src/provider/cheat";
-import { ensureProvider } from "../../src/provider/setup";
+import { isLeafNode, leafCountOf } from "../../src/commitments/bisection";
 import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { encodeFraudProof } from "../../src/disputes/proofs";
+import { ChallengeFollower } from "../../src/disputes/follower";
+import { encodeFraudProof, proofCommitment } from "../../src/disputes/proofs";
 import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { parseJobRequest, type JobRequestArgs } from "../../src/jobs/request";
+import type { CheatConfig } from "../../src/provider/cheat";
+import { DisputeResponder } from "../../src/provider/disputes";
+import { ensureProvider } from "../../src/provider/setup";
 import { matmulOperandEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
 import { FREIVALDS_ROUNDS } from "../../src/workloads/matmul-i8/freivalds";
-import { createDirectedJob, openOnChainVerifier, startProviderAgent } from "../fixtures/agents";
+import { createDirectedJob, openOnChainVerifier, providerOutputs, startProviderAgent } from "../fixtures/agents";
 import { jobTerms } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 
 const BPS = 10_000n;
 const STAKE = ethers.parseEther("20000");
 const PAYMENT = "5";
+/** 64 x 48 = 3,072 output words: 24 result chunks, so a bisection runs five levels deep. */
 const MATMUL: JobRequestArgs = { workload: "matmul-i8", shape: "64,96,48", seed: "5" };
 
 describe("Disputes end to end: agents, the verifier and the DisputeManager (in-process network)", function () {
@@ -44,15 +48,15 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const startProvider = (signer: HardhatEthersSigner, name: string, cheat?: CheatConfig) =>
-    startProviderAgent(f, dir, signer, name, cheat);
+  const startProvider = (signer: HardhatEthersSigner, name: string, cheat?: CheatConfig, logger = memoryLogger()) =>
+    startProviderAgent(f, dir, signer, name, cheat, logger);
   const createJob = (request: JobRequestArgs, provider: HardhatEthersSigner) =>
     createDirectedJob(f, dir, request, provider);
 
   const openVerifier = () =>
     openOnChainVerifier(f, challenger, { stateDir: path.join(dir, "verifier"), check: { mandelbrot: { full: true } } });
 
-  /** WEFT balances of everyone a slash pays. */
+  /** WEFT balances of everyone a dispute pays. */
   async function weftBalances() {
     const treasury = await f.JobEscrow.treasury();
     const of = (address: string) => f.ComputeToken.balanceOf(address);
@@ -60,6 +64,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
       challenger: await of(challenger.address),
       client: await of(f.client.address),
       treasury: await of(treasury),
+      provider: await of(f.provider.address),
     };
   }
 
@@ -74,7 +79,24 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     return collateral + (unlocked * (await f.DisputeManager.stakeShareBps())) / BPS;
   }
 
-  it("slashes a flip-one cheater through the proof path: client refunded, challenger and treasury paid, provider jailed", async function () {
+  /** The challenger's and the client's shares of `slash`; the treasury gets the rest. */
+  async function shares(slash: bigint) {
+    const split = await f.DisputeManager.slashSplit();
+    const challengerShare = (slash * split.challengerBps) / BPS;
+    const clientShare = (slash * split.clientBps) / BPS;
+    return { challengerShare, clientShare, treasuryShare: slash - challengerShare - clientShare };
+  }
+
+  async function onlyDispute(jobId: bigint) {
+    const ids = await disputeIdsOf(f.DisputeManager, jobId, 0);
+    expect(ids).to.have.length(1);
+    return readDispute(f.DisputeManager, ids[0]);
+  }
+
+  const paramsOf = async (jobId: bigint) =>
+    (await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobCreated(jobId)))[0].args.params;
+
+  it("slashes a flip-one cheater through the proof path, commit then reveal a block later: client refunded, challenger and treasury paid, provider jailed", async function () {
     const cheater = await startProvider(f.provider2, "cheater", { mode: "flip-one", rate: 1, random: () => 0.61 });
     const jobId = await createJob(MATMUL, f.provider2);
     await cheater.tick();
@@ -87,50 +109,71 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     await verifier.tick();
 
     expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.ProviderAtFault);
+    const dispute = await onlyDispute(jobId);
+    expect([dispute.kind, dispute.status, dispute.challenger]).to.deep.equal([
+      DisputeKind.Proof,
+      DisputeStatus.ProviderAtFault,
+      challenger.address,
+    ]);
+    // Two transactions: the commitment, then the proof in a later block.
+    const [opened] = await f.DisputeManager.queryFilter(f.DisputeManager.filters.DisputeOpened(dispute.id));
+    const [proven] = await f.DisputeManager.queryFilter(f.DisputeManager.filters.FraudProven(dispute.id));
+    expect(proven.blockNumber).to.be.greaterThan(opened.blockNumber);
+    expect(opened.transactionHash).to.not.equal(proven.transactionHash);
+
     expect((await f.usd.balanceOf(f.client.address)) - usdBefore).to.equal(ethers.parseEther(PAYMENT));
     const after = await weftBalances();
-    const split = await f.DisputeManager.slashSplit();
-    const challengerShare = (slash * split.challengerBps) / BPS;
-    const clientShare = (slash * split.clientBps) / BPS;
+    const { challengerShare, clientShare, treasuryShare } = await shares(slash);
     expect(after.challenger - before.challenger).to.equal(challengerShare);
     expect(after.client - before.client).to.equal(clientShare);
-    expect(after.treasury - before.treasury).to.equal(slash - challengerShare - clientShare);
+    expect(after.treasury - before.treasury).to.equal(treasuryShare);
     const state = await f.ProviderRegistry.providerState(f.provider2.address);
     expect(state.jobsSlashed).to.equal(1);
-    expect(state.jailedUntil).to.equal(BigInt(await time.latest()) + (await f.ProviderRegistry.jailDuration()));
+    const slashedAt = BigInt((await proven.getBlock()).timestamp);
+    expect(state.jailedUntil).to.equal(slashedAt + (await f.ProviderRegistry.jailDuration()));
 
     // Filed once: a second tick (or a restart) sends nothing more.
     await verifier.tick();
-    expect(verifier.state.filedReceipts()).to.have.length(1);
+    expect(verifier.state.filedFindings()).to.have.length(1);
+    expect(await disputeIdsOf(f.DisputeManager, jobId, 0)).to.have.length(1);
   });
 
-  it("slashes a withhold cheater once its response deadline passes without a reveal", async function () {
-    const cheater = await startProvider(f.provider2, "withholder", { mode: "withhold", rate: 1 });
+  it("slashes a withhold cheater when its clock runs out without an answer; its agent says once that it cannot answer", async function () {
+    const logger = memoryLogger();
+    const cheater = await startProvider(f.provider2, "withholder", { mode: "withhold", rate: 1 }, logger);
     const jobId = await createJob(MATMUL, f.provider2);
     await cheater.tick();
     const { verifier } = await openVerifier();
     await verifier.tick();
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.AwaitingReveal);
+    const opened = await onlyDispute(jobId);
+    expect([opened.kind, opened.status, opened.node]).to.deep.equal([
+      DisputeKind.Withheld,
+      DisputeStatus.AwaitingChildren,
+      0,
+    ]);
 
-    // The cheater cannot reveal what it never published; its agent keeps trying and failing.
-    await cheater.tick();
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.AwaitingReveal);
+    // The cheater kept no copy and published nothing: its agent cannot reveal the root's children, and says so once.
+    for (let tick = 0; tick < 3; tick++) await cheater.tick();
+    expect((await readDispute(f.DisputeManager, opened.id)).status).to.equal(DisputeStatus.AwaitingChildren);
+    const cannot = logger.lines.filter((line) => line.includes(`cannot answer dispute ${opened.id}`));
+    expect(cannot).to.have.length(1);
+    expect(cannot[0]).to.match(/^error job \d+: cannot answer dispute \d+ \(AwaitingChildren\): .* or be slashed/);
+
     const slash = await expectedSlash(jobId, f.provider2.address);
     const before = await weftBalances();
-    await time.increase(await f.DisputeManager.responseWindow());
+    await time.increaseTo(opened.deadline);
     await verifier.tick();
 
     expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
-    const bond = await f.DisputeManager.bond();
+    expect((await readDispute(f.DisputeManager, opened.id)).status).to.equal(DisputeStatus.ProviderAtFault);
     const after = await weftBalances();
-    const split = await f.DisputeManager.slashSplit();
     // The challenger's bond comes back with its share.
-    expect(after.challenger - before.challenger).to.equal((slash * split.challengerBps) / BPS + bond);
+    expect(after.challenger - before.challenger).to.equal((await shares(slash)).challengerShare + opened.bond);
   });
 
-  it("proves fraud in a revealed chunk: a provider that withholds its output and then reveals a wrong chunk is slashed", async function () {
-    // The provider's side by hand: a result with one wrong word, committed but never published.
+  it("bisects down to the wrong chunk of a provider that withholds a wrong output but answers from its kept copy, and proves the chunk wrong", async function () {
+    // The provider's side: a result with one wrong word, committed to but never published; its agent's responder
+    // answers every move from the copy it kept.
     await ensureProvider(
       f,
       f.provider2,
@@ -141,73 +184,109 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     await f.JobEscrow.connect(f.provider2).acceptJob(jobId, await jobTerms(f, jobId));
     const { job } = parseJobRequest(MATMUL);
     const claimed = await referenceOutput(job, generateInputs(job, 5));
-    claimed[4 * 3 + 1] ^= 0x40; // word 3 of chunk 0
+    const wrongWord = 17 * 128 + 3; // in chunk 17
+    claimed[4 * wrongWord + 1] ^= 0x40;
     const tree = new ResultTree(claimed);
-    await f.JobEscrow.connect(f.provider2).submitResult(
-      jobId,
-      await jobTerms(f, jobId),
-      tree.root,
-      "file:///nowhere/" + "0".repeat(64),
-    );
+    const resultURI = "file:///nowhere/" + "0".repeat(64);
+    await f.JobEscrow.connect(f.provider2).submitResult(jobId, await jobTerms(f, jobId), tree.root, resultURI);
+    const outputs = providerOutputs(dir, "withholder");
+    outputs.keep(jobId, claimed);
+    const responder = new DisputeResponder({
+      system: f,
+      signer: f.provider2,
+      logger: memoryLogger(),
+      deploymentBlock: 0,
+      outputs,
+    });
 
+    const slash = await expectedSlash(jobId, f.provider2.address);
     const { verifier } = await openVerifier();
     await verifier.tick();
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.AwaitingReveal);
-    const chunkIndex = Number((await f.DisputeManager.dispute(jobId)).wordIndex) / 128;
-    await f.DisputeManager.connect(f.provider2).reveal(
-      jobId,
-      await jobTerms(f, jobId),
-      tree.chunk(chunkIndex),
-      tree.chunkProof(chunkIndex),
-    );
+    const opened = await onlyDispute(jobId);
+    expect(opened.kind).to.equal(DisputeKind.Withheld);
+    const before = await weftBalances();
+    // Each round: the provider reveals the children it is asked about (or the chunk), the verifier names one.
+    for (let round = 0; round < 10 && (await readJob(f.JobEscrow, jobId)).status === JobStatus.Disputed; round++) {
+      await responder.respond(jobId, resultURI, await chainTime(ethers.provider));
+      await verifier.tick();
+    }
 
-    await verifier.tick();
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.ProviderAtFault);
     expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
+    expect((await readDispute(f.DisputeManager, opened.id)).status).to.equal(DisputeStatus.ProviderAtFault);
+    const leaves = leafCountOf(tree.wordCount);
+    const revealed = await f.DisputeManager.queryFilter(f.DisputeManager.filters.ChildrenRevealed(opened.id));
+    expect(revealed.length).to.equal(Math.ceil(Math.log2(leaves)));
+    const [chunk] = await f.DisputeManager.queryFilter(f.DisputeManager.filters.ChunkRevealed(opened.id));
+    expect(chunk.args.chunkIndex).to.equal(17n);
+    const [proven] = await f.DisputeManager.queryFilter(f.DisputeManager.filters.FraudProven(opened.id));
+    expect(proven.args.wordIndex).to.equal(BigInt(wrongWord));
+    const after = await weftBalances();
+    expect(after.challenger - before.challenger).to.equal((await shares(slash)).challengerShare + opened.bond);
+    expect(await disputeIdsOf(f.DisputeManager, jobId, 0)).to.have.length(1);
   });
 
-  it("lets an honest provider answer a withheld-data challenge: it reveals, the chunk checks out, the bond is its and the job settles", async function () {
+  it("lets an honest provider answer a griefer's bisection from its kept copy: the chunk checks out, the bond is its, the job settles", async function () {
     const honest = await startProvider(f.provider, "honest");
     const jobId = await createJob(MATMUL, f.provider);
     await honest.tick();
-    const params = (await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobCreated(jobId)))[0].args.params;
+    const params = await paramsOf(jobId);
     await f.ComputeToken.connect(challenger).approve(
       await f.DisputeManager.getAddress(),
       await f.DisputeManager.bond(),
     );
-    await f.DisputeManager.connect(challenger).disputeWithheld(jobId, await jobTerms(f, jobId), params, 10, 3);
+    await f.DisputeManager.connect(challenger).disputeWithheld(jobId, await jobTerms(f, jobId), params);
+    const dispute = await onlyDispute(jobId);
     const providerWeft = await f.ComputeToken.balanceOf(f.provider.address);
 
+    // The griefer always names the left child; the provider answers each move on its next tick.
+    const leaves = leafCountOf(dispute.totalWords);
+    for (let node = 0; !isLeafNode(node, leaves); node = 2 * node + 1) {
+      await honest.tick();
+      const current = await readDispute(f.DisputeManager, dispute.id);
+      expect([current.status, current.node]).to.deep.equal([DisputeStatus.AwaitingChoice, node]);
+      const [event] = (
+        await f.DisputeManager.queryFilter(f.DisputeManager.filters.ChildrenRevealed(dispute.id))
+      ).filter((e) => Number(e.args.node) === node);
+      await f.DisputeManager.connect(challenger).chooseChild(dispute.id, event.args.left, event.args.right, false);
+    }
     await honest.tick();
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.Revealed);
-    // A watcher following the dispute finds the revealed chunk correct and proves nothing.
-    const follower = new WithheldDisputeFollower({
+    expect((await readDispute(f.DisputeManager, dispute.id)).status).to.equal(DisputeStatus.ChunkRevealed);
+
+    // A watcher following the job finds the revealed chunk correct and proves nothing.
+    const watcher = new ChallengeFollower({
       system: f,
-      signer: challenger,
+      signer: f.disputer,
       deploymentBlock: 0,
       logger: memoryLogger(),
     });
-    await follower.tick([jobId]);
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.Revealed);
+    const receipt = {
+      jobId: jobId.toString(),
+      kind: "output-unavailable" as const,
+      sink: "test",
+      reference: "",
+      filedAt: "",
+    };
+    await watcher.tick([{ receipt }]);
+    expect((await readDispute(f.DisputeManager, dispute.id)).status).to.equal(DisputeStatus.ChunkRevealed);
 
     await time.increase(await f.DisputeManager.followUpWindow());
     await honest.tick();
-    expect((await f.DisputeManager.dispute(jobId)).status).to.equal(DisputeStatus.NoFault);
-    expect((await f.ComputeToken.balanceOf(f.provider.address)) - providerWeft).to.equal(await f.DisputeManager.bond());
+    expect((await readDispute(f.DisputeManager, dispute.id)).status).to.equal(DisputeStatus.NoFault);
+    expect((await f.ComputeToken.balanceOf(f.provider.address)) - providerWeft).to.equal(dispute.bond);
     await time.increase(f.parameters.escrow.challengeWindow);
     await honest.tick();
     expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Finalized);
   });
 
-  it("refuses a fraud proof against an honest result: the element checks out and nothing moves", async function () {
+  it("refuses to reveal a fraud proof against an honest result; the unrevealed commitment's bond goes to the provider", async function () {
     const honest = await startProvider(f.provider, "honest");
     const jobId = await createJob(MATMUL, f.provider);
     await honest.tick();
     const { verifier } = await openVerifier();
     await verifier.tick();
-    expect(verifier.state.filedReceipts()).to.have.length(0);
+    expect(verifier.state.filedFindings()).to.have.length(0);
 
-    // A challenger who claims a correct element is wrong is refused by the checker in the same transaction.
+    // A challenger who claims a correct element is wrong: its commitment is taken, its reveal refused by the checker.
     const { job } = parseJobRequest(MATMUL);
     if (job.name !== "matmul-i8") throw new Error("MATMUL is a matmul-i8 job");
     const inputs = generateInputs(job, 5);
@@ -223,17 +302,32 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
       ...matmulOperandEvidence(inputTree, row, col, stored.inputRoot),
       result: wordEvidence(new ResultTree(output), wordIndex, stored.resultRoot),
     });
-    const params = (await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobCreated(jobId)))[0].args.params;
-    const before = await weftBalances();
-    await f.ComputeToken.connect(challenger).approve(
-      await f.DisputeManager.getAddress(),
-      await f.DisputeManager.bond(),
+    const params = await paramsOf(jobId);
+    const bond = await f.DisputeManager.bond();
+    await f.ComputeToken.connect(challenger).approve(await f.DisputeManager.getAddress(), bond);
+    await f.DisputeManager.connect(challenger).commitProof(
+      jobId,
+      await jobTerms(f, jobId),
+      proofCommitment(challenger.address, jobId, proof),
     );
-    await expect(f.DisputeManager.connect(challenger).disputeWithProof(jobId, await jobTerms(f, jobId), params, proof))
+    const dispute = await onlyDispute(jobId);
+    await mine(1);
+    await expect(f.DisputeManager.connect(challenger).revealProof(dispute.id, await jobTerms(f, jobId), params, proof))
       .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
       .withArgs(jobId, wordIndex);
-    expect(await weftBalances()).to.deep.equal(before);
-    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Submitted);
+    expect((await readDispute(f.DisputeManager, dispute.id)).status).to.equal(DisputeStatus.AwaitingProof);
+
+    // Past the reveal window the provider's agent resolves it: the bond is the provider's, the job settles.
+    const before = await weftBalances();
+    await time.increaseTo(dispute.deadline);
+    await honest.tick();
+    expect((await readDispute(f.DisputeManager, dispute.id)).status).to.equal(DisputeStatus.NoFault);
+    const after = await weftBalances();
+    expect(after.provider - before.provider).to.equal(bond);
+    expect(after.challenger).to.equal(before.challenger);
+    await time.increaseTo((await readJob(f.JobEscrow, jobId)).deadline);
+    await honest.tick();
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Finalized);
   });
 
   it("makes cheating cost at least 10x its gain at the default parameters, with one verifier watching", async function () {

@@ -166,7 +166,8 @@ describe("Verifier (in-process network)", function () {
       claimed: wordAt(cheat.output, flipped) ^ 1,
       correct: wordAt(cheat.output, flipped),
     });
-    expect(readFinding(withheld.id)).to.deep.include({ kind: "output-unavailable", chunkIndex: 0 });
+    // 12 x 20 = 240 words: the bisection runs over the two chunks of the correct output.
+    expect(readFinding(withheld.id)).to.deep.include({ kind: "output-unavailable", chunkCount: 2 });
 
     expect(await counterValues(metrics)).to.deep.equal({
       checked: { valid: 2, finding: 2 },

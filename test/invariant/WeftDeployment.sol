@@ -8,6 +8,7 @@ import {ProviderRegistry} from "../../contracts/staking/ProviderRegistry.sol";
 import {JobEscrow} from "../../contracts/market/JobEscrow.sol";
 import {ComputeReceipt} from "../../contracts/market/ComputeReceipt.sol";
 import {DisputeManager} from "../../contracts/disputes/DisputeManager.sol";
+import {DisputeParameters} from "../../contracts/disputes/DisputeParameters.sol";
 import {MatmulI8Checker} from "../../contracts/disputes/checkers/MatmulI8Checker.sol";
 import {MandelbrotChecker} from "../../contracts/disputes/checkers/MandelbrotChecker.sol";
 import {RewardDistributor} from "../../contracts/rewards/RewardDistributor.sol";
@@ -90,7 +91,7 @@ abstract contract WeftDeployment {
         _disputes = new DisputeManager(
             address(_manager),
             _escrow,
-            DisputeManager.Parameters({
+            DisputeParameters.Parameters({
                 bond: 100e18,
                 responseWindow: 10 minutes,
                 followUpWindow: 10 minutes,
@@ -169,13 +170,13 @@ abstract contract WeftDeployment {
 
         _map(address(_disputes), ARBITER, _selectors(DisputeManager.arbitrate.selector));
         bytes4[] memory disputeParameters = new bytes4[](7);
-        disputeParameters[0] = DisputeManager.setChecker.selector;
-        disputeParameters[1] = DisputeManager.setBond.selector;
-        disputeParameters[2] = DisputeManager.setResponseWindow.selector;
-        disputeParameters[3] = DisputeManager.setFollowUpWindow.selector;
-        disputeParameters[4] = DisputeManager.setArbitrationWindow.selector;
-        disputeParameters[5] = DisputeManager.setSlashSplit.selector;
-        disputeParameters[6] = DisputeManager.setStakeShareBps.selector;
+        disputeParameters[0] = DisputeParameters.setChecker.selector;
+        disputeParameters[1] = DisputeParameters.setBond.selector;
+        disputeParameters[2] = DisputeParameters.setResponseWindow.selector;
+        disputeParameters[3] = DisputeParameters.setFollowUpWindow.selector;
+        disputeParameters[4] = DisputeParameters.setArbitrationWindow.selector;
+        disputeParameters[5] = DisputeParameters.setSlashSplit.selector;
+        disputeParameters[6] = DisputeParameters.setStakeShareBps.selector;
         _map(address(_disputes), PARAMETERS, disputeParameters);
 
         _map(address(_rewards), ESCROW, _selectors(RewardDistributor.recordWork.selector));

@@ -15,19 +15,31 @@ import {Ghost} from "./handlers/Ghost.sol";
 import {Weft, Actors, isDisputeOpen, stakeOf} from "./handlers/HandlerBase.sol";
 import {StakingHandler} from "./handlers/StakingHandler.sol";
 import {MarketHandler} from "./handlers/MarketHandler.sol";
-import {DisputesHandler} from "./handlers/DisputesHandler.sol";
+import {KeeperHandler} from "./handlers/KeeperHandler.sol";
+import {HonestVerifierHandler} from "./handlers/HonestVerifierHandler.sol";
+import {HonestProviderHandler} from "./handlers/HonestProviderHandler.sol";
+import {CoalitionHandler} from "./handlers/CoalitionHandler.sol";
+import {ArbitrationHandler} from "./handlers/ArbitrationHandler.sol";
 import {RewardsHandler} from "./handlers/RewardsHandler.sol";
 
 uint256 constant PROVIDERS = 4;
 uint256 constant CLIENTS = 3;
 uint256 constant CHALLENGERS = 2;
+uint256 constant SYBILS = 3;
 uint256 constant PROVIDER_WEFT = 2_000_000e18;
 uint256 constant PROVIDER_INITIAL_STAKE = 100_000e18;
 uint256 constant CLIENT_FUNDS = 1_000_000e18;
 uint256 constant CHALLENGER_WEFT = 1_000_000e18;
+uint256 constant VERIFIER_WEFT = 1_000_000e18;
 
-/// @notice Weft's conservation, accounting and lifecycle invariants under random sequences of staking, jobs,
-/// disputes, rewards and time, over the real system wired as in production.
+/// @notice Weft's conservation, accounting, lifecycle and dispute-game invariants under random sequences of staking,
+/// jobs, disputes, rewards and time, over the real system wired as in production, with the adversary of
+/// docs/DESIGN.md: a coalition of cheating providers and the addresses they control (CoalitionHandler) against one
+/// honest verifier that disputes every wrong result in time (HonestVerifierHandler) and providers that answer for
+/// their correct results (HonestProviderHandler).
+interface IDevLog { function log(string calldata, uint256) external view; }
+IDevLog constant DEVLOG = IDevLog(0x000000000000000000636F6e736F6c652e6c6f67);
+
 contract WeftInvariants is WeftDeployment, InvariantTargets {
     /// @notice An invariant does not hold, or a handler saw an expectation broken mid-sequence.
     error InvariantViolated(string what);
@@ -35,6 +47,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     Actors private _actors;
     Ghost internal _ghost;
     IERC20[2] private _paymentTokens;
+    address[] private _holders;
 
     function setUp() public {
         _actors.arbiter = _actor("arbiter", 0);
@@ -44,17 +57,27 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         for (uint256 i = 0; i < PROVIDERS; ++i) _actors.providers.push(_actor("provider", 0x100 + i));
         for (uint256 i = 0; i < CLIENTS; ++i) _actors.clients.push(_actor("client", 0x200 + i));
         for (uint256 i = 0; i < CHALLENGERS; ++i) _actors.challengers.push(_actor("challenger", 0x300 + i));
+        for (uint256 i = 0; i < SYBILS; ++i) _actors.sybils.push(_actor("sybil", 0x400 + i));
+        _actors.verifier = _actor("verifier", 0x500);
 
         _ghost = new Ghost();
         for (uint256 i = 0; i < PROVIDERS; ++i) _setUpProvider(_actors.providers[i]);
         for (uint256 i = 0; i < CLIENTS; ++i) _setUpClient(_actors.clients[i]);
         for (uint256 i = 0; i < CHALLENGERS; ++i) _token.transfer(_actors.challengers[i], CHALLENGER_WEFT);
+        for (uint256 i = 0; i < SYBILS; ++i) _token.transfer(_actors.sybils[i], CHALLENGER_WEFT);
+        _token.transfer(_actors.verifier, VERIFIER_WEFT);
 
         Weft memory weft = Weft(_token, _registry, _escrow, _receipt, _disputes, _rewards, _usd);
         _targetStaking(new StakingHandler(weft, _actors, _ghost));
         _targetMarket(new MarketHandler(weft, _actors, _ghost));
-        _targetDisputes(new DisputesHandler(weft, _actors, _ghost));
+        HonestVerifierHandler verifier = new HonestVerifierHandler(weft, _actors, _ghost);
+        HonestProviderHandler honestProvider = new HonestProviderHandler(weft, _actors, _ghost);
+        _targetHonest(verifier, honestProvider);
+        _targetKeeper(new KeeperHandler(weft, _actors, _ghost, verifier, honestProvider));
+        _targetCoalition(new CoalitionHandler(weft, _actors, _ghost));
+        _targetArbitration(new ArbitrationHandler(weft, _actors, _ghost));
         _targetRewards(new RewardsHandler(weft, _actors, _ghost));
+        _listHolders();
     }
 
     // ---------------------------------------------------------------- token conservation
@@ -86,15 +109,37 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _requireNone(Ghost.Kind.Stake);
     }
 
-    /// @notice The DisputeManager holds exactly the bonds of its open disputes.
+    /// @notice The DisputeManager holds exactly the bonds of its open disputes, which is every bond taken minus those
+    /// paid back to challengers and to providers; each job counts exactly its open disputes, and is Disputed exactly
+    /// while one is open and no other has slashed it.
     function invariant_disputeManagerHoldsExactlyTheOpenBonds() public view {
-        uint256 count = _escrow.jobCount();
+        uint256 disputes = _disputes.disputeCount();
+        uint256[] memory openOf = new uint256[](_escrow.jobCount() + 1);
         uint256 bonds;
-        for (uint256 jobId = 1; jobId <= count; ++jobId) {
-            IDisputeManager.Dispute memory d = _disputes.dispute(jobId);
-            if (isDisputeOpen(d.status)) bonds += d.bond;
+        for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
+            IDisputeManager.Dispute memory d = _disputes.dispute(disputeId);
+            if (!isDisputeOpen(d.status)) continue;
+            bonds += d.bond;
+            ++openOf[d.jobId];
         }
-        _check(_token.balanceOf(address(_disputes)) == bonds, "dispute manager balance differs from open bonds");
+        uint256 balance = _token.balanceOf(address(_disputes));
+        _check(balance == bonds, "dispute manager balance differs from open bonds");
+        _check(balance == _ghost.bondsIn() - _ghost.bondsReturned() - _ghost.bondsForfeited(), "bond flows differ");
+        for (uint256 jobId = 1; jobId < openOf.length; ++jobId) {
+            _check(_disputes.openDisputes(jobId) == openOf[jobId], "a job's open disputes are miscounted");
+            _check(_ghost.job(jobId).openDisputes == openOf[jobId], "a job's open disputes differ from the ghost's");
+            IJobEscrow.JobStatus status = _escrow.jobStatus(jobId);
+            if (status != IJobEscrow.JobStatus.Slashed) {
+                _check((status == IJobEscrow.JobStatus.Disputed) == (openOf[jobId] != 0), "Disputed without a dispute");
+            }
+        }
+    }
+
+    /// @notice Every WEFT is held by an account the suite knows: nothing is minted, burnt or sent elsewhere unseen.
+    function invariant_weftIsHeldByKnownAccounts() public view {
+        uint256 sum;
+        for (uint256 i = 0; i < _holders.length; ++i) sum += _token.balanceOf(_holders[i]);
+        _check(sum == _token.totalSupply(), "WEFT held outside the known accounts");
     }
 
     // ---------------------------------------------------------------- stake accounting
@@ -127,8 +172,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     function invariant_jobsFollowTheLifecycle() public view {
         uint256 count = _escrow.jobCount();
         for (uint256 jobId = 1; jobId <= count; ++jobId) {
-            (IJobEscrow.JobStatus lastStatus, , , , ) = _ghost.jobs(jobId);
-            _check(_escrow.jobStatus(jobId) == lastStatus, "a job changed status without a step on it");
+            _check(_escrow.jobStatus(jobId) == _ghost.job(jobId).lastStatus, "a job changed status without a step on it");
         }
         _requireNone(Ghost.Kind.Lifecycle);
     }
@@ -142,9 +186,81 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _requireNone(Ghost.Kind.Slash);
     }
 
-    /// @notice A fraud proof against an honest result is always refused with ResultChecksOut.
-    function invariant_honestResultsAreNeverSlashedByProof() public view {
-        _requireNone(Ghost.Kind.HonestDispute);
+    /// @notice No correct result ever ends Slashed, whatever disputes the coalition opened against it.
+    function invariant_honestResultsAreNeverSlashed() public view {
+        uint256 count = _escrow.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            if (_ghost.job(jobId).cheated) continue;
+            _check(_escrow.jobStatus(jobId) != IJobEscrow.JobStatus.Slashed, "a correct result was slashed");
+        }
+        _requireNone(Ghost.Kind.HonestResult);
+    }
+
+    /// @notice The honest verifier disputes every wrong checkable result inside its challenge window, and every one it
+    /// disputed is slashed or still in dispute: never back to Submitted, never finalized. Its disputes never fail.
+    function invariant_wrongResultsDisputedInTimeAreSlashed() public view {
+        uint256 count = _escrow.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            Ghost.JobGhost memory g = _ghost.job(jobId);
+            if (!g.checkable || !g.cheated) continue;
+            IJobEscrow.JobStatus status = _escrow.jobStatus(jobId);
+            bool slashedOrDisputed = status == IJobEscrow.JobStatus.Slashed || status == IJobEscrow.JobStatus.Disputed;
+            if (g.honestDispute != 0) {
+                _check(slashedOrDisputed, "a wrong result the honest verifier disputed was not slashed");
+            } else if (status != IJobEscrow.JobStatus.Slashed) {
+                bool inWindow = block.timestamp < _ghost.termsOf(jobId).deadline;
+                _check(inWindow, "the honest verifier let a wrong result's challenge window pass");
+            }
+        }
+        _requireNone(Ghost.Kind.WrongResult);
+    }
+
+    /// @notice The honest verifier never loses a bond: what it holds plus its open bonds is at least what it started
+    /// with (a fault pays it a share, a moot dispute returns the bond).
+    function invariant_honestVerifierNeverLosesItsBond() public view {
+        uint256 disputes = _disputes.disputeCount();
+        uint256 bonds;
+        for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
+            IDisputeManager.Dispute memory d = _disputes.dispute(disputeId);
+            if (d.challenger == _actors.verifier && isDisputeOpen(d.status)) bonds += d.bond;
+        }
+        _check(_token.balanceOf(_actors.verifier) + bonds >= VERIFIER_WEFT, "the honest verifier lost a bond");
+    }
+
+    /// @notice A failed dispute pays its bond to the provider (and a moot one back to its challenger), checked on
+    /// every settlement against the balances.
+    function invariant_failedDisputesPayTheirBondToTheProvider() public view {
+        _requireNone(Ghost.Kind.Bond);
+    }
+
+    /// @notice What the coalition tries that must be refused is refused, with the error the API names: a copied
+    /// commitment (ProofNotCommitted), a reveal in the commit's block (RevealTooEarly), a proof of a correct word
+    /// (ResultChecksOut).
+    function invariant_theCoalitionsRefusedMovesAreRefused() public view {
+        _requireNone(Ghost.Kind.Attack);
+    }
+
+    /// @notice Every open dispute opened inside its job's challenge window and ends by its opening plus
+    /// maxDisputeDuration; and once the keeper has settled everything due, no job submitted challengeWindow +
+    /// maxDisputeDuration or more before is still Submitted or Disputed.
+    function invariant_everyJobSettlesWithinTheBound() public view {
+        uint256 maxDuration = _disputes.maxDisputeDuration();
+        uint256 disputes = _disputes.disputeCount();
+        for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
+            IDisputeManager.Dispute memory d = _disputes.dispute(disputeId);
+            if (!isDisputeOpen(d.status)) continue;
+            Ghost.DisputeGhost memory opened = _ghost.disputeOf(disputeId);
+            _check(opened.openedAt < _ghost.termsOf(d.jobId).deadline, "a dispute opened after the challenge window");
+            _check(d.deadline <= opened.openedAt + maxDuration, "a dispute can outlast maxDisputeDuration");
+        }
+        uint256 bound = _escrow.challengeWindow() + maxDuration;
+        uint256 sweptAt = _ghost.sweptAt();
+        uint256 count = _escrow.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            IJobEscrow.JobStatus status = _escrow.jobStatus(jobId);
+            if (status != IJobEscrow.JobStatus.Submitted && status != IJobEscrow.JobStatus.Disputed) continue;
+            _check(_ghost.job(jobId).submittedAt + bound > sweptAt, "a job outlived its settlement bound");
+        }
     }
 
     // ---------------------------------------------------------------- rewards
@@ -207,6 +323,21 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
 
     // ---------------------------------------------------------------- set-up
 
+    function afterInvariant() public {
+        bytes32[22] memory keys = [
+            bytes32("honest: commit"), "honest: bisection", "honest: moot", "honest: slashed by proof",
+            "honest: slashed by bisection", "honest provider: chunk revealed", "coalition: squat",
+            "coalition: same-block reveal", "coalition: swapped children", "coalition: chunk revealed",
+            "coalition: grief", "coalition: self-report", "coalition: copy refused",
+            "coalition: correct word refused", "coalition: chunk self-report", "coalition: chunk proof refused",
+            "arbiter: ruled", "keeper: provider timed out", "", "", "", ""
+        ];
+        for (uint256 i = 0; i < 18; ++i) {
+            (bool ok, ) = address(VM).call(abi.encodeWithSignature("writeLine(string,string)", "/tmp/dev/tally.txt", string(abi.encodePacked(keys[i], bytes32(_ghost.tally(keys[i]))))));
+            ok;
+        }
+    }
+
     function _actor(string memory role, uint256 index) private returns (address account) {
         account = address(uint160(uint256(keccak256(abi.encode(role, index)))));
         VM.label(account, role);
@@ -243,24 +374,60 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _target(address(h), h.createJob.selector, 4);
         _target(address(h), h.acceptJob.selector, 3);
         _target(address(h), h.submitResult.selector, 3);
-        _target(address(h), h.warp.selector, 3);
-        _target(address(h), h.finalize.selector, 2);
+        _target(address(h), h.finalize.selector, 1);
         _target(address(h), h.cancelJob.selector, 1);
         _target(address(h), h.claimTimeout.selector, 1);
     }
 
-    function _targetDisputes(DisputesHandler h) private {
-        _target(address(h), h.disputeWithProof.selector, 2);
-        _target(address(h), h.disputeWithheld.selector, 2);
-        _target(address(h), h.reveal.selector, 1);
-        _target(address(h), h.followUpWithProof.selector, 1);
-        _target(address(h), h.disputeForArbitration.selector, 2);
+    function _targetKeeper(KeeperHandler h) private {
+        _target(address(h), h.warp.selector, 3);
+        _target(address(h), h.resolve.selector, 1);
+        _target(address(h), h.settleDue.selector, 1);
+    }
+
+    /// @dev Besides what KeeperHandler.warp makes them do before time passes.
+    function _targetHonest(HonestVerifierHandler verifier, HonestProviderHandler provider) private {
+        _target(address(verifier), verifier.dispute.selector, 1);
+        _target(address(verifier), verifier.play.selector, 1);
+        _target(address(provider), provider.respond.selector, 1);
+    }
+
+    /// @dev Weighted towards the moves of games already open, so bisections run to their end.
+    function _targetCoalition(CoalitionHandler h) private {
+        _target(address(h), h.disputeFirst.selector, 2);
+        _target(address(h), h.shadowHonest.selector, 1);
+        _target(address(h), h.providerMove.selector, 3);
+        _target(address(h), h.challengerMove.selector, 3);
+        _target(address(h), h.grief.selector, 2);
+    }
+
+    function _targetArbitration(ArbitrationHandler h) private {
+        _target(address(h), h.disputeForArbitration.selector, 1);
         _target(address(h), h.arbitrate.selector, 1);
-        _target(address(h), h.resolveTimeout.selector, 1);
     }
 
     function _targetRewards(RewardsHandler h) private {
         _target(address(h), h.claim.selector, 2);
+    }
+
+    /// @dev Every account that can hold WEFT: this deployer, the treasury, the contracts and every actor.
+    function _listHolders() private {
+        _holders.push(address(this));
+        _holders.push(address(_timelock));
+        _holders.push(address(_registry));
+        _holders.push(address(_escrow));
+        _holders.push(address(_disputes));
+        _holders.push(address(_rewards));
+        _holders.push(_actors.verifier);
+        _holders.push(_actors.arbiter);
+        _pushAll(_actors.providers);
+        _pushAll(_actors.clients);
+        _pushAll(_actors.challengers);
+        _pushAll(_actors.sybils);
+    }
+
+    function _pushAll(address[] storage accounts) private {
+        for (uint256 i = 0; i < accounts.length; ++i) _holders.push(accounts[i]);
     }
 
     function _requireNone(Ghost.Kind kind) private view {

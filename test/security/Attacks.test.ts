@@ -1,7 +1,12 @@
 /**
  * The attack catalogue: one describe per attack. Each test asserts how the attack fails and that no funds moved
  * (every balance of the parties and of the escrow, registry, DisputeManager and treasury unchanged), or, where the
- * "attack" is a legitimate action that ends badly for the attacker, exactly the movement the protocol intends.
+ * "attack" is a legitimate action that ends badly for the attacker, exactly the movement the protocol intends. The
+ * dispute attacks are judged against the adversary model of the design (a cheating provider with any number of other
+ * addresses, watching the mempool, front-running, opening disputes first, revealing selectively, arranging its
+ * stake): each writes out the attacker's strategy, asserts every WEFT and tUSD balance and the provider's registry
+ * stake before and after, and that the attacker ends with less than it started. A test marked `it.skip` is an attack
+ * that still works: it asserts what the design asks, fails today, and the comment above it says why.
  */
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
@@ -22,7 +27,6 @@ import {
 } from "../../typechain-types";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import {
-  CUSTOM_WORKLOAD,
   DisputeStatus,
   MATMUL_SHAPE,
   WRONG_MATMUL,
@@ -33,6 +37,7 @@ import {
   matmulFraudProof,
   openedDisputeId,
   proveFraud,
+  wordAt,
   type DisputesFixture,
   type WorkloadJob,
 } from "../fixtures/disputes";
@@ -58,7 +63,6 @@ import { NO_TERMS } from "../fixtures/terms";
 import {
   alwaysLeft,
   leafNodeOf,
-  move,
   openGame,
   passDeadline,
   play,
@@ -85,6 +89,9 @@ import {
 } from "../helpers/balances";
 import { signPermit } from "../helpers/permit";
 import { readJob } from "../../src/chain/jobs";
+import { resultChunkLeafHash } from "../../src/commitments/leaves";
+import { seededRandom } from "../../src/demo/random";
+import { matmulI8 } from "../../src/workloads/registry";
 
 const coder = AbiCoder.defaultAbiCoder();
 const { bond: BOND, slashSplit: SLASH_SPLIT, stakeShareBps: STAKE_SHARE_BPS } = LOCAL_PARAMETERS.disputes;
@@ -851,12 +858,7 @@ describe("Attacks", function () {
       await expectBalancesUnchanged(before);
 
       // The open dispute ends (its challenger never moves: its bond goes to the provider) and the job is paid.
-      await f.DisputeManager.connect(f.provider).revealChildren(
-        open,
-        terms,
-        job.result.node(1),
-        job.result.node(2),
-      );
+      await f.DisputeManager.connect(f.provider).revealChildren(open, terms, job.result.node(1), job.result.node(2));
       await time.increaseTo((await f.DisputeManager.dispute(open)).deadline);
       await f.DisputeManager.connect(f.outsider).resolve(open, terms);
       await f.JobEscrow.finalize(job.id, terms);
@@ -1444,11 +1446,11 @@ describe("Attacks", function () {
     }
 
     /** No dispute of `ids` settled; once their reveal windows pass, each bond goes to the provider, nothing else. */
-    async function expectOnlyBondsLost<T extends string, H extends string>(
+    async function expectOnlyBondsLost(
       f: DisputesFixture,
       jobs: WorkloadJob[],
       ids: bigint[],
-      before: BalanceSnapshot<T, H>,
+      before: BalanceSnapshot<"usd" | "weft", "challenger" | "provider" | "client" | ProtocolHolder>,
     ) {
       const disputes = await Promise.all(ids.map((id) => f.DisputeManager.dispute(id)));
       expect(disputes.map((d) => d.status)).to.deep.equal(ids.map(() => DisputeStatus.AwaitingProof));
@@ -1552,6 +1554,760 @@ describe("Attacks", function () {
         .to.be.revertedWithCustomError(f.MatmulI8Checker, "InputVectorNotInTree")
         .withArgs(cheatingInputs, 0, row);
       await expectOnlyBondsLost(f, [honest, cheating], ids, before);
+    });
+  });
+
+  describe("withheld-data squat", function () {
+    // The cheating provider submits a wrong result and, from a second address, opens a withheld-data dispute on it at
+    // once, then plays that bisection toward the children that are correct, so the game ends at a chunk nobody can
+    // prove wrong; under one dispute per job this kept every honest challenger out until the squat ended without
+    // fault, and if it was opened late, until the window had closed. Disputes now run side by side: the honest
+    // verifier opens its own inside the window whenever it likes, plays against the committed tree, reaches the wrong
+    // chunk and proves it. The provider is slashed, the verifier is paid its share and its bond, the squat ends Moot
+    // (or without fault if it ran out first: its bond only moves between the attacker's own addresses), and the job
+    // is never paid.
+    it("opened first and played toward correct children, it cannot stop the verifier's later dispute from slashing", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const correct = new ResultTree(job.correct);
+      const [squatter, verifier] = await spareAccounts(f, 2);
+      const parties = { provider: f.provider, squatter, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const attackerBefore = await weftHeldBy(f, [f.provider, squatter]);
+
+      // The squat: opened right after the submission; the provider answers it at once.
+      const squat = await play(f, await openGame(f, job, squatter, towardCorrectChild(correct)));
+      expect(squat.revealed!.chunkIndex).to.equal(0);
+      expect(squat.revealed!.chunk).to.equal(ethers.hexlify(correct.chunk(0)));
+      await expect(
+        f.DisputeManager.connect(verifier).proveChunkWrong(
+          squat.id,
+          await jobTerms(f, job.id),
+          job.params,
+          matmulFraudProof(job, 0, 0),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
+        .withArgs(job.id, 0n);
+
+      // The honest verifier opens its own dispute a minute before the window closes and plays it to the wrong chunk.
+      const terms = await jobTerms(f, job.id);
+      await time.setNextBlockTimestamp(BigInt(terms.deadline) - 60n);
+      const honest = await play(f, await openGame(f, job, verifier, towardWrongChild(correct)));
+      expect(honest.revealed!.chunkIndex).to.equal(Number(WRONG_CHUNK));
+      expect(await f.DisputeManager.openDisputes(job.id)).to.equal(2n);
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+      expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
+      const { wordIndex, proof } = wrongWordProof(honest);
+      expect(wordIndex).to.equal(WRONG_MATMUL.word);
+      await expect(f.DisputeManager.connect(verifier).proveChunkWrong(honest.id, terms, job.params, proof))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(honest.id, job.id, DisputeStatus.ProviderAtFault, taken, verifier.address);
+
+      // The squat is still in its follow-up window: it ends Moot, its bond back to the squatter.
+      expect((await f.DisputeManager.dispute(squat.id)).status).to.equal(DisputeStatus.ChunkRevealed);
+      await expect(f.DisputeManager.connect(squatter).resolve(squat.id, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(squat.id, job.id, DisputeStatus.Moot, 0n, squatter.address);
+      expect(await f.DisputeManager.openDisputes(job.id)).to.equal(0n);
+      await time.increaseTo(terms.deadline);
+      await expect(f.JobEscrow.finalize(job.id, terms))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(job.id, JobStatus.Slashed, JobStatus.Submitted);
+
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { verifier: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      // The attacker (the provider and its squatting address) is down the whole slash, 4,000 WEFT, and unpaid.
+      expect((await weftHeldBy(f, [f.provider, squatter])) - attackerBefore).to.equal(-taken);
+    });
+
+    it("opened in the window's last seconds, it cannot stop the verifier's dispute opened a second later", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const correct = new ResultTree(job.correct);
+      const [squatter, verifier] = await spareAccounts(f, 2);
+      const parties = { provider: f.provider, squatter, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const attackerBefore = await weftHeldBy(f, [f.provider, squatter]);
+      const terms = await jobTerms(f, job.id);
+      const windowEnd = BigInt(terms.deadline);
+
+      // The squat opens two seconds before the window closes; the verifier's dispute, one second before.
+      await time.setNextBlockTimestamp(windowEnd - 2n);
+      const squat = await openGame(f, job, squatter, towardCorrectChild(correct));
+      await time.setNextBlockTimestamp(windowEnd - 1n);
+      const honest = await openGame(f, job, verifier, towardWrongChild(correct));
+      expect([squat.openedAt, honest.openedAt]).to.deep.equal([windowEnd - 2n, windowEnd - 1n]);
+      expect(await f.DisputeManager.openDisputes(job.id)).to.equal(2n);
+      // The window is over and the job is frozen, not payable.
+      await expect(f.JobEscrow.finalize(job.id, terms))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(job.id, JobStatus.Disputed, JobStatus.Submitted);
+
+      // The provider serves the squat at once and stalls the verifier's game as long as its clock allows it to.
+      await play(f, squat);
+      const { deadline: firstAnswerDue } = await f.DisputeManager.dispute(honest.id);
+      await time.setNextBlockTimestamp(firstAnswerDue - 60n);
+      await play(f, honest);
+      expect(honest.revealed!.chunkIndex).to.equal(Number(WRONG_CHUNK));
+
+      // The squat's follow-up window passes first: it ends without fault, its bond paid to the provider (the attacker
+      // paying itself). The verifier's dispute still holds the job.
+      await passDeadline(f, squat);
+      await expect(f.DisputeManager.connect(squatter).resolve(squat.id, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(squat.id, job.id, DisputeStatus.NoFault, 0n, f.provider.address);
+      expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Disputed);
+
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+      const { proof } = wrongWordProof(honest);
+      const proven = await f.DisputeManager.connect(verifier).proveChunkWrong(honest.id, terms, job.params, proof);
+      expect(await minedAt(proven)).to.be.at.most(await settlementBound(f, await submittedAt(f, job.id)));
+      expect((await f.DisputeManager.dispute(honest.id)).status).to.equal(DisputeStatus.ProviderAtFault);
+      expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Slashed);
+
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: {
+          verifier: split.challenger,
+          client: split.client,
+          treasury: split.treasury,
+          registry: -taken,
+          squatter: -BOND,
+          provider: BOND,
+        },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      expect((await weftHeldBy(f, [f.provider, squatter])) - attackerBefore).to.equal(-taken);
+    });
+  });
+
+  describe("chunk-0 blind spot", function () {
+    // The provider commits to an output of several chunks whose first chunk is right and a later one all zeros, and
+    // never publishes it. A challenger that only knows the root used to be able to name nothing but a guess (the first
+    // chunk), which the provider answered correctly. The bisection needs no guess: a verifier that recomputed the
+    // output follows the children that differ from its own tree down to the zeroed chunk, and the provider must reveal
+    // that chunk (then a word of it is proven wrong) or lose on its clock; revealing the right chunk 0 instead is
+    // refused at every step.
+    /** 24 x 24 = 576 words: five chunks, the last one short (64 words). */
+    const SHAPE = { m: 24, k: 16, n: 24 };
+    const ZEROED_CHUNK = 3;
+
+    async function zeroedChunkJob(f: World) {
+      const params = matmulI8.params.encode(SHAPE);
+      const job = await submitCorruptedJob(f, matmulI8.id, params, 3, (output) => withZeroChunk(output, ZEROED_CHUNK));
+      const correct = new ResultTree(job.correct);
+      // The premise: chunk 0 is right, chunk 3 is not, and the tree's leaves are not all at one depth.
+      expect(job.result.chunkCount).to.equal(5);
+      expect(ethers.hexlify(job.result.chunk(0))).to.equal(ethers.hexlify(correct.chunk(0)));
+      expect(job.result.node(leafNodeOf(ZEROED_CHUNK, job.result.wordCount))).to.not.equal(
+        correct.node(leafNodeOf(ZEROED_CHUNK, job.result.wordCount)),
+      );
+      return { job, correct };
+    }
+
+    it("the verifier's bisection reaches the zeroed chunk, not chunk 0, and its proof slashes the provider", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const { job, correct } = await zeroedChunkJob(f);
+      const [verifier] = await spareAccounts(f, 1);
+      const parties = { provider: f.provider, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const attackerBefore = await weftHeldBy(f, [f.provider]);
+
+      const game = await play(f, await openGame(f, job, verifier, towardWrongChild(correct)));
+      // Root, then its right child (node 2), then node 2's left child: leaf node 5 holds chunk 3.
+      expect(game.steps.map((s) => [s.node, s.disputedRight])).to.deep.equal([
+        [0, true],
+        [2, false],
+      ]);
+      expect(game.revealed!.chunkIndex).to.equal(ZEROED_CHUNK);
+      expect(game.revealed!.chunk).to.equal(ethers.hexlify(job.result.chunk(ZEROED_CHUNK)));
+
+      const terms = await jobTerms(f, job.id);
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+      // Five jobs now lock collateral in the fixture's stake.
+      expect(taken).to.equal(JOB_COLLATERAL + ((PROVIDER_STAKE - 5n * JOB_COLLATERAL) * STAKE_SHARE_BPS) / BPS);
+      const { wordIndex, proof } = wrongWordProof(game);
+      expect(Math.floor(wordIndex / 128)).to.equal(ZEROED_CHUNK);
+      await expect(f.DisputeManager.connect(verifier).proveChunkWrong(game.id, terms, job.params, proof))
+        .to.emit(f.DisputeManager, "FraudProven")
+        .withArgs(game.id, job.id, wordIndex, "0x00000000", wordAt(job.correct, wordIndex));
+
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { verifier: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      expect((await weftHeldBy(f, [f.provider])) - attackerBefore).to.equal(-taken);
+    });
+
+    it("a provider that reveals only chunk 0 cannot answer the game and is slashed when its clock runs out", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const { job, correct } = await zeroedChunkJob(f);
+      const [verifier] = await spareAccounts(f, 1);
+      const parties = { provider: f.provider, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const attackerBefore = await weftHeldBy(f, [f.provider]);
+      const provider = f.DisputeManager.connect(f.provider);
+      const game = await openGame(f, job, verifier, towardWrongChild(correct));
+      const chunk0 = job.result.chunk(0);
+
+      // Chunk 0 in place of the root's children, then in place of the leaf the game reaches.
+      await expect(provider.revealChunk(game.id, await jobTerms(f, job.id), chunk0))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeNotInStatus")
+        .withArgs(game.id, DisputeStatus.AwaitingChildren, DisputeStatus.AwaitingChunk);
+      expect(await playToLeaf(f, game)).to.equal(ZEROED_CHUNK);
+      const leaf = job.result.node(leafNodeOf(ZEROED_CHUNK, job.result.wordCount));
+      await expect(provider.revealChunk(game.id, await jobTerms(f, job.id), chunk0))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ChunkMismatch")
+        .withArgs(game.id, ZEROED_CHUNK, leaf, ethers.hexlify(resultChunkLeafHash(ZEROED_CHUNK, chunk0)));
+
+      const terms = await jobTerms(f, job.id);
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+      await passDeadline(f, game);
+      await expect(f.DisputeManager.connect(verifier).resolve(game.id, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(game.id, job.id, DisputeStatus.ProviderAtFault, taken, verifier.address);
+
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { verifier: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      expect((await weftHeldBy(f, [f.provider])) - attackerBefore).to.equal(-taken);
+    });
+  });
+
+  describe("children revealed out of order", function () {
+    // The cheating provider answers the verifier's bisection with the two children of the root swapped. The parent
+    // hash is the same in either order (sorted pairs), so the DisputeManager takes them; the provider hopes the
+    // verifier then disputes a node whose hash is correct, or that it can answer with the other child's data. The
+    // verifier disputes the position whose hash differs from its own tree's; the hash there belongs to another leaf,
+    // and a leaf commits to its chunk's index, so no chunk opens it: the provider loses on its clock.
+    it("leads the game to a leaf the provider cannot open, and it is slashed when its clock runs out", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const correct = new ResultTree(job.correct);
+      const [verifier] = await spareAccounts(f, 1);
+      const parties = { provider: f.provider, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const attackerBefore = await weftHeldBy(f, [f.provider]);
+      const terms = await jobTerms(f, job.id);
+      const provider = f.DisputeManager.connect(f.provider);
+      const game = await openGame(f, job, verifier, towardWrongChild(correct));
+
+      // Node 1 is chunk 1's leaf (the wrong one), node 2 chunk 0's (right); the provider reveals them swapped.
+      const [wrongLeaf, rightLeaf] = [job.result.node(1), job.result.node(2)];
+      await provider.revealChildren(game.id, terms, rightLeaf, wrongLeaf);
+      const disputeRight = game.choose(0, { left: rightLeaf, right: wrongLeaf });
+      expect(disputeRight).to.equal(false);
+      await f.DisputeManager.connect(verifier).chooseChild(game.id, rightLeaf, wrongLeaf, disputeRight);
+      const d = await f.DisputeManager.dispute(game.id);
+      expect([d.status, d.node, d.hash]).to.deep.equal([DisputeStatus.AwaitingChunk, 1n, rightLeaf]);
+
+      // Position 1 is chunk 1 (112 words); the hash there is chunk 0's leaf. Chunk 0's bytes are too long for the
+      // position, and chunk 1's bytes hash to chunk 1's leaf, not to the one the provider put there.
+      const chunk0 = job.result.chunk(0);
+      await expect(provider.revealChunk(game.id, terms, chunk0))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkLengthMismatch")
+        .withArgs(1n, BigInt(job.result.chunk(1).length), BigInt(chunk0.length));
+      await expect(provider.revealChunk(game.id, terms, job.result.chunk(1)))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ChunkMismatch")
+        .withArgs(game.id, 1n, rightLeaf, wrongLeaf);
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+      await passDeadline(f, game);
+      await expect(f.DisputeManager.connect(verifier).resolve(game.id, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(game.id, job.id, DisputeStatus.ProviderAtFault, taken, verifier.address);
+
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { verifier: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      expect((await weftHeldBy(f, [f.provider])) - attackerBefore).to.equal(-taken);
+    });
+  });
+
+  describe("stolen fraud proofs", function () {
+    // A copier (a mempool watcher, or the cheating provider's own second address) takes the honest verifier's work:
+    // its commitment, or the proof its reveal carries, to be paid the challenger's share in its place. A commitment
+    // binds its challenger, so a copied one reveals nothing for anyone else; a commitment of one's own made after
+    // seeing the reveal in the mempool cannot be revealed in the same block, so the honest reveal lands first and the
+    // copy ends Moot. The one thing a provider's second address can do is report the fraud itself, first: then it
+    // gets the challenger's share back, the honest verifier only its bond, and the provider still loses the rest of
+    // the slash (the documented limit of the self-report).
+    const proofOf = (f: DisputesFixture) => wrongElementProof(f.cheatingMatmul);
+
+    it("a copied commitment: the copier's reveal of the proof it then sees fails ProofNotCommitted", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const [copier, verifier] = await spareAccounts(f, 2);
+      const parties = { provider: f.provider, copier, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const terms = await jobTerms(f, job.id);
+      const proof = proofOf(f);
+      const commitment = proofCommitment(verifier.address, job.id, proof);
+
+      const honest = await commitProof(f, verifier, job.id, proof);
+      // The copier sends the very commitment it saw in the verifier's transaction.
+      const copied = await openedDisputeId(f, f.DisputeManager.connect(copier).commitProof(job.id, terms, commitment));
+      expect((await f.DisputeManager.dispute(copied)).hash).to.equal(commitment);
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+
+      // The verifier reveals; the copier sees the proof in the mempool and front-runs with a higher tip.
+      const [verifierTx, copierTx] = await mineTogether(async () => [
+        await f.DisputeManager.connect(verifier).revealProof(honest, terms, job.params, proof, withTip("1")),
+        await f.DisputeManager.connect(copier).revealProof(copied, terms, job.params, proof, withTip("5")),
+      ]);
+      const [verifierReceipt, copierReceipt] = await Promise.all(
+        [verifierTx, copierTx].map((tx) => ethers.provider.getTransactionReceipt(tx.hash)),
+      );
+      expect(copierReceipt!.index).to.be.lessThan(verifierReceipt!.index);
+      expect([copierReceipt!.status, verifierReceipt!.status]).to.deep.equal([0, 1]);
+      expect(await revertOf(f.DisputeManager, copierTx.hash)).to.deep.equal({
+        name: "ProofNotCommitted",
+        args: [copied, commitment, proofCommitment(copier.address, job.id, proof)],
+      });
+      expect((await f.DisputeManager.dispute(honest)).status).to.equal(DisputeStatus.ProviderAtFault);
+      await expect(f.DisputeManager.connect(copier).resolve(copied, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(copied, job.id, DisputeStatus.Moot, 0n, copier.address);
+
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { verifier: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+    });
+
+    it("a commitment of its own after seeing the reveal: revealed in the same block, it fails RevealTooEarly", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      // Here the copier is the cheating provider's second address.
+      const [sybil, verifier] = await spareAccounts(f, 2);
+      const parties = { provider: f.provider, sybil, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const attackerBefore = await weftHeldBy(f, [f.provider, sybil]);
+      const terms = await jobTerms(f, job.id);
+      const proof = proofOf(f);
+      const honest = await commitProof(f, verifier, job.id, proof);
+      await mine();
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+
+      // The verifier's reveal is in the mempool; the sybil commits the proof as its own and reveals it in the same
+      // block, both ahead of the verifier's reveal.
+      const own = proofCommitment(sybil.address, job.id, proof);
+      const stolen = (await f.DisputeManager.disputeCount()) + 1n;
+      const [verifierTx, commitTx, revealTx] = await mineTogether(async () => [
+        await f.DisputeManager.connect(verifier).revealProof(honest, terms, job.params, proof, withTip("1")),
+        await f.DisputeManager.connect(sybil).commitProof(job.id, terms, own, withTip("5")),
+        await f.DisputeManager.connect(sybil).revealProof(stolen, terms, job.params, proof, withTip("5")),
+      ]);
+      const receipts = await Promise.all(
+        [commitTx, revealTx, verifierTx].map((tx) => ethers.provider.getTransactionReceipt(tx.hash)),
+      );
+      expect(receipts.map((r) => r!.blockNumber)).to.deep.equal(receipts.map(() => receipts[0]!.blockNumber));
+      expect(receipts.map((r) => r!.index)).to.deep.equal([0, 1, 2]);
+      expect(receipts.map((r) => r!.status)).to.deep.equal([1, 0, 1]);
+      const committedAt = BigInt((await receipts[0]!.getBlock()).timestamp);
+      expect(await revertOf(f.DisputeManager, revealTx.hash)).to.deep.equal({
+        name: "RevealTooEarly",
+        args: [stolen, committedAt],
+      });
+      // A block later the job is already slashed: the sybil's reveal reaches the escrow, which refuses it.
+      await expect(f.DisputeManager.connect(sybil).revealProof(stolen, terms, job.params, proof))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(job.id, JobStatus.Slashed, JobStatus.Disputed);
+      await expect(f.DisputeManager.connect(sybil).resolve(stolen, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(stolen, job.id, DisputeStatus.Moot, 0n, sybil.address);
+
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { verifier: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      expect((await weftHeldBy(f, [f.provider, sybil])) - attackerBefore).to.equal(-taken);
+    });
+
+    it("the self-report: the provider's second address commits and reveals first, and the provider still loses half the slash", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const [sybil, verifier] = await spareAccounts(f, 2);
+      const parties = { provider: f.provider, sybil, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const attackerBefore = await weftHeldBy(f, [f.provider, sybil]);
+      const terms = await jobTerms(f, job.id);
+      const proof = proofOf(f);
+
+      // The provider knows where it cheated: its second address commits to the proof right after the submission.
+      const own = await commitProof(f, sybil, job.id, proof);
+      const honest = await commitProof(f, verifier, job.id, proof);
+      await mine();
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+      // The verifier reveals; the sybil, committed earlier, reveals ahead of it with a higher tip.
+      const [verifierTx, sybilTx] = await mineTogether(async () => [
+        await f.DisputeManager.connect(verifier).revealProof(honest, terms, job.params, proof, withTip("1")),
+        await f.DisputeManager.connect(sybil).revealProof(own, terms, job.params, proof, withTip("5")),
+      ]);
+      const [verifierReceipt, sybilReceipt] = await Promise.all(
+        [verifierTx, sybilTx].map((tx) => ethers.provider.getTransactionReceipt(tx.hash)),
+      );
+      expect([sybilReceipt!.status, verifierReceipt!.status]).to.deep.equal([1, 0]);
+      expect(await revertOf(f.JobEscrow, verifierTx.hash)).to.deep.equal({
+        name: "JobNotInStatus",
+        args: [job.id, JobStatus.Slashed, JobStatus.Disputed],
+      });
+      expect((await f.DisputeManager.dispute(own)).status).to.equal(DisputeStatus.ProviderAtFault);
+      await expect(f.DisputeManager.connect(verifier).resolve(honest, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(honest, job.id, DisputeStatus.Moot, 0n, verifier.address);
+
+      // The limit: the verifier is not paid (its bond is back); the sybil gets the challenger's half.
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { sybil: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      // The attacker still loses the client's and the treasury's shares: 2,000 of the 4,000 WEFT slashed, and the
+      // payment.
+      const lost = split.client + split.treasury;
+      expect(lost).to.equal(taken / 2n);
+      expect((await weftHeldBy(f, [f.provider, sybil])) - attackerBefore).to.equal(-lost);
+    });
+
+    // REMAINING ATTACK (not fixed; skipped because it fails): the one-block delay between a commit and its reveal
+    // only protects the honest reveal if it is mined in the block after the copier sees it. If the verifier's reveal
+    // waits one block in the mempool (a full block, a low tip, or a block builder who is the copier), a copier commits
+    // its own commitment to the proof in that block and reveals in the next one with a higher tip, ahead of the
+    // verifier: the copier is paid the challenger's share, and the verifier's dispute ends Moot. Every committed
+    // dispute with the same proof hash is distinguishable only by its commit time, which revealProof ignores; a fix
+    // would settle a revealed proof only after a short grace period and pay the challenger of the earliest commitment
+    // revealed for it (its commit time is `deadline - challengerTime`).
+    it.skip("a copier whose commit lands while the verifier's reveal waits a block is not paid ahead of the verifier", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const [copier, verifier] = await spareAccounts(f, 2);
+      const parties = { provider: f.provider, copier, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const terms = await jobTerms(f, job.id);
+      const proof = proofOf(f);
+      const honest = await commitProof(f, verifier, job.id, proof);
+      await mine();
+      const taken = await f.DisputeManager.slashAmount(job.id, terms);
+
+      // The verifier's reveal is broadcast but not mined in this block; the copier's commitment is.
+      const copied = await commitProof(f, copier, job.id, proof);
+      // Next block: both reveals, the copier's first.
+      await mineTogether(async () => [
+        await f.DisputeManager.connect(verifier).revealProof(honest, terms, job.params, proof, withTip("1")),
+        await f.DisputeManager.connect(copier).revealProof(copied, terms, job.params, proof, withTip("5")),
+      ]);
+
+      // What the design asks: the verifier, who committed first, is paid; the copier is not (its bond back).
+      for (const id of [honest, copied]) {
+        if ((await f.DisputeManager.dispute(id)).status < DisputeStatus.ProviderAtFault) {
+          await f.DisputeManager.resolve(id, terms);
+        }
+      }
+      expect((await f.DisputeManager.dispute(honest)).status, "the verifier's dispute").to.equal(
+        DisputeStatus.ProviderAtFault,
+      );
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: { verifier: split.challenger, client: split.client, treasury: split.treasury, registry: -taken },
+        stake: { provider: -taken },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+    });
+  });
+
+  describe("free freeze through arbitration", function () {
+    // A griefer disputes an honest job of a workload without a checker, where only the arbiter can rule, to freeze
+    // the provider's payment and collateral for free: when no arbiter rules, the dispute used to end without fault
+    // with the bond back to the griefer. Silence now rules for the provider: at the arbitration deadline anyone
+    // resolves the dispute, the bond goes to the provider, and the job is paid, all within challengeWindow +
+    // maxDisputeDuration of the submission however late in the window the griefers open their disputes.
+    it("costs each griefer its bond, paid to the provider, which is paid within the settlement bound", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.customJob;
+      const [early, late] = await spareAccounts(f, 2);
+      const parties = { provider: f.provider, early, late, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const terms = await jobTerms(f, job);
+      const bound = await settlementBound(f, await submittedAt(f, job));
+      const arbitrate = (griefer: Signer) =>
+        openedDisputeId(f, f.DisputeManager.connect(griefer).disputeForArbitration(job, terms, "ipfs://nothing"));
+
+      // One griefer opens at once, the other in the last second of the window; a third cannot open after it.
+      const first = await arbitrate(early);
+      await time.setNextBlockTimestamp(BigInt(terms.deadline) - 1n);
+      const second = await arbitrate(late);
+      await expect(f.DisputeManager.connect(f.outsider).disputeForArbitration(job, terms, "ipfs://nothing"))
+        .to.be.revertedWithCustomError(f.DisputeManager, "ChallengeWindowClosed")
+        .withArgs(job, terms.deadline);
+      const deadlines = [
+        (await f.DisputeManager.dispute(first)).deadline,
+        (await f.DisputeManager.dispute(second)).deadline,
+      ];
+      for (const deadline of deadlines) expect(deadline).to.be.at.most(bound);
+
+      // Nobody rules. The first dispute ends at its deadline, for the provider; the second still holds the job.
+      await time.increaseTo(deadlines[0]);
+      await expect(f.DisputeManager.connect(f.provider).resolve(first, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(first, job, DisputeStatus.NoFault, 0n, f.provider.address);
+      await expect(f.JobEscrow.finalize(job, terms))
+        .to.be.revertedWithCustomError(f.JobEscrow, "JobNotInStatus")
+        .withArgs(job, JobStatus.Disputed, JobStatus.Submitted);
+      await expect(f.DisputeManager.connect(f.provider).resolve(second, terms))
+        .to.be.revertedWithCustomError(f.DisputeManager, "DisputeDeadlineNotReached")
+        .withArgs(second, deadlines[1]);
+
+      await time.setNextBlockTimestamp(deadlines[1]);
+      await expect(f.DisputeManager.connect(f.provider).resolve(second, terms))
+        .to.emit(f.DisputeManager, "DisputeSettled")
+        .withArgs(second, job, DisputeStatus.NoFault, 0n, f.provider.address);
+      const paidAt = await minedAt(await f.JobEscrow.connect(f.provider).finalize(job, terms));
+      expect(paidAt).to.be.at.most(bound);
+
+      await expectBalanceChanges(before, {
+        weft: { early: -BOND, late: -BOND, provider: 2n * BOND },
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+    });
+  });
+
+  describe("griefing an honest job from several addresses", function () {
+    // A griefer opens withheld-data disputes on an honest matmul job from several addresses, each with its own clock,
+    // to hold the payment up as long as possible: one plays its bisection at once, one goes silent on its turn, one
+    // opens in the window's last second and plays as slowly as its clock allows. The provider answers each game from
+    // the tree it committed to; no revealed chunk can be proven wrong, every griefer loses its bond to the provider,
+    // and the job is paid within challengeWindow + maxDisputeDuration of its submission.
+    it("pays every griefer's bond to the provider, which is paid within the settlement bound", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.honestMatmul;
+      const [prompt, silent, slow] = await spareAccounts(f, 3);
+      const parties = { provider: f.provider, prompt, silent, slow, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const terms = await jobTerms(f, job.id);
+      const bound = await settlementBound(f, await submittedAt(f, job.id));
+
+      // The prompt griefer plays at once and cannot prove any word of the chunk it reached wrong.
+      const promptGame = await play(f, await openGame(f, job, prompt, alwaysLeft));
+      const word = promptGame.revealed!.chunkIndex * 128;
+      await expect(
+        f.DisputeManager.connect(prompt).proveChunkWrong(
+          promptGame.id,
+          terms,
+          job.params,
+          matmulFraudProof(job, Math.floor(word / MATMUL_SHAPE.n), word % MATMUL_SHAPE.n),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.DisputeManager, "ResultChecksOut")
+        .withArgs(job.id, word);
+      // The silent griefer never names a child; the slow one opens in the window's last second.
+      const silentGame = await play(f, await openGame(f, job, silent, alwaysLeft, { challengerAnswers: false }));
+      await time.setNextBlockTimestamp(BigInt(terms.deadline) - 1n);
+      const slowGame = await openGame(f, job, slow, alwaysLeft);
+      await playSlowest(f, [slowGame]);
+      const games = [promptGame, silentGame, slowGame];
+      expect((await f.DisputeManager.dispute(games[1].id)).status).to.equal(DisputeStatus.AwaitingChoice);
+      expect((await f.DisputeManager.dispute(games[2].id)).status).to.equal(DisputeStatus.ChunkRevealed);
+
+      for (const game of [...games].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        const deadline = await passDeadline(f, game);
+        expect(deadline).to.be.at.most(bound);
+        await expect(f.DisputeManager.connect(f.provider).resolve(game.id, terms))
+          .to.emit(f.DisputeManager, "DisputeSettled")
+          .withArgs(game.id, job.id, DisputeStatus.NoFault, 0n, f.provider.address);
+      }
+      const paidAt = await minedAt(await f.JobEscrow.connect(f.provider).finalize(job.id, terms));
+      expect(paidAt).to.be.at.most(bound);
+
+      await expectBalanceChanges(before, {
+        weft: { prompt: -BOND, silent: -BOND, slow: -BOND, provider: 3n * BOND },
+        usd: { provider: JOB_PAYMENT - JOB_FEE, treasury: JOB_FEE, escrow: -JOB_PAYMENT },
+      });
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([state.jobsSlashed, state.jobsCompleted]).to.deep.equal([0n, 1n]);
+    });
+  });
+
+  describe("settlement bound", function () {
+    // Disputes opened by anyone, any number of them, at any time inside a job's challenge window, and played as
+    // slowly as each side's clock allows, to keep a job from settling (an honest provider from being paid, a client
+    // from being refunded, stake from being released). Every dispute opens inside the window and none lasts longer
+    // than maxDisputeDuration, so each job is settled (paid or slashed) by submission + challengeWindow +
+    // maxDisputeDuration. Random schedules: which jobs are disputed, when, on which path and with what play.
+    const SCHEDULES = [1, 2, 3];
+    const OPENINGS = 8;
+
+    for (const seed of SCHEDULES) {
+      it(`settles every job by submission + challengeWindow + maxDisputeDuration (schedule ${seed})`, async function () {
+        const f = await loadFixture(disputesAndProposalsFixture);
+        const random = seededRandom(seed);
+        const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+        const challengers = await spareAccounts(f, OPENINGS);
+        const matmulJobs = [f.honestMatmul, f.cheatingMatmul];
+        const jobIds = [f.honestMatmul.id, f.cheatingMatmul.id, f.customJob];
+        const bound = new Map<bigint, bigint>();
+        const windowEnd = new Map<bigint, bigint>();
+        for (const id of jobIds) {
+          bound.set(id, await settlementBound(f, await submittedAt(f, id)));
+          windowEnd.set(id, BigInt((await jobTerms(f, id)).deadline));
+        }
+
+        // Distinct opening times inside every job's window, half of them in its last half minute (the latest openings
+        // are the ones that hold a job longest); the first three go to each job in turn.
+        const first = BigInt(await time.latest()) + 1n;
+        const last = [...windowEnd.values()].reduce((a, b) => (a < b ? a : b)) - 1n;
+        const times = new Set<bigint>();
+        while (times.size < OPENINGS) {
+          const late = random() < 0.5;
+          const span = late ? 30n : last - first + 1n;
+          times.add((late ? last - span + 1n : first) + BigInt(Math.floor(random() * Number(span))));
+        }
+        const games: Game[] = [];
+        const waiting: { id: bigint; jobId: bigint }[] = [];
+        for (const [i, at] of [...times].sort((a, b) => (a < b ? -1 : 1)).entries()) {
+          const challenger = challengers[i];
+          const target = i < jobIds.length ? jobIds[i] : pick(jobIds);
+          await time.setNextBlockTimestamp(at);
+          if (target === f.customJob) {
+            const terms = await jobTerms(f, target);
+            const id = await openedDisputeId(
+              f,
+              f.DisputeManager.connect(challenger).disputeForArbitration(target, terms, "ipfs://x"),
+            );
+            waiting.push({ id, jobId: target });
+            continue;
+          }
+          const job = matmulJobs.find((j) => j.id === target)!;
+          const correct = new ResultTree(job.correct);
+          const kind = pick(["toward the wrong child", "toward a correct child", "silent", "commit"] as const);
+          if (kind === "commit") {
+            // A commitment whose proof is never revealed.
+            waiting.push({ id: await commitProof(f, challenger, job.id, ethers.id(`junk ${i}`)), jobId: job.id });
+          } else if (kind === "silent") {
+            games.push(await openGame(f, job, challenger, alwaysLeft, { challengerAnswers: false }));
+          } else {
+            const choose = kind === "toward the wrong child" ? towardWrongChild(correct) : towardCorrectChild(correct);
+            games.push(await openGame(f, job, challenger, choose));
+          }
+        }
+        await playSlowest(f, games);
+
+        // Each dispute ends as late as it can: a wrong revealed chunk is proven in the follow-up's last second, any
+        // other dispute is resolved at its deadline (or as Moot once its job is slashed). A job is paid as soon as
+        // its last dispute ends.
+        const disputes: { id: bigint; jobId: bigint; game?: Game }[] = [
+          ...games.map((game) => ({ id: game.id, jobId: game.job.id, game })),
+          ...waiting,
+        ];
+        const settledAt = new Map<bigint, bigint>();
+        for (;;) {
+          let next: { entry: (typeof disputes)[number]; deadline: bigint } | undefined;
+          for (const entry of disputes) {
+            const d = await f.DisputeManager.dispute(entry.id);
+            if (d.status >= DisputeStatus.ProviderAtFault) continue;
+            expect(d.deadline, `dispute ${entry.id}'s deadline`).to.be.at.most(bound.get(entry.jobId)!);
+            if (next === undefined || d.deadline < next.deadline) next = { entry, deadline: d.deadline };
+          }
+          if (next === undefined) break;
+          const { entry, deadline } = next;
+          const terms = await jobTerms(f, entry.jobId);
+          const { game } = entry;
+          const job = matmulJobs.find((j) => j.id === entry.jobId);
+          const status = await f.JobEscrow.jobStatus(entry.jobId);
+          const wrongChunk =
+            game?.revealed !== undefined &&
+            game.revealed.chunk !== ethers.hexlify(new ResultTree(game.job.correct).chunk(game.revealed.chunkIndex));
+          let tx;
+          if (status === JobStatus.Slashed) {
+            tx = await f.DisputeManager.resolve(entry.id, terms);
+          } else if (wrongChunk && (await f.DisputeManager.dispute(entry.id)).status === DisputeStatus.ChunkRevealed) {
+            const soonest = BigInt(await time.latest()) + 1n;
+            await time.setNextBlockTimestamp(deadline - 1n > soonest ? deadline - 1n : soonest);
+            const { proof } = wrongWordProof(game!);
+            tx = await f.DisputeManager.connect(game!.challenger).proveChunkWrong(entry.id, terms, job!.params, proof);
+          } else {
+            const soonest = BigInt(await time.latest()) + 1n;
+            await time.setNextBlockTimestamp(deadline > soonest ? deadline : soonest);
+            tx = await f.DisputeManager.resolve(entry.id, terms);
+          }
+          const endedAt = await minedAt(tx);
+          if ((await f.JobEscrow.jobStatus(entry.jobId)) === JobStatus.Slashed) {
+            if (!settledAt.has(entry.jobId)) settledAt.set(entry.jobId, endedAt);
+          } else if ((await f.DisputeManager.openDisputes(entry.jobId)) === 0n) {
+            settledAt.set(entry.jobId, await minedAt(await f.JobEscrow.finalize(entry.jobId, terms)));
+          }
+        }
+        for (const id of jobIds) {
+          expect([JobStatus.Finalized, JobStatus.Slashed], `job ${id}`).to.include(await f.JobEscrow.jobStatus(id));
+          expect(settledAt.get(id), `job ${id} settled`).to.be.at.most(bound.get(id)!);
+        }
+      });
+    }
+  });
+
+  describe("shrinking a slash by locking stake in self-dealt jobs", function () {
+    // REMAINING ATTACK (not fixed; skipped because it fails). The slash takes the job's collateral plus
+    // stakeShareBps of the provider's other UNLOCKED stake (free and unbonding), read when the fault is settled. A
+    // cheating provider that sees a dispute coming (or simply right after submitting) has its second address post
+    // jobs directed to it and accepts them, moving all its free stake into those jobs' collateral, which no slash of
+    // this job can reach. The slash shrinks to the bare collateral; afterwards the provider lets the self-dealt jobs
+    // time out, which refunds the payments and pays the liveness penalty to its own second address, so the maneuver
+    // costs it nothing. The provider still loses the collateral (ten times the payment), so cheating still loses
+    // money; what is lost is the stake share the design adds on top ("a governed share of all its stake"). A fix
+    // would fix the slashable amount when the result is submitted (or count collateral locked after the
+    // submission), or refuse new accepts while one of the provider's jobs is Disputed.
+    it.skip("slashes the stake share of the stake the provider had when it submitted, whatever it locks later", async function () {
+      const f = await loadFixture(disputesAndProposalsFixture);
+      const job = f.cheatingMatmul;
+      const [sybil, verifier] = await spareAccounts(f, 2);
+      const terms = await jobTerms(f, job.id);
+      const slashAtSubmission = await f.DisputeManager.slashAmount(job.id, terms);
+      expect(slashAtSubmission).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
+      const attackerBefore = await weftHeldBy(f, [f.provider, sybil]);
+      const usdBefore = (await f.usd.balanceOf(f.provider.address)) + (await f.usd.balanceOf(sybil.address));
+
+      // The sybil posts enough jobs directed to the provider to lock all its free stake; the provider accepts them.
+      const selfDealt = Number(DISPUTES_FIXTURE_FREE_STAKE / JOB_COLLATERAL);
+      await f.usd.mint(sybil.address, BigInt(selfDealt) * JOB_PAYMENT);
+      const ids: bigint[] = [];
+      for (let i = 0; i < selfDealt; i++) {
+        const id = await createJob(f, sybil, { provider: f.provider.address });
+        await f.JobEscrow.connect(f.provider).acceptJob(id, await jobTerms(f, id));
+        ids.push(id);
+      }
+      expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
+
+      // The verifier proves the fraud: the slash is the bare collateral.
+      const taken = await proveWrongElement(f, verifier);
+      expect(taken).to.equal(JOB_COLLATERAL);
+      // The self-dealt jobs time out: payments and liveness penalties go back to the sybil.
+      await time.increaseTo(BigInt((await jobTerms(f, ids.at(-1)!)).deadline) + 1n);
+      for (const id of ids) await f.JobEscrow.connect(sybil).claimTimeout(id, await jobTerms(f, id));
+      expect((await f.usd.balanceOf(f.provider.address)) + (await f.usd.balanceOf(sybil.address))).to.equal(
+        usdBefore + BigInt(selfDealt) * JOB_PAYMENT,
+      );
+      expect((await weftHeldBy(f, [f.provider, sybil])) - attackerBefore).to.equal(-JOB_COLLATERAL);
+
+      // What the design asks: the stake share of the stake the provider had besides this job's collateral.
+      expect(taken).to.equal(slashAtSubmission);
     });
   });
 });

@@ -11,6 +11,7 @@ import {TestERC20} from "../../../contracts/test/TestERC20.sol";
 import {IJobEscrow} from "../../../contracts/interfaces/IJobEscrow.sol";
 import {IDisputeManager} from "../../../contracts/interfaces/IDisputeManager.sol";
 import {IProviderRegistry} from "../../../contracts/interfaces/IProviderRegistry.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Ghost} from "./Ghost.sol";
 
 /// @notice The deployed system, as the handlers and invariants reach it.
@@ -24,11 +25,15 @@ struct Weft {
     TestERC20 usd;
 }
 
-/// @notice Who acts: providers stake and compute, clients pay, challengers dispute, the arbiter rules.
+/// @notice Who acts: providers stake and compute (honestly or not), clients pay, challengers dispute at random, the
+/// arbiter rules, the honest verifier disputes every wrong result it can check, and the sybils are the other addresses
+/// of the cheaters' coalition.
 struct Actors {
     address[] providers;
     address[] clients;
     address[] challengers;
+    address[] sybils;
+    address verifier;
     address arbiter;
 }
 
@@ -42,14 +47,13 @@ function stakeOf(IProviderRegistry registry, address provider) view returns (uin
     return uint256(s.staked) + s.unbonding;
 }
 
-/// @notice Whether a dispute is still open (its bond held, its job Disputed): awaiting a reveal or a ruling, or
-/// revealed and open to a follow-up proof until its deadline.
+/// @notice Whether a dispute is still open (its bond held; its job Disputed unless another dispute slashed it): any
+/// status from AwaitingProof to AwaitingRuling, before the outcomes.
 // solhint-disable-next-line private-vars-leading-underscore
 function isDisputeOpen(IDisputeManager.DisputeStatus status) pure returns (bool) {
     return
-        status == IDisputeManager.DisputeStatus.AwaitingReveal ||
-        status == IDisputeManager.DisputeStatus.Revealed ||
-        status == IDisputeManager.DisputeStatus.AwaitingRuling;
+        status != IDisputeManager.DisputeStatus.None &&
+        uint8(status) < uint8(IDisputeManager.DisputeStatus.ProviderAtFault);
 }
 
 /// @notice What every handler shares: the system, the actors, the ghost and input bounding.
@@ -105,13 +109,41 @@ abstract contract HandlerBase {
     /// @dev After a step on `jobId`: its status must be the one the step leads to. Each handler picks its job in a
     /// status (the ghost's last observed one, which invariant_jobsFollowTheLifecycle holds equal to the escrow's) and
     /// expects an edge of IJobEscrow's lifecycle graph from it, so this check also keeps every move on the graph:
-    /// None -> Open; Open -> Assigned | Cancelled; Assigned -> Submitted | TimedOut; Submitted -> Disputed | Finalized
-    /// | Slashed (a fraud proof disputes and slashes in one transaction); Disputed -> Submitted | Slashed; Finalized,
-    /// Cancelled, TimedOut and Slashed are final. A refused step expects its job's status unchanged.
+    /// None -> Open; Open -> Assigned | Cancelled; Assigned -> Submitted | TimedOut; Submitted -> Disputed | Finalized;
+    /// Disputed -> Disputed (another dispute opens, a move, a dispute ends while others stay open) | Submitted (the
+    /// last open dispute ends without fault) | Slashed; Finalized, Cancelled, TimedOut and Slashed are final. A step
+    /// that leaves its job as it was expects its status unchanged.
     function _observe(uint256 jobId, IJobEscrow.JobStatus expected) internal {
         IJobEscrow.JobStatus actual = _weft.escrow.jobStatus(jobId);
         if (actual != expected) _ghost.violate(Ghost.Kind.Lifecycle, "a step left its job in another status");
         _ghost.observe(jobId, actual);
+    }
+
+    /// @dev Settles a Submitted job whose challenge window has ended: the provider is paid the payment minus the fee.
+    function _finalize(uint256 jobId) internal {
+        IJobEscrow.Job memory j = _terms(jobId);
+        IERC20 paymentToken = IERC20(j.paymentToken);
+        uint256 fee = (uint256(j.payment) * j.feeBps) / 10_000;
+        uint256 providerBefore = paymentToken.balanceOf(j.provider);
+        uint256 epoch = _weft.rewards.currentEpoch();
+        bool firstWorkInEpoch = _weft.rewards.weightOf(j.provider, epoch) == 0;
+
+        _weft.escrow.finalize(jobId, j);
+        _ghost.paidOutOfEscrow(j.paymentToken, j.payment);
+        if (paymentToken.balanceOf(j.provider) - providerBefore != j.payment - fee) {
+            _ghost.violate(Ghost.Kind.Escrow, "finalize paid the provider other than payment minus fee");
+        }
+        if (firstWorkInEpoch && _weft.rewards.weightOf(j.provider, epoch) != 0) _ghost.workRecorded(j.provider, epoch);
+        _observe(jobId, IJobEscrow.JobStatus.Finalized);
+    }
+
+    function _finalizable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) internal view returns (bool) {
+        return status == IJobEscrow.JobStatus.Submitted && block.timestamp >= j.deadline;
+    }
+
+    /// @dev What the ghost remembers of a job.
+    function _job(uint256 jobId) internal view returns (Ghost.JobGhost memory) {
+        return _ghost.job(jobId);
     }
 
     /// @dev stakeOf, in the system under test.

@@ -6,18 +6,15 @@ import {IJobEscrow} from "../../../contracts/interfaces/IJobEscrow.sol";
 import {VM} from "../utils/Vm.sol";
 import {Ghost} from "./Ghost.sol";
 import {HandlerBase, Weft, Actors} from "./HandlerBase.sol";
-import {Matmul1x1} from "./Matmul1x1.sol";
+import {MatmulJobs} from "./MatmulJobs.sol";
 
 uint256 constant MAX_PAYMENT = 1_000e18;
 uint256 constant MAX_JOB_DURATION = 3 hours;
-/// @dev Short steps let windows run their course (challenge 10 min, disputes 10-30 min); long ones let deadlines,
-/// epochs (1 h), unbonding (2 h) and jail (1 day) pass.
-uint256 constant MAX_SHORT_WARP = 15 minutes;
-uint256 constant MAX_LONG_WARP = 6 hours;
 
-/// @notice Drives jobs through their honest lifecycle and its client-side exits: create (WEFT or tUSD, open or
-/// directed, checkable matmul-i8 or an arbitrated workload), accept, submit (honest or cheating), finalize, cancel,
-/// claim a timeout, and let time pass.
+/// @notice Drives jobs through their lifecycle and its client-side exits: create (WEFT or tUSD, open or directed,
+/// checkable matmul-i8 of a small m x 1 x n shape or an arbitrated workload), accept, submit (an honest result, or a
+/// wrong one: a word off, a garbage leaf or a garbage root), finalize, cancel and claim a timeout. Time passes in
+/// KeeperHandler.warp, which lets the honest parties act first.
 contract MarketHandler is HandlerBase {
     /// @notice A workload with no checker: its disputes go to the ARBITER.
     bytes32 public constant ARBITRATED_WORKLOAD = "render-frames";
@@ -32,16 +29,17 @@ contract MarketHandler is HandlerBase {
         uint256 providerSeed,
         bool directed,
         bool checkable,
-        int8 a,
-        int8 b
+        uint256 shapeSeed,
+        uint64 inputSeed
     ) external {
         address client = _pick(_actors.clients, clientSeed);
         IERC20 paymentToken = inUsd ? IERC20(address(_weft.usd)) : IERC20(address(_weft.token));
         payment = _bound(payment, _weft.escrow.paymentTokenConfig(address(paymentToken)).minPayment, MAX_PAYMENT);
+        MatmulJobs.Data memory data = _shape(shapeSeed, inputSeed);
         IJobEscrow.JobRequest memory request = IJobEscrow.JobRequest({
-            workloadId: checkable ? Matmul1x1.WORKLOAD_ID : ARBITRATED_WORKLOAD,
-            params: checkable ? Matmul1x1.params() : abi.encode(clientSeed),
-            inputRoot: checkable ? Matmul1x1.inputRoot(a, b) : keccak256(abi.encode(a, b)),
+            workloadId: checkable ? MatmulJobs.WORKLOAD_ID : ARBITRATED_WORKLOAD,
+            params: checkable ? MatmulJobs.params(data) : abi.encode(clientSeed),
+            inputRoot: checkable ? MatmulJobs.inputRoot(data) : keccak256(abi.encode(inputSeed)),
             inputURI: "ipfs://inputs",
             paymentToken: address(paymentToken),
             payment: payment,
@@ -53,7 +51,7 @@ contract MarketHandler is HandlerBase {
 
         VM.prank(client);
         uint256 jobId = _weft.escrow.createJob(request);
-        _ghost.newJob(jobId, checkable, a, b);
+        _ghost.newJob(jobId, checkable, uint8(data.m), uint8(data.n), inputSeed);
         _ghost.setTerms(jobId, _termsOf(request, client, feeBps));
         _ghost.paidIntoEscrow(address(paymentToken), payment);
         _observe(jobId, IJobEscrow.JobStatus.Open);
@@ -78,13 +76,19 @@ contract MarketHandler is HandlerBase {
         _observe(jobId, IJobEscrow.JobStatus.Assigned);
     }
 
-    function submitResult(uint256 jobSeed, bool cheat) external {
+    /// @notice The provider submits the correct result, or (`cheat`) a wrong one of the kind `kindSeed` picks, wrong at
+    /// the word or chunk `whereSeed` picks.
+    function submitResult(uint256 jobSeed, bool cheat, uint8 kindSeed, uint256 whereSeed) external {
         uint256 jobId = _findJob(jobSeed, _submittable);
         if (jobId == 0) return;
-        (, bool checkable, , int8 a, int8 b) = _ghost.jobs(jobId);
-        bytes32 root =
-            checkable ? Matmul1x1.resultRoot(Matmul1x1.resultChunk(a, b, cheat)) : keccak256(abi.encode(jobId, cheat));
-        if (cheat) _ghost.markCheated(jobId);
+        Ghost.JobGhost memory g = _job(jobId);
+        bytes32 root;
+        if (g.checkable) {
+            root = _submitMatmul(jobId, g, cheat, kindSeed, whereSeed);
+        } else {
+            root = keccak256(abi.encode(jobId, cheat));
+            _ghost.submitted(jobId, cheat, Ghost.Cheat.None, 0, new bytes32[](0), new bytes32[](0));
+        }
         IJobEscrow.Job memory j = _terms(jobId);
 
         VM.prank(j.provider);
@@ -97,20 +101,7 @@ contract MarketHandler is HandlerBase {
     function finalize(uint256 jobSeed) external {
         uint256 jobId = _findJob(jobSeed, _finalizable);
         if (jobId == 0) return;
-        IJobEscrow.Job memory j = _terms(jobId);
-        IERC20 paymentToken = IERC20(j.paymentToken);
-        uint256 fee = (uint256(j.payment) * j.feeBps) / 10_000;
-        uint256 providerBefore = paymentToken.balanceOf(j.provider);
-        uint256 epoch = _weft.rewards.currentEpoch();
-        bool firstWorkInEpoch = _weft.rewards.weightOf(j.provider, epoch) == 0;
-
-        _weft.escrow.finalize(jobId, j);
-        _ghost.paidOutOfEscrow(j.paymentToken, j.payment);
-        if (paymentToken.balanceOf(j.provider) - providerBefore != j.payment - fee) {
-            _ghost.violate(Ghost.Kind.Escrow, "finalize paid the provider other than payment minus fee");
-        }
-        if (firstWorkInEpoch && _weft.rewards.weightOf(j.provider, epoch) != 0) _ghost.workRecorded(j.provider, epoch);
-        _observe(jobId, IJobEscrow.JobStatus.Finalized);
+        _finalize(jobId);
     }
 
     function cancelJob(uint256 jobSeed) external {
@@ -144,8 +135,43 @@ contract MarketHandler is HandlerBase {
         _observe(jobId, IJobEscrow.JobStatus.TimedOut);
     }
 
-    function warp(uint256 seconds_, bool long) external {
-        VM.warp(block.timestamp + _bound(seconds_, 1, long ? MAX_LONG_WARP : MAX_SHORT_WARP));
+    /// @dev A quarter of the jobs are 1 x 1 x 1 (one chunk, the root a leaf); the others m x 1 x n with m in [1, 6]
+    /// and n in [40, 100], from 40 to 600 words: one to five chunks, so trees of every shape up to depth 3.
+    function _shape(uint256 seed, uint64 inputSeed) private pure returns (MatmulJobs.Data memory) {
+        if (seed % 4 == 0) return MatmulJobs.Data(1, 1, inputSeed);
+        return MatmulJobs.Data(1 + ((seed >> 8) % 6), 40 + ((seed >> 16) % 61), inputSeed);
+    }
+
+    /// @dev Records the correct result tree and the committed one, and returns the committed root.
+    function _submitMatmul(
+        uint256 jobId,
+        Ghost.JobGhost memory g,
+        bool cheat,
+        uint8 kindSeed,
+        uint256 whereSeed
+    ) private returns (bytes32 root) {
+        MatmulJobs.Data memory data = MatmulJobs.Data(g.m, g.n, g.seed);
+        bytes memory out = MatmulJobs.output(data);
+        bytes32[] memory correct = MatmulJobs.resultLeaves(out);
+        bytes32[] memory committed = correct;
+        Ghost.Cheat kind = cheat ? Ghost.Cheat(1 + (kindSeed % 3)) : Ghost.Cheat.None;
+        uint256 wrong;
+        if (kind == Ghost.Cheat.WrongWord) {
+            wrong = whereSeed % MatmulJobs.words(data);
+            MatmulJobs.flipWord(out, wrong);
+            committed = MatmulJobs.resultLeaves(out);
+        } else if (kind == Ghost.Cheat.GarbageLeaf) {
+            wrong = whereSeed % correct.length;
+            committed = new bytes32[](correct.length);
+            for (uint256 i = 0; i < correct.length; ++i) committed[i] = correct[i];
+            committed[wrong] = keccak256(abi.encode("garbage leaf", jobId));
+        } else if (kind == Ghost.Cheat.GarbageRoot) {
+            committed = new bytes32[](0);
+        }
+        root = kind == Ghost.Cheat.GarbageRoot
+            ? keccak256(abi.encode("garbage root", jobId))
+            : MatmulJobs.tree(committed)[0];
+        _ghost.submitted(jobId, cheat, kind, uint32(wrong), correct, committed);
     }
 
     function _canBack(address provider, uint256 collateral) private view returns (bool) {
@@ -180,10 +206,6 @@ contract MarketHandler is HandlerBase {
 
     function _submittable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
         return status == IJobEscrow.JobStatus.Assigned && block.timestamp <= j.deadline;
-    }
-
-    function _finalizable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
-        return status == IJobEscrow.JobStatus.Submitted && block.timestamp >= j.deadline;
     }
 
     function _cancellable(uint256, IJobEscrow.JobStatus status, IJobEscrow.Job memory) private pure returns (bool) {

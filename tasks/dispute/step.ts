@@ -1,0 +1,30 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+interface Args {
+  dispute: string;
+  resultUri?: string;
+  ipfsGateway?: string;
+  account: string;
+}
+
+task(
+  "dispute:step",
+  "Makes the caller's next move in a dispute: challenger (reveal the proof, name a child), provider (reveal children or the chunk), anyone (prove a revealed chunk wrong)",
+)
+  .addParam("dispute", "The dispute id")
+  .addOptionalParam("resultUri", "Provider: where its output is (default the URI the job's result was submitted with)")
+  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)")
+  .addOptionalParam("account", "Index of the configured account that moves", "0")
+  .setAction(
+    userFacing(async (args: Args, hre) => {
+      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { disputeContext, formatMove, parseDisputeFlag, stepDispute } = await import("../../src/disputes/commands");
+      const { ipfsGatewayFromEnv } = await import("../../src/store/factory");
+      const id = parseDisputeFlag(args.dispute);
+      const loaded = await loadSystem(hre, parseAccountIndex(args.account));
+      const ctx = disputeContext(hre, loaded, { ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv() });
+      console.log(formatMove(await stepDispute(ctx, id, args.resultUri)));
+    }),
+  );

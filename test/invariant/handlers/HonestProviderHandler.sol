@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IDisputeManager} from "../../../contracts/interfaces/IDisputeManager.sol";
+import {Ghost} from "./Ghost.sol";
+import {Weft, Actors} from "./HandlerBase.sol";
+import {DisputeBase} from "./DisputeBase.sol";
+import {MatmulJobs} from "./MatmulJobs.sol";
+
+/// @notice A provider that submitted a correct result answers every withheld-data dispute of it in time, whoever opened
+/// it: the children of the disputed node in tree order, and at a leaf its chunk. Whatever child a challenger names is
+/// then a correct node, so the bisection ends at a correct chunk nobody can prove wrong and the dispute fails.
+/// @dev forge calls `respond` at random points; KeeperHandler.warp calls `tick` before any time passes.
+contract HonestProviderHandler is DisputeBase {
+    constructor(Weft memory weft_, Actors memory actors_, Ghost ghost_) DisputeBase(weft_, actors_, ghost_) {}
+
+    /// @notice Answers one dispute of a correct result whose turn is the provider's.
+    function respond(uint256 disputeSeed) external {
+        uint256 disputeId = _findDispute(disputeSeed, _turnOfHonestProvider);
+        if (disputeId != 0) _respond(disputeId);
+    }
+
+    /// @notice Answers every dispute of a correct result whose turn is the provider's.
+    function tick() external {
+        uint256 disputes = _weft.disputes.disputeCount();
+        for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
+            if (_turnOfHonestProvider(disputeId, _weft.disputes.dispute(disputeId))) _respond(disputeId);
+        }
+    }
+
+    function _respond(uint256 disputeId) private {
+        IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputeId);
+        if (d.status == IDisputeManager.DisputeStatus.AwaitingChildren) {
+            bytes32[] memory nodes = _correctNodes(d.jobId);
+            _revealChildren(disputeId, nodes[2 * d.node + 1], nodes[2 * d.node + 2]);
+        } else {
+            MatmulJobs.Data memory data = _data(d.jobId);
+            uint256 index = 2 * MatmulJobs.chunkCount(data) - 2 - d.node;
+            _revealChunk(disputeId, MatmulJobs.chunk(MatmulJobs.output(data), index));
+            _ghost.count("honest provider: chunk revealed");
+        }
+    }
+
+    function _turnOfHonestProvider(uint256, IDisputeManager.Dispute memory d) private view returns (bool) {
+        if (d.kind != IDisputeManager.DisputeKind.Withheld || _job(d.jobId).cheated) return false;
+        return
+            _turn(d, IDisputeManager.DisputeStatus.AwaitingChildren) ||
+            _turn(d, IDisputeManager.DisputeStatus.AwaitingChunk);
+    }
+}
