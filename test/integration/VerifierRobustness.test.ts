@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 
+import { disputeIdsOf, DisputeKind, type DisputeRecord, DisputeStatus, readDispute } from "../../src/chain/disputes";
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { sleep } from "../../src/chain/retry";
 import { ResultTree } from "../../src/commitments/result-tree";
@@ -18,7 +19,7 @@ import { FileContentStore } from "../../src/store/fs-store";
 import { STATE_FILE_NAME, type VerifierStateData } from "../../src/verifier/state";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
 import { AGENT_STAKE, openOnChainVerifier } from "../fixtures/agents";
-import { DisputeKind, DisputeStatus, MATMUL_SHAPE } from "../fixtures/disputes";
+import { MATMUL_SHAPE } from "../fixtures/disputes";
 import { createJob, JobStatus, jobTerms, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { RpcProxy } from "../helpers/rpc-proxy";
@@ -117,6 +118,13 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
   }
 
   const once = (jobs: readonly AssignedJob[]) => Object.fromEntries(jobs.map((job) => [job.id.toString(), 1]));
+
+  /** The one dispute opened on `job`. */
+  async function onlyDispute(job: AssignedJob): Promise<DisputeRecord> {
+    const ids = await disputeIdsOf(f.DisputeManager, job.id, 0);
+    expect(ids, `disputes of job ${job.id}`).to.have.length(1);
+    return readDispute(f.DisputeManager, ids[0]);
+  }
 
   function readState(): VerifierStateData {
     return JSON.parse(fs.readFileSync(path.join(stateDir, STATE_FILE_NAME), "utf8")) as VerifierStateData;
@@ -237,7 +245,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
 
       expect(await disputesOpened()).to.deep.equal(once(cheats));
       for (const job of cheats) {
-        const dispute = await f.DisputeManager.dispute(job.id);
+        const dispute = await onlyDispute(job);
         expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Proof, DisputeStatus.ProviderAtFault]);
       }
       for (const job of honest) expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Submitted);
@@ -289,9 +297,16 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
         ]);
         expect(await disputesOpened()).to.deep.equal(once([cheat]));
         expect(await f.JobEscrow.jobStatus(honest.id)).to.equal(JobStatus.Submitted);
-        // The lost answer to the dispute left the finding pending; filing it again found the job slashed already.
+        // The lost answer to the commitment left the finding pending; filing it again found the commitment on-chain
+        // (the dispute it opened) and sent nothing, and the follower revealed the proof.
         const record = readState().findings[cheat.id.toString()];
-        expect(record.status === "filed" && record.receipt.reference).to.equal("not filed: the job is Slashed");
+        const challenger = (await ethers.getSigners())[CHALLENGER_ACCOUNT].address;
+        const dispute = await onlyDispute(cheat);
+        expect(record.status === "filed" && record.receipt).to.deep.include({
+          reference: `already disputed by ${challenger}`,
+          disputeId: dispute.id.toString(),
+        });
+        expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Proof, DisputeStatus.ProviderAtFault]);
         expect(verifier.lines.some((line) => /failed \(attempt \d\), retrying/.test(line))).to.equal(true);
       } finally {
         await proxy.close();
@@ -344,11 +359,11 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
             state.findings[withheld.id.toString()]?.status === "filed"
           );
         }, verifier);
-        const opened = await f.DisputeManager.dispute(withheld.id);
-        expect([opened.kind, opened.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.AwaitingReveal]);
+        const opened = await onlyDispute(withheld);
+        expect([opened.kind, opened.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.AwaitingChildren]);
 
-        // Nobody reveals: past the response window its follower must have the provider slashed.
-        await time.increase(f.parameters.disputes.responseWindow);
+        // Nobody answers: once the provider's clock runs out its follower must have the provider slashed.
+        await time.increaseTo(opened.deadline);
         await until(async () => (await f.JobEscrow.jobStatus(withheld.id)) === JobStatus.Slashed, verifier, 10_000);
         expect(await verifier.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
         expect(await disputesOpened()).to.deep.equal(once([withheld]));
@@ -438,15 +453,15 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       const faulty = [mismatch, malformed, corrupt];
       expect(await disputesOpened()).to.deep.equal(once(faulty));
       for (const job of faulty) {
-        const dispute = await f.DisputeManager.dispute(job.id);
-        expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.AwaitingReveal]);
+        const dispute = await onlyDispute(job);
+        expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.AwaitingChildren]);
       }
 
-      // Nobody reveals: past the response window the verifier's follower has each provider slashed.
+      // Nobody answers: once the providers' clocks run out the verifier's follower has each of them slashed.
       await time.increase(f.parameters.disputes.responseWindow);
       await verifier.tick();
       for (const job of faulty) {
-        expect((await f.DisputeManager.dispute(job.id)).status).to.equal(DisputeStatus.ProviderAtFault);
+        expect((await onlyDispute(job)).status).to.equal(DisputeStatus.ProviderAtFault);
         expect(await f.JobEscrow.jobStatus(job.id)).to.equal(JobStatus.Slashed);
       }
       expect(await f.JobEscrow.jobStatus(badInputs.id)).to.equal(JobStatus.Submitted);

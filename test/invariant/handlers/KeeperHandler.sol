@@ -68,7 +68,7 @@ contract KeeperHandler is DisputeBase {
     }
 
     function _honestTurn() private {
-        //_verifier.tick();
-        //_honestProvider.tick();
+        _verifier.tick();
+        _honestProvider.tick();
     }
 }
