@@ -133,8 +133,9 @@ const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
     "as `commitProof` (four fresh slots where the floor counts one, the counter, the terms hashed), and " +
     "`ArbitrationRequested` carries the evidence URI besides `DisputeOpened`",
   arbitrate:
-    "the job's count of open disputes in a slot of its own, and the AccessManager's three reads for each of the " +
-    "arbiter's and the escrow's permissions",
+    "the escrow is asked first whether another dispute already slashed the job (a call that hashes the terms, " +
+    "which `resolveDispute` hashes again), the job's count of open disputes sits in a slot of its own, and the " +
+    "AccessManager reads three slots for each of the arbiter's and the escrow's permissions",
   queue:
     "OpenZeppelin's GovernorTimelockControl: it hashes the operation, stores its id in the governor and schedules " +
     "it in the timelock, which checks roles and predecessors",

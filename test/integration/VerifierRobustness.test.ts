@@ -8,6 +8,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 
+import { memoryLogger } from "../../src/agents/logger";
+import { chainTime } from "../../src/chain/clock";
 import { disputeIdsOf, DisputeKind, type DisputeRecord, DisputeStatus, readDispute } from "../../src/chain/disputes";
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { sleep } from "../../src/chain/retry";
@@ -15,6 +17,8 @@ import { ResultTree } from "../../src/commitments/result-tree";
 import { seededRandom } from "../../src/demo/random";
 import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
 import type { RandomSource } from "../../src/provider/cheat";
+import { DisputeResponder } from "../../src/provider/disputes";
+import { OutputKeeper } from "../../src/provider/outputs";
 import { FileContentStore } from "../../src/store/fs-store";
 import { STATE_FILE_NAME, type VerifierStateData } from "../../src/verifier/state";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
@@ -370,6 +374,69 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       } finally {
         await proxy.close();
       }
+    });
+
+    it("carries its bisection on across a SIGKILL at each of its turns, never opening a second dispute", async function () {
+      const seed = Number(process.env.WEFT_ROBUSTNESS_SEED ?? randomInt(2 ** 31));
+      console.log(`      kill timing seed ${seed} (WEFT_ROBUSTNESS_SEED=${seed} replays it)`);
+      const random = seededRandom(seed);
+      // The provider withholds an output with word 150 wrong (in chunk 1 of 2), and answers the bisection from the
+      // copy it kept, as its agent's DisputeResponder does.
+      const job = await assignJob(701);
+      const wrong = withWrongWord(job.correct, 150);
+      const resultURI = store.uriFor(ethers.sha256(wrong).slice(2));
+      await f.JobEscrow.connect(f.provider).submitResult(
+        job.id,
+        await jobTerms(f, job.id),
+        new ResultTree(wrong).root,
+        resultURI,
+      );
+      const outputs = new OutputKeeper(path.join(dir, "provider-outputs"));
+      outputs.keep(job.id, wrong);
+      const responder = new DisputeResponder({
+        system: f,
+        signer: f.provider,
+        logger: memoryLogger(),
+        deploymentBlock: 0,
+        outputs,
+      });
+      const answer = async () => responder.respond(job.id, resultURI, await chainTime(ethers.provider));
+      const challenger = (await ethers.getSigners())[CHALLENGER_ACCOUNT].address;
+      const challengerBefore = await f.ComputeToken.balanceOf(challenger);
+      const status = async () => {
+        const [id] = await disputeIdsOf(f.DisputeManager, job.id, 0);
+        return id === undefined ? DisputeStatus.None : (await readDispute(f.DisputeManager, id)).status;
+      };
+
+      // At each of the provider's turns (the root's children, then the chunk) the provider answers while the verifier
+      // runs, and the verifier is killed at a random moment up to 300 ms later: before, during or after its move.
+      const runs: VerifierProcess[] = [];
+      for (const turn of [DisputeStatus.AwaitingChildren, DisputeStatus.AwaitingChunk]) {
+        const verifier = startVerifier();
+        runs.push(verifier);
+        await until(async () => (await status()) === turn, verifier);
+        await answer();
+        await sleep(random() * 300);
+        expect(await verifier.stop("SIGKILL")).to.deep.equal({ code: null, signal: "SIGKILL" });
+      }
+      const last = startVerifier();
+      runs.push(last);
+      await until(async () => (await f.JobEscrow.jobStatus(job.id)) === JobStatus.Slashed, last);
+      expect(await last.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+
+      expect(await disputesOpened()).to.deep.equal(once([job]));
+      const dispute = await onlyDispute(job);
+      expect([dispute.kind, dispute.status]).to.deep.equal([DisputeKind.Withheld, DisputeStatus.ProviderAtFault]);
+      const [proven] = await f.DisputeManager.queryFilter(f.DisputeManager.filters.FraudProven(dispute.id));
+      expect(proven.args.wordIndex).to.equal(150n);
+      // The bond came back and the challenger's share of the slash was paid, once.
+      const [settled] = await f.DisputeManager.queryFilter(f.DisputeManager.filters.DisputeSettled(dispute.id));
+      const split = await f.DisputeManager.slashSplit();
+      expect((await f.ComputeToken.balanceOf(challenger)) - challengerBefore).to.equal(
+        (settled.args.slashed * split.challengerBps) / 10_000n,
+      );
+      const output = runs.flatMap((verifier) => verifier.lines);
+      expect(output.filter((line) => / (warn |error) \[verifier\]/.test(line))).to.deep.equal([]);
     });
 
     it("refuses a state file that is not JSON with one line saying what to do, and leaves it as it was", async function () {

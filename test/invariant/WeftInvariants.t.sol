@@ -330,9 +330,9 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
             "coalition: same-block reveal", "coalition: swapped children", "coalition: chunk revealed",
             "coalition: grief", "coalition: self-report", "coalition: copy refused",
             "coalition: correct word refused", "coalition: chunk self-report", "coalition: chunk proof refused",
-            "arbiter: ruled", "keeper: provider timed out", "", "", "", ""
+            "arbiter: ruled", "resolve: provider timed out", "market: created", "market: accepted", "market: wrong checkable", "market: other submitted"
         ];
-        for (uint256 i = 0; i < 18; ++i) {
+        for (uint256 i = 0; i < 22; ++i) {
             (bool ok, ) = address(VM).call(abi.encodeWithSignature("writeLine(string,string)", "/tmp/dev/tally.txt", string(abi.encodePacked(keys[i], bytes32(_ghost.tally(keys[i]))))));
             ok;
         }
@@ -372,8 +372,8 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     /// was created, accepted and submitted first, and time to pass.
     function _targetMarket(MarketHandler h) private {
         _target(address(h), h.createJob.selector, 4);
-        _target(address(h), h.acceptJob.selector, 3);
-        _target(address(h), h.submitResult.selector, 3);
+        _target(address(h), h.acceptJob.selector, 4);
+        _target(address(h), h.submitResult.selector, 4);
         _target(address(h), h.finalize.selector, 1);
         _target(address(h), h.cancelJob.selector, 1);
         _target(address(h), h.claimTimeout.selector, 1);
@@ -388,8 +388,8 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     /// @dev Besides what KeeperHandler.warp makes them do before time passes.
     function _targetHonest(HonestVerifierHandler verifier, HonestProviderHandler provider) private {
         _target(address(verifier), verifier.dispute.selector, 1);
-        _target(address(verifier), verifier.play.selector, 1);
-        _target(address(provider), provider.respond.selector, 1);
+        _target(address(verifier), verifier.play.selector, 2);
+        _target(address(provider), provider.respond.selector, 2);
     }
 
     /// @dev Weighted towards the moves of games already open, so bisections run to their end.
@@ -407,7 +407,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     }
 
     function _targetRewards(RewardsHandler h) private {
-        _target(address(h), h.claim.selector, 2);
+        _target(address(h), h.claim.selector, 1);
     }
 
     /// @dev Every account that can hold WEFT: this deployer, the treasury, the contracts and every actor.

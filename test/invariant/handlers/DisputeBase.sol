@@ -149,28 +149,42 @@ abstract contract DisputeBase is HandlerBase {
         }
         _weft.disputes.resolve(disputeId, before.j);
         _settled(disputeId, before, expected);
+        if (expected == IDisputeManager.DisputeStatus.ProviderAtFault) _ghost.count("resolve: provider timed out");
     }
 
-    function _resolvable(uint256 disputeId, IDisputeManager.Dispute memory d) internal view returns (bool) {
+    function _resolvable(uint256, IDisputeManager.Dispute memory d) internal view returns (bool) {
         if (!isDisputeOpen(d.status)) return false;
         return block.timestamp >= d.deadline || _weft.escrow.jobStatus(d.jobId) == IJobEscrow.JobStatus.Slashed;
     }
 
     // ---------------------------------------------------------------- finding
 
-    /// @dev The first dispute at or after a seed-chosen id (wrapping) that satisfies `wanted`, or zero.
+    /// @dev The first open dispute from a seed-chosen one on (wrapping) that satisfies `wanted`, or zero. Every
+    /// handler acts on open disputes only.
     function _findDispute(
         uint256 seed,
         function(uint256, IDisputeManager.Dispute memory) internal view returns (bool) wanted
     ) internal view returns (uint256) {
-        uint256 count = _weft.disputes.disputeCount();
-        if (count == 0) return 0;
-        seed %= count; // no overflow below
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 disputeId = ((seed + i) % count) + 1;
+        uint256[] memory open = _ghost.openDisputeIds();
+        if (open.length == 0) return 0;
+        seed %= open.length; // no overflow below
+        for (uint256 i = 0; i < open.length; ++i) {
+            uint256 disputeId = open[(seed + i) % open.length];
             if (wanted(disputeId, _weft.disputes.dispute(disputeId))) return disputeId;
         }
         return 0;
+    }
+
+    /// @dev Calls `act` on every dispute open now that satisfies `wanted` when its turn comes (an earlier one may
+    /// have settled it or changed it).
+    function _forEachOpenDispute(
+        function(uint256, IDisputeManager.Dispute memory) internal view returns (bool) wanted,
+        function(uint256) internal act
+    ) internal {
+        uint256[] memory open = _ghost.openDisputeIds();
+        for (uint256 i = 0; i < open.length; ++i) {
+            if (wanted(open[i], _weft.disputes.dispute(open[i]))) act(open[i]);
+        }
     }
 
     /// @dev Submitted or Disputed, inside its challenge window: a new dispute may open.

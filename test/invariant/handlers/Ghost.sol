@@ -77,6 +77,11 @@ contract Ghost {
     mapping(uint256 jobId => bytes32[]) private _correctLeaves;
     mapping(uint256 jobId => bytes32[]) private _committedLeaves;
     mapping(uint256 disputeId => DisputeGhost) private _disputes;
+    /// @dev The open disputes (a set: each one's position + 1 in the list), and every submission in order, so the
+    /// handlers look only at what is live.
+    uint256[] private _openDisputeIds;
+    mapping(uint256 disputeId => uint256) private _openPosition;
+    uint256[] private _submissions;
     /// @dev The last pair of children and the chunk revealed in each dispute, as its events publish them.
     mapping(uint256 disputeId => bytes32[2]) private _revealedPair;
     mapping(uint256 disputeId => bytes) private _revealedChunk;
@@ -125,6 +130,7 @@ contract Ghost {
         (g.cheated, g.cheat, g.wrong, g.submittedAt) = (cheated, cheat, wrong, uint40(block.timestamp));
         _correctLeaves[jobId] = correctLeaves_;
         _committedLeaves[jobId] = committedLeaves_;
+        _submissions.push(jobId);
     }
 
     /// @notice Records a job's status after a step on it, for invariant_jobsFollowTheLifecycle to compare with the
@@ -137,6 +143,8 @@ contract Ghost {
 
     function disputeOpened(uint256 disputeId, uint256 jobId, Party party, uint256 bond) external {
         _disputes[disputeId] = DisputeGhost(uint64(jobId), uint40(block.timestamp), party, true);
+        _openDisputeIds.push(disputeId);
+        _openPosition[disputeId] = _openDisputeIds.length;
         JobGhost storage g = _jobs[jobId];
         ++g.openDisputes;
         if (party == Party.Honest && g.honestDispute == 0) g.honestDispute = uint32(disputeId);
@@ -146,6 +154,12 @@ contract Ghost {
     function disputeClosed(uint256 disputeId) external {
         _disputes[disputeId].open = false;
         --_jobs[_disputes[disputeId].jobId].openDisputes;
+        uint256 position = _openPosition[disputeId];
+        uint256 last = _openDisputeIds[_openDisputeIds.length - 1];
+        _openDisputeIds[position - 1] = last;
+        _openPosition[last] = position;
+        _openDisputeIds.pop();
+        delete _openPosition[disputeId];
     }
 
     function bondReturned(uint256 amount) external {
@@ -231,6 +245,18 @@ contract Ghost {
 
     function disputeOf(uint256 disputeId) external view returns (DisputeGhost memory) {
         return _disputes[disputeId];
+    }
+
+    function openDisputeIds() external view returns (uint256[] memory) {
+        return _openDisputeIds;
+    }
+
+    function submissionCount() external view returns (uint256) {
+        return _submissions.length;
+    }
+
+    function submission(uint256 index) external view returns (uint256) {
+        return _submissions[index];
     }
 
     function revealedPair(uint256 disputeId) external view returns (bytes32 left, bytes32 right) {

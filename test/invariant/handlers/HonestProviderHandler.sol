@@ -22,10 +22,7 @@ contract HonestProviderHandler is DisputeBase {
 
     /// @notice Answers every dispute of a correct result whose turn is the provider's.
     function tick() external {
-        uint256 disputes = _weft.disputes.disputeCount();
-        for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
-            if (_turnOfHonestProvider(disputeId, _weft.disputes.dispute(disputeId))) _respond(disputeId);
-        }
+        _forEachOpenDispute(_turnOfHonestProvider, _respond);
     }
 
     function _respond(uint256 disputeId) private {

@@ -22,6 +22,8 @@ import {MatmulJobs} from "./MatmulJobs.sol";
 contract HonestVerifierHandler is DisputeBase {
     /// @dev The siblings the provider revealed along the verifier's path, from the root down.
     mapping(uint256 disputeId => bytes32[]) private _siblings;
+    /// @dev The submissions (Ghost.submission) it has checked: every result it has recomputed.
+    uint256 private _checked;
 
     constructor(Weft memory weft_, Actors memory actors_, Ghost ghost_) DisputeBase(weft_, actors_, ghost_) {
         address[] memory verifier = new address[](1);
@@ -44,16 +46,14 @@ contract HonestVerifierHandler is DisputeBase {
 
     /// @notice Everything it owes now: a dispute of every wrong result still in its window, and every move due.
     function tick() external {
-        uint256 jobs = _weft.escrow.jobCount();
-        for (uint256 jobId = 1; jobId <= jobs; ++jobId) {
+        uint256 submissions = _ghost.submissionCount();
+        for (; _checked < submissions; ++_checked) {
+            uint256 jobId = _ghost.submission(_checked);
             if (_undisputedWrongResult(jobId, _weft.escrow.jobStatus(jobId), _terms(jobId))) {
                 _dispute(jobId, uint256(keccak256(abi.encode("withheld", jobId))) % 2 == 0);
             }
         }
-        uint256 disputes = _weft.disputes.disputeCount();
-        for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
-            if (_moveDue(disputeId, _weft.disputes.dispute(disputeId))) _play(disputeId);
-        }
+        _forEachOpenDispute(_moveDue, _play);
     }
 
     function _dispute(uint256 jobId, bool withheld) private {
@@ -138,7 +138,7 @@ contract HonestVerifierHandler is DisputeBase {
 
     /// @dev Its own open dispute whose job was slashed, or whose turn is the verifier's: a committed proof it may now
     /// reveal (a later block), a pair of children to choose from, a revealed chunk to prove wrong.
-    function _moveDue(uint256 disputeId, IDisputeManager.Dispute memory d) private view returns (bool) {
+    function _moveDue(uint256, IDisputeManager.Dispute memory d) private view returns (bool) {
         if (d.challenger != _actors.verifier || !isDisputeOpen(d.status)) return false;
         if (_slashed(d.jobId)) return true;
         if (block.timestamp >= d.deadline) return false;

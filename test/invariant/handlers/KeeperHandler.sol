@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IDisputeManager} from "../../../contracts/interfaces/IDisputeManager.sol";
 import {VM} from "../utils/Vm.sol";
 import {Ghost} from "./Ghost.sol";
 import {Weft, Actors} from "./HandlerBase.sol";
@@ -50,16 +49,7 @@ contract KeeperHandler is DisputeBase {
 
     /// @notice Settles everything due: every dispute that can be resolved, then every job past its window.
     function settleDue() external {
-        uint256 disputes = _weft.disputes.disputeCount();
-        for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
-            IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputeId);
-            if (_resolvable(disputeId, d)) {
-                if (!_slashed(d.jobId) && d.status == IDisputeManager.DisputeStatus.AwaitingChildren) {
-                    _ghost.count("keeper: provider timed out");
-                }
-                _resolve(disputeId);
-            }
-        }
+        _forEachOpenDispute(_resolvable, _resolve);
         uint256 jobs = _weft.escrow.jobCount();
         for (uint256 jobId = 1; jobId <= jobs; ++jobId) {
             if (_finalizable(jobId, _weft.escrow.jobStatus(jobId), _terms(jobId))) _finalize(jobId);

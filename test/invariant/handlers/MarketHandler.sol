@@ -28,14 +28,15 @@ contract MarketHandler is HandlerBase {
         uint256 duration,
         uint256 providerSeed,
         bool directed,
-        bool checkable,
         uint256 shapeSeed,
         uint64 inputSeed
     ) external {
         address client = _pick(_actors.clients, clientSeed);
         IERC20 paymentToken = inUsd ? IERC20(address(_weft.usd)) : IERC20(address(_weft.token));
         payment = _bound(payment, _weft.escrow.paymentTokenConfig(address(paymentToken)).minPayment, MAX_PAYMENT);
-        MatmulJobs.Data memory data = _shape(shapeSeed, inputSeed);
+        // Three jobs in four are checkable matmul-i8: the dispute game is what this suite is about.
+        bool checkable = shapeSeed % 4 != 0;
+        MatmulJobs.Data memory data = _shape(shapeSeed >> 2, inputSeed);
         IJobEscrow.JobRequest memory request = IJobEscrow.JobRequest({
             workloadId: checkable ? MatmulJobs.WORKLOAD_ID : ARBITRATED_WORKLOAD,
             params: checkable ? MatmulJobs.params(data) : abi.encode(clientSeed),
@@ -55,6 +56,7 @@ contract MarketHandler is HandlerBase {
         _ghost.setTerms(jobId, _termsOf(request, client, feeBps));
         _ghost.paidIntoEscrow(address(paymentToken), payment);
         _observe(jobId, IJobEscrow.JobStatus.Open);
+        _ghost.count("market: created");
     }
 
     function acceptJob(uint256 jobSeed, uint256 providerSeed) external {
@@ -74,14 +76,17 @@ contract MarketHandler is HandlerBase {
         (j.provider, j.collateral) = (provider, uint96(collateral));
         _ghost.setTerms(jobId, j);
         _observe(jobId, IJobEscrow.JobStatus.Assigned);
+        _ghost.count("market: accepted");
     }
 
-    /// @notice The provider submits the correct result, or (`cheat`) a wrong one of the kind `kindSeed` picks, wrong at
-    /// the word or chunk `whereSeed` picks.
-    function submitResult(uint256 jobSeed, bool cheat, uint8 kindSeed, uint256 whereSeed) external {
+    /// @notice The provider submits the correct result, or (two times in three) a wrong one of the kind `kindSeed`
+    /// picks, wrong at the word or chunk `whereSeed` picks.
+    function submitResult(uint256 jobSeed, uint8 kindSeed, uint256 whereSeed) external {
         uint256 jobId = _findJob(jobSeed, _submittable);
         if (jobId == 0) return;
         Ghost.JobGhost memory g = _job(jobId);
+        bool cheat = kindSeed % 3 != 0;
+        kindSeed /= 3;
         bytes32 root;
         if (g.checkable) {
             root = _submitMatmul(jobId, g, cheat, kindSeed, whereSeed);
@@ -96,6 +101,7 @@ contract MarketHandler is HandlerBase {
         (j.resultRoot, j.deadline) = (root, uint40(block.timestamp + _weft.escrow.challengeWindow()));
         _ghost.setTerms(jobId, j);
         _observe(jobId, IJobEscrow.JobStatus.Submitted);
+        _ghost.count(g.checkable && cheat ? bytes32("market: wrong checkable") : bytes32("market: other submitted"));
     }
 
     function finalize(uint256 jobSeed) external {
