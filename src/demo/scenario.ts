@@ -23,6 +23,7 @@ import {
   type DisputeRecord,
   DisputeStatus,
   disputeStatusName,
+  isProviderTurn,
   readDispute,
 } from "../chain/disputes";
 import { leafCountOf } from "../commitments/bisection";
@@ -394,10 +395,12 @@ class Demo {
         await this.describeProof(id, dispute.id);
       } else {
         const chunks = leafCountOf(dispute.totalWords);
-        const clock = Number(await system.DisputeManager.responseWindow()) / 60;
+        const clock = `a ${Number(await system.DisputeManager.responseWindow()) / 60}-minute clock`;
         progress.detail(
-          `  disputeWithheld: a bisection of the ${chunks}-chunk result tree from its root; the provider must reveal ` +
-            `each node the verifier names, then the chunk, on a ${clock.toFixed(0)}-minute clock for all its moves`,
+          chunks === 1
+            ? `  disputeWithheld: the result tree is a single chunk, which the provider must reveal on ${clock}`
+            : `  disputeWithheld: a bisection of the ${chunks}-chunk result tree from its root; the provider must ` +
+                `reveal each node the verifier names, then the chunk, on ${clock} for all its moves`,
         );
       }
     }
@@ -410,7 +413,7 @@ class Demo {
       this.expect(
         OUTCOME.cheaters,
         `${provider}'s agent could not answer dispute ${dispute.id}`,
-        current.status === DisputeStatus.AwaitingChildren,
+        isProviderTurn(current.status),
         `dispute ${dispute.id} ${disputeStatusName(current.status)}`,
       );
       progress.detail(`  ${provider}'s agent cannot answer: it kept no copy of the output and published none`);

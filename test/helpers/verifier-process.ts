@@ -1,6 +1,7 @@
 /**
- * `verifier:run` as a separate process (test/programs/verifier-child.ts) against a JSON-RPC endpoint, with its
- * output kept line by line, so that a test can wait for what it logs, SIGKILL it at any moment and start it again.
+ * An agent, `verifier:run` or `provider:run`, as a separate process (test/programs/agent-child.ts) against a JSON-RPC
+ * endpoint, with its output kept line by line, so that a test can wait for what it logs, SIGKILL it at any moment and
+ * start it again.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -8,14 +9,16 @@ import { createInterface } from "node:readline";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const LOADER = path.join(ROOT, "test", "programs", "register-ts-cached.js");
-const CHILD = path.join(ROOT, "test", "programs", "verifier-child.ts");
+const CHILD = path.join(ROOT, "test", "programs", "agent-child.ts");
 
-export interface VerifierProcessOptions {
+export interface AgentProcessOptions {
   /** The node's JSON-RPC URL, served as the `localhost` network. */
   readonly rpcUrl: string;
   /** Holds localhost.json, the address book. */
   readonly deploymentsDir: string;
-  /** verifier:run's arguments, as the task takes them (strings and flags). */
+  /** The agent's task (default verifier:run). */
+  readonly task?: "verifier:run" | "provider:run";
+  /** The task's arguments, as it takes them (strings and flags). */
   readonly args: Readonly<Record<string, string | boolean>>;
   /** The HTTP client's timeout per request. */
   readonly rpcTimeoutMs?: number;
@@ -26,7 +29,7 @@ export interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-export class VerifierProcess {
+export class AgentProcess {
   /** stdout and stderr, one entry per line, in arrival order. */
   readonly lines: string[] = [];
   readonly exited: Promise<Exit>;
@@ -50,7 +53,7 @@ export class VerifierProcess {
     }
   }
 
-  static start(options: VerifierProcessOptions): VerifierProcess {
+  static start(options: AgentProcessOptions): AgentProcess {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       HARDHAT_NETWORK: "localhost",
@@ -58,12 +61,13 @@ export class VerifierProcess {
       WEFT_DEPLOYMENTS_DIR: options.deploymentsDir,
     };
     if (options.rpcTimeoutMs !== undefined) env.WEFT_RPC_TIMEOUT_MS = String(options.rpcTimeoutMs);
-    const child = spawn(process.execPath, ["-r", LOADER, CHILD, JSON.stringify(options.args)], {
+    const task = options.task ?? "verifier:run";
+    const child = spawn(process.execPath, ["-r", LOADER, CHILD, task, JSON.stringify(options.args)], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    return new VerifierProcess(child);
+    return new AgentProcess(child);
   }
 
   get running(): boolean {
@@ -80,7 +84,7 @@ export class VerifierProcess {
       const check = () => {
         const line = this.lines.slice(from).find((candidate) => pattern.test(candidate));
         if (line !== undefined) finish(undefined, line);
-        else if (!this.running) finish(new Error(`the verifier exited before logging a line matching ${pattern}`));
+        else if (!this.running) finish(new Error(`the agent exited before logging a line matching ${pattern}`));
       };
       const finish = (error?: Error, line?: string) => {
         clearTimeout(timer);

@@ -171,6 +171,40 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     expect(after.challenger - before.challenger).to.equal((await shares(slash)).challengerShare + opened.bond);
   });
 
+  it("backs up another challenger's dispute of the same job: resolves its provider's timeout, then gets its own bond back as moot", async function () {
+    const cheater = await startProvider(f.provider2, "withholder", { mode: "withhold", rate: 1 });
+    const jobId = await createJob(MATMUL, f.provider2);
+    await cheater.tick();
+    // Another challenger disputes first; then the verifier opens its own dispute, as it always does.
+    const other = f.disputer;
+    await f.ComputeToken.connect(other).approve(await f.DisputeManager.getAddress(), await f.DisputeManager.bond());
+    await f.DisputeManager.connect(other).disputeWithheld(jobId, await jobTerms(f, jobId), await paramsOf(jobId));
+    const { verifier } = await openVerifier();
+    await verifier.tick();
+    const [first, second] = await disputeIdsOf(f.DisputeManager, jobId, 0);
+    const [theirs, ours] = [await readDispute(f.DisputeManager, first), await readDispute(f.DisputeManager, second)];
+    expect([theirs.challenger, ours.challenger]).to.deep.equal([other.address, challenger.address]);
+
+    // The first dispute's provider clock runs out first: the verifier's follower resolves it, paying the other
+    // challenger; on its next tick it ends its own dispute of the slashed job as moot, its bond returned.
+    const slash = await expectedSlash(jobId, f.provider2.address);
+    const [otherBefore, verifierBefore] = [
+      await f.ComputeToken.balanceOf(other.address),
+      await f.ComputeToken.balanceOf(challenger.address),
+    ];
+    await time.increaseTo(theirs.deadline);
+    await verifier.tick();
+    expect((await readDispute(f.DisputeManager, first)).status).to.equal(DisputeStatus.ProviderAtFault);
+    expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Slashed);
+    await verifier.tick();
+    expect((await readDispute(f.DisputeManager, second)).status).to.equal(DisputeStatus.Moot);
+    expect((await f.ComputeToken.balanceOf(other.address)) - otherBefore).to.equal(
+      (await shares(slash)).challengerShare + theirs.bond,
+    );
+    expect((await f.ComputeToken.balanceOf(challenger.address)) - verifierBefore).to.equal(ours.bond);
+    expect(await f.ComputeToken.balanceOf(await f.DisputeManager.getAddress())).to.equal(0n);
+  });
+
   it("bisects down to the wrong chunk of a provider that withholds a wrong output but answers from its kept copy, and proves the chunk wrong", async function () {
     // The provider's side: a result with one wrong word, committed to but never published; its agent's responder
     // answers every move from the copy it kept.

@@ -16,6 +16,7 @@ import { ProviderAgent, type ProviderAgentConfig } from "../../src/provider/agen
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import { ExecBackend } from "../../src/provider/backends/exec";
 import { parsePolicy } from "../../src/provider/options";
+import { OutputKeeper } from "../../src/provider/outputs";
 import { ensureProvider } from "../../src/provider/setup";
 import { ContentNotFoundError, sha256Hex } from "../../src/store/content-store";
 import { fetchContent } from "../../src/store/factory";
@@ -80,6 +81,7 @@ describe("Provider agent against the deployed system", function () {
   let clientStore: FileContentStore;
   let providerStore: FileContentStore;
   let stateFile: string;
+  let outputs: OutputKeeper;
 
   beforeEach(async function () {
     f = await loadFixture(fixture);
@@ -87,6 +89,7 @@ describe("Provider agent against the deployed system", function () {
     clientStore = new FileContentStore(path.join(dir, "client-store"));
     providerStore = new FileContentStore(path.join(dir, "provider-store"));
     stateFile = path.join(dir, "provider.json");
+    outputs = OutputKeeper.besideState(stateFile);
   });
   afterEach(function () {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -125,6 +128,7 @@ describe("Provider agent against the deployed system", function () {
       backend: new CpuBackend(),
       store: providerStore,
       stateFile,
+      outputs,
       startBlock: 0,
       logger,
       retry: { attempts: 1 },
@@ -168,6 +172,8 @@ describe("Provider agent against the deployed system", function () {
       const submitted = await readSubmittedResult(f.JobEscrow, job.id, 0);
       const published = await fetchContent(submitted!.resultURI);
       expect(Buffer.from(published).equals(Buffer.from(job.reference))).to.equal(true);
+      // Its own copy, kept for disputes until the job settles.
+      expect(Buffer.from(outputs.read(job.id)!).equals(Buffer.from(job.reference))).to.equal(true);
     }
     expect(await counter(agent, "weft_provider_jobs_accepted_total")).to.equal(2);
     expect(await counter(agent, "weft_provider_results_submitted_total", { submission: "honest" })).to.equal(2);
@@ -184,6 +190,7 @@ describe("Provider agent against the deployed system", function () {
     }
     expect(await counter(agent, "weft_provider_jobs_finalized_total")).to.equal(2);
     expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).jobs).to.deep.equal({});
+    expect([outputs.read(matmul.id), outputs.read(mandelbrot.id)]).to.deep.equal([undefined, undefined]);
   });
 
   it("does not accept a job whose inputs do not match its input root", async function () {
@@ -365,11 +372,13 @@ describe("Provider agent against the deployed system", function () {
         }
       }
       expect(wrongWords).to.equal(1);
+      // It keeps what it committed to, the wrong word included: that is what it must answer a dispute with.
+      expect(Buffer.from(outputs.read(posted.id)!).equals(Buffer.from(published))).to.equal(true);
       expect(lines.join("\n")).to.match(/warn job 1: CHEATING \(flip-one/);
       expect(await counter(agent, "weft_provider_results_submitted_total", { submission: "flip-one" })).to.equal(1);
     });
 
-    it("withhold commits to the real output's root but publishes nothing", async function () {
+    it("withhold commits to the real output's root but publishes nothing and keeps no copy", async function () {
       const posted = await postJob();
       const { agent } = await startAgent(f.provider, { cheat: { mode: "withhold", rate: 1 } });
       await agent.tick();
@@ -378,6 +387,8 @@ describe("Provider agent against the deployed system", function () {
       let caught: unknown;
       await fetchContent(resultURI).catch((error: unknown) => (caught = error));
       expect(caught).to.be.instanceOf(ContentNotFoundError);
+      // Nor does it keep a copy: it has nothing to answer a dispute with.
+      expect(outputs.read(posted.id)).to.equal(undefined);
     });
   });
 });

@@ -31,7 +31,7 @@ import { type RpcServer, serveInProcessNetwork } from "../helpers/rpc-server";
 import { underCoverage } from "../helpers/coverage";
 import { expectUserError } from "../helpers/errors";
 import { writeFixtureAddressBook } from "../helpers/tasks";
-import { VerifierProcess } from "../helpers/verifier-process";
+import { AgentProcess } from "../helpers/verifier-process";
 
 const PARAMS = matmulI8.params.encode(MATMUL_SHAPE);
 /** The challenger: account 4 of the configured accounts, funded with WEFT by the fixture. */
@@ -155,15 +155,15 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       await writeFixtureAddressBook(f, { network: "localhost", dir: deploymentsDir });
     });
 
-    const started: VerifierProcess[] = [];
+    const started: AgentProcess[] = [];
 
     // A test that fails midway leaves its verifier running; it must not outlive the test (or keep mocha alive).
     afterEach(async function () {
       await Promise.all(started.splice(0).map((verifier) => verifier.stop("SIGKILL")));
     });
 
-    function startVerifier(rpcUrl = server.url, rpcTimeoutMs?: number): VerifierProcess {
-      const verifier = VerifierProcess.start({
+    function startVerifier(rpcUrl = server.url, rpcTimeoutMs?: number): AgentProcess {
+      const verifier = AgentProcess.start({
         rpcUrl,
         deploymentsDir,
         rpcTimeoutMs,
@@ -174,7 +174,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
     }
 
     /** Polls until `done` holds; fails after `timeoutMs` with what the verifier logged. */
-    async function until(done: () => Promise<boolean>, verifier: VerifierProcess, timeoutMs = 30_000) {
+    async function until(done: () => Promise<boolean>, verifier: AgentProcess, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!(await done())) {
         if (!verifier.running || Date.now() > deadline) {
@@ -217,7 +217,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
         submitted++;
       };
 
-      const runs: VerifierProcess[] = [];
+      const runs: AgentProcess[] = [];
       for (let run = 0; run < kills; run++) {
         const verifier = startVerifier();
         runs.push(verifier);
@@ -410,7 +410,7 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
 
       // At each of the provider's turns (the root's children, then the chunk) the provider answers while the verifier
       // runs, and the verifier is killed at a random moment up to 300 ms later: before, during or after its move.
-      const runs: VerifierProcess[] = [];
+      const runs: AgentProcess[] = [];
       for (const turn of [DisputeStatus.AwaitingChildren, DisputeStatus.AwaitingChunk]) {
         const verifier = startVerifier();
         runs.push(verifier);
@@ -421,6 +421,8 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
       }
       const last = startVerifier();
       runs.push(last);
+      // (The last kill may have come after the proof: then this run finds nothing left to do.)
+      await last.waitForLine(/watching from block/);
       await until(async () => (await f.JobEscrow.jobStatus(job.id)) === JobStatus.Slashed, last);
       expect(await last.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
 

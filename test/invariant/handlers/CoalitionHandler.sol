@@ -70,6 +70,7 @@ contract CoalitionHandler is DisputeBase {
             bytes memory proof = _proofFromCommittedData(jobId, g.wrong);
             disputeId = _commitProof(member, jobId, _commitment(member, jobId, proof), Ghost.Party.Coalition);
             tacticOf[disputeId] = Tactic.SelfReport;
+            _ghost.count("coalition: self-report commit");
         } else {
             bytes32 nothing = keccak256(abi.encode("never revealed", jobId, _weft.disputes.disputeCount()));
             disputeId = _commitProof(member, jobId, nothing, Ghost.Party.Coalition);
@@ -158,10 +159,10 @@ contract CoalitionHandler is DisputeBase {
 
     // ---------------------------------------------------------------- the challenger's moves
 
-    /// @notice Plays one of its disputes as the challenger: reveals a self-report (if `choice`: it reveals
-    /// selectively), tries a copied commitment or a proof of a correct word (refused), names a child (toward correct
-    /// ones on a squat, `choice` on a grief), follows up a revealed chunk (a correct one: a proof of its word `choice`
-    /// picks is refused), or takes its bond back from a dispute another one made moot.
+    /// @notice Plays one of its disputes as the challenger: reveals a self-report (it reveals selectively: only those
+    /// the fuzzer picks, when it picks them), tries a copied commitment or a proof of a correct word (refused), names a
+    /// child (toward correct ones on a squat, `choice` on a grief), follows up a revealed chunk (a correct one: a proof
+    /// of its word `choice` picks is refused), or takes its bond back from a dispute another one made moot.
     function challengerMove(uint256 disputeSeed, bool choice) external {
         uint256 disputeId = _findDispute(disputeSeed, _turnOfCoalitionChallenger);
         if (disputeId == 0) return;
@@ -170,7 +171,7 @@ contract CoalitionHandler is DisputeBase {
         if (_slashed(d.jobId)) {
             _resolve(disputeId);
         } else if (d.status == IDisputeManager.DisputeStatus.AwaitingProof) {
-            _revealOwn(disputeId, d, tactic, choice);
+            _revealOwn(disputeId, d, tactic);
         } else if (d.status == IDisputeManager.DisputeStatus.AwaitingChoice) {
             _name(disputeId, d, tactic, choice);
         } else {
@@ -178,11 +179,10 @@ contract CoalitionHandler is DisputeBase {
         }
     }
 
-    function _revealOwn(uint256 disputeId, IDisputeManager.Dispute memory d, Tactic tactic, bool choice) private {
+    function _revealOwn(uint256 disputeId, IDisputeManager.Dispute memory d, Tactic tactic) private {
         Ghost.JobGhost memory g = _job(d.jobId);
         bool sameBlock = block.timestamp <= d.deadline - d.challengerTime;
         if (tactic == Tactic.SelfReport) {
-            if (!choice) return;
             _revealProof(disputeId, _proofFromCommittedData(d.jobId, g.wrong));
             _ghost.count("coalition: self-report");
         } else if (tactic == Tactic.Copy) {
@@ -233,27 +233,29 @@ contract CoalitionHandler is DisputeBase {
         }
         VM.prank(d.challenger);
         try _weft.disputes.proveChunkWrong(disputeId, _terms(d.jobId), MatmulJobs.params(data), proof) {
-            _ghost.violate(Ghost.Kind.Attack, "a proof against a correct word of a revealed chunk was accepted");
+            _ghost.violate(Ghost.Kind.HonestResult, "a proof against a correct word of a revealed chunk was accepted");
         } catch (bytes memory reason) {
             if (bytes4(reason) != IDisputeManager.ResultChecksOut.selector) {
-                _ghost.violate(Ghost.Kind.Attack, "a proof against a correct revealed word failed for another reason");
+                _ghost.violate(Ghost.Kind.HonestResult, "a proof against a correct revealed word failed otherwise");
             }
         }
         _unchanged(d.jobId);
         _ghost.count("coalition: chunk proof refused");
     }
 
-    /// @dev A reveal the contract must refuse with `refusal`, and that changes nothing.
+    /// @dev A reveal the contract must refuse with `refusal`, and that changes nothing. A proof of a correct word
+    /// protects correct results (Kind.HonestResult); the others, the honest verifier's place (Kind.WrongResult).
     function _expectRevealRefused(uint256 disputeId, bytes memory proof, bytes4 refusal) private {
+        Ghost.Kind kind = tacticOf[disputeId] == Tactic.ChecksOut ? Ghost.Kind.HonestResult : Ghost.Kind.WrongResult;
         IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputeId);
         bytes memory params = MatmulJobs.params(_data(d.jobId));
         IJobEscrow.Job memory j = _terms(d.jobId);
         VM.prank(d.challenger);
         try _weft.disputes.revealProof(disputeId, j, params, proof) {
-            _ghost.violate(Ghost.Kind.Attack, "a reveal the contract must refuse was accepted");
+            _ghost.violate(kind, "a reveal the contract must refuse was accepted");
         } catch (bytes memory reason) {
             if (bytes4(reason) != refusal) {
-                _ghost.violate(Ghost.Kind.Attack, "a reveal the contract must refuse failed for another reason");
+                _ghost.violate(kind, "a reveal the contract must refuse failed for another reason");
             }
         }
         _unchanged(d.jobId);

@@ -60,7 +60,6 @@ contract Ghost {
         HonestResult,
         WrongResult,
         Bond,
-        Attack,
         Rewards
     }
 

@@ -16,14 +16,17 @@ import {MatmulJobs} from "./MatmulJobs.sol";
 /// it names one whose hash differs from the correct node at that position (one always does, since their parent does),
 /// so the provider either cannot answer or reveals a chunk that is wrong, which it then proves wrong with the siblings
 /// the provider revealed on the way down. It never disputes a correct result.
-/// @dev forge calls `dispute` and `play` at random points of a sequence (so the coalition may act before or after it
-/// in the same block); KeeperHandler.warp calls `tick` before any time passes, which is what makes the verifier act
-/// in time whatever the sequence: nothing it owes has a deadline before the next warp.
+/// @dev forge calls `dispute` and `play` at random points of a sequence, so it sometimes acts early; KeeperHandler.warp
+/// makes it act at the last moment otherwise: it asks `nextDue` for the earliest deadline of what the verifier owes,
+/// stops one second before it and calls `tick`, so nothing it owes can lapse whatever the sequence, and the coalition
+/// has every chance to act first.
 contract HonestVerifierHandler is DisputeBase {
     /// @dev The siblings the provider revealed along the verifier's path, from the root down.
     mapping(uint256 disputeId => bytes32[]) private _siblings;
-    /// @dev The submissions (Ghost.submission) it has checked: every result it has recomputed.
+    /// @dev The submissions (Ghost.submission) it has recomputed, and the wrong results among them it has not disputed
+    /// yet.
     uint256 private _checked;
+    uint256[] private _undisputed;
 
     constructor(Weft memory weft_, Actors memory actors_, Ghost ghost_) DisputeBase(weft_, actors_, ghost_) {
         address[] memory verifier = new address[](1);
@@ -44,16 +47,56 @@ contract HonestVerifierHandler is DisputeBase {
         if (disputeId != 0) _play(disputeId);
     }
 
-    /// @notice Everything it owes now: a dispute of every wrong result still in its window, and every move due.
-    function tick() external {
+    /// @notice What it owes by `until`: a dispute of each wrong result whose window ends by then, and each move whose
+    /// deadline is by then (and the bond of each dispute made moot).
+    function tick(uint256 until) external {
+        _recompute();
+        for (uint256 i = 0; i < _undisputed.length; ) {
+            uint256 jobId = _undisputed[i];
+            IJobEscrow.Job memory j = _terms(jobId);
+            bool open = _undisputedWrongResult(jobId, _weft.escrow.jobStatus(jobId), j);
+            if (open && j.deadline > until) {
+                ++i;
+                continue;
+            }
+            if (open) _dispute(jobId, uint256(keccak256(abi.encode("withheld", jobId))) % 2 == 0);
+            _undisputed[i] = _undisputed[_undisputed.length - 1];
+            _undisputed.pop();
+        }
+        uint256[] memory disputes = _ghost.openDisputeIds();
+        for (uint256 i = 0; i < disputes.length; ++i) {
+            IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputes[i]);
+            if (_moveDue(disputes[i], d) && (d.deadline <= until || _slashed(d.jobId))) _play(disputes[i]);
+        }
+    }
+
+    /// @notice The earliest deadline of what it owes: the end of a wrong result's window, or of its turn in a dispute.
+    function nextDue() external view returns (uint256 due) {
+        due = type(uint256).max;
+        uint256 submissions = _ghost.submissionCount();
+        for (uint256 i = _checked; i < submissions; ++i) due = _dueToDispute(_ghost.submission(i), due);
+        for (uint256 i = 0; i < _undisputed.length; ++i) due = _dueToDispute(_undisputed[i], due);
+        uint256[] memory disputes = _ghost.openDisputeIds();
+        for (uint256 i = 0; i < disputes.length; ++i) {
+            IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputes[i]);
+            if (_owes(disputes[i], d) && d.deadline < due) due = d.deadline;
+        }
+    }
+
+    /// @dev Recomputes the results submitted since it last looked, and notes the wrong ones.
+    function _recompute() private {
         uint256 submissions = _ghost.submissionCount();
         for (; _checked < submissions; ++_checked) {
             uint256 jobId = _ghost.submission(_checked);
-            if (_undisputedWrongResult(jobId, _weft.escrow.jobStatus(jobId), _terms(jobId))) {
-                _dispute(jobId, uint256(keccak256(abi.encode("withheld", jobId))) % 2 == 0);
-            }
+            Ghost.JobGhost memory g = _job(jobId);
+            if (g.checkable && g.cheated) _undisputed.push(jobId);
         }
-        _forEachOpenDispute(_moveDue, _play);
+    }
+
+    function _dueToDispute(uint256 jobId, uint256 due) private view returns (uint256) {
+        IJobEscrow.Job memory j = _terms(jobId);
+        bool owed = _undisputedWrongResult(jobId, _weft.escrow.jobStatus(jobId), j);
+        return owed && j.deadline < due ? j.deadline : due;
     }
 
     function _dispute(uint256 jobId, bool withheld) private {
@@ -136,16 +179,21 @@ contract HonestVerifierHandler is DisputeBase {
         return g.checkable && g.cheated && g.honestDispute == 0 && _disputable(status, j);
     }
 
-    /// @dev Its own open dispute whose job was slashed, or whose turn is the verifier's: a committed proof it may now
-    /// reveal (a later block), a pair of children to choose from, a revealed chunk to prove wrong.
-    function _moveDue(uint256, IDisputeManager.Dispute memory d) private view returns (bool) {
+    /// @dev Its own open dispute whose job was slashed (its bond to take back), or one it owes a move in that it can
+    /// make now (a committed proof is revealed in a later block).
+    function _moveDue(uint256 disputeId, IDisputeManager.Dispute memory d) private view returns (bool) {
         if (d.challenger != _actors.verifier || !isDisputeOpen(d.status)) return false;
         if (_slashed(d.jobId)) return true;
-        if (block.timestamp >= d.deadline) return false;
-        if (d.status == IDisputeManager.DisputeStatus.AwaitingProof) {
-            return block.timestamp > d.deadline - d.challengerTime;
-        }
+        bool sameBlock = block.timestamp <= d.deadline - d.challengerTime;
+        return _owes(disputeId, d) && !(d.status == IDisputeManager.DisputeStatus.AwaitingProof && sameBlock);
+    }
+
+    /// @dev Its own dispute, its job not slashed, whose turn is the verifier's and has not run out: a committed proof
+    /// to reveal, a pair of children to choose from, a revealed chunk to prove wrong.
+    function _owes(uint256, IDisputeManager.Dispute memory d) private view returns (bool) {
+        if (d.challenger != _actors.verifier || block.timestamp >= d.deadline || _slashed(d.jobId)) return false;
         return
+            d.status == IDisputeManager.DisputeStatus.AwaitingProof ||
             d.status == IDisputeManager.DisputeStatus.AwaitingChoice ||
             d.status == IDisputeManager.DisputeStatus.ChunkRevealed;
     }

@@ -13,9 +13,11 @@ import {HonestProviderHandler} from "./HonestProviderHandler.sol";
 uint256 constant MAX_SHORT_WARP = 15 minutes;
 uint256 constant MAX_LONG_WARP = 6 hours;
 
-/// @notice Time, and the settlement anyone may trigger. `warp` lets the honest parties (the verifier and the providers
-/// of correct results) do everything they owe before any time passes, at the current timestamp and one second later
-/// (a committed proof is revealed in a later block), so they act in time whatever the sequence. `settleDue` resolves
+/// @notice Time, and the settlement anyone may trigger. `warp` never lets a deadline of the honest parties (the verifier
+/// and the providers of correct results) pass: it stops one second before each one that falls inside the step and has
+/// them act then, at the last moment (so the coalition has every chance to move first), or has them act at once; so
+/// they act in time whatever the sequence (and a proof committed at a window's last second is still revealed in a
+/// later block). `settleDue` resolves
 /// every dispute past its deadline (or made moot) and finalizes every job past its challenge window, and records when:
 /// invariant_everyJobSettlesWithinTheBound then holds every job submitted at least challengeWindow +
 /// maxDisputeDuration before that to be settled.
@@ -33,12 +35,27 @@ contract KeeperHandler is DisputeBase {
         (_verifier, _honestProvider) = (verifier_, honestProvider_);
     }
 
-    function warp(uint256 seconds_, bool long) external {
-        uint256 step = _bound(seconds_, 1, long ? MAX_LONG_WARP : MAX_SHORT_WARP);
-        _honestTurn();
-        VM.warp(block.timestamp + 1);
-        _honestTurn();
-        VM.warp(block.timestamp + step - 1);
+    /// @notice Lets `seconds_` pass (a short or a `long` step). The honest parties act on each deadline inside the step
+    /// one second before it, or (`eager`) on all of them at once now, and then on whatever their moves made due.
+    function warp(uint256 seconds_, bool long, bool eager) external {
+        uint256 target = block.timestamp + _bound(seconds_, 1, long ? MAX_LONG_WARP : MAX_SHORT_WARP);
+        if (eager) {
+            _verifier.tick(target);
+            _honestProvider.tick(target);
+        }
+        for (uint256 due = _nextDue(); due <= target; ) {
+            if (due - 1 > block.timestamp) VM.warp(due - 1);
+            _verifier.tick(due);
+            _honestProvider.tick(due);
+            uint256 next = _nextDue();
+            if (next <= due) {
+                // Something owed by `due` is still owed: it could not act, and would miss a deadline.
+                _ghost.violate(Ghost.Kind.WrongResult, "an honest party could not do in time what it owed");
+                break;
+            }
+            due = next;
+        }
+        VM.warp(target);
     }
 
     /// @notice Resolves one dispute that can be resolved.
@@ -57,8 +74,9 @@ contract KeeperHandler is DisputeBase {
         _ghost.swept();
     }
 
-    function _honestTurn() private {
-        _verifier.tick();
-        _honestProvider.tick();
+    function _nextDue() private view returns (uint256) {
+        uint256 verifierDue = _verifier.nextDue();
+        uint256 providerDue = _honestProvider.nextDue();
+        return verifierDue < providerDue ? verifierDue : providerDue;
     }
 }

@@ -9,6 +9,8 @@ import {HandlerBase, Weft, Actors} from "./HandlerBase.sol";
 import {MatmulJobs} from "./MatmulJobs.sol";
 
 uint256 constant MAX_PAYMENT = 1_000e18;
+/// @dev Long enough that most jobs are accepted and submitted before a warp expires them; long warps still do.
+uint256 constant MIN_JOB_DURATION = 30 minutes;
 uint256 constant MAX_JOB_DURATION = 3 hours;
 
 /// @notice Drives jobs through their lifecycle and its client-side exits: create (WEFT or tUSD, open or directed,
@@ -45,7 +47,7 @@ contract MarketHandler is HandlerBase {
             paymentToken: address(paymentToken),
             payment: payment,
             provider: directed ? _pick(_actors.providers, providerSeed) : address(0),
-            submitDeadline: block.timestamp + _bound(duration, 1 minutes, MAX_JOB_DURATION)
+            submitDeadline: block.timestamp + _bound(duration, MIN_JOB_DURATION, MAX_JOB_DURATION)
         });
 
         uint16 feeBps = uint16(_weft.escrow.protocolFeeBps());
@@ -160,7 +162,9 @@ contract MarketHandler is HandlerBase {
         bytes memory out = MatmulJobs.output(data);
         bytes32[] memory correct = MatmulJobs.resultLeaves(out);
         bytes32[] memory committed = correct;
-        Ghost.Cheat kind = cheat ? Ghost.Cheat(1 + (kindSeed % 3)) : Ghost.Cheat.None;
+        // Half the wrong results are a word off (a fraud proof exists), a quarter each a garbage leaf or root.
+        Ghost.Cheat kind = Ghost.Cheat.None;
+        if (cheat) kind = kindSeed % 2 == 0 ? Ghost.Cheat.WrongWord : Ghost.Cheat(2 + ((kindSeed >> 1) % 2));
         uint256 wrong;
         if (kind == Ghost.Cheat.WrongWord) {
             wrong = whereSeed % MatmulJobs.words(data);
