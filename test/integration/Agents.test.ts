@@ -305,8 +305,10 @@ describe("Provider agents and the verifier, together (in-process network)", func
     });
 
     it("pays an honest provider whose published output was corrupted: it answers the bisection from its kept copy and republishes; a withholder cannot answer, says so once, and is slashed", async function () {
-      const honest = await startProviderProcess(ACCOUNT.provider, "honest");
-      const withholder = await startProviderProcess(ACCOUNT.provider2, "withholder", { cheat: "withhold" });
+      const [honest, withholder] = await Promise.all([
+        startProviderProcess(ACCOUNT.provider, "honest"),
+        startProviderProcess(ACCOUNT.provider2, "withholder", { cheat: "withhold" }),
+      ]);
       const honestJob = await createJob(SMALL_MATMUL, f.provider);
       // Other inputs than the honest job's: the same output would have the same content address, published.
       const withheldJob = await createJob({ ...SMALL_MATMUL, seed: "22" }, f.provider2);
