@@ -25,7 +25,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
     /// @notice The largest output a withheld-data dispute can bisect (the tree position fits in 32 bits).
     uint256 public constant MAX_OUTPUT_WORDS = type(uint32).max;
     /// @dev A proof revealed in the proof path may name a word of any chunk.
-    uint256 private constant ANY_CHUNK = type(uint256).max;
+    uint256 private constant _ANY_CHUNK = type(uint256).max;
 
     IProviderRegistry private immutable _registry;
     IERC20 private immutable _bondToken;
@@ -78,7 +78,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         if (block.timestamp <= committedAt) revert RevealTooEarly(disputeId, committedAt);
         bytes32 revealed = _proofCommitment(d.challenger, d.jobId, proof);
         if (revealed != d.hash) revert ProofNotCommitted(disputeId, d.hash, revealed);
-        _proveFraud(disputeId, d, job, params, proof, ANY_CHUNK);
+        _proveFraud(disputeId, d, job, params, proof, _ANY_CHUNK);
     }
 
     /// @inheritdoc IDisputeManager
@@ -314,7 +314,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         _requireParams(d.jobId, job, params);
         IWorkloadChecker.Verdict memory verdict = workloadChecker.check(job.inputRoot, job.resultRoot, params, proof);
         if (!verdict.fraud) revert ResultChecksOut(d.jobId, verdict.wordIndex);
-        if (requiredChunk != ANY_CHUNK && verdict.wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS != requiredChunk) {
+        if (requiredChunk != _ANY_CHUNK && verdict.wordIndex / WorkloadLeaves.RESULT_CHUNK_WORDS != requiredChunk) {
             revert WordNotInRevealedChunk(disputeId, verdict.wordIndex, requiredChunk);
         }
         emit FraudProven(disputeId, d.jobId, verdict.wordIndex, verdict.committedWord, verdict.correctWord);
