@@ -172,14 +172,13 @@ describe("verifier checks", function () {
       expect(finding.claimed).to.not.equal(finding.correct);
     });
 
-    it("reports an output that could not be fetched as unavailable, naming a chunk to demand", async function () {
+    it("reports an output that could not be fetched as unavailable, with the size of the tree to bisect", async function () {
       const shape = { m: 20, k: 4, n: 30 };
       const { job, inputs, output } = await honestMatmul(shape);
       const check = { ...submitted(job, inputs, output), output: { ok: false, error: "not found" } as const };
       expect(findingOf(checkResult(check))).to.deep.include({
         kind: "output-unavailable",
         error: "not found",
-        chunkIndex: 0,
         chunkCount: Math.ceil((shape.m * shape.n * 4) / RESULT_CHUNK_BYTES),
       });
     });
@@ -192,7 +191,6 @@ describe("verifier checks", function () {
         kind: "result-root-mismatch",
         publishedRoot: new ResultTree(other).root,
         resultRoot: check.resultRoot,
-        chunkIndex: 0,
       });
       // Bytes no result tree can be built over cannot be the committed output either.
       expect(findingOf(checkResult({ ...check, output: present(output.subarray(0, 10)) }))).to.deep.include({
