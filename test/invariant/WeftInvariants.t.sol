@@ -37,9 +37,6 @@ uint256 constant VERIFIER_WEFT = 1_000_000e18;
 /// docs/DESIGN.md: a coalition of cheating providers and the addresses they control (CoalitionHandler) against one
 /// honest verifier that disputes every wrong result in time (HonestVerifierHandler) and providers that answer for
 /// their correct results (HonestProviderHandler).
-interface IDevLog { function log(string calldata, uint256) external view; }
-IDevLog constant DEVLOG = IDevLog(0x000000000000000000636F6e736F6c652e6c6f67);
-
 contract WeftInvariants is WeftDeployment, InvariantTargets {
     /// @notice An invariant does not hold, or a handler saw an expectation broken mid-sequence.
     error InvariantViolated(string what);
@@ -165,7 +162,10 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     function invariant_jobsFollowTheLifecycle() public view {
         uint256 count = _escrow.jobCount();
         for (uint256 jobId = 1; jobId <= count; ++jobId) {
-            _check(_escrow.jobStatus(jobId) == _ghost.job(jobId).lastStatus, "a job changed status without a step on it");
+            _check(
+                _escrow.jobStatus(jobId) == _ghost.job(jobId).lastStatus,
+                "a job changed status without a step on it"
+            );
         }
         _requireNone(Ghost.Kind.Lifecycle);
     }
@@ -225,11 +225,17 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _requireNone(Ghost.Kind.Bond);
     }
 
-    /// @notice Every open dispute opened inside its job's challenge window and ends by its opening plus
-    /// maxDisputeDuration; and once the keeper has settled everything due, no job submitted challengeWindow +
-    /// maxDisputeDuration or more before is still Submitted or Disputed.
+    /// @notice maxDisputeDuration covers the longest game the windows allow (both chess clocks and the follow-up, or
+    /// the arbitration window); every move set the deadline the chess clocks allow; every open dispute opened inside
+    /// its job's challenge window and ends by its opening plus maxDisputeDuration; and once the keeper has settled
+    /// everything due, no job submitted challengeWindow + maxDisputeDuration or more before is still Submitted or
+    /// Disputed.
     function invariant_everyJobSettlesWithinTheBound() public view {
         uint256 maxDuration = _disputes.maxDisputeDuration();
+        uint256 longestGame = 2 * _disputes.responseWindow() + _disputes.followUpWindow();
+        _check(maxDuration >= longestGame, "maxDisputeDuration is shorter than a withheld-data dispute can last");
+        _check(maxDuration >= _disputes.arbitrationWindow(), "maxDisputeDuration is shorter than arbitration");
+        _requireNone(Ghost.Kind.Clock);
         uint256 disputes = _disputes.disputeCount();
         for (uint256 disputeId = 1; disputeId <= disputes; ++disputeId) {
             IDisputeManager.Dispute memory d = _disputes.dispute(disputeId);
@@ -311,22 +317,6 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
 
     // ---------------------------------------------------------------- set-up
 
-    function afterInvariant() public {
-        bytes32[27] memory keys = [
-            bytes32("honest: commit"), "honest: bisection", "honest: moot", "honest: slashed by proof",
-            "honest: slashed by bisection", "honest provider: chunk revealed", "coalition: squat",
-            "coalition: same-block reveal", "coalition: swapped children", "coalition: chunk revealed",
-            "coalition: grief", "coalition: self-report", "coalition: copy refused",
-            "coalition: correct word refused", "coalition: chunk self-report", "coalition: chunk proof refused",
-            "arbiter: ruled", "resolve: provider timed out", "market: created", "market: accepted", "market: wrong checkable", "market: other submitted", "accept: no job", "accept: directed cannot", "accept: nobody can", "submit: no job", "coalition: self-report commit"
-        ];
-        for (uint256 i = 0; i < 27; ++i) {
-            (bool ok, bytes memory num) = address(VM).call(abi.encodeWithSignature("toString(uint256)", _ghost.tally(keys[i])));
-            (ok, ) = address(VM).call(abi.encodeWithSignature("writeLine(string,string)", "/tmp/dev/tally.txt", string(abi.encodePacked(keys[i], abi.decode(num, (string))))));
-            ok;
-        }
-    }
-
     function _actor(string memory role, uint256 index) private returns (address account) {
         account = address(uint160(uint256(keccak256(abi.encode(role, index)))));
         VM.label(account, role);
@@ -388,10 +378,11 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _target(address(h), h.providerMove.selector, 5);
         _target(address(h), h.challengerMove.selector, 4);
         _target(address(h), h.grief.selector, 2);
+        _target(address(h), h.disputeLate.selector, 1);
     }
 
     function _targetArbitration(ArbitrationHandler h) private {
-        _target(address(h), h.disputeForArbitration.selector, 1);
+        _target(address(h), h.disputeForArbitration.selector, 2);
         _target(address(h), h.arbitrate.selector, 1);
     }
 

@@ -53,7 +53,8 @@ contract CoalitionHandler is DisputeBase {
     // ---------------------------------------------------------------- on its own wrong results
 
     /// @notice Opens a dispute of one of its wrong results from one of its addresses (the provider's own or a sybil's):
-    /// a squat, a self-report commitment, or a commitment to nothing.
+    /// a squat, a self-report commitment, or a commitment to nothing; on a workload without a checker, a self-report to
+    /// the arbiter (which, ruling by the truth, pays it the challenger's share).
     function disputeFirst(uint256 jobSeed, uint256 memberSeed, uint8 tacticSeed) external {
         uint256 jobId = _findJob(jobSeed, _ownWrongResult);
         if (jobId == 0) return;
@@ -61,16 +62,17 @@ contract CoalitionHandler is DisputeBase {
         Ghost.JobGhost memory g = _job(jobId);
         uint256 pick = tacticSeed % 3;
         uint256 disputeId;
-        if (pick == 0 && g.cheat != Ghost.Cheat.GarbageRoot) {
+        if (!g.checkable) {
+            disputeId = _disputeForArbitration(member, jobId, Ghost.Party.Coalition);
+            tacticOf[disputeId] = Tactic.SelfReport;
+        } else if (pick == 0 && g.cheat != Ghost.Cheat.GarbageRoot) {
             // Not on a garbage root: with no tree behind it the coalition could not answer, and would slash itself.
             disputeId = _disputeWithheld(member, jobId, Ghost.Party.Coalition);
             tacticOf[disputeId] = Tactic.Squat;
-            _ghost.count("coalition: squat");
         } else if (pick == 1 && g.cheat == Ghost.Cheat.WrongWord) {
             bytes memory proof = _proofFromCommittedData(jobId, g.wrong);
             disputeId = _commitProof(member, jobId, _commitment(member, jobId, proof), Ghost.Party.Coalition);
             tacticOf[disputeId] = Tactic.SelfReport;
-            _ghost.count("coalition: self-report commit");
         } else {
             bytes32 nothing = keccak256(abi.encode("never revealed", jobId, _weft.disputes.disputeCount()));
             disputeId = _commitProof(member, jobId, nothing, Ghost.Party.Coalition);
@@ -92,16 +94,18 @@ contract CoalitionHandler is DisputeBase {
         uint256 disputeId = _commitProof(sybil, jobId, commitment, Ghost.Party.Coalition);
         tacticOf[disputeId] = copy ? Tactic.Copy : Tactic.SelfReport;
         _expectRevealRefused(disputeId, proof, IDisputeManager.RevealTooEarly.selector);
-        _ghost.count("coalition: same-block reveal");
     }
 
     /// @notice Answers, as the provider, a bisection of one of its wrong results: the children of the node of its own
     /// tree the dispute has reached, in order or `swap`ped (on its own squats always in order), or the chunk there. It
     /// stays silent where it cannot answer: a garbage root or leaf, or a position its node does not fit after a swap.
-    function providerMove(uint256 disputeSeed, bool swap) external {
+    /// First, if it `bluff`s, it tries to answer with the correct tree's children or chunk at that position, which
+    /// must be refused wherever the disputed node is not the correct one (ChildrenMismatch, ChunkMismatch).
+    function providerMove(uint256 disputeSeed, bool swap, bool bluff) external {
         uint256 disputeId = _findDispute(disputeSeed, _turnOfCheatingProvider);
         if (disputeId == 0) return;
         IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputeId);
+        if (bluff && _bluffAccepted(disputeId, d)) return;
         Play memory last = _plays[disputeId];
         uint256 node; // the node of the committed tree the challenger named
         if (last.started) {
@@ -117,15 +121,39 @@ contract CoalitionHandler is DisputeBase {
             (bytes32 left, bytes32 right) = (nodes[2 * node + 1], nodes[2 * node + 2]);
             if (swap) (left, right) = (right, left);
             _revealChildren(disputeId, left, right);
-            if (swap) _ghost.count("coalition: swapped children");
         } else {
             // A leaf's hash binds its chunk index: only the chunk of the node itself can be shown there.
             uint256 index = 2 * leaves - 2 - node;
             Ghost.JobGhost memory g = _job(d.jobId);
             if (node != d.node || (g.cheat == Ghost.Cheat.GarbageLeaf && index == g.wrong)) return;
             _revealChunk(disputeId, MatmulJobs.chunk(_committedOutput(d.jobId), index));
-            _ghost.count("coalition: chunk revealed");
         }
+    }
+
+    /// @notice Tries to open a dispute of one of its wrong results after its challenge window, to keep the job frozen
+    /// longer: refused (ChallengeWindowClosed), whatever disputes are open.
+    function disputeLate(uint256 jobSeed, uint256 sybilSeed, bool withheld) external {
+        uint256 jobId = _findJob(jobSeed, _ownWrongResultPastWindow);
+        if (jobId == 0) return;
+        IJobEscrow.Job memory j = _terms(jobId);
+        bytes memory params = MatmulJobs.params(_data(jobId));
+        address sybil = _pick(_actors.sybils, sybilSeed);
+        // Every argument is computed before the prank: it applies to the next call, whichever it is.
+        VM.prank(sybil);
+        if (withheld) {
+            try _weft.disputes.disputeWithheld(jobId, j, params) {
+                _ghost.violate(Ghost.Kind.Lifecycle, "a dispute opened after the challenge window");
+            } catch (bytes memory reason) {
+                _expectWindowClosed(reason);
+            }
+        } else {
+            try _weft.disputes.commitProof(jobId, j, keccak256(abi.encode("late", jobId))) {
+                _ghost.violate(Ghost.Kind.Lifecycle, "a dispute opened after the challenge window");
+            } catch (bytes memory reason) {
+                _expectWindowClosed(reason);
+            }
+        }
+        _unchanged(jobId);
     }
 
     // ---------------------------------------------------------------- against correct results
@@ -154,7 +182,6 @@ contract CoalitionHandler is DisputeBase {
             disputeId = _commitProof(sybil, jobId, nothing, Ghost.Party.Coalition);
             tacticOf[disputeId] = Tactic.Junk;
         }
-        _ghost.count("coalition: grief");
     }
 
     // ---------------------------------------------------------------- the challenger's moves
@@ -184,21 +211,16 @@ contract CoalitionHandler is DisputeBase {
         bool sameBlock = block.timestamp <= d.deadline - d.challengerTime;
         if (tactic == Tactic.SelfReport) {
             _revealProof(disputeId, _proofFromCommittedData(d.jobId, g.wrong));
-            _ghost.count("coalition: self-report");
         } else if (tactic == Tactic.Copy) {
             bytes memory proof = _proofFromCommittedData(d.jobId, g.wrong);
-            bytes4 refusal = sameBlock
-                ? IDisputeManager.RevealTooEarly.selector
-                : IDisputeManager.ProofNotCommitted.selector;
+            bytes4 refusal =
+                sameBlock ? IDisputeManager.RevealTooEarly.selector : IDisputeManager.ProofNotCommitted.selector;
             _expectRevealRefused(disputeId, proof, refusal);
-            _ghost.count("coalition: copy refused");
         } else {
             bytes memory proof = _proofFromCommittedData(d.jobId, _provenWord[disputeId]);
-            bytes4 refusal = sameBlock
-                ? IDisputeManager.RevealTooEarly.selector
-                : IDisputeManager.ResultChecksOut.selector;
+            bytes4 refusal =
+                sameBlock ? IDisputeManager.RevealTooEarly.selector : IDisputeManager.ResultChecksOut.selector;
             _expectRevealRefused(disputeId, proof, refusal);
-            _ghost.count("coalition: correct word refused");
         }
     }
 
@@ -228,11 +250,12 @@ contract CoalitionHandler is DisputeBase {
         bytes memory proof = MatmulJobs.fraudProof(data, index * MatmulJobs.CHUNK_WORDS + word, chunk, chunkProof);
         if (found) {
             _proveChunkWrong(disputeId, d.challenger, proof);
-            _ghost.count("coalition: chunk self-report");
             return;
         }
+        IJobEscrow.Job memory j = _terms(d.jobId);
+        bytes memory params = MatmulJobs.params(data);
         VM.prank(d.challenger);
-        try _weft.disputes.proveChunkWrong(disputeId, _terms(d.jobId), MatmulJobs.params(data), proof) {
+        try _weft.disputes.proveChunkWrong(disputeId, j, params, proof) {
             _ghost.violate(Ghost.Kind.HonestResult, "a proof against a correct word of a revealed chunk was accepted");
         } catch (bytes memory reason) {
             if (bytes4(reason) != IDisputeManager.ResultChecksOut.selector) {
@@ -240,7 +263,42 @@ contract CoalitionHandler is DisputeBase {
             }
         }
         _unchanged(d.jobId);
-        _ghost.count("coalition: chunk proof refused");
+    }
+
+    /// @dev The correct children or chunk where the disputed node is not the correct one: refused, nothing changes.
+    function _bluffAccepted(uint256 disputeId, IDisputeManager.Dispute memory d) private returns (bool) {
+        bytes32[] memory correct = _correctNodes(d.jobId);
+        if (d.hash == correct[d.node]) return false;
+        IJobEscrow.Job memory j = _terms(d.jobId);
+        bytes4 refusal = IDisputeManager.ChildrenMismatch.selector;
+        if (d.status == IDisputeManager.DisputeStatus.AwaitingChildren) {
+            VM.prank(j.provider);
+            try _weft.disputes.revealChildren(disputeId, j, correct[2 * d.node + 1], correct[2 * d.node + 2]) {
+                _ghost.violate(Ghost.Kind.WrongResult, "children that do not hash to the disputed node were accepted");
+                return true;
+            } catch (bytes memory reason) {
+                if (bytes4(reason) != refusal) _ghost.violate(Ghost.Kind.WrongResult, "a bluff failed otherwise");
+            }
+        } else {
+            MatmulJobs.Data memory data = _data(d.jobId);
+            uint256 index = 2 * MatmulJobs.chunkCount(data) - 2 - d.node;
+            bytes memory chunk = MatmulJobs.chunk(MatmulJobs.output(data), index);
+            refusal = IDisputeManager.ChunkMismatch.selector;
+            VM.prank(j.provider);
+            try _weft.disputes.revealChunk(disputeId, j, chunk) {
+                _ghost.violate(Ghost.Kind.WrongResult, "a chunk that does not hash to the disputed leaf was accepted");
+                return true;
+            } catch (bytes memory reason) {
+                if (bytes4(reason) != refusal) _ghost.violate(Ghost.Kind.WrongResult, "a bluff failed otherwise");
+            }
+        }
+        return false;
+    }
+
+    function _expectWindowClosed(bytes memory reason) private {
+        if (bytes4(reason) != IJobEscrow.ChallengeWindowClosed.selector) {
+            _ghost.violate(Ghost.Kind.Lifecycle, "a dispute after the challenge window failed otherwise");
+        }
     }
 
     /// @dev A reveal the contract must refuse with `refusal`, and that changes nothing. A proof of a correct word
@@ -275,12 +333,28 @@ contract CoalitionHandler is DisputeBase {
         return _actors.sybils[0];
     }
 
-    function _ownWrongResult(uint256 jobId, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
-        Ghost.JobGhost memory g = _job(jobId);
-        return g.checkable && g.cheated && _disputable(status, j);
+    function _ownWrongResult(
+        uint256 jobId,
+        IJobEscrow.JobStatus status,
+        IJobEscrow.Job memory j
+    ) private view returns (bool) {
+        return _job(jobId).cheated && _disputable(status, j);
     }
 
-    function _correctResult(uint256 jobId, IJobEscrow.JobStatus status, IJobEscrow.Job memory j) private view returns (bool) {
+    function _ownWrongResultPastWindow(
+        uint256 jobId,
+        IJobEscrow.JobStatus status,
+        IJobEscrow.Job memory j
+    ) private view returns (bool) {
+        bool running = status == IJobEscrow.JobStatus.Submitted || status == IJobEscrow.JobStatus.Disputed;
+        return _job(jobId).checkable && _job(jobId).cheated && running && block.timestamp >= j.deadline;
+    }
+
+    function _correctResult(
+        uint256 jobId,
+        IJobEscrow.JobStatus status,
+        IJobEscrow.Job memory j
+    ) private view returns (bool) {
         return !_job(jobId).cheated && _disputable(status, j);
     }
 
@@ -301,7 +375,10 @@ contract CoalitionHandler is DisputeBase {
 
     /// @dev One of its own open disputes whose job another dispute slashed (its bond to take back), or whose turn is
     /// the challenger's (a commitment it can reveal or try, children to name, a revealed chunk).
-    function _turnOfCoalitionChallenger(uint256 disputeId, IDisputeManager.Dispute memory d) private view returns (bool) {
+    function _turnOfCoalitionChallenger(
+        uint256 disputeId,
+        IDisputeManager.Dispute memory d
+    ) private view returns (bool) {
         Tactic tactic = tacticOf[disputeId];
         if (tactic == Tactic.None || !isDisputeOpen(d.status)) return false;
         if (_slashed(d.jobId)) return true;

@@ -54,7 +54,11 @@ abstract contract DisputeBase is HandlerBase {
         _opened(disputeId, jobId, party);
     }
 
-    function _disputeWithheld(address challenger, uint256 jobId, Ghost.Party party) internal returns (uint256 disputeId) {
+    function _disputeWithheld(
+        address challenger,
+        uint256 jobId,
+        Ghost.Party party
+    ) internal returns (uint256 disputeId) {
         IJobEscrow.Job memory j = _terms(jobId);
         bytes memory params = MatmulJobs.params(_data(jobId));
         VM.prank(challenger);
@@ -75,31 +79,57 @@ abstract contract DisputeBase is HandlerBase {
 
     // ---------------------------------------------------------------- moves
 
+    /// @dev The provider's move on an internal node; the challenger's clock runs next.
     function _revealChildren(uint256 disputeId, bytes32 left, bytes32 right) internal {
         uint256 jobId = _weft.disputes.dispute(disputeId).jobId;
         IJobEscrow.Job memory j = _terms(jobId);
+        Ghost.Clock memory c = _ghost.clock(disputeId);
         VM.prank(j.provider);
         _weft.disputes.revealChildren(disputeId, j, left, right);
         _ghost.publishChildren(disputeId, left, right);
+        _clockMoved(disputeId, _spent(c.providerLeft, c), c.challengerLeft, c.challengerLeft);
         _unchanged(jobId);
     }
 
+    /// @dev The provider's move on a leaf; the follow-up window runs next.
     function _revealChunk(uint256 disputeId, bytes memory chunk) internal {
         uint256 jobId = _weft.disputes.dispute(disputeId).jobId;
         IJobEscrow.Job memory j = _terms(jobId);
+        Ghost.Clock memory c = _ghost.clock(disputeId);
         VM.prank(j.provider);
         _weft.disputes.revealChunk(disputeId, j, chunk);
         _ghost.publishChunk(disputeId, chunk);
+        _clockMoved(disputeId, _spent(c.providerLeft, c), c.challengerLeft, _weft.disputes.followUpWindow());
         _unchanged(jobId);
     }
 
-    /// @dev The challenger names a child of the pair its provider revealed last.
+    /// @dev The challenger names a child of the pair its provider revealed last; the provider's clock runs next.
     function _chooseChild(uint256 disputeId, bool disputeRight) internal {
         IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputeId);
         (bytes32 left, bytes32 right) = _ghost.revealedPair(disputeId);
+        Ghost.Clock memory c = _ghost.clock(disputeId);
         VM.prank(d.challenger);
         _weft.disputes.chooseChild(disputeId, left, right, disputeRight);
+        _clockMoved(disputeId, c.providerLeft, _spent(c.challengerLeft, c), c.providerLeft);
         _unchanged(d.jobId);
+    }
+
+    /// @dev What the moving side has left once the current turn's time is taken from `left`; a move after its clock
+    /// ran out is a violation (the contract accepted it).
+    function _spent(uint256 left, Ghost.Clock memory c) private returns (uint256) {
+        uint256 elapsed = block.timestamp - c.turnStart;
+        if (elapsed < left) return left - elapsed;
+        _ghost.violate(Ghost.Kind.Clock, "a side moved after its chess clock ran out");
+        return 0;
+    }
+
+    /// @dev After a move: the new turn must end `turn` from now, as the chess clocks say (each side has
+    /// responseWindow for all its moves; the follow-up window after a chunk).
+    function _clockMoved(uint256 disputeId, uint256 providerLeft, uint256 challengerLeft, uint256 turn) private {
+        _ghost.setClock(disputeId, providerLeft, challengerLeft);
+        if (_weft.disputes.dispute(disputeId).deadline != block.timestamp + turn) {
+            _ghost.violate(Ghost.Kind.Clock, "a move set another deadline than the chess clocks allow");
+        }
     }
 
     // ---------------------------------------------------------------- settling
@@ -122,15 +152,15 @@ abstract contract DisputeBase is HandlerBase {
         _settled(disputeId, before, IDisputeManager.DisputeStatus.ProviderAtFault);
     }
 
+    /// @dev The ARBITER's ruling: at fault or not, or moot whatever the ruling if another dispute slashed the job.
     function _arbitrate(uint256 disputeId, bool providerAtFault) internal {
         Before memory before = _snapshot(disputeId);
+        IDisputeManager.DisputeStatus expected =
+            providerAtFault ? IDisputeManager.DisputeStatus.ProviderAtFault : IDisputeManager.DisputeStatus.NoFault;
+        if (_slashed(before.d.jobId)) expected = IDisputeManager.DisputeStatus.Moot;
         VM.prank(_actors.arbiter);
         _weft.disputes.arbitrate(disputeId, before.j, providerAtFault);
-        _settled(
-            disputeId,
-            before,
-            providerAtFault ? IDisputeManager.DisputeStatus.ProviderAtFault : IDisputeManager.DisputeStatus.NoFault
-        );
+        _settled(disputeId, before, expected);
     }
 
     /// @dev Ends a dispute whose job another dispute slashed (moot), or whose turn ran out: the provider's turn is a
@@ -149,7 +179,6 @@ abstract contract DisputeBase is HandlerBase {
         }
         _weft.disputes.resolve(disputeId, before.j);
         _settled(disputeId, before, expected);
-        if (expected == IDisputeManager.DisputeStatus.ProviderAtFault) _ghost.count("resolve: provider timed out");
     }
 
     function _resolvable(uint256, IDisputeManager.Dispute memory d) internal view returns (bool) {
@@ -195,7 +224,10 @@ abstract contract DisputeBase is HandlerBase {
     }
 
     /// @dev A dispute's turn is `status` and has not run out.
-    function _turn(IDisputeManager.Dispute memory d, IDisputeManager.DisputeStatus status) internal view returns (bool) {
+    function _turn(
+        IDisputeManager.Dispute memory d,
+        IDisputeManager.DisputeStatus status
+    ) internal view returns (bool) {
         return d.status == status && block.timestamp < d.deadline;
     }
 
@@ -250,8 +282,20 @@ abstract contract DisputeBase is HandlerBase {
 
     // ---------------------------------------------------------------- internals
 
+    /// @dev A new dispute: its first turn is the provider's (withheld data), the challenger's reveal window (proof),
+    /// or the arbiter's.
     function _opened(uint256 disputeId, uint256 jobId, Ghost.Party party) private {
-        _ghost.disputeOpened(disputeId, jobId, party, _weft.disputes.dispute(disputeId).bond);
+        IDisputeManager.Dispute memory d = _weft.disputes.dispute(disputeId);
+        _ghost.disputeOpened(disputeId, jobId, party, d.bond);
+        uint256 window = _weft.disputes.responseWindow();
+        if (d.kind == IDisputeManager.DisputeKind.Withheld) {
+            _clockMoved(disputeId, window, window, window);
+        } else {
+            uint256 first = d.kind == IDisputeManager.DisputeKind.Proof ? window : _weft.disputes.arbitrationWindow();
+            if (d.deadline != block.timestamp + first) {
+                _ghost.violate(Ghost.Kind.Clock, "a dispute opened with another deadline than its window");
+            }
+        }
         _observe(jobId, IJobEscrow.JobStatus.Disputed);
     }
 

@@ -51,6 +51,14 @@ contract Ghost {
         bool open;
     }
 
+    /// @notice A dispute's chess clocks as the handlers model them: when the current turn began and what each side has
+    /// left besides it.
+    struct Clock {
+        uint40 turnStart;
+        uint32 providerLeft;
+        uint32 challengerLeft;
+    }
+
     /// @notice Where a violation was seen; each invariant asserts its own kinds stay at zero.
     enum Kind {
         Lifecycle,
@@ -60,6 +68,7 @@ contract Ghost {
         HonestResult,
         WrongResult,
         Bond,
+        Clock,
         Rewards
     }
 
@@ -76,6 +85,7 @@ contract Ghost {
     mapping(uint256 jobId => bytes32[]) private _correctLeaves;
     mapping(uint256 jobId => bytes32[]) private _committedLeaves;
     mapping(uint256 disputeId => DisputeGhost) private _disputes;
+    mapping(uint256 disputeId => Clock) private _clocks;
     /// @dev The open disputes (a set: each one's position + 1 in the list), and every submission in order, so the
     /// handlers look only at what is live.
     uint256[] private _openDisputeIds;
@@ -99,8 +109,6 @@ contract Ghost {
     uint256[] public epochsMinted;
     /// @notice When the keeper last settled everything due (KeeperHandler.settleDue).
     uint256 public sweptAt;
-    /// @notice How often each notable path ran (coverage of the dispute game; see WeftInvariants.afterInvariant).
-    mapping(bytes32 what => uint256) public tally;
 
     mapping(Kind => uint256) public violations;
     mapping(Kind => string) public firstViolation;
@@ -161,6 +169,10 @@ contract Ghost {
         delete _openPosition[disputeId];
     }
 
+    function setClock(uint256 disputeId, uint256 providerLeft, uint256 challengerLeft) external {
+        _clocks[disputeId] = Clock(uint40(block.timestamp), uint32(providerLeft), uint32(challengerLeft));
+    }
+
     function bondReturned(uint256 amount) external {
         bondsReturned += amount;
     }
@@ -179,10 +191,6 @@ contract Ghost {
 
     function swept() external {
         sweptAt = block.timestamp;
-    }
-
-    function count(bytes32 what) external {
-        ++tally[what];
     }
 
     // ---------------------------------------------------------------- money
@@ -244,6 +252,10 @@ contract Ghost {
 
     function disputeOf(uint256 disputeId) external view returns (DisputeGhost memory) {
         return _disputes[disputeId];
+    }
+
+    function clock(uint256 disputeId) external view returns (Clock memory) {
+        return _clocks[disputeId];
     }
 
     function openDisputeIds() external view returns (uint256[] memory) {

@@ -49,7 +49,6 @@ contract HonestProviderHandler is DisputeBase {
             MatmulJobs.Data memory data = _data(d.jobId);
             uint256 index = 2 * MatmulJobs.chunkCount(data) - 2 - d.node;
             _revealChunk(disputeId, MatmulJobs.chunk(MatmulJobs.output(data), index));
-            _ghost.count("honest provider: chunk revealed");
         }
     }
 

@@ -51,7 +51,7 @@ contract HonestVerifierHandler is DisputeBase {
     /// deadline is by then (and the bond of each dispute made moot).
     function tick(uint256 until) external {
         _recompute();
-        for (uint256 i = 0; i < _undisputed.length; ) {
+        for (uint256 i = 0; i < _undisputed.length;) {
             uint256 jobId = _undisputed[i];
             IJobEscrow.Job memory j = _terms(jobId);
             bool open = _undisputedWrongResult(jobId, _weft.escrow.jobStatus(jobId), j);
@@ -104,10 +104,8 @@ contract HonestVerifierHandler is DisputeBase {
         if (!withheld && _job(jobId).cheat == Ghost.Cheat.WrongWord) {
             bytes memory proof = _proofFromCommittedData(jobId, _job(jobId).wrong);
             _commitProof(verifier, jobId, _commitment(verifier, jobId, proof), Ghost.Party.Honest);
-            _ghost.count("honest: commit");
         } else {
             _disputeWithheld(verifier, jobId, Ghost.Party.Honest);
-            _ghost.count("honest: bisection");
         }
     }
 
@@ -116,10 +114,8 @@ contract HonestVerifierHandler is DisputeBase {
         if (_slashed(d.jobId)) {
             // Another dispute proved the fault first: the bond comes back.
             _resolve(disputeId);
-            _ghost.count("honest: moot");
         } else if (d.status == IDisputeManager.DisputeStatus.AwaitingProof) {
             _revealProof(disputeId, _proofFromCommittedData(d.jobId, _job(d.jobId).wrong));
-            _ghost.count("honest: slashed by proof");
         } else if (d.status == IDisputeManager.DisputeStatus.AwaitingChoice) {
             _choose(disputeId, d);
         } else {
@@ -140,9 +136,8 @@ contract HonestVerifierHandler is DisputeBase {
             _ghost.violate(Ghost.Kind.WrongResult, "the provider revealed the correct children of a wrong node");
         }
         // Either wrong child leads to the fault; when both are, the choice varies with the dispute.
-        bool disputeRight = leftWrong && rightWrong
-            ? uint256(keccak256(abi.encode(disputeId, d.node))) % 2 == 1
-            : rightWrong;
+        bool disputeRight =
+            leftWrong && rightWrong ? uint256(keccak256(abi.encode(disputeId, d.node))) % 2 == 1 : rightWrong;
         _siblings[disputeId].push(disputeRight ? left : right);
         _chooseChild(disputeId, disputeRight);
     }
@@ -167,7 +162,6 @@ contract HonestVerifierHandler is DisputeBase {
         for (uint256 i = 0; i < path.length; ++i) chunkProof[i] = path[path.length - 1 - i];
         bytes memory proof = MatmulJobs.fraudProof(data, index * MatmulJobs.CHUNK_WORDS + word, chunk, chunkProof);
         _proveChunkWrong(disputeId, _actors.verifier, proof);
-        _ghost.count("honest: slashed by bisection");
     }
 
     function _undisputedWrongResult(

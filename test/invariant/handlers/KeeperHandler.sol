@@ -13,14 +13,13 @@ import {HonestProviderHandler} from "./HonestProviderHandler.sol";
 uint256 constant MAX_SHORT_WARP = 15 minutes;
 uint256 constant MAX_LONG_WARP = 6 hours;
 
-/// @notice Time, and the settlement anyone may trigger. `warp` never lets a deadline of the honest parties (the verifier
-/// and the providers of correct results) pass: it stops one second before each one that falls inside the step and has
-/// them act then, at the last moment (so the coalition has every chance to move first), or has them act at once; so
-/// they act in time whatever the sequence (and a proof committed at a window's last second is still revealed in a
-/// later block). `settleDue` resolves
-/// every dispute past its deadline (or made moot) and finalizes every job past its challenge window, and records when:
-/// invariant_everyJobSettlesWithinTheBound then holds every job submitted at least challengeWindow +
-/// maxDisputeDuration before that to be settled.
+/// @notice Time, and the settlement anyone may trigger. `warp` never lets a deadline of the honest parties (the
+/// verifier and the providers of correct results) pass: it stops one second before each one that falls inside the
+/// step and has them act then, at the last moment (so the coalition has every chance to move first), or has them act
+/// at once; so they act in time whatever the sequence (and a proof committed at a window's last second is still
+/// revealed in a later block). `settleDue` resolves every dispute past its deadline (or made moot) and finalizes
+/// every job past its challenge window, and records when: invariant_everyJobSettlesWithinTheBound then holds every
+/// job submitted at least challengeWindow + maxDisputeDuration before that to be settled.
 contract KeeperHandler is DisputeBase {
     HonestVerifierHandler private immutable _verifier;
     HonestProviderHandler private immutable _honestProvider;
@@ -43,7 +42,7 @@ contract KeeperHandler is DisputeBase {
             _verifier.tick(target);
             _honestProvider.tick(target);
         }
-        for (uint256 due = _nextDue(); due <= target; ) {
+        for (uint256 due = _nextDue(); due <= target;) {
             if (due - 1 > block.timestamp) VM.warp(due - 1);
             _verifier.tick(due);
             _honestProvider.tick(due);

@@ -58,7 +58,6 @@ contract MarketHandler is HandlerBase {
         _ghost.setTerms(jobId, _termsOf(request, client, feeBps));
         _ghost.paidIntoEscrow(address(paymentToken), payment);
         _observe(jobId, IJobEscrow.JobStatus.Open);
-        _ghost.count("market: created");
     }
 
     function acceptJob(uint256 jobSeed, uint256 providerSeed) external {
@@ -78,7 +77,6 @@ contract MarketHandler is HandlerBase {
         (j.provider, j.collateral) = (provider, uint96(collateral));
         _ghost.setTerms(jobId, j);
         _observe(jobId, IJobEscrow.JobStatus.Assigned);
-        _ghost.count("market: accepted");
     }
 
     /// @notice The provider submits the correct result, or (two times in three) a wrong one of the kind `kindSeed`
@@ -103,7 +101,6 @@ contract MarketHandler is HandlerBase {
         (j.resultRoot, j.deadline) = (root, uint40(block.timestamp + _weft.escrow.challengeWindow()));
         _ghost.setTerms(jobId, j);
         _observe(jobId, IJobEscrow.JobStatus.Submitted);
-        _ghost.count(g.checkable && cheat ? bytes32("market: wrong checkable") : bytes32("market: other submitted"));
     }
 
     function finalize(uint256 jobSeed) external {
@@ -143,11 +140,12 @@ contract MarketHandler is HandlerBase {
         _observe(jobId, IJobEscrow.JobStatus.TimedOut);
     }
 
-    /// @dev A quarter of the jobs are 1 x 1 x 1 (one chunk, the root a leaf); the others m x 1 x n with m in [1, 6]
-    /// and n in [40, 100], from 40 to 600 words: one to five chunks, so trees of every shape up to depth 3.
+    /// @dev One job in eight is 1 x 1 x 1 (one chunk: the root is a leaf); the others m x 1 x n with m in [1, 5] and
+    /// n in [100, 130], from 100 to 650 words: one chunk (m = 1, n <= 128) to six, so trees of every shape up to
+    /// depth 3 (three leaves: one at depth 1, two at depth 2; five: one at depth 3).
     function _shape(uint256 seed, uint64 inputSeed) private pure returns (MatmulJobs.Data memory) {
-        if (seed % 4 == 0) return MatmulJobs.Data(1, 1, inputSeed);
-        return MatmulJobs.Data(1 + ((seed >> 8) % 6), 40 + ((seed >> 16) % 61), inputSeed);
+        if (seed % 8 == 0) return MatmulJobs.Data(1, 1, inputSeed);
+        return MatmulJobs.Data(1 + ((seed >> 8) % 5), 100 + ((seed >> 16) % 31), inputSeed);
     }
 
     /// @dev Records the correct result tree and the committed one, and returns the committed root.
@@ -162,9 +160,13 @@ contract MarketHandler is HandlerBase {
         bytes memory out = MatmulJobs.output(data);
         bytes32[] memory correct = MatmulJobs.resultLeaves(out);
         bytes32[] memory committed = correct;
-        // Half the wrong results are a word off (a fraud proof exists), a quarter each a garbage leaf or root.
+        // Half the wrong results are a word off (a fraud proof exists), 3/8 a garbage leaf, 1/8 a garbage root (which
+        // ends every bisection at once).
         Ghost.Cheat kind = Ghost.Cheat.None;
-        if (cheat) kind = kindSeed % 2 == 0 ? Ghost.Cheat.WrongWord : Ghost.Cheat(2 + ((kindSeed >> 1) % 2));
+        if (cheat) {
+            uint256 pick = kindSeed % 8;
+            kind = pick < 4 ? Ghost.Cheat.WrongWord : (pick < 7 ? Ghost.Cheat.GarbageLeaf : Ghost.Cheat.GarbageRoot);
+        }
         uint256 wrong;
         if (kind == Ghost.Cheat.WrongWord) {
             wrong = whereSeed % MatmulJobs.words(data);
@@ -178,9 +180,10 @@ contract MarketHandler is HandlerBase {
         } else if (kind == Ghost.Cheat.GarbageRoot) {
             committed = new bytes32[](0);
         }
-        root = kind == Ghost.Cheat.GarbageRoot
-            ? keccak256(abi.encode("garbage root", jobId))
-            : MatmulJobs.tree(committed)[0];
+        root =
+            kind == Ghost.Cheat.GarbageRoot
+                ? keccak256(abi.encode("garbage root", jobId))
+                : MatmulJobs.tree(committed)[0];
         _ghost.submitted(jobId, cheat, kind, uint32(wrong), correct, committed);
     }
 

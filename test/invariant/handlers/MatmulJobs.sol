@@ -104,7 +104,8 @@ library MatmulJobs {
         nodes = new bytes32[](2 * count - 1);
         for (uint256 i = 0; i < count; ++i) nodes[2 * count - 2 - i] = leaves[i];
         // Node p - 1 has children 2p - 1 and 2p.
-        for (uint256 p = count - 1; p > 0; --p) nodes[p - 1] = Hashes.commutativeKeccak256(nodes[2 * p - 1], nodes[2 * p]);
+        for (uint256 p = count - 1; p > 0; --p)
+            nodes[p - 1] = Hashes.commutativeKeccak256(nodes[2 * p - 1], nodes[2 * p]);
     }
 
     /// @notice The node of leaf `index` in a tree of `leafCount` leaves.
