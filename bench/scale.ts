@@ -143,10 +143,9 @@ async function measurePoint(f: WeftFixture, actors: Actors): Promise<Record<Scal
   // recordWork as the escrow sends it at finalize, isolated from the rest of finalize.
   const escrowAccount = await ethers.getImpersonatedSigner(await f.JobEscrow.getAddress());
   await hre.network.provider.send("hardhat_setBalance", [escrowAccount.address, "0x56BC75E2D63100000"]);
-  const usd = await f.usd.getAddress();
-  const fee = ethers.parseEther("3");
+  const feeValue = ethers.parseEther("3");
   const recordWork = await gasOf(
-    f.RewardDistributor.connect(escrowAccount).recordWork(measured.address, second, usd, fee),
+    f.RewardDistributor.connect(escrowAccount).recordWork(measured.address, second, feeValue),
   );
   await startNextEpoch(f);
   const claim = await gasOf(f.RewardDistributor.connect(measured).claim(epoch));

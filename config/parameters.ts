@@ -17,10 +17,16 @@ export interface WeftParameters {
   registry: {
     unbondingPeriod: bigint;
     jailDuration: bigint;
+    /** The least stake (free plus locked) a provider needs to accept jobs: a jailed provider's fresh address must
+     * put up at least this much again. */
+    minProviderStake: bigint;
   };
   escrow: {
     protocolFeeBps: bigint;
+    /** Collateral a provider locks, in bps of the payment's value in WEFT (the token's rate when the job was created). */
     collateralRatioBps: bigint;
+    /** The least collateral any job locks, in WEFT: a fault on a tiny job still costs this much. */
+    minCollateral: bigint;
     challengeWindow: bigint;
     disputeWindow: bigint;
     livenessPenaltyBps: bigint;
@@ -75,26 +81,32 @@ const SLASH_SPLIT = { challengerBps: 5_000n, clientBps: 3_000n, treasuryBps: 2_0
 const DISPUTE_ECONOMICS = { bond: WEFT("100"), slashSplit: SLASH_SPLIT, stakeShareBps: 5_000n };
 
 /**
- * A provider locks 10x the payment: a proven fault always costs at least ten times what skipping the work could earn,
- * whatever else it has staked (test/integration/Disputes.test.ts checks it). A missed deadline costs a tenth of that,
- * paid to the client: one more payment's worth.
- */
-/**
  * 100,000 WEFT in the first epoch, 2% less each epoch after (about 5 million WEFT in all, 0.5% of the cap); a
  * provider earns at most 80% of the fees its jobs paid, so paying fees to oneself loses at least 20% of them.
  */
 const REWARD_ECONOMICS = { initialEmission: WEFT("100000"), decayBps: 200n, rewardCapBps: 8_000n };
 
+/**
+ * A provider locks 10x the payment's value in WEFT, and at least 1,000 WEFT (ten bonds: a proven fault on the
+ * smallest job still pays its challenger five times the bond it risked). A proven fault thus always costs at least ten
+ * times what skipping the work could earn, whatever token paid and however the provider arranged its stake
+ * (test/security/Economics.test.ts checks every combination). A missed deadline costs a tenth of the collateral, paid
+ * to the client: one more payment's worth.
+ */
 const ECONOMICS = {
   protocolFeeBps: 300n,
   collateralRatioBps: 100_000n,
+  minCollateral: WEFT("1000"),
   livenessPenaltyBps: 1_000n,
   minPaymentWeft: WEFT("0.01"),
 };
 
+/** A provider needs at least the collateral of the smallest job staked to accept any (local) or ten of them (public). */
+const MIN_PROVIDER_STAKE = { local: WEFT("1000"), public: WEFT("10000") };
+
 export const LOCAL_PARAMETERS: WeftParameters = {
   token: TOKEN,
-  registry: { unbondingPeriod: 2n * HOUR, jailDuration: 1n * DAY },
+  registry: { unbondingPeriod: 2n * HOUR, jailDuration: 1n * DAY, minProviderStake: MIN_PROVIDER_STAKE.local },
   escrow: { ...ECONOMICS, challengeWindow: 10n * MINUTE, disputeWindow: 30n * MINUTE },
   disputes: {
     ...DISPUTE_ECONOMICS,
@@ -115,7 +127,7 @@ export const LOCAL_PARAMETERS: WeftParameters = {
 
 export const PUBLIC_PARAMETERS: WeftParameters = {
   token: TOKEN,
-  registry: { unbondingPeriod: 7n * DAY, jailDuration: 30n * DAY },
+  registry: { unbondingPeriod: 7n * DAY, jailDuration: 30n * DAY, minProviderStake: MIN_PROVIDER_STAKE.public },
   escrow: { ...ECONOMICS, challengeWindow: 1n * DAY, disputeWindow: 3n * DAY },
   disputes: { ...DISPUTE_ECONOMICS, responseWindow: 1n * DAY, followUpWindow: 1n * DAY, arbitrationWindow: 2n * DAY },
   rewards: { ...REWARD_ECONOMICS, epochLength: 7n * DAY },

@@ -227,12 +227,12 @@ function size(sizes: DynamicSizes, key: string): number {
 }
 
 const createJob = (s: DynamicSizes): Requirement[] => [
-  read("payment-token allow-list entry"),
+  read("payment-token allow-list entry (with its value in WEFT)"),
   slot("update", "job counter and governed parameters"),
   slot("new-slot", "job record (one hash of its terms)"),
   ...transfer("tUSD", "client", "escrow", { spendsAllowance: true }),
-  // workloadId, inputRoot, paymentToken, payment, provider, submitDeadline; then params and inputURI raw.
-  log("JobCreated", 3, 6 * WORD + size(s, "params") + size(s, "inputURI")),
+  // workloadId, inputRoot, paymentToken, payment, its value, provider, submitDeadline; then params and inputURI raw.
+  log("JobCreated", 3, 7 * WORD + size(s, "params") + size(s, "inputURI")),
 ];
 
 const voteCast = (): Requirement[] => [
@@ -271,8 +271,9 @@ export const REQUIRED = {
   ],
   acceptJob: () => [
     slot("update", "job record"),
-    read("collateral ratio (governed)"),
+    read("collateral ratio and floor (governed)"),
     call("ProviderRegistry"),
+    read("minimum provider stake (governed)"),
     ...accessCheck("lockCollateral"),
     slot("update", "provider's locked collateral"),
     log("JobAccepted", 3, WORD),

@@ -10,7 +10,6 @@ import {DisputeParameters} from "./DisputeParameters.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IWorkloadChecker} from "../interfaces/IWorkloadChecker.sol";
-import {BpsMath} from "../libraries/BpsMath.sol";
 import {ResultTreeLayout} from "../libraries/ResultTreeLayout.sol";
 import {WorkloadLeaves} from "../libraries/WorkloadLeaves.sol";
 
@@ -20,7 +19,6 @@ import {WorkloadLeaves} from "../libraries/WorkloadLeaves.sol";
 /// @dev Needs the DISPUTES permission on the escrow's markDisputed/resolveDispute and the registry's slash.
 contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-    using BpsMath for uint256;
 
     /// @notice The largest output a withheld-data dispute can bisect (the tree position fits in 32 bits).
     uint256 public constant MAX_OUTPUT_WORDS = type(uint32).max;
@@ -267,7 +265,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         // A finalized job keeps its settlement rather than its terms: the provider comes from there.
         bool finalized = status == IJobEscrow.JobStatus.Finalized;
         address provider = finalized ? _escrow.settlement(jobId).provider : job.provider;
-        return _slashAmount(provider, _lockedCollateral(status, job.collateral));
+        return _registry.slashAmount(provider, _lockedCollateral(status, job.collateral), _stakeShareBps);
     }
 
     // ================================================================ internals
@@ -327,7 +325,6 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         (address challenger, uint256 bondAmount, uint256 jobId) = (d.challenger, d.bond, d.jobId);
         // The job is Disputed, so its collateral is still locked in the registry.
         uint256 collateral = job.collateral;
-        uint256 amount = _slashAmount(job.provider, collateral);
         d.status = DisputeStatus.ProviderAtFault;
         --_openDisputes[jobId];
 
@@ -336,7 +333,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         (recipients[0], recipients[1], recipients[2]) = (challenger, job.client, _escrow.treasury());
         uint16[] memory shares = new uint16[](3);
         (shares[0], shares[1], shares[2]) = (_challengerBps, _clientBps, _treasuryBps);
-        uint256 taken = _registry.slash(job.provider, jobId, collateral, amount, recipients, shares);
+        uint256 taken = _registry.slash(job.provider, jobId, collateral, _stakeShareBps, recipients, shares);
         emit DisputeSettled(disputeId, jobId, DisputeStatus.ProviderAtFault, taken, challenger);
         _bondToken.safeTransfer(challenger, bondAmount);
     }
@@ -359,12 +356,6 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         --_openDisputes[jobId];
         emit DisputeSettled(disputeId, jobId, DisputeStatus.Moot, 0, challenger);
         _bondToken.safeTransfer(challenger, bondAmount);
-    }
-
-    /// @dev The job's collateral plus the stake share of the provider's other unlocked stake.
-    function _slashAmount(address provider, uint256 collateral) private view returns (uint256) {
-        uint256 unlocked = _registry.freeStake(provider) + _registry.providerState(provider).unbonding;
-        return collateral + unlocked.mulBps(_stakeShareBps);
     }
 
     /// @dev The collateral the registry still holds locked for `job`: from acceptance until the job settles.

@@ -22,11 +22,12 @@ import {IWorkloadChecker} from "./IWorkloadChecker.sol";
 /// - arbitration (workloads without a checker): the ARBITER rules before the arbitration deadline; a silent arbiter
 ///   rules for the provider (bond to the provider), so opening a dispute that nobody backs always costs the bond.
 /// @dev On fault: the escrow refunds the client in full; the registry slashes the job's collateral plus
-/// `stakeShareBps` of the provider's other unlocked stake, splits it between the proving dispute's challenger, the
-/// client and the treasury, and jails the provider; the bond returns to that challenger. Every other dispute of a
-/// slashed job ends Moot with its bond returned. On no fault the bond goes to the provider, and the job settles
-/// normally once no dispute of it is open. No dispute lasts longer than {maxDisputeDuration}, which governance keeps
-/// within the escrow's dispute window, so every job settles within challengeWindow + maxDisputeDuration of submission.
+/// `stakeShareBps` of the provider's other stake (free, unbonding or locked by other jobs), splits it between the
+/// proving dispute's challenger, the client and the treasury, and jails the provider; the bond returns to that
+/// challenger. Every other dispute of a slashed job ends Moot with its bond returned. On no fault the bond goes to
+/// the provider, and the job settles normally once no dispute of it is open. No dispute lasts longer than
+/// {maxDisputeDuration}, which governance keeps within the escrow's dispute window, so every job settles within
+/// challengeWindow + maxDisputeDuration of submission.
 interface IDisputeManager {
     enum DisputeKind {
         None,
@@ -198,7 +199,7 @@ interface IDisputeManager {
     event ArbitrationWindowSet(uint256 oldWindow, uint256 newWindow);
     /// @notice The slash split changed.
     event SlashSplitSet(SlashSplit oldSplit, SlashSplit newSplit);
-    /// @notice The share of the provider's other unlocked stake slashed at fault changed.
+    /// @notice The share of the provider's other stake (free, unbonding, locked) slashed at fault changed.
     event StakeShareSet(uint256 oldShareBps, uint256 newShareBps);
 
     // ---------------------------------------------------------------- challengers
@@ -294,7 +295,8 @@ interface IDisputeManager {
     /// @notice Sets how a slash is split between challenger, client and treasury.
     function setSlashSplit(SlashSplit calldata split) external;
 
-    /// @notice Sets the share of the provider's other unlocked stake slashed at fault, on top of the collateral.
+    /// @notice Sets the share of the provider's other stake (free, unbonding or locked by other jobs) slashed at fault,
+    /// on top of the collateral.
     function setStakeShareBps(uint256 shareBps) external;
 
     // ---------------------------------------------------------------- views
@@ -343,7 +345,7 @@ interface IDisputeManager {
     /// @notice How a slash is split.
     function slashSplit() external view returns (SlashSplit memory);
 
-    /// @notice The share of the provider's other unlocked stake slashed at fault.
+    /// @notice The share of the provider's other stake (free, unbonding or locked by other jobs) slashed at fault.
     function stakeShareBps() external view returns (uint256);
 
     /// @notice What a fault on `jobId` would slash now: its collateral plus the stake share.

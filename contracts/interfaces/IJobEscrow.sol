@@ -39,10 +39,13 @@ interface IJobEscrow is IDisputeWindows {
     /// (JobCreated, JobAccepted, ResultSubmitted), so anyone can rebuild them from the logs.
     /// @dev `deadline` is when the current phase ends: the submit deadline while Open or Assigned, the end of the
     /// challenge window while Submitted or Disputed. While Open, a non-zero `provider` is the only one who may
-    /// accept. `feeBps` is the protocol fee when the job was created.
+    /// accept. `feeBps` is the protocol fee when the job was created. `paymentValue` is the payment valued in
+    /// ComputeToken at the token's rate when the job was created: collateral, the liveness penalty, the slash and the
+    /// reward weight all follow from it, so a later rate change never changes a running job.
     struct Job {
         address client;
         uint96 payment;
+        uint96 paymentValue;
         address provider;
         uint96 collateral;
         address paymentToken;
@@ -66,11 +69,15 @@ interface IJobEscrow is IDisputeWindows {
     }
 
     /// @notice How an allow-listed payment token is configured. `index` (from 1) names the token in a settled
-    /// job's record; it is assigned the first time the token is configured and never changes.
+    /// job's record; it is assigned the first time the token is configured and never changes. `weftPerToken` is what
+    /// one whole token (10^`decimals` base units) is worth in ComputeToken base units: the protocol's one valuation of
+    /// the token, used for collateral, penalties, slashes and reward weights. `decimals` is read from the token.
     struct PaymentTokenConfig {
         bool allowed;
         uint96 minPayment;
         uint16 index;
+        uint8 decimals;
+        uint128 weftPerToken;
     }
 
     // ---------------------------------------------------------------- errors
@@ -89,6 +96,12 @@ interface IJobEscrow is IDisputeWindows {
     error PaymentBelowMinimum(uint256 payment, uint256 minimum);
     /// @notice The payment does not fit in 96 bits.
     error PaymentTooLarge(uint256 payment);
+    /// @notice The payment's value in ComputeToken does not fit in 96 bits.
+    error PaymentValueTooLarge(address token, uint256 payment, uint256 value);
+    /// @notice An allowed payment token needs a rate within bounds: a token with no valuation cannot back a job.
+    error PaymentTokenRateOutOfBounds(address token, uint256 weftPerToken, uint256 min, uint256 max);
+    /// @notice The token does not report its decimals, or reports more than the escrow values.
+    error PaymentTokenDecimalsUnsupported(address token);
     /// @notice The submit deadline is not within (now + MIN_JOB_DURATION, now + MAX_JOB_DURATION].
     error InvalidSubmitDeadline(uint256 deadline, uint256 earliest, uint256 latest);
     /// @notice The escrow received less than the payment: fee-on-transfer tokens are not supported.
@@ -120,7 +133,7 @@ interface IJobEscrow is IDisputeWindows {
 
     // ---------------------------------------------------------------- events
 
-    /// @notice A client created a job and paid `payment` into escrow.
+    /// @notice A client created a job and paid `payment` into escrow, worth `paymentValue` ComputeToken.
     event JobCreated(
         uint256 indexed jobId,
         address indexed client,
@@ -131,6 +144,7 @@ interface IJobEscrow is IDisputeWindows {
         string inputURI,
         address paymentToken,
         uint256 payment,
+        uint256 paymentValue,
         uint256 submitDeadline,
         uint256 feeBps
     );
@@ -148,7 +162,8 @@ interface IJobEscrow is IDisputeWindows {
     event JobFinalized(uint256 indexed jobId, address indexed provider, uint256 providerPayout, uint256 fee);
     /// @notice The client cancelled an open job and was refunded.
     event JobCancelled(uint256 indexed jobId, uint256 refund);
-    /// @notice The provider missed the deadline: the client got `refund` plus `penalty` from the collateral.
+    /// @notice The provider missed the deadline: the client got `refund` plus `penalty` out of the provider's stake
+    /// (the liveness penalty, less only if a slash already took the stake).
     event JobTimedOut(uint256 indexed jobId, address indexed provider, uint256 refund, uint256 penalty);
     /// @notice A dispute froze the job.
     event JobDisputed(uint256 indexed jobId);
@@ -164,6 +179,8 @@ interface IJobEscrow is IDisputeWindows {
     event DisputeWindowSet(uint256 oldWindow, uint256 newWindow);
     /// @notice The liveness penalty changed.
     event LivenessPenaltySet(uint256 oldPenaltyBps, uint256 newPenaltyBps);
+    /// @notice The minimum collateral per job changed.
+    event MinCollateralSet(uint256 oldMinCollateral, uint256 newMinCollateral);
     /// @notice A payment token's allow-list entry changed.
     event PaymentTokenSet(address indexed token, PaymentTokenConfig oldConfig, PaymentTokenConfig newConfig);
     /// @notice The treasury changed.
@@ -192,8 +209,8 @@ interface IJobEscrow is IDisputeWindows {
 
     // ---------------------------------------------------------------- providers
 
-    /// @notice An eligible provider takes an Open job, locking payment x collateral ratio of its free stake.
-    /// Stops while paused.
+    /// @notice An eligible provider takes an Open job, locking as collateral the job's payment value x the collateral
+    /// ratio, and at least the minimum collateral, of its free stake. Stops while paused.
     function acceptJob(uint256 jobId, Job calldata job) external;
 
     /// @notice The provider commits to its result before the submit deadline; the challenge window starts.
@@ -229,8 +246,11 @@ interface IJobEscrow is IDisputeWindows {
     /// @notice Sets the protocol fee in basis points of the payment.
     function setProtocolFeeBps(uint256 feeBps) external;
 
-    /// @notice Sets the collateral a provider locks, in basis points of the payment.
+    /// @notice Sets the collateral a provider locks, in basis points of the payment's value.
     function setCollateralRatioBps(uint256 ratioBps) external;
+
+    /// @notice Sets the least collateral any job locks, in ComputeToken: a fault on a tiny job still costs this much.
+    function setMinCollateral(uint256 minCollateral) external;
 
     /// @notice Sets how long after submission a result may be disputed.
     function setChallengeWindow(uint256 window) external;
@@ -241,8 +261,10 @@ interface IJobEscrow is IDisputeWindows {
     /// @notice Sets the share of the collateral paid to the client when the provider times out.
     function setLivenessPenaltyBps(uint256 penaltyBps) external;
 
-    /// @notice Allows or disallows a payment token, with its minimum payment.
-    function setPaymentToken(address token, bool allowed, uint96 minPayment) external;
+    /// @notice Allows or disallows a payment token, with its minimum payment (base units) and its value: one whole
+    /// token is worth `weftPerToken` ComputeToken base units. An allowed token needs a rate within bounds; its
+    /// decimals are read from the token.
+    function setPaymentToken(address token, bool allowed, uint96 minPayment, uint128 weftPerToken) external;
 
     /// @notice Sets where protocol fees go.
     function setTreasury(address treasury) external;
@@ -284,8 +306,18 @@ interface IJobEscrow is IDisputeWindows {
     /// @notice The protocol fee in basis points.
     function protocolFeeBps() external view returns (uint256);
 
-    /// @notice The collateral ratio in basis points of the payment.
+    /// @notice The collateral ratio in basis points of the payment's value.
     function collateralRatioBps() external view returns (uint256);
+
+    /// @notice The least collateral a job locks, in ComputeToken.
+    function minCollateral() external view returns (uint256);
+
+    /// @notice The collateral a job worth `paymentValue` ComputeToken would lock if accepted now.
+    function collateralFor(uint256 paymentValue) external view returns (uint256);
+
+    /// @notice `amount` base units of payment token `token` valued in ComputeToken at its current rate (zero for a
+    /// token never configured).
+    function paymentValue(address token, uint256 amount) external view returns (uint256);
 
     /// @notice The challenge window in seconds.
     function challengeWindow() external view returns (uint256);

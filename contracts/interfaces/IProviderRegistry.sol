@@ -5,7 +5,10 @@ pragma solidity ^0.8.30;
 /// @notice GPU providers' profiles, stake, unbonding queue, collateral locks, slashing, jailing and reputation.
 /// @dev Stake is ComputeToken. A provider's stake is split three ways: free (can back new jobs or be unbonded),
 /// locked (collateral of running jobs) and unbonding (waiting out the unbonding period). A slash reaches all
-/// three, so leaving through the unbonding queue never escapes one.
+/// three, so neither leaving through the unbonding queue nor locking stake in other jobs (one's own, directed from a
+/// second address) shields any of it. What a slash takes from other jobs' locks becomes the provider's collateral
+/// debt: those jobs' collateral was already paid out, so their releases pay the debt back before freeing anything.
+/// For every provider, the collateral of its running jobs adds up to `locked + debt`.
 /// The registry keeps only each provider's locked total, not a record per job: the JobEscrow is the single record
 /// of each job's provider and collateral and passes them to the hooks (a second per-job record here cost a fresh
 /// storage slot on every accept). Every release is checked against the provider's locked total.
@@ -23,12 +26,14 @@ interface IProviderRegistry {
         uint40 maturesAt;
     }
 
-    /// @notice A provider's stake and reputation. `staked` is free plus locked stake; `unbonding` is separate.
+    /// @notice A provider's stake and reputation. `staked` is free plus locked stake; `unbonding` is separate;
+    /// `debt` is running jobs' collateral that a slash already took (see the interface's @dev).
     struct ProviderState {
         bool registered;
         uint128 staked;
         uint128 locked;
         uint128 unbonding;
+        uint128 debt;
         uint40 jailedUntil;
         uint32 jobsCompleted;
         uint32 jobsSlashed;
@@ -87,10 +92,16 @@ interface IProviderRegistry {
     event CollateralForfeited(address indexed provider, uint256 indexed jobId, uint256 amount, address recipient);
     /// @notice A provider was slashed: `taken` from its stake, `requested` was asked for.
     event Slashed(address indexed provider, uint256 indexed jobId, uint256 requested, uint256 taken);
+    /// @notice A slash took `amount` of the collateral of the provider's other running jobs; it owes `debt` in all.
+    event CollateralDebtIncurred(address indexed provider, uint256 indexed jobId, uint256 amount, uint256 debt);
+    /// @notice Releasing job `jobId`'s collateral paid back `amount` of the provider's debt; `debt` is left.
+    event CollateralDebtRepaid(address indexed provider, uint256 indexed jobId, uint256 amount, uint256 debt);
     /// @notice One recipient's share of a slash.
     event SlashPaid(address indexed provider, uint256 indexed jobId, address indexed recipient, uint256 amount);
     /// @notice A provider may not accept jobs until `jailedUntil`.
     event Jailed(address indexed provider, uint256 jailedUntil);
+    /// @notice The least stake a provider needs to accept jobs changed.
+    event MinProviderStakeSet(uint256 oldMinStake, uint256 newMinStake);
     /// @notice The unbonding period changed.
     event UnbondingPeriodSet(uint256 oldPeriod, uint256 newPeriod);
     /// @notice The jail duration applied on a slash changed.
@@ -127,36 +138,39 @@ interface IProviderRegistry {
     /// @dev Nothing is stored per job; `jobId` only labels the event.
     function lockCollateral(address provider, uint256 jobId, uint256 amount) external;
 
-    /// @notice Releases `amount` (the collateral of `provider`'s job `jobId`) to free stake and counts a completed
-    /// job.
-    /// @dev Reverts with {ReleaseExceedsLocked} if `provider` has less than `amount` locked.
+    /// @notice Releases `amount` (the collateral of `provider`'s job `jobId`) to free stake, after paying back the
+    /// provider's collateral debt out of it, and counts a completed job.
+    /// @dev Reverts with {ReleaseExceedsLocked} if what is left to release exceeds what `provider` has locked.
     function unlockCollateral(address provider, uint256 jobId, uint256 amount) external;
 
-    /// @notice Releases `collateral` (the collateral of `provider`'s job `jobId`), pays `amount` of it to
-    /// `recipient` (a liveness penalty) and counts a timed-out job.
-    /// @dev Reverts with {ForfeitExceedsCollateral} if `amount` > `collateral`, and with {ReleaseExceedsLocked} if
-    /// `provider` has less than `collateral` locked.
+    /// @notice Releases `collateral` (the collateral of `provider`'s job `jobId`) as {unlockCollateral} does, pays
+    /// up to `amount` of the provider's free stake to `recipient` (a liveness penalty) and counts a timed-out job.
+    /// @dev Reverts with {ForfeitExceedsCollateral} if `amount` > `collateral`. Less than `amount` is paid only when a
+    /// slash already took the provider's stake (its free stake is then below `amount`).
+    /// @return paid What `recipient` received.
     function forfeitCollateral(
         address provider,
         uint256 jobId,
         uint256 collateral,
         uint256 amount,
         address recipient
-    ) external;
+    ) external returns (uint256 paid);
 
     // ---------------------------------------------------------------- disputes hook (DISPUTES role)
 
-    /// @notice Slashes up to `amount` from `provider`: the job's locked collateral first, then free stake, then
-    /// unbonding entries newest first. Releases what is left of the job's lock, jails the provider for the jail
-    /// duration and counts a slashed job. What is taken is split between `recipients` by `sharesBps`.
-    /// @param collateral The collateral of `jobId` still locked (0 when the job holds none). It is released into
-    /// free stake before anything is taken; reverts with {ReleaseExceedsLocked} if `provider` has less locked.
-    /// @return taken What was actually taken (never more than the provider had).
+    /// @notice Slashes `provider` for job `jobId`: the job's collateral plus `stakeShareBps` of all its other stake
+    /// (free, unbonding, and locked by other jobs), as {slashAmount} reports. It is taken from free stake first (the
+    /// job's released collateral is part of it), then unbonding entries newest first, then other jobs' locks, which
+    /// become collateral debt. Jails the provider for the jail duration and counts a slashed job. What is taken is
+    /// split between `recipients` by `sharesBps`.
+    /// @param collateral The collateral of `jobId` still locked (0 when the job holds none). It is released (paying
+    /// back debt first) before anything is taken; reverts with {ReleaseExceedsLocked} as {unlockCollateral} does.
+    /// @return taken What was taken: always the whole {slashAmount}, which never exceeds the provider's stake.
     function slash(
         address provider,
         uint256 jobId,
         uint256 collateral,
-        uint256 amount,
+        uint256 stakeShareBps,
         address[] calldata recipients,
         uint16[] calldata sharesBps
     ) external returns (uint256 taken);
@@ -168,6 +182,10 @@ interface IProviderRegistry {
 
     /// @notice Sets how long a slashed provider is jailed.
     function setJailDuration(uint256 duration) external;
+
+    /// @notice Sets the least stake (free plus locked) a provider needs to accept jobs: walking away from a jail to a
+    /// fresh address costs at least this much stake again.
+    function setMinProviderStake(uint256 minStake) external;
 
     /// @notice Sets the contract whose `disputeExposure()` the unbonding period must cover (the JobEscrow).
     function setDisputeWindowsSource(address source) external;
@@ -189,8 +207,17 @@ interface IProviderRegistry {
     /// @notice A provider's pending unbonding entries, oldest first.
     function unbondingEntries(address provider) external view returns (UnbondingEntry[] memory);
 
-    /// @notice Whether `provider` is registered and not jailed.
+    /// @notice Whether `provider` is registered, not jailed, has at least the minimum provider stake and owes no
+    /// collateral debt.
     function canAcceptJobs(address provider) external view returns (bool);
+
+    /// @notice What a slash of `provider` for a job whose locked collateral is `collateral` would take now, at a stake
+    /// share of `stakeShareBps`: the part of that collateral not already paid to an earlier slash, plus the share of
+    /// everything else the provider has staked, unbonding or locked.
+    function slashAmount(address provider, uint256 collateral, uint256 stakeShareBps) external view returns (uint256);
+
+    /// @notice The least stake a provider needs to accept jobs.
+    function minProviderStake() external view returns (uint256);
 
     /// @notice The sum of all providers' stake held here (free, locked and unbonding).
     function totalStake() external view returns (uint256);

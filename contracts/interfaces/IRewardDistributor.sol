@@ -6,14 +6,15 @@ import {IWorkRecorder} from "./IWorkRecorder.sol";
 /// @title IRewardDistributor
 /// @notice Mints ComputeToken to providers for verified work: each epoch emits a governed amount that decays by a
 /// governed rate per epoch, shared pro rata to the protocol fees each provider's settled jobs paid (valued in
-/// ComputeToken by a governed rate per payment token). A provider's reward for an epoch never exceeds its fee weight
+/// ComputeToken by the escrow, at the payment token's rate when the job was created: the escrow's allow-list is the
+/// one valuation of every payment token). A provider's reward for an epoch never exceeds its fee weight
 /// times `rewardCapBps` (below 100%), so paying fees to oneself always costs more than it earns; what the cap
 /// leaves of an epoch's emission is never minted.
 /// @dev Only the escrow records work (at finalize, after the challenge window: disputed-and-slashed work never
 /// finalizes, so it never earns). Claims are pulled per epoch once it has ended.
 interface IRewardDistributor is IWorkRecorder {
     /// @notice One epoch's totals.
-    /// @dev Full words: a weight is a fee times a rate and must never overflow inside the escrow's finalize.
+    /// @dev Full words: a sum of fee values must never overflow inside the escrow's finalize.
     /// `emission` is fixed when the epoch's first work is recorded, so later schedule changes never alter it.
     struct EpochTotals {
         uint256 totalWeight;
@@ -51,10 +52,8 @@ interface IRewardDistributor is IWorkRecorder {
     );
     /// @notice The reward cap changed.
     event RewardCapSet(uint256 oldCapBps, uint256 newCapBps);
-    /// @notice A payment token's rate changed (ComputeToken wei per token wei, 18-decimal fixed point).
-    event PaymentTokenRateSet(address indexed token, uint256 oldRate, uint256 newRate);
 
-    // recordWork (ESCROW role) comes from IWorkRecorder: the fee of each settled job, as its provider's weight.
+    // recordWork (ESCROW role) comes from IWorkRecorder: the fee value of each settled job, as its provider's weight.
 
     // ---------------------------------------------------------------- providers
 
@@ -77,9 +76,6 @@ interface IRewardDistributor is IWorkRecorder {
 
     /// @notice Sets the most a provider earns per unit of fee weight, in bps (below 10,000).
     function setRewardCapBps(uint256 capBps) external;
-
-    /// @notice Sets what one wei of `token` paid in fees weighs, in ComputeToken wei (18-decimal fixed point).
-    function setPaymentTokenRate(address token, uint256 rate) external;
 
     // ---------------------------------------------------------------- views
 
@@ -112,9 +108,6 @@ interface IRewardDistributor is IWorkRecorder {
 
     /// @notice The reward cap per unit of fee weight, in bps.
     function rewardCapBps() external view returns (uint256);
-
-    /// @notice The rate of a payment token.
-    function paymentTokenRate(address token) external view returns (uint256);
 
     /// @notice The token minted (ComputeToken).
     function token() external view returns (address);

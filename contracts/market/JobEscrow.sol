@@ -1,70 +1,35 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
-import {IDisputeWindows} from "../interfaces/IDisputeWindows.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IComputeReceipt} from "../interfaces/IComputeReceipt.sol";
 import {ComputeReceipt} from "./ComputeReceipt.sol";
 import {IWorkRecorder} from "../interfaces/IWorkRecorder.sol";
 import {BpsMath} from "../libraries/BpsMath.sol";
 import {JobSlot} from "../libraries/JobSlot.sol";
-import {PaymentTokenAllowList} from "./PaymentTokenAllowList.sol";
+import {EscrowParameters} from "./EscrowParameters.sol";
 
 /// @title JobEscrow
 /// @notice Holds clients' payments while providers compute, and settles each job exactly once.
 /// @dev Every path that returns money (finalize, cancel, timeout, dispute resolution) works while paused: a pause
-/// only stops new jobs and new accepts.
-contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable, ReentrancyGuardTransient {
+/// only stops new jobs and new accepts. The governed parameters and the pause switch are in {EscrowParameters}.
+contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using BpsMath for uint256;
 
-    /// @notice The protocol fee never exceeds 10% of a payment.
-    uint256 public constant MAX_PROTOCOL_FEE_BPS = 1_000;
-    /// @notice Providers lock at least 10% and at most 20x the payment as collateral.
-    uint256 public constant MIN_COLLATERAL_RATIO_BPS = 1_000;
-    uint256 public constant MAX_COLLATERAL_RATIO_BPS = 200_000;
-    /// @notice Bounds of the challenge and dispute windows.
-    uint256 public constant MIN_WINDOW = 1 minutes;
-    uint256 public constant MAX_WINDOW = 30 days;
-    /// @notice The liveness penalty is at most the whole collateral.
-    uint256 public constant MAX_LIVENESS_PENALTY_BPS = BpsMath.BPS;
     /// @notice The furthest a submit deadline may lie in the future.
     uint256 public constant MAX_JOB_DURATION = 90 days;
     /// @notice A workload id names its workload in at most this many bytes: a settled job's slot keeps the name
     /// next to its token index, settlement time and status.
     uint256 public constant MAX_WORKLOAD_NAME_BYTES = JobSlot.MAX_WORKLOAD_NAME_BYTES;
 
-    /// @notice Initial values of the governed parameters.
-    struct Parameters {
-        uint256 protocolFeeBps;
-        uint256 collateralRatioBps;
-        uint256 challengeWindow;
-        uint256 disputeWindow;
-        uint256 livenessPenaltyBps;
-    }
-
-    IProviderRegistry private immutable _registry;
     IComputeReceipt private immutable _receipt;
-
-    // With the authority and pause flag, which create and accept read anyway; 2^40 jobs and the bounds above fit.
-    uint40 private _jobCount;
-    uint16 private _protocolFeeBps;
-    uint24 private _collateralRatioBps;
-    // One slot: submitResult reads the challenge window, claimTimeout the penalty.
-    uint16 private _livenessPenaltyBps;
-    uint32 private _challengeWindow;
-    uint32 private _disputeWindow;
-
-    address private _treasury;
-    address private _workRecorder;
 
     /// @dev What a settled job's receipt shows beyond what its slot keeps: two slots, written once at finalize.
     struct SettledJob {
@@ -88,17 +53,10 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         IProviderRegistry registry_,
         address treasury_,
         Parameters memory parameters
-    ) AccessManaged(authority) {
-        if (address(registry_) == address(0)) revert ZeroAddress();
-        _registry = registry_;
+    ) EscrowParameters(authority, registry_, treasury_, parameters) {
         // The escrow creates its receipt contract so that each knows the other from birth (immutables on both
         // sides, no one-time setter to guard).
         _receipt = new ComputeReceipt(this);
-        _setTreasury(treasury_);
-        _setProtocolFeeBps(parameters.protocolFeeBps);
-        _setCollateralRatioBps(parameters.collateralRatioBps);
-        _setLivenessPenaltyBps(parameters.livenessPenaltyBps);
-        _setWindows(parameters.challengeWindow, parameters.disputeWindow);
     }
 
     // ================================================================ clients
@@ -152,8 +110,8 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
         if (!_registry.canAcceptJobs(msg.sender)) revert ProviderNotEligible(msg.sender);
 
-        // Up to 20x a uint96 payment: checked, so that an oversized job cannot lock a truncated collateral.
-        uint96 collateral = SafeCast.toUint96(uint256(j.payment).mulBps(_collateralRatioBps));
+        // Up to 20x a uint96 value: checked, so that an oversized job cannot lock a truncated collateral.
+        uint96 collateral = SafeCast.toUint96(collateralFor(j.paymentValue));
         j.provider = msg.sender;
         j.collateral = collateral;
         _store(jobId, j, JobStatus.Assigned);
@@ -195,7 +153,9 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         if (fee != 0) IERC20(token).safeTransfer(_treasury, fee);
         _receipt.mint(client, jobId);
         address recorder = _workRecorder;
-        if (recorder != address(0)) IWorkRecorder(recorder).recordWork(provider, jobId, token, fee);
+        if (recorder != address(0)) {
+            IWorkRecorder(recorder).recordWork(provider, jobId, uint256(job.paymentValue).mulBps(job.feeBps));
+        }
     }
 
     /// @inheritdoc IJobEscrow
@@ -206,10 +166,11 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         _jobs[jobId] = JobSlot.withStatus(_jobs[jobId], JobStatus.TimedOut);
         (address client, uint256 refund) = (job.client, job.payment);
         (address provider, uint256 collateral) = (job.provider, job.collateral);
+        // The registry (trusted, behind ESCROW) pays what the provider's free stake allows: the event reports that.
         uint256 penalty = collateral.mulBps(_livenessPenaltyBps);
+        penalty = _registry.forfeitCollateral(provider, jobId, collateral, penalty, client);
         emit JobTimedOut(jobId, provider, refund, penalty);
 
-        _registry.forfeitCollateral(provider, jobId, collateral, penalty, client);
         IERC20(job.paymentToken).safeTransfer(client, refund);
     }
 
@@ -238,59 +199,6 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         emit DisputeResolved(jobId, true, job.payment);
 
         IERC20(job.paymentToken).safeTransfer(job.client, job.payment);
-    }
-
-    // ================================================================ guardian and governance
-
-    /// @inheritdoc IJobEscrow
-    function pause() external restricted {
-        _pause();
-    }
-
-    /// @inheritdoc IJobEscrow
-    function unpause() external restricted {
-        _unpause();
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setProtocolFeeBps(uint256 feeBps) external restricted {
-        _setProtocolFeeBps(feeBps);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setCollateralRatioBps(uint256 ratioBps) external restricted {
-        _setCollateralRatioBps(ratioBps);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setChallengeWindow(uint256 window) external restricted {
-        _setWindows(window, _disputeWindow);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setDisputeWindow(uint256 window) external restricted {
-        _setWindows(_challengeWindow, window);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setLivenessPenaltyBps(uint256 penaltyBps) external restricted {
-        _setLivenessPenaltyBps(penaltyBps);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setPaymentToken(address token, bool allowed, uint96 minPayment) external restricted {
-        _setPaymentToken(token, allowed, minPayment);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setTreasury(address treasury_) external restricted {
-        _setTreasury(treasury_);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function setWorkRecorder(address recorder) external restricted {
-        emit WorkRecorderSet(_workRecorder, recorder);
-        _workRecorder = recorder;
     }
 
     // ================================================================ views
@@ -328,53 +236,8 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
     }
 
     /// @inheritdoc IJobEscrow
-    function registry() external view returns (address) {
-        return address(_registry);
-    }
-
-    /// @inheritdoc IJobEscrow
     function receipt() external view returns (address) {
         return address(_receipt);
-    }
-
-    /// @inheritdoc IJobEscrow
-    function treasury() external view returns (address) {
-        return _treasury;
-    }
-
-    /// @inheritdoc IJobEscrow
-    function workRecorder() external view returns (address) {
-        return _workRecorder;
-    }
-
-    /// @inheritdoc IJobEscrow
-    function protocolFeeBps() external view returns (uint256) {
-        return _protocolFeeBps;
-    }
-
-    /// @inheritdoc IJobEscrow
-    function collateralRatioBps() external view returns (uint256) {
-        return _collateralRatioBps;
-    }
-
-    /// @inheritdoc IJobEscrow
-    function challengeWindow() external view returns (uint256) {
-        return _challengeWindow;
-    }
-
-    /// @inheritdoc IJobEscrow
-    function disputeWindow() external view returns (uint256) {
-        return _disputeWindow;
-    }
-
-    /// @inheritdoc IJobEscrow
-    function livenessPenaltyBps() external view returns (uint256) {
-        return _livenessPenaltyBps;
-    }
-
-    /// @inheritdoc IDisputeWindows
-    function disputeExposure() external view returns (uint256) {
-        return uint256(_challengeWindow) + _disputeWindow;
     }
 
     // ================================================================ internal
@@ -386,6 +249,8 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         uint256 payment = request.payment;
         if (payment < config.minPayment) revert PaymentBelowMinimum(payment, config.minPayment);
         if (payment > type(uint96).max) revert PaymentTooLarge(payment);
+        uint256 value = _valueOf(config, payment);
+        if (value > type(uint96).max) revert PaymentValueTooLarge(token, payment, value);
         uint256 latest = block.timestamp + MAX_JOB_DURATION;
         if (request.submitDeadline <= block.timestamp || request.submitDeadline > latest) {
             revert InvalidSubmitDeadline(request.submitDeadline, block.timestamp + 1, latest);
@@ -397,6 +262,7 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         Job memory j = Job({
             client: msg.sender,
             payment: uint96(payment),
+            paymentValue: uint96(value),
             provider: request.provider,
             collateral: 0,
             paymentToken: token,
@@ -408,7 +274,7 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
             resultRoot: bytes32(0)
         });
         _store(jobId, j, JobStatus.Open);
-        _emitJobCreated(jobId, request, feeBps);
+        _emitJobCreated(jobId, request, value, feeBps);
 
         uint256 balanceBefore = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), payment);
@@ -417,7 +283,7 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
     }
 
     /// @dev Its own frame: the event's eleven fields do not fit the caller's stack.
-    function _emitJobCreated(uint256 jobId, JobRequest calldata request, uint256 feeBps) private {
+    function _emitJobCreated(uint256 jobId, JobRequest calldata request, uint256 value, uint256 feeBps) private {
         emit JobCreated(
             jobId,
             msg.sender,
@@ -428,6 +294,7 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
             request.inputURI,
             request.paymentToken,
             request.payment,
+            value,
             request.submitDeadline,
             feeBps
         );
@@ -451,49 +318,5 @@ contract JobEscrow is IJobEscrow, PaymentTokenAllowList, AccessManaged, Pausable
         uint256 tokenIndex = paymentTokenConfig(job.paymentToken).index;
         _jobs[jobId] = JobSlot.packSettled(job.workloadId, tokenIndex, block.timestamp);
         _settled[jobId] = SettledJob(job.provider, job.payment, job.resultRoot);
-    }
-
-    function _setProtocolFeeBps(uint256 feeBps) private {
-        _checkBounds(feeBps, 0, MAX_PROTOCOL_FEE_BPS);
-        emit ProtocolFeeSet(_protocolFeeBps, feeBps);
-        _protocolFeeBps = uint16(feeBps);
-    }
-
-    function _setCollateralRatioBps(uint256 ratioBps) private {
-        _checkBounds(ratioBps, MIN_COLLATERAL_RATIO_BPS, MAX_COLLATERAL_RATIO_BPS);
-        emit CollateralRatioSet(_collateralRatioBps, ratioBps);
-        _collateralRatioBps = uint24(ratioBps);
-    }
-
-    function _setLivenessPenaltyBps(uint256 penaltyBps) private {
-        _checkBounds(penaltyBps, 0, MAX_LIVENESS_PENALTY_BPS);
-        emit LivenessPenaltySet(_livenessPenaltyBps, penaltyBps);
-        _livenessPenaltyBps = uint16(penaltyBps);
-    }
-
-    /// @dev Both windows in one setter because the registry's unbonding period must cover their sum.
-    function _setWindows(uint256 challenge, uint256 dispute) private {
-        _checkBounds(challenge, MIN_WINDOW, MAX_WINDOW);
-        _checkBounds(dispute, MIN_WINDOW, MAX_WINDOW);
-        uint256 unbonding = _registry.unbondingPeriod();
-        if (challenge + dispute > unbonding) revert DisputeExposureExceedsUnbonding(challenge + dispute, unbonding);
-        if (challenge != _challengeWindow) {
-            emit ChallengeWindowSet(_challengeWindow, challenge);
-            _challengeWindow = uint32(challenge);
-        }
-        if (dispute != _disputeWindow) {
-            emit DisputeWindowSet(_disputeWindow, dispute);
-            _disputeWindow = uint32(dispute);
-        }
-    }
-
-    function _setTreasury(address treasury_) private {
-        if (treasury_ == address(0)) revert ZeroAddress();
-        emit TreasurySet(_treasury, treasury_);
-        _treasury = treasury_;
-    }
-
-    function _checkBounds(uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(value, min, max);
     }
 }

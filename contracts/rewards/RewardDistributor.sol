@@ -25,10 +25,6 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     uint256 public constant MAX_DECAY_BPS = 5_000;
     /// @notice A provider earns at most 90% of its fee weight: below 100%, so wash trading always loses.
     uint256 public constant MAX_REWARD_CAP_BPS = 9_000;
-    /// @notice The largest payment-token rate: one token wei worth 1e18 ComputeToken wei (fits any decimals in use).
-    uint256 public constant MAX_RATE = 1e36;
-    /// @notice Rates are 18-decimal fixed point: RATE_ONE means one token wei weighs one ComputeToken wei.
-    uint256 public constant RATE_ONE = 1e18;
 
     /// @notice Initial values of the governed parameters.
     struct Parameters {
@@ -60,10 +56,9 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
 
     mapping(uint256 epoch => EpochTotals) private _epochs;
     mapping(address provider => mapping(uint256 epoch => ProviderEpoch)) private _work;
-    mapping(address token => uint256 rate) private _rates;
 
     /// @param authority The AccessManager holding every permission.
-    /// @param token_ ComputeToken, which this contract mints; its own fees weigh one for one.
+    /// @param token_ ComputeToken, which this contract mints.
     /// @param parameters Initial governed parameters, each checked against its bounds.
     constructor(address authority, IComputeToken token_, Parameters memory parameters) AccessManaged(authority) {
         if (address(token_) == address(0)) revert ZeroAddress();
@@ -72,21 +67,20 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
         _setEpochLength(parameters.epochLength);
         _setEmissionSchedule(parameters.initialEmission, parameters.decayBps);
         _setRewardCapBps(parameters.rewardCapBps);
-        _setPaymentTokenRate(address(token_), RATE_ONE);
     }
 
     // ================================================================ escrow
 
     /// @inheritdoc IWorkRecorder
-    function recordWork(address provider, uint256 jobId, address paymentToken, uint256 fee) external restricted {
-        uint256 weight = (fee * _rates[paymentToken]) / RATE_ONE;
-        if (weight == 0) return;
+    /// @dev A job's fee value is below 2^96 (the escrow's payment values are), so the weight fits its 248 bits.
+    function recordWork(address provider, uint256 jobId, uint256 feeValue) external restricted {
+        if (feeValue == 0) return;
         uint256 epoch = currentEpoch();
         EpochTotals storage totals = _epochs[epoch];
         if (totals.totalWeight == 0) totals.emission = _scheduledEmission(epoch);
-        totals.totalWeight += weight;
-        _work[provider][epoch].weight += uint248(weight);
-        emit WorkRecorded(provider, epoch, jobId, weight);
+        totals.totalWeight += feeValue;
+        _work[provider][epoch].weight += uint248(feeValue);
+        emit WorkRecorded(provider, epoch, jobId, feeValue);
     }
 
     // ================================================================ providers
@@ -119,11 +113,6 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     /// @inheritdoc IRewardDistributor
     function setRewardCapBps(uint256 capBps) external restricted {
         _setRewardCapBps(capBps);
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function setPaymentTokenRate(address paymentToken, uint256 rate) external restricted {
-        _setPaymentTokenRate(paymentToken, rate);
     }
 
     // ================================================================ views
@@ -185,11 +174,6 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     /// @inheritdoc IRewardDistributor
     function rewardCapBps() external view returns (uint256) {
         return _rewardCapBps;
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function paymentTokenRate(address paymentToken) external view returns (uint256) {
-        return _rates[paymentToken];
     }
 
     /// @inheritdoc IRewardDistributor
@@ -262,13 +246,6 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
         _checkBounds(capBps, 0, MAX_REWARD_CAP_BPS);
         emit RewardCapSet(_rewardCapBps, capBps);
         _rewardCapBps = uint16(capBps);
-    }
-
-    function _setPaymentTokenRate(address paymentToken, uint256 rate) private {
-        if (paymentToken == address(0)) revert ZeroAddress();
-        _checkBounds(rate, 0, MAX_RATE);
-        emit PaymentTokenRateSet(paymentToken, _rates[paymentToken], rate);
-        _rates[paymentToken] = rate;
     }
 
     function _checkBounds(uint256 value, uint256 min, uint256 max) private pure {

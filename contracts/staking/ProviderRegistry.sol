@@ -5,23 +5,26 @@ import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManage
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IDisputeWindows} from "../interfaces/IDisputeWindows.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
+import {BpsMath} from "../libraries/BpsMath.sol";
 import {UnbondingQueue} from "../libraries/UnbondingQueue.sol";
 
 /// @title ProviderRegistry
 /// @notice GPU providers register a profile and stake ComputeToken; the JobEscrow locks part of that stake as each
 /// job's collateral; the DisputeManager slashes it. Only per-provider totals are kept here: the JobEscrow is the
-/// single record of each job's provider and collateral and passes them to the hooks, since a second per-job record
-/// here cost a fresh storage slot on every accept. Stake leaves only through an unbonding queue that a slash still
-/// reaches, so walking out never escapes a dispute.
-/// @dev Accounting, per provider: `staked` = free + locked; `unbonding` = the sum of the queue's entries.
-/// `_totalStake` is the running sum of staked + unbonding over all providers, and the registry's token balance equals
-/// it after every function (plus whatever someone sends it with a plain transfer, which nobody can take out).
-/// `_totalStake` never exceeds 2^128 - 1 ({stake} enforces it), so every per-provider figure fits in 128 bits.
+/// single record of each job's provider and collateral and passes them to the hooks (a per-job record here cost a
+/// fresh slot on every accept). A slash reaches unbonding stake and stake locked by other jobs, so neither walking
+/// out nor locking stake in a job directed at oneself shields any.
+/// @dev Accounting, per provider: `staked` = free + locked; `unbonding` = the sum of the queue's entries; the
+/// escrow's running jobs' collateral = locked + debt. `_totalStake`, the sum of staked + unbonding over all providers,
+/// equals the token balance after every function (plus plain transfers, which nobody can take out). It never exceeds
+/// {MAX_TOTAL_STAKE} ({stake} enforces it), so every per-provider figure, the debt included, fits in 96 bits.
 /// The stake token is ComputeToken, which takes no transfer fee, so amounts transferred are amounts received.
 contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTransient {
+    using BpsMath for uint256;
     using SafeERC20 for IERC20;
     using UnbondingQueue for UnbondingQueue.Queue;
 
@@ -35,6 +38,11 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     uint256 public constant MIN_JAIL_DURATION = 1 minutes;
     /// @notice The longest jail governance may set.
     uint256 public constant MAX_JAIL_DURATION = 365 days;
+    /// @notice The highest minimum provider stake governance may set: a million ComputeToken (2^80 > 1e24).
+    uint256 public constant MAX_MIN_PROVIDER_STAKE = 1_000_000e18;
+    /// @notice The most stake the registry holds in all: 7.9e28, far above ComputeToken's cap, so that every
+    /// per-provider figure fits in 96 bits.
+    uint256 public constant MAX_TOTAL_STAKE = type(uint96).max;
     /// @notice The most recipients one slash pays (challenger, client, treasury, with room to spare).
     uint256 public constant MAX_SLASH_RECIPIENTS = 8;
     /// @notice Slash shares are in basis points of what is taken and add up to this.
@@ -49,7 +57,8 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
 
     /// @dev Slot 0 holds staked and locked, which lock, unlock, unbond, forfeit and slash read and write together.
     /// Slot 1 holds the rest that is read often (registration for stake and lock; jail for {canAcceptJobs}; the
-    /// counters next to them, written by unlock, forfeit and slash): 8 + 40 + 3 * 32 = 144 bits.
+    /// counters next to them, written by unlock, forfeit and slash; the debt every release reads): 8 + 40 + 3 * 32 + 96
+    /// = 240 bits.
     /// `unbonding` takes a slot for its head and length plus one slot per entry; its sum is not stored, as the queue
     /// holds at most {MAX_UNBONDING_ENTRIES} entries and only slash and views need it.
     struct Provider {
@@ -60,16 +69,19 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint32 jobsCompleted;
         uint32 jobsSlashed;
         uint32 jobsTimedOut;
+        uint96 debt;
         UnbondingQueue.Queue unbonding;
     }
 
     IERC20 private immutable _stakeToken;
 
     /// @dev One slot: stake and withdraw write the total; unbond reads the period; slash reads the jail duration and
-    /// writes the total. 128 + 40 + 40 bits; both durations are bounded far below 2^40 seconds.
-    uint128 private _totalStake;
+    /// writes the total; {canAcceptJobs} reads the minimum stake. 96 + 40 + 40 + 80 bits; both durations are bounded
+    /// far below 2^40 seconds, the minimum stake below 2^80.
+    uint96 private _totalStake;
     uint40 private _unbondingPeriod;
     uint40 private _jailDuration;
+    uint80 private _minProviderStake;
     /// @dev Zero until the deploy wires the JobEscrow; while zero the dispute-exposure check is skipped.
     address private _disputeWindowsSource;
 
@@ -81,16 +93,19 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @param unbondingPeriod_ Initial unbonding period, within the bounds. The dispute-windows source is not set
     /// yet, so the exposure check waits for {setDisputeWindowsSource}, which the deploy calls at once.
     /// @param jailDuration_ Initial jail duration, within the bounds.
+    /// @param minProviderStake_ Initial minimum provider stake, within the bounds.
     constructor(
         address authority_,
         address stakeToken_,
         uint256 unbondingPeriod_,
-        uint256 jailDuration_
+        uint256 jailDuration_,
+        uint256 minProviderStake_
     ) AccessManaged(authority_) {
         if (authority_ == address(0) || stakeToken_ == address(0)) revert ZeroAddress();
         _stakeToken = IERC20(stakeToken_);
         _setUnbondingPeriod(unbondingPeriod_);
         _setJailDuration(jailDuration_);
+        _setMinProviderStake(minProviderStake_);
     }
 
     // ---------------------------------------------------------------- providers
@@ -139,7 +154,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         if (amount > free) revert InsufficientFreeStake(msg.sender, free, amount);
         if (p.unbonding.isFull()) revert TooManyUnbondingEntries(msg.sender, MAX_UNBONDING_ENTRIES);
 
-        // Both casts are safe: amount <= free < 2^128, and the maturity is bounded by now + MAX_UNBONDING_PERIOD.
+        // Both casts are safe: amount <= free < 2^96, and the maturity is bounded by now + MAX_UNBONDING_PERIOD.
         p.staked = uint128(staked - amount);
         uint40 maturesAt = p.unbonding.push(uint128(amount), uint40(block.timestamp + _unbondingPeriod));
         emit UnbondRequested(msg.sender, amount, maturesAt);
@@ -149,7 +164,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     function withdraw() external nonReentrant returns (uint256 amount) {
         amount = _providers[msg.sender].unbonding.popMatured(block.timestamp);
         if (amount == 0) revert NothingToWithdraw(msg.sender);
-        _totalStake -= uint128(amount);
+        _totalStake -= uint96(amount);
         emit Withdrawn(msg.sender, amount);
         _stakeToken.safeTransfer(msg.sender, amount);
     }
@@ -175,72 +190,68 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc IProviderRegistry
     function unlockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
         Provider storage p = _providers[provider];
-        p.locked = uint128(_released(provider, p.locked, amount));
+        uint256 released = _release(provider, p, jobId, amount);
         ++p.jobsCompleted;
-        emit CollateralUnlocked(provider, jobId, amount);
+        emit CollateralUnlocked(provider, jobId, released);
     }
 
     /// @inheritdoc IProviderRegistry
-    /// @dev `amount` may be zero (a timeout with no penalty).
+    /// @dev `amount` may be zero. Without debt the released collateral alone covers it, so the whole penalty is paid.
     function forfeitCollateral(
         address provider,
         uint256 jobId,
         uint256 collateral,
         uint256 amount,
         address recipient
-    ) external restricted nonReentrant {
+    ) external restricted nonReentrant returns (uint256 paid) {
         if (recipient == address(0)) revert ZeroAddress();
         if (amount > collateral) revert ForfeitExceedsCollateral(jobId, amount, collateral);
 
         Provider storage p = _providers[provider];
-        p.locked = uint128(_released(provider, p.locked, collateral));
-        // amount <= collateral <= locked <= staked < 2^128: the collateral is part of both staked and locked.
-        p.staked -= uint128(amount);
+        _release(provider, p, jobId, collateral);
+        uint256 staked = p.staked;
+        uint256 free = staked - p.locked;
+        paid = Math.min(amount, free);
+        // paid <= free <= staked < 2^96.
+        p.staked = uint128(staked - paid);
         ++p.jobsTimedOut;
-        _totalStake -= uint128(amount);
-        emit CollateralForfeited(provider, jobId, amount, recipient);
+        _totalStake -= uint96(paid);
+        emit CollateralForfeited(provider, jobId, paid, recipient);
 
-        if (amount != 0) _stakeToken.safeTransfer(recipient, amount);
+        if (paid != 0) _stakeToken.safeTransfer(recipient, paid);
     }
 
     // ---------------------------------------------------------------- disputes hook (DISPUTES role)
 
     /// @inheritdoc IProviderRegistry
     /// @dev A slash with no collateral for `jobId` is allowed (a dispute about work whose collateral was already
-    /// released, or a penalty beyond one job): it takes free stake, then unbonding stake. Other jobs' locks are never
-    /// taken; they back their own jobs.
-    /// Taking the job's lock first and then free stake is the same as releasing the whole lock into free stake and
-    /// taking from free stake: both take min(amount, lock + free) from `staked`; the second is what the code does.
+    /// released): it takes the stake share alone. The amount never exceeds staked + unbonding (the job's backing is
+    /// part of staked), and free + unbonding + locked = staked + unbonding, so the three steps always take it whole.
     /// Dust from rounding the shares goes to the last recipient, so the payouts add up to `taken` exactly.
     function slash(
         address provider,
         uint256 jobId,
         uint256 collateral,
-        uint256 amount,
+        uint256 stakeShareBps,
         address[] calldata recipients,
         uint16[] calldata sharesBps
     ) external restricted nonReentrant returns (uint256 taken) {
-        if (amount == 0) revert ZeroAmount();
+        if (stakeShareBps > BPS_DENOMINATOR) revert ParameterOutOfBounds(stakeShareBps, 0, BPS_DENOMINATOR);
         _validateSplit(recipients, sharesBps);
         Provider storage p = _providers[provider];
         if (!p.registered) revert ProviderNotRegistered(provider);
 
-        uint256 staked = p.staked;
-        uint256 locked = _released(provider, p.locked, collateral);
-
-        uint256 free = staked - locked;
-        taken = amount < free ? amount : free;
-        p.staked = uint128(staked - taken);
-        p.locked = uint128(locked);
-        if (taken < amount) taken += p.unbonding.takeNewestFirst(amount - taken);
+        uint256 backing = _release(provider, p, jobId, collateral);
+        taken = _slashAmount(backing, p.staked + p.unbonding.total(), stakeShareBps);
+        _take(provider, p, jobId, taken);
 
         uint40 jailedUntil = uint40(block.timestamp + _jailDuration);
         uint40 currentJail = p.jailedUntil;
         if (currentJail > jailedUntil) jailedUntil = currentJail;
         p.jailedUntil = jailedUntil;
         ++p.jobsSlashed;
-        _totalStake -= uint128(taken);
-        emit Slashed(provider, jobId, amount, taken);
+        _totalStake -= uint96(taken);
+        emit Slashed(provider, jobId, taken, taken);
         emit Jailed(provider, jailedUntil);
 
         _paySlash(provider, jobId, taken, recipients, sharesBps);
@@ -256,6 +267,11 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc IProviderRegistry
     function setJailDuration(uint256 duration) external restricted {
         _setJailDuration(duration);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function setMinProviderStake(uint256 minStake) external restricted {
+        _setMinProviderStake(minStake);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -284,6 +300,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
                 locked: p.locked,
                 // At most the total stake, which is below 2^128.
                 unbonding: uint128(p.unbonding.total()),
+                debt: p.debt,
                 jailedUntil: p.jailedUntil,
                 jobsCompleted: p.jobsCompleted,
                 jobsSlashed: p.jobsSlashed,
@@ -308,10 +325,24 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     }
 
     /// @inheritdoc IProviderRegistry
-    /// @dev A provider is jailed while `block.timestamp < jailedUntil`.
+    /// @dev A provider is jailed while `block.timestamp < jailedUntil`. A provider in debt may not accept: the debt is
+    /// collateral a slash already took from its other jobs, and the slash of a new job would net it against that
+    /// job's own collateral, so a fault on the new job could cost nothing.
     function canAcceptJobs(address provider) external view returns (bool) {
         Provider storage p = _providers[provider];
-        return p.registered && block.timestamp >= p.jailedUntil;
+        return p.registered && block.timestamp >= p.jailedUntil && p.staked >= _minProviderStake && p.debt == 0;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function slashAmount(address provider, uint256 collateral, uint256 stakeShareBps) external view returns (uint256) {
+        Provider storage p = _providers[provider];
+        uint256 backing = collateral - Math.min(collateral, p.debt);
+        return _slashAmount(backing, p.staked + p.unbonding.total(), stakeShareBps);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function minProviderStake() external view returns (uint256) {
+        return _minProviderStake;
     }
 
     /// @inheritdoc IProviderRegistry
@@ -342,20 +373,56 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         Provider storage p = _providers[provider];
         if (!p.registered) revert ProviderNotRegistered(provider);
         uint256 newTotal = uint256(_totalStake) + amount;
-        if (newTotal > type(uint128).max) revert AmountTooLarge(amount);
+        if (newTotal > MAX_TOTAL_STAKE) revert AmountTooLarge(amount);
 
         uint256 newStaked = p.staked + amount; // <= newTotal
         p.staked = uint128(newStaked);
-        _totalStake = uint128(newTotal);
+        _totalStake = uint96(newTotal);
         emit Staked(provider, amount, newStaked);
         _stakeToken.safeTransferFrom(provider, address(this), amount);
     }
 
-    /// @dev What stays locked after releasing `amount` from `locked`. With no per-job record here, the provider's
-    /// locked total is the one bound a release can be checked against; breaking it reverts with the values.
-    function _released(address provider, uint256 locked, uint256 amount) private pure returns (uint256) {
-        if (amount > locked) revert ReleaseExceedsLocked(provider, locked, amount);
-        return locked - amount;
+    /// @dev Releases job `jobId`'s `collateral`: debt is paid back out of it first (a slash already took that much),
+    /// the rest, the job's backing (returned), leaves the lock. The provider's locked total is the one bound a release
+    /// can be checked against here (no per-job record); breaking it reverts with the values.
+    function _release(
+        address provider,
+        Provider storage p,
+        uint256 jobId,
+        uint256 collateral
+    ) private returns (uint256 backing) {
+        uint256 debt = p.debt;
+        uint256 repaid = Math.min(collateral, debt);
+        backing = collateral - repaid;
+        uint256 locked = p.locked;
+        if (backing > locked) revert ReleaseExceedsLocked(provider, locked, backing);
+        p.locked = uint128(locked - backing);
+        if (repaid != 0) {
+            p.debt = uint96(debt - repaid);
+            emit CollateralDebtRepaid(provider, jobId, repaid, debt - repaid);
+        }
+    }
+
+    /// @dev Takes `amount` from free stake, then unbonding entries newest first, then other jobs' locks (as debt);
+    /// `amount` <= staked + unbonding (see {slash}), so the locks cover the rest. Every figure is below 2^96.
+    function _take(address provider, Provider storage p, uint256 jobId, uint256 amount) private {
+        uint256 staked = p.staked;
+        uint256 locked = p.locked;
+        uint256 fromFree = Math.min(amount, staked - locked);
+        uint256 fromUnbonding = fromFree == amount ? 0 : p.unbonding.takeNewestFirst(amount - fromFree);
+        uint256 fromLocks = amount - fromFree - fromUnbonding;
+        p.staked = uint128(staked - fromFree - fromLocks);
+        if (fromLocks != 0) {
+            p.locked = uint128(locked - fromLocks);
+            uint256 debt = p.debt + fromLocks;
+            p.debt = uint96(debt);
+            emit CollateralDebtIncurred(provider, jobId, fromLocks, debt);
+        }
+    }
+
+    /// @dev The job's backing plus the stake share of everything else the provider has (`total` includes the backing).
+    function _slashAmount(uint256 backing, uint256 total, uint256 stakeShareBps) private pure returns (uint256) {
+        return backing + (total - backing).mulBps(stakeShareBps);
     }
 
     /// @dev Pays each recipient its share of `taken`; the last one also gets the rounding dust.
@@ -383,6 +450,12 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         _checkCoversExposure(period, _disputeWindowsSource);
         emit UnbondingPeriodSet(_unbondingPeriod, period);
         _unbondingPeriod = uint40(period);
+    }
+
+    function _setMinProviderStake(uint256 minStake) private {
+        if (minStake > MAX_MIN_PROVIDER_STAKE) revert ParameterOutOfBounds(minStake, 0, MAX_MIN_PROVIDER_STAKE);
+        emit MinProviderStakeSet(_minProviderStake, minStake);
+        _minProviderStake = uint80(minStake);
     }
 
     function _setJailDuration(uint256 duration) private {

@@ -11,19 +11,18 @@ contract WorkRecorderSpy is IWorkRecorder {
         address caller;
         address provider;
         uint256 jobId;
-        address paymentToken;
-        uint256 fee;
+        uint256 feeValue;
     }
 
     Call[] private _calls;
 
     /// @notice Emitted for every recorded call.
-    event WorkRecorded(address caller, address provider, uint256 jobId, address paymentToken, uint256 fee);
+    event WorkRecorded(address caller, address provider, uint256 jobId, uint256 feeValue);
 
     /// @inheritdoc IWorkRecorder
-    function recordWork(address provider, uint256 jobId, address paymentToken, uint256 fee) external {
-        _calls.push(Call(msg.sender, provider, jobId, paymentToken, fee));
-        emit WorkRecorded(msg.sender, provider, jobId, paymentToken, fee);
+    function recordWork(address provider, uint256 jobId, uint256 feeValue) external {
+        _calls.push(Call(msg.sender, provider, jobId, feeValue));
+        emit WorkRecorded(msg.sender, provider, jobId, feeValue);
     }
 
     /// @notice How many calls were recorded.

@@ -50,9 +50,12 @@ export const StakingModule = buildModule("Staking", (m) => {
     token,
     m.getParameter<bigint>("unbondingPeriod"),
     m.getParameter<bigint>("jailDuration"),
+    m.getParameter<bigint>("minProviderStake"),
   ]);
   return { registry };
 });
+
+const WEFT_PER_WEFT = 10n ** 18n;
 
 /** JobEscrow and the ComputeReceipt it creates; WEFT is allowed as a payment token from the start. */
 export const MarketModule = buildModule("Market", (m) => {
@@ -67,6 +70,7 @@ export const MarketModule = buildModule("Market", (m) => {
     {
       protocolFeeBps: m.getParameter<bigint>("protocolFeeBps"),
       collateralRatioBps: m.getParameter<bigint>("collateralRatioBps"),
+      minCollateral: m.getParameter<bigint>("minCollateral"),
       challengeWindow: m.getParameter<bigint>("challengeWindow"),
       disputeWindow: m.getParameter<bigint>("disputeWindow"),
       livenessPenaltyBps: m.getParameter<bigint>("livenessPenaltyBps"),
@@ -75,7 +79,8 @@ export const MarketModule = buildModule("Market", (m) => {
   const receipt = m.contractAt("ComputeReceipt", m.staticCall(escrow, "receipt"));
   // Until the Weft module maps these setters to PARAMETERS they need ADMIN, which the deployer still holds.
   m.call(registry, "setDisputeWindowsSource", [escrow]);
-  m.call(escrow, "setPaymentToken", [token, true, m.getParameter<bigint>("minPaymentWeft")]);
+  // WEFT values itself one for one: 10^18 base units per whole token.
+  m.call(escrow, "setPaymentToken", [token, true, m.getParameter<bigint>("minPaymentWeft"), WEFT_PER_WEFT]);
   return { escrow, receipt };
 });
 

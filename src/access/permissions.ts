@@ -13,7 +13,7 @@ export const PERMISSIONS = {
   ProviderRegistry: {
     ESCROW: ["lockCollateral", "unlockCollateral", "forfeitCollateral"],
     DISPUTES: ["slash"],
-    PARAMETERS: ["setUnbondingPeriod", "setJailDuration", "setDisputeWindowsSource"],
+    PARAMETERS: ["setUnbondingPeriod", "setJailDuration", "setMinProviderStake", "setDisputeWindowsSource"],
   },
   JobEscrow: {
     DISPUTES: ["markDisputed", "resolveDispute"],
@@ -22,6 +22,7 @@ export const PERMISSIONS = {
       "unpause",
       "setProtocolFeeBps",
       "setCollateralRatioBps",
+      "setMinCollateral",
       "setChallengeWindow",
       "setDisputeWindow",
       "setLivenessPenaltyBps",
@@ -44,7 +45,7 @@ export const PERMISSIONS = {
   },
   RewardDistributor: {
     ESCROW: ["recordWork"],
-    PARAMETERS: ["setEpochLength", "setEmissionSchedule", "setRewardCapBps", "setPaymentTokenRate"],
+    PARAMETERS: ["setEpochLength", "setEmissionSchedule", "setRewardCapBps"],
   },
 } as const satisfies Record<string, Partial<Record<RoleName, readonly string[]>>>;
 

@@ -35,6 +35,8 @@ export function jobStatusName(status: number): string {
 export interface CommittedTerms {
   readonly client: string;
   readonly payment: bigint;
+  /** The payment valued in WEFT at the token's rate when the job was created. */
+  readonly paymentValue: bigint;
   readonly provider: string;
   readonly collateral: bigint;
   readonly paymentToken: string;
@@ -65,6 +67,8 @@ export interface CreatedJob {
   readonly inputURI: string;
   readonly paymentToken: string;
   readonly payment: bigint;
+  /** The payment valued in WEFT at the token's rate when the job was created. */
+  readonly paymentValue: bigint;
   readonly submitDeadline: bigint;
   /** The protocol fee in force when the job was created, in basis points. */
   readonly feeBps: number;
@@ -87,6 +91,7 @@ export function committedTerms(job: CommittedTerms): IJobEscrow.JobStruct {
   return {
     client: job.client,
     payment: job.payment,
+    paymentValue: job.paymentValue,
     provider: job.provider,
     collateral: job.collateral,
     paymentToken: job.paymentToken,
@@ -169,6 +174,7 @@ export async function readJobRecord(escrow: JobEscrow, id: bigint, fromBlock = 0
   const terms: CommittedTerms = {
     client: created.client,
     payment: created.payment,
+    paymentValue: created.paymentValue,
     provider: accepted?.provider ?? created.provider,
     collateral: accepted?.collateral ?? 0n,
     paymentToken: created.paymentToken,
@@ -194,6 +200,7 @@ function createdFrom(args: JobCreatedEvent.OutputObject, blockNumber: number): C
     inputURI: args.inputURI,
     paymentToken: args.paymentToken,
     payment: args.payment,
+    paymentValue: args.paymentValue,
     submitDeadline: args.submitDeadline,
     feeBps: Number(args.feeBps),
     blockNumber,

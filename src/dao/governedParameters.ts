@@ -14,11 +14,13 @@ export interface GovernedParameter {
 export const GOVERNED_PARAMETERS: Record<string, GovernedParameter> = {
   protocolFeeBps: { contract: "JobEscrow", setter: "setProtocolFeeBps", getter: "protocolFeeBps" },
   collateralRatioBps: { contract: "JobEscrow", setter: "setCollateralRatioBps", getter: "collateralRatioBps" },
+  minCollateral: { contract: "JobEscrow", setter: "setMinCollateral", getter: "minCollateral" },
   challengeWindow: { contract: "JobEscrow", setter: "setChallengeWindow", getter: "challengeWindow" },
   disputeWindow: { contract: "JobEscrow", setter: "setDisputeWindow", getter: "disputeWindow" },
   livenessPenaltyBps: { contract: "JobEscrow", setter: "setLivenessPenaltyBps", getter: "livenessPenaltyBps" },
   unbondingPeriod: { contract: "ProviderRegistry", setter: "setUnbondingPeriod", getter: "unbondingPeriod" },
   jailDuration: { contract: "ProviderRegistry", setter: "setJailDuration", getter: "jailDuration" },
+  minProviderStake: { contract: "ProviderRegistry", setter: "setMinProviderStake", getter: "minProviderStake" },
   disputeBond: { contract: "DisputeManager", setter: "setBond", getter: "bond" },
   responseWindow: { contract: "DisputeManager", setter: "setResponseWindow", getter: "responseWindow" },
   followUpWindow: { contract: "DisputeManager", setter: "setFollowUpWindow", getter: "followUpWindow" },

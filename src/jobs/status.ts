@@ -137,7 +137,11 @@ export function formatJobDetails(details: JobDetails, now: bigint): string {
     { workload: `${workloadLabel(job.workloadId)} ${describeParams(created)}` },
     { client: job.client },
     { provider },
-    { payment: `${formatAmount(job.payment, token)} (protocol fee ${job.feeBps / 100}%)` },
+    {
+      payment:
+        `${formatAmount(job.payment, token)} (protocol fee ${job.feeBps / 100}%), ` +
+        `valued at ${ethers.formatEther(job.paymentValue)} WEFT`,
+    },
     { collateral: job.collateral === 0n ? "(none locked)" : `${ethers.formatEther(job.collateral)} WEFT` },
     { created: `block ${created.blockNumber}, submit deadline ${formatMoment(created.submitDeadline, now)}` },
     { "params hash": job.paramsHash },

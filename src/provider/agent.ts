@@ -71,7 +71,6 @@ type Verdict =
   | { readonly kind: "decline"; readonly reason: DeclineReason; readonly detail: string }
   | { readonly kind: "wait"; readonly reason: WaitReason; readonly detail: string };
 
-const BPS = 10_000n;
 const DEFAULT_MAX_BLOCK_RANGE = 2_000;
 
 function sameAddress(a: string, b: string): boolean {
@@ -237,10 +236,10 @@ export class ProviderAgent {
 
     const { JobEscrow: escrow, ProviderRegistry: registry } = this.config.system;
     if (!(await this.read("eligibility", () => registry.canAcceptJobs(this.address)))) {
-      return { kind: "wait", reason: "ineligible", detail: "this provider is not registered or is jailed" };
+      return { kind: "wait", reason: "ineligible", detail: await this.ineligibility() };
     }
-    const ratio = await this.read("the collateral ratio", () => escrow.collateralRatioBps());
-    const collateral = (stored.payment * ratio) / BPS;
+    // The escrow's own rule: the job's value in WEFT (fixed at creation) times the ratio, and at least the floor.
+    const collateral = await this.read("the collateral", () => escrow.collateralFor(stored.paymentValue));
     const free = await this.read("free stake", () => registry.freeStake(this.address));
     if (free < collateral) {
       return {
@@ -260,6 +259,23 @@ export class ProviderAgent {
   }
 
   /** Sends acceptJob; false if another provider got there first. */
+  /** Why the registry refuses this provider jobs, in the words of the rule it breaks. */
+  private async ineligibility(): Promise<string> {
+    const registry = this.config.system.ProviderRegistry;
+    const [state, minStake, now] = await Promise.all([
+      this.read("the provider's state", () => registry.providerState(this.address)),
+      this.read("the minimum provider stake", () => registry.minProviderStake()),
+      this.chainTime(),
+    ]);
+    if (!state.registered) return "this provider is not registered; run provider:register";
+    if (now < state.jailedUntil)
+      return `this provider is jailed until ${new Date(Number(state.jailedUntil) * 1000).toISOString()}`;
+    if (state.staked < minStake) {
+      return `this provider has ${formatEther(state.staked)} WEFT staked, less than the ${formatEther(minStake)} minimum; run provider:stake`;
+    }
+    return `this provider owes ${formatEther(state.debt)} WEFT of collateral debt, repaid as its other jobs settle`;
+  }
+
   private async accept(id: bigint, job: StoredJob, verdict: Extract<Verdict, { kind: "accept" }>): Promise<boolean> {
     try {
       await (await this.config.system.JobEscrow.connect(this.config.signer).acceptJob(id, committedTerms(job))).wait();

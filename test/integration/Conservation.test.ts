@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { readJob, committedTerms } from "../../src/chain/jobs";
 import { TERM_FIELDS } from "../fixtures/terms";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
-import { deployWeftFixture } from "../fixtures/weft";
+import { USD_WEFT_PER_TOKEN, deployWeftFixture } from "../fixtures/weft";
 
 /**
  * Conservation property: random sequences of every escrow and registry operation, from several clients and
@@ -16,8 +16,10 @@ import { deployWeftFixture } from "../fixtures/weft";
  * against a model after every step:
  * - the escrow holds exactly the payments of its open obligations (Open, Assigned, Submitted, Disputed jobs);
  * - the registry holds exactly totalStake, which is the sum of every provider's staked + unbonding;
- * - each provider's locked stake is at most its staked, and is the collateral of its running jobs (and of Slashed
- *   jobs the disputer has not slashed yet);
+ * - each provider's locked stake is at most its staked, and locked + debt is the collateral of its running jobs (and of
+ *   Slashed jobs the disputer has not slashed yet): what a slash took of other jobs' locks is owed until they settle;
+ * - every job keeps the value its payment had at creation, whatever the DAO later sets its token's rate to, and locks
+ *   the collateral that value (or the minimum collateral) calls for;
  * - no token is created or destroyed: the balances of all participants, escrow, registry and treasury add up to a
  *   constant.
  * The model predicts every outcome: an operation it deems invalid must revert with the error it names, and a valid
@@ -50,6 +52,8 @@ const PARAMS = "0x";
 const INPUT_ROOT = ethers.id("inputs");
 const PROVIDER_COUNT = 3; // registered; index PROVIDER_COUNT is an unregistered account
 const CLIENT_COUNT = 3;
+/** tUSD rates the DAO may set (WEFT base units per tUSD): zero is refused; a third of a WEFT rounds values down. */
+const RATES = [0n, USD_WEFT_PER_TOKEN, WEFT("2.5"), WEFT("0.3"), WEFT("1") / 3n];
 
 async function conservationFixture() {
   const f = await loadFixture(deployWeftFixture);
@@ -94,7 +98,8 @@ type Op =
   | { kind: "timeout"; job: JobPick }
   | { kind: "dispute"; job: JobPick; unauthorized: boolean }
   | { kind: "resolve"; job: JobPick; atFault: boolean }
-  | { kind: "slash"; job: JobPick; withJob: boolean; provider: number; amount: number }
+  | { kind: "slash"; job: JobPick; withJob: boolean; provider: number; share: number } // stake share, bps
+  | { kind: "rate"; rate: number } // the DAO revalues tUSD: an index into RATES
   | { kind: "unbond"; provider: number; share: number } // share of free stake in 1/1000; -1: zero, 1001: free + 1
   | { kind: "withdraw"; provider: number; wait: boolean } // wait: first let the oldest entry mature
   | { kind: "stake"; provider: number; amount: number }
@@ -129,7 +134,10 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
       payment: fc.oneof(
         { weight: 1, arbitrary: fc.constant(-1) },
         { weight: 3, arbitrary: fc.integer({ min: 0, max: 100 }) },
-        { weight: 16, arbitrary: fc.integer({ min: 0, max: 2_000_000 }) },
+        // Mostly jobs a provider can take several of at once (up to 300 tokens: 3,000 WEFT of collateral at 1:1), so
+        // that slashes find other jobs' locks to reach and releases find debt to repay; sometimes more than it can back.
+        { weight: 10, arbitrary: fc.integer({ min: 0, max: 300_000 }) },
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 2_000_000 }) },
       ),
       deadline: fc.oneof(
         { weight: 1, arbitrary: fc.constantFrom(0, 90 * 86400 + 1) },
@@ -184,12 +192,15 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
       job: pick,
       withJob: fc.integer({ min: 0, max: 3 }).map((x) => x !== 0),
       provider: registeredProvider,
-      amount: fc.oneof(
-        { weight: 1, arbitrary: fc.constant(0) },
-        { weight: 15, arbitrary: fc.integer({ min: 1, max: 20_000 }) },
+      // Mostly high shares, which reach the stake other jobs lock (as debt) whenever the provider has any.
+      share: fc.oneof(
+        { weight: 2, arbitrary: fc.constantFrom(0, 10_000) },
+        { weight: 3, arbitrary: fc.integer({ min: 8_000, max: 10_000 }) },
+        { weight: 5, arbitrary: fc.integer({ min: 1, max: 9_999 }) },
       ),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("rate" as const), rate: fc.nat({ max: RATES.length - 1 }) }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -258,6 +269,7 @@ interface ModelJob {
   client: number;
   token: number;
   payment: bigint;
+  paymentValue: bigint; // the payment valued in WEFT at its token's rate when the job was created
   provider: string; // directed provider while Open (or zero), then the assigned one
   collateral: bigint;
   deadline: bigint; // the submit deadline, then the end of the challenge window (a term: it never changes after)
@@ -273,6 +285,7 @@ interface ModelProvider {
   registered: boolean;
   staked: bigint;
   locked: bigint;
+  debt: bigint; // running jobs' collateral a slash already took
   entries: { amount: bigint; maturesAt: bigint }[];
   jailedUntil: bigint;
 }
@@ -293,6 +306,8 @@ type Outcome = "ok" | "reverted" | "skipped";
 /** How often each expected error was seen, to tune the generators (printed with VERBOSE=1). */
 const revertReasons: Record<string, number> = {};
 const outcomes: Record<string, Record<Outcome, number>> = {};
+/** Whether some slash reached other jobs' locks (and a later release repaid the debt), so that the rule was tested. */
+const debt = { incurred: 0, repaid: 0 };
 
 class Run {
   readonly jobs: ModelJob[] = [];
@@ -300,6 +315,8 @@ class Run {
   readonly tokens: [BaseContract & { balanceOf(a: string): Promise<bigint> }, Fixture["ComputeToken"]];
   readonly tokenAddresses: string[] = [];
   readonly minPayment: bigint[];
+  /** Each token's rate (WEFT base units per whole token; both have 18 decimals), as the escrow has it now. */
+  readonly rates: bigint[];
   readonly accounts: string[];
   readonly initialSupply: bigint[] = [];
   now = 0n;
@@ -310,11 +327,13 @@ class Run {
       registered: i < PROVIDER_COUNT,
       staked: i < PROVIDER_COUNT ? INITIAL_STAKE : 0n,
       locked: 0n,
+      debt: 0n,
       entries: [],
       jailedUntil: 0n,
     }));
     this.tokens = [f.usd, f.ComputeToken];
     this.minPayment = [1000n, f.parameters.escrow.minPaymentWeft];
+    this.rates = [USD_WEFT_PER_TOKEN, WEFT("1")];
     this.accounts = [
       ...f.clients.map((c) => c.address),
       ...f.providers.map((p) => p.address),
@@ -411,6 +430,7 @@ class Run {
           client: op.client,
           token: op.token,
           payment,
+          paymentValue: (payment * this.rates[op.token]) / WEFT("1"),
           provider: directed,
           collateral: 0n,
           deadline,
@@ -428,13 +448,17 @@ class Run {
         const directedIndex = this.providers.findIndex((x) => x.address === j.provider);
         const index = op.followDirected && directedIndex >= 0 ? directedIndex : op.provider;
         const p = this.providers[index];
-        const collateral = (j.payment * f.parameters.escrow.collateralRatioBps) / BPS;
+        // The value fixed at creation, times the ratio, and at least the floor.
+        const byRatio = (j.paymentValue * f.parameters.escrow.collateralRatioBps) / BPS;
+        const floor = f.parameters.escrow.minCollateral;
+        const collateral = byRatio < floor ? floor : byRatio;
         let error: [BaseContract, string] | undefined;
         if (j.status !== Status.Open) error = E("JobNotInStatus");
         else if (j.provider !== ZeroAddress && j.provider !== p.address) error = E("NotDirectedProvider");
         else if (ts > j.deadline) error = E("SubmitDeadlinePassed");
-        else if (!p.registered || ts < p.jailedUntil) error = E("ProviderNotEligible");
-        else if (collateral > p.staked - p.locked) error = R("InsufficientFreeStake");
+        else if (!p.registered || ts < p.jailedUntil || p.staked < f.parameters.registry.minProviderStake) {
+          error = E("ProviderNotEligible");
+        } else if (collateral > p.staked - p.locked) error = R("InsufficientFreeStake");
         const signer = f.providers[index];
         const terms = this.terms(j);
         if (!(await this.expectOutcome(ts, () => escrow.connect(signer).acceptJob(j.id, terms), error))) {
@@ -481,7 +505,7 @@ class Run {
         j.status = Status.Finalized;
         j.settledAt = ts;
         j.lockHeld = false;
-        this.providerOf(j.provider)!.locked -= j.collateral;
+        this.release(this.providerOf(j.provider)!, j.collateral);
         expect(await f.ComputeReceipt.ownerOf(j.id)).to.equal(f.clients[j.client].address);
         await this.checkJob(j);
         return "ok";
@@ -511,10 +535,12 @@ class Run {
         if (!(await this.expectOutcome(ts, () => escrow.connect(f.outsider).claimTimeout(j.id, terms), error))) {
           return "reverted";
         }
+        // The penalty comes out of free stake once the collateral is released, and is capped by it.
         const penalty = (j.collateral * f.parameters.escrow.livenessPenaltyBps) / BPS;
         const p = this.providerOf(j.provider)!;
-        p.staked -= penalty;
-        p.locked -= j.collateral;
+        this.release(p, j.collateral);
+        const free = p.staked - p.locked;
+        p.staked -= penalty < free ? penalty : free;
         j.status = Status.TimedOut;
         j.lockHeld = false;
         await this.checkJob(j);
@@ -552,34 +578,43 @@ class Run {
       }
       case "slash": {
         // With a job: the provider of a Slashed job whose collateral is still locked, released by the slash (what the
-        // DisputeManager does after a ruling). Without: job id 0 and no collateral, so free then unbonding stake is
-        // taken.
+        // DisputeManager does after a ruling). Without (or with no such job): job id 0 and no collateral, so the stake
+        // share alone is taken, from free, then unbonding, then locked stake.
         let p: ModelProvider;
         let jobId = 0n;
         let j: ModelJob | undefined;
         if (op.withJob) {
           j = this.jobs.find((x, i) => x.status === Status.Slashed && x.lockHeld && i >= op.job.n % this.jobs.length);
           j ??= this.jobs.find((x) => x.status === Status.Slashed && x.lockHeld);
-          if (j === undefined) return "skipped";
+        }
+        if (j !== undefined) {
           p = this.providerOf(j.provider)!;
           jobId = j.id;
         } else {
-          p = this.providers[op.provider];
+          // No job's collateral: preferably a provider with running jobs, whose locks a high share reaches (as debt).
+          const busy = this.jobs.filter((x) => x.lockHeld).map((x) => this.providerOf(x.provider)!);
+          const registered = op.provider < PROVIDER_COUNT;
+          p = registered && busy.length > 0 ? busy[op.job.n % busy.length] : this.providers[op.provider];
         }
-        const amount = BigInt(op.amount) * 10n ** 18n;
+        const share = BigInt(op.share);
         const client = f.clients[j?.client ?? 0].address;
         const recipients = [client, f.disputer.address, f.timelock.address];
-        let error: [BaseContract, string] | undefined;
-        if (amount === 0n) error = R("ZeroAmount");
-        else if (!p.registered) error = R("ProviderNotRegistered");
+        const error = p.registered ? undefined : R("ProviderNotRegistered");
         const collateral = j?.collateral ?? 0n;
+        // The job's backing (its collateral less what is owed) plus the share of the rest of the stake.
+        const backing = collateral - (collateral < p.debt ? collateral : p.debt);
+        const total = p.staked + p.entries.reduce((sum, e) => sum + e.amount, 0n);
+        const amount = backing + ((total - backing) * share) / BPS;
+        if (p.registered)
+          expect(await registry.slashAmount(p.address, collateral, share), "slashAmount").to.equal(amount);
         const send = () =>
-          registry.connect(f.disputer).slash(p.address, jobId, collateral, amount, recipients, [5000, 3000, 2000]);
+          registry.connect(f.disputer).slash(p.address, jobId, collateral, share, recipients, [5000, 3000, 2000]);
         if (!(await this.expectOutcome(ts, send, error))) return "reverted";
         if (j !== undefined) {
-          p.locked -= j.collateral;
+          this.release(p, j.collateral);
           j.lockHeld = false;
         }
+        // Free stake first, then unbonding entries newest first, then other jobs' locks, which become debt.
         let taken = amount < p.staked - p.locked ? amount : p.staked - p.locked;
         p.staked -= taken;
         for (let i = p.entries.length - 1; i >= 0 && taken < amount; i--) {
@@ -588,8 +623,22 @@ class Run {
           taken += part;
         }
         p.entries = p.entries.filter((e) => e.amount > 0n);
+        const fromLocks = amount - taken;
+        if (fromLocks > 0n) debt.incurred++;
+        p.staked -= fromLocks;
+        p.locked -= fromLocks;
+        p.debt += fromLocks;
         const jail = ts + f.parameters.registry.jailDuration;
         if (jail > p.jailedUntil) p.jailedUntil = jail;
+        return "ok";
+      }
+      case "rate": {
+        const rate = RATES[op.rate];
+        const error = rate === 0n ? E("PaymentTokenRateOutOfBounds") : undefined;
+        const send = () =>
+          escrow.connect(f.timelock).setPaymentToken(this.tokenAddresses[0], true, this.minPayment[0], rate);
+        if (!(await this.expectOutcome(ts, send, error))) return "reverted";
+        this.rates[0] = rate;
         return "ok";
       }
       case "unbond": {
@@ -647,7 +696,10 @@ class Run {
         // Drives a running job on with a valid-looking step, so that sequences reach every final status.
         const running = this.jobs.filter((x) => OPEN_OBLIGATIONS.includes(x.status) || x.lockHeld);
         if (running.length === 0) return "skipped";
-        const j = running[op.n % running.length];
+        // Every other time, a job of a provider in debt if there is one, so that releases repay debt.
+        const owing = running.filter((x) => (this.providerOf(x.provider)?.debt ?? 0n) > 0n);
+        const pool = owing.length > 0 && op.n % 2 === 0 ? owing : running;
+        const j = pool[Math.floor(op.n / 2) % pool.length];
         const at = { any: true, n: this.jobs.indexOf(j) };
         const c = op.choice;
         const directed = this.providers.findIndex((x) => x.address === j.provider);
@@ -665,7 +717,13 @@ class Run {
           case Status.Disputed:
             return this.step({ kind: "resolve", job: at, atFault: c < 50 });
           default: // Slashed, collateral still locked
-            return this.step({ kind: "slash", job: at, withJob: true, provider: directed, amount: 1 + c * 50 });
+            return this.step({
+              kind: "slash",
+              job: at,
+              withJob: true,
+              provider: directed,
+              share: c < 40 ? 10_000 : c * 101,
+            });
         }
       }
       case "forge": {
@@ -701,11 +759,54 @@ class Run {
     }
   }
 
+  /**
+   * Settles every job still running, as the protocol eventually does: an Open job is cancelled, an Assigned one times
+   * out, a Submitted one is finalized, a Disputed one is resolved (at fault for even ids) and a Slashed one's
+   * collateral is slashed. Each step must succeed; afterwards no job holds a payment or a lock, so every debt is repaid.
+   */
+  async drain() {
+    for (let round = 0; round < 3; round++) {
+      for (const [n, j] of this.jobs.entries()) {
+        const at = { any: true, n };
+        let outcome: Outcome | undefined;
+        if (j.status === Status.Open) {
+          outcome = await this.apply({ kind: "cancel", job: at, stranger: false });
+        } else if (j.status === Status.Assigned) {
+          if (this.now < j.deadline) this.now = j.deadline;
+          outcome = await this.apply({ kind: "timeout", job: at });
+        } else if (j.status === Status.Submitted) {
+          if (this.now < j.deadline) this.now = j.deadline - 1n;
+          outcome = await this.apply({ kind: "finalize", job: at });
+        } else if (j.status === Status.Disputed) {
+          outcome = await this.apply({ kind: "resolve", job: at, atFault: j.id % 2n === 0n });
+        } else if (j.status === Status.Slashed && j.lockHeld) {
+          outcome = await this.apply({ kind: "slash", job: at, withJob: true, provider: 0, share: 0 });
+        }
+        if (outcome !== undefined) expect(outcome, `settling job ${j.id} (${Status[j.status]})`).to.equal("ok");
+      }
+    }
+    const running = this.jobs.filter((x) => OPEN_OBLIGATIONS.includes(x.status) || x.lockHeld);
+    expect(
+      running.map((x) => x.id),
+      "jobs still running",
+    ).to.deep.equal([]);
+    for (const p of this.providers) expect([p.locked, p.debt], `${p.address} locked, debt`).to.deep.equal([0n, 0n]);
+  }
+
+  /** Releases `collateral` of `p`'s: its debt is paid back first, only the rest leaves `locked`. */
+  private release(p: ModelProvider, collateral: bigint) {
+    const repaid = collateral < p.debt ? collateral : p.debt;
+    if (repaid > 0n) debt.repaid++;
+    p.debt -= repaid;
+    p.locked -= collateral - repaid;
+  }
+
   /** Job `j`'s terms as the model has them, which every escrow call about it takes. */
   private terms(j: ModelJob): IJobEscrow.JobStruct {
     return committedTerms({
       client: this.f.clients[j.client].address,
       payment: j.payment,
+      paymentValue: j.paymentValue,
       provider: j.provider,
       collateral: j.collateral,
       paymentToken: this.tokenAddresses[j.token],
@@ -729,6 +830,7 @@ class Run {
           this.f.clients.map((c) => c.address),
         ),
       payment: () => j.payment + 1n,
+      paymentValue: () => j.paymentValue + 1n,
       provider: () =>
         otherThan(
           j.provider,
@@ -788,6 +890,8 @@ class Run {
       const p = this.providers[i];
       const s = states[i];
       expect(s.locked <= s.staked, `provider ${i} locked <= staked`).to.equal(true);
+      expect(s.locked, `provider ${i} locked`).to.equal(p.locked);
+      expect(s.debt, `provider ${i} debt`).to.equal(p.debt);
       const collateral = this.jobs
         .filter(
           (j) =>
@@ -796,7 +900,7 @@ class Run {
               (j.status === Status.Slashed && j.lockHeld)),
         )
         .reduce((sum, j) => sum + j.collateral, 0n);
-      expect(s.locked, `provider ${i} locked == collateral of its running jobs`).to.equal(collateral);
+      expect(s.locked + s.debt, `provider ${i} locked + debt == collateral of its running jobs`).to.equal(collateral);
       expect(s.staked, `provider ${i} staked`).to.equal(p.staked);
       expect(s.unbonding, `provider ${i} unbonding`).to.equal(p.entries.reduce((sum, e) => sum + e.amount, 0n));
       expect(s.jailedUntil, `provider ${i} jailed until`).to.equal(p.jailedUntil);
@@ -836,6 +940,9 @@ describe("Conservation (property test)", function () {
         }
         await run.checkInvariants(true);
         for (const j of run.jobs) reached.add(j.status);
+        // Then every job settles: the escrow ends up holding nothing, and no provider any lock or debt.
+        await run.drain();
+        await run.checkInvariants(true);
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: process.env.SHRINK === undefined },
     );
@@ -845,13 +952,17 @@ describe("Conservation (property test)", function () {
         outcomes,
         revertReasons,
         [...reached].map((x) => Status[x]),
+        debt,
       );
     // The sequences must exercise every path, or the property proves little.
-    for (const kind of Object.keys(NEEDS).concat(["create", "unbond", "withdraw", "stake"])) {
+    for (const kind of Object.keys(NEEDS).concat(["create", "unbond", "withdraw", "stake", "rate"])) {
       expect(outcomes[kind]?.ok ?? 0, `${kind} never succeeded`).to.be.greaterThan(3);
       expect(outcomes[kind]?.reverted ?? 0, `${kind} never reverted`).to.be.greaterThan(0);
     }
     expect(revertReasons.JobTermsMismatch ?? 0, "no forged terms reached the hash check").to.be.greaterThan(3);
+    expect(revertReasons.ProviderNotEligible ?? 0, "no provider was refused as ineligible").to.be.greaterThan(3);
+    expect(debt.incurred, "no slash reached another job's lock").to.be.greaterThan(3);
+    expect(debt.repaid, "no release repaid a debt").to.be.greaterThan(3);
     for (const s of [Status.Finalized, Status.Cancelled, Status.TimedOut, Status.Slashed, Status.Disputed]) {
       expect(reached.has(s), `no job ended ${Status[s]}`).to.equal(true);
     }

@@ -70,13 +70,16 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
 
   /**
    * What a fault on the running `jobId` must slash now, from its collateral in the escrow (still locked), the
-   * registry's views and the governed parameters.
+   * provider's state in the registry and the governed stake share: the part of the collateral not already owed to an
+   * earlier slash, plus the share of all the rest of its stake (free, unbonding, or locked by other jobs).
    */
   async function expectedSlash(jobId: bigint, provider: string): Promise<bigint> {
     const { collateral } = await readJob(f.JobEscrow, jobId);
-    const unlocked =
-      (await f.ProviderRegistry.freeStake(provider)) + (await f.ProviderRegistry.providerState(provider)).unbonding;
-    return collateral + (unlocked * (await f.DisputeManager.stakeShareBps())) / BPS;
+    const { staked, unbonding, debt } = await f.ProviderRegistry.providerState(provider);
+    const backing = collateral - (debt < collateral ? debt : collateral);
+    const slash = backing + ((staked + unbonding - backing) * (await f.DisputeManager.stakeShareBps())) / BPS;
+    expect(await f.DisputeManager.slashAmount(jobId, await jobTerms(f, jobId))).to.equal(slash);
+    return slash;
   }
 
   /** The challenger's and the client's shares of `slash`; the treasury gets the rest. */
@@ -378,9 +381,12 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const slash = await expectedSlash(jobId, f.provider2.address);
     const detection = 1 - 2 ** (-26 * FREIVALDS_ROUNDS);
     expect(Number(slash) * detection).to.be.at.least(10 * Number(payment));
-    // Even with nothing staked beyond the job's collateral, the collateral alone is 10x the payment.
-    const { collateral } = await readJob(f.JobEscrow, jobId);
-    expect(collateral).to.be.at.least(10n * payment);
+    // Even with nothing staked beyond the job's collateral, the collateral alone is 10x the payment's value; for a
+    // 5 tUSD job (worth 5 WEFT) the minimum collateral applies, 200x the payment.
+    const { collateral, paymentValue } = await readJob(f.JobEscrow, jobId);
+    expect(paymentValue).to.equal(payment);
+    expect(collateral).to.be.at.least(10n * paymentValue);
+    expect(collateral).to.equal(f.parameters.escrow.minCollateral);
 
     const { verifier } = await openVerifier();
     await verifier.tick();

@@ -23,7 +23,7 @@ import { MATMUL_I8_NAME } from "../../src/workloads/matmul-i8/shape";
 import { matmulI8, mandelbrotQ } from "../../src/workloads/registry";
 import { FalseReturningERC20__factory, TestERC20__factory } from "../../typechain-types";
 import { JobStatus, RESULT_ROOT, jobTerms, registerAndStake } from "../fixtures/jobs";
-import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { USD_WEFT_PER_TOKEN, deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
 import "../../tasks/job/create";
 import "../../tasks/job/status";
@@ -198,7 +198,7 @@ describe("Job tasks", function () {
     const f = await loadFixture(deployedFixture);
     const plain = await new FalseReturningERC20__factory(f.deployer).deploy();
     await plain.mint(f.client.address, ethers.parseEther("10"));
-    await f.JobEscrow.connect(f.timelock).setPaymentToken(await plain.getAddress(), true, 1n);
+    await f.JobEscrow.connect(f.timelock).setPaymentToken(await plain.getAddress(), true, 1n, USD_WEFT_PER_TOKEN);
     const output = await runTask("job:create", matmulArgs(f, { token: await plain.getAddress(), payment: "2" }));
     expect(output).to.include("paid by approve");
     expect((await readJob(f.JobEscrow, createdJobId(output))).payment).to.equal(ethers.parseEther("2"));

@@ -230,20 +230,34 @@ describe("Provider agent against the deployed system", function () {
   });
 
   it("waits until its free stake covers the collateral, then accepts", async function () {
-    await registerAndStake(f, f.provider, JOB_COLLATERAL - 1n);
+    // Twice the usual payment: its collateral is twice the minimum stake this provider has.
+    await registerAndStake(f, f.provider, JOB_COLLATERAL);
+    const posted = await postJob({ payment: 2n * JOB_PAYMENT });
+    const { agent, lines } = await startAgent();
+    await agent.tick();
+    expect(await status(posted.id)).to.equal(JobStatus.Open);
+    expect(lines.join("\n")).to.contain(
+      `waiting (collateral: it needs ${ethers.formatEther(2n * JOB_COLLATERAL)} WEFT of free stake as collateral, ` +
+        `this provider has ${ethers.formatEther(JOB_COLLATERAL)}`,
+    );
+
+    await ensureProvider(f, f.provider, { minStake: 2n * JOB_COLLATERAL }, memoryLogger());
+    await agent.tick();
+    expect(await status(posted.id)).to.equal(JobStatus.Submitted);
+    expect((await readJob(f.JobEscrow, posted.id)).collateral).to.equal(2n * JOB_COLLATERAL);
+  });
+
+  it("waits while its stake is below the minimum provider stake, naming the minimum", async function () {
+    const minStake = f.parameters.registry.minProviderStake;
+    await registerAndStake(f, f.provider, minStake - 1n);
     const posted = await postJob();
     const { agent, lines } = await startAgent();
     await agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Open);
     expect(lines.join("\n")).to.contain(
-      `waiting (collateral: it needs ${ethers.formatEther(JOB_COLLATERAL)} WEFT of free stake as collateral, ` +
-        `this provider has ${ethers.formatEther(JOB_COLLATERAL - 1n)}`,
+      `waiting (ineligible: this provider has ${ethers.formatEther(minStake - 1n)} WEFT staked, ` +
+        `less than the ${ethers.formatEther(minStake)} minimum; run provider:stake)`,
     );
-
-    await ensureProvider(f, f.provider, { minStake: JOB_COLLATERAL }, memoryLogger());
-    await agent.tick();
-    expect(await status(posted.id)).to.equal(JobStatus.Submitted);
-    expect((await readJob(f.JobEscrow, posted.id)).collateral).to.equal(JOB_COLLATERAL);
   });
 
   it("declines jobs outside its policy: another workload, too large, an unaccepted token, too little pay", async function () {

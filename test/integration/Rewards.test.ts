@@ -55,8 +55,14 @@ describe("Rewards", function () {
       rewards.interface.encodeFunctionData("setEpochLength", [2n * 3600n]),
       rewards.interface.encodeFunctionData("setEmissionSchedule", [ethers.parseEther("50000"), 500n]),
       rewards.interface.encodeFunctionData("setRewardCapBps", [6_000n]),
-      rewards.interface.encodeFunctionData("setPaymentTokenRate", [usd, ethers.parseEther("2")]),
     ].map((calldata) => ({ target, value: 0n, calldata }));
+    // What a job's fees weigh follows the payment token's value, which the escrow's allow-list holds: the same vote
+    // values tUSD at 2 WEFT there.
+    calls.push({
+      target: await f.JobEscrow.getAddress(),
+      value: 0n,
+      calldata: f.JobEscrow.interface.encodeFunctionData("setPaymentToken", [usd, true, 1000n, ethers.parseEther("2")]),
+    });
     const { id } = await propose(governor, deployer, calls, "Retune rewards");
     const proposal = await findProposal(governor, id, 0);
     await advanceTo(hre, proposal.voteStart + 1n);
@@ -72,7 +78,10 @@ describe("Rewards", function () {
     expect(await rewards.emission(current)).to.equal(ethers.parseEther("50000"));
     expect(await rewards.emission(current + 1n)).to.equal((ethers.parseEther("50000") * 9_500n) / 10_000n);
     expect(await rewards.rewardCapBps()).to.equal(6_000n);
-    expect(await rewards.paymentTokenRate(usd)).to.equal(ethers.parseEther("2"));
+    expect((await f.JobEscrow.paymentTokenConfig(usd)).weftPerToken).to.equal(ethers.parseEther("2"));
+    // A job paid in tUSD from now on weighs twice its fee: 100 tUSD pay 3 tUSD of fees, worth 6 WEFT.
+    await finalizeJobs(f, 1);
+    expect(await rewards.weightOf(f.provider.address, await rewards.currentEpoch())).to.equal(ethers.parseEther("6"));
 
     // Out of bounds, the vote passes but execution fails with the contract's error: nothing changes.
     const tooHigh = rewards.interface.encodeFunctionData("setRewardCapBps", [10_000n]);

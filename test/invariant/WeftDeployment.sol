@@ -6,6 +6,7 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {ComputeToken} from "../../contracts/token/ComputeToken.sol";
 import {ProviderRegistry} from "../../contracts/staking/ProviderRegistry.sol";
 import {JobEscrow} from "../../contracts/market/JobEscrow.sol";
+import {EscrowParameters} from "../../contracts/market/EscrowParameters.sol";
 import {ComputeReceipt} from "../../contracts/market/ComputeReceipt.sol";
 import {DisputeManager} from "../../contracts/disputes/DisputeManager.sol";
 import {DisputeParameters} from "../../contracts/disputes/DisputeParameters.sol";
@@ -13,6 +14,7 @@ import {MatmulI8Checker} from "../../contracts/disputes/checkers/MatmulI8Checker
 import {MandelbrotChecker} from "../../contracts/disputes/checkers/MandelbrotChecker.sol";
 import {RewardDistributor} from "../../contracts/rewards/RewardDistributor.sol";
 import {IDisputeManager} from "../../contracts/interfaces/IDisputeManager.sol";
+import {IJobEscrow} from "../../contracts/interfaces/IJobEscrow.sol";
 import {IWorkloadChecker} from "../../contracts/interfaces/IWorkloadChecker.sol";
 import {TestERC20} from "../../contracts/test/TestERC20.sol";
 import {VM} from "./utils/Vm.sol";
@@ -35,10 +37,15 @@ uint256 constant GENESIS_SUPPLY = 400_000_000e18;
 uint256 constant TREASURY_ALLOCATION = 200_000_000e18;
 uint256 constant UNBONDING_PERIOD = 2 hours;
 uint256 constant JAIL_DURATION = 1 days;
+uint256 constant MIN_PROVIDER_STAKE = 1_000e18;
+uint256 constant MIN_COLLATERAL = 1_000e18;
 uint256 constant MIN_PAYMENT_WEFT = 0.01e18;
 uint256 constant TIMELOCK_MIN_DELAY = 5 minutes;
-/// @dev test/fixtures/weft.ts: tUSD's minimum payment.
+/// @dev test/fixtures/weft.ts: tUSD's minimum payment and value (one WEFT per tUSD, both 18 decimals).
 uint96 constant MIN_PAYMENT_USD = 1000;
+uint128 constant USD_WEFT_PER_TOKEN = 1e18;
+/// @dev ignition/modules/Weft.ts: WEFT values itself one for one.
+uint128 constant WEFT_PER_WEFT = 1e18;
 
 /// @notice Weft deployed in Solidity as ignition/modules/Weft.ts deploys it, with LOCAL_PARAMETERS of
 /// config/parameters.ts and the role table of src/access/permissions.ts, plus what test/fixtures/weft.ts adds (a
@@ -67,14 +74,21 @@ abstract contract WeftDeployment {
         _token = new ComputeToken(address(_manager), CAP, address(this), GENESIS_SUPPLY);
         _token.transfer(address(_timelock), TREASURY_ALLOCATION);
 
-        _registry = new ProviderRegistry(address(_manager), address(_token), UNBONDING_PERIOD, JAIL_DURATION);
+        _registry = new ProviderRegistry(
+            address(_manager),
+            address(_token),
+            UNBONDING_PERIOD,
+            JAIL_DURATION,
+            MIN_PROVIDER_STAKE
+        );
         _escrow = new JobEscrow(
             address(_manager),
             _registry,
             address(_timelock),
-            JobEscrow.Parameters({
+            EscrowParameters.Parameters({
                 protocolFeeBps: 300,
                 collateralRatioBps: 100_000,
+                minCollateral: MIN_COLLATERAL,
                 challengeWindow: 10 minutes,
                 disputeWindow: 30 minutes,
                 livenessPenaltyBps: 1_000
@@ -82,7 +96,7 @@ abstract contract WeftDeployment {
         );
         _receipt = ComputeReceipt(_escrow.receipt());
         _registry.setDisputeWindowsSource(address(_escrow));
-        _escrow.setPaymentToken(address(_token), true, uint96(MIN_PAYMENT_WEFT));
+        _escrow.setPaymentToken(address(_token), true, uint96(MIN_PAYMENT_WEFT), WEFT_PER_WEFT);
 
         _matmulChecker = new MatmulI8Checker();
         _mandelbrotChecker = new MandelbrotChecker();
@@ -146,6 +160,7 @@ abstract contract WeftDeployment {
             _selectors(
                 ProviderRegistry.setUnbondingPeriod.selector,
                 ProviderRegistry.setJailDuration.selector,
+                ProviderRegistry.setMinProviderStake.selector,
                 ProviderRegistry.setDisputeWindowsSource.selector
             )
         );
@@ -153,19 +168,20 @@ abstract contract WeftDeployment {
         _map(
             address(_escrow),
             DISPUTES,
-            _selectors(JobEscrow.markDisputed.selector, JobEscrow.resolveDispute.selector)
+            _selectors(IJobEscrow.markDisputed.selector, IJobEscrow.resolveDispute.selector)
         );
-        _map(address(_escrow), GUARDIAN, _selectors(JobEscrow.pause.selector));
-        bytes4[] memory escrowParameters = new bytes4[](9);
-        escrowParameters[0] = JobEscrow.unpause.selector;
-        escrowParameters[1] = JobEscrow.setProtocolFeeBps.selector;
-        escrowParameters[2] = JobEscrow.setCollateralRatioBps.selector;
-        escrowParameters[3] = JobEscrow.setChallengeWindow.selector;
-        escrowParameters[4] = JobEscrow.setDisputeWindow.selector;
-        escrowParameters[5] = JobEscrow.setLivenessPenaltyBps.selector;
-        escrowParameters[6] = JobEscrow.setPaymentToken.selector;
-        escrowParameters[7] = JobEscrow.setTreasury.selector;
-        escrowParameters[8] = JobEscrow.setWorkRecorder.selector;
+        _map(address(_escrow), GUARDIAN, _selectors(IJobEscrow.pause.selector));
+        bytes4[] memory escrowParameters = new bytes4[](10);
+        escrowParameters[0] = IJobEscrow.unpause.selector;
+        escrowParameters[1] = IJobEscrow.setProtocolFeeBps.selector;
+        escrowParameters[2] = IJobEscrow.setCollateralRatioBps.selector;
+        escrowParameters[3] = IJobEscrow.setMinCollateral.selector;
+        escrowParameters[4] = IJobEscrow.setChallengeWindow.selector;
+        escrowParameters[5] = IJobEscrow.setDisputeWindow.selector;
+        escrowParameters[6] = IJobEscrow.setLivenessPenaltyBps.selector;
+        escrowParameters[7] = IJobEscrow.setPaymentToken.selector;
+        escrowParameters[8] = IJobEscrow.setTreasury.selector;
+        escrowParameters[9] = IJobEscrow.setWorkRecorder.selector;
         _map(address(_escrow), PARAMETERS, escrowParameters);
 
         _map(address(_disputes), ARBITER, _selectors(DisputeManager.arbitrate.selector));
@@ -180,11 +196,10 @@ abstract contract WeftDeployment {
         _map(address(_disputes), PARAMETERS, disputeParameters);
 
         _map(address(_rewards), ESCROW, _selectors(RewardDistributor.recordWork.selector));
-        bytes4[] memory rewardParameters = new bytes4[](4);
+        bytes4[] memory rewardParameters = new bytes4[](3);
         rewardParameters[0] = RewardDistributor.setEpochLength.selector;
         rewardParameters[1] = RewardDistributor.setEmissionSchedule.selector;
         rewardParameters[2] = RewardDistributor.setRewardCapBps.selector;
-        rewardParameters[3] = RewardDistributor.setPaymentTokenRate.selector;
         _map(address(_rewards), PARAMETERS, rewardParameters);
     }
 
@@ -193,8 +208,7 @@ abstract contract WeftDeployment {
         _usd = new TestERC20("Test USD", "tUSD");
         VM.startPrank(address(_timelock));
         _manager.grantRole(ARBITER, arbiter, 0);
-        _escrow.setPaymentToken(address(_usd), true, MIN_PAYMENT_USD);
-        _rewards.setPaymentTokenRate(address(_usd), 1e18);
+        _escrow.setPaymentToken(address(_usd), true, MIN_PAYMENT_USD, USD_WEFT_PER_TOKEN);
         VM.stopPrank();
     }
 
@@ -215,5 +229,10 @@ abstract contract WeftDeployment {
     function _selectors(bytes4 a, bytes4 b, bytes4 c) private pure returns (bytes4[] memory s) {
         s = new bytes4[](3);
         (s[0], s[1], s[2]) = (a, b, c);
+    }
+
+    function _selectors(bytes4 a, bytes4 b, bytes4 c, bytes4 d) private pure returns (bytes4[] memory s) {
+        s = new bytes4[](4);
+        (s[0], s[1], s[2], s[3]) = (a, b, c, d);
     }
 }

@@ -140,7 +140,8 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _check(sum == _registry.totalStake(), "totalStake differs from the sum of provider stakes");
     }
 
-    /// @notice No provider has more locked than staked, and its lock is exactly its running jobs' collateral.
+    /// @notice No provider has more locked than staked, and its lock plus its debt is exactly its running jobs'
+    /// collateral (what a slash took from other jobs' locks is owed, and paid back out of their releases).
     function invariant_lockedNeverExceedsStaked() public view {
         uint256 count = _escrow.jobCount();
         for (uint256 i = 0; i < PROVIDERS; ++i) {
@@ -152,7 +153,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
                 IJobEscrow.Job memory j = _ghost.termsOf(jobId);
                 if (j.provider == provider && _holdsCollateral(_escrow.jobStatus(jobId))) collateral += j.collateral;
             }
-            _check(s.locked == collateral, "a provider's lock differs from its running jobs' collateral");
+            _check(s.locked + s.debt == collateral, "a provider's lock and debt differ from its jobs' collateral");
         }
     }
 
@@ -289,7 +290,9 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
             }
         }
         uint256 receipts;
+        // Clients, and the sybils whose shield jobs their providers may complete.
         for (uint256 i = 0; i < CLIENTS; ++i) receipts += _receipt.balanceOf(_actors.clients[i]);
+        for (uint256 i = 0; i < SYBILS; ++i) receipts += _receipt.balanceOf(_actors.sybils[i]);
         _check(receipts == finalized, "receipts held by clients differ from finalized jobs");
     }
 
@@ -356,6 +359,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _target(address(h), h.finalize.selector, 1);
         _target(address(h), h.cancelJob.selector, 1);
         _target(address(h), h.claimTimeout.selector, 1);
+        _target(address(h), h.shieldStake.selector, 1);
     }
 
     function _targetKeeper(KeeperHandler h) private {

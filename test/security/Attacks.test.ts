@@ -94,11 +94,18 @@ import { seededRandom } from "../../src/demo/random";
 import { matmulI8 } from "../../src/workloads/registry";
 
 const coder = AbiCoder.defaultAbiCoder();
+/** The test tokens below have 18 decimals and are valued one WEFT each, as the fixture's tUSD. */
+const ONE_WEFT_PER_TOKEN = ethers.parseEther("1");
 const { bond: BOND, slashSplit: SLASH_SPLIT, stakeShareBps: STAKE_SHARE_BPS } = LOCAL_PARAMETERS.disputes;
 /** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client. */
 const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
 /** Four jobs of JOB_PAYMENT are Submitted in the disputes fixture, each locking JOB_COLLATERAL. */
 const DISPUTES_FIXTURE_FREE_STAKE = PROVIDER_STAKE - 4n * JOB_COLLATERAL;
+/**
+ * What a proven fault on one of the disputes fixture's jobs slashes: its collateral plus the stake share of all the
+ * provider's other stake, free, unbonding or locked by its other jobs alike (so however the provider arranged it).
+ */
+const SLASH_OF_A_FIXTURE_JOB = JOB_COLLATERAL + ((PROVIDER_STAKE - JOB_COLLATERAL) * STAKE_SHARE_BPS) / BPS;
 /** The chunk of the matmul result holding WRONG_MATMUL (words 128..239, the short last chunk). */
 const WRONG_CHUNK = 1n;
 
@@ -192,7 +199,7 @@ async function expectTermsMismatch(
 async function withReentrantToken(f: JobsFixture) {
   const token = await new ReentrantERC20__factory(f.deployer).deploy();
   const paymentToken = await token.getAddress();
-  await f.JobEscrow.connect(f.timelock).setPaymentToken(paymentToken, true, 0n);
+  await f.JobEscrow.connect(f.timelock).setPaymentToken(paymentToken, true, 0n, ONE_WEFT_PER_TOKEN);
   for (const account of [f.client, f.outsider]) await token.mint(account.address, 2n * JOB_PAYMENT);
   const othersJob = await createJob(f, f.outsider, { paymentToken });
   const openJob = await createJob(f, f.client, { paymentToken });
@@ -379,7 +386,7 @@ describe("Attacks", function () {
       const f = await loadFixture(jobsFixture);
       const fot = await new FeeOnTransferERC20__factory(f.deployer).deploy();
       const paymentToken = await fot.getAddress();
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(paymentToken, true, 0n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(paymentToken, true, 0n, ONE_WEFT_PER_TOKEN);
       await fot.mint(f.client.address, JOB_PAYMENT);
       await fot.connect(f.client).approve(f.JobEscrow, JOB_PAYMENT);
       const jobCount = await f.JobEscrow.jobCount();
@@ -399,7 +406,7 @@ describe("Attacks", function () {
     // into a revert, which undoes the whole step.
     async function withFalseToken(f: JobsFixture) {
       const token = await new FalseReturningERC20__factory(f.deployer).deploy();
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(token, true, 0n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(token, true, 0n, ONE_WEFT_PER_TOKEN);
       await token.mint(f.client.address, 2n * JOB_PAYMENT);
       return { ...f, token, paymentToken: await token.getAddress() };
     }
@@ -645,7 +652,7 @@ describe("Attacks", function () {
       const workloadId = ethers.encodeBytes32String(fits);
       await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { workloadId })))
         .to.emit(f.JobEscrow, "JobCreated")
-        .withArgs(jobCount + 1n, f.client.address, ethers.ZeroAddress, workloadId, ...Array(7).fill(anyValue));
+        .withArgs(jobCount + 1n, f.client.address, ethers.ZeroAddress, workloadId, ...Array(8).fill(anyValue));
     });
   });
 
@@ -922,7 +929,7 @@ describe("Attacks", function () {
         .to.be.revertedWithCustomError(f.ProviderRegistry, "NothingToWithdraw")
         .withArgs(f.provider.address);
 
-      const taken = JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS;
+      const taken = SLASH_OF_A_FIXTURE_JOB;
       expect(await proveWrongElement(f)).to.equal(taken);
       const split = splitOfSlash(taken);
       await expectBalanceChanges(before, {
@@ -952,8 +959,8 @@ describe("Attacks", function () {
   describe("over-slash beyond stake", function () {
     // A slash asks for more than the provider has (the DAO's maximum stake share on repeated faults, or a buggy
     // slasher), hoping the registry pays the difference out of the pooled stake of other providers. The registry
-    // takes at most the provider's own free and unbonding stake (other jobs' collateral backs those jobs), and
-    // every other provider's stake stays where it is.
+    // takes at most the provider's own stake: free, unbonding, and the collateral of its other jobs (which becomes its
+    // debt, paid back out of those jobs' releases), and every other provider's stake stays where it is.
     /** `provider2` staked, with the collateral of an outsider's job locked. */
     async function withAnotherProvidersJob(f: World) {
       await registerAndStake(f, f.provider2);
@@ -962,19 +969,23 @@ describe("Attacks", function () {
       return { othersJob, otherProvider: await f.ProviderRegistry.providerState(f.provider2.address) };
     }
 
-    it("takes at most the provider's own stake at the maximum stake share, leaving another provider's untouched", async function () {
+    it("takes all of the provider's own stake at the maximum stake share, leaving another provider's untouched", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       await f.DisputeManager.connect(f.timelock).setStakeShareBps(BPS);
       const { otherProvider } = await withAnotherProvidersJob(f);
       const parties = { challenger: f.challenger, provider: f.provider, otherProvider: f.provider2, client: f.client };
       const before = await balancesOf(f, coreTokens(f), parties);
 
+      // The first fault takes everything: the job's collateral, the free stake and its three other jobs' collateral,
+      // which becomes its debt.
       const firstTaken = await proveWrongElement(f);
-      expect(firstTaken).to.equal(JOB_COLLATERAL + DISPUTES_FIXTURE_FREE_STAKE);
+      expect(firstTaken).to.equal(PROVIDER_STAKE);
       const mandelbrot = f.cheatingMandelbrot;
       const pixelProof = mandelbrotFraudProof(mandelbrot, WRONG_PIXEL);
       const pixelDispute = await commitProof(f, f.challenger, mandelbrot.id, pixelProof);
       await mine();
+      // The second fault's collateral was already paid out by the first slash: its release pays the debt, and there
+      // is nothing left to take.
       await expect(
         f.DisputeManager.connect(f.challenger).revealProof(
           pixelDispute,
@@ -983,32 +994,29 @@ describe("Attacks", function () {
           pixelProof,
         ),
       )
-        .to.emit(f.ProviderRegistry, "Slashed")
-        .withArgs(f.provider.address, mandelbrot.id, JOB_COLLATERAL, JOB_COLLATERAL);
+        .to.emit(f.ProviderRegistry, "CollateralDebtRepaid")
+        .withArgs(f.provider.address, mandelbrot.id, JOB_COLLATERAL, 2n * JOB_COLLATERAL)
+        .and.to.emit(f.ProviderRegistry, "Slashed")
+        .withArgs(f.provider.address, mandelbrot.id, 0n, 0n);
 
-      const taken = firstTaken + JOB_COLLATERAL;
-      const [first, second] = [splitOfSlash(firstTaken), splitOfSlash(JOB_COLLATERAL)];
+      const first = splitOfSlash(firstTaken);
       await expectBalanceChanges(before, {
-        weft: {
-          challenger: first.challenger + second.challenger,
-          client: first.client + second.client,
-          treasury: first.treasury + second.treasury,
-          registry: -taken,
-        },
+        weft: { challenger: first.challenger, client: first.client, treasury: first.treasury, registry: -firstTaken },
         usd: { client: 2n * JOB_PAYMENT, escrow: -2n * JOB_PAYMENT },
       });
-      // What is left is the collateral of the provider's two other jobs, which still back them.
+      // Nothing is left; the provider owes the collateral of its two other running jobs.
       const provider = await f.ProviderRegistry.providerState(f.provider.address);
-      expect([provider.staked, provider.locked, provider.unbonding]).to.deep.equal([
-        2n * JOB_COLLATERAL,
-        2n * JOB_COLLATERAL,
+      expect([provider.staked, provider.locked, provider.unbonding, provider.debt]).to.deep.equal([
         0n,
+        0n,
+        0n,
+        2n * JOB_COLLATERAL,
       ]);
       expect(await f.ProviderRegistry.providerState(f.provider2.address)).to.deep.equal(otherProvider);
-      expect(await f.ComputeToken.balanceOf(f.ProviderRegistry)).to.equal(provider.staked + otherProvider.staked);
+      expect(await f.ComputeToken.balanceOf(f.ProviderRegistry)).to.equal(otherProvider.staked);
     });
 
-    it("caps a slash far above the provider's stake at its free and unbonding stake, and never takes another's collateral", async function () {
+    it("refuses a stake share above 100% and a release above the provider's lock, and never takes another's stake", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       // The provider has four jobs' collateral locked; it puts some of its free stake into unbonding.
       const unbonding = ethers.parseEther("1000");
@@ -1035,21 +1043,26 @@ describe("Attacks", function () {
       )
         .to.be.revertedWithCustomError(f.ProviderRegistry, "ReleaseExceedsLocked")
         .withArgs(f.provider.address, locked, released);
+      await expect(
+        f.ProviderRegistry.connect(slasher).slash(f.provider.address, 0n, 0n, BPS + 1n, [slasher.address], [BPS]),
+      )
+        .to.be.revertedWithCustomError(f.ProviderRegistry, "ParameterOutOfBounds")
+        .withArgs(BPS + 1n, 0n, BPS);
       await expectBalancesUnchanged(before);
 
-      const asked = 10n * PROVIDER_STAKE;
-      const free = DISPUTES_FIXTURE_FREE_STAKE - unbonding;
-      await expect(
-        f.ProviderRegistry.connect(slasher).slash(f.provider.address, 0n, 0n, asked, [slasher.address], [BPS]),
-      )
+      // The whole stake share takes the provider's free, unbonding and locked stake: all of it, and no more.
+      await expect(f.ProviderRegistry.connect(slasher).slash(f.provider.address, 0n, 0n, BPS, [slasher.address], [BPS]))
         .to.emit(f.ProviderRegistry, "Slashed")
-        .withArgs(f.provider.address, 0n, asked, free + unbonding);
-      await expectBalanceChanges(before, { weft: { slasher: free + unbonding, registry: -(free + unbonding) } });
+        .withArgs(f.provider.address, 0n, PROVIDER_STAKE, PROVIDER_STAKE)
+        .and.to.emit(f.ProviderRegistry, "CollateralDebtIncurred")
+        .withArgs(f.provider.address, 0n, 4n * JOB_COLLATERAL, 4n * JOB_COLLATERAL);
+      await expectBalanceChanges(before, { weft: { slasher: PROVIDER_STAKE, registry: -PROVIDER_STAKE } });
       const provider = await f.ProviderRegistry.providerState(f.provider.address);
-      expect([provider.staked, provider.locked, provider.unbonding]).to.deep.equal([
-        4n * JOB_COLLATERAL,
-        4n * JOB_COLLATERAL,
+      expect([provider.staked, provider.locked, provider.unbonding, provider.debt]).to.deep.equal([
         0n,
+        0n,
+        0n,
+        4n * JOB_COLLATERAL,
       ]);
       expect(await f.ProviderRegistry.providerState(f.provider2.address)).to.deep.equal(otherProvider);
     });
@@ -1379,7 +1392,7 @@ describe("Attacks", function () {
       expect((await f.DisputeManager.dispute(game.id)).status).to.equal(DisputeStatus.AwaitingChunk);
 
       const taken = await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id));
-      expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
+      expect(taken).to.equal(SLASH_OF_A_FIXTURE_JOB);
       await passDeadline(f, game);
       await f.DisputeManager.connect(f.outsider).resolve(game.id, await jobTerms(f, job.id));
       const split = splitOfSlash(taken);
@@ -1597,7 +1610,7 @@ describe("Attacks", function () {
       expect(honest.revealed!.chunkIndex).to.equal(Number(WRONG_CHUNK));
       expect(await f.DisputeManager.openDisputes(job.id)).to.equal(2n);
       const taken = await f.DisputeManager.slashAmount(job.id, terms);
-      expect(taken).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
+      expect(taken).to.equal(SLASH_OF_A_FIXTURE_JOB);
       const { wordIndex, proof } = wrongWordProof(honest);
       expect(wordIndex).to.equal(WRONG_MATMUL.word);
       await expect(f.DisputeManager.connect(verifier).proveChunkWrong(honest.id, terms, job.params, proof))
@@ -1731,7 +1744,7 @@ describe("Attacks", function () {
       const terms = await jobTerms(f, job.id);
       const taken = await f.DisputeManager.slashAmount(job.id, terms);
       // Five jobs now lock collateral in the fixture's stake.
-      expect(taken).to.equal(JOB_COLLATERAL + ((PROVIDER_STAKE - 5n * JOB_COLLATERAL) * STAKE_SHARE_BPS) / BPS);
+      expect(taken).to.equal(SLASH_OF_A_FIXTURE_JOB);
       const { wordIndex, proof } = wrongWordProof(game);
       expect(Math.floor(wordIndex / 128)).to.equal(ZEROED_CHUNK);
       await expect(f.DisputeManager.connect(verifier).proveChunkWrong(game.id, terms, job.params, proof))
@@ -2264,50 +2277,62 @@ describe("Attacks", function () {
   });
 
   describe("shrinking a slash by locking stake in self-dealt jobs", function () {
-    // REMAINING ATTACK (not fixed; skipped because it fails). The slash takes the job's collateral plus
-    // stakeShareBps of the provider's other UNLOCKED stake (free and unbonding), read when the fault is settled. A
-    // cheating provider that sees a dispute coming (or simply right after submitting) has its second address post
-    // jobs directed to it and accepts them, moving all its free stake into those jobs' collateral, which no slash of
-    // this job can reach. The slash shrinks to the bare collateral; afterwards the provider lets the self-dealt jobs
-    // time out, which refunds the payments and pays the liveness penalty to its own second address, so the maneuver
-    // costs it nothing. The provider still loses the collateral (ten times the payment), so cheating still loses
-    // money; what is lost is the stake share the design adds on top ("a governed share of all its stake"). A fix
-    // would fix the slashable amount when the result is submitted (or count collateral locked after the
-    // submission), or refuse new accepts while one of the provider's jobs is Disputed.
-    it.skip("slashes the stake share of the stake the provider had when it submitted, whatever it locks later", async function () {
+    // A cheating provider that sees a dispute coming has its second address post jobs directed to it and accepts
+    // them, moving all its free stake into those jobs' collateral, then lets them time out, which refunds the payments
+    // and pays the liveness penalties to its own second address. When the slash's stake share reached only free and
+    // unbonding stake, this shrank the slash of a fixture job from 5,500 to 1,000 WEFT at no cost. The share now
+    // reaches stake locked by other jobs too: what it takes from their locks is the provider's debt, paid back first
+    // out of their releases, so the shield jobs' timeouts hand the coalition back only what stays free after the
+    // debt, and the coalition loses exactly what it would have lost without the shield.
+    it("slashes as if nothing were locked, and the shield's timeouts pay the coalition back nothing of it", async function () {
       const f = await loadFixture(disputesAndProposalsFixture);
       const job = f.cheatingMatmul;
       const [sybil, verifier] = await spareAccounts(f, 2);
-      const terms = await jobTerms(f, job.id);
-      const slashAtSubmission = await f.DisputeManager.slashAmount(job.id, terms);
-      expect(slashAtSubmission).to.equal(JOB_COLLATERAL + (DISPUTES_FIXTURE_FREE_STAKE * STAKE_SHARE_BPS) / BPS);
-      const attackerBefore = await weftHeldBy(f, [f.provider, sybil]);
-      const usdBefore = (await f.usd.balanceOf(f.provider.address)) + (await f.usd.balanceOf(sybil.address));
+      const selfDealt = DISPUTES_FIXTURE_FREE_STAKE / JOB_COLLATERAL;
+      await f.usd.mint(sybil.address, selfDealt * JOB_PAYMENT);
+      const parties = { provider: f.provider, sybil, verifier, client: f.client };
+      const before = await disputeSheet(f, parties);
+      const coalitionBefore = await weftHeldBy(f, [f.provider, sybil]);
+      expect(await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id))).to.equal(SLASH_OF_A_FIXTURE_JOB);
 
       // The sybil posts enough jobs directed to the provider to lock all its free stake; the provider accepts them.
-      const selfDealt = Number(DISPUTES_FIXTURE_FREE_STAKE / JOB_COLLATERAL);
-      await f.usd.mint(sybil.address, BigInt(selfDealt) * JOB_PAYMENT);
       const ids: bigint[] = [];
-      for (let i = 0; i < selfDealt; i++) {
+      for (let i = 0n; i < selfDealt; i++) {
         const id = await createJob(f, sybil, { provider: f.provider.address });
         await f.JobEscrow.connect(f.provider).acceptJob(id, await jobTerms(f, id));
         ids.push(id);
       }
       expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
+      expect(await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id))).to.equal(SLASH_OF_A_FIXTURE_JOB);
 
-      // The verifier proves the fraud: the slash is the bare collateral.
+      // The verifier proves the fraud: the released collateral is the only free stake, the rest comes out of the
+      // other jobs' locks and is owed.
       const taken = await proveWrongElement(f, verifier);
-      expect(taken).to.equal(JOB_COLLATERAL);
-      // The self-dealt jobs time out: payments and liveness penalties go back to the sybil.
+      expect(taken).to.equal(SLASH_OF_A_FIXTURE_JOB);
+      const debt = taken - JOB_COLLATERAL;
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).debt).to.equal(debt);
+
+      // The shield jobs time out. Their releases pay the debt first; only the last two leave stake free, out of which
+      // their liveness penalties are paid to the sybil (the first four free nothing and pay nothing).
       await time.increaseTo(BigInt((await jobTerms(f, ids.at(-1)!)).deadline) + 1n);
       for (const id of ids) await f.JobEscrow.connect(sybil).claimTimeout(id, await jobTerms(f, id));
-      expect((await f.usd.balanceOf(f.provider.address)) + (await f.usd.balanceOf(sybil.address))).to.equal(
-        usdBefore + BigInt(selfDealt) * JOB_PAYMENT,
-      );
-      expect((await weftHeldBy(f, [f.provider, sybil])) - attackerBefore).to.equal(-JOB_COLLATERAL);
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).debt).to.equal(0n);
+      const penalties = 2n * JOB_PENALTY;
 
-      // What the design asks: the stake share of the stake the provider had besides this job's collateral.
-      expect(taken).to.equal(slashAtSubmission);
+      const split = splitOfSlash(taken);
+      await expectBalanceChanges(before, {
+        weft: {
+          sybil: penalties,
+          verifier: split.challenger,
+          client: split.client,
+          treasury: split.treasury,
+          registry: -taken - penalties,
+        },
+        stake: { provider: -taken - penalties },
+        usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
+      });
+      // The coalition loses the whole slash, as it would have without the shield.
+      expect((await weftHeldBy(f, [f.provider, sybil])) - coalitionBefore).to.equal(-taken);
     });
   });
 });

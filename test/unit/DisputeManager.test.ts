@@ -247,13 +247,19 @@ async function balanceSheet(f: DisputesFixture): Promise<BalanceSnapshot<"weft" 
 }
 
 /**
- * What a fault on the disputed job `terms` must slash, from the registry's views: its collateral (still locked) plus
- * the stake share of the provider's free and unbonding stake.
+ * What a fault on the disputed job `terms` must slash, computed from the provider's state: the job's collateral (still
+ * locked) less what an earlier slash already took of it (the provider's debt), plus the stake share of all the rest of
+ * its stake, free, unbonding or locked by its other jobs.
  */
 async function expectedSlash(f: DisputesFixture, terms: Terms): Promise<bigint> {
-  const free = await f.ProviderRegistry.freeStake(terms.provider);
-  const { unbonding } = await f.ProviderRegistry.providerState(terms.provider);
-  return BigInt(terms.collateral) + ((free + unbonding) * (await f.DisputeManager.stakeShareBps())) / BPS;
+  return expectedSlashOf(f, terms.provider.toString(), BigInt(terms.collateral));
+}
+
+/** What slashing `provider` for a job with `collateral` still locked must take now, at the governed stake share. */
+async function expectedSlashOf(f: DisputesFixture, provider: string, collateral: bigint): Promise<bigint> {
+  const { staked, unbonding, debt } = await f.ProviderRegistry.providerState(provider);
+  const backing = collateral - (debt < collateral ? debt : collateral);
+  return backing + ((staked + unbonding - backing) * (await f.DisputeManager.stakeShareBps())) / BPS;
 }
 
 /** The local 50/30/20 split of `taken` between challenger, client and treasury (the treasury gets the rest). */
@@ -265,7 +271,7 @@ function splitOf(taken: bigint): [bigint, bigint, bigint] {
 
 /**
  * Sends `send` and checks that it settled dispute `disputeId` at fault: the client refunded in full, the slash of
- * collateral plus half the provider's unlocked stake split 50/30/20 with the share of `challenger` (the dispute's
+ * collateral plus half the provider's other stake split 50/30/20 with the share of `challenger` (the dispute's
  * challenger, whoever sent the transaction), its bond back to it, nobody else paid, the provider jailed and its slash
  * counted. Returns the amount slashed.
  */
@@ -304,7 +310,9 @@ async function expectFaultSettlement(
   expect(await f.DisputeManager.openDisputes(jobId)).to.equal(open - 1n);
   const after = await f.ProviderRegistry.providerState(f.provider.address);
   expect(after.staked + after.unbonding).to.equal(before.staked + before.unbonding - amount);
-  expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
+  expect(after.locked).to.be.at.most(after.staked);
+  // The job's collateral left the provider's running total: the other jobs' collateral is locked or owed.
+  expect(after.locked + after.debt).to.equal(before.locked + before.debt - BigInt(terms.collateral));
   expect(after.jailedUntil).to.equal(BigInt(await time.latest()) + (await f.ProviderRegistry.jailDuration()));
   expect(after.jobsSlashed).to.equal(before.jobsSlashed + 1n);
   expect(await f.ProviderRegistry.canAcceptJobs(f.provider.address)).to.equal(false);
@@ -579,9 +587,9 @@ describe("DisputeManager", function () {
       const job = f.cheatingMatmul;
       const proof = wrongMatmulProof(job);
       const id = await commitAndWait(f, f.challenger, job, proof);
-      // The fixture's four jobs lock four collaterals: this job's collateral plus half the rest of the stake.
-      const slash =
-        JOB_COLLATERAL + ((PROVIDER_STAKE - 4n * JOB_COLLATERAL) * f.parameters.disputes.stakeShareBps) / BPS;
+      // This job's collateral plus half the rest of the stake, the other three jobs' collateral included: 5,500.
+      const slash = JOB_COLLATERAL + ((PROVIDER_STAKE - JOB_COLLATERAL) * f.parameters.disputes.stakeShareBps) / BPS;
+      expect(slash).to.equal(ethers.parseEther("5500"));
 
       const amount = await expectFaultSettlement(f, id, "challenger", async () => {
         const tx = await reveal(f, id, job, proof);
@@ -858,10 +866,13 @@ describe("DisputeManager", function () {
       expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
 
       const amount = await expectFaultSettlement(f, id, "challenger", () => reveal(f, id, job, proof));
-      // The collateral, then half of what was unbonding.
-      expect(amount).to.equal(JOB_COLLATERAL + free / 2n);
+      // The collateral plus half of everything else (unbonding or locked by the other three jobs): 5,500. The released
+      // collateral is the only free stake, so the other 4,500 come out of the unbonding entry; no other lock is touched.
+      expect(amount).to.equal(JOB_COLLATERAL + (PROVIDER_STAKE - JOB_COLLATERAL) / 2n);
       const entries = await f.ProviderRegistry.unbondingEntries(f.provider.address);
-      expect(entries.map((e) => e.amount)).to.deep.equal([free - free / 2n]);
+      expect(entries.map((e) => e.amount)).to.deep.equal([free - (amount - JOB_COLLATERAL)]);
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([state.locked, state.debt]).to.deep.equal([3n * JOB_COLLATERAL, 0n]);
     });
 
     it("slashes only the collateral when the stake share is zero", async function () {
@@ -1893,24 +1904,24 @@ describe("DisputeManager", function () {
       const f = await loadFixture(disputesFixture);
       const params = f.cheatingMatmul.params;
       const open = await createJob(f, f.client, { workloadId: MATMUL_ID, params, provider: f.provider.address });
-      const stakeShare = async () => {
-        const free = await f.ProviderRegistry.freeStake(f.provider.address);
-        const { unbonding } = await f.ProviderRegistry.providerState(f.provider.address);
-        return ((free + unbonding) * (await f.DisputeManager.stakeShareBps())) / BPS;
-      };
-      /** Checks job `id`'s status and its slashAmount: the stake share, plus the collateral if `locked`. */
+      /**
+       * Checks job `id`'s status and its slashAmount: the collateral if `locked`, plus the stake share of the rest of
+       * the provider's stake (all of it when the job holds no lock).
+       */
       const expectSlashAmount = async (id: bigint, status: bigint, locked: boolean) => {
         const terms = await jobTerms(f, id);
         expect(await f.JobEscrow.jobStatus(id), `job ${id}`).to.equal(status);
         // Accepted jobs keep their collateral in their terms, counted or not; the open job never had any.
         expect(BigInt(terms.collateral), `job ${id}'s terms`).to.equal(id !== open ? JOB_COLLATERAL : 0n);
-        const expected = (locked ? JOB_COLLATERAL : 0n) + (await stakeShare());
+        const expected = await expectedSlashOf(f, f.provider.address, locked ? JOB_COLLATERAL : 0n);
         expect(await f.DisputeManager.slashAmount(id, terms), `job ${id} ${status}`).to.equal(expected);
+        return expected;
       };
-      await expectSlashAmount(open, JobStatus.Open, false);
+      // 10,000 staked, four collaterals locked: 50% of everything, and 1,000 + 50% of the other 9,000.
+      expect(await expectSlashAmount(open, JobStatus.Open, false)).to.equal(ethers.parseEther("5000"));
       const assigned = await createJob(f, f.client, { workloadId: MATMUL_ID, params });
       await f.JobEscrow.connect(f.provider).acceptJob(assigned, await jobTerms(f, assigned));
-      await expectSlashAmount(assigned, JobStatus.Assigned, true);
+      expect(await expectSlashAmount(assigned, JobStatus.Assigned, true)).to.equal(ethers.parseEther("5500"));
       await expectSlashAmount(f.cheatingMatmul.id, JobStatus.Submitted, true);
       const id = await openWithheld(f, f.challenger, f.cheatingMatmul);
       await expectSlashAmount(f.cheatingMatmul.id, JobStatus.Disputed, true);
@@ -1926,6 +1937,41 @@ describe("DisputeManager", function () {
       await expectSlashAmount(assigned, JobStatus.TimedOut, false);
       await f.JobEscrow.connect(f.client).cancelJob(open, await jobTerms(f, open));
       await expectSlashAmount(open, JobStatus.Cancelled, false);
+    });
+  });
+
+  describe("stake locked by the provider's other jobs", function () {
+    it("is slashed like free stake: locking the rest of its stake in a job of its own shields none of it", async function () {
+      const f = await loadFixture(disputesFixture);
+      // The provider's accomplice (provider2, as a client) directs a 600 tUSD job at it: the 6,000 WEFT of stake the
+      // fixture's four jobs left free are now locked too.
+      const shield = await createJob(f, f.provider2, { provider: f.provider.address, payment: 6n * JOB_PAYMENT });
+      await f.JobEscrow.connect(f.provider).acceptJob(shield, await jobTerms(f, shield));
+      expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
+
+      const job = f.cheatingMatmul;
+      const proof = wrongMatmulProof(job);
+      const id = await commitAndWait(f, f.challenger, job, proof);
+      expect(await f.DisputeManager.slashAmount(job.id, await jobTerms(f, job.id))).to.equal(ethers.parseEther("5500"));
+      const amount = await expectFaultSettlement(f, id, "challenger", () => reveal(f, id, job, proof));
+      // As much as without the shield: 1,000 + 50% of the other 9,000. The released 1,000 was the only free stake; the
+      // other 4,500 come out of the other jobs' locks and are owed.
+      expect(amount).to.equal(ethers.parseEther("5500"));
+      const debt = ethers.parseEther("4500");
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([state.staked, state.locked, state.debt]).to.deep.equal([ethers.parseEther("4500"), debt, debt]);
+
+      // The other jobs settle as usual, but their collateral pays the debt back before any of it is freed.
+      await reach((await readJob(f.JobEscrow, f.honestMatmul.id)).deadline);
+      const tx = f.JobEscrow.finalize(f.honestMatmul.id, await jobTerms(f, f.honestMatmul.id));
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralDebtRepaid")
+        .withArgs(f.provider.address, f.honestMatmul.id, JOB_COLLATERAL, debt - JOB_COLLATERAL);
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralUnlocked")
+        .withArgs(f.provider.address, f.honestMatmul.id, 0n);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.provider], [JOB_PAYMENT - JOB_FEE]);
+      expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
     });
   });
 
@@ -1971,15 +2017,21 @@ describe("DisputeManager", function () {
       const id = await openWithheld(f, f.challenger, f.cheatingMatmul);
       await expectDispute(f, id, { bond, deadline: openedAt + 3n * MINUTE, challengerTime: 3n * MINUTE });
 
-      const free = await f.ProviderRegistry.freeStake(f.provider.address);
+      // A 100% share takes all of the provider's stake, the other three jobs' collateral included (as debt).
+      const { staked, unbonding } = await f.ProviderRegistry.providerState(f.provider.address);
+      const all = staked + unbonding;
+      expect(all).to.equal(PROVIDER_STAKE);
       await passDeadline(f, id);
       const sheet = await balanceSheet(f);
       const tx = await f.DisputeManager.resolve(id, await jobTerms(f, f.cheatingMatmul.id));
       await expect(tx)
         .to.emit(f.DisputeManager, "DisputeSettled")
-        .withArgs(id, f.cheatingMatmul.id, DisputeStatus.ProviderAtFault, JOB_COLLATERAL + free, f.challenger.address);
+        .withArgs(id, f.cheatingMatmul.id, DisputeStatus.ProviderAtFault, all, f.challenger.address);
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralDebtIncurred")
+        .withArgs(f.provider.address, f.cheatingMatmul.id, 3n * JOB_COLLATERAL, 3n * JOB_COLLATERAL);
       await expectBalanceChanges(sheet, {
-        weft: { challenger: JOB_COLLATERAL + free + bond, registry: -(JOB_COLLATERAL + free), disputes: -bond },
+        weft: { challenger: all + bond, registry: -all, disputes: -bond },
         usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT },
       });
     });

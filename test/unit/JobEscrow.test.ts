@@ -11,6 +11,7 @@ import {
   FeeOnTransferERC20__factory,
   JobEscrow__factory,
   ReentrantERC20__factory,
+  TestERC20Decimals__factory,
   TestERC20__factory,
   WorkRecorderSpy__factory,
 } from "../../typechain-types";
@@ -19,6 +20,7 @@ import {
   JOB_COLLATERAL,
   JOB_FEE,
   JOB_PAYMENT,
+  JOB_VALUE,
   JobStatus,
   PROVIDER_STAKE,
   RESULT_ROOT,
@@ -33,7 +35,7 @@ import {
   acceptAndSubmit,
 } from "../fixtures/jobs";
 import { expectedTermsHash, NO_TERMS, TERM_FIELDS, TERM_TYPES, withAlteredTerm } from "../fixtures/terms";
-import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { USD_WEFT_PER_TOKEN, deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { signPermit } from "../helpers/permit";
 import { expectUserError } from "../helpers/errors";
 
@@ -41,6 +43,11 @@ const DAY = 86_400n;
 const MAX_JOB_DURATION = 90n * DAY;
 const MAX_WINDOW = 30n * DAY;
 const UINT96_MAX = 2n ** 96n - 1n;
+const WEFT_ONE = 10n ** 18n;
+const MAX_MIN_COLLATERAL = ethers.parseEther("1000000");
+const MAX_WEFT_PER_TOKEN = 10n ** 27n;
+/** A 6-decimals stablecoin valued at one WEFT per token: 10^18 WEFT base units per 10^6 of its base units. */
+const USDC_RATE = WEFT_ONE;
 
 /** What a provider that misses a JOB_PAYMENT job's deadline forfeits to the client, at the local parameters. */
 const JOB_PENALTY = (JOB_COLLATERAL * LOCAL_PARAMETERS.escrow.livenessPenaltyBps) / BPS;
@@ -70,7 +77,7 @@ async function reentrantJobsFixture() {
   const f = await stakedProvidersFixture();
   const token = await new ReentrantERC20__factory(f.deployer).deploy();
   const tokenAddress = await token.getAddress();
-  await f.JobEscrow.connect(f.timelock).setPaymentToken(tokenAddress, true, 0n);
+  await f.JobEscrow.connect(f.timelock).setPaymentToken(tokenAddress, true, 0n, USD_WEFT_PER_TOKEN);
   await token.mint(f.client.address, 10n * JOB_PAYMENT);
   const overrides = { paymentToken: tokenAddress };
   const openJob = await createJob(f, f.client, overrides);
@@ -88,6 +95,11 @@ describe("JobEscrow", function () {
       const { JobEscrow, parameters } = f;
       expect(await JobEscrow.protocolFeeBps()).to.equal(parameters.escrow.protocolFeeBps);
       expect(await JobEscrow.collateralRatioBps()).to.equal(parameters.escrow.collateralRatioBps);
+      expect(await JobEscrow.minCollateral()).to.equal(parameters.escrow.minCollateral);
+      expect(await JobEscrow.MAX_MIN_COLLATERAL()).to.equal(MAX_MIN_COLLATERAL);
+      expect(await JobEscrow.MIN_WEFT_PER_TOKEN()).to.equal(1n);
+      expect(await JobEscrow.MAX_WEFT_PER_TOKEN()).to.equal(MAX_WEFT_PER_TOKEN);
+      expect(await JobEscrow.MAX_PAYMENT_TOKEN_DECIMALS()).to.equal(36n);
       expect(await JobEscrow.challengeWindow()).to.equal(parameters.escrow.challengeWindow);
       expect(await JobEscrow.disputeWindow()).to.equal(parameters.escrow.disputeWindow);
       expect(await JobEscrow.livenessPenaltyBps()).to.equal(parameters.escrow.livenessPenaltyBps);
@@ -100,12 +112,21 @@ describe("JobEscrow", function () {
       expect(await JobEscrow.workRecorder()).to.equal(await f.RewardDistributor.getAddress());
       expect(await JobEscrow.paused()).to.equal(false);
       // WEFT is configured by the deployment module, then the fixture adds tUSD: indexes 1 and 2.
+      // Both have 18 decimals (read from the tokens) and are worth one WEFT per whole token.
       expect(await JobEscrow.paymentTokenConfig(await f.ComputeToken.getAddress())).to.deep.equal([
         true,
         parameters.escrow.minPaymentWeft,
         1n,
+        18n,
+        WEFT_ONE,
       ]);
-      expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([true, 1000n, 2n]);
+      expect(await JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([
+        true,
+        1000n,
+        2n,
+        18n,
+        USD_WEFT_PER_TOKEN,
+      ]);
     });
 
     it("reverts construction with a zero registry or a zero treasury", async function () {
@@ -115,6 +136,7 @@ describe("JobEscrow", function () {
       const parameters = {
         protocolFeeBps: e.protocolFeeBps,
         collateralRatioBps: e.collateralRatioBps,
+        minCollateral: e.minCollateral,
         challengeWindow: e.challengeWindow,
         disputeWindow: e.disputeWindow,
         livenessPenaltyBps: e.livenessPenaltyBps,
@@ -128,6 +150,31 @@ describe("JobEscrow", function () {
         factory,
         "ZeroAddress",
       );
+    });
+
+    it("emits the initial minimum collateral and reverts construction with one above MAX_MIN_COLLATERAL", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const factory = new JobEscrow__factory(f.deployer);
+      const e = f.parameters.escrow;
+      const parameters = {
+        protocolFeeBps: e.protocolFeeBps,
+        collateralRatioBps: e.collateralRatioBps,
+        minCollateral: MAX_MIN_COLLATERAL,
+        challengeWindow: e.challengeWindow,
+        disputeWindow: e.disputeWindow,
+        livenessPenaltyBps: e.livenessPenaltyBps,
+      };
+      const args = [
+        await f.AccessManager.getAddress(),
+        await f.ProviderRegistry.getAddress(),
+        f.timelock.address,
+      ] as const;
+      const escrow = await factory.deploy(...args, parameters);
+      await expect(escrow.deploymentTransaction()).to.emit(escrow, "MinCollateralSet").withArgs(0n, MAX_MIN_COLLATERAL);
+      expect(await escrow.minCollateral()).to.equal(MAX_MIN_COLLATERAL);
+      await expect(factory.deploy(...args, { ...parameters, minCollateral: MAX_MIN_COLLATERAL + 1n }))
+        .to.be.revertedWithCustomError(factory, "ParameterOutOfBounds")
+        .withArgs(MAX_MIN_COLLATERAL + 1n, 0n, MAX_MIN_COLLATERAL);
     });
 
     it("reports None for an id that was never created, and no terms match it", async function () {
@@ -160,6 +207,7 @@ describe("JobEscrow", function () {
           request.inputURI,
           await usd.getAddress(),
           JOB_PAYMENT,
+          JOB_VALUE,
           request.submitDeadline,
           LOCAL_PARAMETERS.escrow.protocolFeeBps,
         );
@@ -169,6 +217,7 @@ describe("JobEscrow", function () {
       const j = await readJob(JobEscrow, 1n);
       expect(j.client).to.equal(client.address);
       expect(j.payment).to.equal(JOB_PAYMENT);
+      expect(j.paymentValue).to.equal(JOB_VALUE);
       expect(j.provider).to.equal(ethers.ZeroAddress);
       expect(j.collateral).to.equal(0n);
       expect(j.paymentToken).to.equal(await usd.getAddress());
@@ -207,6 +256,7 @@ describe("JobEscrow", function () {
           request.inputURI,
           await f.usd.getAddress(),
           JOB_PAYMENT,
+          JOB_VALUE,
           request.submitDeadline,
           500n,
         );
@@ -264,7 +314,7 @@ describe("JobEscrow", function () {
     it("reverts when the payment token was removed from the allow-list", async function () {
       const f = await loadFixture(stakedProvidersFixture);
       const usd = await f.usd.getAddress();
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, false, 1000n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, false, 1000n, USD_WEFT_PER_TOKEN);
       await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f)))
         .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenNotAllowed")
         .withArgs(usd);
@@ -308,7 +358,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(stakedProvidersFixture);
       const fot = await new FeeOnTransferERC20__factory(f.deployer).deploy();
       const fotAddress = await fot.getAddress();
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(fotAddress, true, 0n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(fotAddress, true, 0n, USD_WEFT_PER_TOKEN);
       await fot.mint(f.client.address, JOB_PAYMENT);
       await fot.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
 
@@ -325,7 +375,7 @@ describe("JobEscrow", function () {
       const f = await loadFixture(stakedProvidersFixture);
       const bad = await new FalseReturningERC20__factory(f.deployer).deploy();
       const badAddress = await bad.getAddress();
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(badAddress, true, 0n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(badAddress, true, 0n, USD_WEFT_PER_TOKEN);
       await bad.mint(f.client.address, JOB_PAYMENT);
       await bad.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
       await bad.setFailing(true);
@@ -368,6 +418,7 @@ describe("JobEscrow", function () {
           request.inputURI,
           await f.usd.getAddress(),
           JOB_PAYMENT,
+          JOB_VALUE,
           request.submitDeadline,
           LOCAL_PARAMETERS.escrow.protocolFeeBps,
         );
@@ -522,13 +573,17 @@ describe("JobEscrow", function () {
 
     it("reverts when the provider is jailed by a slash", async function () {
       const f = await loadFixture(jobsFixture);
+      // No collateral, 1 bps of its stake: jailed with nearly all of its stake left.
       await f.ProviderRegistry.connect(f.disputer).slash(
         f.provider2.address,
         0n,
         0n,
-        ethers.parseEther("1"),
+        1n,
         [f.disputer.address],
         [10_000],
+      );
+      expect((await f.ProviderRegistry.providerState(f.provider2.address)).staked).to.equal(
+        PROVIDER_STAKE - PROVIDER_STAKE / BPS,
       );
       expect(await f.ProviderRegistry.canAcceptJobs(f.provider2.address)).to.equal(false);
       await expect(f.JobEscrow.connect(f.provider2).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
@@ -538,10 +593,13 @@ describe("JobEscrow", function () {
 
     it("reverts with the registry's InsufficientFreeStake when the provider's free stake is too small", async function () {
       const f = await loadFixture(jobsFixture);
-      await registerAndStake(f, f.outsider, JOB_COLLATERAL - 1n);
-      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
+      // Eligible (twice the minimum stake), but a job paying three times as much needs 3,000 WEFT of collateral.
+      const stake = 2n * f.parameters.registry.minProviderStake;
+      await registerAndStake(f, f.outsider, stake);
+      const jobId = await createJob(f, f.client, { payment: 3n * JOB_PAYMENT });
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(jobId, await jobTerms(f, jobId)))
         .to.be.revertedWithCustomError(f.ProviderRegistry, "InsufficientFreeStake")
-        .withArgs(f.outsider.address, JOB_COLLATERAL - 1n, JOB_COLLATERAL);
+        .withArgs(f.outsider.address, stake, 3n * JOB_COLLATERAL);
     });
 
     it("reverts when the collateral does not fit in 96 bits instead of locking a truncated amount", async function () {
@@ -727,26 +785,22 @@ describe("JobEscrow", function () {
       );
     });
 
-    it("records the work with the work recorder: provider, job, token and fee", async function () {
+    it("records the work with the work recorder: provider, job and the fee's value in WEFT", async function () {
       const f = await loadFixture(jobsFixture);
       const spy = await new WorkRecorderSpy__factory(f.deployer).deploy();
       await f.JobEscrow.connect(f.timelock).setWorkRecorder(await spy.getAddress());
       await passChallengeWindow(f, f.submittedJob);
+      // tUSD is worth one WEFT: the fee's value is the fee.
+      const feeValue = (JOB_VALUE * f.parameters.escrow.protocolFeeBps) / BPS;
+      expect(feeValue).to.equal(JOB_FEE);
       await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
         .to.emit(spy, "WorkRecorded")
-        .withArgs(
-          await f.JobEscrow.getAddress(),
-          f.provider.address,
-          f.submittedJob,
-          await f.usd.getAddress(),
-          JOB_FEE,
-        );
+        .withArgs(await f.JobEscrow.getAddress(), f.provider.address, f.submittedJob, feeValue);
       expect(await spy.callCount()).to.equal(1n);
       const call = await spy.calls(0n);
       expect(call.provider).to.equal(f.provider.address);
       expect(call.jobId).to.equal(f.submittedJob);
-      expect(call.paymentToken).to.equal(await f.usd.getAddress());
-      expect(call.fee).to.equal(JOB_FEE);
+      expect(call.feeValue).to.equal(feeValue);
     });
 
     it("settles without recording work when the work recorder is cleared", async function () {
@@ -817,6 +871,54 @@ describe("JobEscrow", function () {
       expect(after.staked).to.equal(before.staked - JOB_PENALTY);
       expect(after.locked).to.equal(before.locked - JOB_COLLATERAL);
       expect(after.jobsTimedOut).to.equal(before.jobsTimedOut + 1n);
+    });
+
+    /**
+     * jobsFixture after the provider's Submitted job was found at fault and slashed at a 100% stake share: the slash
+     * took all of its stake, the Assigned job's 1,000 of locked collateral included, which the provider now owes.
+     */
+    async function slashedProviderFixture() {
+      const f = await jobsFixture();
+      const terms = await jobTerms(f, f.submittedJob);
+      await f.JobEscrow.connect(f.disputer).markDisputed(f.submittedJob, terms);
+      await f.JobEscrow.connect(f.disputer).resolveDispute(f.submittedJob, terms, true);
+      await f.ProviderRegistry.connect(f.disputer).slash(
+        f.provider.address,
+        f.submittedJob,
+        JOB_COLLATERAL,
+        BPS,
+        [f.disputer.address],
+        [10_000],
+      );
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([state.staked, state.locked, state.debt]).to.deep.equal([0n, 0n, JOB_COLLATERAL]);
+      await passSubmitDeadline(f, f.assignedJob);
+      return f;
+    }
+
+    it("refunds the client in full but pays no penalty when a slash already took the collateral, repaying the debt", async function () {
+      const f = await loadFixture(slashedProviderFixture);
+      const tx = f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob));
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralDebtRepaid")
+        .withArgs(f.provider.address, f.assignedJob, JOB_COLLATERAL, 0n);
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralForfeited")
+        .withArgs(f.provider.address, f.assignedJob, 0n, f.client.address);
+      await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [JOB_PAYMENT, -JOB_PAYMENT]);
+      await expect(tx).to.changeTokenBalances(f.ComputeToken, [f.client, f.ProviderRegistry], [0n, 0n]);
+      expect((await readJob(f.JobEscrow, f.assignedJob)).status).to.equal(JobStatus.TimedOut);
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([state.staked, state.locked, state.debt]).to.deep.equal([0n, 0n, 0n]);
+    });
+
+    it("reports in JobTimedOut the penalty the client received, not the one it was owed", async function () {
+      // IJobEscrow: "the client got `refund` plus `penalty` from the collateral". The registry pays less than the
+      // penalty when a slash already took the stake, and returns what it paid.
+      const f = await loadFixture(slashedProviderFixture);
+      await expect(f.JobEscrow.claimTimeout(f.assignedJob, await jobTerms(f, f.assignedJob)))
+        .to.emit(f.JobEscrow, "JobTimedOut")
+        .withArgs(f.assignedJob, f.provider.address, JOB_PAYMENT, 0n);
     });
 
     it("reverts until the submit deadline has passed", async function () {
@@ -900,7 +1002,7 @@ describe("JobEscrow", function () {
           f.provider.address,
           jobId,
           JOB_COLLATERAL,
-          JOB_COLLATERAL,
+          0n,
           [f.disputer.address, f.client.address],
           [5_000, 5_000],
         ),
@@ -1188,8 +1290,8 @@ describe("JobEscrow", function () {
   });
 
   describe("payment-token indexes", function () {
-    /** The count of configured payment tokens shares a slot with the work recorder (see JobEscrow's storage). */
-    // PaymentTokenAllowList comes first in JobEscrow's storage, and its count is its first variable.
+    // PaymentTokenAllowList comes first in JobEscrow's storage (EscrowParameters inherits it before anything with
+    // state), and its count is its first variable, alone in slot 0.
     const TOKEN_COUNT_SLOT = 0n;
     const MAX_PAYMENT_TOKENS = 2n ** 16n - 1n;
 
@@ -1198,7 +1300,7 @@ describe("JobEscrow", function () {
       const weft = await f.ComputeToken.getAddress();
       const usd = await f.usd.getAddress();
       const other = await (await new TestERC20__factory(f.deployer).deploy("Other", "OTH")).getAddress();
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(other, true, 0n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(other, true, 0n, USD_WEFT_PER_TOKEN);
       expect(await f.JobEscrow.paymentTokenAt(1n)).to.equal(weft);
       expect(await f.JobEscrow.paymentTokenAt(2n)).to.equal(usd);
       expect(await f.JobEscrow.paymentTokenAt(3n)).to.equal(other);
@@ -1207,18 +1309,22 @@ describe("JobEscrow", function () {
       expect((await f.JobEscrow.paymentTokenConfig(STRANGER)).index).to.equal(0n);
     });
 
-    it("keeps a token's index when it is disallowed and allowed again, and settles its jobs under it", async function () {
+    it("keeps a token's index and decimals when it is disallowed and allowed again, and settles its jobs under it", async function () {
       const f = await loadFixture(jobsFixture);
       const usd = await f.usd.getAddress();
       await passChallengeWindow(f, f.submittedJob);
-      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(usd, false, 0n))
+      // Disallowed, a token needs no rate: zero is stored as given.
+      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(usd, false, 0n, 0n))
         .to.emit(f.JobEscrow, "PaymentTokenSet")
-        .withArgs(usd, [true, 1000n, 2n], [false, 0n, 2n]);
-      // A job paid in a token since disallowed still settles, and its receipt names that token.
-      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+        .withArgs(usd, [true, 1000n, 2n, 18n, USD_WEFT_PER_TOKEN], [false, 0n, 2n, 18n, 0n]);
+      // A job paid in a token since disallowed still settles, at the value it was created with, and its receipt names
+      // that token.
+      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
+        .to.emit(f.RewardDistributor, "WorkRecorded")
+        .withArgs(f.provider.address, await f.RewardDistributor.currentEpoch(), f.submittedJob, JOB_FEE);
       expect((await f.JobEscrow.settlement(f.submittedJob)).paymentToken).to.equal(usd);
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 5n);
-      expect(await f.JobEscrow.paymentTokenConfig(usd)).to.deep.equal([true, 5n, 2n]);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 5n, 2n * USD_WEFT_PER_TOKEN);
+      expect(await f.JobEscrow.paymentTokenConfig(usd)).to.deep.equal([true, 5n, 2n, 18n, 2n * USD_WEFT_PER_TOKEN]);
       expect(await f.JobEscrow.paymentTokenAt(2n)).to.equal(usd);
       expect(await f.JobEscrow.paymentTokenAt(3n)).to.equal(ethers.ZeroAddress);
     });
@@ -1242,16 +1348,435 @@ describe("JobEscrow", function () {
       await setStorageAt(escrow, TOKEN_COUNT_SLOT, MAX_PAYMENT_TOKENS - 1n);
 
       const last = await (await new TestERC20__factory(f.deployer).deploy("Last", "LST")).getAddress();
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(last, true, 0n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(last, true, 0n, USD_WEFT_PER_TOKEN);
       expect((await f.JobEscrow.paymentTokenConfig(last)).index).to.equal(MAX_PAYMENT_TOKENS);
       expect(await f.JobEscrow.paymentTokenAt(MAX_PAYMENT_TOKENS)).to.equal(last);
 
-      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(STRANGER, true, 0n))
+      const other = await (await new TestERC20__factory(f.deployer).deploy("Other", "OTH")).getAddress();
+      await expect(f.JobEscrow.connect(f.timelock).setPaymentToken(other, true, 0n, USD_WEFT_PER_TOKEN))
         .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenLimitReached")
         .withArgs(MAX_PAYMENT_TOKENS);
-      await f.JobEscrow.connect(f.timelock).setPaymentToken(await f.usd.getAddress(), false, 0n);
-      expect(await f.JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([false, 0n, 2n]);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(await f.usd.getAddress(), false, 0n, 0n);
+      expect(await f.JobEscrow.paymentTokenConfig(await f.usd.getAddress())).to.deep.equal([false, 0n, 2n, 18n, 0n]);
       expect(await f.JobEscrow.workRecorder()).to.equal(await f.RewardDistributor.getAddress());
+    });
+  });
+
+  describe("valuation", function () {
+    /** The deployment with providers staked and a 6-decimals USDC, unconfigured, 1,000,000 of it held by the client. */
+    async function usdcFixture() {
+      const f = await stakedProvidersFixture();
+      const usdc = await new TestERC20Decimals__factory(f.deployer).deploy("USD Coin", "USDC", 6);
+      await usdc.mint(f.client.address, 1_000_000n * 10n ** 6n);
+      return { ...f, usdc, usdcAddress: await usdc.getAddress() };
+    }
+
+    /** Creates, accepts (as f.provider), submits and finalizes job `jobId`; returns the finalize transaction. */
+    async function settle(f: WeftFixture, jobId: bigint) {
+      await acceptAndSubmit(f, jobId);
+      await passChallengeWindow(f, jobId);
+      return f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
+    }
+
+    it("values a 6-decimals token at its rate: 150 USDC at one WEFT each is worth 150 WEFT and locks 10x that", async function () {
+      const f = await loadFixture(usdcFixture);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(f.usdcAddress, true, 1n, USDC_RATE);
+      const payment = 150n * 10n ** 6n;
+      const value = ethers.parseEther("150");
+      expect(await f.JobEscrow.paymentValue(f.usdcAddress, payment)).to.equal(value);
+
+      const request = await jobRequest(f, { paymentToken: f.usdcAddress, payment });
+      await f.usdc.connect(f.client).approve(await f.JobEscrow.getAddress(), payment);
+      await expect(f.JobEscrow.connect(f.client).createJob(request))
+        .to.emit(f.JobEscrow, "JobCreated")
+        .withArgs(
+          1n,
+          f.client.address,
+          ethers.ZeroAddress,
+          request.workloadId,
+          request.params,
+          request.inputRoot,
+          request.inputURI,
+          f.usdcAddress,
+          payment,
+          value,
+          request.submitDeadline,
+          f.parameters.escrow.protocolFeeBps,
+        );
+      expect((await readJob(f.JobEscrow, 1n)).paymentValue).to.equal(value);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(1n, await jobTerms(f, 1n)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(1n, f.provider.address, ethers.parseEther("1500"));
+      await f.JobEscrow.connect(f.provider).submitResult(1n, await jobTerms(f, 1n), RESULT_ROOT, RESULT_URI);
+      await passChallengeWindow(f, 1n);
+      // The fee is paid in USDC (4.5 USDC) and weighs its value in WEFT (4.5 WEFT) for rewards.
+      const tx = f.JobEscrow.finalize(1n, await jobTerms(f, 1n));
+      await expect(tx)
+        .to.emit(f.JobEscrow, "JobFinalized")
+        .withArgs(1n, f.provider.address, payment - 4_500_000n, 4_500_000n);
+      await expect(tx)
+        .to.emit(f.RewardDistributor, "WorkRecorded")
+        .withArgs(f.provider.address, await f.RewardDistributor.currentEpoch(), 1n, ethers.parseEther("4.5"));
+    });
+
+    it("values an 18-decimals token at its rate: 100 tUSD at 2.5 WEFT each is worth 250 WEFT and locks 2,500", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const usd = await f.usd.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, ethers.parseEther("2.5"));
+      expect(await f.JobEscrow.paymentValue(usd, JOB_PAYMENT)).to.equal(ethers.parseEther("250"));
+      const jobId = await createJob(f);
+      expect((await readJob(f.JobEscrow, jobId)).paymentValue).to.equal(ethers.parseEther("250"));
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(jobId, f.provider.address, ethers.parseEther("2500"));
+    });
+
+    it("rounds a value down to whole WEFT base units", async function () {
+      const f = await loadFixture(usdcFixture);
+      // A third of a WEFT per USDC: one USDC base unit is worth 333,333,333,333.33 WEFT base units.
+      const third = WEFT_ONE / 3n;
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(f.usdcAddress, true, 1n, third);
+      expect(await f.JobEscrow.paymentValue(f.usdcAddress, 1n)).to.equal(333_333_333_333n);
+      expect(await f.JobEscrow.paymentValue(f.usdcAddress, 3n * 10n ** 6n)).to.equal(WEFT_ONE - 1n);
+      const jobId = await createJob(f, f.client, { paymentToken: f.usdcAddress, payment: 1n });
+      expect((await readJob(f.JobEscrow, jobId)).paymentValue).to.equal(333_333_333_333n);
+      // At the lowest rate (one base unit per whole 18-decimals token), anything below a whole token is worth 0.
+      const usd = await f.usd.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, 1n);
+      expect(await f.JobEscrow.paymentValue(usd, WEFT_ONE - 1n)).to.equal(0n);
+      expect(await f.JobEscrow.paymentValue(usd, WEFT_ONE)).to.equal(1n);
+    });
+
+    it("values a token with 0 and with 36 decimals exactly", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const whole = await (await new TestERC20Decimals__factory(f.deployer).deploy("Whole", "WHL", 0)).getAddress();
+      const fine = await (await new TestERC20Decimals__factory(f.deployer).deploy("Fine", "FIN", 36)).getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(whole, true, 1n, ethers.parseEther("2"));
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(fine, true, 1n, ethers.parseEther("2"));
+      expect((await f.JobEscrow.paymentTokenConfig(whole)).decimals).to.equal(0n);
+      expect((await f.JobEscrow.paymentTokenConfig(fine)).decimals).to.equal(36n);
+      expect(await f.JobEscrow.paymentValue(whole, 5n)).to.equal(ethers.parseEther("10"));
+      expect(await f.JobEscrow.paymentValue(fine, 10n ** 36n)).to.equal(ethers.parseEther("2"));
+      expect(await f.JobEscrow.paymentValue(fine, 10n ** 18n - 1n)).to.equal(1n);
+    });
+
+    it("values amounts whose product with the rate passes 2^256 exactly, without overflowing", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const fine = await (await new TestERC20Decimals__factory(f.deployer).deploy("Fine", "FIN", 36)).getAddress();
+      const rate = 10n ** 27n;
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(fine, true, 1n, rate);
+      const amount = 2n ** 200n + 12345n;
+      expect(amount * rate).to.be.greaterThan(2n ** 256n);
+      expect(await f.JobEscrow.paymentValue(fine, amount)).to.equal((amount * rate) / 10n ** 36n);
+    });
+
+    it("values a token never configured at zero", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      expect(await f.JobEscrow.paymentValue(STRANGER, WEFT_ONE)).to.equal(0n);
+    });
+
+    it("snapshots the rate at creation: a later setPaymentToken changes neither a job's collateral nor its reward weight", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const usd = await f.usd.getAddress();
+      const before = await createJob(f);
+      // The DAO values tUSD at 5 WEFT after the first job and before the second.
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, 5n * USD_WEFT_PER_TOKEN);
+      const after = await createJob(f);
+      expect((await readJob(f.JobEscrow, before)).paymentValue).to.equal(JOB_VALUE);
+      expect((await readJob(f.JobEscrow, after)).paymentValue).to.equal(5n * JOB_VALUE);
+
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(before, await jobTerms(f, before)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(before, f.provider.address, JOB_COLLATERAL);
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(after, await jobTerms(f, after)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(after, f.provider2.address, 5n * JOB_COLLATERAL);
+      await f.JobEscrow.connect(f.provider).submitResult(before, await jobTerms(f, before), RESULT_ROOT, RESULT_URI);
+      await f.JobEscrow.connect(f.provider2).submitResult(after, await jobTerms(f, after), RESULT_ROOT, RESULT_URI);
+      // Another change while both run: neither weight follows it.
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, USD_WEFT_PER_TOKEN / 10n);
+      await passChallengeWindow(f, after);
+      const epoch = await f.RewardDistributor.currentEpoch();
+      await expect(f.JobEscrow.finalize(before, await jobTerms(f, before)))
+        .to.emit(f.RewardDistributor, "WorkRecorded")
+        .withArgs(f.provider.address, epoch, before, JOB_FEE);
+      await expect(f.JobEscrow.finalize(after, await jobTerms(f, after)))
+        .to.emit(f.RewardDistributor, "WorkRecorded")
+        .withArgs(f.provider2.address, epoch, after, 5n * JOB_FEE);
+    });
+
+    it("locks the collateral floor for a job worth nothing, which earns no reward weight", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const usd = await f.usd.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, 1n);
+      const jobId = await createJob(f, f.client, { payment: WEFT_ONE - 1n });
+      expect((await readJob(f.JobEscrow, jobId)).paymentValue).to.equal(0n);
+      const tx = await settle(f, jobId);
+      await expect(tx).to.emit(f.JobEscrow, "JobFinalized");
+      await expect(tx).not.to.emit(f.RewardDistributor, "WorkRecorded");
+      const accepted = await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobAccepted(jobId));
+      expect(accepted[0].args.collateral).to.equal(f.parameters.escrow.minCollateral);
+    });
+
+    it("reverts PaymentValueTooLarge when the payment's value does not fit 96 bits, and creates nothing", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const usd = await f.usd.getAddress();
+      // At the highest rate a base unit of an 18-decimals token is worth 10^9 WEFT base units.
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, MAX_WEFT_PER_TOKEN);
+      const largest = UINT96_MAX / 10n ** 9n;
+      await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), ethers.MaxUint256);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { payment: largest + 1n })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentValueTooLarge")
+        .withArgs(usd, largest + 1n, (largest + 1n) * 10n ** 9n);
+      expect(await f.JobEscrow.jobCount()).to.equal(0n);
+      expect(await f.usd.balanceOf(await f.JobEscrow.getAddress())).to.equal(0n);
+      // One base unit less fits.
+      await f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { payment: largest }));
+      expect((await readJob(f.JobEscrow, 1n)).paymentValue).to.equal(largest * 10n ** 9n);
+    });
+
+    it("requires an allowed token's rate within [MIN_WEFT_PER_TOKEN, MAX_WEFT_PER_TOKEN], and none for a disallowed one", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const escrow = f.JobEscrow.connect(f.timelock);
+      const usd = await f.usd.getAddress();
+      for (const rate of [0n, MAX_WEFT_PER_TOKEN + 1n]) {
+        await expect(escrow.setPaymentToken(usd, true, 1000n, rate))
+          .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenRateOutOfBounds")
+          .withArgs(usd, rate, 1n, MAX_WEFT_PER_TOKEN);
+      }
+      expect(await f.JobEscrow.paymentTokenConfig(usd)).to.deep.equal([true, 1000n, 2n, 18n, USD_WEFT_PER_TOKEN]);
+      for (const rate of [1n, MAX_WEFT_PER_TOKEN]) {
+        await escrow.setPaymentToken(usd, true, 1000n, rate);
+        expect((await f.JobEscrow.paymentTokenConfig(usd)).weftPerToken).to.equal(rate);
+      }
+      await escrow.setPaymentToken(usd, false, 0n, 0n);
+      expect(await f.JobEscrow.paymentTokenConfig(usd)).to.deep.equal([false, 0n, 2n, 18n, 0n]);
+    });
+
+    it("reverts PaymentTokenDecimalsUnsupported for an account without code, a contract without decimals() and more than 36 decimals", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const escrow = f.JobEscrow.connect(f.timelock);
+      const noDecimals = await f.AccessManager.getAddress();
+      const tooFine = await (
+        await new TestERC20Decimals__factory(f.deployer).deploy("Too fine", "TF", 37)
+      ).getAddress();
+      for (const token of [f.outsider.address, noDecimals, tooFine]) {
+        await expect(escrow.setPaymentToken(token, true, 0n, USD_WEFT_PER_TOKEN))
+          .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTokenDecimalsUnsupported")
+          .withArgs(token);
+        expect(await f.JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 0n, 0n, 0n, 0n]);
+      }
+      expect(await f.JobEscrow.paymentTokenAt(3n)).to.equal(ethers.ZeroAddress);
+      // Disallowing reads no decimals: any address can be listed as not allowed.
+      await escrow.setPaymentToken(f.outsider.address, false, 0n, 0n);
+      expect(await f.JobEscrow.paymentTokenConfig(f.outsider.address)).to.deep.equal([false, 0n, 3n, 0n, 0n]);
+    });
+  });
+
+  describe("collateral floor", function () {
+    it("locks the minimum collateral for a job whose value x ratio is below it", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const floor = f.parameters.escrow.minCollateral;
+      // The smallest tUSD payment: 1,000 base units, worth 1,000 WEFT base units, 10x of which is 10,000.
+      const jobId = await createJob(f, f.client, { payment: 1000n });
+      expect(await f.JobEscrow.collateralFor(1000n)).to.equal(floor);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(jobId, f.provider.address, floor);
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).locked).to.equal(floor);
+    });
+
+    it("locks value x ratio once it exceeds the floor, to the base unit", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const payment = JOB_PAYMENT + 1n;
+      const collateral = JOB_COLLATERAL + 10n;
+      expect(await f.JobEscrow.collateralFor(payment)).to.equal(collateral);
+      const jobId = await createJob(f, f.client, { payment });
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(jobId, f.provider.address, collateral);
+    });
+
+    it("reports in collateralFor the ratio and floor in force", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const floor = f.parameters.escrow.minCollateral;
+      expect(await f.JobEscrow.collateralFor(0n)).to.equal(floor);
+      expect(await f.JobEscrow.collateralFor(JOB_VALUE)).to.equal(floor);
+      expect(await f.JobEscrow.collateralFor(JOB_VALUE + 1n)).to.equal(floor + 10n);
+      await f.JobEscrow.connect(f.timelock).setCollateralRatioBps(200_000n);
+      expect(await f.JobEscrow.collateralFor(JOB_VALUE)).to.equal(2n * floor);
+      await f.JobEscrow.connect(f.timelock).setMinCollateral(0n);
+      expect(await f.JobEscrow.collateralFor(0n)).to.equal(0n);
+      expect(await f.JobEscrow.collateralFor(1n)).to.equal(20n);
+    });
+
+    it("applies the floor in force when the job is accepted", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const jobId = await createJob(f);
+      await f.JobEscrow.connect(f.timelock).setMinCollateral(ethers.parseEther("5000"));
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(jobId, f.provider.address, ethers.parseEther("5000"));
+      // Without a floor, a tiny job locks only its ratio.
+      await f.JobEscrow.connect(f.timelock).setMinCollateral(0n);
+      const tiny = await createJob(f, f.client, { payment: 1000n });
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(tiny, await jobTerms(f, tiny)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(tiny, f.provider2.address, 10_000n);
+    });
+
+    it("makes a provider that misses a tiny job's deadline pay the penalty on the floor", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const jobId = await createJob(f, f.client, { payment: 1000n });
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId));
+      await passSubmitDeadline(f, jobId);
+      const penalty = (f.parameters.escrow.minCollateral * f.parameters.escrow.livenessPenaltyBps) / BPS;
+      expect(penalty).to.equal(ethers.parseEther("100"));
+      const tx = f.JobEscrow.claimTimeout(jobId, await jobTerms(f, jobId));
+      await expect(tx).to.emit(f.JobEscrow, "JobTimedOut").withArgs(jobId, f.provider.address, 1000n, penalty);
+      await expect(tx).to.changeTokenBalance(f.ComputeToken, f.client, penalty);
+    });
+
+    it("refuses to accept a job worth nothing when the floor is zero: the registry will not lock an empty collateral", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      await f.JobEscrow.connect(f.timelock).setMinCollateral(0n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(await f.usd.getAddress(), true, 1000n, 1n);
+      const jobId = await createJob(f, f.client, { payment: 1000n });
+      await expect(
+        f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId)),
+      ).to.be.revertedWithCustomError(f.ProviderRegistry, "ZeroAmount");
+      expect((await readJob(f.JobEscrow, jobId)).status).to.equal(JobStatus.Open);
+    });
+
+    it("is a PARAMETERS function in the deployment: the timelock sets it, the guardian cannot", async function () {
+      const f = await loadFixture(deployWeftFixture);
+      const selector = f.JobEscrow.interface.getFunction("setMinCollateral").selector;
+      expect(await f.AccessManager.getTargetFunctionRole(await f.JobEscrow.getAddress(), selector)).to.equal(
+        Roles.PARAMETERS,
+      );
+      await expect(f.JobEscrow.connect(f.guardian).setMinCollateral(0n))
+        .to.be.revertedWithCustomError(f.JobEscrow, "AccessManagedUnauthorized")
+        .withArgs(f.guardian.address);
+    });
+  });
+
+  describe("minimum provider stake", function () {
+    it("refuses a provider staked below the minimum with ProviderNotEligible, and accepts it once it reaches it", async function () {
+      const f = await loadFixture(jobsFixture);
+      const min = f.parameters.registry.minProviderStake;
+      await registerAndStake(f, f.outsider, min - 1n);
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ProviderNotEligible")
+        .withArgs(f.outsider.address);
+      expect((await readJob(f.JobEscrow, f.openJob)).status).to.equal(JobStatus.Open);
+      await f.ComputeToken.connect(f.outsider).approve(await f.ProviderRegistry.getAddress(), 1n);
+      await f.ProviderRegistry.connect(f.outsider).stake(1n);
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(f.openJob, await jobTerms(f, f.openJob)))
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(f.openJob, f.outsider.address, JOB_COLLATERAL);
+    });
+
+    it("counts stake locked in running jobs toward the minimum, but not unbonding stake", async function () {
+      const f = await loadFixture(jobsFixture);
+      const min = f.parameters.registry.minProviderStake;
+      // Exactly the minimum, which one job's collateral then locks entirely.
+      await registerAndStake(f, f.outsider, min);
+      await f.JobEscrow.connect(f.outsider).acceptJob(f.openJob, await jobTerms(f, f.openJob));
+      expect(await f.ProviderRegistry.freeStake(f.outsider.address)).to.equal(0n);
+      expect(await f.ProviderRegistry.canAcceptJobs(f.outsider.address)).to.equal(true);
+      const second = await createJob(f);
+      // Still eligible: what stops it is its free stake, in the registry.
+      await expect(f.JobEscrow.connect(f.outsider).acceptJob(second, await jobTerms(f, second)))
+        .to.be.revertedWithCustomError(f.ProviderRegistry, "InsufficientFreeStake")
+        .withArgs(f.outsider.address, 0n, JOB_COLLATERAL);
+      // Stake on its way out does not count: provider2 unbonds all but the minimum less one.
+      await f.ProviderRegistry.connect(f.provider2).requestUnbond(PROVIDER_STAKE - min + 1n);
+      await expect(f.JobEscrow.connect(f.provider2).acceptJob(second, await jobTerms(f, second)))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ProviderNotEligible")
+        .withArgs(f.provider2.address);
+    });
+  });
+
+  describe("collateral debt", function () {
+    /**
+     * stakedProvidersFixture after `provider` (10,000 staked) took a 900 tUSD job of its accomplice's (provider2, as a
+     * client) due in 10 days, locking 9,000, and a JOB_PAYMENT job of the client's, locking the last 1,000, and was
+     * slashed for the latter at a 50% share: 1,000 + 4,500, of which 4,500 out of the accomplice job's lock, now owed.
+     * The jail has passed, the accomplice job still runs; returns its id.
+     */
+    async function indebtedProviderFixture() {
+      const f = await stakedProvidersFixture();
+      const shield = await createJob(f, f.provider2, {
+        provider: f.provider.address,
+        payment: 9n * JOB_PAYMENT,
+        submitDeadline: BigInt(await time.latest()) + 10n * DAY,
+      });
+      await f.JobEscrow.connect(f.provider).acceptJob(shield, await jobTerms(f, shield));
+      const faulty = await createJob(f);
+      await acceptAndSubmit(f, faulty);
+      const terms = await jobTerms(f, faulty);
+      await f.JobEscrow.connect(f.disputer).markDisputed(faulty, terms);
+      await f.JobEscrow.connect(f.disputer).resolveDispute(faulty, terms, true);
+      await f.ProviderRegistry.connect(f.disputer).slash(
+        f.provider.address,
+        faulty,
+        JOB_COLLATERAL,
+        5_000n,
+        [f.disputer.address],
+        [10_000],
+      );
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      const owed = ethers.parseEther("4500");
+      expect([state.staked, state.locked, state.debt]).to.deep.equal([owed, owed, owed]);
+      await time.increaseTo(state.jailedUntil);
+      return { ...f, shield };
+    }
+
+    it("settles the job whose lock a slash took: its release repays the debt and frees the rest", async function () {
+      const f = await loadFixture(indebtedProviderFixture);
+      await f.JobEscrow.connect(f.provider).submitResult(
+        f.shield,
+        await jobTerms(f, f.shield),
+        RESULT_ROOT,
+        RESULT_URI,
+      );
+      await passChallengeWindow(f, f.shield);
+      const tx = f.JobEscrow.finalize(f.shield, await jobTerms(f, f.shield));
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralDebtRepaid")
+        .withArgs(f.provider.address, f.shield, ethers.parseEther("4500"), 0n);
+      await expect(tx)
+        .to.emit(f.ProviderRegistry, "CollateralUnlocked")
+        .withArgs(f.provider.address, f.shield, ethers.parseEther("4500"));
+      await expect(tx).to.changeTokenBalance(f.usd, f.provider, 9n * (JOB_PAYMENT - JOB_FEE));
+      const state = await f.ProviderRegistry.providerState(f.provider.address);
+      expect([state.staked, state.locked, state.debt]).to.deep.equal([ethers.parseEther("4500"), 0n, 0n]);
+    });
+
+    it("refuses a provider in debt new jobs, however much it stakes, until the indebted job settles", async function () {
+      // The debt is the collateral a slash already took from the shield job. Were a provider in debt let in, the slash
+      // of a new job would net that debt against the new job's collateral, and a fault on it could cost nothing.
+      const f = await loadFixture(indebtedProviderFixture);
+      await f.ComputeToken.connect(f.provider).approve(await f.ProviderRegistry.getAddress(), 2n * JOB_COLLATERAL);
+      await f.ProviderRegistry.connect(f.provider).stake(2n * JOB_COLLATERAL);
+      const fresh = await createJob(f);
+      expect(await f.ProviderRegistry.canAcceptJobs(f.provider.address)).to.equal(false);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(fresh, await jobTerms(f, fresh)))
+        .to.be.revertedWithCustomError(f.JobEscrow, "ProviderNotEligible")
+        .withArgs(f.provider.address);
+
+      await f.JobEscrow.connect(f.provider).submitResult(
+        f.shield,
+        await jobTerms(f, f.shield),
+        RESULT_ROOT,
+        RESULT_URI,
+      );
+      await passChallengeWindow(f, f.shield);
+      await f.JobEscrow.finalize(f.shield, await jobTerms(f, f.shield));
+      expect((await f.ProviderRegistry.providerState(f.provider.address)).debt).to.equal(0n);
+      await expect(f.JobEscrow.connect(f.provider).acceptJob(fresh, await jobTerms(f, fresh)))
+        .to.emit(f.ProviderRegistry, "CollateralLocked")
+        .withArgs(f.provider.address, fresh, JOB_COLLATERAL);
     });
   });
 
@@ -1306,17 +1831,25 @@ describe("JobEscrow", function () {
       expect(await JobEscrow.livenessPenaltyBps()).to.equal(2_500n);
     });
 
-    it("allow-lists a payment token and emits the old and new config", async function () {
-      const { JobEscrow, timelock, outsider } = await loadFixture(deployWeftFixture);
-      const token = outsider.address;
-      await expect(JobEscrow.connect(timelock).setPaymentToken(token, true, 5n))
+    it("allow-lists a payment token with its rate and the decimals it reports, and emits the old and new config", async function () {
+      const { JobEscrow, timelock, deployer } = await loadFixture(deployWeftFixture);
+      const token = await (await new TestERC20Decimals__factory(deployer).deploy("USD Coin", "USDC", 6)).getAddress();
+      await expect(JobEscrow.connect(timelock).setPaymentToken(token, true, 5n, USDC_RATE))
         .to.emit(JobEscrow, "PaymentTokenSet")
-        .withArgs(token, [false, 0n, 0n], [true, 5n, 3n]);
-      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([true, 5n, 3n]);
-      await expect(JobEscrow.connect(timelock).setPaymentToken(token, false, 7n))
+        .withArgs(token, [false, 0n, 0n, 0n, 0n], [true, 5n, 3n, 6n, USDC_RATE]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([true, 5n, 3n, 6n, USDC_RATE]);
+      await expect(JobEscrow.connect(timelock).setPaymentToken(token, false, 7n, 0n))
         .to.emit(JobEscrow, "PaymentTokenSet")
-        .withArgs(token, [true, 5n, 3n], [false, 7n, 3n]);
-      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 7n, 3n]);
+        .withArgs(token, [true, 5n, 3n, 6n, USDC_RATE], [false, 7n, 3n, 6n, 0n]);
+      expect(await JobEscrow.paymentTokenConfig(token)).to.deep.equal([false, 7n, 3n, 6n, 0n]);
+    });
+
+    it("sets the minimum collateral and emits its old and new value", async function () {
+      const { JobEscrow, parameters, timelock } = await loadFixture(deployWeftFixture);
+      await expect(JobEscrow.connect(timelock).setMinCollateral(ethers.parseEther("250")))
+        .to.emit(JobEscrow, "MinCollateralSet")
+        .withArgs(parameters.escrow.minCollateral, ethers.parseEther("250"));
+      expect(await JobEscrow.minCollateral()).to.equal(ethers.parseEther("250"));
     });
 
     it("sets the treasury and emits its old and new address", async function () {
@@ -1340,9 +1873,11 @@ describe("JobEscrow", function () {
 
     it("reverts setPaymentToken on the zero address", async function () {
       const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
-      await expect(
-        JobEscrow.connect(timelock).setPaymentToken(ethers.ZeroAddress, true, 0n),
-      ).to.be.revertedWithCustomError(JobEscrow, "ZeroAddress");
+      for (const allowed of [true, false]) {
+        await expect(
+          JobEscrow.connect(timelock).setPaymentToken(ethers.ZeroAddress, allowed, 0n, USD_WEFT_PER_TOKEN),
+        ).to.be.revertedWithCustomError(JobEscrow, "ZeroAddress");
+      }
     });
 
     it("reverts setTreasury on the zero address", async function () {
@@ -1356,6 +1891,7 @@ describe("JobEscrow", function () {
     const BOUNDED = [
       { setter: "setProtocolFeeBps", getter: "protocolFeeBps", min: 0n, max: 1_000n },
       { setter: "setCollateralRatioBps", getter: "collateralRatioBps", min: 1_000n, max: 200_000n },
+      { setter: "setMinCollateral", getter: "minCollateral", min: 0n, max: MAX_MIN_COLLATERAL },
       { setter: "setChallengeWindow", getter: "challengeWindow", min: 60n, max: MAX_WINDOW },
       { setter: "setDisputeWindow", getter: "disputeWindow", min: 60n, max: MAX_WINDOW },
       { setter: "setLivenessPenaltyBps", getter: "livenessPenaltyBps", min: 0n, max: BPS },
@@ -1414,10 +1950,11 @@ describe("JobEscrow", function () {
         ["unpause", []],
         ["setProtocolFeeBps", [100n]],
         ["setCollateralRatioBps", [20_000n]],
+        ["setMinCollateral", [0n]],
         ["setChallengeWindow", [600n]],
         ["setDisputeWindow", [1800n]],
         ["setLivenessPenaltyBps", [0n]],
-        ["setPaymentToken", [outsider.address, true, 0n]],
+        ["setPaymentToken", [outsider.address, true, 0n, USD_WEFT_PER_TOKEN]],
         ["setTreasury", [outsider.address]],
         ["setWorkRecorder", [outsider.address]],
       ];

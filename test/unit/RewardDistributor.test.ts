@@ -6,9 +6,20 @@ import fc from "fast-check";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
-import { RewardDistributor__factory, TestERC20__factory } from "../../typechain-types";
+import { RewardDistributor__factory, TestERC20Decimals__factory } from "../../typechain-types";
 import { WRONG_MATMUL, disputesFixture, matmulFraudProof, proveFraud } from "../fixtures/disputes";
-import { BPS, JOB_FEE, JOB_PAYMENT, JobStatus, PROVIDER_STAKE, jobTerms, registerAndStake } from "../fixtures/jobs";
+import {
+  BPS,
+  JOB_FEE,
+  JOB_PAYMENT,
+  JobStatus,
+  PROVIDER_STAKE,
+  RESULT_ROOT,
+  RESULT_URI,
+  createJob,
+  jobTerms,
+  registerAndStake,
+} from "../fixtures/jobs";
 import {
   decayedEmission,
   deployStandaloneRewards,
@@ -26,12 +37,10 @@ import { readJob } from "../../src/chain/jobs";
 const WEFT = (amount: string): bigint => ethers.parseEther(amount);
 const HOUR = 3_600n;
 const DAY = 24n * HOUR;
-const RATE_ONE = WEFT("1");
 const MAX_EPOCH_LENGTH = 90n * DAY;
 const MAX_EPOCH_EMISSION = WEFT("10000000");
 const MAX_DECAY_BPS = 5_000n;
 const MAX_REWARD_CAP_BPS = 9_000n;
-const MAX_RATE = 10n ** 36n;
 
 const REWARDS = LOCAL_PARAMETERS.rewards;
 const {
@@ -48,9 +57,9 @@ function localEmission(epoch: bigint): bigint {
   return decayedEmission(INITIAL_EMISSION, DECAY_BPS, epoch);
 }
 
-/** Records `weight` of WEFT fees (which weigh one for one) for `provider` as the fixture's ESCROW account. */
+/** Records fees worth `weight` WEFT for `provider` as the fixture's ESCROW account, as the escrow does at finalize. */
 async function recordWeft(f: RewardsFixture, provider: string, weight: bigint, jobId = 1n) {
-  return f.RewardDistributor.connect(f.recorder).recordWork(provider, jobId, await f.ComputeToken.getAddress(), weight);
+  return f.RewardDistributor.connect(f.recorder).recordWork(provider, jobId, weight);
 }
 
 /** Claims `epoch` for each of `claimers` and returns what each got, checking the event, the mint and the flag. */
@@ -72,7 +81,7 @@ const sum = (values: bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
 
 describe("RewardDistributor", function () {
   describe("deployment", function () {
-    it("starts epoch 0 at deployment with the local parameters, WEFT and tUSD weighing one for one", async function () {
+    it("starts epoch 0 at deployment with the local parameters, WEFT and tUSD valued one for one by the escrow", async function () {
       const f = await loadFixture(rewardsFixture);
       const rd = f.RewardDistributor;
       const weft = await f.ComputeToken.getAddress();
@@ -80,8 +89,9 @@ describe("RewardDistributor", function () {
       expect(await rd.epochLength()).to.equal(EPOCH_LENGTH);
       expect(await rd.decayBps()).to.equal(DECAY_BPS);
       expect(await rd.rewardCapBps()).to.equal(CAP_BPS);
-      expect(await rd.paymentTokenRate(weft)).to.equal(RATE_ONE);
-      expect(await rd.paymentTokenRate(await f.usd.getAddress())).to.equal(RATE_ONE);
+      // The escrow's allow-list is the one valuation of payment tokens: a WEFT of fees, or a tUSD, weighs one WEFT.
+      expect(await f.JobEscrow.paymentValue(weft, WEFT("1"))).to.equal(WEFT("1"));
+      expect(await f.JobEscrow.paymentValue(await f.usd.getAddress(), WEFT("1"))).to.equal(WEFT("1"));
       expect(await rd.currentEpoch()).to.equal(0n);
       expect(await rd.emission(0n)).to.equal(INITIAL_EMISSION);
       expect(await rd.epochTotals(0n)).to.deep.equal([0n, 0n]);
@@ -94,8 +104,6 @@ describe("RewardDistributor", function () {
       expect(scheduleSet.args).to.deep.equal([0n, INITIAL_EMISSION, 0n, DECAY_BPS, 0n]);
       const [capSet] = await rd.queryFilter(rd.filters.RewardCapSet(), lengthSet.blockNumber);
       expect(capSet.args).to.deep.equal([0n, CAP_BPS]);
-      const [weftRate] = await rd.queryFilter(rd.filters.PaymentTokenRateSet(weft), lengthSet.blockNumber);
-      expect(weftRate.args).to.deep.equal([weft, 0n, RATE_ONE]);
     });
 
     it("is the escrow's work recorder and holds MINTER", async function () {
@@ -144,24 +152,61 @@ describe("RewardDistributor", function () {
 
     it("reverts for an account without the ESCROW role with AccessManagedUnauthorized", async function () {
       const f = await loadFixture(rewardsFixture);
-      await expect(
-        f.RewardDistributor.connect(f.outsider).recordWork(f.outsider.address, 1n, await f.usd.getAddress(), JOB_FEE),
-      )
+      await expect(f.RewardDistributor.connect(f.outsider).recordWork(f.outsider.address, 1n, JOB_FEE))
         .to.be.revertedWithCustomError(f.RewardDistributor, "AccessManagedUnauthorized")
         .withArgs(f.outsider.address);
     });
 
-    it("weighs a fee by its payment token's rate and emits WorkRecorded with the weight", async function () {
+    it("weighs work by the fee value it is given and emits WorkRecorded with the weight", async function () {
       const f = await loadFixture(rewardsFixture);
-      const usd = await f.usd.getAddress();
-      await f.RewardDistributor.connect(f.timelock).setPaymentTokenRate(usd, WEFT("2.5"));
       const epoch = await f.RewardDistributor.currentEpoch();
-      const fee = WEFT("3") + 1n;
-      const weight = (fee * 5n) / 2n;
-      await expect(f.RewardDistributor.connect(f.recorder).recordWork(f.provider.address, 42n, usd, fee))
+      const feeValue = WEFT("7.5") + 1n;
+      await expect(f.RewardDistributor.connect(f.recorder).recordWork(f.provider.address, 42n, feeValue))
         .to.emit(f.RewardDistributor, "WorkRecorded")
-        .withArgs(f.provider.address, epoch, 42n, weight);
-      expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(weight);
+        .withArgs(f.provider.address, epoch, 42n, feeValue);
+      expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(feeValue);
+      expect((await f.RewardDistributor.epochTotals(epoch)).totalWeight).to.equal(feeValue);
+    });
+
+    it("weighs a job paid in tUSD at the escrow's rate when it was created: a later rate changes neither its collateral nor its weight", async function () {
+      const f = await loadFixture(rewardsFixture);
+      await registerAndStake(f, f.provider, 2n * PROVIDER_STAKE);
+      const usd = await f.usd.getAddress();
+      const escrow = f.JobEscrow.connect(f.timelock);
+      // The DAO values tUSD at 2.5 WEFT: a JOB_PAYMENT job is worth 250 WEFT, its 3% fee 7.5 WEFT.
+      await escrow.setPaymentToken(usd, true, 1000n, WEFT("2.5"));
+      const epoch = await startNextEpoch(f);
+      const jobId = await createJob(f, f.client, { provider: f.provider.address });
+      // Then at 10 WEFT, before the job is accepted.
+      await escrow.setPaymentToken(usd, true, 1000n, WEFT("10"));
+      await f.JobEscrow.connect(f.provider).acceptJob(jobId, await jobTerms(f, jobId));
+      expect((await readJob(f.JobEscrow, jobId)).collateral).to.equal(WEFT("2500"));
+      await f.JobEscrow.connect(f.provider).submitResult(jobId, await jobTerms(f, jobId), RESULT_ROOT, RESULT_URI);
+      // And at a tenth of a WEFT before it settles.
+      await escrow.setPaymentToken(usd, true, 1000n, WEFT("0.1"));
+      await time.increaseTo((await readJob(f.JobEscrow, jobId)).deadline);
+      await expect(f.JobEscrow.finalize(jobId, await jobTerms(f, jobId)))
+        .to.emit(f.RewardDistributor, "WorkRecorded")
+        .withArgs(f.provider.address, epoch, jobId, WEFT("7.5"));
+      expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(WEFT("7.5"));
+      // A job created now weighs at the new rate: 100 tUSD at 0.1 WEFT, a 0.3 WEFT fee.
+      const [settled] = await finalizeJobs(f, [{ client: f.client, provider: f.provider }]);
+      expect([settled.fee, settled.feeValue]).to.deep.equal([JOB_FEE, WEFT("0.3")]);
+      expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(WEFT("7.8"));
+    });
+
+    it("weighs a job paid in a 6-decimals stablecoin by its value in WEFT, not its base units", async function () {
+      const f = await loadFixture(rewardsFixture);
+      await registerAndStake(f, f.provider);
+      const usdc = await new TestERC20Decimals__factory(f.deployer).deploy("USD Coin", "USDC", 6);
+      await usdc.mint(f.client.address, 1_000n * 10n ** 6n);
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(await usdc.getAddress(), true, 1n, WEFT("1"));
+      const epoch = await startNextEpoch(f);
+      const overrides = { paymentToken: await usdc.getAddress(), payment: 100n * 10n ** 6n };
+      const [settled] = await finalizeJobs(f, [{ client: f.client, provider: f.provider, overrides }]);
+      // A 3 USDC fee (3,000,000 base units) weighs 3 WEFT, as the same fee in tUSD does.
+      expect([settled.fee, settled.feeValue]).to.deep.equal([3_000_000n, JOB_FEE]);
+      expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(JOB_FEE);
     });
 
     it("adds up every job of every provider in the epoch's totals and each provider's weight", async function () {
@@ -175,22 +220,23 @@ describe("RewardDistributor", function () {
       expect((await f.RewardDistributor.epochTotals(epoch)).totalWeight).to.equal(23n);
     });
 
-    it("records nothing, and snapshots no emission, for a fee that weighs zero", async function () {
+    it("records nothing, and snapshots no emission, for work whose fee weighs zero: given as zero, rounded down, or feeless", async function () {
       const f = await loadFixture(rewardsFixture);
-      const unrated = await new TestERC20__factory(f.deployer).deploy("Unrated", "UNR");
-      const epoch = await f.RewardDistributor.currentEpoch();
-      const recorder = f.RewardDistributor.connect(f.recorder);
-      await expect(recorder.recordWork(f.provider.address, 1n, await unrated.getAddress(), JOB_FEE)).not.to.emit(
-        f.RewardDistributor,
-        "WorkRecorded",
-      );
+      await registerAndStake(f, f.provider);
+      const epoch = await startNextEpoch(f);
       await expect(recordWeft(f, f.provider.address, 0n)).not.to.emit(f.RewardDistributor, "WorkRecorded");
-      // A fee so small that its rate rounds it to nothing.
-      await f.RewardDistributor.connect(f.timelock).setPaymentTokenRate(await unrated.getAddress(), RATE_ONE / 2n);
-      await expect(recorder.recordWork(f.provider.address, 1n, await unrated.getAddress(), 1n)).not.to.emit(
-        f.RewardDistributor,
-        "WorkRecorded",
-      );
+      // tUSD at one WEFT base unit per token: 33 tUSD are worth 33 base units, and their 3% fee 0.99, rounded to 0.
+      const usd = await f.usd.getAddress();
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, 1n);
+      const rounded = { client: f.client, provider: f.provider, overrides: { payment: WEFT("33") } };
+      const [roundedDown] = await finalizeJobs(f, [rounded]);
+      expect([roundedDown.fee, roundedDown.feeValue]).to.deep.equal([WEFT("0.99"), 0n]);
+      // A job created while the protocol fee is zero.
+      await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(0n);
+      const [feeless] = await finalizeJobs(f, [{ client: f.client, provider: f.provider }]);
+      expect([feeless.fee, feeless.feeValue]).to.deep.equal([0n, 0n]);
+
+      expect(await f.RewardDistributor.queryFilter(f.RewardDistributor.filters.WorkRecorded())).to.deep.equal([]);
       expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(0n);
       expect(await f.RewardDistributor.epochTotals(epoch)).to.deep.equal([0n, 0n]);
       // No snapshot was taken: a schedule change still applies to this epoch.
@@ -198,6 +244,13 @@ describe("RewardDistributor", function () {
         .to.emit(f.RewardDistributor, "EmissionScheduleSet")
         .withArgs(INITIAL_EMISSION, WEFT("5"), DECAY_BPS, 0n, epoch);
       expect(await f.RewardDistributor.emission(epoch)).to.equal(WEFT("5"));
+
+      // One more tUSD and the fee is worth one base unit: the first work that weighs anything takes the snapshot.
+      await f.JobEscrow.connect(f.timelock).setProtocolFeeBps(f.parameters.escrow.protocolFeeBps);
+      const [weighed] = await finalizeJobs(f, [{ ...rounded, overrides: { payment: WEFT("34") } }]);
+      expect(weighed.feeValue).to.equal(1n);
+      expect(await f.RewardDistributor.currentEpoch()).to.equal(epoch);
+      expect(await f.RewardDistributor.epochTotals(epoch)).to.deep.equal([1n, WEFT("5")]);
     });
   });
 
@@ -340,46 +393,34 @@ describe("RewardDistributor", function () {
       await claimAll(f, [f.provider], epoch);
     });
 
-    it("sets the reward cap and payment token rates with events carrying the old and new values", async function () {
+    it("sets the reward cap, epoch length and schedule at their bounds with events carrying the old and new values", async function () {
       const f = await loadFixture(rewardsFixture);
       const rd = f.RewardDistributor.connect(f.timelock);
-      const usd = await f.usd.getAddress();
       await expect(rd.setRewardCapBps(MAX_REWARD_CAP_BPS))
         .to.emit(rd, "RewardCapSet")
         .withArgs(CAP_BPS, MAX_REWARD_CAP_BPS);
       expect(await rd.rewardCapBps()).to.equal(MAX_REWARD_CAP_BPS);
-      await expect(rd.setPaymentTokenRate(usd, MAX_RATE))
-        .to.emit(rd, "PaymentTokenRateSet")
-        .withArgs(usd, RATE_ONE, MAX_RATE);
-      expect(await rd.paymentTokenRate(usd)).to.equal(MAX_RATE);
-      await expect(rd.setPaymentTokenRate(usd, 0n)).to.emit(rd, "PaymentTokenRateSet").withArgs(usd, MAX_RATE, 0n);
       await expect(rd.setEpochLength(MAX_EPOCH_LENGTH)).to.emit(rd, "EpochLengthSet");
       await expect(rd.setEpochLength(60n)).to.emit(rd, "EpochLengthSet").withArgs(MAX_EPOCH_LENGTH, 60n, 1n);
       await expect(rd.setEmissionSchedule(MAX_EPOCH_EMISSION, 0n)).to.emit(rd, "EmissionScheduleSet");
       await expect(rd.setRewardCapBps(0n)).to.emit(rd, "RewardCapSet").withArgs(MAX_REWARD_CAP_BPS, 0n);
     });
 
-    it("reverts every setter outside its bounds with ParameterOutOfBounds, and a zero token with ZeroAddress", async function () {
+    it("reverts every setter outside its bounds with ParameterOutOfBounds", async function () {
       const f = await loadFixture(rewardsFixture);
       const rd = f.RewardDistributor.connect(f.timelock);
-      const usd = await f.usd.getAddress();
       const cases: [() => Promise<unknown>, [bigint, bigint, bigint]][] = [
         [() => rd.setEpochLength(59n), [59n, 60n, MAX_EPOCH_LENGTH]],
         [() => rd.setEpochLength(MAX_EPOCH_LENGTH + 1n), [MAX_EPOCH_LENGTH + 1n, 60n, MAX_EPOCH_LENGTH]],
         [() => rd.setEmissionSchedule(MAX_EPOCH_EMISSION + 1n, 0n), [MAX_EPOCH_EMISSION + 1n, 0n, MAX_EPOCH_EMISSION]],
         [() => rd.setEmissionSchedule(0n, MAX_DECAY_BPS + 1n), [MAX_DECAY_BPS + 1n, 0n, MAX_DECAY_BPS]],
         [() => rd.setRewardCapBps(MAX_REWARD_CAP_BPS + 1n), [MAX_REWARD_CAP_BPS + 1n, 0n, MAX_REWARD_CAP_BPS]],
-        [() => rd.setPaymentTokenRate(usd, MAX_RATE + 1n), [MAX_RATE + 1n, 0n, MAX_RATE]],
       ];
       for (const [call, args] of cases) {
         await expect(call())
           .to.be.revertedWithCustomError(rd, "ParameterOutOfBounds")
           .withArgs(...args);
       }
-      await expect(rd.setPaymentTokenRate(ethers.ZeroAddress, RATE_ONE)).to.be.revertedWithCustomError(
-        rd,
-        "ZeroAddress",
-      );
     });
 
     it("reverts every setter for an account without the PARAMETERS role", async function () {
@@ -389,7 +430,6 @@ describe("RewardDistributor", function () {
         () => rd.setEpochLength(HOUR),
         () => rd.setEmissionSchedule(0n, 0n),
         () => rd.setRewardCapBps(0n),
-        () => rd.setPaymentTokenRate(f.outsider.address, 0n),
       ]) {
         await expect(call())
           .to.be.revertedWithCustomError(rd, "AccessManagedUnauthorized")
@@ -531,9 +571,8 @@ describe("RewardDistributor", function () {
       const { ComputeToken: token, RewardDistributor: rd } = await deployStandaloneRewards(f.deployer, cap, cap - left);
       const [first, second] = f.claimers;
       const epoch = await rd.currentEpoch();
-      const weft = await token.getAddress();
-      await rd.recordWork(first.address, 1n, weft, WEFT("100"));
-      await rd.recordWork(second.address, 2n, weft, WEFT("100"));
+      await rd.recordWork(first.address, 1n, WEFT("100"));
+      await rd.recordWork(second.address, 2n, WEFT("100"));
       await startNextEpoch({ RewardDistributor: rd });
 
       expect(await rd.pendingReward(first.address, epoch)).to.equal(left);
@@ -576,14 +615,17 @@ describe("RewardDistributor", function () {
   });
 
   describe("wash trading at the local parameters", function () {
-    /** What a wash trader holds, valuing one tUSD at one WEFT as the fixture's rate does: balances plus stake. */
+    /** What a wash trader holds in WEFT, valuing tUSD at the escrow's rate (its market price): balances plus stake. */
     async function valueOf(f: RewardsFixture, account: HardhatEthersSigner): Promise<bigint> {
       const { staked } = await f.ProviderRegistry.providerState(account.address);
-      return (await f.ComputeToken.balanceOf(account.address)) + (await f.usd.balanceOf(account.address)) + staked;
+      const usd = await f.JobEscrow.paymentValue(await f.usd.getAddress(), await f.usd.balanceOf(account.address));
+      return (await f.ComputeToken.balanceOf(account.address)) + usd + staked;
     }
 
     interface WashCase {
       title: string;
+      /** What one tUSD is worth in WEFT, on the market and at the escrow; one WEFT unless given. */
+      usdRate?: bigint;
       /** Payments of the jobs the trader gives itself, in tUSD unless `weft`. */
       payments: { amount: bigint; weft?: boolean }[];
       /** Payments of honest jobs from the client to another provider in the same epoch (tUSD). */
@@ -609,16 +651,27 @@ describe("RewardDistributor", function () {
       },
       { title: "nearly all of the epoch's work", payments: [{ amount: WEFT("1000000") }], honest: [JOB_PAYMENT] },
       { title: "alone, paying more fees than the epoch emits", payments: [{ amount: WEFT("5000000") }], honest: [] },
+      {
+        title: "in tUSD valued at 2.5 WEFT, beside honest work",
+        usdRate: WEFT("2.5"),
+        payments: [{ amount: JOB_PAYMENT }, { amount: WEFT("100000") }],
+        honest: [JOB_PAYMENT],
+      },
     ];
 
-    for (const { title, payments, honest } of cases) {
+    for (const { title, usdRate, payments, honest } of cases) {
       it(`loses value trading with itself: ${title}`, async function () {
         const f = await loadFixture(rewardsFixture);
         const trader = f.provider;
         const weft = await f.ComputeToken.getAddress();
+        const rate = usdRate ?? WEFT("1");
+        await f.JobEscrow.connect(f.timelock).setPaymentToken(await f.usd.getAddress(), true, 1000n, rate);
         const volume = sum(payments.map((p) => p.amount));
-        // The trader's stake covers the collateral of all its jobs at once; it buys what it lacks before it starts.
-        const stake = PROVIDER_STAKE + (volume * f.parameters.escrow.collateralRatioBps) / BPS;
+        const value = sum(payments.map((p) => (p.weft ? p.amount : (p.amount * rate) / WEFT("1"))));
+        // The trader's stake covers the collateral of all its jobs at once (each at least the floor, which the base
+        // PROVIDER_STAKE covers ten times over); it buys what it lacks before it starts.
+        expect(payments.length).to.be.at.most(10);
+        const stake = PROVIDER_STAKE + (value * f.parameters.escrow.collateralRatioBps) / BPS;
         await f.ComputeToken.transfer(trader.address, stake);
         await f.usd.mint(trader.address, volume);
         await registerAndStake(f, trader, stake);
@@ -636,7 +689,9 @@ describe("RewardDistributor", function () {
         ];
         const settled = await finalizeJobs(f, jobs);
         expect(await f.RewardDistributor.currentEpoch()).to.equal(epoch);
-        const fees = sum(settled.slice(0, payments.length).map((job) => job.fee));
+        // Its fees in WEFT: what it pays, and what it weighs.
+        const fees = sum(settled.slice(0, payments.length).map((job) => job.feeValue));
+        expect(fees).to.equal((value * f.parameters.escrow.protocolFeeBps) / BPS);
         const { totalWeight, emission } = await f.RewardDistributor.epochTotals(epoch);
         expect(await f.RewardDistributor.weightOf(trader.address, epoch)).to.equal(fees);
 

@@ -22,6 +22,7 @@ abstract contract DisputeBase is HandlerBase {
         uint256 managerBalance;
         uint256 registryBalance;
         uint256 providerStake;
+        uint256 providerDebt;
         uint256 slashAmount;
         uint256 providerWeft;
         uint256 challengerWeft;
@@ -309,6 +310,7 @@ abstract contract DisputeBase is HandlerBase {
         b.managerBalance = _weft.token.balanceOf(address(_weft.disputes));
         b.registryBalance = _weft.token.balanceOf(address(_weft.registry));
         b.providerStake = _stakeOf(b.j.provider);
+        b.providerDebt = _weft.registry.providerState(b.j.provider).debt;
         if (_weft.escrow.jobStatus(b.d.jobId) == IJobEscrow.JobStatus.Disputed) {
             b.slashAmount = _weft.disputes.slashAmount(b.d.jobId, b.j);
         }
@@ -369,16 +371,24 @@ abstract contract DisputeBase is HandlerBase {
             _ghost.violate(Ghost.Kind.Slash, "the provider's stake fell by other than the slash");
         }
         if (taken != b.slashAmount) _ghost.violate(Ghost.Kind.Slash, "a slash took other than slashAmount");
+        // The rule restated: the job's collateral not already owed as debt, plus the stake share of all the rest of
+        // the provider's stake (free, unbonding and locked by other jobs), however the provider arranged it.
+        uint256 backing = b.j.collateral - (b.j.collateral < b.providerDebt ? b.j.collateral : b.providerDebt);
+        uint256 owed = backing + ((b.providerStake - backing) * _weft.disputes.stakeShareBps()) / 10_000;
+        if (taken != owed) _ghost.violate(Ghost.Kind.Slash, "a slash spared stake the provider had arranged");
 
         IDisputeManager.SlashSplit memory split = _weft.disputes.slashSplit();
         uint256 challengerShare = (taken * split.challengerBps) / 10_000;
         uint256 clientShare = (taken * split.clientBps) / 10_000;
-        if (_weft.token.balanceOf(b.d.challenger) - b.challengerWeft != b.d.bond + challengerShare) {
+        bool inWeft = b.j.paymentToken == address(_weft.token);
+        uint256 clientOwed = clientShare + (inWeft ? b.j.payment : 0);
+        // A coalition may dispute its own shield job from the client's address: that address is then paid both.
+        bool sameAddress = b.d.challenger == b.j.client;
+        uint256 challengerOwed = b.d.bond + challengerShare + (sameAddress ? clientOwed : 0);
+        if (_weft.token.balanceOf(b.d.challenger) - b.challengerWeft != challengerOwed) {
             _ghost.violate(Ghost.Kind.Slash, "the challenger was not paid its bond and its share");
         }
-        bool inWeft = b.j.paymentToken == address(_weft.token);
-        uint256 clientWeft = _weft.token.balanceOf(b.j.client) - b.clientWeft;
-        if (clientWeft != clientShare + (inWeft ? b.j.payment : 0)) {
+        if (!sameAddress && _weft.token.balanceOf(b.j.client) - b.clientWeft != clientOwed) {
             _ghost.violate(Ghost.Kind.Slash, "the client was not paid its share (and refunded)");
         }
         if (!inWeft && IERC20(b.j.paymentToken).balanceOf(b.j.client) - b.clientPaymentToken != b.j.payment) {

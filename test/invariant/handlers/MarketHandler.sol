@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IJobEscrow} from "../../../contracts/interfaces/IJobEscrow.sol";
+import {IProviderRegistry} from "../../../contracts/interfaces/IProviderRegistry.sol";
 import {VM} from "../utils/Vm.sol";
 import {Ghost} from "./Ghost.sol";
 import {HandlerBase, Weft, Actors} from "./HandlerBase.sol";
@@ -16,12 +17,19 @@ uint256 constant MAX_JOB_DURATION = 3 hours;
 /// @notice Drives jobs through their lifecycle and its client-side exits: create (WEFT or tUSD, open or directed,
 /// checkable matmul-i8 of a small m x 1 x n shape or an arbitrated workload), accept, submit (an honest result, or a
 /// wrong one: a word off, a garbage leaf or a garbage root), finalize, cancel and claim a timeout. Time passes in
-/// KeeperHandler.warp, which lets the honest parties act first.
+/// KeeperHandler.warp, which lets the honest parties act first. It also plays the coalition's stake shield: a sybil
+/// posts a job directed at a provider, sized to lock all its free stake, and the provider accepts it and lets it time
+/// out, so that a slash of its wrong results would find no free stake (the slash still reaches the lock).
 contract MarketHandler is HandlerBase {
     /// @notice A workload with no checker: its disputes go to the ARBITER.
     bytes32 public constant ARBITRATED_WORKLOAD = "render-frames";
 
-    constructor(Weft memory weft_, Actors memory actors_, Ghost ghost_) HandlerBase(weft_, actors_, ghost_) {}
+    constructor(Weft memory weft_, Actors memory actors_, Ghost ghost_) HandlerBase(weft_, actors_, ghost_) {
+        for (uint256 i = 0; i < actors_.sybils.length; ++i) {
+            VM.prank(actors_.sybils[i]);
+            weft_.token.approve(address(weft_.escrow), type(uint256).max);
+        }
+    }
 
     function createJob(
         uint256 clientSeed,
@@ -50,33 +58,50 @@ contract MarketHandler is HandlerBase {
             submitDeadline: block.timestamp + _bound(duration, MIN_JOB_DURATION, MAX_JOB_DURATION)
         });
 
-        uint16 feeBps = uint16(_weft.escrow.protocolFeeBps());
-
-        VM.prank(client);
-        uint256 jobId = _weft.escrow.createJob(request);
+        uint256 jobId = _create(client, request);
         _ghost.newJob(jobId, checkable, uint8(data.m), uint8(data.n), inputSeed);
-        _ghost.setTerms(jobId, _termsOf(request, client, feeBps));
-        _ghost.paidIntoEscrow(address(paymentToken), payment);
-        _observe(jobId, IJobEscrow.JobStatus.Open);
     }
 
     function acceptJob(uint256 jobSeed, uint256 providerSeed) external {
         uint256 jobId = _findJob(jobSeed, _acceptable);
         if (jobId == 0) return;
         IJobEscrow.Job memory j = _terms(jobId);
-        uint256 collateral = (uint256(j.payment) * _weft.escrow.collateralRatioBps()) / 10_000;
+        uint256 collateral = _weft.escrow.collateralFor(j.paymentValue);
         address provider = j.provider != address(0) ? j.provider : _pick(_actors.providers, providerSeed);
         for (uint256 i = 0; i < _actors.providers.length && !_canBack(provider, collateral); ++i) {
             if (j.provider != address(0)) return; // directed: nobody else may take it
             provider = _pickNext(_actors.providers, providerSeed, i + 1);
         }
         if (!_canBack(provider, collateral)) return;
+        _accept(jobId, j, provider, collateral);
+    }
 
-        VM.prank(provider);
-        _weft.escrow.acceptJob(jobId, j);
-        (j.provider, j.collateral) = (provider, uint96(collateral));
-        _ghost.setTerms(jobId, j);
-        _observe(jobId, IJobEscrow.JobStatus.Assigned);
+    /// @notice The coalition's shield: a sybil's WEFT job directed at a provider, sized so that its collateral takes
+    /// all of the provider's free stake, accepted at once. Nobody checks its work (an arbitrated workload).
+    function shieldStake(uint256 providerSeed, uint256 sybilSeed, uint256 duration) external {
+        address provider = _pick(_actors.providers, providerSeed);
+        address sybil = _pick(_actors.sybils, sybilSeed);
+        uint256 free = _weft.registry.freeStake(provider);
+        // WEFT values one for one: the payment whose collateral is `free` at the governed ratio.
+        uint256 payment = (free * 10_000) / _weft.escrow.collateralRatioBps();
+        if (payment > type(uint96).max || payment > _weft.token.balanceOf(sybil)) return;
+        if (payment < _weft.escrow.paymentTokenConfig(address(_weft.token)).minPayment) return;
+        uint256 collateral = _weft.escrow.collateralFor(payment);
+        if (!_canBack(provider, collateral)) return;
+
+        IJobEscrow.JobRequest memory request = IJobEscrow.JobRequest({
+            workloadId: ARBITRATED_WORKLOAD,
+            params: abi.encode(sybilSeed),
+            inputRoot: keccak256(abi.encode("shield", providerSeed)),
+            inputURI: "ipfs://inputs",
+            paymentToken: address(_weft.token),
+            payment: payment,
+            provider: provider,
+            submitDeadline: block.timestamp + _bound(duration, MIN_JOB_DURATION, MAX_JOB_DURATION)
+        });
+        uint256 jobId = _create(sybil, request);
+        _ghost.newJob(jobId, false, 0, 0, 0);
+        _accept(jobId, _terms(jobId), provider, collateral);
     }
 
     /// @notice The provider submits the correct result, or (two times in three) a wrong one of the kind `kindSeed`
@@ -124,11 +149,17 @@ contract MarketHandler is HandlerBase {
         _observe(jobId, IJobEscrow.JobStatus.Cancelled);
     }
 
+    /// @notice The client is refunded and paid the liveness penalty, out of the provider's free stake once the job's
+    /// collateral is released (a slash may already have taken part of it as debt: then the penalty is what is free).
     function claimTimeout(uint256 jobSeed) external {
         uint256 jobId = _findJob(jobSeed, _timedOut);
         if (jobId == 0) return;
         IJobEscrow.Job memory j = _terms(jobId);
         uint256 penalty = (uint256(j.collateral) * _weft.escrow.livenessPenaltyBps()) / 10_000;
+        IProviderRegistry.ProviderState memory s = _weft.registry.providerState(j.provider);
+        uint256 backing = j.collateral - (j.collateral < s.debt ? j.collateral : s.debt);
+        uint256 freeAfter = s.staked - (s.locked - backing);
+        if (penalty > freeAfter) penalty = freeAfter;
         uint256 stakeBefore = _stakeOf(j.provider);
 
         _weft.escrow.claimTimeout(jobId, j);
@@ -187,20 +218,42 @@ contract MarketHandler is HandlerBase {
         _ghost.submitted(jobId, cheat, kind, uint32(wrong), correct, committed);
     }
 
+    /// @dev Creates `request` as `client`, recording the terms createJob commits to and the payment it took.
+    function _create(address client, IJobEscrow.JobRequest memory request) private returns (uint256 jobId) {
+        uint16 feeBps = uint16(_weft.escrow.protocolFeeBps());
+        uint256 value = _weft.escrow.paymentValue(request.paymentToken, request.payment);
+        VM.prank(client);
+        jobId = _weft.escrow.createJob(request);
+        _ghost.setTerms(jobId, _termsOf(request, client, value, feeBps));
+        _ghost.paidIntoEscrow(request.paymentToken, request.payment);
+        _observe(jobId, IJobEscrow.JobStatus.Open);
+    }
+
+    function _accept(uint256 jobId, IJobEscrow.Job memory j, address provider, uint256 collateral) private {
+        VM.prank(provider);
+        _weft.escrow.acceptJob(jobId, j);
+        (j.provider, j.collateral) = (provider, uint96(collateral));
+        _ghost.setTerms(jobId, j);
+        _observe(jobId, IJobEscrow.JobStatus.Assigned);
+    }
+
     function _canBack(address provider, uint256 collateral) private view returns (bool) {
         return _weft.registry.canAcceptJobs(provider) && _weft.registry.freeStake(provider) >= collateral;
     }
 
-    /// @dev The terms createJob commits to: the request's, with the caller as client and the fee then in force.
+    /// @dev The terms createJob commits to: the request's, with the caller as client, and the value and the fee then
+    /// in force.
     function _termsOf(
         IJobEscrow.JobRequest memory request,
         address client,
+        uint256 value,
         uint16 feeBps
     ) private pure returns (IJobEscrow.Job memory) {
         return
             IJobEscrow.Job({
                 client: client,
                 payment: uint96(request.payment),
+                paymentValue: uint96(value),
                 provider: request.provider,
                 collateral: 0,
                 paymentToken: request.paymentToken,
