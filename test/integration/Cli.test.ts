@@ -105,6 +105,13 @@ describe("Command line against a local node", function () {
     expect(status.code).to.equal(0);
     expect(status.stdout).to.match(/protocolFeeBps\W+250/);
     expect(status.stdout).to.match(new RegExp(`ADMIN\\W+${book.contracts.TimelockController}`));
+    // The voting power: the two voters lead, the treasury and vesting wallets hold the rest without votes.
+    expect(status.stdout).to.match(/top holders by votes/);
+    expect(status.stdout).to.match(/ecosystem beneficiary \(0x\w+\)\W+10,000,\d{3}/);
+    expect(status.stdout).to.match(/founders beneficiary \(0x\w+\)\W+10,000,000\W/);
+    expect(status.stdout).to.match(/treasury \(timelock, undelegated\)\W+260,000,000\W+65\.00%/);
+    expect(status.stdout).to.match(/quorum \(for \+ abstain\)\W+16,000,000 WEFT \(4% of supply\)/);
+    expect(status.stdout).to.include(`ecosystem vesting (${book.vestingWallets.ecosystem})`);
     const proposalStatus = await hardhat("dao:status", "--id", id);
     expect(proposalStatus.stdout).to.include("Executed");
   });
