@@ -150,6 +150,11 @@ const ECONOMICS = {
   minPaymentWeft: WEFT("0.01"),
 };
 
+/** A vesting allocation starting at deployment. */
+function vestingFrom(beneficiary: AccountSpec, amount: bigint, cliff: bigint, duration: bigint): VestedAllocation {
+  return { beneficiary, amount, startOffset: 0n, cliff, duration };
+}
+
 /**
  * Well-known Hardhat accounts (of the public test mnemonic): the local contributors' and ecosystem beneficiaries and
  * the council, apart from the accounts that test fixtures and the demo give roles (0 to 7).
@@ -166,27 +171,9 @@ const HARDHAT_ACCOUNT_10 = "0xBcd4042DE499D14e55001CcbB24a551F3b954096";
 const LOCAL_LAUNCH: LaunchParameters = {
   liquid: { operations: { beneficiary: "deployer", amount: LAUNCH_AMOUNTS.operations } },
   vested: {
-    founders: {
-      beneficiary: "deployer",
-      amount: LAUNCH_AMOUNTS.founders,
-      startOffset: 0n,
-      cliff: DAY,
-      duration: 4n * DAY,
-    },
-    contributors: {
-      beneficiary: HARDHAT_ACCOUNT_8,
-      amount: LAUNCH_AMOUNTS.contributors,
-      startOffset: 0n,
-      cliff: DAY,
-      duration: 4n * DAY,
-    },
-    ecosystem: {
-      beneficiary: HARDHAT_ACCOUNT_9,
-      amount: LAUNCH_AMOUNTS.ecosystem,
-      startOffset: 0n,
-      cliff: 12n * HOUR,
-      duration: 3n * DAY,
-    },
+    founders: vestingFrom("deployer", LAUNCH_AMOUNTS.founders, DAY, 4n * DAY),
+    contributors: vestingFrom(HARDHAT_ACCOUNT_8, LAUNCH_AMOUNTS.contributors, DAY, 4n * DAY),
+    ecosystem: vestingFrom(HARDHAT_ACCOUNT_9, LAUNCH_AMOUNTS.ecosystem, 12n * HOUR, 3n * DAY),
   },
   council: HARDHAT_ACCOUNT_10,
   bootstrapDuration: 2n * DAY,
@@ -200,27 +187,9 @@ const LOCAL_LAUNCH: LaunchParameters = {
 const PUBLIC_LAUNCH: LaunchParameters = {
   liquid: { operations: { beneficiary: "deployer", amount: LAUNCH_AMOUNTS.operations } },
   vested: {
-    founders: {
-      beneficiary: "var:WEFT_FOUNDERS",
-      amount: LAUNCH_AMOUNTS.founders,
-      startOffset: 0n,
-      cliff: YEAR,
-      duration: 4n * YEAR,
-    },
-    contributors: {
-      beneficiary: "var:WEFT_CONTRIBUTORS",
-      amount: LAUNCH_AMOUNTS.contributors,
-      startOffset: 0n,
-      cliff: YEAR,
-      duration: 4n * YEAR,
-    },
-    ecosystem: {
-      beneficiary: "var:WEFT_ECOSYSTEM",
-      amount: LAUNCH_AMOUNTS.ecosystem,
-      startOffset: 0n,
-      cliff: 180n * DAY,
-      duration: 3n * YEAR,
-    },
+    founders: vestingFrom("var:WEFT_FOUNDERS", LAUNCH_AMOUNTS.founders, YEAR, 4n * YEAR),
+    contributors: vestingFrom("var:WEFT_CONTRIBUTORS", LAUNCH_AMOUNTS.contributors, YEAR, 4n * YEAR),
+    ecosystem: vestingFrom("var:WEFT_ECOSYSTEM", LAUNCH_AMOUNTS.ecosystem, 180n * DAY, 3n * YEAR),
   },
   council: "var:WEFT_SECURITY_COUNCIL",
   bootstrapDuration: YEAR,

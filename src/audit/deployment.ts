@@ -43,7 +43,7 @@ export async function deployForAudit(hre: HardhatRuntimeEnvironment): Promise<Au
       names.set(a.beneficiary.toLowerCase(), `${a.name} beneficiary`);
     }
   }
-  names.set(launch.council.toLowerCase(), "security council (multisig)");
+  names.set(launch.council.toLowerCase(), "council account");
   names.set(deployer.address.toLowerCase(), "deployer");
   names.set(ZeroAddress, "anyone (the zero address)");
   return {

@@ -5,7 +5,7 @@
  */
 import { PUBLIC_PARAMETERS, type WeftParameters } from "../../config/parameters";
 import { launchQuorum } from "../deploy/launch";
-import { readTokenAccounts } from "../dao/distribution";
+import { readPassingRule, readTokenAccounts, type PassingRule } from "../dao/distribution";
 import type { AuditedDeployment } from "./deployment";
 
 export interface AllocationRow {
@@ -19,16 +19,6 @@ export interface AllocationRow {
   readonly schedule?: { readonly local: [bigint, bigint]; readonly public: [bigint, bigint] };
   /** Vested: what it releases at its cliff (public schedule; the local one keeps the proportions). */
   readonly atCliff?: bigint;
-}
-
-export interface PassingRule {
-  readonly quorum: bigint;
-  readonly quorumPercent: bigint;
-  readonly proposalThreshold: bigint;
-  readonly votingDelay: bigint;
-  readonly votingPeriod: bigint;
-  readonly lateQuorumExtension: bigint;
-  readonly timelockDelay: bigint;
 }
 
 export interface LargestVoter {
@@ -50,6 +40,7 @@ export interface LaunchReport {
   readonly council: {
     readonly contract: string;
     readonly council: string;
+    readonly councilAddress: string;
     readonly holdsCanceller: boolean;
     readonly holdsProposer: boolean;
     readonly bootstrapLocal: bigint;
@@ -68,19 +59,6 @@ function configRule(p: WeftParameters): PassingRule {
     votingPeriod: p.governor.votingPeriod,
     lateQuorumExtension: p.governor.lateQuorumExtension,
     timelockDelay: p.timelock.minDelay,
-  };
-}
-
-async function deployedRule(d: AuditedDeployment): Promise<PassingRule> {
-  const governor = d.system.ComputeGovernor;
-  return {
-    quorum: await governor.quorum((await governor.clock()) - 1n),
-    quorumPercent: await governor["quorumNumerator()"](),
-    proposalThreshold: await governor.proposalThreshold(),
-    votingDelay: await governor.votingDelay(),
-    votingPeriod: await governor.votingPeriod(),
-    lateQuorumExtension: await governor.lateQuorumVoteExtension(),
-    timelockDelay: await d.system.TimelockController.getMinDelay(),
   };
 }
 
@@ -138,11 +116,12 @@ export async function readLaunch(d: AuditedDeployment, local: WeftParameters): P
     largestLocal: await largestOnChain(d),
     largestPublic: largestPublicLiquid(pub),
     deployerAtFoundersCliff: (await d.system.ComputeToken.balanceOf(d.deployerAddress)) + foundersAtCliff,
-    local: await deployedRule(d),
+    local: await readPassingRule(d.system),
     public: configRule(pub),
     council: {
       contract: d.addresses.SecurityCouncil,
       council: d.nameOf(await council.council()),
+      councilAddress: await council.council(),
       holdsCanceller: await timelock.hasRole(await timelock.CANCELLER_ROLE(), d.addresses.SecurityCouncil),
       holdsProposer: await timelock.hasRole(await timelock.PROPOSER_ROLE(), d.addresses.SecurityCouncil),
       bootstrapLocal: local.launch.bootstrapDuration,

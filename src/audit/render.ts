@@ -10,7 +10,8 @@ import { COVERAGE_GATE, METRICS, type CoverageSection } from "./coverage";
 import type { ReportHeader } from "./header";
 import type { InvariantsSection } from "./invariants";
 import { code, duration, int, table } from "../markdown";
-import type { AllocationRow, LaunchReport, PassingRule } from "./launch";
+import type { PassingRule } from "../dao/distribution";
+import type { AllocationRow, LaunchReport } from "./launch";
 import type { Bound, ParametersReport } from "./parameters";
 import type { Holder, RolesReport } from "./roles";
 
@@ -271,7 +272,8 @@ function launch(l: LaunchReport): string {
       [passingRow("local (deployed)", l.local, supply), passingRow("public", l.public, supply)],
     ),
     "",
-    `**Security council** (${code("SecurityCouncil")} at ${code(c.contract)}, council ${c.council}): holds the ` +
+    `**Security council** (${code("SecurityCouncil")} at ${code(c.contract)}, its council the ${c.council} ` +
+      `${code(c.councilAddress)}, a multisig on public networks): holds the ` +
       `timelock's CANCELLER_ROLE (${c.holdsCanceller ? "yes" : "**no**"}) and not PROPOSER_ROLE ` +
       `(${c.holdsProposer ? "**it does**" : "it does not"}); its only power is ${code("cancel(operationId)")} of a ` +
       `queued proposal, until the bootstrap ends: ${duration(c.bootstrapLocal)} after deployment locally, ` +

@@ -21,6 +21,7 @@ export interface VestingHolding extends Holding {
   readonly releasable: bigint;
 }
 
+/** What passing a proposal takes. */
 export interface PassingRule {
   /** for + abstain votes needed, at the current supply. */
   readonly quorum: bigint;
@@ -28,7 +29,25 @@ export interface PassingRule {
   readonly proposalThreshold: bigint;
   readonly votingDelay: bigint;
   readonly votingPeriod: bigint;
+  /** How much longer voting lasts when quorum is reached late. */
+  readonly lateQuorumExtension: bigint;
   readonly timelockDelay: bigint;
+}
+
+/** The passing rule of a deployed governor and timelock. */
+export async function readPassingRule(system: Pick<WeftSystem, "ComputeGovernor" | "TimelockController">) {
+  const governor = system.ComputeGovernor;
+  // Quorum is a fraction of the supply at a past timepoint: the last second is the latest the governor can read.
+  const rule: PassingRule = {
+    quorum: await governor.quorum((await governor.clock()) - 1n),
+    quorumPercent: await governor["quorumNumerator()"](),
+    proposalThreshold: await governor.proposalThreshold(),
+    votingDelay: await governor.votingDelay(),
+    votingPeriod: await governor.votingPeriod(),
+    lateQuorumExtension: await governor.lateQuorumVoteExtension(),
+    timelockDelay: await system.TimelockController.getMinDelay(),
+  };
+  return rule;
 }
 
 export interface CouncilStatus {
@@ -76,7 +95,7 @@ const bpsOf = (amount: bigint, total: bigint) => (total === 0n ? 0n : (amount * 
 
 /** The voting power report; `top` bounds each ranking. */
 export async function readVotingPower(system: WeftSystem, book: AddressBook, top = 5): Promise<VotingPower> {
-  const { ComputeToken: token, ComputeGovernor: governor, TimelockController: timelock } = system;
+  const { ComputeToken: token, TimelockController: timelock } = system;
   const totalSupply = await token.totalSupply();
   const names = new Map<string, string>(Object.entries(book.contracts).map(([name, address]) => [address, name]));
   for (const [allocation, address] of Object.entries(book.vestingWallets)) names.set(address, `${allocation} vesting`);
@@ -112,8 +131,6 @@ export async function readVotingPower(system: WeftSystem, book: AddressBook, top
     });
   }
 
-  // Quorum is a fraction of the supply at a past timepoint: the last second is the latest the governor can read.
-  const clock = await governor.clock();
   const council = system.SecurityCouncil;
   return {
     totalSupply,
@@ -123,14 +140,7 @@ export async function readVotingPower(system: WeftSystem, book: AddressBook, top
     treasury: holding(await timelock.getAddress(), await token.balanceOf(await timelock.getAddress())),
     treasuryDelegate: await token.delegates(await timelock.getAddress()),
     vesting,
-    rule: {
-      quorum: await governor.quorum(clock - 1n),
-      quorumPercent: await governor["quorumNumerator()"](),
-      proposalThreshold: await governor.proposalThreshold(),
-      votingDelay: await governor.votingDelay(),
-      votingPeriod: await governor.votingPeriod(),
-      timelockDelay: await timelock.getMinDelay(),
-    },
+    rule: await readPassingRule(system),
     council: {
       contract: await council.getAddress(),
       council: await council.council(),

@@ -78,7 +78,11 @@ export function formatVotingPower(p: VotingPower): string {
     ["quorum (for + abstain)", `${weft(rule.quorum)} WEFT (${rule.quorumPercent}% of supply)`],
     ["majority", "more for than against"],
     ["proposal threshold", `${weft(rule.proposalThreshold)} WEFT of votes`],
-    ["voting delay / period", `${duration(rule.votingDelay)} / ${duration(rule.votingPeriod)}`],
+    [
+      "voting delay / period",
+      `${duration(rule.votingDelay)} / ${duration(rule.votingPeriod)} ` +
+        `(+${duration(rule.lateQuorumExtension)} after a late quorum)`,
+    ],
     ["timelock delay", duration(rule.timelockDelay)],
     [
       "security council",

@@ -136,7 +136,7 @@ describe("audit:report", function () {
     expect(launch.council).to.deep.include({
       holdsCanceller: true,
       holdsProposer: false,
-      council: "security council (multisig)",
+      council: "council account",
     });
     expect(report).to.include("**Largest voting share of one account right after deployment**");
     expect(report).to.include("local deployer, 10,000,000 WEFT (2.50%); public `deployer`, 10,000,000 WEFT (2.50%)");

@@ -10,7 +10,8 @@ import { advanceTo } from "../../src/chain/clock";
 import { parameterChange } from "../../src/dao/governedParameters";
 import { stateOf } from "../../src/dao/governor";
 import { CliffVestingWallet__factory } from "../../typechain-types";
-import { fundVoters, proposalCalls, queueProposal } from "../fixtures/voters";
+import { proposalCalls } from "../../src/dao/governor";
+import { fundVoters, queueProposal } from "../fixtures/voters";
 import { STARTING_WEFT, deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 
 /** What the fixture hands out of the deployer's operations allocation: STARTING_WEFT to five accounts. */

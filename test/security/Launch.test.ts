@@ -11,9 +11,16 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
 import { advanceTo } from "../../src/chain/clock";
-import { castVote, findProposal, propose, proposalStatus, stateOf, VOTE_SUPPORT } from "../../src/dao/governor";
+import {
+  castVote,
+  findProposal,
+  propose,
+  proposalCalls,
+  proposalStatus,
+  stateOf,
+  VOTE_SUPPORT,
+} from "../../src/dao/governor";
 import { CliffVestingWallet__factory } from "../../typechain-types";
-import { proposalCalls } from "../fixtures/voters";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectBalancesUnchanged, snapshotBalances } from "../helpers/balances";
 
