@@ -10,3 +10,15 @@ export const int = (value: number | bigint): string => value.toLocaleString("en-
 
 /** Inline code. */
 export const code = (text: string): string => `\`${text}\``;
+
+const DURATION_UNITS: [bigint, string][] = [
+  [86_400n, "d"],
+  [3_600n, "h"],
+  [60n, "min"],
+];
+
+/** Seconds in the largest unit that divides them exactly: 172800 -> "2 d", 90 -> "90 s". */
+export function duration(seconds: bigint): string {
+  const [unit, label] = DURATION_UNITS.find(([u]) => seconds >= u && seconds % u === 0n) ?? [1n, "s"];
+  return `${int(seconds / unit)} ${label}`;
+}

@@ -7,6 +7,7 @@ import "./dao/vote";
 import "./dao/queue";
 import "./dao/execute";
 import "./dao/status";
+import "./dao/release";
 import "./job/create";
 import "./job/status";
 import "./job/finalize";

@@ -14,6 +14,7 @@ import { parameterChange } from "../../src/dao/governedParameters";
 import * as dao from "../../src/dao/governor";
 import { proofCommitment } from "../../src/disputes/proofs";
 import { MATMUL, PROFILE, RESULT_ROOT, RESULT_URI, jobRequest, jobTerms } from "../../test/fixtures/jobs";
+import { VOTER_GRANT } from "../../test/fixtures/voters";
 import { deployWeftFixture, type WeftFixture } from "../../test/fixtures/weft";
 import type { OpName } from "./floor";
 import {
@@ -298,6 +299,10 @@ async function measureGovernance(f: WeftFixture, voters: Voters): Promise<Partia
   const { deployer, client, provider2, outsider, challenger } = voters;
   const governor = f.ComputeGovernor;
   const ops: Partial<OpSamples> = {};
+  // No account reaches quorum alone after the launch: the treasury grants two voters 6M each, as a vote would.
+  for (const voter of [client, provider2]) {
+    await (await f.ComputeToken.connect(f.timelock).transfer(await voter.getAddress(), VOTER_GRANT)).wait();
+  }
   for (const voter of [deployer, client, provider2]) {
     await (await f.ComputeToken.connect(voter).delegate(voter.address)).wait();
   }

@@ -8,6 +8,7 @@ import hre, { ethers } from "hardhat";
 
 import { LOCAL_PARAMETERS, PUBLIC_PARAMETERS, type WeftParameters } from "../../config/parameters";
 import { deployWeft } from "../../src/deploy/deploy";
+import { withLocalLaunchAccounts } from "../../src/deploy/launch";
 import { connectSystem } from "../../src/deploy/system";
 
 export interface SettlementDelay {
@@ -24,7 +25,11 @@ export interface SettlementDelay {
   readonly bound: number;
 }
 
-export const SETTLEMENT_NETWORKS = { local: LOCAL_PARAMETERS, public: PUBLIC_PARAMETERS } as const;
+// The public parameters on the in-process chain, whose launch accounts cannot come from `hardhat vars`.
+export const SETTLEMENT_NETWORKS = {
+  local: LOCAL_PARAMETERS,
+  public: withLocalLaunchAccounts(PUBLIC_PARAMETERS),
+} as const;
 export type SettlementNetwork = keyof typeof SETTLEMENT_NETWORKS;
 
 async function deployedDelay(parameters: WeftParameters): Promise<SettlementDelay> {

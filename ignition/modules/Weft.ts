@@ -1,6 +1,8 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
 import { ZeroAddress, ZeroHash, id } from "ethers";
 
+import { LIQUID_ALLOCATIONS, VESTED_ALLOCATIONS, type VestedAllocationName } from "../../config/parameters";
 import { Roles } from "../../src/access/roles";
 import { roleAssignments } from "../../src/access/permissions";
 
@@ -27,18 +29,64 @@ export const TreasuryModule = buildModule("Treasury", (m) => {
   return { timelock };
 });
 
-/** ComputeToken: the genesis supply goes to the deployer, who hands the treasury allocation to the timelock. */
+/** ComputeToken: the genesis supply is minted to the deployer, and LaunchModule shares it out at once. */
 export const TokenModule = buildModule("Token", (m) => {
   const { manager } = m.useModule(AccessModule);
-  const { timelock } = m.useModule(TreasuryModule);
   const token = m.contract("ComputeToken", [
     manager,
     m.getParameter<bigint>("cap"),
     m.getAccount(0),
     m.getParameter<bigint>("genesisSupply"),
   ]);
-  m.call(token, "transfer", [timelock, m.getParameter<bigint>("treasuryAllocation")], { id: "fundTreasury" });
   return { token };
+});
+
+/**
+ * The genesis split (config/parameters.ts `launch`, resolved by src/deploy/launch.ts): a CliffVestingWallet per
+ * vested allocation, the liquid allocations paid out, and the rest to the treasury. The deployer keeps only its own
+ * liquid allocations (a transfer to itself changes nothing), so no account can vote alone after the launch.
+ */
+export const LaunchModule = buildModule("Launch", (m) => {
+  const { timelock } = m.useModule(TreasuryModule);
+  const { token } = m.useModule(TokenModule);
+  type Wallet = NamedArtifactContractDeploymentFuture<"CliffVestingWallet">;
+  const vestingWallets = Object.fromEntries(
+    VESTED_ALLOCATIONS.map((name): [`${VestedAllocationName}Vesting`, Wallet] => {
+      const wallet = m.contract(
+        "CliffVestingWallet",
+        [
+          m.getParameter<string>(`${name}Beneficiary`),
+          m.getParameter<bigint>(`${name}StartOffset`),
+          m.getParameter<bigint>(`${name}Duration`),
+          m.getParameter<bigint>(`${name}Cliff`),
+        ],
+        { id: `${name}Vesting` },
+      );
+      m.call(token, "transfer", [wallet, m.getParameter<bigint>(`${name}Amount`)], { id: `fund_${name}` });
+      return [`${name}Vesting`, wallet];
+    }),
+  ) as Record<`${VestedAllocationName}Vesting`, Wallet>;
+  for (const name of LIQUID_ALLOCATIONS) {
+    const beneficiary = m.getParameter<string>(`${name}Beneficiary`);
+    m.call(token, "transfer", [beneficiary, m.getParameter<bigint>(`${name}Amount`)], { id: `pay_${name}` });
+  }
+  m.call(token, "transfer", [timelock, m.getParameter<bigint>("treasuryAmount")], { id: "fundTreasury" });
+  return vestingWallets;
+});
+
+/**
+ * The SecurityCouncil, given the timelock's CANCELLER_ROLE while the deployer still administers the timelock: the
+ * council may cancel queued proposals until the bootstrap ends, and do nothing else.
+ */
+export const CouncilModule = buildModule("Council", (m) => {
+  const { timelock } = m.useModule(TreasuryModule);
+  const securityCouncil = m.contract("SecurityCouncil", [
+    timelock,
+    m.getParameter<string>("council"),
+    m.getParameter<bigint>("bootstrapDuration"),
+  ]);
+  m.call(timelock, "grantRole", [id("CANCELLER_ROLE"), securityCouncil], { id: "grantCouncilCanceller" });
+  return { securityCouncil };
 });
 
 /** ProviderRegistry: stake, collateral and slashing. */
@@ -165,6 +213,8 @@ export const WeftModule = buildModule("Weft", (m) => {
   const { governor } = m.useModule(GovernanceModule);
   const { disputes, matmulChecker, mandelbrotChecker } = m.useModule(DisputesModule);
   const { rewards } = m.useModule(RewardsModule);
+  const vestingWallets = m.useModule(LaunchModule);
+  const { securityCouncil } = m.useModule(CouncilModule);
 
   const targets = {
     ComputeToken: token,
@@ -193,7 +243,7 @@ export const WeftModule = buildModule("Weft", (m) => {
   m.call(manager, "renounceRole", [Roles.ADMIN, deployer], { id: "renounceManagerAdmin", after: wiring });
   m.call(timelock, "renounceRole", [ZeroHash, deployer], {
     id: "renounceTimelockAdmin",
-    after: [GovernanceModule, ...wiring],
+    after: [GovernanceModule, CouncilModule, ...wiring],
   });
 
   return {
@@ -208,6 +258,8 @@ export const WeftModule = buildModule("Weft", (m) => {
     matmulChecker,
     mandelbrotChecker,
     rewards,
+    securityCouncil,
+    ...vestingWallets,
   };
 });
 

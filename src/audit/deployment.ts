@@ -2,13 +2,17 @@ import { ZeroAddress, type Provider, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
-import { deployWeft } from "../deploy/deploy";
+import { deployWeftSystem } from "../deploy/deploy";
+import type { ResolvedLaunch, VestingWalletAddresses } from "../deploy/launch";
 import { connectSystem, WEFT_CONTRACT_NAMES, type WeftAddresses, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 
 /** The production system as deployed on the in-process network, and how to name the addresses found on it. */
 export interface AuditedDeployment {
   readonly addresses: WeftAddresses;
+  readonly vestingWallets: VestingWalletAddresses;
+  /** The launch as deployed: every allocation's beneficiary and amount, the council. */
+  readonly launch: ResolvedLaunch;
   readonly system: WeftSystem;
   readonly deployer: Signer;
   readonly deployerAddress: string;
@@ -29,12 +33,23 @@ export async function deployForAudit(hre: HardhatRuntimeEnvironment): Promise<Au
     );
   }
   const [deployer] = await hre.ethers.getSigners();
-  const addresses = await deployWeft(hre, LOCAL_PARAMETERS);
+  const { contracts: addresses, vestingWallets, launch } = await deployWeftSystem(hre, LOCAL_PARAMETERS);
   const names = new Map<string, string>(WEFT_CONTRACT_NAMES.map((name) => [addresses[name].toLowerCase(), name]));
+  for (const [allocation, address] of Object.entries(vestingWallets)) {
+    names.set(address.toLowerCase(), `${allocation} vesting wallet`);
+  }
+  for (const a of launch.allocations) {
+    if (a.kind === "vested" && !names.has(a.beneficiary.toLowerCase())) {
+      names.set(a.beneficiary.toLowerCase(), `${a.name} beneficiary`);
+    }
+  }
+  names.set(launch.council.toLowerCase(), "council account");
   names.set(deployer.address.toLowerCase(), "deployer");
   names.set(ZeroAddress, "anyone (the zero address)");
   return {
     addresses,
+    vestingWallets,
+    launch,
     system: connectSystem(addresses, deployer),
     deployer,
     deployerAddress: deployer.address,
@@ -47,5 +62,7 @@ export async function deployForAudit(hre: HardhatRuntimeEnvironment): Promise<Au
 export async function codeSizes(d: AuditedDeployment): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   for (const name of WEFT_CONTRACT_NAMES) sizes.set(name, (await d.provider.getCode(d.addresses[name])).length / 2 - 1);
+  // Every vested allocation has a wallet of the same code.
+  sizes.set("CliffVestingWallet", (await d.provider.getCode(d.vestingWallets.founders)).length / 2 - 1);
   return sizes;
 }

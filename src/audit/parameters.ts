@@ -69,7 +69,10 @@ export function flattenParameters(parameters: WeftParameters): Map<string, bigin
   const leaves = new Map<string, bigint>();
   const walk = (value: unknown, prefix: string) => {
     if (typeof value === "bigint") leaves.set(prefix, value);
-    else for (const [key, child] of Object.entries(value as object)) walk(child, prefix ? `${prefix}.${key}` : key);
+    // Strings are the launch's accounts, not parameters of a number.
+    else if (typeof value === "object" && value !== null) {
+      for (const [key, child] of Object.entries(value)) walk(child, prefix ? `${prefix}.${key}` : key);
+    }
   };
   walk(parameters, "");
   return leaves;
@@ -153,7 +156,8 @@ export async function readParameters(d: AuditedDeployment): Promise<ParametersRe
   const named = new Set(governed.map((row) => row.configKey));
   const publicLeaves = flattenParameters(PUBLIC_PARAMETERS);
   const other = [...flattenParameters(LOCAL_PARAMETERS)]
-    .filter(([key]) => !named.has(key))
+    // The launch has its own section (src/audit/launch.ts).
+    .filter(([key]) => !named.has(key) && !key.startsWith("launch."))
     .map(([configKey, local]) => ({ configKey, local, public: publicLeaves.get(configKey)! }));
   return { governed, other };
 }

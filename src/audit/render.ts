@@ -9,7 +9,9 @@ import { EIP170_LIMIT, type ContractEntry, type ContractInventory, type SourceLi
 import { COVERAGE_GATE, METRICS, type CoverageSection } from "./coverage";
 import type { ReportHeader } from "./header";
 import type { InvariantsSection } from "./invariants";
-import { code, int, table } from "../markdown";
+import { code, duration, int, table } from "../markdown";
+import type { PassingRule } from "../dao/distribution";
+import type { AllocationRow, LaunchReport } from "./launch";
 import type { Bound, ParametersReport } from "./parameters";
 import type { Holder, RolesReport } from "./roles";
 
@@ -19,6 +21,7 @@ export interface AuditFacts {
   /** Runtime code size on chain of each deployed contract, by name. */
   readonly codeSizes: ReadonlyMap<string, number>;
   readonly roles: RolesReport;
+  readonly launch: LaunchReport;
   readonly parameters: ParametersReport;
   readonly invariants: InvariantsSection;
   readonly coverage: CoverageSection;
@@ -33,17 +36,6 @@ const pct = (x: number) => `${x.toFixed(2)}%`;
 const yesNo = (ok: boolean) => (ok ? "yes" : "**no**");
 
 const DURATION_KEY = /(Window|Period|Duration|Length|Delay|Extension)$/i;
-const UNITS: [bigint, string][] = [
-  [86_400n, "d"],
-  [3_600n, "h"],
-  [60n, "min"],
-];
-
-function duration(seconds: bigint): string {
-  const [unit, label] = UNITS.find(([u]) => seconds >= u && seconds % u === 0n) ?? [1n, "s"];
-  return `${int(seconds / unit)} ${label}`;
-}
-
 /** A parameter value with its unit, judged from its config key (a duration, bps) or size (an 18-decimal amount). */
 export function formatValue(key: string, value: bigint): string {
   if (DURATION_KEY.test(key)) return `${int(value)} s (${duration(value)})`;
@@ -198,7 +190,8 @@ function roles(r: RolesReport): string {
       `deployer and every role holder): ${holders(r.minters)}.`,
     "",
     `The deployer (${code(r.deployer.address)}) keeps ${kept.length === 0 ? "no role" : `**${kept.join(", ")}**`} ` +
-      `and ${int(Number(formatEther(r.deployer.weftBalance)))} WEFT of the genesis supply to distribute.`,
+      `and ${int(Number(formatEther(r.deployer.weftBalance)))} WEFT of the genesis supply: its own operations ` +
+      "allocation (below).",
     "",
     "Wiring:",
     "",
@@ -206,6 +199,87 @@ function roles(r: RolesReport): string {
       ["read", "value"],
       r.wiring.map((w) => [code(w.what), w.value]),
     ),
+  ].join("\n");
+}
+
+const weft = (wei: bigint) => `${int(Number(formatEther(wei)))} WEFT`;
+const share = (wei: bigint, total: bigint) => `${(Number((wei * 10_000n) / total) / 100).toFixed(2)}%`;
+
+function allocationRow(a: AllocationRow, supply: bigint): string[] {
+  const schedule = (s: [bigint, bigint]) => `cliff ${duration(s[0])}, over ${duration(s[1])}`;
+  const kind = a.kind === "vested" ? "vesting wallet (cannot vote)" : a.kind === "liquid" ? "liquid" : "treasury";
+  return [
+    a.name,
+    kind,
+    weft(a.amount),
+    share(a.amount, supply),
+    a.local,
+    code(a.public),
+    a.schedule === undefined ? "-" : schedule(a.schedule.local),
+    a.schedule === undefined ? "-" : schedule(a.schedule.public),
+    a.atCliff === undefined ? "-" : `${weft(a.atCliff)} (${share(a.atCliff, supply)})`,
+  ];
+}
+
+function passingRow(label: string, r: PassingRule, supply: bigint): string[] {
+  return [
+    label,
+    `${weft(r.quorum)} (${r.quorumPercent}% of ${weft(supply)})`,
+    weft(r.proposalThreshold),
+    `${duration(r.votingDelay)} / ${duration(r.votingPeriod)} (+${duration(r.lateQuorumExtension)} after a late quorum)`,
+    duration(r.timelockDelay),
+  ];
+}
+
+function launch(l: LaunchReport): string {
+  const supply = l.genesisSupply;
+  const { council: c } = l;
+  return [
+    "### The launch: who can vote",
+    "",
+    `The ${weft(supply)} genesis supply as ${code("config/parameters.ts")} ${code("launch")} shares it out at ` +
+      "deployment (local: as deployed and read back; public: as configured, its accounts set with `hardhat vars`). " +
+      "The treasury is the timelock, which votes only if a proposal makes it delegate; a vesting wallet cannot " +
+      "delegate, so its tokens vote only once released.",
+    "",
+    table(
+      [
+        "allocation",
+        "held as",
+        "WEFT",
+        "of genesis",
+        "local holder",
+        "public holder",
+        "local vesting",
+        "public vesting",
+        "released at the public cliff",
+      ],
+      l.allocations.map((a) => allocationRow(a, supply)),
+    ),
+    "",
+    `**Largest voting share of one account right after deployment** (its balance, which it could delegate to itself): ` +
+      `local ${l.largestLocal.who}, ${weft(l.largestLocal.amount)} (${share(l.largestLocal.amount, supply)}); ` +
+      `public ${code(l.largestPublic.who)}, ${weft(l.largestPublic.amount)} (${share(l.largestPublic.amount, supply)}). ` +
+      `Quorum is ${weft(l.local.quorum)}: no account can pass a proposal alone at launch. With the founders' ` +
+      `release at its cliff the deployer would hold ${weft(l.deployerAtFoundersCliff)} ` +
+      `(${share(l.deployerAtFoundersCliff, supply)}), still below quorum (${code("test/security/Launch.test.ts")}).`,
+    "",
+    "What passing a proposal takes: for + abstain votes of at least the quorum (a fraction of the supply at the " +
+      "proposal's snapshot), more for than against, then the timelock's delay:",
+    "",
+    table(
+      ["network", "quorum", "proposal threshold", "voting delay / period", "timelock delay"],
+      [passingRow("local (deployed)", l.local, supply), passingRow("public", l.public, supply)],
+    ),
+    "",
+    `**Security council** (${code("SecurityCouncil")} at ${code(c.contract)}, its council the ${c.council} ` +
+      `${code(c.councilAddress)}, a multisig on public networks): holds the ` +
+      `timelock's CANCELLER_ROLE (${c.holdsCanceller ? "yes" : "**no**"}) and not PROPOSER_ROLE ` +
+      `(${c.holdsProposer ? "**it does**" : "it does not"}); its only power is ${code("cancel(operationId)")} of a ` +
+      `queued proposal, until the bootstrap ends: ${duration(c.bootstrapLocal)} after deployment locally, ` +
+      `${duration(c.bootstrapPublic)} on public networks (bounds ${duration(c.minBootstrap)} .. ` +
+      `${duration(c.maxBootstrap)}), or earlier when a proposal calls ${code("endBootstrap()")}. It cannot propose, ` +
+      "execute, move funds or extend its term.",
   ].join("\n");
 }
 
@@ -326,7 +400,7 @@ export function renderAudit(f: AuditFacts): string {
     [
       header(f.header),
       contracts(f),
-      roles(f.roles),
+      [roles(f.roles), launch(f.launch)].join("\n\n"),
       parameters(f.parameters),
       invariants(f.invariants),
       coverage(f.coverage),

@@ -4,6 +4,7 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { WEFT_CONTRACT_NAMES } from "../deploy/system";
 import { attackCatalogue, securityFiles } from "./attacks";
 import { BuildInfos } from "./build-info";
@@ -12,6 +13,7 @@ import { COVERAGE_SUMMARY, readCoverage } from "./coverage";
 import { codeSizes, deployForAudit, type AuditedDeployment } from "./deployment";
 import { reportHeader } from "./header";
 import { INVARIANTS_FILE, readInvariants } from "./invariants";
+import { readLaunch } from "./launch";
 import { readParameters } from "./parameters";
 import { renderAudit, type AuditFacts } from "./render";
 import { readRoles } from "./roles";
@@ -54,6 +56,7 @@ export async function collectAudit(
     inventory: await contractInventory(hre.artifacts, builds, root, WEFT_CONTRACT_NAMES),
     codeSizes: await codeSizes(deployment),
     roles: await readRoles(deployment),
+    launch: await readLaunch(deployment, LOCAL_PARAMETERS),
     parameters: await readParameters(deployment),
     invariants: readInvariants(root, paths.invariants),
     coverage: readCoverage(root, paths.coverage),

@@ -165,7 +165,8 @@ export async function relayVote(
   return tx.hash;
 }
 
-function callArrays(proposal: Proposal) {
+/** A proposal's calls as the governor's queue, execute and cancel take them. */
+export function proposalCalls(proposal: Proposal) {
   return [
     proposal.actions.map((a) => a.target),
     proposal.actions.map((a) => a.value),
@@ -177,7 +178,7 @@ function callArrays(proposal: Proposal) {
 /** Queues a succeeded proposal in the timelock. */
 export async function queue(governor: ComputeGovernor, sender: Signer, proposal: Proposal): Promise<string> {
   await requireState(governor, proposal.id, "Succeeded", "Only a proposal that passed can be queued.");
-  const tx = await governor.connect(sender).queue(...callArrays(proposal));
+  const tx = await governor.connect(sender).queue(...proposalCalls(proposal));
   await tx.wait();
   return tx.hash;
 }
@@ -188,7 +189,7 @@ export async function execute(governor: ComputeGovernor, sender: Signer, proposa
   const eta = await governor.proposalEta(proposal.id);
   const now = await chainTime(governor.runner!.provider!);
   if (now < eta) throw new UserError(`Proposal ${proposal.id} can execute at ${eta} (chain time is ${now}).`);
-  const tx = await governor.connect(sender).execute(...callArrays(proposal));
+  const tx = await governor.connect(sender).execute(...proposalCalls(proposal));
   await tx.wait();
   return tx.hash;
 }

@@ -4,6 +4,8 @@ import { ethers } from "ethers";
 import { Roles } from "../access/roles";
 import type { AddressBook } from "../deploy/addressBook";
 import type { WeftSystem } from "../deploy/system";
+import { duration } from "../markdown";
+import { readVotingPower, type Holding, type VotingPower } from "./distribution";
 import { currentParameters } from "./governedParameters";
 import type { Proposal, ProposalStatus } from "./governor";
 
@@ -39,7 +41,57 @@ export async function formatSystemStatus(system: WeftSystem, book: AddressBook):
   funds.push(["WEFT", ethers.formatEther(await system.ComputeToken.balanceOf(treasury))]);
   funds.push(["ETH", ethers.formatEther(await system.ComputeToken.runner!.provider!.getBalance(treasury))]);
 
-  return [parameters.toString(), roles.toString(), funds.toString()].join("\n");
+  const power = formatVotingPower(await readVotingPower(system, book));
+  return [parameters.toString(), roles.toString(), funds.toString(), power].join("\n");
+}
+
+const weft = (wei: bigint) => Number(ethers.formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 2 });
+const percent = (bps: bigint) => `${(Number(bps) / 100).toFixed(2)}%`;
+const who = (h: Holding) => (h.name === undefined ? h.address : `${h.name} (${h.address})`);
+
+/** Who can vote and what passing a proposal takes, as tables. */
+export function formatVotingPower(p: VotingPower): string {
+  const { rule, council } = p;
+  const rankings = [
+    { head: "top holders by votes", list: p.topByVotes },
+    { head: "top holders by balance", list: p.topByBalance },
+  ].map(({ head, list }) => {
+    const table = new Table({ head: [head, "WEFT", "of supply"] });
+    for (const h of list) table.push([who(h), weft(h.amount), percent(h.bps)]);
+    if (list.length === 0) table.push(["(none)", "", ""]);
+    return table.toString();
+  });
+
+  const shares = new Table({ head: ["voting power", "WEFT", "of supply"] });
+  shares.push(["total supply", weft(p.totalSupply), "100.00%"]);
+  shares.push(["delegated (can vote now)", weft(p.delegated.amount), percent(p.delegated.bps)]);
+  const treasuryVotes =
+    p.treasuryDelegate === ethers.ZeroAddress ? "undelegated" : `delegated to ${p.treasuryDelegate}`;
+  shares.push([`treasury (timelock, ${treasuryVotes})`, weft(p.treasury.amount), percent(p.treasury.bps)]);
+  for (const v of p.vesting) {
+    // A vesting wallet cannot delegate: its tokens vote only once released to the beneficiary.
+    shares.push([`${v.allocation} vesting (${weft(v.releasable)} releasable now)`, weft(v.amount), percent(v.bps)]);
+  }
+
+  const passing = new Table({ head: ["to pass a proposal", ""] });
+  passing.push(
+    ["quorum (for + abstain)", `${weft(rule.quorum)} WEFT (${rule.quorumPercent}% of supply)`],
+    ["majority", "more for than against"],
+    ["proposal threshold", `${weft(rule.proposalThreshold)} WEFT of votes`],
+    [
+      "voting delay / period",
+      `${duration(rule.votingDelay)} / ${duration(rule.votingPeriod)} ` +
+        `(+${duration(rule.lateQuorumExtension)} after a late quorum)`,
+    ],
+    ["timelock delay", duration(rule.timelockDelay)],
+    [
+      "security council",
+      `${council.council} may cancel queued proposals ` +
+        `${council.active ? "until" : "no longer: its bootstrap ended"} ` +
+        new Date(Number(council.bootstrapEnd) * 1000).toISOString(),
+    ],
+  );
+  return [...rankings, shares.toString(), passing.toString()].join("\n");
 }
 
 /** Current holders of every role: one log query for all grants, then a check that each grant still stands. */

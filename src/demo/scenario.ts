@@ -31,7 +31,7 @@ import { JobStatus, jobStatusName, readJob } from "../chain/jobs";
 import type { AddressBook } from "../deploy/addressBook";
 import { formatAddressBook } from "../deploy/format";
 import { runDeploy } from "../deploy/run";
-import { connectSystem, type WeftSystem } from "../deploy/system";
+import { connectSystem, connectVestingWallet, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { createJobFromSpec } from "../jobs/create";
 import { ensureProvider } from "../provider/setup";
@@ -107,6 +107,8 @@ const OUTCOME = {
 
 interface Accounts {
   readonly deployer: HardhatEthersSigner;
+  /** The ecosystem allocation's beneficiary: its WEFT vote once released at the cliff. */
+  readonly ecosystemFund: HardhatEthersSigner;
   readonly client: HardhatEthersSigner;
   readonly verifier: HardhatEthersSigner;
   readonly providers: ReadonlyMap<ProviderName, HardhatEthersSigner>;
@@ -237,8 +239,16 @@ class Demo {
       ["RTX 4090", rtx4090],
       ["A100", a100],
     ]);
-    this.accounts = { deployer, client, verifier, providers };
     this.system = connectSystem(this.book.contracts, deployer);
+    const ecosystemOwner = await connectVestingWallet(this.book.vestingWallets.ecosystem, deployer).owner();
+    const ecosystemFund = signers.find((signer) => signer.address === ecosystemOwner);
+    if (ecosystemFund === undefined) {
+      throw new UserError(
+        `The demo's vote needs the ecosystem allocation's beneficiary ${ecosystemOwner}, an account of the local ` +
+          `launch (config/parameters.ts); ${hre.network.name} does not have it.`,
+      );
+    }
+    this.accounts = { deployer, client, verifier, providers, ecosystemFund };
 
     const manager = this.system.AccessManager;
     const [deployerIsAdmin] = await manager.hasRole(Roles.ADMIN, deployer.address);
@@ -249,12 +259,23 @@ class Demo {
       !deployerIsAdmin && timelockIsAdmin,
       `deployer admin ${deployerIsAdmin}, timelock admin ${timelockIsAdmin}`,
     );
+    const governor = this.system.ComputeGovernor;
+    const quorum = await governor.quorum((await governor.clock()) - 1n);
+    const deployerWeft = await this.system.ComputeToken.balanceOf(deployer.address);
+    this.expect(
+      OUTCOME.dao,
+      "the deployer cannot vote a proposal through alone: its WEFT are below quorum",
+      deployerWeft < quorum,
+      `deployer ${weft(deployerWeft)} WEFT, quorum ${weft(quorum)} WEFT`,
+    );
     this.holders = [
       { name: "deployer", address: deployer.address },
       { name: "client", address: client.address },
       ...[...providers].map(([name, signer]) => ({ name, address: signer.address })),
       { name: "verifier", address: verifier.address },
+      { name: "ecosystem fund", address: ecosystemFund.address },
       ...(await contractHolders(this.system)),
+      ...Object.entries(this.book.vestingWallets).map(([name, address]) => ({ name: `${name} vesting`, address })),
     ];
     this.start = await snapshot(this.system, this.holders);
   }
@@ -478,12 +499,21 @@ class Demo {
 
   private async governance(): Promise<void> {
     const { hre, system, book, accounts, progress } = this;
+    // No account can reach quorum alone after the launch: the deployer's operations WEFT need the ecosystem fund's,
+    // which vote only once its vesting wallet releases them, from the cliff on.
+    const wallet = connectVestingWallet(book.vestingWallets.ecosystem, accounts.deployer);
+    await this.advanceTo(await wallet.cliff(), "to the ecosystem vesting's cliff");
+    const token = await system.ComputeToken.getAddress();
+    const releasable = await wallet["releasable(address)"](token);
+    await (await wallet["release(address)"](token)).wait();
+    progress.detail(`the ecosystem vesting releases ${weft(releasable)} WEFT to the ecosystem fund`);
     const vote = await voteProtocolFee(
       hre,
       system,
       book.deploymentBlock,
       [
         { name: "deployer", signer: accounts.deployer },
+        { name: "ecosystem fund", signer: accounts.ecosystemFund },
         { name: "client", signer: accounts.client },
         { name: "H100", signer: accounts.providers.get("H100")!, bySignature: { relayer: accounts.verifier } },
       ],

@@ -3,6 +3,7 @@ import path from "node:path";
 
 import type { WeftParameters } from "../../config/parameters";
 import { UserError } from "../errors";
+import type { VestingWalletAddresses } from "./launch";
 import { WEFT_CONTRACT_NAMES, type WeftAddresses } from "./system";
 
 /** A structure with its bigints written as decimal strings, as JSON holds them. */
@@ -13,6 +14,8 @@ export interface AddressBook {
   network: string;
   chainId: number;
   contracts: WeftAddresses;
+  /** The CliffVestingWallet holding each vested launch allocation (config/parameters.ts `launch.vested`). */
+  vestingWallets: VestingWalletAddresses;
   deploymentBlock: number;
   commit: string;
   deployedAt: string;
@@ -50,7 +53,8 @@ export function readAddressBook(network: string, dir: string = DEPLOYMENTS_DIR):
     throw new UserError(`No deployment for network ${network} (${file}). Run: npx hardhat deploy --network ${network}`);
   }
   const book = JSON.parse(fs.readFileSync(file, "utf8")) as AddressBook;
-  const missing = WEFT_CONTRACT_NAMES.filter((name) => typeof book.contracts?.[name] !== "string");
+  const missing: string[] = WEFT_CONTRACT_NAMES.filter((name) => typeof book.contracts?.[name] !== "string");
+  if (typeof book.vestingWallets !== "object" || book.vestingWallets === null) missing.push("vestingWallets");
   if (missing.length > 0) {
     throw new UserError(
       `${file} lacks ${missing.join(", ")}: it predates this version. Redeploy: npx hardhat deploy --network ${network}`,

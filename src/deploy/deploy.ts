@@ -1,7 +1,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { WeftParameters } from "../../config/parameters";
+import { VESTED_ALLOCATIONS, isLocalNetwork, type WeftParameters } from "../../config/parameters";
 import WeftModule from "../../ignition/modules/Weft";
+import {
+  environmentOrHardhatVar,
+  launchIgnitionParameters,
+  resolveLaunch,
+  type ResolvedLaunch,
+  type VarReader,
+  type VestingWalletAddresses,
+} from "./launch";
 import { toIgnitionParameters } from "./parameters";
 import type { WeftAddresses } from "./system";
 
@@ -10,33 +18,64 @@ export interface DeployOptions {
   deploymentId?: string;
   /** Print Ignition's progress. */
   displayUi?: boolean;
+  /** Where `var:NAME` accounts of the launch are read (default: the environment, then `hardhat vars`). */
+  readVar?: VarReader;
+}
+
+/** A deployment: every contract, the vesting wallet of each vested allocation, and the launch as carried out. */
+export interface WeftDeployment {
+  contracts: WeftAddresses;
+  vestingWallets: VestingWalletAddresses;
+  launch: ResolvedLaunch;
 }
 
 /**
- * Deploys (or resumes deploying) the whole system through Ignition, wires every permission and hands control to
- * the timelock. Returns the address of every contract.
+ * Deploys (or resumes deploying) the whole system through Ignition, shares out the genesis supply, wires every
+ * permission and hands control to the timelock. Returns the address of every contract.
  */
 export async function deployWeft(
   hre: HardhatRuntimeEnvironment,
   parameters: WeftParameters,
   options: DeployOptions = {},
 ): Promise<WeftAddresses> {
+  return (await deployWeftSystem(hre, parameters, options)).contracts;
+}
+
+/** {@link deployWeft}, also returning the launch: its vesting wallets and resolved allocations. */
+export async function deployWeftSystem(
+  hre: HardhatRuntimeEnvironment,
+  parameters: WeftParameters,
+  options: DeployOptions = {},
+): Promise<WeftDeployment> {
+  const [deployer] = await hre.ethers.getSigners();
+  // Locally no launch account comes from a variable, so a developer's own vars never change a test's deployment.
+  const readVar = options.readVar ?? (isLocalNetwork(hre.network.name) ? () => undefined : environmentOrHardhatVar);
+  const context = { deployer: deployer.address, readVar, network: hre.network.name };
+  const resolved = resolveLaunch(parameters, context);
   const deployed = await hre.ignition.deploy(WeftModule, {
-    parameters: toIgnitionParameters(parameters),
+    parameters: { ...toIgnitionParameters(parameters), ...launchIgnitionParameters(resolved) },
     deploymentId: options.deploymentId,
     displayUi: options.displayUi ?? false,
   });
+  const timelock = await deployed.timelock.getAddress();
+  const vestingWallets = {} as VestingWalletAddresses;
+  for (const name of VESTED_ALLOCATIONS) vestingWallets[name] = await deployed[`${name}Vesting`].getAddress();
   return {
-    AccessManager: await deployed.manager.getAddress(),
-    TimelockController: await deployed.timelock.getAddress(),
-    ComputeToken: await deployed.token.getAddress(),
-    ProviderRegistry: await deployed.registry.getAddress(),
-    JobEscrow: await deployed.escrow.getAddress(),
-    ComputeReceipt: await deployed.receipt.getAddress(),
-    ComputeGovernor: await deployed.governor.getAddress(),
-    DisputeManager: await deployed.disputes.getAddress(),
-    MatmulI8Checker: await deployed.matmulChecker.getAddress(),
-    MandelbrotChecker: await deployed.mandelbrotChecker.getAddress(),
-    RewardDistributor: await deployed.rewards.getAddress(),
+    contracts: {
+      AccessManager: await deployed.manager.getAddress(),
+      TimelockController: timelock,
+      ComputeToken: await deployed.token.getAddress(),
+      ProviderRegistry: await deployed.registry.getAddress(),
+      JobEscrow: await deployed.escrow.getAddress(),
+      ComputeReceipt: await deployed.receipt.getAddress(),
+      ComputeGovernor: await deployed.governor.getAddress(),
+      DisputeManager: await deployed.disputes.getAddress(),
+      MatmulI8Checker: await deployed.matmulChecker.getAddress(),
+      MandelbrotChecker: await deployed.mandelbrotChecker.getAddress(),
+      RewardDistributor: await deployed.rewards.getAddress(),
+      SecurityCouncil: await deployed.securityCouncil.getAddress(),
+    },
+    vestingWallets,
+    launch: resolveLaunch(parameters, { ...context, timelock }),
   };
 }

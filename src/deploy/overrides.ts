@@ -16,21 +16,31 @@ export function applyParameterOverrides(base: WeftParameters, file: string): Wef
     throw new UserError(`Parameter file ${file} is not valid JSON: ${(error as Error).message}`);
   }
   const merged = structuredClone(base);
-  const groups = merged as unknown as Record<string, Record<string, bigint>>;
-  for (const [group, values] of Object.entries(asRecord(overrides, file))) {
-    if (!(group in groups)) {
-      throw new UserError(`${file}: unknown group "${group}" (known: ${Object.keys(groups).join(", ")}).`);
-    }
-    for (const [key, value] of Object.entries(asRecord(values, `${file}: ${group}`))) {
-      if (!(key in groups[group])) {
-        throw new UserError(
-          `${file}: unknown parameter ${group}.${key} (known: ${Object.keys(groups[group]).join(", ")}).`,
-        );
-      }
-      groups[group][key] = toBigInt(value, `${group}.${key}`, file);
-    }
-  }
+  applyGroup(merged as unknown as Record<string, unknown>, asRecord(overrides, file), file, "");
   return merged;
+}
+
+/**
+ * Overrides the leaves of `target` named in `values`, descending into nested groups (e.g. `launch.vested.ecosystem`):
+ * a bigint leaf takes a whole number, a string leaf (an account of the launch) a string.
+ */
+function applyGroup(target: Record<string, unknown>, values: Record<string, unknown>, file: string, path: string) {
+  for (const [key, value] of Object.entries(values)) {
+    const name = path === "" ? key : `${path}.${key}`;
+    if (!(key in target)) {
+      const what = path === "" ? `group "${name}"` : `parameter ${name}`;
+      throw new UserError(`${file}: unknown ${what} (known: ${Object.keys(target).join(", ")}).`);
+    }
+    const current = target[key];
+    if (typeof current === "bigint") target[key] = toBigInt(value, name, file);
+    else if (typeof current === "string") target[key] = toText(value, name, file);
+    else applyGroup(current as Record<string, unknown>, asRecord(value, `${file}: ${name}`), file, name);
+  }
+}
+
+function toText(value: unknown, name: string, file: string): string {
+  if (typeof value === "string") return value;
+  throw new UserError(`${file}: ${name} must be a string (an address, "deployer" or "var:NAME").`);
 }
 
 function asRecord(value: unknown, where: string): Record<string, unknown> {

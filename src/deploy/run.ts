@@ -12,7 +12,7 @@ import {
   type AddressBook,
   DEPLOYMENTS_DIR,
 } from "./addressBook";
-import { deployWeft } from "./deploy";
+import { deployWeftSystem } from "./deploy";
 import { applyParameterOverrides } from "./overrides";
 
 export interface DeployRunOptions {
@@ -73,13 +73,17 @@ export async function runDeploy(hre: HardhatRuntimeEnvironment, options: DeployR
   log(`Deploying Weft to ${network} (chain ${chainId})...`);
   const deploymentId = options.deploymentId ?? `chain-${chainId}`;
   if (options.reset) resetLocalJournal(deploymentId);
-  const contracts = await deployWeft(hre, parameters, { deploymentId, displayUi: !isLocalNetwork(network) });
+  const { contracts, vestingWallets } = await deployWeftSystem(hre, parameters, {
+    deploymentId,
+    displayUi: !isLocalNetwork(network),
+  });
 
   const dir = options.deploymentsDir ?? DEPLOYMENTS_DIR;
   const book: AddressBook = {
     network,
     chainId: Number(chainId),
     contracts,
+    vestingWallets,
     deploymentBlock: deploymentBlock(addressBookPath(network, dir), contracts.AccessManager, startBlock),
     commit: currentCommit(),
     deployedAt: new Date().toISOString(),

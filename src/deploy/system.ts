@@ -2,6 +2,7 @@ import type { ContractRunner } from "ethers";
 
 import type {
   AccessManager,
+  CliffVestingWallet,
   ComputeGovernor,
   ComputeReceipt,
   ComputeToken,
@@ -11,6 +12,7 @@ import type {
   MatmulI8Checker,
   ProviderRegistry,
   RewardDistributor,
+  SecurityCouncil,
   TimelockController,
 } from "../../typechain-types";
 // Each factory by its own path: the typechain-types index loads every contract's ABI and bytecode, which costs
@@ -25,6 +27,8 @@ import { MandelbrotChecker__factory } from "../../typechain-types/factories/cont
 import { MatmulI8Checker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MatmulI8Checker__factory";
 import { ProviderRegistry__factory } from "../../typechain-types/factories/contracts/staking/ProviderRegistry__factory";
 import { RewardDistributor__factory } from "../../typechain-types/factories/contracts/rewards/RewardDistributor__factory";
+import { CliffVestingWallet__factory } from "../../typechain-types/factories/contracts/token/CliffVestingWallet__factory";
+import { SecurityCouncil__factory } from "../../typechain-types/factories/contracts/governance/SecurityCouncil__factory";
 import { TimelockController__factory } from "../../typechain-types/factories/@openzeppelin/contracts/governance/TimelockController__factory";
 
 /** Every deployed Weft contract, typed. Keys are the contract names used in deployments/<network>.json. */
@@ -40,6 +44,7 @@ export interface WeftSystem {
   MatmulI8Checker: MatmulI8Checker;
   MandelbrotChecker: MandelbrotChecker;
   RewardDistributor: RewardDistributor;
+  SecurityCouncil: SecurityCouncil;
 }
 
 export type WeftContractName = keyof WeftSystem;
@@ -57,6 +62,7 @@ export const WEFT_CONTRACT_NAMES: readonly WeftContractName[] = [
   "MatmulI8Checker",
   "MandelbrotChecker",
   "RewardDistributor",
+  "SecurityCouncil",
 ];
 
 /** Typed handles on a deployed system, connected to `runner` (a signer to send, a provider to read). */
@@ -73,5 +79,11 @@ export function connectSystem(addresses: WeftAddresses, runner: ContractRunner):
     MatmulI8Checker: MatmulI8Checker__factory.connect(addresses.MatmulI8Checker, runner),
     MandelbrotChecker: MandelbrotChecker__factory.connect(addresses.MandelbrotChecker, runner),
     RewardDistributor: RewardDistributor__factory.connect(addresses.RewardDistributor, runner),
+    SecurityCouncil: SecurityCouncil__factory.connect(addresses.SecurityCouncil, runner),
   };
+}
+
+/** A launch allocation's vesting wallet (the address book's `vestingWallets`), connected to `runner`. */
+export function connectVestingWallet(address: string, runner: ContractRunner): CliffVestingWallet {
+  return CliffVestingWallet__factory.connect(address, runner);
 }

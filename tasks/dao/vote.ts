@@ -9,16 +9,25 @@ task("dao:vote", "Votes on a proposal, directly or by an EIP-712 signature")
   .addFlag("bySig", "Sign the ballot and relay it (with --print-only, print it for someone else to relay)")
   .addFlag("printOnly", "With --by-sig: print the signed ballot instead of relaying it")
   .addFlag("advance", "Local networks only: move the clock to the start of voting first")
+  .addOptionalParam("account", "Index of the configured account that votes", "0")
   .setAction(
     userFacing(
       async (
-        args: { id: string; support: string; reason?: string; bySig: boolean; printOnly: boolean; advance: boolean },
+        args: {
+          id: string;
+          support: string;
+          reason?: string;
+          bySig: boolean;
+          printOnly: boolean;
+          advance: boolean;
+          account: string;
+        },
         hre,
       ) => {
-        const { loadSystem, parseProposalId } = await import("../../src/cli/context");
+        const { loadSystem, parseAccountIndex, parseProposalId } = await import("../../src/cli/context");
         const governorLib = await import("../../src/dao/governor");
         const { advanceTo } = await import("../../src/chain/clock");
-        const { signer, system, book } = await loadSystem(hre);
+        const { signer, system, book } = await loadSystem(hre, parseAccountIndex(args.account));
         const governor = system.ComputeGovernor;
         const id = parseProposalId(args.id);
         const support = governorLib.parseSupport(args.support);

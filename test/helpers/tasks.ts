@@ -14,6 +14,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { addressBookPath, stringifyParameters, writeAddressBook } from "../../src/deploy/addressBook";
+import type { VestingWalletAddresses } from "../../src/deploy/launch";
 import { WEFT_CONTRACT_NAMES, type WeftAddresses, type WeftSystem } from "../../src/deploy/system";
 
 /** Runs a task in this process and returns what it printed, without colours; `lines` receives each line as printed. */
@@ -47,7 +48,7 @@ export async function expectTaskError(name: string, args: Record<string, unknown
  * `network` (default this network's name) into `dir` (default deployments/).
  */
 export async function writeFixtureAddressBook(
-  system: WeftSystem,
+  system: WeftSystem & { readonly vestingWallets: VestingWalletAddresses },
   { network = hre.network.name, dir }: { readonly network?: string; readonly dir?: string } = {},
 ): Promise<void> {
   const contracts = Object.fromEntries(
@@ -57,6 +58,7 @@ export async function writeFixtureAddressBook(
     network,
     chainId: Number((await ethers.provider.getNetwork()).chainId),
     contracts,
+    vestingWallets: system.vestingWallets,
     deploymentBlock: 0,
     commit: "test",
     deployedAt: new Date().toISOString(),

@@ -114,9 +114,33 @@ describe("audit:report", function () {
     expect(facts.roles.minters.map((m) => m.name)).to.deep.equal(["RewardDistributor"]);
     const proposers = facts.roles.timelockRoles.find((r) => r.role === "PROPOSER_ROLE")!.holders;
     expect(proposers.map((h) => h.name)).to.deep.equal(["ComputeGovernor"]);
-    expect(facts.roles.deployer.weftBalance).to.equal(
-      LOCAL_PARAMETERS.token.genesisSupply - LOCAL_PARAMETERS.token.treasuryAllocation,
-    );
+    expect(facts.roles.deployer.weftBalance).to.equal(LOCAL_PARAMETERS.launch.liquid.operations.amount);
+  });
+
+  it("reports the launch: each allocation, the largest account's voting share, what passing takes, the council", async function () {
+    const { launch } = facts;
+    const weft = (amount: string) => ethers.parseEther(amount);
+    expect(launch.allocations.map((a) => [a.name, a.kind, a.amount])).to.deep.equal([
+      ["treasury", "treasury", weft("260000000")],
+      ["operations", "liquid", weft("10000000")],
+      ["founders", "vested", weft("20000000")],
+      ["contributors", "vested", weft("50000000")],
+      ["ecosystem", "vested", weft("60000000")],
+    ]);
+    expect(launch.largestLocal).to.deep.equal({ who: "deployer", amount: weft("10000000") });
+    expect(launch.largestPublic).to.deep.equal({ who: "deployer", amount: weft("10000000") });
+    expect(launch.deployerAtFoundersCliff).to.equal(weft("15000000"));
+    expect(launch.local.quorum).to.equal(weft("16000000"));
+    expect(launch.public.quorum).to.equal(weft("16000000"));
+    expect(launch.public.proposalThreshold).to.equal(PUBLIC_PARAMETERS.governor.proposalThreshold);
+    expect(launch.council).to.deep.include({
+      holdsCanceller: true,
+      holdsProposer: false,
+      council: "council account",
+    });
+    expect(report).to.include("**Largest voting share of one account right after deployment**");
+    expect(report).to.include("local deployer, 10,000,000 WEFT (2.50%); public `deployer`, 10,000,000 WEFT (2.50%)");
+    expect(report).to.include("| local (deployed) | 16,000,000 WEFT (4% of 400,000,000 WEFT) | 1,000 WEFT |");
   });
 
   it("gives every governed parameter its defaults and the bounds its setter enforces, equal to the contract's constants", async function () {

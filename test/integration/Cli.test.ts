@@ -77,13 +77,26 @@ describe("Command line against a local node", function () {
     expect(book.chainId).to.equal(31337);
     expect(Object.keys(book.contracts)).to.include.members(["ComputeToken", "JobEscrow", "ComputeGovernor"]);
 
+    // The deployer's 10M operations WEFT are below the 16M quorum: the ecosystem fund (account 9) joins with what
+    // its vesting releases at the cliff.
+    const early = await hardhat("dao:release", "--allocation", "ecosystem");
+    expect(early.code).to.equal(1);
+    expect(early.stderr + early.stdout).to.include("nothing to release yet");
+    const release = await hardhat("dao:release", "--allocation", "ecosystem", "--advance");
+    expect(release.code, release.stderr).to.equal(0);
+    // 60M over 3 days from the cliff at 12 h: a little over 10M, the release being mined a second after the cliff.
+    const beneficiary = book.parameters.launch.vested.ecosystem.beneficiary;
+    expect(release.stdout).to.match(new RegExp(`^Released 100\\d{5}\\.\\d+ WEFT of ecosystem to ${beneficiary}`));
     expect((await hardhat("dao:delegate")).code).to.equal(0);
+    expect((await hardhat("dao:delegate", "--account", "9")).code).to.equal(0);
     const proposal = await hardhat("dao:propose", "--set", "protocolFeeBps=250");
     expect(proposal.code, proposal.stderr).to.equal(0);
     const id = /Proposal id: (\d+)/.exec(proposal.stdout)![1];
 
     const vote = await hardhat("dao:vote", "--id", id, "--support", "for", "--by-sig", "--advance");
     expect(vote.code, vote.stderr).to.equal(0);
+    const fundVote = await hardhat("dao:vote", "--id", id, "--support", "for", "--account", "9");
+    expect(fundVote.code, fundVote.stderr).to.equal(0);
     expect((await hardhat("dao:queue", "--id", id, "--advance")).code).to.equal(0);
     const execute = await hardhat("dao:execute", "--id", id, "--advance");
     expect(execute.code, execute.stderr).to.equal(0);
@@ -92,6 +105,13 @@ describe("Command line against a local node", function () {
     expect(status.code).to.equal(0);
     expect(status.stdout).to.match(/protocolFeeBps\W+250/);
     expect(status.stdout).to.match(new RegExp(`ADMIN\\W+${book.contracts.TimelockController}`));
+    // The voting power: the two voters lead, the treasury and vesting wallets hold the rest without votes.
+    expect(status.stdout).to.match(/top holders by votes/);
+    expect(status.stdout).to.match(/ecosystem beneficiary \(0x\w+\)\W+10,000,\d{3}/);
+    expect(status.stdout).to.match(/founders beneficiary \(0x\w+\)\W+10,000,000\W/);
+    expect(status.stdout).to.match(/treasury \(timelock, undelegated\)\W+260,000,000\W+65\.00%/);
+    expect(status.stdout).to.match(/quorum \(for \+ abstain\)\W+16,000,000 WEFT \(4% of supply\)/);
+    expect(status.stdout).to.include(`ecosystem vesting (${book.vestingWallets.ecosystem})`);
     const proposalStatus = await hardhat("dao:status", "--id", id);
     expect(proposalStatus.stdout).to.include("Executed");
   });

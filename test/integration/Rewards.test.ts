@@ -9,11 +9,12 @@ process.env.WEFT_DEPLOYMENTS_DIR = deploymentsDir;
 
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { advanceTo } from "../../src/chain/clock";
 import { castVote, execute, findProposal, propose, proposalStatus, queue, VOTE_SUPPORT } from "../../src/dao/governor";
 import { createJob, jobTerms, registerAndStake, RESULT_ROOT, RESULT_URI } from "../fixtures/jobs";
+import { fundVoters } from "../fixtures/voters";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
 import "../../tasks/rewards/status";
@@ -47,8 +48,10 @@ describe("Rewards", function () {
   it("lets the DAO change every reward parameter within its bounds through the timelock", async function () {
     const f = await loadFixture(rewardsFixture);
     const { ComputeGovernor: governor, RewardDistributor: rewards, ComputeToken, deployer } = f;
+    // The deployer proposes; three holders granted 6M each by the treasury pass the votes (none has quorum alone).
     await ComputeToken.connect(deployer).delegate(deployer.address);
-    await mine();
+    const voters = [f.client, f.provider2, f.outsider];
+    await fundVoters(f, voters);
     const target = await rewards.getAddress();
     const usd = await f.usd.getAddress();
     const calls = [
@@ -66,7 +69,7 @@ describe("Rewards", function () {
     const { id } = await propose(governor, deployer, calls, "Retune rewards");
     const proposal = await findProposal(governor, id, 0);
     await advanceTo(hre, proposal.voteStart + 1n);
-    await castVote(governor, deployer, id, VOTE_SUPPORT.for);
+    for (const voter of voters) await castVote(governor, voter, id, VOTE_SUPPORT.for);
     await advanceTo(hre, (await proposalStatus(governor, id)).deadline + 1n);
     await queue(governor, deployer, proposal);
     await advanceTo(hre, await governor.proposalEta(id));
@@ -88,7 +91,7 @@ describe("Rewards", function () {
     const { id: bad } = await propose(governor, deployer, [{ target, value: 0n, calldata: tooHigh }], "Cap at 100%");
     const badProposal = await findProposal(governor, bad, 0);
     await advanceTo(hre, badProposal.voteStart + 1n);
-    await castVote(governor, deployer, bad, VOTE_SUPPORT.for);
+    for (const voter of voters) await castVote(governor, voter, bad, VOTE_SUPPORT.for);
     await advanceTo(hre, (await proposalStatus(governor, bad)).deadline + 1n);
     await queue(governor, deployer, badProposal);
     await advanceTo(hre, await governor.proposalEta(bad));

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {ComputeToken} from "../../contracts/token/ComputeToken.sol";
+import {CliffVestingWallet} from "../../contracts/token/CliffVestingWallet.sol";
 import {ProviderRegistry} from "../../contracts/staking/ProviderRegistry.sol";
 import {JobEscrow} from "../../contracts/market/JobEscrow.sol";
 import {EscrowParameters} from "../../contracts/market/EscrowParameters.sol";
@@ -34,7 +35,17 @@ uint64 constant GUARDIAN = 6;
 // config/parameters.ts, LOCAL_PARAMETERS
 uint256 constant CAP = 1_000_000_000e18;
 uint256 constant GENESIS_SUPPLY = 400_000_000e18;
-uint256 constant TREASURY_ALLOCATION = 200_000_000e18;
+// config/parameters.ts, LOCAL_PARAMETERS.launch: the deployer keeps its operations allocation, three vesting wallets
+// hold the founders' (the deployer's), contributors' (Hardhat account 8) and ecosystem's (account 9), and the treasury
+// the rest. The SecurityCouncil is left out with the governor: it only cancels proposals.
+uint256 constant OPERATIONS_ALLOCATION = 10_000_000e18;
+uint256 constant FOUNDERS_ALLOCATION = 20_000_000e18;
+uint256 constant CONTRIBUTORS_ALLOCATION = 50_000_000e18;
+uint256 constant ECOSYSTEM_ALLOCATION = 60_000_000e18;
+uint256 constant TREASURY_ALLOCATION =
+    GENESIS_SUPPLY - OPERATIONS_ALLOCATION - FOUNDERS_ALLOCATION - CONTRIBUTORS_ALLOCATION - ECOSYSTEM_ALLOCATION;
+address constant CONTRIBUTORS_BENEFICIARY = 0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f;
+address constant ECOSYSTEM_BENEFICIARY = 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720;
 uint256 constant UNBONDING_PERIOD = 2 hours;
 uint256 constant JAIL_DURATION = 1 days;
 uint256 constant MIN_PROVIDER_STAKE = 1_000e18;
@@ -64,6 +75,8 @@ abstract contract WeftDeployment {
     MandelbrotChecker internal _mandelbrotChecker;
     RewardDistributor internal _rewards;
     TestERC20 internal _usd;
+    /// @dev The launch's vesting wallets: founders, contributors, ecosystem.
+    CliffVestingWallet[3] internal _vestingWallets;
 
     function _deployWeft(address arbiter) internal {
         _manager = new AccessManager(address(this));
@@ -72,7 +85,7 @@ abstract contract WeftDeployment {
         _timelock = new TimelockController(TIMELOCK_MIN_DELAY, noProposers, anyExecutor, address(this));
 
         _token = new ComputeToken(address(_manager), CAP, address(this), GENESIS_SUPPLY);
-        _token.transfer(address(_timelock), TREASURY_ALLOCATION);
+        _launch();
 
         _registry = new ProviderRegistry(
             address(_manager),
@@ -201,6 +214,24 @@ abstract contract WeftDeployment {
         rewardParameters[1] = RewardDistributor.setEmissionSchedule.selector;
         rewardParameters[2] = RewardDistributor.setRewardCapBps.selector;
         _map(address(_rewards), PARAMETERS, rewardParameters);
+    }
+
+    /// @dev The genesis split of ignition/modules/Weft.ts's LaunchModule, at the local schedules.
+    function _launch() private {
+        _vestingWallets[0] = new CliffVestingWallet(address(this), 0, 4 days, 1 days);
+        _vestingWallets[1] = new CliffVestingWallet(CONTRIBUTORS_BENEFICIARY, 0, 4 days, 1 days);
+        _vestingWallets[2] = new CliffVestingWallet(ECOSYSTEM_BENEFICIARY, 0, 3 days, 12 hours);
+        _token.transfer(address(_vestingWallets[0]), FOUNDERS_ALLOCATION);
+        _token.transfer(address(_vestingWallets[1]), CONTRIBUTORS_ALLOCATION);
+        _token.transfer(address(_vestingWallets[2]), ECOSYSTEM_ALLOCATION);
+        _token.transfer(address(_timelock), TREASURY_ALLOCATION);
+    }
+
+    /// @dev WEFT for the actors beyond the deployer's operations allocation: a grant from the treasury, as a vote
+    /// would make it (test/fixtures/voters.ts does the same).
+    function _grantFromTreasury(address to, uint256 amount) internal {
+        VM.prank(address(_timelock));
+        _token.transfer(to, amount);
     }
 
     /// @dev What the DAO votes in after the hand-over, executed as the timelock (test/fixtures/weft.ts does the same).

@@ -60,9 +60,9 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _ghost = new Ghost();
         for (uint256 i = 0; i < PROVIDERS; ++i) _setUpProvider(_actors.providers[i]);
         for (uint256 i = 0; i < CLIENTS; ++i) _setUpClient(_actors.clients[i]);
-        for (uint256 i = 0; i < CHALLENGERS; ++i) _token.transfer(_actors.challengers[i], CHALLENGER_WEFT);
-        for (uint256 i = 0; i < SYBILS; ++i) _token.transfer(_actors.sybils[i], CHALLENGER_WEFT);
-        _token.transfer(_actors.verifier, VERIFIER_WEFT);
+        for (uint256 i = 0; i < CHALLENGERS; ++i) _grantFromTreasury(_actors.challengers[i], CHALLENGER_WEFT);
+        for (uint256 i = 0; i < SYBILS; ++i) _grantFromTreasury(_actors.sybils[i], CHALLENGER_WEFT);
+        _grantFromTreasury(_actors.verifier, VERIFIER_WEFT);
 
         Weft memory weft = Weft(_token, _registry, _escrow, _receipt, _disputes, _rewards, _usd);
         _targetStaking(new StakingHandler(weft, _actors, _ghost));
@@ -326,7 +326,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     }
 
     function _setUpProvider(address provider) private {
-        _token.transfer(provider, PROVIDER_WEFT);
+        _grantFromTreasury(provider, PROVIDER_WEFT);
         VM.startPrank(provider);
         _registry.register(IProviderRegistry.Profile("RTX 4090", 24, "ipfs://provider"));
         _token.approve(address(_registry), type(uint256).max);
@@ -336,7 +336,7 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
     }
 
     function _setUpClient(address client) private {
-        _token.transfer(client, CLIENT_FUNDS);
+        _grantFromTreasury(client, CLIENT_FUNDS);
         _usd.mint(client, CLIENT_FUNDS);
         VM.startPrank(client);
         _token.approve(address(_escrow), type(uint256).max);
@@ -394,10 +394,12 @@ contract WeftInvariants is WeftDeployment, InvariantTargets {
         _target(address(h), h.claim.selector, 1);
     }
 
-    /// @dev Every account that can hold WEFT: this deployer, the treasury, the contracts and every actor.
+    /// @dev Every account that can hold WEFT: this deployer, the treasury, the vesting wallets, the contracts and every
+    /// actor.
     function _listHolders() private {
         _holders.push(address(this));
         _holders.push(address(_timelock));
+        for (uint256 i = 0; i < _vestingWallets.length; ++i) _holders.push(address(_vestingWallets[i]));
         _holders.push(address(_registry));
         _holders.push(address(_escrow));
         _holders.push(address(_disputes));

@@ -4,12 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 
-import { LOCAL_PARAMETERS } from "../../config/parameters";
+import { ethers } from "ethers";
+import { LOCAL_PARAMETERS, PUBLIC_PARAMETERS } from "../../config/parameters";
 import { proposalActions } from "../../src/dao/actions";
 import { parameterChange } from "../../src/dao/governedParameters";
 import { parseSupport } from "../../src/dao/governor";
 import { parseProposalId } from "../../src/cli/context";
 import { readAddressBook } from "../../src/deploy/addressBook";
+import { resolveLaunch } from "../../src/deploy/launch";
 import { applyParameterOverrides } from "../../src/deploy/overrides";
 import { runDeploy } from "../../src/deploy/run";
 import type { WeftSystem } from "../../src/deploy/system";
@@ -73,6 +75,68 @@ describe("User input to the deploy and DAO commands", function () {
     it("refuses a value that is not a whole number", async function () {
       const file = write("v.json", JSON.stringify({ escrow: { protocolFeeBps: 2.5 } }));
       await expectUserError(() => applyParameterOverrides(LOCAL_PARAMETERS, file), /must be a whole number/);
+    });
+
+    it("overrides nested groups, the launch's amounts and accounts included", async function () {
+      const council = "0x000000000000000000000000000000000000c0DE";
+      const file = write(
+        "launch.json",
+        JSON.stringify({ launch: { council, vested: { ecosystem: { amount: "1000" } } } }),
+      );
+      const merged = applyParameterOverrides(LOCAL_PARAMETERS, file);
+      expect(merged.launch.council).to.equal(council);
+      expect(merged.launch.vested.ecosystem.amount).to.equal(1000n);
+      expect(merged.launch.vested.founders).to.deep.equal(LOCAL_PARAMETERS.launch.vested.founders);
+      const bad = write("launch-bad.json", JSON.stringify({ launch: { council: 7 } }));
+      await expectUserError(() => applyParameterOverrides(LOCAL_PARAMETERS, bad), /launch.council must be a string/);
+    });
+  });
+
+  describe("launch accounts", function () {
+    const deployer = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    const context = { deployer, network: "sepolia", readVar: () => undefined };
+
+    it("names every unset account variable of a public launch, with the command that sets it", async function () {
+      await expectUserError(
+        () => resolveLaunch(PUBLIC_PARAMETERS, context),
+        /npx hardhat vars set WEFT_FOUNDERS .*\n.*WEFT_CONTRIBUTORS .*\n.*WEFT_ECOSYSTEM .*\n.*WEFT_SECURITY_COUNCIL/,
+      );
+    });
+
+    it("resolves variables to addresses and gives the treasury what the allocations leave", async function () {
+      const council = "0x000000000000000000000000000000000000c0de";
+      const resolved = resolveLaunch(PUBLIC_PARAMETERS, { ...context, readVar: () => council });
+      expect(resolved.council).to.equal(ethers.getAddress(council));
+      expect(resolved.treasury).to.equal(ethers.parseEther("260000000"));
+      expect(resolved.allocations.find((a) => a.name === "operations")!.beneficiary).to.equal(deployer);
+    });
+
+    it("refuses an account variable that is not an address", async function () {
+      await expectUserError(
+        () => resolveLaunch(PUBLIC_PARAMETERS, { ...context, readVar: () => "multisig" }),
+        /WEFT_FOUNDERS \(beneficiary of the founders vesting\) must be a non-zero address; got "multisig"/,
+      );
+    });
+
+    it("refuses a launch that gives one account liquid WEFT reaching quorum", async function () {
+      const rich = structuredClone(LOCAL_PARAMETERS);
+      rich.launch.liquid.operations.amount = ethers.parseEther("16000000");
+      await expectUserError(
+        () => resolveLaunch(rich, { ...context, network: "hardhat" }),
+        /would receive 16000000.0 liquid WEFT at launch, at least the quorum \(16000000.0\)/,
+      );
+    });
+
+    it("refuses allocations beyond the genesis supply and a cliff longer than the vesting", async function () {
+      const over = structuredClone(LOCAL_PARAMETERS);
+      over.launch.vested.ecosystem.amount = ethers.parseEther("400000000");
+      await expectUserError(() => resolveLaunch(over, { ...context, network: "hardhat" }), /fit the genesis supply/);
+      const cliff = structuredClone(LOCAL_PARAMETERS);
+      cliff.launch.vested.founders.cliff = cliff.launch.vested.founders.duration + 1n;
+      await expectUserError(
+        () => resolveLaunch(cliff, { ...context, network: "hardhat" }),
+        /launch.vested.founders: the cliff .* is longer than the vesting/,
+      );
     });
   });
 
