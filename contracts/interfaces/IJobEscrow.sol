@@ -102,7 +102,7 @@ interface IJobEscrow is IDisputeWindows {
     error PaymentTokenRateOutOfBounds(address token, uint256 weftPerToken, uint256 min, uint256 max);
     /// @notice The token does not report its decimals, or reports more than the escrow values.
     error PaymentTokenDecimalsUnsupported(address token);
-    /// @notice The submit deadline is not within (now + MIN_JOB_DURATION, now + MAX_JOB_DURATION].
+    /// @notice The submit deadline is not within (now, now + MAX_JOB_DURATION].
     error InvalidSubmitDeadline(uint256 deadline, uint256 earliest, uint256 latest);
     /// @notice The escrow received less than the payment: fee-on-transfer tokens are not supported.
     error FeeOnTransferNotSupported(address token, uint256 expected, uint256 received);

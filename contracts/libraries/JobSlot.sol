@@ -30,13 +30,13 @@ library JobSlot {
     }
 
     /// @notice The slot of a job whose terms hash to `termsHash` (from {hashTerms}).
-    function pack(bytes32 termsHash, IJobEscrow.JobStatus status) internal pure returns (bytes32) {
-        return termsHash | bytes32(uint256(status));
+    function pack(bytes32 termsHash, IJobEscrow.JobStatus jobStatus) internal pure returns (bytes32) {
+        return termsHash | bytes32(uint256(jobStatus));
     }
 
     /// @notice The same slot with another status.
-    function withStatus(bytes32 slot, IJobEscrow.JobStatus status) internal pure returns (bytes32) {
-        return pack(committed(slot), status);
+    function withStatus(bytes32 slot, IJobEscrow.JobStatus jobStatus) internal pure returns (bytes32) {
+        return pack(committed(slot), jobStatus);
     }
 
     /// @notice The job's status. Only valid statuses are ever stored, so the conversion cannot fail.
