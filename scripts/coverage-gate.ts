@@ -1,12 +1,12 @@
 /**
  * The coverage gate: fails unless the contracts (mocks excluded, see .solcover.js) reach 100% of lines and functions
  * and 95% of branches, in total. Reads coverage/coverage-summary.json, written by `npm run coverage`, through
- * src/audit/coverage.ts, the same reader (and gate) AUDIT.md reports from.
+ * apps/audit/coverage.ts, the same reader (and gate) AUDIT.md reports from.
  * Run: npm run coverage:gate
  */
 import path from "node:path";
 
-import { COVERAGE_SUMMARY, readCoverage } from "../src/audit/coverage";
+import { COVERAGE_SUMMARY, readCoverage } from "../apps/audit/coverage";
 
 function main(): number {
   const coverage = readCoverage(path.resolve(__dirname, ".."), COVERAGE_SUMMARY);

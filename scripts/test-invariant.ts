@@ -10,7 +10,7 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-import { INVARIANTS_FILE, type InvariantResult, type InvariantsRun } from "../src/audit/invariants";
+import { INVARIANTS_FILE, type InvariantResult, type InvariantsRun } from "../apps/audit/invariants";
 
 const ROOT = path.resolve(__dirname, "..");
 const FORGE = require.resolve("@foundry-rs/forge/bin.mjs");
@@ -117,7 +117,7 @@ function main(): number {
     return 1;
   }
 
-  // Field for field what src/audit/invariants.ts reads back (isInvariantsRun), in the order the file has always had.
+  // Field for field what apps/audit/invariants.ts reads back (isInvariantsRun), in the order the file has always had.
   const summary: InvariantsRun = {
     command: ["forge", ...testArgs].join(" "),
     profile: PROFILE,

@@ -18,7 +18,7 @@ task("demo", "Runs the whole protocol on a local chain: jobs, two cheaters slash
       // A fresh clone has no artifacts or TypeChain types yet, and src/ needs both.
       await hre.run(TASK_COMPILE, { quiet: true });
       const { parseIntegerFlag } = await import("../src/jobs/request");
-      const { runDemo } = await import("../src/demo/scenario");
+      const { runDemo } = await import("../apps/demo/scenario");
       const result = await runDemo(hre, {
         seed: parseIntegerFlag("--seed", args.seed, 0, 0xffffffff),
         outDir: path.resolve(args.out),

@@ -16,8 +16,9 @@ import {
 import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { encodeFraudProof } from "../../src/disputes/proofs";
-import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
-import { matmulOperandEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
+import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { inputRootOf } from "../../src/commitments/job-inputs";
+import { matmulOperandEvidence, wordEvidence } from "../../src/findings/checks/evidence";
 import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { matmulI8, type DecodedJob } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";

@@ -7,7 +7,7 @@
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { Roles } from "../../src/access/roles";
+import { Roles } from "../../config/roles";
 import { PERMIT_TYPES } from "../../src/chain/permit";
 import { RESULT_CHUNK_WORDS } from "../../src/commitments/result-tree";
 import { parameterChange } from "../../src/dao/governedParameters";

@@ -3,8 +3,8 @@ import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ign
 import { ZeroAddress, ZeroHash, id } from "ethers";
 
 import { LIQUID_ALLOCATIONS, VESTED_ALLOCATIONS, type VestedAllocationName } from "../../config/parameters";
-import { Roles } from "../../src/access/roles";
-import { roleAssignments } from "../../src/access/permissions";
+import { Roles } from "../../config/roles";
+import { roleAssignments } from "../../config/permissions";
 
 /**
  * The whole Weft system, one module per domain, composed by `WeftModule`. The same modules serve production

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import { ethers } from "ethers";
 
-import { Roles } from "../access/roles";
+import { Roles } from "../../config/roles";
 import type { AddressBook } from "../deploy/addressBook";
 import type { WeftSystem } from "../deploy/system";
 import { duration } from "../markdown";

@@ -15,8 +15,8 @@ import type { WeftSystem } from "../deploy/system";
 import { chainTime } from "../chain/clock";
 import { disputeIdsOf } from "../chain/disputes";
 import { JobStatus, jobStatusName, readJob, committedTerms } from "../chain/jobs";
-import type { DisputeReceipt, DisputeSink } from "../verifier/sinks";
-import type { Finding } from "../verifier/verdict";
+import type { DisputeReceipt, DisputeSink } from "../findings/sink";
+import type { Finding } from "../findings/verdict";
 import type { DisputeManager } from "../../typechain-types";
 import { encodeFraudProof, proofCommitment } from "./proofs";
 
@@ -28,8 +28,6 @@ export interface OnChainDisputeSinkOptions {
   /** Where job and dispute events start (the deployment block). */
   readonly deploymentBlock: number;
 }
-
-export const ON_CHAIN_SINK = "dispute-manager";
 
 /** The id of the dispute a mined transaction opened, from its DisputeOpened event. */
 export function openedDisputeId(
@@ -48,6 +46,9 @@ export function openedDisputeId(
 }
 
 export class OnChainDisputeSink implements DisputeSink {
+  readonly name = "dispute-manager";
+  readonly filesOnChain = true;
+
   constructor(private readonly options: OnChainDisputeSinkOptions) {}
 
   async fileDispute(finding: Finding): Promise<DisputeReceipt> {
@@ -57,7 +58,7 @@ export class OnChainDisputeSink implements DisputeSink {
     const receipt = (reference: string, disputeId?: bigint): DisputeReceipt => ({
       jobId: finding.jobId,
       kind: finding.kind,
-      sink: ON_CHAIN_SINK,
+      sink: this.name,
       reference,
       ...(disputeId === undefined ? {} : { disputeId: disputeId.toString() }),
       filedAt: new Date().toISOString(),

@@ -4,7 +4,7 @@
  */
 import { AbiCoder, keccak256 } from "ethers";
 
-import type { WrongElementFinding, WrongPixelFinding } from "../verifier/verdict";
+import type { WrongElementFinding, WrongPixelFinding } from "../findings/verdict";
 
 /** MatmulI8Checker.FraudProof. */
 export const MATMUL_FRAUD_PROOF =

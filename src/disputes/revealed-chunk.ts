@@ -12,8 +12,8 @@ import { decodeMatmulInputs } from "../workloads/matmul-i8/codec";
 import { multiplyRowsI8 } from "../workloads/matmul-i8/multiply";
 import type { DecodedJob } from "../workloads/registry";
 import { WORD_BYTES } from "../workloads/words";
-import { matmulOperandEvidence } from "../verifier/checks/evidence";
-import type { ChunkEvidence, FindingBase, WrongElementFinding, WrongPixelFinding } from "../verifier/verdict";
+import { matmulOperandEvidence } from "../findings/checks/evidence";
+import type { ChunkEvidence, FindingBase, WrongElementFinding, WrongPixelFinding } from "../findings/verdict";
 
 /** The first wrong word of a revealed chunk as a fraud-proof finding, or undefined if every word is right. */
 export function checkRevealedChunk(

@@ -24,7 +24,8 @@ import { IERC20Permit__factory } from "../../typechain-types/factories/@openzepp
 import { IERC5267__factory } from "../../typechain-types/factories/@openzeppelin/contracts/interfaces/IERC5267__factory";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { formatAmount, parseAmount, readTokenInfo, resolveTokenAddress, type TokenInfo } from "./amounts";
-import { generateInputs, inputByteLength, inputRootOf } from "./job-data";
+import { inputByteLength, inputRootOf } from "../commitments/job-inputs";
+import { generateInputs } from "./job-data";
 import type { JobSpec } from "./request";
 import { PERMIT_TYPES } from "../chain/permit";
 

@@ -17,7 +17,7 @@ import { InvalidWorkloadError } from "../workloads/errors";
 import { MANDELBROT_FRACTION_BITS, MANDELBROT_Q_NAME, toFixedPoint } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 import { WORKLOADS, mandelbrotQ, matmulI8, type DecodedJob } from "../workloads/registry";
-import { inputByteLength } from "./job-data";
+import { inputByteLength } from "../commitments/job-inputs";
 
 /** The flags that describe a job, as typed. */
 export interface JobRequestArgs {

@@ -1,5 +1,5 @@
 /** A job's inputs as the provider gets them: fetched from the content store and checked against the input root. */
-import { inputByteLength, inputRootOf } from "../jobs/job-data";
+import { inputByteLength, inputRootOf } from "../commitments/job-inputs";
 import { fetchContent, type ContentStoreConfig } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
 import type { DecodedJob } from "../workloads/registry";

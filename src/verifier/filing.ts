@@ -4,9 +4,9 @@
  * (sinks are idempotent per job) and a filed finding is never offered to a sink again.
  */
 import type { Logger } from "../agents/logger";
-import type { DisputeReceipt, DisputeSink } from "./sinks";
+import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import type { VerifierState } from "./state";
-import type { Finding } from "./verdict";
+import type { Finding } from "../findings/verdict";
 
 /** Files `finding` unless it was filed already; a sink failure is logged and leaves it pending. */
 export async function fileFinding(

@@ -1,7 +1,7 @@
 /** The verifier's Prometheus metrics (weft_verifier_*), in a registry of their own. */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
-import type { FindingKind, VerdictName } from "./verdict";
+import type { FindingKind, VerdictName } from "../findings/verdict";
 
 const PREFIX = "weft_verifier_";
 

@@ -12,8 +12,8 @@ import path from "node:path";
 
 import { UserError } from "../errors";
 import { readJsonFile, writeJsonAtomic } from "../state/json-file";
-import type { DisputeReceipt } from "./sinks";
-import type { Finding, VerdictName } from "./verdict";
+import type { DisputeReceipt } from "../findings/sink";
+import type { Finding, VerdictName } from "../findings/verdict";
 
 export const STATE_FILE_NAME = "state.json";
 const STATE_VERSION = 1;

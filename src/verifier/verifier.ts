@@ -14,21 +14,20 @@ import type { Provider } from "ethers";
 import type { Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
 import { type BlockRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../chain/blocks";
-import { ON_CHAIN_SINK } from "../disputes/onchain-sink";
 import { readCreatedJob, type SubmittedResult, submittedResultsIn } from "../chain/jobs";
 import { type RetryOptions, withRetry } from "../chain/retry";
 import { UserError } from "../errors";
-import { inputByteLength } from "../jobs/job-data";
+import { inputByteLength } from "../commitments/job-inputs";
 import { fetchContent } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
 import { type DecodedJob, decodeJobParams } from "../workloads/registry";
 import type { JobEscrow } from "../../typechain-types";
-import { type CheckOptions, checkResult } from "./checks/check-result";
+import { type CheckOptions, checkResult } from "../findings/checks/check-result";
 import { fileFinding, filePendingFindings } from "./filing";
 import type { VerifierMetrics } from "./metrics";
-import type { DisputeReceipt, DisputeSink } from "./sinks";
+import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import { VerifierState } from "./state";
-import { describeFinding, type Fetched, type Finding, type Verdict, verdictLabel } from "./verdict";
+import { describeFinding, type Fetched, type Finding, type Verdict, verdictLabel } from "../findings/verdict";
 
 export interface VerifierOptions {
   /** The escrow to watch; a read-only connection is enough. */
@@ -126,13 +125,15 @@ export class Verifier {
   }
 
   /**
-   * Findings that went to the sink that opens disputes on-chain, whatever its receipt says: a dispute whose
+   * Findings that this verifier's sink filed on-chain (none when it does not file on-chain), whatever its receipt says: a dispute whose
    * transaction landed but whose answer was lost (or a kill before the receipt was written) is filed again as
    * "already disputed", and still needs following. The follower reads each dispute from the chain, so following a
    * job with no open dispute costs a few reads and does nothing.
    */
   private onChainFilings(): { receipt: DisputeReceipt; finding?: Finding }[] {
-    return this.state.filedFindings().filter(({ receipt }) => receipt.sink === ON_CHAIN_SINK);
+    const { sink } = this.options;
+    if (!sink.filesOnChain) return [];
+    return this.state.filedFindings().filter(({ receipt }) => receipt.sink === sink.name);
   }
 
   /** Ticks every `intervalMs` until `signal` aborts; a failed tick is logged and retried. */

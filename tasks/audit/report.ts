@@ -9,7 +9,7 @@ task(
   userFacing(async (_args: Record<string, never>, hre) => {
     // A fresh clone has no artifacts or typechain-types yet, which the report reads and imports.
     await hre.run("compile", { quiet: true });
-    const { writeAuditReport } = await import("../../src/audit/report");
+    const { writeAuditReport } = await import("../../apps/audit/report");
     const { file, warnings } = await writeAuditReport(hre);
     for (const warning of warnings) console.warn(`warning: ${warning}`);
     console.log(`wrote ${file}`);

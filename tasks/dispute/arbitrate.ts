@@ -10,7 +10,7 @@ task("dispute:arbitrate", "Arbiter: rules on a dispute of a workload without a c
     userFacing(async (args: { dispute: string; fault: string; account: string }, hre) => {
       const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
       const { arbitrate, disputeContext, formatSettled, parseDisputeFlag, parseFault } =
-        await import("../../src/disputes/commands");
+        await import("../../apps/roots/disputes");
       const id = parseDisputeFlag(args.dispute);
       const fault = parseFault(args.fault);
       const ctx = disputeContext(hre, await loadSystem(hre, parseAccountIndex(args.account)));

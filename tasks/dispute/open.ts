@@ -23,7 +23,7 @@ task(
     userFacing(async (args: Args, hre) => {
       const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
       const { disputeContext, formatOpened, openDispute, parseDisputePath, parseJobFlag } =
-        await import("../../src/disputes/commands");
+        await import("../../apps/roots/disputes");
       const { ipfsGatewayFromEnv } = await import("../../src/store/factory");
       const path = parseDisputePath(args.path);
       const jobId = parseJobFlag(args.job);

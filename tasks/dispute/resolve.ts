@@ -12,7 +12,7 @@ task(
     userFacing(async (args: { dispute: string; account: string }, hre) => {
       const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
       const { disputeContext, formatSettled, parseDisputeFlag, resolveDispute } =
-        await import("../../src/disputes/commands");
+        await import("../../apps/roots/disputes");
       const id = parseDisputeFlag(args.dispute);
       const ctx = disputeContext(hre, await loadSystem(hre, parseAccountIndex(args.account)));
       console.log(formatSettled(await resolveDispute(ctx, id), "resolved"));

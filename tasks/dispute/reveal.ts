@@ -21,7 +21,7 @@ task(
     userFacing(async (args: Args, hre) => {
       const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
       const { disputeContext, formatMove, parseDisputeFlag, revealForDispute } =
-        await import("../../src/disputes/commands");
+        await import("../../apps/roots/disputes");
       const { ipfsGatewayFromEnv } = await import("../../src/store/factory");
       const id = parseDisputeFlag(args.dispute);
       const loaded = await loadSystem(hre, parseAccountIndex(args.account));

@@ -12,7 +12,7 @@ task(
     userFacing(async (args: { job?: string; dispute?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
       const { chainTime } = await import("../../src/chain/clock");
-      const { disputeContext, formatDisputeStatus, parseStatusTarget } = await import("../../src/disputes/commands");
+      const { disputeContext, formatDisputeStatus, parseStatusTarget } = await import("../../apps/roots/disputes");
       const target = parseStatusTarget(args.job, args.dispute);
       const ctx = disputeContext(hre, await loadSystem(hre));
       console.log(await formatDisputeStatus(ctx, target, await chainTime(hre.ethers.provider)));

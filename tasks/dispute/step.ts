@@ -20,7 +20,7 @@ task(
   .setAction(
     userFacing(async (args: Args, hre) => {
       const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
-      const { disputeContext, formatMove, parseDisputeFlag, stepDispute } = await import("../../src/disputes/commands");
+      const { disputeContext, formatMove, parseDisputeFlag, stepDispute } = await import("../../apps/roots/disputes");
       const { ipfsGatewayFromEnv } = await import("../../src/store/factory");
       const id = parseDisputeFlag(args.dispute);
       const loaded = await loadSystem(hre, parseAccountIndex(args.account));

@@ -1,7 +1,7 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import type { RunProviderArgs } from "../../src/provider/run";
+import type { RunProviderArgs } from "../../apps/roots/provider";
 
 task("provider:run", "Runs the provider agent: accepts, computes, submits and finalizes jobs until Ctrl-C")
   .addOptionalParam("account", "Index of the configured account to use (default 0)")
@@ -28,7 +28,7 @@ task("provider:run", "Runs the provider agent: accepts, computes, submits and fi
   .addOptionalParam("cheatRate", "With --cheat: the probability of cheating on each job (default 1)")
   .setAction(
     userFacing(async (args: RunProviderArgs & { backend: string }, hre) => {
-      const { runProvider } = await import("../../src/provider/run");
+      const { runProvider } = await import("../../apps/roots/provider");
       await runProvider(hre, args);
     }),
   );

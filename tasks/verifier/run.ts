@@ -1,7 +1,7 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import type { VerifierCliArgs } from "../../src/verifier/run";
+import type { VerifierCliArgs } from "../../apps/roots/verifier";
 
 task("verifier:run", "Watches submitted results, checks each one, and disputes every fault it finds on-chain")
   .addOptionalParam(
@@ -21,7 +21,7 @@ task("verifier:run", "Watches submitted results, checks each one, and disputes e
   .addOptionalParam("account", "Index of the configured account that disputes and pays bonds (default 0)")
   .setAction(
     userFacing(async (args: VerifierCliArgs, hre) => {
-      const { parseVerifierArgs, runVerifier } = await import("../../src/verifier/run");
+      const { parseVerifierArgs, runVerifier } = await import("../../apps/roots/verifier");
       await runVerifier(hre, parseVerifierArgs(args, hre.network.name));
     }),
   );

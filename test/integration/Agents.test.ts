@@ -22,7 +22,7 @@ import type { CheatConfig } from "../../src/provider/cheat";
 import { fetchContent } from "../../src/store/factory";
 import { VerifierMetrics } from "../../src/verifier/metrics";
 import { EvidenceFileSink } from "../../src/verifier/sinks";
-import type { Finding } from "../../src/verifier/verdict";
+import type { Finding } from "../../src/findings/verdict";
 import { Verifier } from "../../src/verifier/verifier";
 import { AGENT_STAKE, createDirectedJob, startProviderAgent } from "../fixtures/agents";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";

@@ -9,17 +9,17 @@ import { setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract } from "ethers";
 
 import { LOCAL_PARAMETERS, PUBLIC_PARAMETERS } from "../../config/parameters";
-import { PERMISSIONS, type ManagedContractName } from "../../src/access/permissions";
-import { Roles, type RoleName } from "../../src/access/roles";
-import { attackCatalogue } from "../../src/audit/attacks";
-import { EIP170_LIMIT, deployedSize } from "../../src/audit/contracts";
-import { COVERAGE_GATE, readCoverage } from "../../src/audit/coverage";
-import { deployForAudit, type AuditedDeployment } from "../../src/audit/deployment";
-import { INVARIANTS_COMMAND, readInvariants } from "../../src/audit/invariants";
-import { flattenParameters } from "../../src/audit/parameters";
-import type { AuditFacts } from "../../src/audit/render";
-import { renderAudit } from "../../src/audit/render";
-import { AUDIT_PATHS, auditWarnings, collectAudit } from "../../src/audit/report";
+import { PERMISSIONS, type ManagedContractName } from "../../config/permissions";
+import { Roles, type RoleName } from "../../config/roles";
+import { attackCatalogue } from "../../apps/audit/attacks";
+import { EIP170_LIMIT, deployedSize } from "../../apps/audit/contracts";
+import { COVERAGE_GATE, readCoverage } from "../../apps/audit/coverage";
+import { deployForAudit, type AuditedDeployment } from "../../apps/audit/deployment";
+import { INVARIANTS_COMMAND, readInvariants } from "../../apps/audit/invariants";
+import { flattenParameters } from "../../apps/audit/parameters";
+import type { AuditFacts } from "../../apps/audit/render";
+import { renderAudit } from "../../apps/audit/render";
+import { AUDIT_PATHS, auditWarnings, collectAudit } from "../../apps/audit/report";
 import { GOVERNED_PARAMETERS } from "../../src/dao/governedParameters";
 import { UserError } from "../../src/errors";
 
@@ -72,7 +72,7 @@ describe("audit:report", function () {
     expect(escrow.lines.nonBlank).to.equal(text.filter((line) => line.trim() !== "").length);
   });
 
-  it("lists every permission of src/access/permissions.ts with the role the deployed AccessManager returns", async function () {
+  it("lists every permission of config/permissions.ts with the role the deployed AccessManager returns", async function () {
     const table = PERMISSIONS as Record<ManagedContractName, Partial<Record<RoleName, readonly string[]>>>;
     let count = 0;
     for (const [contract, roles] of Object.entries(table) as [ManagedContractName, typeof table.JobEscrow][]) {

@@ -8,8 +8,8 @@ import { PNG } from "pngjs";
 
 import { disputeKindName } from "../../src/chain/disputes";
 import { JobStatus } from "../../src/chain/jobs";
-import { SMALL_SIZE, pictureTile } from "../../src/demo/plan";
-import { type DemoResult, runDemo } from "../../src/demo/scenario";
+import { SMALL_SIZE, pictureTile } from "../../apps/demo/plan";
+import { type DemoResult, runDemo } from "../../apps/demo/scenario";
 import { renderIterationsPng } from "../../src/workloads/mandelbrot-q/image";
 import { renderMandelbrotTile } from "../../src/workloads/mandelbrot-q/tile";
 import { expectUserError } from "../helpers/errors";

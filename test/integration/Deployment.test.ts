@@ -4,8 +4,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, ZeroHash } from "ethers";
 
 import { VESTED_ALLOCATIONS } from "../../config/parameters";
-import { Roles } from "../../src/access/roles";
-import { roleAssignments, type ManagedContractName } from "../../src/access/permissions";
+import { Roles } from "../../config/roles";
+import { roleAssignments, type ManagedContractName } from "../../config/permissions";
 import { advanceTo } from "../../src/chain/clock";
 import { parameterChange } from "../../src/dao/governedParameters";
 import { stateOf } from "../../src/dao/governor";

@@ -14,10 +14,10 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { memoryLogger } from "../../src/agents/logger";
-import { Roles } from "../../src/access/roles";
+import { Roles } from "../../config/roles";
 import { DisputeKind, DisputeStatus, readDispute } from "../../src/chain/disputes";
 import { JobStatus, readJob, readJobRecord } from "../../src/chain/jobs";
-import { openDispute } from "../../src/disputes/commands";
+import { openDispute } from "../../apps/roots/disputes";
 import { UserError } from "../../src/errors";
 import { createJobFromSpec } from "../../src/jobs/create";
 import { parseJobRequest } from "../../src/jobs/request";

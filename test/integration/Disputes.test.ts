@@ -21,7 +21,7 @@ import { parseJobRequest, type JobRequestArgs } from "../../src/jobs/request";
 import type { CheatConfig } from "../../src/provider/cheat";
 import { DisputeResponder } from "../../src/provider/disputes";
 import { ensureProvider } from "../../src/provider/setup";
-import { matmulOperandEvidence, wordEvidence } from "../../src/verifier/checks/evidence";
+import { matmulOperandEvidence, wordEvidence } from "../../src/findings/checks/evidence";
 import { FREIVALDS_ROUNDS } from "../../src/workloads/matmul-i8/freivalds";
 import { createDirectedJob, openOnChainVerifier, providerOutputs, startProviderAgent } from "../fixtures/agents";
 import { jobTerms } from "../fixtures/jobs";

@@ -14,7 +14,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { mandelbrotInputRoot } from "../../src/commitments/mandelbrot-inputs";
-import { generateInputs, inputRootOf } from "../../src/jobs/job-data";
+import { generateInputs } from "../../src/jobs/job-data";
+import { inputRootOf } from "../../src/commitments/job-inputs";
 import { fetchContent } from "../../src/store/factory";
 import { FileContentStore } from "../../src/store/fs-store";
 import { HttpContentStore } from "../../src/store/http-store";

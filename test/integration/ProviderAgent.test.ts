@@ -11,7 +11,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { memoryLogger } from "../../src/agents/logger";
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
+import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { inputRootOf } from "../../src/commitments/job-inputs";
 import { ProviderAgent, type ProviderAgentConfig } from "../../src/provider/agent";
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import { ExecBackend } from "../../src/provider/backends/exec";

@@ -8,12 +8,14 @@ import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 
 import { memoryLogger } from "../../src/agents/logger";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
+import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { inputRootOf } from "../../src/commitments/job-inputs";
 import { FileContentStore } from "../../src/store/fs-store";
 import { VerifierMetrics } from "../../src/verifier/metrics";
-import { parseVerifierArgs, type VerifierCliArgs } from "../../src/verifier/run";
-import { type DisputeReceipt, type DisputeSink, EvidenceFileSink } from "../../src/verifier/sinks";
-import type { Finding } from "../../src/verifier/verdict";
+import { parseVerifierArgs, type VerifierCliArgs } from "../../apps/roots/verifier";
+import type { DisputeReceipt, DisputeSink } from "../../src/findings/sink";
+import { EvidenceFileSink } from "../../src/verifier/sinks";
+import type { Finding } from "../../src/findings/verdict";
 import { Verifier } from "../../src/verifier/verifier";
 import { toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
@@ -211,6 +213,8 @@ describe("Verifier (in-process network)", function () {
     // The first run dies while filing its first finding: recorded as pending, never handed over.
     const crash = new AbortController();
     const dying: DisputeSink = {
+      name: "dying",
+      filesOnChain: false,
       fileDispute: async () => {
         crash.abort();
         throw new Error("killed");
@@ -229,6 +233,8 @@ describe("Verifier (in-process network)", function () {
     const filedJobs: string[] = [];
     const evidence = EvidenceFileSink.inStateDir(path.join(dir, "state"));
     const counting: DisputeSink = {
+      name: evidence.name,
+      filesOnChain: false,
       fileDispute: (finding): Promise<DisputeReceipt> => {
         filedJobs.push(finding.jobId);
         return evidence.fileDispute(finding);

@@ -14,8 +14,9 @@ import { disputeIdsOf, DisputeKind, type DisputeRecord, DisputeStatus, readDispu
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { sleep } from "../../src/chain/retry";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { seededRandom } from "../../src/demo/random";
-import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
+import { seededRandom } from "../../apps/demo/random";
+import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { inputRootOf } from "../../src/commitments/job-inputs";
 import type { RandomSource } from "../../src/provider/cheat";
 import { DisputeResponder } from "../../src/provider/disputes";
 import { OutputKeeper } from "../../src/provider/outputs";

@@ -2,7 +2,8 @@ import { expect } from "chai";
 
 import { MatmulInputTree } from "../../src/commitments/matmul-inputs";
 import { mandelbrotInputRoot } from "../../src/commitments/mandelbrot-inputs";
-import { generateInputs, inputByteLength, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
+import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { inputByteLength, inputRootOf } from "../../src/commitments/job-inputs";
 import { InvalidWorkloadError } from "../../src/workloads/errors";
 import { decodeMandelbrotOutput } from "../../src/workloads/mandelbrot-q/codec";
 import { MANDELBROT_Q_NAME, renderMandelbrotTile, toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";

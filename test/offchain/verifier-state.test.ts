@@ -7,12 +7,14 @@ import { expect } from "chai";
 
 import { memoryLogger } from "../../src/agents/logger";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
-import { checkResult } from "../../src/verifier/checks/check-result";
+import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { inputRootOf } from "../../src/commitments/job-inputs";
+import { checkResult } from "../../src/findings/checks/check-result";
 import { fileFinding, filePendingFindings } from "../../src/verifier/filing";
-import { type DisputeReceipt, type DisputeSink, EvidenceFileSink, evidenceFilePath } from "../../src/verifier/sinks";
+import type { DisputeReceipt, DisputeSink } from "../../src/findings/sink";
+import { EvidenceFileSink, evidenceFilePath } from "../../src/verifier/sinks";
 import { type CheckedJob, STATE_FILE_NAME, VerifierState } from "../../src/verifier/state";
-import type { Finding } from "../../src/verifier/verdict";
+import type { Finding } from "../../src/findings/verdict";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
 import { expectUserError } from "../helpers/errors";
 
@@ -49,6 +51,8 @@ async function flipOneFinding(jobId: bigint): Promise<Finding> {
 
 /** Counts what it is given; `failures` calls throw first, as a sink whose network is down would. */
 class CountingSink implements DisputeSink {
+  readonly name = "counting";
+  readonly filesOnChain = false;
   readonly filed: Finding[] = [];
   constructor(private failures = 0) {}
 
@@ -59,7 +63,7 @@ class CountingSink implements DisputeSink {
     }
     this.filed.push(finding);
     const filedAt = new Date().toISOString();
-    return { jobId: finding.jobId, kind: finding.kind, sink: "counting", reference: `#${this.filed.length}`, filedAt };
+    return { jobId: finding.jobId, kind: finding.kind, sink: this.name, reference: `#${this.filed.length}`, filedAt };
   }
 }
 

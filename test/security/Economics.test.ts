@@ -16,7 +16,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
+import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
+import { inputRootOf } from "../../src/commitments/job-inputs";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";
 import { type TestERC20Decimals, TestERC20Decimals__factory } from "../../typechain-types";

@@ -9,7 +9,7 @@ import hre, { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
-import { Roles } from "../../src/access/roles";
+import { Roles } from "../../config/roles";
 import { advanceTo } from "../../src/chain/clock";
 import {
   castVote,

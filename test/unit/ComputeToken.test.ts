@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signature } from "ethers";
 
-import { Roles } from "../../src/access/roles";
+import { Roles } from "../../config/roles";
 import type { ComputeToken } from "../../typechain-types";
 import { signPermit } from "../helpers/permit";
 

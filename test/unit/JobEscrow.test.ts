@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, setStorageAt, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
-import { Roles } from "../../src/access/roles";
+import { Roles } from "../../config/roles";
 import { readJob, committedTerms } from "../../src/chain/jobs";
 
 import {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
-import { Roles } from "../../src/access/roles";
+import { Roles } from "../../config/roles";
 import type { ComputeToken, ProviderRegistry } from "../../typechain-types";
 import {
   DAY,

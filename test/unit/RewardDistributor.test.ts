@@ -5,7 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import fc from "fast-check";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
-import { Roles } from "../../src/access/roles";
+import { Roles } from "../../config/roles";
 import { RewardDistributor__factory, TestERC20Decimals__factory } from "../../typechain-types";
 import { WRONG_MATMUL, disputesFixture, matmulFraudProof, proveFraud } from "../fixtures/disputes";
 import {

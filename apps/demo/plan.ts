@@ -6,11 +6,11 @@
  * Every job is directed to one provider, so which provider does which job (and which jobs are cheated on) never
  * depends on which agent happens to look first.
  */
-import type { JobSpec } from "../jobs/request";
-import type { CheatMode } from "../provider/cheat";
-import { MANDELBROT_Q_NAME, type MandelbrotTile, subTile, toFixedPoint } from "../workloads/mandelbrot-q/tile";
-import { MATMUL_I8_NAME, type MatmulShape } from "../workloads/matmul-i8/shape";
-import { mandelbrotQ, matmulI8 } from "../workloads/registry";
+import type { JobSpec } from "../../src/jobs/request";
+import type { CheatMode } from "../../src/provider/cheat";
+import { MANDELBROT_Q_NAME, type MandelbrotTile, subTile, toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
+import { MATMUL_I8_NAME, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
+import { mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 
 export type ProviderName = "H100" | "RTX 4090" | "A100";
 /** The faults the demo shows: one caught by a fraud proof, one by the withheld-data path. */

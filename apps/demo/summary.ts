@@ -2,8 +2,8 @@
 import Table from "cli-table3";
 import { formatEther } from "ethers";
 
-import { disputeKindName } from "../chain/disputes";
-import { jobStatusName } from "../chain/jobs";
+import { disputeKindName } from "../../src/chain/disputes";
+import { jobStatusName } from "../../src/chain/jobs";
 import type { Check, Conservation } from "./conservation";
 import type { JobRecord } from "./job-records";
 import { describeSpec, type ProviderName } from "./plan";

@@ -1,10 +1,10 @@
 import { Interface } from "ethers";
 
-import { ComputeToken__factory } from "../../typechain-types/factories/contracts/token/ComputeToken__factory";
-import { DisputeManager__factory } from "../../typechain-types/factories/contracts/disputes/DisputeManager__factory";
-import { JobEscrow__factory } from "../../typechain-types/factories/contracts/market/JobEscrow__factory";
-import { ProviderRegistry__factory } from "../../typechain-types/factories/contracts/staking/ProviderRegistry__factory";
-import { RewardDistributor__factory } from "../../typechain-types/factories/contracts/rewards/RewardDistributor__factory";
+import { ComputeToken__factory } from "../typechain-types/factories/contracts/token/ComputeToken__factory";
+import { DisputeManager__factory } from "../typechain-types/factories/contracts/disputes/DisputeManager__factory";
+import { JobEscrow__factory } from "../typechain-types/factories/contracts/market/JobEscrow__factory";
+import { ProviderRegistry__factory } from "../typechain-types/factories/contracts/staking/ProviderRegistry__factory";
+import { RewardDistributor__factory } from "../typechain-types/factories/contracts/rewards/RewardDistributor__factory";
 import { Roles, type RoleName } from "./roles";
 
 /** Which role may call which restricted function, per contract: the single permission table of Weft. */

@@ -6,9 +6,9 @@
  */
 import type { Log, Provider } from "ethers";
 
-import { disputeIdsOf, DisputeStatus, readDispute } from "../chain/disputes";
-import { type JobStatus, readJob } from "../chain/jobs";
-import type { WeftSystem } from "../deploy/system";
+import { disputeIdsOf, DisputeStatus, readDispute } from "../../src/chain/disputes";
+import { type JobStatus, readJob } from "../../src/chain/jobs";
+import type { WeftSystem } from "../../src/deploy/system";
 import type { PlannedJob } from "./plan";
 
 export interface JobRecord {

@@ -14,8 +14,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { fromTwos, parseEther, toBigInt } from "ethers";
 
 import { isLocalNetwork } from "../../config/parameters";
-import { Roles } from "../access/roles";
-import { advanceTo, chainTime } from "../chain/clock";
+import { Roles } from "../../config/roles";
+import { advanceTo, chainTime } from "../../src/chain/clock";
 import {
   DisputeKind,
   disputeIdsOf,
@@ -25,17 +25,17 @@ import {
   disputeStatusName,
   isProviderTurn,
   readDispute,
-} from "../chain/disputes";
-import { leafCountOf } from "../commitments/bisection";
-import { JobStatus, jobStatusName, readJob } from "../chain/jobs";
-import type { AddressBook } from "../deploy/addressBook";
-import { formatAddressBook } from "../deploy/format";
-import { runDeploy } from "../deploy/run";
-import { connectSystem, connectVestingWallet, type WeftSystem } from "../deploy/system";
-import { UserError } from "../errors";
-import { createJobFromSpec } from "../jobs/create";
-import { ensureProvider } from "../provider/setup";
-import { claimRewards } from "../rewards/rewards";
+} from "../../src/chain/disputes";
+import { leafCountOf } from "../../src/commitments/bisection";
+import { JobStatus, jobStatusName, readJob } from "../../src/chain/jobs";
+import type { AddressBook } from "../../src/deploy/addressBook";
+import { formatAddressBook } from "../../src/deploy/format";
+import { runDeploy } from "../../src/deploy/run";
+import { connectSystem, connectVestingWallet, type WeftSystem } from "../../src/deploy/system";
+import { UserError } from "../../src/errors";
+import { createJobFromSpec } from "../../src/jobs/create";
+import { ensureProvider } from "../../src/provider/setup";
+import { claimRewards } from "../../src/rewards/rewards";
 import { DemoAgents } from "./agents";
 import {
   type Check,

@@ -7,14 +7,14 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { JobStatus, readJob, readSubmittedResult } from "../chain/jobs";
-import { ResultTree } from "../commitments/result-tree";
-import type { WeftSystem } from "../deploy/system";
-import { UserError } from "../errors";
-import { fetchContent } from "../store/factory";
-import { decodeMandelbrotOutput } from "../workloads/mandelbrot-q/codec";
-import { assembleTiles, type PlacedTile, renderIterationsPng } from "../workloads/mandelbrot-q/image";
-import { MANDELBROT_Q_NAME } from "../workloads/mandelbrot-q/tile";
+import { JobStatus, readJob, readSubmittedResult } from "../../src/chain/jobs";
+import { ResultTree } from "../../src/commitments/result-tree";
+import type { WeftSystem } from "../../src/deploy/system";
+import { UserError } from "../../src/errors";
+import { fetchContent } from "../../src/store/factory";
+import { decodeMandelbrotOutput } from "../../src/workloads/mandelbrot-q/codec";
+import { assembleTiles, type PlacedTile, renderIterationsPng } from "../../src/workloads/mandelbrot-q/image";
+import { MANDELBROT_Q_NAME } from "../../src/workloads/mandelbrot-q/tile";
 import type { PictureSize, PlannedJob } from "./plan";
 
 export interface Receipt {

@@ -2,10 +2,10 @@ import { ZeroAddress, type Provider, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
-import { deployWeftSystem } from "../deploy/deploy";
-import type { ResolvedLaunch, VestingWalletAddresses } from "../deploy/launch";
-import { connectSystem, WEFT_CONTRACT_NAMES, type WeftAddresses, type WeftSystem } from "../deploy/system";
-import { UserError } from "../errors";
+import { deployWeftSystem } from "../../src/deploy/deploy";
+import type { ResolvedLaunch, VestingWalletAddresses } from "../../src/deploy/launch";
+import { connectSystem, WEFT_CONTRACT_NAMES, type WeftAddresses, type WeftSystem } from "../../src/deploy/system";
+import { UserError } from "../../src/errors";
 
 /** The production system as deployed on the in-process network, and how to name the addresses found on it. */
 export interface AuditedDeployment {

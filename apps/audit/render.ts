@@ -9,8 +9,8 @@ import { EIP170_LIMIT, type ContractEntry, type ContractInventory, type SourceLi
 import { COVERAGE_GATE, METRICS, type CoverageSection } from "./coverage";
 import type { ReportHeader } from "./header";
 import type { InvariantsSection } from "./invariants";
-import { code, duration, int, table } from "../markdown";
-import type { PassingRule } from "../dao/distribution";
+import { code, duration, int, table } from "../../src/markdown";
+import type { PassingRule } from "../../src/dao/distribution";
 import type { AllocationRow, LaunchReport } from "./launch";
 import type { Bound, ParametersReport } from "./parameters";
 import type { Holder, RolesReport } from "./roles";
@@ -160,7 +160,7 @@ function roles(r: RolesReport): string {
       r.managerRoles.map((m) => [m.role, m.id, m.admin, holders(m.holders)]),
     ),
     "",
-    `Restricted functions, as ${code("src/access/permissions.ts")} assigns them and as the deployed AccessManager's ` +
+    `Restricted functions, as ${code("config/permissions.ts")} assigns them and as the deployed AccessManager's ` +
       `${code("getTargetFunctionRole")} returns them:`,
     "",
     table(
@@ -310,7 +310,7 @@ function parameters(p: ParametersReport): string {
     ),
     "",
     `The other values in ${code("config/parameters.ts")} (set at deployment; a proposal changes them through their ` +
-      `own setters where one exists, see ${code("src/access/permissions.ts")}):`,
+      `own setters where one exists, see ${code("config/permissions.ts")}):`,
     "",
     table(
       ["config key", "local", "public"],

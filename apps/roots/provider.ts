@@ -2,13 +2,13 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { isLocalNetwork } from "../../config/parameters";
-import { consoleLogger } from "../agents/logger";
-import { shutdownSignal } from "../agents/loop";
-import { loadSystem, parseAccountIndex } from "../cli/context";
-import { type RunningMetricsServer, startMetricsServer } from "../metrics/server";
-import { UserError } from "../errors";
-import { DEFAULT_STORE_DIR, ipfsGatewayFromEnv, storeForPublishing } from "../store/factory";
-import { ProviderAgent } from "./agent";
+import { consoleLogger } from "../../src/agents/logger";
+import { shutdownSignal } from "../../src/agents/loop";
+import { loadSystem, parseAccountIndex } from "../../src/cli/context";
+import { type RunningMetricsServer, startMetricsServer } from "../../src/metrics/server";
+import { UserError } from "../../src/errors";
+import { DEFAULT_STORE_DIR, ipfsGatewayFromEnv, storeForPublishing } from "../../src/store/factory";
+import { ProviderAgent } from "../../src/provider/agent";
 import {
   type BackendArgs,
   defaultStateFile,
@@ -20,10 +20,10 @@ import {
   parseSeconds,
   parseWeftAmount,
   type PolicyArgs,
-} from "./options";
-import { ensureProvider } from "./setup";
-import { DisputeResponder } from "./disputes";
-import { OutputKeeper } from "./outputs";
+} from "../../src/provider/options";
+import { ensureProvider } from "../../src/provider/setup";
+import { DisputeResponder } from "../../src/provider/disputes";
+import { OutputKeeper } from "../../src/provider/outputs";
 
 /** Confirmations on public networks unless --confirmations says otherwise: a reorg there can drop a job's log. */
 const PUBLIC_CONFIRMATIONS = 3;

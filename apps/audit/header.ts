@@ -1,6 +1,6 @@
 /** What the report says about the run that wrote it: command, date, commit, compiler and machine. */
 import { execFileSync } from "node:child_process";
-import { describeMachine, type Machine } from "../machine";
+import { describeMachine, type Machine } from "../../src/machine";
 import type { BuildInfos } from "./build-info";
 
 export interface Compiler {

@@ -6,8 +6,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { parseEther, type Signer } from "ethers";
 
-import { advanceTo, chainTime } from "../chain/clock";
-import type { WeftSystem } from "../deploy/system";
+import { advanceTo, chainTime } from "../../src/chain/clock";
+import type { WeftSystem } from "../../src/deploy/system";
 import {
   castVote,
   execute,
@@ -18,9 +18,9 @@ import {
   relayVote,
   signBallot,
   VOTE_SUPPORT,
-} from "../dao/governor";
-import { parameterChange } from "../dao/governedParameters";
-import { delegate } from "../dao/votes";
+} from "../../src/dao/governor";
+import { parameterChange } from "../../src/dao/governedParameters";
+import { delegate } from "../../src/dao/votes";
 import { weft } from "./summary";
 
 export interface Voter {

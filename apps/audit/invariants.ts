@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { UserError } from "../errors";
+import { UserError } from "../../src/errors";
 
 export const INVARIANTS_COMMAND = "npm run test:invariant";
 /**

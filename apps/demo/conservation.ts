@@ -6,9 +6,9 @@
  *  - each contract holds exactly what it owes: the escrow the payments of unsettled jobs, the registry every
  *    provider's stake (staked plus unbonding), the DisputeManager the bonds of open disputes.
  */
-import type { WeftSystem } from "../deploy/system";
-import { isOpenDispute } from "../chain/disputes";
-import { JobStatus, readJob } from "../chain/jobs";
+import type { WeftSystem } from "../../src/deploy/system";
+import { isOpenDispute } from "../../src/chain/disputes";
+import { JobStatus, readJob } from "../../src/chain/jobs";
 
 export interface Holder {
   readonly name: string;

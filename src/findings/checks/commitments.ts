@@ -4,7 +4,7 @@
  * root are the client's duty.
  */
 import { RESULT_CHUNK_BYTES, ResultTree } from "../../commitments/result-tree";
-import { inputByteLength, inputRootOf } from "../../jobs/job-data";
+import { inputByteLength, inputRootOf } from "../../commitments/job-inputs";
 import { MATMUL_I8_NAME } from "../../workloads/matmul-i8/shape";
 import { type DecodedJob, mandelbrotQ, matmulI8, outputBytes } from "../../workloads/registry";
 import { WORD_BYTES } from "../../workloads/words";

@@ -5,18 +5,18 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { collectDefaultMetrics } from "prom-client";
 
 import { isLocalNetwork } from "../../config/parameters";
-import { consoleLogger, type Logger } from "../agents/logger";
-import { shutdownSignal } from "../agents/loop";
-import { loadSystem, parseAccountIndex } from "../cli/context";
-import { ChallengeFollower } from "../disputes/follower";
-import { OnChainDisputeSink } from "../disputes/onchain-sink";
-import { UserError } from "../errors";
-import { startMetricsServer } from "../metrics/server";
-import { ipfsGatewayFromEnv } from "../store/factory";
-import { DEFAULT_DETECTION } from "./checks/mandelbrot";
-import { VerifierMetrics } from "./metrics";
-import { EvidenceFileSink } from "./sinks";
-import { Verifier } from "./verifier";
+import { consoleLogger, type Logger } from "../../src/agents/logger";
+import { shutdownSignal } from "../../src/agents/loop";
+import { loadSystem, parseAccountIndex } from "../../src/cli/context";
+import { ChallengeFollower } from "../../src/disputes/follower";
+import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
+import { UserError } from "../../src/errors";
+import { startMetricsServer } from "../../src/metrics/server";
+import { ipfsGatewayFromEnv } from "../../src/store/factory";
+import { DEFAULT_DETECTION } from "../../src/findings/checks/mandelbrot";
+import { VerifierMetrics } from "../../src/verifier/metrics";
+import { EvidenceFileSink } from "../../src/verifier/sinks";
+import { Verifier } from "../../src/verifier/verifier";
 
 /** The command line as Hardhat hands it over. */
 export interface VerifierCliArgs {

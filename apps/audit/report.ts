@@ -5,7 +5,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { LOCAL_PARAMETERS } from "../../config/parameters";
-import { WEFT_CONTRACT_NAMES } from "../deploy/system";
+import { WEFT_CONTRACT_NAMES } from "../../src/deploy/system";
 import { attackCatalogue, securityFiles } from "./attacks";
 import { BuildInfos } from "./build-info";
 import { contractInventory } from "./contracts";

@@ -12,8 +12,8 @@ import { formatEther, hexlify, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { isLocalNetwork } from "../../config/parameters";
-import { Roles } from "../access/roles";
-import { chainTime } from "../chain/clock";
+import { Roles } from "../../config/roles";
+import { chainTime } from "../../src/chain/clock";
 import {
   bisectionSteps,
   disputeIdsOf,
@@ -27,8 +27,8 @@ import {
   readDispute,
   revealedChildrenAt,
   revealedChunk,
-} from "../chain/disputes";
-import { committedTerms, type JobRecord, JobStatus, jobStatusName, readJob, readJobRecord } from "../chain/jobs";
+} from "../../src/chain/disputes";
+import { committedTerms, type JobRecord, JobStatus, jobStatusName, readJob, readJobRecord } from "../../src/chain/jobs";
 import {
   childNode,
   childToDispute,
@@ -37,19 +37,20 @@ import {
   leafCountOf,
   proofFromSteps,
   revealedChildren,
-} from "../commitments/bisection";
-import { ResultTree } from "../commitments/result-tree";
-import type { WeftSystem } from "../deploy/system";
-import { UserError } from "../errors";
-import { inputByteLength, inputRootOf, referenceOutput } from "../jobs/job-data";
-import { formatMoment } from "../jobs/status";
-import { type ContentStoreConfig, fetchContent } from "../store/factory";
-import { checkResult } from "../verifier/checks/check-result";
-import type { Fetched, FindingBase, Verdict, WrongElementFinding, WrongPixelFinding } from "../verifier/verdict";
-import { type DecodedJob, decodeJobParams } from "../workloads/registry";
-import { openedDisputeId } from "./onchain-sink";
-import { encodeFraudProof, proofCommitment } from "./proofs";
-import { checkRevealedChunk } from "./revealed-chunk";
+} from "../../src/commitments/bisection";
+import { ResultTree } from "../../src/commitments/result-tree";
+import type { WeftSystem } from "../../src/deploy/system";
+import { UserError } from "../../src/errors";
+import { referenceOutput } from "../../src/jobs/job-data";
+import { inputByteLength, inputRootOf } from "../../src/commitments/job-inputs";
+import { formatMoment } from "../../src/jobs/status";
+import { type ContentStoreConfig, fetchContent } from "../../src/store/factory";
+import { checkResult } from "../../src/findings/checks/check-result";
+import type { Fetched, FindingBase, Verdict, WrongElementFinding, WrongPixelFinding } from "../../src/findings/verdict";
+import { type DecodedJob, decodeJobParams } from "../../src/workloads/registry";
+import { openedDisputeId } from "../../src/disputes/onchain-sink";
+import { encodeFraudProof, proofCommitment } from "../../src/disputes/proofs";
+import { checkRevealedChunk } from "../../src/disputes/revealed-chunk";
 
 type Contracts = Pick<WeftSystem, "AccessManager" | "DisputeManager" | "JobEscrow" | "ComputeToken">;
 

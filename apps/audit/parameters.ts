@@ -8,7 +8,7 @@
 import type { BaseContract, Interface } from "ethers";
 
 import { LOCAL_PARAMETERS, PUBLIC_PARAMETERS, type WeftParameters } from "../../config/parameters";
-import { GOVERNED_PARAMETERS, type GovernedParameter } from "../dao/governedParameters";
+import { GOVERNED_PARAMETERS, type GovernedParameter } from "../../src/dao/governedParameters";
 import type { AuditedDeployment } from "./deployment";
 
 export interface Bound {
@@ -156,7 +156,7 @@ export async function readParameters(d: AuditedDeployment): Promise<ParametersRe
   const named = new Set(governed.map((row) => row.configKey));
   const publicLeaves = flattenParameters(PUBLIC_PARAMETERS);
   const other = [...flattenParameters(LOCAL_PARAMETERS)]
-    // The launch has its own section (src/audit/launch.ts).
+    // The launch has its own section (apps/audit/launch.ts).
     .filter(([key]) => !named.has(key) && !key.startsWith("launch."))
     .map(([configKey, local]) => ({ configKey, local, public: publicLeaves.get(configKey)! }));
   return { governed, other };

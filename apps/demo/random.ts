@@ -1,6 +1,6 @@
 /** A seeded random source, so that what the demo's cheaters do is the same on every run with the same --seed. */
-import type { RandomSource } from "../provider/cheat";
-import { int8Stream } from "../workloads/prng";
+import type { RandomSource } from "../../src/provider/cheat";
+import { int8Stream } from "../../src/workloads/prng";
 
 const WORDS_PER_BLOCK = 256;
 const GOLDEN_GAMMA = 0x9e3779b9;

@@ -4,8 +4,8 @@
  * proposal takes, and the security council's powers and end.
  */
 import { PUBLIC_PARAMETERS, type WeftParameters } from "../../config/parameters";
-import { launchQuorum } from "../deploy/launch";
-import { readPassingRule, readTokenAccounts, type PassingRule } from "../dao/distribution";
+import { launchQuorum } from "../../src/deploy/launch";
+import { readPassingRule, readTokenAccounts, type PassingRule } from "../../src/dao/distribution";
 import type { AuditedDeployment } from "./deployment";
 
 export interface AllocationRow {

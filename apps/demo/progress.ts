@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { stripVTControlCharacters } from "node:util";
 
-import type { Logger } from "../agents/logger";
+import type { Logger } from "../../src/agents/logger";
 
 export interface ProgressOptions {
   readonly verbose: boolean;

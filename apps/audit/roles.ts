@@ -3,9 +3,9 @@
  * AccessManager's grants (replayed from its events, each confirmed with hasRole), the role every restricted function
  * is mapped to, the timelock's own roles, who can mint WEFT, and what the deployer kept.
  */
-import { PERMISSIONS, roleAssignments, type ManagedContractName } from "../access/permissions";
-import { Roles, type RoleName } from "../access/roles";
-import { WEFT_CONTRACT_NAMES } from "../deploy/system";
+import { PERMISSIONS, roleAssignments, type ManagedContractName } from "../../config/permissions";
+import { Roles, type RoleName } from "../../config/roles";
+import { WEFT_CONTRACT_NAMES } from "../../src/deploy/system";
 import type { AuditedDeployment } from "./deployment";
 
 export interface Holder {
@@ -27,7 +27,7 @@ export interface FunctionRole {
   readonly contract: ManagedContractName;
   readonly fn: string;
   readonly selector: string;
-  /** The role src/access/permissions.ts assigns. */
+  /** The role config/permissions.ts assigns. */
   readonly expected: RoleName;
   /** The role the deployed AccessManager returns for (target, selector). */
   readonly onChain: string;
