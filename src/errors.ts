@@ -8,3 +8,9 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 }
+
+/** The first line of what went wrong: ethers' short message where it has one, else the error's message. */
+export function errorMessage(error: unknown): string {
+  const e = error as { shortMessage?: string; message?: string } | undefined;
+  return String(e?.shortMessage ?? e?.message ?? error).split("\n")[0];
+}

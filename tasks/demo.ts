@@ -17,10 +17,10 @@ task("demo", "Runs the whole protocol on a local chain: jobs, two cheaters slash
       if (verbose) debug.disable();
       // A fresh clone has no artifacts or TypeChain types yet, and src/ needs both.
       await hre.run(TASK_COMPILE, { quiet: true });
-      const { parseIntegerFlag } = await import("../src/jobs/request");
+      const { parseInteger } = await import("../src/cli/flags");
       const { runDemo } = await import("../apps/demo/scenario");
       const result = await runDemo(hre, {
-        seed: parseIntegerFlag("--seed", args.seed, 0, 0xffffffff),
+        seed: parseInteger("--seed", args.seed, { min: 0, max: 0xffffffff }),
         outDir: path.resolve(args.out),
         verbose,
         interactive: process.stdout.isTTY === true,

@@ -24,6 +24,7 @@ import { Verifier } from "../../src/verifier/verifier";
 import type { DemoProvider, ProviderName } from "./plan";
 import type { Progress } from "./progress";
 import { seededRandom } from "./random";
+import { providerOf } from "../../src/chain/provider";
 
 /** Most blocks per log query, as verifier:run and provider:run default to. */
 const MAX_BLOCK_RANGE = 2_000;
@@ -137,7 +138,7 @@ async function openVerifier(config: AgentsConfig): Promise<Verifier> {
   const logger = progress.logger("verifier");
   return Verifier.open({
     escrow: system.JobEscrow,
-    provider: challenger.provider!,
+    provider: providerOf(challenger),
     stateDir: path.join(workDir, "verifier"),
     startBlock: book.deploymentBlock,
     deploymentBlock: book.deploymentBlock,

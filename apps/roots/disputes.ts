@@ -40,17 +40,19 @@ import {
 } from "../../src/commitments/bisection";
 import { ResultTree } from "../../src/commitments/result-tree";
 import type { WeftSystem } from "../../src/deploy/system";
-import { UserError } from "../../src/errors";
+import { errorMessage, UserError } from "../../src/errors";
 import { referenceOutput } from "../../src/jobs/job-data";
 import { inputByteLength, inputRootOf } from "../../src/commitments/job-inputs";
 import { formatMoment } from "../../src/jobs/status";
-import { type ContentStoreConfig, fetchContent } from "../../src/store/factory";
+import { type ContentStoreConfig, fetchContent, fetchOutcome } from "../../src/store/factory";
 import { checkResult } from "../../src/findings/checks/check-result";
-import type { Fetched, FindingBase, Verdict, WrongElementFinding, WrongPixelFinding } from "../../src/findings/verdict";
+import type { FindingBase, Verdict, WrongElementFinding, WrongPixelFinding } from "../../src/findings/verdict";
 import { type DecodedJob, decodeJobParams } from "../../src/workloads/registry";
+import { ensureBondAllowance } from "../../src/disputes/bond";
 import { openedDisputeId } from "../../src/disputes/onchain-sink";
 import { encodeFraudProof, proofCommitment } from "../../src/disputes/proofs";
 import { checkRevealedChunk } from "../../src/disputes/revealed-chunk";
+import { providerOf } from "../../src/chain/provider";
 
 type Contracts = Pick<WeftSystem, "AccessManager" | "DisputeManager" | "JobEscrow" | "ComputeToken">;
 
@@ -139,11 +141,6 @@ export function parseStatusTarget(job: string | undefined, dispute: string | und
 
 function command(ctx: DisputeContext, task: string, args: string): string {
   return `npx hardhat ${task} ${args}${ctx.network === undefined ? "" : ` --network ${ctx.network}`}`;
-}
-
-function errorMessage(error: unknown): string {
-  const e = error as { shortMessage?: string; message?: string };
-  return (e.shortMessage ?? e.message ?? String(error)).split("\n")[0];
 }
 
 /** " at <uri> (<why>)", or ": <why>" when the store's message names the URI already. */
@@ -253,14 +250,6 @@ function decodeJob(record: JobRecord): DecodedJob {
   }
 }
 
-async function fetched(uri: string, config: ContentStoreConfig | undefined): Promise<Fetched> {
-  try {
-    return { ok: true, bytes: await fetchContent(uri, config) };
-  } catch (error) {
-    return { ok: false, error: errorMessage(error) };
-  }
-}
-
 /** Checks job `record`'s result as the verifier does (every pixel of a tile). */
 async function checkJob(ctx: DisputeContext, record: JobRecord, job: DecodedJob): Promise<Verdict> {
   const { created, submitted } = record;
@@ -272,12 +261,12 @@ async function checkJob(ctx: DisputeContext, record: JobRecord, job: DecodedJob)
       resultRoot: record.job.resultRoot,
       inputs:
         inputByteLength(job) > 0
-          ? await fetched(created.inputURI, ctx.fetchConfig)
+          ? await fetchOutcome(created.inputURI, ctx.fetchConfig)
           : { ok: true, bytes: new Uint8Array(0) },
       output:
         submitted === undefined
           ? { ok: false, error: "no result submitted" }
-          : await fetched(submitted.resultURI, ctx.fetchConfig),
+          : await fetchOutcome(submitted.resultURI, ctx.fetchConfig),
     },
     { mandelbrot: { full: true } },
   );
@@ -362,13 +351,6 @@ async function requireBond(ctx: DisputeContext, challenger: string): Promise<big
   return bond;
 }
 
-/** Approves the bond if the allowance does not cover it. */
-async function approveBond(ctx: DisputeContext, challenger: string, bond: bigint): Promise<void> {
-  const spender = await ctx.system.DisputeManager.getAddress();
-  const token = ctx.system.ComputeToken.connect(ctx.signer);
-  if ((await token.allowance(challenger, spender)) < bond) await (await token.approve(spender, bond)).wait();
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -376,7 +358,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * estimated, in a later block than its commit. A local node that mines only on transactions is asked for a block.
  */
 async function waitForBlockAfter(ctx: DisputeContext, dispute: DisputeRecord, committedAt: bigint): Promise<void> {
-  const provider = ctx.signer.provider!;
+  const provider = providerOf(ctx.signer);
   const timeoutMs = ctx.blockTimeoutMs ?? 300_000;
   const started = Date.now();
   while ((await chainTime(provider)) <= committedAt) {
@@ -455,7 +437,7 @@ export async function openDispute(ctx: DisputeContext, request: OpenDisputeReque
       `Job ${jobId} is ${jobStatusName(job.status)}; only a Submitted or Disputed job can be disputed.`,
     );
   }
-  const now = await chainTime(signer.provider!);
+  const now = await chainTime(providerOf(signer));
   if (now >= job.deadline) {
     throw new UserError(`Job ${jobId}'s challenge window closed ${formatMoment(job.deadline, now)}.`);
   }
@@ -481,7 +463,7 @@ export async function openDispute(ctx: DisputeContext, request: OpenDisputeReque
   const terms = committedTerms(job);
 
   if (path === "arbitration") {
-    await approveBond(ctx, challenger, bond);
+    await ensureBondAllowance(ctx.system, ctx.signer, bond);
     const receipt = (await (await disputes.disputeForArbitration(jobId, terms, request.evidenceURI!)).wait())!;
     const disputeId = openedDisputeId(system.DisputeManager, receipt);
     return { path, disputeId, jobId, tx: receipt.hash, next: await nextOf(ctx, disputeId, job.provider) };
@@ -496,7 +478,7 @@ export async function openDispute(ctx: DisputeContext, request: OpenDisputeReque
       );
     }
     refuseUncheckable(jobId, verdict);
-    await approveBond(ctx, challenger, bond);
+    await ensureBondAllowance(ctx.system, ctx.signer, bond);
     const receipt = (await (await disputes.disputeWithheld(jobId, terms, record.created.params)).wait())!;
     const disputeId = openedDisputeId(system.DisputeManager, receipt);
     return { path, disputeId, jobId, tx: receipt.hash, next: await nextOf(ctx, disputeId, job.provider) };
@@ -504,7 +486,7 @@ export async function openDispute(ctx: DisputeContext, request: OpenDisputeReque
 
   const finding = await wrongWord(ctx, record, decoded);
   const proof = encodeFraudProof(finding);
-  await approveBond(ctx, challenger, bond);
+  await ensureBondAllowance(ctx.system, ctx.signer, bond);
   const receipt = (await (await disputes.commitProof(jobId, terms, proofCommitment(challenger, jobId, proof))).wait())!;
   const disputeId = openedDisputeId(system.DisputeManager, receipt);
   const dispute = await readDispute(system.DisputeManager, disputeId);
@@ -536,7 +518,7 @@ export interface Move {
 async function nextOf(ctx: DisputeContext, id: bigint, provider: string): Promise<string> {
   const dispute = await readDispute(ctx.system.DisputeManager, id);
   if (!isOpenDispute(dispute.status)) return `The dispute ended: ${OUTCOMES[dispute.status]}.`;
-  const now = await chainTime(ctx.signer.provider!);
+  const now = await chainTime(providerOf(ctx.signer));
   const turn = turnOf(dispute);
   return `Next: ${actorName(turn, dispute, provider)} to ${turn.action}, by ${formatMoment(dispute.deadline, now)}.`;
 }
@@ -550,7 +532,7 @@ async function moveContext(
   requireOpen(dispute, "there is no move to make");
   const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.deploymentBlock);
   requireJobNotSlashed(ctx, dispute, record);
-  const now = await chainTime(ctx.signer.provider!);
+  const now = await chainTime(providerOf(ctx.signer));
   requireBeforeDeadline(ctx, dispute, now);
   return { dispute, record, now, me: await ctx.signer.getAddress() };
 }
@@ -766,7 +748,7 @@ export async function resolveDispute(ctx: DisputeContext, id: bigint): Promise<S
   const dispute = await requireDispute(ctx, id);
   requireOpen(dispute, "nothing to resolve");
   const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.deploymentBlock);
-  const now = await chainTime(ctx.signer.provider!);
+  const now = await chainTime(providerOf(ctx.signer));
   if (record.job.status !== JobStatus.Slashed && now < dispute.deadline) {
     throw new UserError(
       `Dispute ${id}'s deadline is ${formatMoment(dispute.deadline, now)}; resolve after it (then ${outcomeAtDeadline(dispute)}).`,
@@ -784,7 +766,7 @@ export async function arbitrate(ctx: DisputeContext, id: bigint, providerAtFault
   }
   const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.deploymentBlock);
   requireJobNotSlashed(ctx, dispute, record);
-  const now = await chainTime(ctx.signer.provider!);
+  const now = await chainTime(providerOf(ctx.signer));
   if (now >= dispute.deadline) {
     throw new UserError(
       `Dispute ${id}'s ruling was due ${formatMoment(dispute.deadline, now)}: a silent arbiter rules for the provider; ` +

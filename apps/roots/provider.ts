@@ -1,12 +1,11 @@
 /** `provider:run`: sets the provider up if asked, then runs the agent until SIGINT or SIGTERM. */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { isLocalNetwork } from "../../config/parameters";
+import { parseChainFollowing } from "../../src/agents/following";
 import { consoleLogger } from "../../src/agents/logger";
-import { shutdownSignal } from "../../src/agents/loop";
-import { loadSystem, parseAccountIndex } from "../../src/cli/context";
-import { type RunningMetricsServer, startMetricsServer } from "../../src/metrics/server";
-import { UserError } from "../../src/errors";
+import { runAgent } from "../../src/agents/run";
+import { loadSystem } from "../../src/cli/context";
+import { parseAccount, parseAmount, parseInteger, WEFT_UNITS } from "../../src/cli/flags";
 import { DEFAULT_STORE_DIR, ipfsGatewayFromEnv, storeForPublishing } from "../../src/store/factory";
 import { ProviderAgent } from "../../src/provider/agent";
 import {
@@ -14,20 +13,13 @@ import {
   defaultStateFile,
   parseBackend,
   parseCheat,
-  parseNonNegativeInteger,
   parsePolicy,
   parseProfile,
-  parseSeconds,
-  parseWeftAmount,
   type PolicyArgs,
 } from "../../src/provider/options";
 import { ensureProvider } from "../../src/provider/setup";
 import { DisputeResponder } from "../../src/provider/disputes";
 import { OutputKeeper } from "../../src/provider/outputs";
-
-/** Confirmations on public networks unless --confirmations says otherwise: a reorg there can drop a job's log. */
-const PUBLIC_CONFIRMATIONS = 3;
-const DEFAULT_POLL_INTERVAL_SECONDS = 2;
 
 export interface RunProviderArgs extends BackendArgs, PolicyArgs {
   readonly account?: string;
@@ -45,38 +37,19 @@ export interface RunProviderArgs extends BackendArgs, PolicyArgs {
   readonly metadataUri?: string;
 }
 
-function defaultConfirmations(network: string): number {
-  return isLocalNetwork(network) ? 0 : PUBLIC_CONFIRMATIONS;
-}
-
-async function serveMetrics(agent: ProviderAgent, port: number): Promise<RunningMetricsServer> {
-  try {
-    return await startMetricsServer(agent.metrics.registry, port);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UserError(`--metrics-port ${port} cannot be served (${code}); pick another port.`);
-  }
-}
-
 export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProviderArgs): Promise<void> {
   // Every flag is checked before anything is sent or started.
   const backend = parseBackend(args);
   const policy = parsePolicy(args);
   const cheat = parseCheat(args.cheat, args.cheatRate);
-  const minStake = args.stake === undefined ? undefined : parseWeftAmount(args.stake, "--stake");
+  const minStake = args.stake === undefined ? undefined : parseAmount("--stake", args.stake, WEFT_UNITS);
   const profile = args.gpu === undefined ? undefined : parseProfile(args.gpu, args.vram, args.metadataUri);
   const metricsPort =
-    args.metricsPort === undefined ? undefined : parseNonNegativeInteger(args.metricsPort, "--metrics-port");
-  const intervalMs =
-    1000 *
-    (args.pollInterval === undefined
-      ? DEFAULT_POLL_INTERVAL_SECONDS
-      : parseSeconds(args.pollInterval, "--poll-interval"));
-  const confirmations =
-    args.confirmations === undefined
-      ? defaultConfirmations(hre.network.name)
-      : parseNonNegativeInteger(args.confirmations, "--confirmations");
-  const account = args.account === undefined ? 0 : parseAccountIndex(args.account);
+    args.metricsPort === undefined
+      ? undefined
+      : parseInteger("--metrics-port", args.metricsPort, { min: 0, max: 65_535 });
+  const following = parseChainFollowing(args, hre.network.name, "s");
+  const account = args.account === undefined ? 0 : parseAccount("--account", args.account);
 
   const { book, signer, system } = await loadSystem(hre, account);
   const logger = consoleLogger("provider");
@@ -97,7 +70,8 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
     cheat,
     stateFile,
     startBlock: book.deploymentBlock,
-    confirmations,
+    confirmations: following.confirmations,
+    maxBlockRange: following.maxBlockRange,
     logger,
     disputes: new DisputeResponder({
       system,
@@ -116,18 +90,10 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
       `FAULT INJECTION ON: --cheat ${cheat.mode} at rate ${cheat.rate}; expect this provider to be caught and slashed`,
     );
   }
-  const metrics = metricsPort === undefined ? undefined : await serveMetrics(agent, metricsPort);
-  const shutdown = shutdownSignal(logger);
-  logger.info(
+  const startLine =
     `provider ${address} on ${hre.network.name}: ${backend.name} backend, publishing to ${storeLocation}, ` +
-      `state ${stateFile}, ${confirmations} confirmations, polling every ${intervalMs / 1000} s` +
-      (metrics === undefined ? "" : `, metrics at ${metrics.url}`),
+    `state ${stateFile}, ${following.confirmations} confirmations, polling every ${following.pollIntervalMs / 1000} s`;
+  await runAgent({ logger, metrics: agent.metrics.registry, metricsPort, startLine }, (signal) =>
+    agent.run(signal, following.pollIntervalMs),
   );
-  try {
-    await agent.run(shutdown.signal, intervalMs);
-  } finally {
-    shutdown.dispose();
-    await metrics?.close();
-    logger.info("stopped");
-  }
 }

@@ -4,14 +4,14 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { collectDefaultMetrics } from "prom-client";
 
-import { isLocalNetwork } from "../../config/parameters";
 import { consoleLogger, type Logger } from "../../src/agents/logger";
-import { shutdownSignal } from "../../src/agents/loop";
-import { loadSystem, parseAccountIndex } from "../../src/cli/context";
+import { parseChainFollowing } from "../../src/agents/following";
+import { runAgent } from "../../src/agents/run";
+import { loadSystem } from "../../src/cli/context";
+import { parseAccount, parseInteger } from "../../src/cli/flags";
 import { ChallengeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
 import { UserError } from "../../src/errors";
-import { startMetricsServer } from "../../src/metrics/server";
 import { ipfsGatewayFromEnv } from "../../src/store/factory";
 import { DEFAULT_DETECTION } from "../../src/findings/checks/mandelbrot";
 import { VerifierMetrics } from "../../src/verifier/metrics";
@@ -52,20 +52,6 @@ export interface VerifierRunConfig {
   readonly account: number;
 }
 
-/** Confirmations on public networks: reorgs deeper than this are rare on the networks Weft targets. */
-export const PUBLIC_CONFIRMATIONS = 3;
-export const DEFAULT_POLL_INTERVAL_MS = 5000;
-/** Most public RPC endpoints accept eth_getLogs over this many blocks. */
-export const DEFAULT_MAX_BLOCK_RANGE = 2000;
-
-function parseInteger(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new UserError(`--${flag} must be an integer from ${min} to ${max}; got "${value}".`);
-  }
-  return parsed;
-}
-
 function parseDetection(value: string): number {
   const parsed = /^(0|1)?(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!(parsed > 0 && parsed <= 1)) {
@@ -79,24 +65,22 @@ export function parseVerifierArgs(args: VerifierCliArgs, network: string): Verif
   if (args.full && args.detection !== undefined) {
     throw new UserError("--full recomputes every pixel; drop --detection or --full.");
   }
-  const optional = (value: string | undefined, parse: (value: string) => number) =>
+  const optional = <T>(value: string | undefined, parse: (value: string) => T) =>
     value === undefined ? undefined : parse(value);
+  const following = parseChainFollowing(args, network, "ms");
   return {
     stateDir: path.resolve(args.stateDir ?? path.join(".weft", `verifier-${network}`)),
-    confirmations:
-      optional(args.confirmations, (v) => parseInteger("confirmations", v, 0)) ??
-      (isLocalNetwork(network) ? 0 : PUBLIC_CONFIRMATIONS),
-    pollIntervalMs: optional(args.pollInterval, (v) => parseInteger("poll-interval", v, 1)) ?? DEFAULT_POLL_INTERVAL_MS,
-    maxBlockRange:
-      optional(args.maxBlockRange, (v) => parseInteger("max-block-range", v, 1)) ?? DEFAULT_MAX_BLOCK_RANGE,
-    metricsPort: optional(args.metricsPort, (v) => parseInteger("metrics-port", v, 0, 65535)),
+    confirmations: following.confirmations,
+    pollIntervalMs: following.pollIntervalMs,
+    maxBlockRange: following.maxBlockRange,
+    metricsPort: optional(args.metricsPort, (v) => parseInteger("--metrics-port", v, { min: 0, max: 65_535 })),
     full: args.full,
     detection: optional(args.detection, parseDetection) ?? DEFAULT_DETECTION,
-    fromBlock: optional(args.fromBlock, (v) => parseInteger("from-block", v, 0)),
+    fromBlock: optional(args.fromBlock, (v) => parseInteger("--from-block", v)),
     ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv(),
     once: args.once,
     evidenceOnly: args.evidenceOnly ?? false,
-    account: optional(args.account, parseAccountIndex) ?? 0,
+    account: optional(args.account, (v) => parseAccount("--account", v)) ?? 0,
   };
 }
 
@@ -153,14 +137,8 @@ export async function runVerifier(
     return;
   }
   collectDefaultMetrics({ register: metrics.registry, prefix: "weft_verifier_" });
-  const server =
-    config.metricsPort === undefined ? undefined : await startMetricsServer(metrics.registry, config.metricsPort);
-  if (server !== undefined) logger.info(`metrics at ${server.url}`);
-  const shutdown = shutdownSignal(logger);
-  try {
-    await verifier.run(shutdown.signal, config.pollIntervalMs);
-  } finally {
-    shutdown.dispose();
-    await server?.close();
-  }
+  const startLine = `verifier on ${hre.network.name}: state ${config.stateDir}, polling every ${config.pollIntervalMs} ms`;
+  await runAgent({ logger, metrics: metrics.registry, metricsPort: config.metricsPort, startLine }, (signal) =>
+    verifier.run(signal, config.pollIntervalMs),
+  );
 }

@@ -41,9 +41,3 @@ export function parseProposalId(id: string): bigint {
   if (!/^\d+$/.test(id)) throw new UserError(`--id must be a proposal id (a decimal number); got "${id}".`);
   return BigInt(id);
 }
-
-/** Parses an --account index given on the command line. */
-export function parseAccountIndex(value: string): number {
-  if (!/^\d+$/.test(value)) throw new UserError(`--account must be an account index (0, 1, ...); got "${value}".`);
-  return Number(value);
-}

@@ -5,6 +5,7 @@ import type { ComputeGovernor } from "../../typechain-types";
 import { IVotes__factory } from "../../typechain-types/factories/@openzeppelin/contracts/governance/utils/IVotes__factory";
 import type { ProposalAction } from "./governedParameters";
 import { chainTime } from "../chain/clock";
+import { providerOf } from "../chain/provider";
 
 /** OpenZeppelin Governor's ProposalState, by index. */
 export const PROPOSAL_STATES = [
@@ -131,7 +132,7 @@ export async function castVote(
 /** Signs an EIP-712 ballot that anyone can relay with {relayVote}. */
 export async function signBallot(governor: ComputeGovernor, voter: Signer, id: bigint, support: number) {
   const address = await voter.getAddress();
-  const { chainId } = await governor.runner!.provider!.getNetwork();
+  const { chainId } = await providerOf(governor).getNetwork();
   const domain = {
     name: await governor.name(),
     version: await governor.version(),
@@ -187,7 +188,7 @@ export async function queue(governor: ComputeGovernor, sender: Signer, proposal:
 export async function execute(governor: ComputeGovernor, sender: Signer, proposal: Proposal): Promise<string> {
   await requireState(governor, proposal.id, "Queued", "Queue it first (npx hardhat dao:queue).");
   const eta = await governor.proposalEta(proposal.id);
-  const now = await chainTime(governor.runner!.provider!);
+  const now = await chainTime(providerOf(governor));
   if (now < eta) throw new UserError(`Proposal ${proposal.id} can execute at ${eta} (chain time is ${now}).`);
   const tx = await governor.connect(sender).execute(...proposalCalls(proposal));
   await tx.wait();

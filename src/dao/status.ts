@@ -8,6 +8,7 @@ import { duration } from "../markdown";
 import { readVotingPower, type Holding, type VotingPower } from "./distribution";
 import { currentParameters } from "./governedParameters";
 import type { Proposal, ProposalStatus } from "./governor";
+import { providerOf } from "../chain/provider";
 
 export function formatProposalStatus(proposal: Proposal, status: ProposalStatus): string {
   const table = new Table();
@@ -39,7 +40,7 @@ export async function formatSystemStatus(system: WeftSystem, book: AddressBook):
   const treasury = await system.TimelockController.getAddress();
   const funds = new Table({ head: ["treasury (timelock)", "balance"] });
   funds.push(["WEFT", ethers.formatEther(await system.ComputeToken.balanceOf(treasury))]);
-  funds.push(["ETH", ethers.formatEther(await system.ComputeToken.runner!.provider!.getBalance(treasury))]);
+  funds.push(["ETH", ethers.formatEther(await providerOf(system.ComputeToken).getBalance(treasury))]);
 
   const power = formatVotingPower(await readVotingPower(system, book));
   return [parameters.toString(), roles.toString(), funds.toString(), power].join("\n");

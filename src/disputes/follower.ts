@@ -44,6 +44,7 @@ import { type DecodedJob, decodeJobParams } from "../workloads/registry";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { encodeFraudProof } from "./proofs";
 import { checkRevealedChunk } from "./revealed-chunk";
+import { providerOf } from "../chain/provider";
 
 export interface ChallengeFollowerOptions {
   readonly system: Pick<WeftSystem, "DisputeManager" | "JobEscrow">;
@@ -133,7 +134,7 @@ export class ChallengeFollower {
   private async move(dispute: DisputeRecord, mine: boolean, finding: Finding | undefined): Promise<void> {
     const { system, signer, logger, deploymentBlock } = this.options;
     const disputes = system.DisputeManager.connect(signer);
-    const now = await chainTime(signer.provider!);
+    const now = await chainTime(providerOf(signer));
     const { id, jobId, status } = dispute;
     const terms = () => readTerms(system.JobEscrow, jobId, deploymentBlock);
     if (now >= dispute.deadline) {

@@ -18,7 +18,9 @@ import { JobStatus, jobStatusName, readJob, committedTerms } from "../chain/jobs
 import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import type { Finding } from "../findings/verdict";
 import type { DisputeManager } from "../../typechain-types";
+import { ensureBondAllowance } from "./bond";
 import { encodeFraudProof, proofCommitment } from "./proofs";
+import { providerOf } from "../chain/provider";
 
 export interface OnChainDisputeSinkOptions {
   readonly system: Pick<WeftSystem, "DisputeManager" | "JobEscrow" | "ComputeToken">;
@@ -67,13 +69,13 @@ export class OnChainDisputeSink implements DisputeSink {
     if (job.status !== JobStatus.Submitted && job.status !== JobStatus.Disputed) {
       return receipt(`not filed: the job is ${jobStatusName(job.status)}`);
     }
-    const now = await chainTime(signer.provider!);
+    const now = await chainTime(providerOf(signer));
     if (now >= job.deadline) return receipt(`not filed: its challenge window closed at ${job.deadline}`);
     const challenger = await signer.getAddress();
     const earlier = await disputeIdsOf(system.DisputeManager, id, deploymentBlock, challenger);
     if (earlier.length > 0) return receipt(`already disputed by ${challenger}`, earlier.at(-1));
 
-    await this.ensureBondAllowance();
+    await ensureBondAllowance(system, signer, await system.DisputeManager.bond());
     const terms = committedTerms(job);
     const tx =
       finding.kind === "wrong-element" || finding.kind === "wrong-pixel"
@@ -84,15 +86,5 @@ export class OnChainDisputeSink implements DisputeSink {
       finding.kind === "wrong-element" || finding.kind === "wrong-pixel" ? "proof committed" : "bisection opened";
     logger.info(`job ${id}: ${finding.kind} disputed on-chain (dispute ${disputeId}, ${path}) in tx ${tx.hash}`);
     return receipt(tx.hash, disputeId);
-  }
-
-  /** Every path holds the bond until its dispute ends. */
-  private async ensureBondAllowance(): Promise<void> {
-    const { system, signer } = this.options;
-    const spender = await system.DisputeManager.getAddress();
-    const bond = await system.DisputeManager.bond();
-    const token = system.ComputeToken.connect(signer);
-    if ((await token.allowance(await signer.getAddress(), spender)) >= bond) return;
-    await (await token.approve(spender, bond)).wait();
   }
 }

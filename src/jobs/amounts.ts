@@ -43,20 +43,3 @@ export async function readTokenInfo(address: string, runner: ContractRunner): Pr
 export function formatAmount(amount: bigint, token: TokenInfo): string {
   return `${ethers.formatUnits(amount, token.decimals)} ${token.symbol}`;
 }
-
-/** A positive decimal amount of `token` typed after `flag`, in the token's smallest unit. */
-export function parseAmount(flag: string, text: string, token: TokenInfo): bigint {
-  const invalid = new UserError(
-    `${flag} must be a positive decimal amount of ${token.symbol} with at most ${token.decimals} decimals ` +
-      `(e.g. 12.5); got "${text}".`,
-  );
-  if (!/^\d+(\.\d+)?$/.test(text)) throw invalid;
-  let amount: bigint;
-  try {
-    amount = ethers.parseUnits(text, token.decimals);
-  } catch {
-    throw invalid; // more decimals than the token has
-  }
-  if (amount === 0n) throw invalid;
-  return amount;
-}

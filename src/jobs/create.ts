@@ -23,7 +23,8 @@ import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/c
 import { IERC20Permit__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit__factory";
 import { IERC5267__factory } from "../../typechain-types/factories/@openzeppelin/contracts/interfaces/IERC5267__factory";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
-import { formatAmount, parseAmount, readTokenInfo, resolveTokenAddress, type TokenInfo } from "./amounts";
+import { parseAmount } from "../cli/flags";
+import { formatAmount, readTokenInfo, resolveTokenAddress, type TokenInfo } from "./amounts";
 import { inputByteLength, inputRootOf } from "../commitments/job-inputs";
 import { generateInputs } from "./job-data";
 import type { JobSpec } from "./request";

@@ -12,6 +12,7 @@ import fs from "node:fs";
 
 import { ethers } from "ethers";
 
+import { parseInteger } from "../cli/flags";
 import { UserError } from "../errors";
 import { InvalidWorkloadError } from "../workloads/errors";
 import { MANDELBROT_FRACTION_BITS, MANDELBROT_Q_NAME, toFixedPoint } from "../workloads/mandelbrot-q/tile";
@@ -46,35 +47,12 @@ export const TILE_FORM =
 const SEED_FORM = "an integer from 0 to 4294967295";
 const MAX_SEED = 0xffffffff;
 
-/** Integer `flag` values in [min, max] (job ids, limits, ports, seeds). */
-export function parseIntegerFlag(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UserError(`${flag} must be an integer from ${min} to ${max}; got "${text}".`);
-  }
-  return value;
-}
-
 /** A job id given on the command line. */
 export function parseJobId(text: string): bigint {
   if (!/^\d+$/.test(text) || BigInt(text) === 0n) {
     throw new UserError(`--id must be a job id (1, 2, ...); got "${text}". List jobs with npx hardhat job:status.`);
   }
   return BigInt(text);
-}
-
-const DURATION_UNITS: Readonly<Record<string, bigint>> = { "": 1n, s: 1n, m: 60n, h: 3600n, d: 86_400n };
-
-/** A duration such as 3600, 90m, 2h or 7d, in seconds. */
-export function parseDuration(flag: string, text: string): bigint {
-  const match = /^(\d+)([smhd]?)$/.exec(text);
-  const seconds = match === null ? 0n : BigInt(match[1]) * DURATION_UNITS[match[2]];
-  if (seconds === 0n) {
-    throw new UserError(
-      `${flag} must be a positive duration: seconds, or a number with s, m, h or d (e.g. 2h); got "${text}".`,
-    );
-  }
-  return seconds;
 }
 
 /** A provider's address for a directed job. */
@@ -143,7 +121,8 @@ function matmulInputSource(job: MatmulJob, args: JobRequestArgs): InputSource {
   if (args.seed !== undefined && args.inputs !== undefined) {
     throw new UserError("Give either --seed (generated inputs) or --inputs <file>, not both.");
   }
-  if (args.seed !== undefined) return { kind: "seed", seed: parseIntegerFlag("--seed", args.seed, 0, MAX_SEED) };
+  if (args.seed !== undefined)
+    return { kind: "seed", seed: parseInteger("--seed", args.seed, { min: 0, max: MAX_SEED }) };
   if (args.inputs === undefined) {
     throw new UserError(`${MATMUL_I8_NAME} needs its inputs: --seed <${SEED_FORM}> or --inputs <file>.`);
   }

@@ -23,6 +23,7 @@ import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 import { decodeJobParams, workloadById } from "../workloads/registry";
 import { formatAmount, readTokenInfo, type TokenInfo } from "./amounts";
+import { providerOf } from "../chain/provider";
 
 /** Jobs read from the node at once when listing. */
 const LIST_BATCH = 25;
@@ -117,7 +118,7 @@ export async function readJobDetails(system: WeftSystem, id: bigint, fromBlock: 
 /** The timestamp of the block that closed the job, if it is closed. */
 async function closedAtOf(escrow: WeftSystem["JobEscrow"], record: JobRecord): Promise<bigint | undefined> {
   if (record.closedInBlock === undefined) return undefined;
-  const block = await escrow.runner!.provider!.getBlock(record.closedInBlock);
+  const block = await providerOf(escrow).getBlock(record.closedInBlock);
   if (block === null) throw new Error(`Block ${record.closedInBlock} is not available from the node`);
   return BigInt(block.timestamp);
 }

@@ -10,8 +10,8 @@
  */
 import { formatEther, isError, isHexString, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
 
-import type { Logger } from "../agents/logger";
-import { consoleLogger } from "../agents/logger";
+import { LOCAL_FOLLOWING } from "../agents/following";
+import { consoleLogger, type Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
 import { nextConfirmedRange } from "../chain/blocks";
 import { createdJobsIn, JobStatus, jobStatusName, readJob, type StoredJob, committedTerms } from "../chain/jobs";
@@ -70,8 +70,6 @@ type Verdict =
   | { readonly kind: "accept"; readonly job: DecodedJob; readonly inputs: Uint8Array; readonly collateral: bigint }
   | { readonly kind: "decline"; readonly reason: DeclineReason; readonly detail: string }
   | { readonly kind: "wait"; readonly reason: WaitReason; readonly detail: string };
-
-const DEFAULT_MAX_BLOCK_RANGE = 2_000;
 
 function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
@@ -150,8 +148,8 @@ export class ProviderAgent {
 
   private async scanNewJobs(): Promise<void> {
     const options = {
-      confirmations: this.config.confirmations ?? 0,
-      maxBlockRange: this.config.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE,
+      confirmations: this.config.confirmations ?? LOCAL_FOLLOWING.confirmations,
+      maxBlockRange: this.config.maxBlockRange ?? LOCAL_FOLLOWING.maxBlockRange,
     };
     for (;;) {
       const range = await this.read("the block number", () =>

@@ -1,8 +1,9 @@
 /** The provider tasks' command-line values, parsed into what src/provider takes; bad input is a UserError. */
 import path from "node:path";
 
-import { getAddress, isAddress, parseEther } from "ethers";
+import { getAddress, isAddress } from "ethers";
 
+import { parseDuration, parseInteger } from "../cli/flags";
 import { UserError } from "../errors";
 import { WORKLOADS } from "../workloads/registry";
 import type { ComputeBackend } from "./backends/backend";
@@ -16,43 +17,9 @@ export const BACKENDS = ["cpu", "exec"] as const;
 /** Seconds an exec backend program may run on one job unless --exec-timeout says otherwise. */
 export const DEFAULT_EXEC_TIMEOUT_SECONDS = 600;
 
-export function parseNonNegativeInteger(value: string, flag: string): number {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new UserError(`${flag} must be a whole number (0, 1, 2, ...); got "${value}".`);
-  }
-  return Number(value);
-}
-
-export function parsePositiveInteger(value: string, flag: string): number {
-  const parsed = parseNonNegativeInteger(value, flag);
-  if (parsed === 0) throw new UserError(`${flag} must be at least 1; got ${value}.`);
-  return parsed;
-}
-
-/** A positive number of seconds, fractions allowed. */
-export function parseSeconds(value: string, flag: string): number {
-  const seconds = Number(value);
-  if (value.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UserError(`${flag} must be a positive number of seconds; got "${value}".`);
-  }
-  return seconds;
-}
-
-/** An amount of WEFT in decimal units (e.g. 1000 or 0.5), in wei. */
-export function parseWeftAmount(value: string, flag: string): bigint {
-  let amount: bigint;
-  try {
-    amount = parseEther(value.trim());
-  } catch {
-    throw new UserError(`${flag} must be an amount of WEFT such as 1000 or 0.5; got "${value}".`);
-  }
-  if (amount <= 0n) throw new UserError(`${flag} must be positive; got ${value}.`);
-  return amount;
-}
-
 export function parseProfile(gpu: string, vram: string | undefined, metadataUri: string | undefined): ProviderProfile {
   if (vram === undefined) throw new UserError("--vram (the GPU memory in GB) is required with --gpu.");
-  return { gpuModel: gpu, vramGb: parsePositiveInteger(vram, "--vram"), metadataURI: metadataUri ?? "" };
+  return { gpuModel: gpu, vramGb: parseInteger("--vram", vram, { min: 1 }), metadataURI: metadataUri ?? "" };
 }
 
 export interface BackendArgs {
@@ -67,7 +34,7 @@ export function parseBackend(args: BackendArgs): ComputeBackend {
     case "cpu":
       if (args.exec !== undefined) throw new UserError("--exec is for --backend exec; drop it or add --backend exec.");
       return new CpuBackend({
-        workers: args.workers === undefined ? undefined : parsePositiveInteger(args.workers, "--workers"),
+        workers: args.workers === undefined ? undefined : parseInteger("--workers", args.workers, { min: 1 }),
       });
     case "exec": {
       if (args.exec === undefined || args.exec.trim() === "") {
@@ -77,7 +44,7 @@ export function parseBackend(args: BackendArgs): ComputeBackend {
       const seconds =
         args.execTimeout === undefined
           ? DEFAULT_EXEC_TIMEOUT_SECONDS
-          : parseSeconds(args.execTimeout, "--exec-timeout");
+          : parseDuration("--exec-timeout", args.execTimeout) / 1000;
       return new ExecBackend({ command: args.exec, timeoutMs: seconds * 1000 });
     }
     default:
@@ -144,14 +111,16 @@ export function parsePolicy(args: PolicyArgs): AcceptancePolicy {
     maxMultiplyAdds:
       args.maxMultiplyAdds === undefined
         ? DEFAULT_POLICY.maxMultiplyAdds
-        : parsePositiveInteger(args.maxMultiplyAdds, "--max-multiply-adds"),
+        : parseInteger("--max-multiply-adds", args.maxMultiplyAdds, { min: 1 }),
     maxPixels:
-      args.maxPixels === undefined ? DEFAULT_POLICY.maxPixels : parsePositiveInteger(args.maxPixels, "--max-pixels"),
+      args.maxPixels === undefined
+        ? DEFAULT_POLICY.maxPixels
+        : parseInteger("--max-pixels", args.maxPixels, { min: 1 }),
     paymentTokens: args.paymentTokens === undefined ? undefined : parsePaymentTokens(args.paymentTokens),
     minSecondsLeft:
       args.minTimeLeft === undefined
         ? DEFAULT_POLICY.minSecondsLeft
-        : parseNonNegativeInteger(args.minTimeLeft, "--min-time-left"),
+        : parseInteger("--min-time-left", args.minTimeLeft),
   };
 }
 

@@ -7,8 +7,7 @@
  *   assigned   accepted on-chain; the result is still to be computed and submitted
  *   submitted  result submitted; to be finalized once the challenge window has passed
  */
-import { UserError } from "../errors";
-import { readJsonFile, writeJsonAtomic } from "../state/json-file";
+import { isRecord, loadState, saveState } from "../agents/state-file";
 import type { CreatedJob } from "../chain/jobs";
 
 /** What the agent keeps of a job's JobCreated event (bigints as decimal strings). */
@@ -72,24 +71,26 @@ export class ProviderState {
 
   /** Reads `file`, or starts afresh at `startBlock` if it does not exist; refuses another provider's file. */
   static load(file: string, identity: StateIdentity, startBlock: number): ProviderState {
-    const existing = readJsonFile<StateFile>(file);
-    if (existing === undefined) {
-      return new ProviderState(file, { version: STATE_VERSION, ...identity, nextBlock: startBlock, jobs: {} });
-    }
-    if (existing.version !== STATE_VERSION) {
-      throw new UserError(`${file} has state version ${existing.version}, this agent reads ${STATE_VERSION}.`);
-    }
-    const same =
-      existing.provider.toLowerCase() === identity.provider.toLowerCase() &&
-      existing.escrow.toLowerCase() === identity.escrow.toLowerCase() &&
-      existing.chainId === identity.chainId;
-    if (!same) {
-      throw new UserError(
-        `${file} is the state of provider ${existing.provider} on escrow ${existing.escrow} (chain ${existing.chainId}), ` +
-          `not of ${identity.provider} on ${identity.escrow} (chain ${identity.chainId}); pass another --state.`,
-      );
-    }
-    return new ProviderState(file, existing);
+    const data = loadState<StateFile>({
+      file,
+      version: STATE_VERSION,
+      remedy: "pass another --state.",
+      fresh: () => ({ version: STATE_VERSION, ...identity, nextBlock: startBlock, jobs: {} }),
+      isShaped: (saved) =>
+        typeof saved.provider === "string" &&
+        typeof saved.escrow === "string" &&
+        typeof saved.chainId === "number" &&
+        Number.isSafeInteger(saved.nextBlock) &&
+        isRecord(saved.jobs),
+      foreignOwner: (saved) =>
+        saved.provider.toLowerCase() === identity.provider.toLowerCase() &&
+        saved.escrow.toLowerCase() === identity.escrow.toLowerCase() &&
+        saved.chainId === identity.chainId
+          ? undefined
+          : `is the state of provider ${saved.provider} on escrow ${saved.escrow} (chain ${saved.chainId}), ` +
+            `not of ${identity.provider} on ${identity.escrow} (chain ${identity.chainId})`,
+    });
+    return new ProviderState(file, data);
   }
 
   get nextBlock(): number {
@@ -125,6 +126,6 @@ export class ProviderState {
   }
 
   save(): void {
-    writeJsonAtomic(this.file, this.data);
+    saveState(this.file, this.data);
   }
 }

@@ -1,6 +1,10 @@
 /** Picks a content store backend from a URI (to read) or a location (to publish to). */
 import { fileURLToPath } from "node:url";
 
+import { type RetryOptions, withRetry } from "../chain/retry";
+import { errorMessage } from "../errors";
+import type { Fetched } from "../findings/verdict";
+
 import { ContentStoreError, type ContentStore } from "./content-store";
 import { FileContentStore, parseFileUri } from "./fs-store";
 import { HttpContentStore, parseHttpBlobUri } from "./http-store";
@@ -43,6 +47,23 @@ export function storeFromUri(uri: string, config: ContentStoreConfig = {}): Cont
 /** Reads and verifies the content named by `uri`. */
 export function fetchContent(uri: string, config: ContentStoreConfig = {}): Promise<Uint8Array> {
   return storeFromUri(uri, config).get(uri);
+}
+
+/**
+ * Reads `uri` as a check takes it: the bytes, or why they could not be read (a missing or corrupt blob is evidence
+ * against whoever committed to it, not an error of the reader). Retried with `retry` when given.
+ */
+export async function fetchOutcome(
+  uri: string,
+  config: ContentStoreConfig = {},
+  retry?: RetryOptions,
+): Promise<Fetched> {
+  try {
+    const read = () => fetchContent(uri, config);
+    return { ok: true, bytes: await (retry === undefined ? read() : withRetry(`fetching ${uri}`, read, retry)) };
+  } catch (error) {
+    return { ok: false, error: errorMessage(error) };
+  }
 }
 
 /**

@@ -10,8 +10,7 @@
  */
 import path from "node:path";
 
-import { UserError } from "../errors";
-import { readJsonFile, writeJsonAtomic } from "../state/json-file";
+import { isRecord, loadState, saveState } from "../agents/state-file";
 import type { DisputeReceipt } from "../findings/sink";
 import type { Finding, VerdictName } from "../findings/verdict";
 
@@ -50,25 +49,6 @@ export interface VerifierStateData {
   totals: Record<string, number>;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** What a file must hold to be read as a state at all; a version mismatch is reported separately. */
-function isStateShaped(saved: unknown): saved is VerifierStateData {
-  if (!isRecord(saved) || typeof saved.version !== "number") return false;
-  if (saved.version !== STATE_VERSION) return true;
-  const { identity } = saved;
-  return (
-    isRecord(identity) &&
-    typeof identity.chainId === "number" &&
-    typeof identity.escrow === "string" &&
-    Number.isSafeInteger(saved.nextBlock) &&
-    isRecord(saved.checked) &&
-    isRecord(saved.findings) &&
-    isRecord(saved.totals)
-  );
-}
-
 export class VerifierState {
   private constructor(
     readonly file: string,
@@ -78,37 +58,34 @@ export class VerifierState {
   /** Loads <stateDir>/state.json, or starts a fresh state at `startBlock` if there is none. */
   static load(stateDir: string, identity: VerifierIdentity, startBlock: number): VerifierState {
     const file = path.join(stateDir, STATE_FILE_NAME);
-    const saved = readJsonFile<unknown>(file);
-    if (saved === undefined) {
-      const fresh: VerifierStateData = {
+    const escrow = identity.escrow.toLowerCase();
+    const data = loadState<VerifierStateData>({
+      file,
+      version: STATE_VERSION,
+      remedy: "use another --state-dir (or remove this one after a redeploy).",
+      fresh: () => ({
         version: STATE_VERSION,
-        identity: { chainId: identity.chainId, escrow: identity.escrow.toLowerCase() },
+        identity: { chainId: identity.chainId, escrow },
         nextBlock: startBlock,
         checked: {},
         findings: {},
         totals: {},
-      };
-      return new VerifierState(file, fresh);
-    }
-    if (!isStateShaped(saved)) {
-      throw new UserError(
-        `${file} is not a verifier state (it needs version, identity, nextBlock, checked, findings and totals); ` +
-          "move it away or use another --state-dir.",
-      );
-    }
-    if (saved.version !== STATE_VERSION) {
-      throw new UserError(
-        `${file} has state version ${saved.version}, this verifier reads ${STATE_VERSION}; use another --state-dir.`,
-      );
-    }
-    const { chainId, escrow } = saved.identity;
-    if (chainId !== identity.chainId || escrow !== identity.escrow.toLowerCase()) {
-      throw new UserError(
-        `${file} belongs to escrow ${escrow} on chain ${chainId}, not ${identity.escrow} on chain ${identity.chainId}; ` +
-          "use another --state-dir (or remove this one after a redeploy).",
-      );
-    }
-    return new VerifierState(file, saved);
+      }),
+      isShaped: (saved) =>
+        isRecord(saved.identity) &&
+        typeof saved.identity.chainId === "number" &&
+        typeof saved.identity.escrow === "string" &&
+        Number.isSafeInteger(saved.nextBlock) &&
+        isRecord(saved.checked) &&
+        isRecord(saved.findings) &&
+        isRecord(saved.totals),
+      foreignOwner: (saved) =>
+        saved.identity.chainId === identity.chainId && saved.identity.escrow === escrow
+          ? undefined
+          : `belongs to escrow ${saved.identity.escrow} on chain ${saved.identity.chainId}, ` +
+            `not ${identity.escrow} on chain ${identity.chainId}`,
+    });
+    return new VerifierState(file, data);
   }
 
   get nextBlock(): number {
@@ -172,6 +149,6 @@ export class VerifierState {
   }
 
   private save(): void {
-    writeJsonAtomic(this.file, this.data);
+    saveState(this.file, this.data);
   }
 }

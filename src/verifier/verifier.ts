@@ -16,9 +16,9 @@ import { runPollingLoop } from "../agents/loop";
 import { type BlockRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../chain/blocks";
 import { readCreatedJob, type SubmittedResult, submittedResultsIn } from "../chain/jobs";
 import { type RetryOptions, withRetry } from "../chain/retry";
-import { UserError } from "../errors";
+import { errorMessage, UserError } from "../errors";
 import { inputByteLength } from "../commitments/job-inputs";
-import { fetchContent } from "../store/factory";
+import { fetchOutcome } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
 import { type DecodedJob, decodeJobParams } from "../workloads/registry";
 import type { JobEscrow } from "../../typechain-types";
@@ -70,10 +70,6 @@ export interface TickSummary {
 }
 
 const DEFAULT_FETCH_RETRY: RetryOptions = { attempts: 4, initialDelayMs: 500 };
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class Verifier {
   private constructor(
@@ -218,15 +214,7 @@ export class Verifier {
       // Not the provider's fault: this verifier cannot read ipfs:// at all. Stop here rather than dispute.
       throw new UserError(`${uri} needs an IPFS gateway: pass --ipfs-gateway or set WEFT_IPFS_GATEWAY.`);
     }
-    try {
-      const bytes = await withRetry(`fetching ${uri}`, () => fetchContent(uri, { ipfsGateway }), {
-        ...DEFAULT_FETCH_RETRY,
-        ...this.options.fetchRetry,
-      });
-      return { ok: true, bytes };
-    } catch (error) {
-      return { ok: false, error: errorMessage(error) };
-    }
+    return fetchOutcome(uri, { ipfsGateway }, { ...DEFAULT_FETCH_RETRY, ...this.options.fetchRetry });
   }
 
   private rpc<T>(what: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {

@@ -24,10 +24,11 @@ task("dao:vote", "Votes on a proposal, directly or by an EIP-712 signature")
         },
         hre,
       ) => {
-        const { loadSystem, parseAccountIndex, parseProposalId } = await import("../../src/cli/context");
+        const { loadSystem, parseProposalId } = await import("../../src/cli/context");
+        const { parseAccount } = await import("../../src/cli/flags");
         const governorLib = await import("../../src/dao/governor");
         const { advanceTo } = await import("../../src/chain/clock");
-        const { signer, system, book } = await loadSystem(hre, parseAccountIndex(args.account));
+        const { signer, system, book } = await loadSystem(hre, parseAccount("--account", args.account));
         const governor = system.ComputeGovernor;
         const id = parseProposalId(args.id);
         const support = governorLib.parseSupport(args.support);

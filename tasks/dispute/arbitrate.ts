@@ -8,12 +8,13 @@ task("dispute:arbitrate", "Arbiter: rules on a dispute of a workload without a c
   .addOptionalParam("account", "Index of the arbiter's configured account", "0")
   .setAction(
     userFacing(async (args: { dispute: string; fault: string; account: string }, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
       const { arbitrate, disputeContext, formatSettled, parseDisputeFlag, parseFault } =
         await import("../../apps/roots/disputes");
       const id = parseDisputeFlag(args.dispute);
       const fault = parseFault(args.fault);
-      const ctx = disputeContext(hre, await loadSystem(hre, parseAccountIndex(args.account)));
+      const ctx = disputeContext(hre, await loadSystem(hre, parseAccount("--account", args.account)));
       console.log(formatSettled(await arbitrate(ctx, id, fault), `ruled ${fault ? "fault" : "no fault"}`));
     }),
   );

@@ -21,13 +21,14 @@ task(
   .addOptionalParam("account", "Index of the configured account that pays the bond", "0")
   .setAction(
     userFacing(async (args: Args, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
       const { disputeContext, formatOpened, openDispute, parseDisputePath, parseJobFlag } =
         await import("../../apps/roots/disputes");
       const { ipfsGatewayFromEnv } = await import("../../src/store/factory");
       const path = parseDisputePath(args.path);
       const jobId = parseJobFlag(args.job);
-      const loaded = await loadSystem(hre, parseAccountIndex(args.account));
+      const loaded = await loadSystem(hre, parseAccount("--account", args.account));
       const ctx = disputeContext(hre, loaded, { ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv() });
       const opened = await openDispute(ctx, { jobId, path, evidenceURI: args.evidence });
       console.log(formatOpened(ctx, opened));

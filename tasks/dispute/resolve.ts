@@ -10,11 +10,12 @@ task(
   .addOptionalParam("account", "Index of the configured account that sends the transaction", "0")
   .setAction(
     userFacing(async (args: { dispute: string; account: string }, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
       const { disputeContext, formatSettled, parseDisputeFlag, resolveDispute } =
         await import("../../apps/roots/disputes");
       const id = parseDisputeFlag(args.dispute);
-      const ctx = disputeContext(hre, await loadSystem(hre, parseAccountIndex(args.account)));
+      const ctx = disputeContext(hre, await loadSystem(hre, parseAccount("--account", args.account)));
       console.log(formatSettled(await resolveDispute(ctx, id), "resolved"));
     }),
   );

@@ -19,12 +19,13 @@ task(
   .addOptionalParam("account", "Index of the provider's configured account", "0")
   .setAction(
     userFacing(async (args: Args, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
       const { disputeContext, formatMove, parseDisputeFlag, revealForDispute } =
         await import("../../apps/roots/disputes");
       const { ipfsGatewayFromEnv } = await import("../../src/store/factory");
       const id = parseDisputeFlag(args.dispute);
-      const loaded = await loadSystem(hre, parseAccountIndex(args.account));
+      const loaded = await loadSystem(hre, parseAccount("--account", args.account));
       const ctx = disputeContext(hre, loaded, { ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv() });
       console.log(formatMove(await revealForDispute(ctx, id, args.resultUri)));
     }),

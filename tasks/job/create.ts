@@ -30,13 +30,15 @@ task("job:create", "Creates a job: publishes its inputs to the content store and
   .addOptionalParam("account", "Index of the configured account that pays", "0")
   .setAction(
     userFacing(async (args: JobCreateArgs, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
-      const { parseDuration, parseJobRequest, parseProviderAddress } = await import("../../src/jobs/request");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
+      const { parseJobRequest, parseProviderAddress } = await import("../../src/jobs/request");
+      const { parseSeconds } = await import("../../src/cli/flags");
       const { createJobFromSpec } = await import("../../src/jobs/create");
       const spec = parseJobRequest(args);
-      const durationSeconds = parseDuration("--duration", args.duration);
+      const durationSeconds = parseSeconds("--duration", args.duration);
       const provider = args.provider === undefined ? undefined : parseProviderAddress(args.provider);
-      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
       const created = await createJobFromSpec(system, signer, spec, {
         token: args.token,
         payment: args.payment,

@@ -7,12 +7,13 @@ task("job:finalize", "Settles a submitted job after its challenge window: pays t
   .addOptionalParam("account", "Index of the configured account that sends the transaction", "0")
   .setAction(
     userFacing(async (args: { id: string; account: string }, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
       const { chainTime } = await import("../../src/chain/clock");
       const { parseJobId } = await import("../../src/jobs/request");
       const { finalizeJob } = await import("../../src/jobs/status");
       const id = parseJobId(args.id);
-      const { signer, system, book } = await loadSystem(hre, parseAccountIndex(args.account));
+      const { signer, system, book } = await loadSystem(hre, parseAccount("--account", args.account));
       const now = await chainTime(hre.ethers.provider);
       const settled = await finalizeJob(system, signer, id, now, book.deploymentBlock);
       console.log(`Finalized job ${id} (tx ${settled.txHash}, gas ${settled.gasUsed})`);

@@ -9,10 +9,12 @@ task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, w
     userFacing(async (args: { id?: string; limit?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
       const { chainTime } = await import("../../src/chain/clock");
-      const { parseIntegerFlag, parseJobId } = await import("../../src/jobs/request");
+      const { parseJobId } = await import("../../src/jobs/request");
+      const { parseInteger } = await import("../../src/cli/flags");
       const status = await import("../../src/jobs/status");
       const id = args.id === undefined ? undefined : parseJobId(args.id);
-      const limit = args.limit === undefined ? undefined : parseIntegerFlag("--limit", args.limit, 1, 1_000_000);
+      const limit =
+        args.limit === undefined ? undefined : parseInteger("--limit", args.limit, { min: 1, max: 1_000_000 });
       const { system, book } = await loadSystem(hre);
       const now = await chainTime(hre.ethers.provider);
       if (id !== undefined) {

@@ -9,11 +9,12 @@ task("provider:register", "Registers your account as a GPU provider with its har
   .addOptionalParam("account", "Index of the configured account to use", "0")
   .setAction(
     userFacing(async (args: { gpu: string; vram: string; metadataUri: string; account: string }, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
       const { parseProfile } = await import("../../src/provider/options");
       const { registerProvider } = await import("../../src/provider/setup");
       const profile = parseProfile(args.gpu, args.vram, args.metadataUri);
-      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
       const { provider, txHash } = await registerProvider(system, signer, profile);
       console.log(`Registered ${provider} as a provider (${profile.gpuModel}, ${profile.vramGb} GB) in tx ${txHash}`);
     }),

@@ -20,7 +20,10 @@ task("provider:run", "Runs the provider agent: accepts, computes, submits and fi
   .addOptionalParam("gpu", "Before running, register with this GPU model if not registered (needs --vram)")
   .addOptionalParam("vram", "With --gpu: the GPU memory in GB")
   .addOptionalParam("metadataUri", "With --gpu: a URI describing the provider")
-  .addOptionalParam("pollInterval", "Seconds between polls (default 2)")
+  .addOptionalParam(
+    "pollInterval",
+    "Time between polls: seconds, or with a unit (500ms, 2s); default 2 s locally, 5 s elsewhere",
+  )
   .addOptionalParam("confirmations", "Blocks on top of a job's block before it is considered (default 0 local, 3)")
   .addOptionalParam("state", "The state file (default .weft/<network>/provider-<address>.json)")
   .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics")

@@ -8,11 +8,11 @@ task("provider:stake", "Stakes WEFT as your provider collateral (approves the re
   .setAction(
     userFacing(async (args: { amount: string; account: string }, hre) => {
       const { formatEther } = await import("ethers");
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
-      const { parseWeftAmount } = await import("../../src/provider/options");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount, parseAmount, WEFT_UNITS } = await import("../../src/cli/flags");
       const { stakeWeft } = await import("../../src/provider/setup");
-      const amount = parseWeftAmount(args.amount, "--amount");
-      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const amount = parseAmount("--amount", args.amount, WEFT_UNITS);
+      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
       const { provider, staked, txHash } = await stakeWeft(system, signer, amount);
       console.log(`Staked ${formatEther(amount)} WEFT for ${provider} (total ${formatEther(staked)}) in tx ${txHash}`);
     }),

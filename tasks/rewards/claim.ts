@@ -7,10 +7,11 @@ task("rewards:claim", "Claims a provider's rewards for ended epochs (default: ev
   .addOptionalParam("account", "Index of the provider's configured account", "0")
   .setAction(
     userFacing(async (args: { epochs?: string; account: string }, hre) => {
-      const { loadSystem, parseAccountIndex } = await import("../../src/cli/context");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
       const { claimRewards, parseEpochs } = await import("../../src/rewards/rewards");
       const { formatEther } = await import("ethers");
-      const { signer, system } = await loadSystem(hre, parseAccountIndex(args.account));
+      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
       const epochs = args.epochs === undefined ? undefined : parseEpochs(args.epochs);
       const claimed = await claimRewards(system, signer, epochs);
       console.log(

@@ -9,7 +9,10 @@ task("verifier:run", "Watches submitted results, checks each one, and disputes e
     "Where the checkpoint, checked jobs and findings live (default .weft/verifier-<network>)",
   )
   .addOptionalParam("confirmations", "Blocks on top of a block before it is read (default 0 locally, 3 elsewhere)")
-  .addOptionalParam("pollInterval", "Milliseconds between polls (default 5000)")
+  .addOptionalParam(
+    "pollInterval",
+    "Time between polls: milliseconds, or with a unit (2s); default 2 s locally, 5 s elsewhere",
+  )
   .addOptionalParam("maxBlockRange", "Most blocks per eth_getLogs request (default 2000)")
   .addOptionalParam("metricsPort", "Serve Prometheus metrics on 127.0.0.1:<port>/metrics")
   .addFlag("full", "mandelbrot-q: recompute every pixel instead of a sample")

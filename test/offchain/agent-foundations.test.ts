@@ -11,7 +11,7 @@ import { memoryLogger } from "../../src/agents/logger";
 import { runPollingLoop } from "../../src/agents/loop";
 import { confirmedRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../../src/chain/blocks";
 import { CallTimeoutError, isPermanentError, withRetry } from "../../src/chain/retry";
-import { startMetricsServer } from "../../src/metrics/server";
+import { startMetricsServer } from "../../src/agents/metrics-server";
 import { readJsonFile, writeJsonAtomic } from "../../src/state/json-file";
 import { expectUserError } from "../helpers/errors";
 

@@ -179,10 +179,13 @@ describe("Provider compute backends", function () {
         /--workers is for --backend cpu/,
       );
       await expectUserError(() => parseBackend({ backend: "cpu", exec: "k" }), /--exec is for --backend exec/);
-      await expectUserError(() => parseBackend({ backend: "cpu", workers: "0" }), /--workers must be at least 1/);
+      await expectUserError(
+        () => parseBackend({ backend: "cpu", workers: "0" }),
+        /--workers must be a whole number of at least 1/,
+      );
       await expectUserError(
         () => parseBackend({ backend: "exec", exec: "k", execTimeout: "soon" }),
-        /--exec-timeout must be a positive number of seconds/,
+        /--exec-timeout must be a positive duration: seconds/,
       );
     });
 

@@ -1,0 +1,91 @@
+/**
+ * Command-line values, parsed the same way by every task: each parser takes the flag as typed (e.g. "--limit")
+ * and its text, and either returns the value or throws a UserError that names the flag, what it accepts and what
+ * it got.
+ */
+import { ethers } from "ethers";
+
+import { UserError } from "../errors";
+
+export interface IntegerBounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** A whole number in [min, max] (counts, limits, ports, block numbers); min defaults to 0. */
+export function parseInteger(flag: string, text: string, { min = 0, max }: IntegerBounds = {}): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  const upper = max ?? Number.MAX_SAFE_INTEGER;
+  if (Number.isSafeInteger(value) && value >= min && value <= upper) return value;
+  if (max !== undefined) throw new UserError(`${flag} must be an integer from ${min} to ${max}; got "${text}".`);
+  const range = min === 0 ? "(0, 1, 2, ...)" : `of at least ${min}`;
+  throw new UserError(`${flag} must be a whole number ${range}; got "${text}".`);
+}
+
+export type DurationUnit = "ms" | "s" | "m" | "h" | "d";
+
+const UNIT_MS: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_NAMES: Readonly<Record<DurationUnit, string>> = {
+  ms: "milliseconds",
+  s: "seconds",
+  m: "minutes",
+  h: "hours",
+  d: "days",
+};
+
+/**
+ * A positive duration such as 1500ms, 2.5s, 90m, 2h or 7d, in milliseconds; a number without a unit counts
+ * `bareUnit`s (the unit the flag has always been documented in).
+ */
+export function parseDuration(flag: string, text: string, bareUnit: DurationUnit = "s"): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  const ms = match === null ? NaN : Number(match[1]) * UNIT_MS[(match[2] as DurationUnit | undefined) ?? bareUnit];
+  if (!(ms > 0) || !Number.isSafeInteger(Math.round(ms))) {
+    throw new UserError(
+      `${flag} must be a positive duration: ${UNIT_NAMES[bareUnit]}, or a number with ms, s, m, h or d ` +
+        `(e.g. 2h); got "${text}".`,
+    );
+  }
+  return Math.round(ms);
+}
+
+/** A positive duration in whole seconds, as contracts take it (e.g. 3600, 90m, 2h or 7d). */
+export function parseSeconds(flag: string, text: string): bigint {
+  const ms = parseDuration(flag, text);
+  if (ms % 1000 !== 0) throw new UserError(`${flag} must be a whole number of seconds; got "${text}".`);
+  return BigInt(ms / 1000);
+}
+
+/** What parsing an amount needs of its token. */
+export interface TokenUnits {
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
+/** WEFT: stakes, bonds and collateral. */
+export const WEFT_UNITS: TokenUnits = { symbol: "WEFT", decimals: 18 };
+
+/** A positive decimal amount of `token` (e.g. 12.5), in the token's smallest unit. */
+export function parseAmount(flag: string, text: string, token: TokenUnits): bigint {
+  const invalid = new UserError(
+    `${flag} must be a positive decimal amount of ${token.symbol} with at most ${token.decimals} decimals ` +
+      `(e.g. 12.5); got "${text}".`,
+  );
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw invalid;
+  let amount: bigint;
+  try {
+    amount = ethers.parseUnits(text.trim(), token.decimals);
+  } catch {
+    throw invalid; // more decimals than the token has
+  }
+  if (amount === 0n) throw invalid;
+  return amount;
+}
+
+/** An index into the network's configured accounts (Hardhat's signers), e.g. --account 1. */
+export function parseAccount(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new UserError(`${flag} must be an account index (0, 1, ...); got "${text}".`);
+  }
+  return Number(text);
+}
