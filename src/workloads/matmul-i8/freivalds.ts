@@ -23,11 +23,11 @@
  * over each matrix. bench/c/freivalds.c is the same algorithm in C.
  */
 import { randomFillSync } from "node:crypto";
-import path from "node:path";
 
 import { multiplyRowI8 } from "./multiply";
 import { InvalidWorkloadError } from "../errors";
-import { watModule } from "../wasm/compile-wat";
+import { wasmModule } from "../wasm/module";
+import { WASM_BASE64 as FREIVALDS_WASM } from "./freivalds.wasm";
 import { MATMUL_I8_NAME, type MatmulOperands, validateMatmulOperands } from "./shape";
 
 /** The prime modulus: 2^32 - 5, above every |entry| of C - A B, so one prime suffices. */
@@ -80,8 +80,7 @@ interface KernelExports {
 let kernel: KernelExports | undefined;
 
 function kernelWithMemory(bytes: number): KernelExports {
-  kernel ??= new WebAssembly.Instance(watModule(path.join(__dirname, "freivalds.wat")))
-    .exports as unknown as KernelExports;
+  kernel ??= new WebAssembly.Instance(wasmModule(FREIVALDS_WASM)).exports as unknown as KernelExports;
   const missing = bytes - kernel.memory.buffer.byteLength;
   if (missing > 0) kernel.memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
   return kernel;
