@@ -8,7 +8,8 @@ import {
   freivaldsWrongRows,
   type RandomWords,
 } from "../../src/workloads/matmul-i8/freivalds";
-import { multiplyI8, multiplyI8Sync, multiplyRowI8 } from "../../src/workloads/matmul-i8/multiply";
+import { multiplyI8 } from "../../src/compute/parallel-matmul";
+import { multiplyI8Sync, multiplyRowI8 } from "../../src/workloads/matmul-i8/multiply";
 import { matmulRows, threadMatmulKernel } from "../../src/workloads/matmul-i8/kernel";
 import { MATMUL_MAX_K, type MatmulOperands, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { int8Stream } from "../../src/workloads/prng";

@@ -3,8 +3,8 @@
  * runs it and copies the rows of C out. Shared by the main thread and the worker threads.
  *
  * `matmulRows` must stay self-contained (no imports, no outer variables, no TypeScript-only runtime syntax):
- * multiply.ts ships `matmulRows.toString()` to each worker as source text, which is how the same code runs under
- * ts-node (Hardhat tests) and compiled JavaScript without a separate .js file.
+ * src/compute/parallel-matmul.ts ships `matmulRows.toString()` to each worker as source text, which is how the same
+ * code runs under ts-node (Hardhat tests) and compiled JavaScript without a separate .js file.
  */
 import { wasmModule } from "../wasm/module";
 import { WASM_BASE64 as MATMUL_WASM } from "./matmul.wasm";
@@ -27,7 +27,7 @@ export interface MatmulKernel {
 
 let kernelModule: WebAssembly.Module | undefined;
 
-/** matmul.wat, from its generated module matmul.wasm.ts, compiled on first use; workers receive it through workerData. */
+/** matmul.wat (its generated matmul.wasm.ts), compiled on first use; workers receive it through workerData. */
 export const matmulKernelModule = (): WebAssembly.Module => (kernelModule ??= wasmModule(MATMUL_WASM));
 
 /** One instance per thread, its memory grown as needed and reused by every product. */
