@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 
 import { generateMatmulOperands } from "../src/workloads/matmul-i8/codec";
 import { freivaldsWrongRows, locateFaultInRow } from "../src/workloads/matmul-i8/freivalds";
-import { multiplyI8 } from "../src/workloads/matmul-i8/multiply";
+import { multiplyI8 } from "../src/compute/parallel-matmul";
 import type { MatmulOperands } from "../src/workloads/matmul-i8/shape";
 
 export interface FreivaldsPoint {

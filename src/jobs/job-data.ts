@@ -12,7 +12,7 @@ import {
   encodeMatmulOutput,
   generateMatmulOperands,
 } from "../workloads/matmul-i8/codec";
-import { multiplyI8, type MultiplyOptions } from "../workloads/matmul-i8/multiply";
+import { multiplyI8, type MultiplyOptions } from "../compute/parallel-matmul";
 import type { DecodedJob } from "../workloads/registry";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 

@@ -3,12 +3,14 @@ import fc from "fast-check";
 
 import { generateMatmulOperands } from "../../src/workloads/matmul-i8/codec";
 import {
+  cryptoRandomWords,
   FREIVALDS_MODULUS,
   freivaldsCheck,
   freivaldsWrongRows,
   type RandomWords,
 } from "../../src/workloads/matmul-i8/freivalds";
-import { multiplyI8, multiplyI8Sync, multiplyRowI8 } from "../../src/workloads/matmul-i8/multiply";
+import { multiplyI8 } from "../../src/compute/parallel-matmul";
+import { multiplyI8Sync, multiplyRowI8 } from "../../src/workloads/matmul-i8/multiply";
 import { matmulRows, threadMatmulKernel } from "../../src/workloads/matmul-i8/kernel";
 import { MATMUL_MAX_K, type MatmulOperands, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { int8Stream } from "../../src/workloads/prng";
@@ -204,6 +206,21 @@ describe("matmul-i8 reference and Freivalds' check", function () {
     const claimed = multiplyI8Sync(operands);
     for (const row of [0, 17, 49]) claimed[row * 40 + (row % 40)] ^= 1 << 20;
     expect(freivaldsWrongRows(operands, claimed)).to.deep.equal([0, 17, 49]);
+  });
+
+  it("draws its default vectors from Web Crypto, longer than one getRandomValues call (65,536 bytes) fills", function () {
+    const words = new Uint32Array(40_000);
+    cryptoRandomWords(words);
+    for (const start of [0, 16_384, 32_768]) {
+      expect(words.subarray(start, start + 7_000).some((word) => word !== 0)).to.equal(true);
+    }
+    // n = 40,000: each random vector spans three calls, and the wrong element meets the last one.
+    const n = 40_000;
+    const operands = generateMatmulOperands({ m: 2, k: 3, n }, 5);
+    const claimed = multiplyI8Sync(operands);
+    expect(freivaldsWrongRows(operands, claimed)).to.deep.equal([]);
+    claimed[n + n - 1] += 1;
+    expect(freivaldsWrongRows(operands, claimed)).to.deep.equal([1]);
   });
 
   it("rejects a claimed product of the wrong size", function () {

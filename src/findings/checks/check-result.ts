@@ -1,8 +1,6 @@
 /** Checks one submitted result: commitments first, then the workload. Pure: no chain, file or network I/O. */
-import { randomFillSync } from "node:crypto";
-
 import { MATMUL_I8_NAME } from "../../workloads/matmul-i8/shape";
-import type { RandomWords } from "../../workloads/matmul-i8/freivalds";
+import { cryptoRandomWords, type RandomWords } from "../../workloads/matmul-i8/freivalds";
 import type { Verdict } from "../verdict";
 import { type CheckInput, checkInputCommitment, checkOutputCommitment } from "./commitments";
 import { checkMandelbrot, type MandelbrotSampling } from "./mandelbrot";
@@ -15,7 +13,7 @@ export interface CheckOptions {
 }
 
 export function checkResult(input: CheckInput, options: CheckOptions = {}): Verdict {
-  const random = options.random ?? randomFillSync;
+  const random = options.random ?? cryptoRandomWords;
   const output = checkOutputCommitment(input);
   if (!output.ok) return { verdict: "finding", finding: output.finding };
   const inputs = checkInputCommitment(input);

@@ -22,12 +22,10 @@
  * block stays in cache between the copy and the kernel's pass), and both rounds' dot products come out of one pass
  * over each matrix. bench/c/freivalds.c is the same algorithm in C.
  */
-import { randomFillSync } from "node:crypto";
-import path from "node:path";
-
 import { multiplyRowI8 } from "./multiply";
 import { InvalidWorkloadError } from "../errors";
-import { watModule } from "../wasm/compile-wat";
+import { wasmModule } from "../wasm/module";
+import { WASM_BASE64 as FREIVALDS_WASM } from "./freivalds.wasm";
 import { MATMUL_I8_NAME, type MatmulOperands, validateMatmulOperands } from "./shape";
 
 /** The prime modulus: 2^32 - 5, above every |entry| of C - A B, so one prime suffices. */
@@ -49,6 +47,19 @@ const LIMB_SPLIT = 2 ** 31 - 2 ** 15;
 
 /** Fills `out` with uniformly random uint32 words. Injectable so tests can be reproducible. */
 export type RandomWords = (out: Uint32Array) => void;
+
+/** Web Crypto's getRandomValues fills at most 65,536 bytes per call. */
+const RANDOM_WORDS_PER_CALL = 65536 / Uint32Array.BYTES_PER_ELEMENT;
+
+/**
+ * The default randomness: the Web Crypto global (`globalThis.crypto`, in Node >= 19 and every browser, so no import),
+ * a chunk of at most 65,536 bytes at a time.
+ */
+export const cryptoRandomWords: RandomWords = (out) => {
+  for (let i = 0; i < out.length; i += RANDOM_WORDS_PER_CALL) {
+    globalThis.crypto.getRandomValues(out.subarray(i, i + RANDOM_WORDS_PER_CALL));
+  }
+};
 
 export interface FreivaldsOptions {
   readonly random?: RandomWords;
@@ -80,8 +91,7 @@ interface KernelExports {
 let kernel: KernelExports | undefined;
 
 function kernelWithMemory(bytes: number): KernelExports {
-  kernel ??= new WebAssembly.Instance(watModule(path.join(__dirname, "freivalds.wat")))
-    .exports as unknown as KernelExports;
+  kernel ??= new WebAssembly.Instance(wasmModule(FREIVALDS_WASM)).exports as unknown as KernelExports;
   const missing = bytes - kernel.memory.buffer.byteLength;
   if (missing > 0) kernel.memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
   return kernel;
@@ -156,7 +166,7 @@ export function freivaldsWrongRows(
   if (claimed.length !== m * n) {
     throw new InvalidWorkloadError(MATMUL_I8_NAME, `claimed C must have ${m * n} elements, got ${claimed.length}`);
   }
-  const random = options.random ?? randomFillSync;
+  const random = options.random ?? cryptoRandomWords;
   const at = layout(m, k, n);
   const { memory, dotRowsI8, dotRowsI32 } = kernelWithMemory(at.end);
   const { buffer } = memory;

@@ -3,12 +3,11 @@
  * runs it and copies the rows of C out. Shared by the main thread and the worker threads.
  *
  * `matmulRows` must stay self-contained (no imports, no outer variables, no TypeScript-only runtime syntax):
- * multiply.ts ships `matmulRows.toString()` to each worker as source text, which is how the same code runs under
- * ts-node (Hardhat tests) and compiled JavaScript without a separate .js file.
+ * src/compute/parallel-matmul.ts ships `matmulRows.toString()` to each worker as source text, which is how the same
+ * code runs under ts-node (Hardhat tests) and compiled JavaScript without a separate .js file.
  */
-import path from "node:path";
-
-import { watModule } from "../wasm/compile-wat";
+import { wasmModule } from "../wasm/module";
+import { WASM_BASE64 as MATMUL_WASM } from "./matmul.wasm";
 
 /** The exports of an instance of matmul.wat. */
 export interface MatmulKernel {
@@ -26,8 +25,10 @@ export interface MatmulKernel {
   ) => void;
 }
 
-/** matmul.wat, compiled once per thread; workers receive it through workerData. */
-export const matmulKernelModule = (): WebAssembly.Module => watModule(path.join(__dirname, "matmul.wat"));
+let kernelModule: WebAssembly.Module | undefined;
+
+/** matmul.wat (its generated matmul.wasm.ts), compiled on first use; workers receive it through workerData. */
+export const matmulKernelModule = (): WebAssembly.Module => (kernelModule ??= wasmModule(MATMUL_WASM));
 
 /** One instance per thread, its memory grown as needed and reused by every product. */
 let threadKernel: MatmulKernel | undefined;
