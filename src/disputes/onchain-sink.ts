@@ -4,7 +4,7 @@
  * challenger; the follower reveals it a block later), anything that makes the committed output unusable by the
  * withheld-data bisection (the follower plays it).
  *
- * Idempotent per job, as every sink must be (verifier/sinks.ts): a job that is no longer Submitted or Disputed, or
+ * Idempotent per job, as every sink must be (findings/sink.ts): a job that is no longer Submitted or Disputed, or
  * whose challenge window has closed, is reported as done without a transaction, and so is a job on which this
  * challenger already opened a dispute (a filing that landed before a crash is found again, never sent twice).
  */
