@@ -23,8 +23,8 @@ import { VerifierMetrics } from "../../src/verifier/metrics";
 import { Verifier } from "../../src/verifier/verifier";
 import type { DemoProvider, ProviderName } from "./plan";
 import type { Progress } from "./progress";
-import { seededRandom } from "./random";
 import { providerOf } from "../../src/chain/provider";
+import { uniformStream } from "../../src/workloads/prng";
 
 /** Most blocks per log query, as verifier:run and provider:run default to. */
 const MAX_BLOCK_RANGE = 2_000;
@@ -66,7 +66,7 @@ export class DemoAgents {
    */
   async restartCheating(provider: DemoProvider): Promise<CheatConfig> {
     if (provider.cheat === undefined) throw new Error(`${provider.name} has no cheat in the plan`);
-    const cheat = { ...parseCheat(provider.cheat, undefined)!, random: seededRandom(this.config.seed) };
+    const cheat = { ...parseCheat(provider.cheat, undefined)!, random: uniformStream(this.config.seed) };
     this.providerAgents.set(provider.name, await this.providerAgent(provider.name, cheat));
     return cheat;
   }

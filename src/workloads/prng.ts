@@ -17,11 +17,15 @@ function fmix32(word: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** The first `count` int8 values of the stream for `seed` (a uint32). */
-export function int8Stream(seed: number, count: number): Int8Array {
+function requireSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new RangeError(`seed must be a uint32, got ${seed}`);
   }
+}
+
+/** The first `count` int8 values of the stream for `seed` (a uint32). */
+export function int8Stream(seed: number, count: number): Int8Array {
+  requireSeed(seed);
   const out = new Int8Array(count);
   let state = seed | 0;
   for (let i = 0; i < count; i += 4) {
@@ -30,4 +34,28 @@ export function int8Stream(seed: number, count: number): Int8Array {
     for (let b = 0; b < 4 && i + b < count; b++) out[i + b] = (word >>> (8 * b)) & 0xff;
   }
   return out;
+}
+
+/** The words of the stream for `seed`, one per call, continuing where the last call stopped. */
+function nextWords(seed: number): () => number {
+  requireSeed(seed);
+  let state = seed | 0;
+  return () => {
+    state = (state + GOLDEN_GAMMA) | 0;
+    return fmix32(state);
+  };
+}
+
+/** Uniform draws in [0, 1), one per call: word t of the stream for `seed` over 2^32 (the demo's cheaters, tests). */
+export function uniformStream(seed: number): () => number {
+  const next = nextWords(seed);
+  return () => next() / 2 ** 32;
+}
+
+/** Fills each array it is given with the next words of the stream for `seed`: reproducible random words. */
+export function wordStream(seed: number): (out: Uint32Array) => void {
+  const next = nextWords(seed);
+  return (out) => {
+    for (let i = 0; i < out.length; i++) out[i] = next();
+  };
 }

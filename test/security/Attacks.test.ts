@@ -90,7 +90,7 @@ import {
 import { signPermit } from "../helpers/permit";
 import { readJob } from "../../src/chain/jobs";
 import { resultChunkLeafHash } from "../../src/commitments/leaves";
-import { seededRandom } from "../../apps/demo/random";
+import { uniformStream as seededRandom } from "../../src/workloads/prng";
 import { matmulI8 } from "../../src/workloads/registry";
 
 const coder = AbiCoder.defaultAbiCoder();
