@@ -16,6 +16,9 @@ const config: HardhatUserConfig = {
       // Weft's contracts are deployed once and called for every job, so runtime gas matters more
       // than deployment size: optimize for many calls.
       optimizer: { enabled: true, runs: 10_000 },
+      // Hardhat adds its own outputs (abi, bytecode, metadata, ...) to these. The storage layout goes into the build
+      // info for test/unit/StorageLayout.test.ts, which holds every production contract's slots to a snapshot.
+      outputSelection: { "*": { "*": ["storageLayout"] } },
     },
   },
   networks: {

@@ -329,9 +329,9 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         --_openDisputes[jobId];
 
         _escrow.resolveDispute(jobId, job, true);
-        address[] memory recipients = new address[](3);
+        address[] memory recipients = new address[](_SLASH_RECIPIENTS);
         (recipients[0], recipients[1], recipients[2]) = (challenger, job.client, _escrow.treasury());
-        uint16[] memory shares = new uint16[](3);
+        uint16[] memory shares = new uint16[](_SLASH_RECIPIENTS);
         (shares[0], shares[1], shares[2]) = (_challengerBps, _clientBps, _treasuryBps);
         uint256 taken = _registry.slash(job.provider, jobId, collateral, _stakeShareBps, recipients, shares);
         emit DisputeSettled(disputeId, jobId, DisputeStatus.ProviderAtFault, taken, challenger);

@@ -6,6 +6,7 @@ import {IDisputeManager} from "../interfaces/IDisputeManager.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 import {IWorkloadChecker} from "../interfaces/IWorkloadChecker.sol";
 import {BpsMath} from "../libraries/BpsMath.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 
 /// @title DisputeParameters
 /// @notice The governed parameters of the DisputeManager: workload checkers, the bond, the windows of each path, the
@@ -20,6 +21,9 @@ abstract contract DisputeParameters is IDisputeManager, AccessManaged {
     /// @notice Bounds of each dispute window.
     uint256 public constant MIN_WINDOW = 1 minutes;
     uint256 public constant MAX_WINDOW = 30 days;
+    /// @dev A slash pays three recipients, each its share of the split: the challenger, the client, the treasury.
+    uint256 internal constant _SLASH_RECIPIENTS = 3;
+
     /// @notice Initial values of the governed parameters.
     struct Parameters {
         uint256 bond;
@@ -168,27 +172,27 @@ abstract contract DisputeParameters is IDisputeManager, AccessManaged {
     }
 
     function _setBond(uint256 newBond) private {
-        _checkBounds(newBond, MIN_BOND, MAX_BOND);
+        Bounds.check(newBond, MIN_BOND, MAX_BOND);
         emit BondSet(_bond, newBond);
         _bond = uint96(newBond);
     }
 
     function _setResponseWindow(uint256 window) private {
-        _checkBounds(window, MIN_WINDOW, MAX_WINDOW);
+        Bounds.check(window, MIN_WINDOW, MAX_WINDOW);
         _checkDuration(_maxDisputeDuration(window, _followUpWindow, _arbitrationWindow));
         emit ResponseWindowSet(_responseWindow, window);
         _responseWindow = uint32(window);
     }
 
     function _setFollowUpWindow(uint256 window) private {
-        _checkBounds(window, MIN_WINDOW, MAX_WINDOW);
+        Bounds.check(window, MIN_WINDOW, MAX_WINDOW);
         _checkDuration(_maxDisputeDuration(_responseWindow, window, _arbitrationWindow));
         emit FollowUpWindowSet(_followUpWindow, window);
         _followUpWindow = uint32(window);
     }
 
     function _setArbitrationWindow(uint256 window) private {
-        _checkBounds(window, MIN_WINDOW, MAX_WINDOW);
+        Bounds.check(window, MIN_WINDOW, MAX_WINDOW);
         _checkDuration(_maxDisputeDuration(_responseWindow, _followUpWindow, window));
         emit ArbitrationWindowSet(_arbitrationWindow, window);
         _arbitrationWindow = uint32(window);
@@ -196,13 +200,13 @@ abstract contract DisputeParameters is IDisputeManager, AccessManaged {
 
     function _setSlashSplit(SlashSplit memory split) private {
         uint256 total = uint256(split.challengerBps) + split.clientBps + split.treasuryBps;
-        if (total != BpsMath.BPS) revert InvalidSlashSplit(total);
+        if (total != BpsMath.BPS) revert InvalidSlashSplit(_SLASH_RECIPIENTS, _SLASH_RECIPIENTS, total);
         emit SlashSplitSet(slashSplit(), split);
         (_challengerBps, _clientBps, _treasuryBps) = (split.challengerBps, split.clientBps, split.treasuryBps);
     }
 
     function _setStakeShareBps(uint256 shareBps) private {
-        _checkBounds(shareBps, 0, BpsMath.BPS);
+        Bounds.check(shareBps, 0, BpsMath.BPS);
         emit StakeShareSet(_stakeShareBps, shareBps);
         _stakeShareBps = uint16(shareBps);
     }
@@ -212,9 +216,5 @@ abstract contract DisputeParameters is IDisputeManager, AccessManaged {
     function _checkDuration(uint256 longestDispute) private view {
         uint256 disputeWindow = _escrow.disputeWindow();
         if (longestDispute > disputeWindow) revert DisputeDurationExceedsWindow(longestDispute, disputeWindow);
-    }
-
-    function _checkBounds(uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(value, min, max);
     }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 import {IJobEscrow} from "./IJobEscrow.sol";
+import {IWeftErrors} from "./IWeftErrors.sol";
 import {IWorkloadChecker} from "./IWorkloadChecker.sol";
 
 /// @title IDisputeManager
@@ -28,7 +29,7 @@ import {IWorkloadChecker} from "./IWorkloadChecker.sol";
 /// the provider, and the job settles normally once no dispute of it is open. No dispute lasts longer than
 /// {maxDisputeDuration}, which governance keeps within the escrow's dispute window, so every job settles within
 /// challengeWindow + maxDisputeDuration of submission.
-interface IDisputeManager {
+interface IDisputeManager is IWeftErrors {
     enum DisputeKind {
         None,
         Proof,
@@ -78,6 +79,7 @@ interface IDisputeManager {
     }
 
     // ---------------------------------------------------------------- errors
+    // ZeroAddress, ParameterOutOfBounds and InvalidSlashSplit come from IWeftErrors.
 
     /// @notice No dispute has this id.
     error UnknownDispute(uint256 disputeId);
@@ -119,14 +121,8 @@ interface IDisputeManager {
     error DisputeDeadlineNotReached(uint256 disputeId, uint256 deadline);
     /// @notice The checker decides another workload.
     error CheckerWorkloadMismatch(bytes32 workloadId, bytes32 checkerWorkloadId);
-    /// @notice A governed parameter is outside its bounds.
-    error ParameterOutOfBounds(uint256 value, uint256 min, uint256 max);
-    /// @notice The slash split must add up to 10,000 bps.
-    error InvalidSlashSplit(uint256 totalBps);
     /// @notice The longest dispute would outlast the escrow's dispute window (and so the registry's unbonding).
     error DisputeDurationExceedsWindow(uint256 duration, uint256 disputeWindow);
-    /// @notice An address parameter cannot be zero.
-    error ZeroAddress();
 
     // ---------------------------------------------------------------- events
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 /// @title IDisputeWindows
 /// @notice Reports how long after submission a result can still lead to a slash.

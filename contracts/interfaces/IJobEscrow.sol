@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 import {IDisputeWindows} from "./IDisputeWindows.sol";
+import {IWeftErrors} from "./IWeftErrors.sol";
 
 /// @title IJobEscrow
 /// @notice The job state machine: clients pay into escrow, providers lock collateral and submit a committed
@@ -9,7 +10,7 @@ import {IDisputeWindows} from "./IDisputeWindows.sol";
 /// @dev Open -accept-> Assigned -submitResult-> Submitted -(window passes)-> Finalized.
 /// Open -cancelJob-> Cancelled; Assigned -(deadline passes)-> TimedOut; Submitted -markDisputed-> Disputed
 /// -resolveDispute-> Slashed (provider at fault) or back to Submitted (no fault).
-interface IJobEscrow is IDisputeWindows {
+interface IJobEscrow is IDisputeWindows, IWeftErrors {
     enum JobStatus {
         None,
         Open,
@@ -81,6 +82,7 @@ interface IJobEscrow is IDisputeWindows {
     }
 
     // ---------------------------------------------------------------- errors
+    // ZeroAddress and ParameterOutOfBounds come from IWeftErrors.
 
     /// @notice The job is not in the status the call needs.
     error JobNotInStatus(uint256 jobId, JobStatus actual, JobStatus expected);
@@ -124,12 +126,8 @@ interface IJobEscrow is IDisputeWindows {
     error ChallengeWindowClosed(uint256 jobId, uint256 endedAt);
     /// @notice A result must commit to a non-zero root.
     error EmptyResultRoot(uint256 jobId);
-    /// @notice A governed parameter is outside its bounds.
-    error ParameterOutOfBounds(uint256 value, uint256 min, uint256 max);
     /// @notice The challenge and dispute windows together would outlast the registry's unbonding period.
     error DisputeExposureExceedsUnbonding(uint256 exposure, uint256 unbondingPeriod);
-    /// @notice An address parameter cannot be zero.
-    error ZeroAddress();
 
     // ---------------------------------------------------------------- events
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
+
+import {IWeftErrors} from "./IWeftErrors.sol";
 
 /// @title IProviderRegistry
 /// @notice GPU providers' profiles, stake, unbonding queue, collateral locks, slashing, jailing and reputation.
@@ -12,7 +14,7 @@ pragma solidity ^0.8.30;
 /// The registry keeps only each provider's locked total, not a record per job: the JobEscrow is the single record
 /// of each job's provider and collateral and passes them to the hooks (a second per-job record here cost a fresh
 /// storage slot on every accept). Every release is checked against the provider's locked total.
-interface IProviderRegistry {
+interface IProviderRegistry is IWeftErrors {
     /// @notice A provider's public description of its hardware.
     struct Profile {
         string gpuModel;
@@ -41,6 +43,7 @@ interface IProviderRegistry {
     }
 
     // ---------------------------------------------------------------- errors
+    // ZeroAddress, ParameterOutOfBounds and InvalidSlashSplit come from IWeftErrors.
 
     /// @notice The caller is already registered.
     error ProviderAlreadyRegistered(address provider);
@@ -62,15 +65,8 @@ interface IProviderRegistry {
     error ReleaseExceedsLocked(address provider, uint256 locked, uint256 amount);
     /// @notice A forfeit asked for more than the job's locked collateral.
     error ForfeitExceedsCollateral(uint256 jobId, uint256 amount, uint256 collateral);
-    /// @notice Slash recipients and shares differ in length, there are more of them than the registry pays, or
-    /// shares do not add up to 10,000 bps.
-    error InvalidSlashSplit(uint256 recipients, uint256 shares, uint256 totalBps);
-    /// @notice A governed parameter is outside its bounds.
-    error ParameterOutOfBounds(uint256 value, uint256 min, uint256 max);
     /// @notice The unbonding period must cover the challenge window plus the dispute window.
     error UnbondingShorterThanDisputeExposure(uint256 unbondingPeriod, uint256 exposure);
-    /// @notice An address parameter cannot be zero.
-    error ZeroAddress();
 
     // ---------------------------------------------------------------- events
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
+import {IWeftErrors} from "./IWeftErrors.sol";
 import {IWorkRecorder} from "./IWorkRecorder.sol";
 
 /// @title IRewardDistributor
@@ -12,7 +13,7 @@ import {IWorkRecorder} from "./IWorkRecorder.sol";
 /// leaves of an epoch's emission is never minted.
 /// @dev Only the escrow records work (at finalize, after the challenge window: disputed-and-slashed work never
 /// finalizes, so it never earns). Claims are pulled per epoch once it has ended.
-interface IRewardDistributor is IWorkRecorder {
+interface IRewardDistributor is IWorkRecorder, IWeftErrors {
     /// @notice One epoch's totals.
     /// @dev Full words: a sum of fee values must never overflow inside the escrow's finalize.
     /// `emission` is fixed when the epoch's first work is recorded, so later schedule changes never alter it.
@@ -22,6 +23,7 @@ interface IRewardDistributor is IWorkRecorder {
     }
 
     // ---------------------------------------------------------------- errors
+    // ZeroAddress and ParameterOutOfBounds come from IWeftErrors.
 
     /// @notice The epoch has not ended yet.
     error EpochNotEnded(uint256 epoch, uint256 currentEpoch);
@@ -29,10 +31,6 @@ interface IRewardDistributor is IWorkRecorder {
     error NoWorkInEpoch(address provider, uint256 epoch);
     /// @notice The provider already claimed the epoch.
     error AlreadyClaimed(address provider, uint256 epoch);
-    /// @notice A governed parameter is outside its bounds.
-    error ParameterOutOfBounds(uint256 value, uint256 min, uint256 max);
-    /// @notice An address parameter cannot be zero.
-    error ZeroAddress();
 
     // ---------------------------------------------------------------- events
 

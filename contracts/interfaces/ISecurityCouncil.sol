@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
+
+import {IWeftErrors} from "./IWeftErrors.sol";
 
 /// @title ISecurityCouncil
 /// @notice A veto for Weft's first months: the council may cancel proposals queued in the DAO's timelock until the
 /// bootstrap ends. It can neither propose nor execute anything.
 /// @dev The bootstrap ends at a time fixed at deployment, or earlier when the DAO votes `endBootstrap`. The contract
 /// holds the timelock's CANCELLER_ROLE; after the end it can no longer use it.
-interface ISecurityCouncil {
+interface ISecurityCouncil is IWeftErrors {
+    // ZeroAddress (the timelock or the council) comes from IWeftErrors.
+
     /// @notice `caller` is not the council, the only account that may cancel.
     error CallerNotCouncil(address caller, address council);
 
@@ -18,9 +22,6 @@ interface ISecurityCouncil {
 
     /// @notice A bootstrap of `duration` seconds lies outside [`min`, `max`].
     error BootstrapDurationOutOfBounds(uint256 duration, uint256 min, uint256 max);
-
-    /// @notice The timelock or the council is the zero address.
-    error ZeroAddress();
 
     /// @notice The council cancelled the timelock operation `operationId` (a queued proposal).
     event OperationCancelled(bytes32 indexed operationId);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 /// @title IWorkRecorder
 /// @notice Receives settled work from the JobEscrow, so that rewards follow verified work.

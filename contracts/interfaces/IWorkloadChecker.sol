@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 /// @title IWorkloadChecker
 /// @notice Decides in one call whether one committed output word of a job is wrong, by recomputing it in the EVM

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 /// @title BpsMath
 /// @notice Basis-point arithmetic shared by every contract that takes a share of an amount.

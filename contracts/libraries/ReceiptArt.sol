@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 // JSON and SVG are written with double quotes inside, so their literals use single quotes.
 // solhint-disable quotes

@@ -7,6 +7,7 @@ import {IDisputeWindows} from "../interfaces/IDisputeWindows.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {BpsMath} from "../libraries/BpsMath.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 import {PaymentTokenAllowList} from "./PaymentTokenAllowList.sol";
 
 /// @title EscrowParameters
@@ -132,8 +133,7 @@ abstract contract EscrowParameters is IJobEscrow, PaymentTokenAllowList, AccessM
 
     /// @inheritdoc IJobEscrow
     function setWorkRecorder(address recorder) external restricted {
-        emit WorkRecorderSet(_workRecorder, recorder);
-        _workRecorder = recorder;
+        _setWorkRecorder(recorder);
     }
 
     // ================================================================ views
@@ -198,33 +198,33 @@ abstract contract EscrowParameters is IJobEscrow, PaymentTokenAllowList, AccessM
     // ================================================================ setters
 
     function _setProtocolFeeBps(uint256 feeBps) private {
-        _checkBounds(feeBps, 0, MAX_PROTOCOL_FEE_BPS);
+        Bounds.check(feeBps, 0, MAX_PROTOCOL_FEE_BPS);
         emit ProtocolFeeSet(_protocolFeeBps, feeBps);
         _protocolFeeBps = uint16(feeBps);
     }
 
     function _setCollateralRatioBps(uint256 ratioBps) private {
-        _checkBounds(ratioBps, MIN_COLLATERAL_RATIO_BPS, MAX_COLLATERAL_RATIO_BPS);
+        Bounds.check(ratioBps, MIN_COLLATERAL_RATIO_BPS, MAX_COLLATERAL_RATIO_BPS);
         emit CollateralRatioSet(_collateralRatioBps, ratioBps);
         _collateralRatioBps = uint24(ratioBps);
     }
 
     function _setMinCollateral(uint256 newMinCollateral) private {
-        _checkBounds(newMinCollateral, 0, MAX_MIN_COLLATERAL);
+        Bounds.check(newMinCollateral, 0, MAX_MIN_COLLATERAL);
         emit MinCollateralSet(_minCollateral, newMinCollateral);
         _minCollateral = uint96(newMinCollateral);
     }
 
     function _setLivenessPenaltyBps(uint256 penaltyBps) private {
-        _checkBounds(penaltyBps, 0, MAX_LIVENESS_PENALTY_BPS);
+        Bounds.check(penaltyBps, 0, MAX_LIVENESS_PENALTY_BPS);
         emit LivenessPenaltySet(_livenessPenaltyBps, penaltyBps);
         _livenessPenaltyBps = uint16(penaltyBps);
     }
 
     /// @dev Both windows in one setter because the registry's unbonding period must cover their sum.
     function _setWindows(uint256 challenge, uint256 dispute) private {
-        _checkBounds(challenge, MIN_WINDOW, MAX_WINDOW);
-        _checkBounds(dispute, MIN_WINDOW, MAX_WINDOW);
+        Bounds.check(challenge, MIN_WINDOW, MAX_WINDOW);
+        Bounds.check(dispute, MIN_WINDOW, MAX_WINDOW);
         uint256 unbonding = _registry.unbondingPeriod();
         if (challenge + dispute > unbonding) revert DisputeExposureExceedsUnbonding(challenge + dispute, unbonding);
         if (challenge != _challengeWindow) {
@@ -243,7 +243,9 @@ abstract contract EscrowParameters is IJobEscrow, PaymentTokenAllowList, AccessM
         _treasury = treasury_;
     }
 
-    function _checkBounds(uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(value, min, max);
+    /// @dev Zero is allowed: it turns the recording of work off.
+    function _setWorkRecorder(address recorder) private {
+        emit WorkRecorderSet(_workRecorder, recorder);
+        _workRecorder = recorder;
     }
 }

@@ -7,6 +7,7 @@ import {IComputeToken} from "../interfaces/IComputeToken.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {IWorkRecorder} from "../interfaces/IWorkRecorder.sol";
 import {BpsMath} from "../libraries/BpsMath.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 import {EmissionMath} from "../libraries/EmissionMath.sol";
 
 /// @title RewardDistributor
@@ -216,7 +217,7 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     }
 
     function _setEpochLength(uint256 length) private {
-        _checkBounds(length, MIN_EPOCH_LENGTH, MAX_EPOCH_LENGTH);
+        Bounds.check(length, MIN_EPOCH_LENGTH, MAX_EPOCH_LENGTH);
         uint256 oldLength = _epochLength;
         uint256 fromEpoch = 0;
         if (oldLength != 0) {
@@ -231,8 +232,8 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     }
 
     function _setEmissionSchedule(uint256 emission_, uint256 decayBps_) private {
-        _checkBounds(emission_, 0, MAX_EPOCH_EMISSION);
-        _checkBounds(decayBps_, 0, MAX_DECAY_BPS);
+        Bounds.check(emission_, 0, MAX_EPOCH_EMISSION);
+        Bounds.check(decayBps_, 0, MAX_DECAY_BPS);
         // An epoch with recorded work keeps the emission it was snapshotted with.
         uint256 epoch = currentEpoch();
         uint256 fromEpoch = _epochs[epoch].totalWeight == 0 ? epoch : epoch + 1;
@@ -243,12 +244,8 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     }
 
     function _setRewardCapBps(uint256 capBps) private {
-        _checkBounds(capBps, 0, MAX_REWARD_CAP_BPS);
+        Bounds.check(capBps, 0, MAX_REWARD_CAP_BPS);
         emit RewardCapSet(_rewardCapBps, capBps);
         _rewardCapBps = uint16(capBps);
-    }
-
-    function _checkBounds(uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(value, min, max);
     }
 }

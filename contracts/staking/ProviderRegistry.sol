@@ -10,6 +10,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IDisputeWindows} from "../interfaces/IDisputeWindows.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {BpsMath} from "../libraries/BpsMath.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 import {UnbondingQueue} from "../libraries/UnbondingQueue.sol";
 
 /// @title ProviderRegistry
@@ -30,13 +31,11 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
 
     /// @notice The most unbonding entries a provider may have pending at once.
     uint256 public constant MAX_UNBONDING_ENTRIES = UnbondingQueue.CAPACITY;
-    /// @notice The shortest unbonding period governance may set (short local networks need minutes).
+    /// @notice Bounds of the unbonding period governance may set (short local networks need minutes).
     uint256 public constant MIN_UNBONDING_PERIOD = 1 minutes;
-    /// @notice The longest unbonding period governance may set.
     uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
-    /// @notice The shortest jail governance may set.
+    /// @notice Bounds of the jail governance may set.
     uint256 public constant MIN_JAIL_DURATION = 1 minutes;
-    /// @notice The longest jail governance may set.
     uint256 public constant MAX_JAIL_DURATION = 365 days;
     /// @notice The highest minimum provider stake governance may set: a million ComputeToken (2^80 > 1e24).
     uint256 public constant MAX_MIN_PROVIDER_STAKE = 1_000_000e18;
@@ -45,8 +44,6 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     uint256 public constant MAX_TOTAL_STAKE = type(uint96).max;
     /// @notice The most recipients one slash pays (challenger, client, treasury, with room to spare).
     uint256 public constant MAX_SLASH_RECIPIENTS = 8;
-    /// @notice Slash shares are in basis points of what is taken and add up to this.
-    uint256 public constant BPS_DENOMINATOR = 10_000;
     /// @notice The largest collateral one job may lock (the JobEscrow stores collateral as uint96; 7.9e28 is far
     /// above ComputeToken's cap).
     uint256 public constant MAX_JOB_COLLATERAL = type(uint96).max;
@@ -236,7 +233,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         address[] calldata recipients,
         uint16[] calldata sharesBps
     ) external restricted nonReentrant returns (uint256 taken) {
-        if (stakeShareBps > BPS_DENOMINATOR) revert ParameterOutOfBounds(stakeShareBps, 0, BPS_DENOMINATOR);
+        Bounds.check(stakeShareBps, 0, BpsMath.BPS);
         _validateSplit(recipients, sharesBps);
         Provider storage p = _providers[provider];
         if (!p.registered) revert ProviderNotRegistered(provider);
@@ -277,10 +274,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc IProviderRegistry
     /// @dev The current unbonding period must already cover the new source's exposure.
     function setDisputeWindowsSource(address source) external restricted {
-        if (source == address(0)) revert ZeroAddress();
-        _checkCoversExposure(_unbondingPeriod, source);
-        emit DisputeWindowsSourceSet(_disputeWindowsSource, source);
-        _disputeWindowsSource = source;
+        _setDisputeWindowsSource(source);
     }
 
     // ---------------------------------------------------------------- views
@@ -436,7 +430,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 last = recipients.length - 1;
         uint256 paid;
         for (uint256 i = 0; i <= last; ++i) {
-            uint256 share = i == last ? taken - paid : (taken * sharesBps[i]) / BPS_DENOMINATOR;
+            uint256 share = i == last ? taken - paid : taken.mulBps(sharesBps[i]);
             paid += share;
             emit SlashPaid(provider, jobId, recipients[i], share);
             if (share != 0) _stakeToken.safeTransfer(recipients[i], share);
@@ -444,26 +438,29 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     }
 
     function _setUnbondingPeriod(uint256 period) private {
-        if (period < MIN_UNBONDING_PERIOD || period > MAX_UNBONDING_PERIOD) {
-            revert ParameterOutOfBounds(period, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
-        }
+        Bounds.check(period, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
         _checkCoversExposure(period, _disputeWindowsSource);
         emit UnbondingPeriodSet(_unbondingPeriod, period);
         _unbondingPeriod = uint40(period);
     }
 
     function _setMinProviderStake(uint256 minStake) private {
-        if (minStake > MAX_MIN_PROVIDER_STAKE) revert ParameterOutOfBounds(minStake, 0, MAX_MIN_PROVIDER_STAKE);
+        Bounds.check(minStake, 0, MAX_MIN_PROVIDER_STAKE);
         emit MinProviderStakeSet(_minProviderStake, minStake);
         _minProviderStake = uint80(minStake);
     }
 
     function _setJailDuration(uint256 duration) private {
-        if (duration < MIN_JAIL_DURATION || duration > MAX_JAIL_DURATION) {
-            revert ParameterOutOfBounds(duration, MIN_JAIL_DURATION, MAX_JAIL_DURATION);
-        }
+        Bounds.check(duration, MIN_JAIL_DURATION, MAX_JAIL_DURATION);
         emit JailDurationSet(_jailDuration, duration);
         _jailDuration = uint40(duration);
+    }
+
+    function _setDisputeWindowsSource(address source) private {
+        if (source == address(0)) revert ZeroAddress();
+        _checkCoversExposure(_unbondingPeriod, source);
+        emit DisputeWindowsSourceSet(_disputeWindowsSource, source);
+        _disputeWindowsSource = source;
     }
 
     /// @dev Unbonding stake must stay slashable for as long as a submitted result can still lead to a slash.
@@ -491,7 +488,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         for (uint256 i = 0; i < sharesBps.length; ++i) {
             totalBps += sharesBps[i];
         }
-        if (count != sharesBps.length || count > MAX_SLASH_RECIPIENTS || totalBps != BPS_DENOMINATOR) {
+        if (count != sharesBps.length || count > MAX_SLASH_RECIPIENTS || totalBps != BpsMath.BPS) {
             revert InvalidSlashSplit(count, sharesBps.length, totalBps);
         }
         for (uint256 i = 0; i < count; ++i) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 import {MatmulI8Checker} from "../disputes/checkers/MatmulI8Checker.sol";
 

@@ -471,7 +471,7 @@ describe("DisputeManager", function () {
         .withArgs(31n * MINUTE, 30n * MINUTE);
       await expect(deploy({ slashSplit: { challengerBps: 1n, clientBps: 0n, treasuryBps: 0n } }))
         .to.be.revertedWithCustomError(factory, "InvalidSlashSplit")
-        .withArgs(1n);
+        .withArgs(3n, 3n, 1n);
       await expect(deploy({ stakeShareBps: BPS + 1n }))
         .to.be.revertedWithCustomError(factory, "ParameterOutOfBounds")
         .withArgs(BPS + 1n, 0n, BPS);
@@ -2094,10 +2094,10 @@ describe("DisputeManager", function () {
       const dm = f.DisputeManager.connect(f.timelock);
       await expect(dm.setSlashSplit({ challengerBps: 5_000n, clientBps: 3_000n, treasuryBps: 1_999n }))
         .to.be.revertedWithCustomError(dm, "InvalidSlashSplit")
-        .withArgs(9_999n);
+        .withArgs(3n, 3n, 9_999n);
       await expect(dm.setSlashSplit({ challengerBps: 10_000n, clientBps: 1n, treasuryBps: 0n }))
         .to.be.revertedWithCustomError(dm, "InvalidSlashSplit")
-        .withArgs(10_001n);
+        .withArgs(3n, 3n, 10_001n);
     });
 
     it("reverts a checker registered under a workload it does not decide", async function () {

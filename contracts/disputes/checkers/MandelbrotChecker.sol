@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.30;
+pragma solidity 0.8.30;
 
 import {IWorkloadChecker} from "../../interfaces/IWorkloadChecker.sol";
 import {WorkloadLeaves} from "../../libraries/WorkloadLeaves.sol";
