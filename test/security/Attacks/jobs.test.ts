@@ -2,8 +2,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 
+import { LOCAL_PARAMETERS } from "../../../config/parameters";
 import { proofCommitment } from "../../../src/disputes/proofs";
 import type { IJobEscrow } from "../../../typechain-types/contracts/market/JobEscrow";
 import { DisputeStatus, commitProof } from "../../fixtures/disputes";
@@ -12,6 +12,7 @@ import {
   JOB_FEE,
   JOB_DURATION,
   JOB_PAYMENT,
+  JOB_VALUE,
   JobStatus,
   RESULT_ROOT,
   RESULT_URI,
@@ -23,6 +24,7 @@ import {
 } from "../../fixtures/jobs";
 import { NO_TERMS } from "../../fixtures/terms";
 import { expectBalanceChanges, expectBalancesUnchanged } from "../../helpers/balances";
+import { expectJobCreated } from "../../helpers/job-events";
 import { readJob } from "../../../src/chain/jobs";
 import {
   BOND,
@@ -236,10 +238,14 @@ describe("Attacks: jobs and their terms", function () {
       await expectBalancesUnchanged(before);
       expect(await f.JobEscrow.jobCount()).to.equal(jobCount);
 
-      const workloadId = ethers.encodeBytes32String(fits);
-      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { workloadId })))
-        .to.emit(f.JobEscrow, "JobCreated")
-        .withArgs(jobCount + 1n, f.client.address, ethers.ZeroAddress, workloadId, ...Array(8).fill(anyValue));
+      const request = await jobRequest(f, { workloadId: ethers.encodeBytes32String(fits) });
+      await expectJobCreated(f.JobEscrow.connect(f.client).createJob(request), f.JobEscrow, {
+        jobId: jobCount + 1n,
+        client: f.client,
+        request,
+        paymentValue: JOB_VALUE,
+        feeBps: LOCAL_PARAMETERS.escrow.protocolFeeBps,
+      });
     });
   });
 

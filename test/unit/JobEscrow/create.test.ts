@@ -14,6 +14,7 @@ import {
 import { JOB_PAYMENT, JOB_VALUE, JobStatus, createJob, jobRequest, stakedProvidersFixture } from "../../fixtures/jobs";
 import { NO_TERMS } from "../../fixtures/terms";
 import { USD_WEFT_PER_TOKEN, deployWeftFixture } from "../../fixtures/weft";
+import { expectJobCreated } from "../../helpers/job-events";
 import { signPermit } from "../../helpers/permit";
 import { expectUserError } from "../../helpers/errors";
 import {
@@ -132,22 +133,13 @@ describe("JobEscrow: create", function () {
       await usd.connect(client).approve(await JobEscrow.getAddress(), JOB_PAYMENT);
 
       const tx = JobEscrow.connect(client).createJob(request);
-      await expect(tx)
-        .to.emit(JobEscrow, "JobCreated")
-        .withArgs(
-          1n,
-          client.address,
-          ethers.ZeroAddress,
-          request.workloadId,
-          request.params,
-          request.inputRoot,
-          request.inputURI,
-          await usd.getAddress(),
-          JOB_PAYMENT,
-          JOB_VALUE,
-          request.submitDeadline,
-          LOCAL_PARAMETERS.escrow.protocolFeeBps,
-        );
+      await expectJobCreated(tx, JobEscrow, {
+        jobId: 1n,
+        client,
+        request,
+        paymentValue: JOB_VALUE,
+        feeBps: LOCAL_PARAMETERS.escrow.protocolFeeBps,
+      });
       await expect(tx).to.changeTokenBalances(usd, [client, JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
 
       expect(await JobEscrow.jobCount()).to.equal(1n);
@@ -181,22 +173,13 @@ describe("JobEscrow: create", function () {
       const request = await jobRequest(f);
       await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), JOB_PAYMENT);
       const tx = f.JobEscrow.connect(f.client).createJob(request);
-      await expect(tx)
-        .to.emit(f.JobEscrow, "JobCreated")
-        .withArgs(
-          1n,
-          f.client.address,
-          ethers.ZeroAddress,
-          request.workloadId,
-          request.params,
-          request.inputRoot,
-          request.inputURI,
-          await f.usd.getAddress(),
-          JOB_PAYMENT,
-          JOB_VALUE,
-          request.submitDeadline,
-          500n,
-        );
+      await expectJobCreated(tx, f.JobEscrow, {
+        jobId: 1n,
+        client: f.client,
+        request,
+        paymentValue: JOB_VALUE,
+        feeBps: 500n,
+      });
       expect((await readJob(f.JobEscrow, 1n)).feeBps).to.equal(500);
     });
 
@@ -227,7 +210,14 @@ describe("JobEscrow: create", function () {
       await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), 1000n);
       const now = await pinNextTimestamp();
       request.submitDeadline = now + MAX_JOB_DURATION;
-      await expect(f.JobEscrow.connect(f.client).createJob(request)).to.emit(f.JobEscrow, "JobCreated");
+      // 1,000 base units of tUSD, worth one WEFT each: 1,000 WEFT base units.
+      await expectJobCreated(f.JobEscrow.connect(f.client).createJob(request), f.JobEscrow, {
+        jobId: 1n,
+        client: f.client,
+        request,
+        paymentValue: 1000n,
+        feeBps: LOCAL_PARAMETERS.escrow.protocolFeeBps,
+      });
       expect((await readJob(f.JobEscrow, 1n)).deadline).to.equal(now + MAX_JOB_DURATION);
     });
 
@@ -343,22 +333,13 @@ describe("JobEscrow: create", function () {
       const sig = await signPermit(f.usd, f.client, escrow, JOB_PAYMENT, deadline);
 
       const tx = f.JobEscrow.connect(f.client).createJobWithPermit(request, deadline, sig.v, sig.r, sig.s);
-      await expect(tx)
-        .to.emit(f.JobEscrow, "JobCreated")
-        .withArgs(
-          1n,
-          f.client.address,
-          ethers.ZeroAddress,
-          request.workloadId,
-          request.params,
-          request.inputRoot,
-          request.inputURI,
-          await f.usd.getAddress(),
-          JOB_PAYMENT,
-          JOB_VALUE,
-          request.submitDeadline,
-          LOCAL_PARAMETERS.escrow.protocolFeeBps,
-        );
+      await expectJobCreated(tx, f.JobEscrow, {
+        jobId: 1n,
+        client: f.client,
+        request,
+        paymentValue: JOB_VALUE,
+        feeBps: LOCAL_PARAMETERS.escrow.protocolFeeBps,
+      });
       await expect(tx).to.changeTokenBalances(f.usd, [f.client, f.JobEscrow], [-JOB_PAYMENT, JOB_PAYMENT]);
       expect(await f.usd.nonces(f.client.address)).to.equal(1n);
       expect(await f.usd.allowance(f.client.address, escrow)).to.equal(0n);

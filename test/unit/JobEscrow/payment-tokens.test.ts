@@ -20,6 +20,7 @@ import {
   acceptAndSubmit,
 } from "../../fixtures/jobs";
 import { USD_WEFT_PER_TOKEN, deployWeftFixture, type WeftFixture } from "../../fixtures/weft";
+import { expectJobCreated } from "../../helpers/job-events";
 import { UINT96_MAX, WEFT_ONE, MAX_WEFT_PER_TOKEN, USDC_RATE, STRANGER, passChallengeWindow } from "./fixture";
 
 describe("JobEscrow: payment tokens", function () {
@@ -121,22 +122,13 @@ describe("JobEscrow: payment tokens", function () {
 
       const request = await jobRequest(f, { paymentToken: f.usdcAddress, payment });
       await f.usdc.connect(f.client).approve(await f.JobEscrow.getAddress(), payment);
-      await expect(f.JobEscrow.connect(f.client).createJob(request))
-        .to.emit(f.JobEscrow, "JobCreated")
-        .withArgs(
-          1n,
-          f.client.address,
-          ethers.ZeroAddress,
-          request.workloadId,
-          request.params,
-          request.inputRoot,
-          request.inputURI,
-          f.usdcAddress,
-          payment,
-          value,
-          request.submitDeadline,
-          f.parameters.escrow.protocolFeeBps,
-        );
+      await expectJobCreated(f.JobEscrow.connect(f.client).createJob(request), f.JobEscrow, {
+        jobId: 1n,
+        client: f.client,
+        request,
+        paymentValue: value,
+        feeBps: f.parameters.escrow.protocolFeeBps,
+      });
       expect((await readJob(f.JobEscrow, 1n)).paymentValue).to.equal(value);
       await expect(f.JobEscrow.connect(f.provider).acceptJob(1n, await jobTerms(f, 1n)))
         .to.emit(f.JobEscrow, "JobAccepted")
