@@ -13,6 +13,7 @@ import {
 } from "../../fixtures/disputes";
 import { BPS, JOB_COLLATERAL, JOB_PAYMENT, PROVIDER_STAKE, jobTerms } from "../../fixtures/jobs";
 import { expectBalanceChanges } from "../../helpers/balances";
+import { expectSetterBounds } from "../../helpers/bounds";
 import {
   MINUTE,
   DAY,
@@ -185,36 +186,35 @@ describe("DisputeManager: deployment and governance", function () {
       await expectBalanceChanges(sheet, { weft: { provider: bond, disputes: -bond } });
     });
 
-    const BOUNDED = [
-      { setter: "setBond", min: ethers.parseEther("1"), max: ethers.parseEther("1000000") },
-      { setter: "setResponseWindow", min: MINUTE, max: MAX_WINDOW },
-      { setter: "setFollowUpWindow", min: MINUTE, max: MAX_WINDOW },
-      { setter: "setArbitrationWindow", min: MINUTE, max: MAX_WINDOW },
-      { setter: "setStakeShareBps", min: 0n, max: BPS },
-    ] as const;
-
-    for (const { setter, min, max } of BOUNDED) {
-      if (min > 0n) {
-        it(`reverts ${setter} below its minimum`, async function () {
-          const f = await loadFixture(disputesFixture);
-          await expect(f.DisputeManager.connect(f.timelock).getFunction(setter)(min - 1n))
-            .to.be.revertedWithCustomError(f.DisputeManager, "ParameterOutOfBounds")
-            .withArgs(min - 1n, min, max);
-        });
-      }
-
-      it(`reverts ${setter} above its maximum, up to 2^256 - 1, and accepts its minimum`, async function () {
-        const f = await loadFixture(disputesFixture);
-        const dm = f.DisputeManager.connect(f.timelock);
-        for (const above of [max + 1n, ethers.MaxUint256]) {
-          await expect(dm.getFunction(setter)(above))
-            .to.be.revertedWithCustomError(dm, "ParameterOutOfBounds")
-            .withArgs(above, min, max);
-        }
-        await dm.getFunction(setter)(min);
-        expect(await dm.getFunction(setter.replace(/^set(.)/, (_, c: string) => c.toLowerCase()))()).to.equal(min);
-      });
-    }
+    expectSetterBounds({
+      contract: "DisputeManager",
+      // The longest windows need an escrow dispute window that holds them, which needs the longest unbonding period.
+      prepare: async (f) => {
+        await f.ProviderRegistry.connect(f.timelock).setUnbondingPeriod(90n * DAY);
+        await f.JobEscrow.connect(f.timelock).setDisputeWindow(MAX_WINDOW);
+      },
+      rows: [
+        { parameter: "disputeBond", min: ethers.parseEther("1"), max: ethers.parseEther("1000000"), event: "BondSet" },
+        // A dispute may take two response windows and a follow-up window, and must end within the escrow's dispute
+        // window (at most MAX_WINDOW): the longest response or follow-up window never fits.
+        {
+          parameter: "responseWindow",
+          min: MINUTE,
+          max: MAX_WINDOW,
+          event: "ResponseWindowSet",
+          refusedAt: { max: "DisputeDurationExceedsWindow" },
+        },
+        {
+          parameter: "followUpWindow",
+          min: MINUTE,
+          max: MAX_WINDOW,
+          event: "FollowUpWindowSet",
+          refusedAt: { max: "DisputeDurationExceedsWindow" },
+        },
+        { parameter: "arbitrationWindow", min: MINUTE, max: MAX_WINDOW, event: "ArbitrationWindowSet" },
+        { parameter: "stakeShareBps", min: 0n, max: BPS, event: "StakeShareSet" },
+      ],
+    });
 
     it("accepts the largest bond and, with a 30-day escrow dispute window, the longest arbitration window", async function () {
       const f = await loadFixture(disputesFixture);

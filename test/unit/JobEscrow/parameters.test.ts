@@ -15,6 +15,7 @@ import {
 } from "../../fixtures/jobs";
 import { NO_TERMS } from "../../fixtures/terms";
 import { USD_WEFT_PER_TOKEN, deployWeftFixture } from "../../fixtures/weft";
+import { expectSetterBounds } from "../../helpers/bounds";
 import { signPermit } from "../../helpers/permit";
 import { DAY, MAX_WINDOW, MAX_MIN_COLLATERAL, USDC_RATE, passChallengeWindow, passSubmitDeadline } from "./fixture";
 
@@ -127,42 +128,22 @@ describe("JobEscrow: parameters", function () {
       );
     });
 
-    const BOUNDED = [
-      { setter: "setProtocolFeeBps", getter: "protocolFeeBps", min: 0n, max: 1_000n },
-      { setter: "setCollateralRatioBps", getter: "collateralRatioBps", min: 1_000n, max: 200_000n },
-      { setter: "setMinCollateral", getter: "minCollateral", min: 0n, max: MAX_MIN_COLLATERAL },
-      { setter: "setChallengeWindow", getter: "challengeWindow", min: 60n, max: MAX_WINDOW },
-      { setter: "setDisputeWindow", getter: "disputeWindow", min: 60n, max: MAX_WINDOW },
-      { setter: "setLivenessPenaltyBps", getter: "livenessPenaltyBps", min: 0n, max: BPS },
-    ] as const;
-
-    for (const { setter, getter, min, max } of BOUNDED) {
-      if (min > 0n) {
-        it(`reverts ${setter} below its minimum`, async function () {
-          const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
-          await expect(JobEscrow.connect(timelock).getFunction(setter)(min - 1n))
-            .to.be.revertedWithCustomError(JobEscrow, "ParameterOutOfBounds")
-            .withArgs(min - 1n, min, max);
-        });
-      }
-
-      it(`reverts ${setter} above its maximum`, async function () {
-        const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
-        await expect(JobEscrow.connect(timelock).getFunction(setter)(max + 1n))
-          .to.be.revertedWithCustomError(JobEscrow, "ParameterOutOfBounds")
-          .withArgs(max + 1n, min, max);
-      });
-
-      it(`accepts ${setter} at both of its bounds and stores them untruncated`, async function () {
-        const { JobEscrow, ProviderRegistry, timelock } = await loadFixture(deployWeftFixture);
-        // The longest windows need an unbonding period that covers them.
-        await ProviderRegistry.connect(timelock).setUnbondingPeriod(90n * DAY);
-        for (const bound of [min, max]) {
-          await JobEscrow.connect(timelock).getFunction(setter)(bound);
-          expect(await JobEscrow.getFunction(getter)()).to.equal(bound);
-        }
-      });
-    }
+    expectSetterBounds({
+      contract: "JobEscrow",
+      // The longest windows need an unbonding period that covers them.
+      prepare: async (f) => {
+        await f.ProviderRegistry.connect(f.timelock).setUnbondingPeriod(90n * DAY);
+      },
+      rows: [
+        { parameter: "protocolFeeBps", min: 0n, max: 1_000n, event: "ProtocolFeeSet" },
+        // Ratios above 6.5x take more than 16 bits: the maximum is stored untruncated.
+        { parameter: "collateralRatioBps", min: 1_000n, max: 200_000n, event: "CollateralRatioSet" },
+        { parameter: "minCollateral", min: 0n, max: MAX_MIN_COLLATERAL, event: "MinCollateralSet" },
+        { parameter: "challengeWindow", min: 60n, max: MAX_WINDOW, event: "ChallengeWindowSet" },
+        { parameter: "disputeWindow", min: 60n, max: MAX_WINDOW, event: "DisputeWindowSet" },
+        { parameter: "livenessPenaltyBps", min: 0n, max: BPS, event: "LivenessPenaltySet" },
+      ],
+    });
 
     it("reverts a challenge window whose exposure would outlast the unbonding period", async function () {
       const { JobEscrow, timelock } = await loadFixture(deployWeftFixture);
