@@ -14,7 +14,7 @@ import { disputeIdsOf, DisputeKind, type DisputeRecord, DisputeStatus, readDispu
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { sleep } from "../../src/chain/retry";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { seededRandom } from "../../src/demo/random";
+import { seededRandom } from "../helpers/random";
 import { generateInputs, inputRootOf, referenceOutput } from "../../src/jobs/job-data";
 import type { RandomSource } from "../../src/provider/cheat";
 import { DisputeResponder } from "../../src/provider/disputes";

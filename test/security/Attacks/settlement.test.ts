@@ -22,7 +22,7 @@ import {
 } from "../../fixtures/attackers";
 import { finalizeJobs, startNextEpoch } from "../../fixtures/rewards";
 import { expectBalanceChanges } from "../../helpers/balances";
-import { seededRandom } from "../../../src/demo/random";
+import { pick, seededRandom } from "../../helpers/random";
 import {
   BOND,
   balancesOf,
@@ -201,7 +201,6 @@ describe("Attacks: settlement and rewards", function () {
       it(`settles every job by submission + challengeWindow + maxDisputeDuration (schedule ${seed})`, async function () {
         const f = await loadFixture(disputesAndProposalsFixture);
         const random = seededRandom(seed);
-        const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
         const challengers = await spareAccounts(f, OPENINGS);
         const matmulJobs = [f.honestMatmul, f.cheatingMatmul];
         const jobIds = [f.honestMatmul.id, f.cheatingMatmul.id, f.customJob];
@@ -226,7 +225,7 @@ describe("Attacks: settlement and rewards", function () {
         const waiting: { id: bigint; jobId: bigint }[] = [];
         for (const [i, at] of [...times].sort((a, b) => (a < b ? -1 : 1)).entries()) {
           const challenger = challengers[i];
-          const target = i < jobIds.length ? jobIds[i] : pick(jobIds);
+          const target = i < jobIds.length ? jobIds[i] : pick(random, jobIds);
           await time.setNextBlockTimestamp(at);
           if (target === f.customJob) {
             const terms = await jobTerms(f, target);
@@ -239,7 +238,7 @@ describe("Attacks: settlement and rewards", function () {
           }
           const job = matmulJobs.find((j) => j.id === target)!;
           const correct = new ResultTree(job.correct);
-          const kind = pick(["toward the wrong child", "toward a correct child", "silent", "commit"] as const);
+          const kind = pick(random, ["toward the wrong child", "toward a correct child", "silent", "commit"] as const);
           if (kind === "commit") {
             // A commitment whose proof is never revealed.
             waiting.push({ id: await commitProof(f, challenger, job.id, ethers.id(`junk ${i}`)), jobId: job.id });

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { DAY, DISPUTE_EXPOSURE, GPU_PROFILE, UNBONDING_PERIOD, deployRegistryFixture } from "../../fixtures/registry";
+import { pick, seededRandom } from "../../helpers/random";
 import { BPS, entriesOf, expectConserved } from "./fixture";
 
 describe("ProviderRegistry: conservation", function () {
@@ -17,15 +18,8 @@ describe("ProviderRegistry: conservation", function () {
       const providers = [f.alice, f.bob];
       for (const p of providers) await registry.connect(p).register(GPU_PROFILE);
 
-      // mulberry32: a tiny seeded PRNG, so a failure replays exactly.
-      let seed = 0x5eed_2025;
-      const random = () => {
-        seed = (seed + 0x6d2b79f5) | 0;
-        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+      // Seeded, so a failure replays exactly.
+      const random = seededRandom(0x5eed_2025);
       const upTo = (max: bigint): bigint =>
         max <= 0n ? 1n : (BigInt(Math.floor(random() * 1e9)) * max) / 1_000_000_000n + 1n;
 
@@ -40,8 +34,8 @@ describe("ProviderRegistry: conservation", function () {
       // that is when a slash reaches other jobs' locks and a release repays debt.
       const weighted = [...ops, "stake", "lock", "lock", "unbond", "withdraw", "time"] as const;
       for (let step = 0; step < STEPS; step++) {
-        const op = pick(weighted);
-        const provider = pick(providers);
+        const op = pick(random, weighted);
+        const provider = pick(random, providers);
         const free = await registry.freeStake(provider.address);
         let ok = true;
         try {
@@ -58,7 +52,7 @@ describe("ProviderRegistry: conservation", function () {
             openJobs.set(jobId, { owner: provider.address, collateral });
           } else if (op === "unlock" || op === "forfeit") {
             // Sometimes a job with no lock, standing for a wrong release: more than the provider has locked.
-            const jobId = pick([...openJobs.keys(), nextJob]);
+            const jobId = pick(random, [...openJobs.keys(), nextJob]);
             const job = openJobs.get(jobId);
             // More than the provider's lock and debt together: no job of its could release that much.
             const { locked, debt } = await registry.providerState(provider.address);
@@ -70,9 +64,9 @@ describe("ProviderRegistry: conservation", function () {
             }
             openJobs.delete(jobId);
           } else if (op === "slash") {
-            const jobId = pick([...openJobs.keys(), nextJob]);
+            const jobId = pick(random, [...openJobs.keys(), nextJob]);
             const { owner, collateral } = openJobs.get(jobId) ?? { owner: provider.address, collateral: 0n };
-            const share = pick([0n, BPS, upTo(BPS / 4n), upTo(BPS) - 1n]);
+            const share = pick(random, [0n, BPS, upTo(BPS / 4n), upTo(BPS) - 1n]);
             // The amount, computed here from the rule: the part of the collateral not already owed, plus the share
             // of the rest of the stake. The view and the slash must both agree with it.
             const before = await registry.providerState(owner);
@@ -90,11 +84,11 @@ describe("ProviderRegistry: conservation", function () {
             expect(after.staked + after.unbonding).to.equal(before.staked + before.unbonding - expected);
             openJobs.delete(jobId);
           } else if (op === "time") {
-            await time.increase(pick([1n, DAY, 3n * DAY, UNBONDING_PERIOD]));
+            await time.increase(pick(random, [1n, DAY, 3n * DAY, UNBONDING_PERIOD]));
           } else {
             await registry
               .connect(governance)
-              .setUnbondingPeriod(pick([DISPUTE_EXPOSURE, UNBONDING_PERIOD, 10n * DAY]));
+              .setUnbondingPeriod(pick(random, [DISPUTE_EXPOSURE, UNBONDING_PERIOD, 10n * DAY]));
           }
         } catch (error) {
           ok = false;
