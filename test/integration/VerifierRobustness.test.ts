@@ -14,7 +14,7 @@ import { disputeIdsOf, DisputeKind, type DisputeRecord, DisputeStatus, readDispu
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { sleep } from "../../src/chain/retry";
 import { ResultTree } from "../../src/commitments/result-tree";
-import { uniformStream as seededRandom } from "../../src/workloads/prng";
+import { seededRandom } from "../helpers/random";
 import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
 import { inputRootOf } from "../../src/commitments/job-inputs";
 import type { RandomSource } from "../../src/provider/cheat";

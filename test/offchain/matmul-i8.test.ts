@@ -14,6 +14,7 @@ import { multiplyI8Sync, multiplyRowI8 } from "../../src/workloads/matmul-i8/mul
 import { matmulRows, threadMatmulKernel } from "../../src/workloads/matmul-i8/kernel";
 import { MATMUL_MAX_K, type MatmulOperands, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { int8Stream } from "../../src/workloads/prng";
+import { seededWords } from "../helpers/random";
 
 /** The definition, written as plainly as possible: exact BigInt sum, wrapped to int32 once. */
 function naiveProduct({ shape, a, b }: MatmulOperands): Int32Array {
@@ -39,12 +40,6 @@ function operandsOf(maxDimension: number): fc.Arbitrary<MatmulOperands> {
       b: fc.array(int8, { minLength: shape.k * shape.n, maxLength: shape.k * shape.n }).map((v) => Int8Array.from(v)),
     }),
   );
-}
-
-/** A deterministic random source for Freivalds, so a failing run can be replayed from its seed. */
-function seededRandom(seed: number) {
-  let call = 0;
-  return (out: Uint32Array) => out.set(new Uint32Array(int8Stream((seed + call++) >>> 0, out.length * 4).buffer));
 }
 
 describe("matmul-i8 reference and Freivalds' check", function () {
@@ -159,7 +154,7 @@ describe("matmul-i8 reference and Freivalds' check", function () {
   it("never rejects a correct product", function () {
     fc.assert(
       fc.property(operandsOf(20), fc.nat(), (operands, seed) => {
-        expect(freivaldsCheck(operands, multiplyI8Sync(operands), { random: seededRandom(seed) })).to.deep.equal({
+        expect(freivaldsCheck(operands, multiplyI8Sync(operands), { random: seededWords(seed) })).to.deep.equal({
           ok: true,
         });
       }),
@@ -184,7 +179,7 @@ describe("matmul-i8 reference and Freivalds' check", function () {
           const row = rowPick % operands.shape.m;
           const col = colPick % operands.shape.n;
           claimed[row * operands.shape.n + col] += delta;
-          const verdict = freivaldsCheck(operands, claimed, { random: seededRandom(seed) });
+          const verdict = freivaldsCheck(operands, claimed, { random: seededWords(seed) });
           expect(verdict).to.deep.equal({
             ok: false,
             wrongRows: [row],
@@ -291,7 +286,7 @@ describe("matmul-i8 reference and Freivalds' check", function () {
               // Int32Array stores wrap: a relative change of 2^31 lands on the far side of the int32 range.
               claimed[index] = relative ? claimed[index] + word : word;
             }
-            expect(freivaldsWrongRows(operands, claimed, { random: seededRandom(seed) })).to.deep.equal(
+            expect(freivaldsWrongRows(operands, claimed, { random: seededWords(seed) })).to.deep.equal(
               wrongRowsByBigInt(operands, claimed),
             );
           },
@@ -325,7 +320,7 @@ describe("matmul-i8 reference and Freivalds' check", function () {
             );
             const operands = { shape, a, b };
             const claimed = multiplyI8Sync(operands);
-            const random = extremeR ? maxR : seededRandom(seed);
+            const random = extremeR ? maxR : seededWords(seed);
             expect(freivaldsWrongRows(operands, claimed, { random })).to.deep.equal([]);
             const row = seed % shape.m;
             claimed[row * shape.n + (seed % shape.n)] = -(2 ** 31);
@@ -345,11 +340,11 @@ describe("matmul-i8 reference and Freivalds' check", function () {
       };
       const claimed = naiveProduct(operands);
       expect(claimed[0]).to.equal(2 ** 30);
-      expect(freivaldsWrongRows(operands, claimed, { random: seededRandom(1) })).to.deep.equal([]);
+      expect(freivaldsWrongRows(operands, claimed, { random: seededWords(1) })).to.deep.equal([]);
       for (const word of [2 ** 30 - 1, 2 ** 30 + 1, -(2 ** 31), 2 ** 31 - 1, 2 ** 30 - Q]) {
         const wrong = claimed.slice();
         wrong[4] = word;
-        expect(freivaldsWrongRows(operands, wrong, { random: seededRandom(word) })).to.deep.equal([1]);
+        expect(freivaldsWrongRows(operands, wrong, { random: seededWords(word) })).to.deep.equal([1]);
       }
     });
 

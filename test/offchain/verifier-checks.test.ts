@@ -19,21 +19,7 @@ import type { RandomWords } from "../../src/workloads/matmul-i8/freivalds";
 import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
 import { decodeJobParams, type DecodedJob, mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 import type { WorkloadLeavesHarness } from "../../typechain-types";
-
-/** A reproducible RandomWords (xorshift32): two sources with one seed give the same stream. */
-function seededRandom(seed: number): RandomWords {
-  let state = seed >>> 0 || 1;
-  return (out) => {
-    for (let i = 0; i < out.length; i++) {
-      state ^= state << 13;
-      state >>>= 0;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      state >>>= 0;
-      out[i] = state;
-    }
-  };
-}
+import { seededWords } from "../helpers/random";
 
 const present = (bytes: Uint8Array): Fetched => ({ ok: true, bytes });
 
@@ -122,7 +108,7 @@ describe("verifier checks", function () {
             const claimed = (correct + delta) | 0;
             const check = submitted(job, inputs, withWord(output, wordIndex, claimed));
 
-            const finding = findingOf(checkResult(check, { random: seededRandom(seed) }));
+            const finding = findingOf(checkResult(check, { random: seededWords(seed) }));
             if (finding.kind !== "wrong-element") throw new Error(`expected wrong-element, got ${finding.kind}`);
             expect(finding).to.include({
               jobId: "7",
@@ -278,12 +264,12 @@ describe("verifier checks", function () {
       const { job, inputs, output } = await honestMandelbrot();
       let caught = 0;
       for (let seed = 1; seed <= 6; seed++) {
-        const sampled = chunksToCheck(TILE_CHUNKS, {}, seededRandom(seed));
+        const sampled = chunksToCheck(TILE_CHUNKS, {}, seededWords(seed));
         expect(sampled).to.have.length(chunksForDetection(TILE_CHUNKS, DEFAULT_DETECTION));
         for (let chunk = 0; chunk < TILE_CHUNKS; chunk++) {
           const pixelIndex = chunk * RESULT_CHUNK_WORDS;
           const check = submitted(job, inputs, withWord(output, pixelIndex, wordAt(output, pixelIndex) + 3));
-          const verdict = checkResult(check, { random: seededRandom(seed) });
+          const verdict = checkResult(check, { random: seededWords(seed) });
           if (sampled.includes(chunk)) {
             expect(findingOf(verdict)).to.include({ kind: "wrong-pixel", pixelIndex });
             caught++;
@@ -316,7 +302,7 @@ describe("verifier checks", function () {
           (total, detection, seed) => {
             const count = chunksForDetection(total, detection);
             expect(count / total).to.be.at.least(detection);
-            const sample = sampleWithoutReplacement(total, count, seededRandom(seed));
+            const sample = sampleWithoutReplacement(total, count, seededWords(seed));
             expect(new Set(sample).size).to.equal(count);
             expect(sample).to.deep.equal([...sample].sort((a, b) => a - b));
             expect(sample.every((index) => Number.isInteger(index) && index >= 0 && index < total)).to.equal(true);
@@ -332,7 +318,7 @@ describe("verifier checks", function () {
       const count = 4;
       const trials = 4000;
       const hits = new Array<number>(total).fill(0);
-      const random = seededRandom(2024);
+      const random = seededWords(2024);
       for (let trial = 0; trial < trials; trial++) {
         for (const index of sampleWithoutReplacement(total, count, random)) hits[index]++;
       }
@@ -341,7 +327,7 @@ describe("verifier checks", function () {
     });
 
     it("draws integers below a bound without modulo bias", function () {
-      const random = seededRandom(5);
+      const random = seededWords(5);
       const counts = [0, 0, 0];
       for (let i = 0; i < 3000; i++) counts[randomBelow(3, random)]++;
       for (const count of counts) expect(count).to.be.within(850, 1150);
