@@ -9,7 +9,7 @@ import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscro
 export interface ExpectedJobCreated {
   jobId: bigint;
   client: AddressLike;
-  /** The request as the client sent it: the event repeats its workload, params, inputs, payment, provider and deadline. */
+  /** The request as the client sent it: the event repeats its workload, params, inputs, payment, provider, deadline. */
   request: IJobEscrow.JobRequestStruct;
   /** The payment's value in WEFT, at the rate in force at creation. */
   paymentValue: bigint;

@@ -1,4 +1,4 @@
-/** Constants, fixtures and expectations shared by the ProviderRegistry unit tests (test/unit/ProviderRegistry/*.test.ts). */
+/** Constants, fixtures and expectations shared by the ProviderRegistry unit tests (./*.test.ts). */
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
