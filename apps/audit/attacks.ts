@@ -40,12 +40,12 @@ const MOCHA_GLOBALS = [
   "run",
 ] as const;
 
-/** The security test files under `root`, as project-relative paths. */
+/** The security test files under `root` (every .test.ts file below test/security), as project-relative paths. */
 export function securityFiles(root: string): string[] {
   const dir = path.join(root, SECURITY_DIR);
   if (!fs.existsSync(dir)) return [];
   return fs
-    .readdirSync(dir)
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".test.ts"))
     .sort()
     .map((name) => path.join(SECURITY_DIR, name));

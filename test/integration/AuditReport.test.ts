@@ -242,7 +242,7 @@ describe("audit:report", function () {
 
   it("catalogues the attacks as Mocha loads them, without running a test", async function () {
     const guardian = facts.attacks.find((a) => a.path.at(-1) === "guardian pausing exits")!;
-    expect(guardian.file).to.equal("test/security/Attacks.test.ts");
+    expect(guardian.file).to.equal("test/security/Attacks/governance.test.ts");
     expect(guardian.tests.map((t) => t.title)).to.include("lets the client cancel its open job for a full refund");
     expect(report).to.include("  - lets the client cancel its open job for a full refund");
 
