@@ -44,6 +44,27 @@ module.exports = {
       to: { path: "^src/(provider|verifier|disputes)/", pathNot: "^src/$1/" },
     },
     {
+      name: "services-below-agents",
+      comment: "jobs, dao and rewards serve the agents and the tasks; they never reach up into an agent.",
+      severity: "error",
+      from: { path: "^src/(jobs|dao|rewards)/" },
+      to: { path: "^src/(provider|verifier|disputes)/" },
+    },
+    {
+      name: "runtime-below-services",
+      comment: "The runtime (agents, cli, deploy, store, state, compute) knows no service and no agent.",
+      severity: "error",
+      from: { path: "^src/(agents|cli|deploy|store|state|compute)/" },
+      to: { path: "^src/(jobs|dao|rewards|provider|verifier|disputes)/" },
+    },
+    {
+      name: "chain-below-runtime",
+      comment: "src/chain reads the contracts; it builds on the pure core only.",
+      severity: "error",
+      from: { path: "^src/chain/" },
+      to: { path: "^src/(agents|cli|deploy|store|state|compute|jobs|dao|rewards|provider|verifier|disputes)/" },
+    },
+    {
       name: "pure-core",
       comment:
         "workloads, commitments and findings are pure: no file, network, process or worker I/O and no chain " +
@@ -51,7 +72,11 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(workloads|commitments|findings)/" },
       to: {
-        path: [NODE_IO, "^src/(chain|agents|store|state|metrics|compute|deploy|dao|cli|jobs|rewards|provider|verifier|disputes)/", "^typechain-types/"],
+        path: [
+          NODE_IO,
+          "^src/(chain|agents|store|state|metrics|compute|deploy|dao|cli|jobs|rewards|provider|verifier|disputes)/",
+          "^typechain-types/",
+        ],
       },
     },
     {
