@@ -24,7 +24,7 @@ import { Run } from "./Conservation/model";
 import { NEEDS, opArbitrary } from "./Conservation/operations";
 
 // Short in `npm test` (kept under its time budget); `npm run test:property` runs the full 200, as CI does.
-const RUNS = Number(process.env.CONSERVATION_RUNS ?? 60);
+const RUNS = Number(process.env.CONSERVATION_RUNS ?? 120);
 const SEED = 20261125;
 
 describe("Conservation (property test)", function () {
