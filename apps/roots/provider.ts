@@ -28,6 +28,7 @@ export interface RunProviderArgs extends BackendArgs, PolicyArgs {
   readonly cheat?: string;
   readonly cheatRate?: string;
   readonly metricsPort?: string;
+  readonly metricsHost?: string;
   readonly pollInterval?: string;
   readonly confirmations?: string;
   readonly state?: string;
@@ -93,7 +94,8 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
   const startLine =
     `provider ${address} on ${hre.network.name}: ${backend.name} backend, publishing to ${storeLocation}, ` +
     `state ${stateFile}, ${following.confirmations} confirmations, polling every ${following.pollIntervalMs / 1000} s`;
-  await runAgent({ logger, metrics: agent.metrics.registry, metricsPort, startLine }, (signal) =>
-    agent.run(signal, following.pollIntervalMs),
+  await runAgent(
+    { logger, metrics: agent.metrics.registry, metricsPort, metricsHost: args.metricsHost, startLine },
+    (signal) => agent.run(signal, following.pollIntervalMs),
   );
 }

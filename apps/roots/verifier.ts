@@ -25,6 +25,7 @@ export interface VerifierCliArgs {
   readonly pollInterval?: string;
   readonly maxBlockRange?: string;
   readonly metricsPort?: string;
+  readonly metricsHost?: string;
   readonly full: boolean;
   readonly detection?: string;
   readonly fromBlock?: string;
@@ -40,6 +41,8 @@ export interface VerifierRunConfig {
   readonly pollIntervalMs: number;
   readonly maxBlockRange: number;
   readonly metricsPort?: number;
+  /** The interface the metrics are served on (127.0.0.1 unless given). */
+  readonly metricsHost?: string;
   readonly full: boolean;
   readonly detection: number;
   /** First block of a fresh state; the address book's deploymentBlock if not given. */
@@ -74,6 +77,7 @@ export function parseVerifierArgs(args: VerifierCliArgs, network: string): Verif
     pollIntervalMs: following.pollIntervalMs,
     maxBlockRange: following.maxBlockRange,
     metricsPort: optional(args.metricsPort, (v) => parseInteger("--metrics-port", v, { min: 0, max: 65_535 })),
+    metricsHost: args.metricsHost,
     full: args.full,
     detection: optional(args.detection, parseDetection) ?? DEFAULT_DETECTION,
     fromBlock: optional(args.fromBlock, (v) => parseInteger("--from-block", v)),
@@ -138,7 +142,8 @@ export async function runVerifier(
   }
   collectDefaultMetrics({ register: metrics.registry, prefix: "weft_verifier_" });
   const startLine = `verifier on ${hre.network.name}: state ${config.stateDir}, polling every ${config.pollIntervalMs} ms`;
-  await runAgent({ logger, metrics: metrics.registry, metricsPort: config.metricsPort, startLine }, (signal) =>
-    verifier.run(signal, config.pollIntervalMs),
+  await runAgent(
+    { logger, metrics: metrics.registry, metricsPort: config.metricsPort, metricsHost: config.metricsHost, startLine },
+    (signal) => verifier.run(signal, config.pollIntervalMs),
   );
 }

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 
 export const METRICS_PATH = "/metrics";
+/** Metrics are private to the machine unless an operator opens them up. */
+export const DEFAULT_METRICS_HOST = "127.0.0.1";
 
 export interface RunningMetricsServer {
   /** e.g. http://127.0.0.1:9464/metrics */
@@ -15,7 +17,7 @@ export interface RunningMetricsServer {
 export function startMetricsServer(
   registry: Registry,
   port: number,
-  host = "127.0.0.1",
+  host = DEFAULT_METRICS_HOST,
 ): Promise<RunningMetricsServer> {
   const server = http.createServer((request, response) => {
     if (request.method !== "GET" || request.url?.split("?")[0] !== METRICS_PATH) {

@@ -4,23 +4,31 @@ import type { Registry } from "prom-client";
 import { UserError } from "../errors";
 import type { Logger } from "./logger";
 import { shutdownSignal } from "./loop";
-import { type RunningMetricsServer, startMetricsServer } from "./metrics-server";
+import { DEFAULT_METRICS_HOST, type RunningMetricsServer, startMetricsServer } from "./metrics-server";
 
 export interface AgentLifetime {
   readonly logger: Logger;
   readonly metrics: Registry;
   /** Serve `metrics` on this port (0: any free port); undefined: do not serve them. */
   readonly metricsPort?: number;
+  /** The interface to serve them on; 127.0.0.1 unless given (0.0.0.0: every interface, for a scraper elsewhere). */
+  readonly metricsHost?: string;
   /** Logged once the agent is up, with the metrics URL appended when they are served. */
   readonly startLine: string;
 }
 
-async function serveMetrics(registry: Registry, port: number): Promise<RunningMetricsServer> {
+async function serveMetrics(
+  registry: Registry,
+  port: number,
+  host = DEFAULT_METRICS_HOST,
+): Promise<RunningMetricsServer> {
   try {
-    return await startMetricsServer(registry, port);
+    return await startMetricsServer(registry, port, host);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UserError(`--metrics-port ${port} cannot be served (${code}); pick another port.`);
+    throw new UserError(
+      `--metrics-port ${port} on --metrics-host ${host} cannot be served (${code}); pick another port or host.`,
+    );
   }
 }
 
@@ -29,8 +37,8 @@ async function serveMetrics(registry: Registry, port: number): Promise<RunningMe
  * whatever happens, the signal handlers are removed, the metrics server closed and "stopped" logged.
  */
 export async function runAgent(lifetime: AgentLifetime, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const { logger, metrics, metricsPort, startLine } = lifetime;
-  const server = metricsPort === undefined ? undefined : await serveMetrics(metrics, metricsPort);
+  const { logger, metrics, metricsPort, metricsHost, startLine } = lifetime;
+  const server = metricsPort === undefined ? undefined : await serveMetrics(metrics, metricsPort, metricsHost);
   const shutdown = shutdownSignal(logger);
   logger.info(server === undefined ? startLine : `${startLine}, metrics at ${server.url}`);
   try {

@@ -27,6 +27,7 @@ task("provider:run", "Runs the provider agent: accepts, computes, submits and fi
   .addOptionalParam("confirmations", "Blocks on top of a job's block before it is considered (default 0 local, 3)")
   .addOptionalParam("state", "The state file (default .weft/<network>/provider-<address>.json)")
   .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics")
+  .addOptionalParam("metricsHost", "The interface to serve metrics on (default 127.0.0.1; 0.0.0.0 for every one)")
   .addOptionalParam("cheat", "FAULT INJECTION for tests and demos: flip-one, garbage or withhold")
   .addOptionalParam("cheatRate", "With --cheat: the probability of cheating on each job (default 1)")
   .setAction(

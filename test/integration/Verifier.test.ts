@@ -268,7 +268,7 @@ describe("Verifier (in-process network)", function () {
   describe("verifier:run options", function () {
     const none: VerifierCliArgs = { full: false, once: false };
 
-    it("defaults to no confirmations on local networks and a few elsewhere, and to the deployment block", function () {
+    it("defaults to the network's chain following (no confirmations and a 2 s poll locally, 3 and 5 s elsewhere) and to the deployment block", function () {
       expect(parseVerifierArgs(none, "hardhat")).to.deep.include({
         confirmations: 0,
         stateDir: path.resolve(".weft", "verifier-hardhat"),
@@ -276,13 +276,30 @@ describe("Verifier (in-process network)", function () {
         full: false,
         fromBlock: undefined,
       });
-      expect(parseVerifierArgs(none, "sepolia").confirmations).to.equal(3);
+      expect(parseVerifierArgs(none, "hardhat")).to.deep.include({ pollIntervalMs: 2_000, maxBlockRange: 2_000 });
+      expect(parseVerifierArgs(none, "sepolia")).to.deep.include({ confirmations: 3, pollIntervalMs: 5_000 });
       expect(
         parseVerifierArgs(
-          { ...none, confirmations: "7", detection: "0.9", fromBlock: "12", metricsPort: "9464" },
+          {
+            ...none,
+            confirmations: "7",
+            detection: "0.9",
+            fromBlock: "12",
+            metricsPort: "9465",
+            metricsHost: "0.0.0.0",
+            pollInterval: "1500",
+          },
           "sepolia",
         ),
-      ).to.deep.include({ confirmations: 7, detection: 0.9, fromBlock: 12, metricsPort: 9464 });
+      ).to.deep.include({
+        confirmations: 7,
+        detection: 0.9,
+        fromBlock: 12,
+        metricsPort: 9465,
+        metricsHost: "0.0.0.0",
+        pollIntervalMs: 1_500,
+      });
+      expect(parseVerifierArgs({ ...none, pollInterval: "2s" }, "hardhat").pollIntervalMs).to.equal(2_000);
     });
 
     it("rejects malformed values with a message naming the flag", async function () {

@@ -9,6 +9,7 @@ import { Counter, Registry } from "prom-client";
 
 import { memoryLogger } from "../../src/agents/logger";
 import { runPollingLoop } from "../../src/agents/loop";
+import { runAgent } from "../../src/agents/run";
 import { confirmedRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../../src/chain/blocks";
 import { CallTimeoutError, isPermanentError, withRetry } from "../../src/chain/retry";
 import { startMetricsServer } from "../../src/agents/metrics-server";
@@ -235,6 +236,47 @@ describe("Agent foundations", function () {
       } finally {
         await server.close();
       }
+    });
+  });
+
+  describe("agent lifetime", function () {
+    it("serves the metrics while the agent runs, logs its start with their URL and a stop line, then closes them", async function () {
+      const logger = memoryLogger();
+      let url = "";
+      await runAgent({ logger, metrics: new Registry(), metricsPort: 0, startLine: "agent up" }, async () => {
+        url = logger.lines[0].replace(/^info agent up, metrics at /, "");
+        expect((await fetch(url)).status).to.equal(200);
+      });
+      expect(logger.lines).to.deep.equal([`info agent up, metrics at ${url}`, "info stopped"]);
+      expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const afterStop = await fetch(url).then(
+        () => "answered",
+        () => "refused",
+      );
+      expect(afterStop, "the metrics server still answers after the agent stopped").to.equal("refused");
+    });
+
+    it("stops with one line naming the port and host when the metrics port is taken, and logs the stop of a failed run", async function () {
+      const taken = await startMetricsServer(new Registry(), 0);
+      const port = Number(new URL(taken.url).port);
+      try {
+        const lifetime = { logger: memoryLogger(), metrics: new Registry(), metricsPort: port, startLine: "up" };
+        await expectUserError(
+          runAgent(lifetime, async () => undefined),
+          new RegExp(`--metrics-port ${port} on --metrics-host 127\\.0\\.0\\.1 cannot be served \\(EADDRINUSE\\)`),
+        );
+      } finally {
+        await taken.close();
+      }
+      const logger = memoryLogger();
+      const failed = await runAgent({ logger, metrics: new Registry(), startLine: "up" }, () =>
+        Promise.reject(new Error("boom")),
+      ).then(
+        () => "succeeded",
+        (error: Error) => error.message,
+      );
+      expect(failed).to.equal("boom");
+      expect(logger.lines).to.deep.equal(["info up", "info stopped"]);
     });
   });
 
