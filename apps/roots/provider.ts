@@ -5,7 +5,7 @@ import { parseChainFollowing } from "../../src/agents/following";
 import { consoleLogger } from "../../src/agents/logger";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
-import { parseAccount, parseAmount, parseInteger, WEFT_UNITS } from "../../src/cli/flags";
+import { parseAccount, parseAmount, parsePort, WEFT_UNITS } from "../../src/cli/flags";
 import { DEFAULT_STORE_DIR, ipfsGatewayFromEnv, storeForPublishing } from "../../src/store/factory";
 import { ProviderAgent } from "../../src/provider/agent";
 import {
@@ -45,10 +45,7 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
   const cheat = parseCheat(args.cheat, args.cheatRate);
   const minStake = args.stake === undefined ? undefined : parseAmount("--stake", args.stake, WEFT_UNITS);
   const profile = args.gpu === undefined ? undefined : parseProfile(args.gpu, args.vram, args.metadataUri);
-  const metricsPort =
-    args.metricsPort === undefined
-      ? undefined
-      : parseInteger("--metrics-port", args.metricsPort, { min: 0, max: 65_535 });
+  const metricsPort = args.metricsPort === undefined ? undefined : parsePort("--metrics-port", args.metricsPort);
   const following = parseChainFollowing(args, hre.network.name, "s");
   const account = args.account === undefined ? 0 : parseAccount("--account", args.account);
 

@@ -8,7 +8,7 @@ import { consoleLogger, type Logger } from "../../src/agents/logger";
 import { parseChainFollowing } from "../../src/agents/following";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
-import { parseAccount, parseInteger } from "../../src/cli/flags";
+import { parseAccount, parseInteger, parsePort } from "../../src/cli/flags";
 import { ChallengeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
 import { UserError } from "../../src/errors";
@@ -76,7 +76,7 @@ export function parseVerifierArgs(args: VerifierCliArgs, network: string): Verif
     confirmations: following.confirmations,
     pollIntervalMs: following.pollIntervalMs,
     maxBlockRange: following.maxBlockRange,
-    metricsPort: optional(args.metricsPort, (v) => parseInteger("--metrics-port", v, { min: 0, max: 65_535 })),
+    metricsPort: optional(args.metricsPort, (v) => parsePort("--metrics-port", v)),
     metricsHost: args.metricsHost,
     full: args.full,
     detection: optional(args.detection, parseDetection) ?? DEFAULT_DETECTION,
@@ -140,7 +140,7 @@ export async function runVerifier(
     logger.info(`checked ${summary.checked} jobs, filed ${summary.filed}; next block ${verifier.state.nextBlock}`);
     return;
   }
-  collectDefaultMetrics({ register: metrics.registry, prefix: "weft_verifier_" });
+  collectDefaultMetrics({ register: metrics.registry, prefix: metrics.prefix });
   const startLine = `verifier on ${hre.network.name}: state ${config.stateDir}, polling every ${config.pollIntervalMs} ms`;
   await runAgent(
     { logger, metrics: metrics.registry, metricsPort: config.metricsPort, metricsHost: config.metricsHost, startLine },

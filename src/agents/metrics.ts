@@ -5,8 +5,8 @@ export abstract class AgentMetrics {
   /** A registry per agent, so that two agents in one process (the demo, the tests) never share counters. */
   readonly registry = new Registry();
 
-  /** @param prefix e.g. "weft_verifier_": prepended to every metric name. */
-  protected constructor(private readonly prefix: string) {}
+  /** @param prefix e.g. "weft_verifier_": prepended to every metric name, and to Node's default metrics if collected. */
+  protected constructor(readonly prefix: string) {}
 
   protected counter<Label extends string = never>(
     name: string,

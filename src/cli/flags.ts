@@ -22,6 +22,14 @@ export function parseInteger(flag: string, text: string, { min = 0, max }: Integ
   throw new UserError(`${flag} must be a whole number ${range}; got "${text}".`);
 }
 
+/** The highest TCP port. */
+const MAX_PORT = 65_535;
+
+/** A TCP port to listen on; 0 lets the system pick a free one. */
+export function parsePort(flag: string, text: string): number {
+  return parseInteger(flag, text, { min: 0, max: MAX_PORT });
+}
+
 export type DurationUnit = "ms" | "s" | "m" | "h" | "d";
 
 const UNIT_MS: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -9,13 +9,13 @@ task("store:serve", "Serves a content store directory over HTTP (GET and PUT /bl
   .setAction(
     userFacing(async (args: { dir?: string; port: string; host: string }) => {
       const { UserError } = await import("../../src/errors");
-      const { parseInteger } = await import("../../src/cli/flags");
+      const { parsePort } = await import("../../src/cli/flags");
       const { DEFAULT_STORE_DIR } = await import("../../src/store/factory");
       const { FileContentStore } = await import("../../src/store/fs-store");
       const { startContentServer } = await import("../../src/store/http-server");
       const { consoleLogger } = await import("../../src/agents/logger");
       const { shutdownSignal } = await import("../../src/agents/loop");
-      const port = parseInteger("--port", args.port, { min: 0, max: 65_535 });
+      const port = parsePort("--port", args.port);
       const store = new FileContentStore(args.dir ?? DEFAULT_STORE_DIR);
       const logger = consoleLogger("store");
       const server = await startContentServer({ store, port, host: args.host }).catch(

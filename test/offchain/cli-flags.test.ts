@@ -1,17 +1,23 @@
 import { expect } from "chai";
 
-import { parseAccount, parseAmount, parseDuration, parseInteger, parseSeconds, WEFT_UNITS } from "../../src/cli/flags";
+import {
+  parseAccount,
+  parseAmount,
+  parseDuration,
+  parseInteger,
+  parsePort,
+  parseSeconds,
+  WEFT_UNITS,
+} from "../../src/cli/flags";
 import { followingDefaults, parseChainFollowing } from "../../src/agents/following";
 import { expectUserError } from "../helpers/errors";
 
 describe("Command-line flags", function () {
   it("parses whole numbers within their bounds and names the flag and its range otherwise", async function () {
     expect(parseInteger("--limit", "0")).to.equal(0);
-    expect(parseInteger("--port", "65535", { min: 0, max: 65_535 })).to.equal(65_535);
-    await expectUserError(
-      () => parseInteger("--port", "65536", { min: 0, max: 65_535 }),
-      /--port must be an integer from 0 to 65535; got "65536"/,
-    );
+    expect(parsePort("--port", "65535")).to.equal(65_535);
+    expect(parsePort("--port", "0")).to.equal(0);
+    await expectUserError(() => parsePort("--port", "65536"), /--port must be an integer from 0 to 65535; got "65536"/);
     await expectUserError(
       () => parseInteger("--workers", "0", { min: 1 }),
       /--workers must be a whole number of at least 1/,
