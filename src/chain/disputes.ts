@@ -1,6 +1,10 @@
 /** Disputes as the off-chain code reads them. */
+import type { DeferredTopicFilter, Result } from "ethers";
+
 import type { DisputeManager } from "../../typechain-types";
 import type { BisectionStep } from "../commitments/bisection";
+import { providerOfContract } from "./jobs";
+import { type ChainLog, type HistorySource, historyOf } from "./logs";
 
 /** IDisputeManager.DisputeStatus by name. */
 export const DisputeStatus = {
@@ -71,18 +75,35 @@ export async function readDispute(disputes: DisputeManager, id: bigint): Promise
   };
 }
 
+/** The events of `filter` (a DisputeManager filter) from `history`, parsed, in chain order. */
+async function eventsOf(
+  disputes: DisputeManager,
+  filter: DeferredTopicFilter,
+  history: HistorySource,
+): Promise<{ readonly log: ChainLog; readonly args: Result }[]> {
+  const logs = await historyOf(history, providerOfContract(disputes)).logs({
+    address: await disputes.getAddress(),
+    topics: await filter.getTopicFilter(),
+  });
+  return logs.map((log) => {
+    const parsed = disputes.interface.parseLog(log);
+    if (parsed === null) throw new Error(`Unexpected log ${log.topics[0]} from the dispute manager`);
+    return { log, args: parsed.args };
+  });
+}
+
 /** The ids of the disputes opened on job `jobId` (by `challenger` only, if given), oldest first. */
 export async function disputeIdsOf(
   disputes: DisputeManager,
   jobId: bigint,
-  fromBlock: number,
+  history: HistorySource,
   challenger?: string,
 ): Promise<bigint[]> {
-  const events = await disputes.queryFilter(disputes.filters.DisputeOpened(undefined, jobId, challenger), fromBlock);
-  return events.map((event) => event.args.disputeId);
+  const events = await eventsOf(disputes, disputes.filters.DisputeOpened(undefined, jobId, challenger), history);
+  return events.map((event) => event.args.disputeId as bigint);
 }
 
-/** Disputes opened in blocks `fromBlock`..`toBlock`: their ids and jobs. */
+/** Disputes opened in blocks `fromBlock`..`toBlock` (one bounded range): their ids and jobs. */
 export async function disputesOpenedIn(
   disputes: DisputeManager,
   fromBlock: number,
@@ -100,19 +121,19 @@ export async function disputesOpenedIn(
 export async function bisectionSteps(
   disputes: DisputeManager,
   id: bigint,
-  fromBlock: number,
+  history: HistorySource,
 ): Promise<BisectionStep[]> {
   const [revealed, chosen] = await Promise.all([
-    disputes.queryFilter(disputes.filters.ChildrenRevealed(id), fromBlock),
-    disputes.queryFilter(disputes.filters.ChildChosen(id), fromBlock),
+    eventsOf(disputes, disputes.filters.ChildrenRevealed(id), history),
+    eventsOf(disputes, disputes.filters.ChildChosen(id), history),
   ]);
   const chosenNodes = new Set(chosen.map((event) => Number(event.args.node)));
-  return revealed.flatMap((event) => {
-    const node = Number(event.args.node);
+  return revealed.flatMap(({ args }) => {
+    const node = Number(args.node);
     const right = 2 * node + 2;
     const left = 2 * node + 1;
     if (!chosenNodes.has(left) && !chosenNodes.has(right)) return [];
-    return [{ node, left: event.args.left, right: event.args.right, disputedRight: chosenNodes.has(right) }];
+    return [{ node, left: args.left as string, right: args.right as string, disputedRight: chosenNodes.has(right) }];
   });
 }
 
@@ -121,22 +142,21 @@ export async function revealedChildrenAt(
   disputes: DisputeManager,
   id: bigint,
   node: number,
-  fromBlock: number,
+  history: HistorySource,
 ): Promise<{ left: string; right: string }> {
-  const events = await disputes.queryFilter(disputes.filters.ChildrenRevealed(id), fromBlock);
+  const events = await eventsOf(disputes, disputes.filters.ChildrenRevealed(id), history);
   const event = events.find((e) => Number(e.args.node) === node);
   if (event === undefined) throw new Error(`dispute ${id} has no ChildrenRevealed event for node ${node}`);
-  return { left: event.args.left, right: event.args.right };
+  return { left: event.args.left as string, right: event.args.right as string };
 }
 
 /** The chunk revealed in dispute `id`. */
 export async function revealedChunk(
   disputes: DisputeManager,
   id: bigint,
-  fromBlock: number,
+  history: HistorySource,
 ): Promise<{ chunkIndex: number; chunk: string }> {
-  const events = await disputes.queryFilter(disputes.filters.ChunkRevealed(id), fromBlock);
-  const event = events.at(-1);
+  const event = (await eventsOf(disputes, disputes.filters.ChunkRevealed(id), history)).at(-1);
   if (event === undefined) throw new Error(`dispute ${id} has no ChunkRevealed event`);
-  return { chunkIndex: Number(event.args.chunkIndex), chunk: event.args.chunk };
+  return { chunkIndex: Number(event.args.chunkIndex), chunk: event.args.chunk as string };
 }

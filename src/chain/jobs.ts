@@ -3,7 +3,7 @@
  * come from the job's events (JobCreated, JobAccepted, ResultSubmitted), checked against that hash, and go back to
  * the escrow with every call about the job. Everything here reads the chain; nothing sends a transaction.
  */
-import { keccak256, type Log, toBeHex, ZeroHash } from "ethers";
+import { keccak256, type Provider, toBeHex, ZeroHash } from "ethers";
 import type { JobEscrow } from "../../typechain-types";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import type {
@@ -12,6 +12,7 @@ import type {
   ResultSubmittedEvent,
 } from "../../typechain-types/contracts/market/JobEscrow";
 import { UserError } from "../errors";
+import { type ChainLog, type HistorySource, historyOf } from "./logs";
 
 /** IJobEscrow.JobStatus by name. */
 export const JobStatus = {
@@ -104,7 +105,7 @@ export function committedTerms(job: CommittedTerms): IJobEscrow.JobStruct {
   };
 }
 
-/** Everything one job's events say, read with one eth_getLogs: the job, its creation and its result. */
+/** Everything one job's events say: the job, its creation and its result. */
 export interface JobRecord {
   readonly job: StoredJob;
   readonly created: CreatedJob;
@@ -114,13 +115,26 @@ export interface JobRecord {
 }
 
 /** Job `id`'s terms as its escrow calls take them (see {@link readJobRecord}). */
-export async function readTerms(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<IJobEscrow.JobStruct> {
-  return committedTerms(await readJob(escrow, id, fromBlock));
+export async function readTerms(
+  escrow: JobEscrow,
+  id: bigint,
+  history: HistorySource = 0,
+): Promise<IJobEscrow.JobStruct> {
+  return committedTerms(await readJob(escrow, id, history));
 }
 
 /** Job `id`'s terms and status (see {@link readJobRecord}). */
-export async function readJob(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<StoredJob> {
-  return (await readJobRecord(escrow, id, fromBlock)).job;
+export async function readJob(escrow: JobEscrow, id: bigint, history: HistorySource = 0): Promise<StoredJob> {
+  return (await readJobRecord(escrow, id, history)).job;
+}
+
+/** The chain `contract` reads through; reading history needs one. */
+export function providerOfContract(contract: {
+  readonly runner: { readonly provider: Provider | null } | null;
+}): Provider {
+  const provider = contract.runner?.provider;
+  if (!provider) throw new Error("The contract is not connected to a provider: connect it to read its events.");
+  return provider;
 }
 
 const JOB_EVENTS = [
@@ -134,18 +148,24 @@ const JOB_EVENTS = [
 ] as const;
 
 /**
- * Job `id`'s events since `fromBlock` (the deployment block; 0 searches the whole chain), and its terms rebuilt
- * from them and checked by the escrow against the hash it stores (a finalized job's are not: it keeps its settlement
- * instead).
+ * Job `id`'s events from `history` (an index, or a bounded walk back from the head that stops at the job's
+ * creation), and its terms rebuilt from them and checked by the escrow against the hash it stores (a finalized job's
+ * are not: it keeps its settlement instead).
  */
-export async function readJobRecord(escrow: JobEscrow, id: bigint, fromBlock = 0): Promise<JobRecord> {
-  const provider = escrow.runner?.provider;
-  if (!provider) throw new Error("The escrow contract is not connected to a provider: connect it to read jobs.");
-  const logs: Log[] = await provider.getLogs({
-    address: await escrow.getAddress(),
-    topics: [JOB_EVENTS.map((name) => escrow.interface.getEvent(name).topicHash), toBeHex(id, 32)],
-    fromBlock,
-  });
+export async function readJobRecord(escrow: JobEscrow, id: bigint, history: HistorySource = 0): Promise<JobRecord> {
+  const created = escrow.interface.getEvent("JobCreated").topicHash;
+  const logs = await historyOf(history, providerOfContract(escrow)).logs(
+    {
+      address: await escrow.getAddress(),
+      topics: [JOB_EVENTS.map((name) => escrow.interface.getEvent(name).topicHash), toBeHex(id, 32)],
+    },
+    (found) => found.some((log) => log.topics[0] === created),
+  );
+  return jobRecordFrom(escrow, id, logs);
+}
+
+/** The record of job `id` rebuilt from its events `logs` (in chain order), its status read from the escrow. */
+export async function jobRecordFrom(escrow: JobEscrow, id: bigint, logs: readonly ChainLog[]): Promise<JobRecord> {
   let created: CreatedJob | undefined;
   let accepted: Pick<CommittedTerms, "provider" | "collateral"> | undefined;
   let submitted: SubmittedResult | undefined;
@@ -169,7 +189,7 @@ export async function readJobRecord(escrow: JobEscrow, id: bigint, fromBlock = 0
     if (status === JobStatus.None) {
       throw new UserError(`Job ${id} does not exist (the escrow has ${await escrow.jobCount()} jobs).`);
     }
-    throw new UserError(`No JobCreated event for job ${id} since block ${fromBlock}: search from an earlier block.`);
+    throw new UserError(`No JobCreated event for job ${id} in the blocks searched: search from an earlier block.`);
   }
   const terms: CommittedTerms = {
     client: created.client,
@@ -207,7 +227,7 @@ function createdFrom(args: JobCreatedEvent.OutputObject, blockNumber: number): C
   };
 }
 
-function submittedFrom(args: ResultSubmittedEvent.OutputObject, log: Log): SubmittedResult {
+function submittedFrom(args: ResultSubmittedEvent.OutputObject, log: ChainLog): SubmittedResult {
   return {
     id: args.jobId,
     provider: args.provider,
@@ -219,13 +239,13 @@ function submittedFrom(args: ResultSubmittedEvent.OutputObject, log: Log): Submi
   };
 }
 
-/** JobCreated events in [fromBlock, toBlock], in chain order. */
+/** JobCreated events in [fromBlock, toBlock], in chain order (one bounded range: the caller follows the chain). */
 export async function createdJobsIn(escrow: JobEscrow, fromBlock: number, toBlock: number): Promise<CreatedJob[]> {
   const logs = await escrow.queryFilter(escrow.filters.JobCreated(), fromBlock, toBlock);
   return logs.map((log) => createdFrom(log.args, log.blockNumber));
 }
 
-/** ResultSubmitted events in [fromBlock, toBlock], in chain order. */
+/** ResultSubmitted events in [fromBlock, toBlock], in chain order (one bounded range). */
 export async function submittedResultsIn(
   escrow: JobEscrow,
   fromBlock: number,
@@ -235,20 +255,27 @@ export async function submittedResultsIn(
   return logs.map((log) => submittedFrom(log.args, log));
 }
 
-/** The JobCreated event of job `id` (searched from `fromBlock`, the deployment block). */
-export async function readCreatedJob(escrow: JobEscrow, id: bigint, fromBlock: number): Promise<CreatedJob> {
-  const [log] = await escrow.queryFilter(escrow.filters.JobCreated(id), fromBlock);
-  if (log === undefined) throw new UserError(`No JobCreated event for job ${id} since block ${fromBlock}.`);
-  return createdFrom(log.args, log.blockNumber);
+/** The JobCreated event of job `id`. */
+export async function readCreatedJob(escrow: JobEscrow, id: bigint, history: HistorySource): Promise<CreatedJob> {
+  const [log] = await historyOf(history, providerOfContract(escrow)).logs(
+    {
+      address: await escrow.getAddress(),
+      topics: [escrow.interface.getEvent("JobCreated").topicHash, toBeHex(id, 32)],
+    },
+    (found) => found.length > 0,
+  );
+  if (log === undefined) throw new UserError(`No JobCreated event for job ${id} in the blocks searched.`);
+  return createdFrom(
+    (escrow.interface.parseLog(log) as unknown as JobCreatedEvent.LogDescription).args,
+    log.blockNumber,
+  );
 }
 
 /** The latest ResultSubmitted event of job `id`, or undefined if no result was submitted. */
 export async function readSubmittedResult(
   escrow: JobEscrow,
   id: bigint,
-  fromBlock: number,
+  history: HistorySource,
 ): Promise<SubmittedResult | undefined> {
-  const logs = await escrow.queryFilter(escrow.filters.ResultSubmitted(id), fromBlock);
-  const log = logs.at(-1);
-  return log === undefined ? undefined : submittedFrom(log.args, log);
+  return (await readJobRecord(escrow, id, history)).submitted;
 }
