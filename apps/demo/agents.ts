@@ -20,7 +20,8 @@ import { parseCheat } from "../../src/provider/options";
 import { OutputKeeper } from "../../src/provider/outputs";
 import { FileContentStore } from "../../src/store/fs-store";
 import { VerifierMetrics } from "../../src/verifier/metrics";
-import { Verifier } from "../../src/verifier/verifier";
+import { eventIndexIn, Verifier } from "../../src/verifier/verifier";
+import { EventIndex } from "../../src/chain/event-index";
 import type { DemoProvider, ProviderName } from "./plan";
 import type { Progress } from "./progress";
 import { providerOf } from "../../src/chain/provider";
@@ -125,7 +126,6 @@ export class DemoAgents {
         system,
         signer,
         logger,
-        deploymentBlock: book.deploymentBlock,
         outputs,
         store,
       }),
@@ -136,26 +136,27 @@ export class DemoAgents {
 async function openVerifier(config: AgentsConfig): Promise<Verifier> {
   const { system, book, challenger, workDir, progress } = config;
   const logger = progress.logger("verifier");
+  const stateDir = path.join(workDir, "verifier");
+  const index = await EventIndex.forDeployment({
+    file: eventIndexIn(stateDir),
+    provider: providerOf(challenger),
+    escrow: await system.JobEscrow.getAddress(),
+    disputeManager: await system.DisputeManager.getAddress(),
+    startBlock: book.deploymentBlock,
+    deploymentBlock: book.deploymentBlock,
+    maxBlockRange: MAX_BLOCK_RANGE,
+  });
   return Verifier.open({
     escrow: system.JobEscrow,
     provider: providerOf(challenger),
-    stateDir: path.join(workDir, "verifier"),
+    stateDir,
     startBlock: book.deploymentBlock,
     deploymentBlock: book.deploymentBlock,
     confirmations: 0,
     maxBlockRange: MAX_BLOCK_RANGE,
-    sink: new OnChainDisputeSink({
-      system,
-      signer: challenger,
-      logger,
-      deploymentBlock: book.deploymentBlock,
-    }),
-    follower: new ChallengeFollower({
-      system,
-      signer: challenger,
-      deploymentBlock: book.deploymentBlock,
-      logger,
-    }),
+    sink: new OnChainDisputeSink({ system, signer: challenger, logger, history: index.toHead() }),
+    follower: new ChallengeFollower({ system, signer: challenger, history: index.toHead(), logger }),
+    index,
     metrics: new VerifierMetrics(),
     logger,
     // Every pixel of every tile is recomputed: the picture is assembled from fully verified tiles only.

@@ -76,7 +76,6 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
       signer,
       fetchConfig: { ipfsGateway },
       logger,
-      deploymentBlock: book.deploymentBlock,
       outputs,
       store,
       network: hre.network.name,

@@ -9,6 +9,7 @@ import { parseChainFollowing } from "../../src/agents/following";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
 import { parseAccount, parseInteger, parsePort } from "../../src/cli/flags";
+import { EventIndex } from "../../src/chain/event-index";
 import { ChallengeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
 import { UserError } from "../../src/errors";
@@ -16,7 +17,7 @@ import { ipfsGatewayFromEnv } from "../../src/store/factory";
 import { DEFAULT_DETECTION } from "../../src/findings/checks/mandelbrot";
 import { VerifierMetrics } from "../../src/verifier/metrics";
 import { EvidenceFileSink } from "../../src/verifier/sinks";
-import { Verifier } from "../../src/verifier/verifier";
+import { eventIndexIn, Verifier } from "../../src/verifier/verifier";
 
 /** The command line as Hardhat hands it over. */
 export interface VerifierCliArgs {
@@ -97,15 +98,25 @@ export async function runVerifier(
   const { system, book, signer } = await loadSystem(hre, config.account);
   const metrics = new VerifierMetrics();
   const evidence = EvidenceFileSink.inStateDir(config.stateDir);
+  const startBlock = config.fromBlock ?? book.deploymentBlock;
+  const index = await EventIndex.forDeployment({
+    file: eventIndexIn(config.stateDir),
+    provider: hre.ethers.provider,
+    escrow: await system.JobEscrow.getAddress(),
+    disputeManager: await system.DisputeManager.getAddress(),
+    startBlock,
+    deploymentBlock: book.deploymentBlock,
+    maxBlockRange: config.maxBlockRange,
+  });
   const sink = config.evidenceOnly
     ? evidence
-    : new OnChainDisputeSink({ system, signer, logger, deploymentBlock: book.deploymentBlock });
+    : new OnChainDisputeSink({ system, signer, logger, history: index.toHead() });
   const follower = config.evidenceOnly
     ? undefined
     : new ChallengeFollower({
         system,
         signer,
-        deploymentBlock: book.deploymentBlock,
+        history: index.toHead(),
         fetchConfig: { ipfsGateway: config.ipfsGateway },
         logger,
       });
@@ -113,8 +124,9 @@ export async function runVerifier(
     escrow: system.JobEscrow,
     provider: hre.ethers.provider,
     stateDir: config.stateDir,
-    startBlock: config.fromBlock ?? book.deploymentBlock,
+    startBlock,
     deploymentBlock: book.deploymentBlock,
+    index,
     confirmations: config.confirmations,
     maxBlockRange: config.maxBlockRange,
     sink,

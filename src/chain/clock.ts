@@ -6,9 +6,16 @@ import { UserError } from "../errors";
 
 /** The latest block's timestamp: what the contracts compare deadlines with. */
 export async function chainTime(provider: Provider): Promise<bigint> {
+  return (await latestBlock(provider)).timestamp;
+}
+
+/** The head of the chain and its timestamp, in one call. */
+export async function latestBlock(
+  provider: Provider,
+): Promise<{ readonly number: number; readonly timestamp: bigint }> {
   const block = await provider.getBlock("latest");
   if (block === null) throw new UserError("The node returned no latest block; is it running?");
-  return BigInt(block.timestamp);
+  return { number: block.number, timestamp: BigInt(block.timestamp) };
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
 } from "../../typechain-types/contracts/market/JobEscrow";
 import { UserError } from "../errors";
 import { type ChainLog, type HistorySource, historyOf } from "./logs";
+import { revertName } from "./reverts";
 
 /** IJobEscrow.JobStatus by name. */
 export const JobStatus = {
@@ -153,15 +154,20 @@ const JOB_EVENTS = [
  * are not: it keeps its settlement instead).
  */
 export async function readJobRecord(escrow: JobEscrow, id: bigint, history: HistorySource = 0): Promise<JobRecord> {
+  const source = historyOf(history, providerOfContract(escrow));
   const created = escrow.interface.getEvent("JobCreated").topicHash;
-  const logs = await historyOf(history, providerOfContract(escrow)).logs(
-    {
-      address: await escrow.getAddress(),
-      topics: [JOB_EVENTS.map((name) => escrow.interface.getEvent(name).topicHash), toBeHex(id, 32)],
-    },
-    (found) => found.some((log) => log.topics[0] === created),
-  );
-  return jobRecordFrom(escrow, id, logs);
+  const filter = {
+    address: await escrow.getAddress(),
+    topics: [JOB_EVENTS.map((name) => escrow.interface.getEvent(name).topicHash), toBeHex(id, 32)],
+  };
+  const complete = (found: readonly ChainLog[]) => found.some((log) => log.topics[0] === created);
+  try {
+    return await jobRecordFrom(escrow, id, await source.logs(filter, complete));
+  } catch (error) {
+    // The job changed in blocks the history has not reached yet: read those too.
+    if (source.toHead === undefined || revertName(escrow, error) !== "JobTermsMismatch") throw error;
+    return jobRecordFrom(escrow, id, await source.toHead().logs(filter, complete));
+  }
 }
 
 /** The record of job `id` rebuilt from its events `logs` (in chain order), its status read from the escrow. */
@@ -237,6 +243,21 @@ function submittedFrom(args: ResultSubmittedEvent.OutputObject, log: ChainLog): 
     blockNumber: log.blockNumber,
     logIndex: log.index,
   };
+}
+
+/** What a JobCreated log says (`log` must be one). */
+export function createdJobOf(escrow: JobEscrow, log: ChainLog): CreatedJob {
+  const event = escrow.interface.parseLog(log) as unknown as JobCreatedEvent.LogDescription | null;
+  if (event?.name !== "JobCreated") throw new Error(`Log ${log.blockNumber}:${log.index} is no JobCreated event`);
+  return createdFrom(event.args, log.blockNumber);
+}
+
+/** What a ResultSubmitted log says (`log` must be one). */
+export function submittedResultOf(escrow: JobEscrow, log: ChainLog): SubmittedResult {
+  const event = escrow.interface.parseLog(log) as unknown as ResultSubmittedEvent.LogDescription | null;
+  if (event?.name !== "ResultSubmitted")
+    throw new Error(`Log ${log.blockNumber}:${log.index} is no ResultSubmitted event`);
+  return submittedFrom(event.args, log);
 }
 
 /** JobCreated events in [fromBlock, toBlock], in chain order (one bounded range: the caller follows the chain). */

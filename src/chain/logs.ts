@@ -173,6 +173,11 @@ export interface EventHistory {
    * as the logs found so far hold everything asked for.
    */
   logs(filter: LogFilter, complete?: (logs: readonly ChainLog[]) => boolean): Promise<ChainLog[]>;
+  /**
+   * The same history up to the chain's head, for a history that lags it (an index of confirmed blocks): what a read
+   * falls back to when the chain says the history is out of date.
+   */
+  toHead?(): EventHistory;
 }
 
 /** History read from the chain in bounded ranges, from `fromBlock` (the deployment block) to the head. */

@@ -2,6 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 
 import { readAddressBook, type AddressBook } from "../deploy/addressBook";
+import { type EventHistory, LogScanner, ScannedHistory } from "../chain/logs";
 import { withRetry } from "../chain/retry";
 import { connectSystem, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
@@ -11,6 +12,28 @@ export interface SystemContext {
   book: AddressBook;
   signer: Signer;
   system: WeftSystem;
+  /** The deployment's past events, read back from the head in bounded ranges. */
+  history: EventHistory;
+}
+
+/** A scan of more ranges than this says how far it got, so a long walk through history is not silent. */
+const QUIET_RANGES = 10;
+
+/**
+ * How a task reads past events: in bounded ranges from the head back to `deploymentBlock` (a lookup of one job stops
+ * at its creation), printing its progress to stderr when it takes more than a few ranges.
+ */
+export function taskHistory(hre: HardhatRuntimeEnvironment, deploymentBlock: number): EventHistory {
+  let reported = 0;
+  const scanner = new LogScanner(hre.ethers.provider, {
+    onProgress: ({ scannedBlocks, totalBlocks }) => {
+      const ranges = Math.ceil(scannedBlocks / scanner.maxBlockRange);
+      if (ranges < QUIET_RANGES || ranges - reported < QUIET_RANGES) return;
+      reported = ranges;
+      console.error(`reading events: ${scannedBlocks} of ${totalBlocks} blocks`);
+    },
+  });
+  return new ScannedHistory(scanner, deploymentBlock);
 }
 
 /** Loads deployments/<network>.json and connects configured account `account` (default the first) to every contract. */
@@ -33,7 +56,12 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment, account = 0): P
         `use --account 0..${Math.max(0, signers.length - 1)}.`,
     );
   }
-  return { book, signer, system: connectSystem(book.contracts, signer) };
+  return {
+    book,
+    signer,
+    system: connectSystem(book.contracts, signer),
+    history: taskHistory(hre, book.deploymentBlock),
+  };
 }
 
 /** Parses a proposal id given on the command line. */

@@ -19,6 +19,7 @@
 import { hexlify, type Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
+import type { HistorySource } from "../chain/logs";
 import { chainTime } from "../chain/clock";
 import {
   bisectionSteps,
@@ -50,8 +51,8 @@ export interface ChallengeFollowerOptions {
   readonly system: Pick<WeftSystem, "DisputeManager" | "JobEscrow">;
   /** The challenger: sends its moves, reveals, follow-up proofs and resolutions. */
   readonly signer: Signer;
-  /** Where job and dispute events are searched from. */
-  readonly deploymentBlock: number;
+  /** Where job and dispute events are read: the deployment's event index, or the deployment block to scan from. */
+  readonly history: HistorySource;
   readonly fetchConfig?: ContentStoreConfig;
   readonly logger: Logger;
 }
@@ -98,11 +99,11 @@ export class ChallengeFollower {
   }
 
   private async follow({ receipt, finding }: FiledFinding): Promise<void> {
-    const { system, signer, deploymentBlock } = this.options;
+    const { system, signer, history } = this.options;
     const jobId = BigInt(receipt.jobId);
     const me = (await signer.getAddress()).toLowerCase();
     const slashed = Number(await system.JobEscrow.jobStatus(jobId)) === JobStatus.Slashed;
-    const ids = await disputeIdsOf(system.DisputeManager, jobId, deploymentBlock);
+    const ids = await disputeIdsOf(system.DisputeManager, jobId, history);
     let open = 0;
     for (const id of ids) {
       const dispute = await readDispute(system.DisputeManager, id);
@@ -122,8 +123,8 @@ export class ChallengeFollower {
 
   /** Another dispute slashed the job first: this verifier's own dispute ends Moot and its bond comes back. */
   private async endMoot(dispute: DisputeRecord): Promise<void> {
-    const { system, signer, logger, deploymentBlock } = this.options;
-    const terms = await readTerms(system.JobEscrow, dispute.jobId, deploymentBlock);
+    const { system, signer, logger, history } = this.options;
+    const terms = await readTerms(system.JobEscrow, dispute.jobId, history);
     const tx = await system.DisputeManager.connect(signer).resolve(dispute.id, terms);
     await tx.wait();
     logger.info(
@@ -132,11 +133,11 @@ export class ChallengeFollower {
   }
 
   private async move(dispute: DisputeRecord, mine: boolean, finding: Finding | undefined): Promise<void> {
-    const { system, signer, logger, deploymentBlock } = this.options;
+    const { system, signer, logger, history } = this.options;
     const disputes = system.DisputeManager.connect(signer);
     const now = await chainTime(providerOf(signer));
     const { id, jobId, status } = dispute;
-    const terms = () => readTerms(system.JobEscrow, jobId, deploymentBlock);
+    const terms = () => readTerms(system.JobEscrow, jobId, history);
     if (now >= dispute.deadline) {
       if (!isProviderTurn(status)) return; // Its end favours the provider: the provider resolves it.
       const tx = await disputes.resolve(id, await terms());
@@ -159,7 +160,7 @@ export class ChallengeFollower {
       logger.info(`job ${jobId}: proof revealed in dispute ${id}; the provider is slashed (tx ${tx.hash})`);
     } else if (status === DisputeStatus.AwaitingChoice && mine) {
       const { correct } = await this.dataOf(jobId);
-      const children = await revealedChildrenAt(system.DisputeManager, id, dispute.node, deploymentBlock);
+      const children = await revealedChildrenAt(system.DisputeManager, id, dispute.node, history);
       const disputeRight = childToDispute(correct, dispute.node, children);
       if (disputeRight === undefined) {
         if (this.lost.has(id)) return;
@@ -195,21 +196,21 @@ export class ChallengeFollower {
 
   /** Proves the chunk revealed in `dispute` wrong if it is; remembers it if it is correct. */
   private async proveRevealedChunk(dispute: DisputeRecord): Promise<void> {
-    const { system, signer, logger, deploymentBlock } = this.options;
+    const { system, signer, logger, history } = this.options;
     const { id, jobId } = dispute;
     const { base, job, inputs, correct } = await this.dataOf(jobId);
-    const { chunkIndex, chunk } = await revealedChunk(system.DisputeManager, id, deploymentBlock);
+    const { chunkIndex, chunk } = await revealedChunk(system.DisputeManager, id, history);
     if (chunk.toLowerCase() === hexlify(correct.chunk(chunkIndex)).toLowerCase()) {
       this.correctChunks.add(id);
       logger.info(`job ${jobId}: the chunk ${chunkIndex} revealed in dispute ${id} is correct`);
       return;
     }
-    const proof = proofFromSteps(await bisectionSteps(system.DisputeManager, id, deploymentBlock));
+    const proof = proofFromSteps(await bisectionSteps(system.DisputeManager, id, history));
     const wrong = checkRevealedChunk(base, job, inputs, { chunkIndex, chunk, proof });
     if (wrong === undefined) throw new Error(`dispute ${id}: chunk ${chunkIndex} differs but no word of it is wrong`);
     const tx = await system.DisputeManager.connect(signer).proveChunkWrong(
       id,
-      await readTerms(system.JobEscrow, jobId, deploymentBlock),
+      await readTerms(system.JobEscrow, jobId, history),
       base.params,
       encodeFraudProof(wrong),
     );
@@ -221,8 +222,8 @@ export class ChallengeFollower {
     const key = jobId.toString();
     const cached = this.jobData.get(key);
     if (cached !== undefined) return cached;
-    const { system, deploymentBlock, fetchConfig } = this.options;
-    const { job: stored, created } = await readJobRecord(system.JobEscrow, jobId, deploymentBlock);
+    const { system, history, fetchConfig } = this.options;
+    const { job: stored, created } = await readJobRecord(system.JobEscrow, jobId, history);
     const job = decodeJobParams(created.workloadId, created.params);
     const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
     const data: JobData = {

@@ -11,6 +11,7 @@
 import type { Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
+import type { HistorySource } from "../chain/logs";
 import type { WeftSystem } from "../deploy/system";
 import { chainTime } from "../chain/clock";
 import { disputeIdsOf } from "../chain/disputes";
@@ -27,8 +28,8 @@ export interface OnChainDisputeSinkOptions {
   /** The challenger: pays the bond and receives the challenger's share of a slash. */
   readonly signer: Signer;
   readonly logger: Logger;
-  /** Where job and dispute events start (the deployment block). */
-  readonly deploymentBlock: number;
+  /** Where job and dispute events are read: the deployment's event index, or the deployment block to scan from. */
+  readonly history: HistorySource;
 }
 
 /** The id of the dispute a mined transaction opened, from its DisputeOpened event. */
@@ -54,7 +55,7 @@ export class OnChainDisputeSink implements DisputeSink {
   constructor(private readonly options: OnChainDisputeSinkOptions) {}
 
   async fileDispute(finding: Finding): Promise<DisputeReceipt> {
-    const { system, signer, logger, deploymentBlock } = this.options;
+    const { system, signer, logger, history } = this.options;
     const disputes = system.DisputeManager.connect(signer);
     const id = BigInt(finding.jobId);
     const receipt = (reference: string, disputeId?: bigint): DisputeReceipt => ({
@@ -65,14 +66,14 @@ export class OnChainDisputeSink implements DisputeSink {
       ...(disputeId === undefined ? {} : { disputeId: disputeId.toString() }),
       filedAt: new Date().toISOString(),
     });
-    const job = await readJob(system.JobEscrow, id, deploymentBlock);
+    const job = await readJob(system.JobEscrow, id, history);
     if (job.status !== JobStatus.Submitted && job.status !== JobStatus.Disputed) {
       return receipt(`not filed: the job is ${jobStatusName(job.status)}`);
     }
     const now = await chainTime(providerOf(signer));
     if (now >= job.deadline) return receipt(`not filed: its challenge window closed at ${job.deadline}`);
     const challenger = await signer.getAddress();
-    const earlier = await disputeIdsOf(system.DisputeManager, id, deploymentBlock, challenger);
+    const earlier = await disputeIdsOf(system.DisputeManager, id, history, challenger);
     if (earlier.length > 0) return receipt(`already disputed by ${challenger}`, earlier.at(-1));
 
     await ensureBondAllowance(system, signer, await system.DisputeManager.bond());

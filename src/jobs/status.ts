@@ -17,6 +17,7 @@ import {
   type StoredJob,
   type SubmittedResult,
 } from "../chain/jobs";
+import type { HistorySource } from "../chain/logs";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
@@ -102,10 +103,10 @@ export interface JobDetails {
   readonly receiptOwner?: string;
 }
 
-/** Reads job `id`, its events since `fromBlock` (the deployment block) and its receipt. */
-export async function readJobDetails(system: WeftSystem, id: bigint, fromBlock: number): Promise<JobDetails> {
+/** Reads job `id`, its events from `history` and its receipt. */
+export async function readJobDetails(system: WeftSystem, id: bigint, history: HistorySource): Promise<JobDetails> {
   const escrow = system.JobEscrow;
-  const record = await readJobRecord(escrow, id, fromBlock);
+  const record = await readJobRecord(escrow, id, history);
   const { job, created, submitted } = record;
   const [closedAt, token, receiptOwner] = await Promise.all([
     closedAtOf(escrow, record),
@@ -155,11 +156,11 @@ export function formatJobDetails(details: JobDetails, now: bigint): string {
   return table.toString();
 }
 
-/** A table of the latest `limit` jobs (all of them without a limit), oldest first, read from `fromBlock` on. */
+/** A table of the latest `limit` jobs (all of them without a limit), oldest first, read from `history`. */
 export async function formatJobList(
   system: WeftSystem,
   now: bigint,
-  fromBlock: number,
+  history: HistorySource,
   limit?: number,
 ): Promise<string> {
   const escrow = system.JobEscrow;
@@ -175,7 +176,7 @@ export async function formatJobList(
   for (let start = first; start <= count; start += BigInt(LIST_BATCH)) {
     const ids: bigint[] = [];
     for (let id = start; id <= count && id < start + BigInt(LIST_BATCH); id++) ids.push(id);
-    const records = await Promise.all(ids.map((id) => readJobRecord(escrow, id, fromBlock)));
+    const records = await Promise.all(ids.map((id) => readJobRecord(escrow, id, history)));
     for (const record of records) {
       const { job } = record;
       table.push([
@@ -225,10 +226,10 @@ export async function finalizeJob(
   signer: Signer,
   id: bigint,
   now: bigint,
-  fromBlock: number,
+  history: HistorySource,
 ): Promise<FinalizedJob> {
   const escrow = system.JobEscrow.connect(signer);
-  const job = await readJob(escrow, id, fromBlock);
+  const job = await readJob(escrow, id, history);
   if (job.status !== JobStatus.Submitted) throw new UserError(notFinalizable(job));
   if (now < job.deadline) {
     throw new UserError(

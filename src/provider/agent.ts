@@ -7,15 +7,34 @@
  * and its inputs must be fetchable and match the job's inputRoot: a provider never takes on collateral risk for a
  * job it cannot do. Every step is recorded in the state file (state.ts) before the next one starts, and the chain
  * is re-read before each step, so a restarted agent picks up exactly where it stopped.
+ *
+ * What it costs an RPC endpoint: each tick reads the head block and the escrow's and dispute manager's logs of the
+ * new blocks into an event index (chain/event-index.ts), whatever the number of jobs in flight; a job costs a call
+ * only when something happens to it (a new event, its window closing, a dispute deadline), so an idle tick is two
+ * calls. The events also tell it at once when one of its jobs is slashed, timed out or taken by someone else.
  */
-import { formatEther, isError, isHexString, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
+import { formatEther, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
 
 import { LOCAL_FOLLOWING } from "../agents/following";
 import { consoleLogger, type Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
-import { nextConfirmedRange } from "../chain/blocks";
-import { createdJobsIn, JobStatus, jobStatusName, readJob, type StoredJob, committedTerms } from "../chain/jobs";
+import { latestBlock } from "../chain/clock";
+import { EventIndex } from "../chain/event-index";
+import { jobIdOf, type JobEventSources } from "../chain/job-events";
+import {
+  committedTerms,
+  type CreatedJob,
+  createdJobOf,
+  JobStatus,
+  jobStatusName,
+  readJob,
+  type StoredJob,
+  type SubmittedResult,
+  submittedResultOf,
+} from "../chain/jobs";
+import type { ChainLog } from "../chain/logs";
 import { type RetryOptions, withRetry } from "../chain/retry";
+import { revertName } from "../chain/reverts";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
 import type { ContentStore } from "../store/content-store";
@@ -28,12 +47,11 @@ import { fetchJobInputs, InputsMismatchError } from "./inputs";
 import { ProviderMetrics } from "./metrics";
 import { type AcceptancePolicy, DEFAULT_POLICY, policyRefusal } from "./policy";
 import { type JobTerms, ProviderState, termsOf, type TrackedJob } from "./state";
-import { chainTime } from "../chain/clock";
 import type { DisputeResponder } from "./disputes";
 import type { OutputKeeper } from "./outputs";
 
 export interface ProviderAgentConfig {
-  readonly system: Pick<WeftSystem, "JobEscrow" | "ProviderRegistry">;
+  readonly system: Pick<WeftSystem, "JobEscrow" | "ProviderRegistry" | "DisputeManager">;
   /** The provider's account; it must be connected to a provider. */
   readonly signer: Signer;
   readonly backend: ComputeBackend;
@@ -45,8 +63,15 @@ export interface ProviderAgentConfig {
   /** Fault injection (tests and the demo only). */
   readonly cheat?: CheatConfig;
   readonly stateFile: string;
+  /** The deployment's event index; one beside the state file by default. */
+  readonly index?: EventIndex;
   /** First block to read when there is no state file yet (the deployment block). */
   readonly startBlock: number;
+  /**
+   * How long jobs waiting for collateral, eligibility or inputs wait before they are checked again (at once when one
+   * of this provider's jobs settles and frees stake). 0 checks them every tick.
+   */
+  readonly waitingRetryMs?: number;
   /** Blocks mined on top of a block before its jobs are considered. */
   readonly confirmations?: number;
   /** Most blocks per log query. */
@@ -79,6 +104,14 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The event index of a provider agent whose state is in `stateFile`. */
+export function eventIndexBeside(stateFile: string): string {
+  return `${stateFile.replace(/\.json$/, "")}.events.jsonl`;
+}
+
+/** A failure repeated every tick is logged when it first happens and then once a minute. */
+const REPEATED_FAILURE_LOG_MS = 60_000;
+
 export class ProviderAgent {
   readonly metrics: ProviderMetrics;
   private readonly logger: Logger;
@@ -86,6 +119,19 @@ export class ProviderAgent {
   private readonly cheater: Cheater | undefined;
   /** Inputs fetched while deciding to accept, reused to compute in the same tick. */
   private readonly inputsCache = new Map<bigint, Uint8Array>();
+  /** Jobs with new events in this tick. */
+  private readonly touched = new Set<bigint>();
+  /** The last failure of each job's stage, so that one repeated every tick is not logged every tick. */
+  private readonly failures = new Map<string, { message: string; loggedAt: number; repeats: number }>();
+  /** The latest block's timestamp, read once per tick. */
+  private now = 0n;
+  /** Whether the registry lets this provider take jobs, and its free stake, read at most once per tick. */
+  private eligible: boolean | undefined;
+  private freeStake: bigint | undefined;
+  private firstTick = true;
+  private waitingCheckedAt = 0;
+  /** One of this provider's jobs settled since the waiting jobs were last checked: its stake may be free again. */
+  private stakeFreed = false;
 
   private constructor(
     private readonly config: ProviderAgentConfig,
@@ -93,6 +139,8 @@ export class ProviderAgent {
     /** The provider's address. */
     readonly address: string,
     private readonly state: ProviderState,
+    private readonly index: EventIndex,
+    private readonly sources: JobEventSources,
   ) {
     this.logger = config.logger ?? consoleLogger("provider");
     this.metrics = config.metrics ?? new ProviderMetrics();
@@ -107,12 +155,27 @@ export class ProviderAgent {
     if (provider === null) throw new Error("the provider agent's signer must be connected to a provider");
     const address = await config.signer.getAddress();
     const { chainId } = await withRetry("chain id", () => provider.getNetwork(), config.retry);
+    const sources = {
+      escrow: await config.system.JobEscrow.getAddress(),
+      disputeManager: await config.system.DisputeManager.getAddress(),
+    };
     const state = ProviderState.load(
       config.stateFile,
-      { provider: address, escrow: await config.system.JobEscrow.getAddress(), chainId: Number(chainId) },
+      { provider: address, escrow: sources.escrow, chainId: Number(chainId) },
       config.startBlock,
     );
-    return new ProviderAgent(config, provider, address, state);
+    const index =
+      config.index ??
+      (await EventIndex.forDeployment({
+        file: eventIndexBeside(config.stateFile),
+        provider,
+        ...sources,
+        startBlock: state.nextBlock,
+        deploymentBlock: config.startBlock,
+        maxBlockRange: config.maxBlockRange ?? LOCAL_FOLLOWING.maxBlockRange,
+        retry: config.retry,
+      }));
+    return new ProviderAgent(config, provider, address, state, index, sources);
   }
 
   /** Polls every `intervalMs` until `signal` aborts; the step in progress then runs to its end. */
@@ -126,50 +189,111 @@ export class ProviderAgent {
    * the job is retried next step and the others go on.
    */
   async tick(): Promise<void> {
+    const head = await this.read("the latest block", () => latestBlock(this.provider));
+    this.now = head.timestamp;
+    this.eligible = undefined;
+    this.freeStake = undefined;
     // Jobs that were already waiting or assigned; those that get there during this step are retried next step.
     const waiting = this.state.jobsIn("waiting");
     const assigned = this.state.jobsIn("assigned");
-    await this.scanNewJobs();
+    this.touched.clear();
+    if (this.firstTick) {
+      // After a (re)start nothing is known of the disputes of submitted jobs: look at each once.
+      for (const [id] of this.state.jobsIn("submitted")) this.touched.add(id);
+      this.firstTick = false;
+    }
+    await this.follow(head.number - (this.config.confirmations ?? LOCAL_FOLLOWING.confirmations));
+    const checkWaiting = this.waitingDue();
     for (const [id, job] of waiting) {
+      if (this.state.job(id)?.phase !== "waiting" || !(checkWaiting || this.touched.has(id))) continue;
       await this.guarded("consider", id, () => this.consider(id, job.terms));
     }
     for (const [id, job] of assigned) {
+      if (this.state.job(id)?.phase !== "assigned") continue;
       await this.guarded("complete", id, () => this.complete(id, job.terms));
     }
-    const now = await this.chainTime();
+    const now = this.now;
+    const { disputes } = this.config;
     for (const [id, job] of this.state.jobsIn("submitted")) {
-      const { disputes } = this.config;
-      if (disputes !== undefined) await this.guarded("dispute", id, () => disputes.respond(id, job.resultURI, now));
+      if (disputes !== undefined && (this.touched.has(id) || disputes.isDue(id, now))) {
+        await this.guarded("dispute", id, () => disputes.respond(id, job.resultURI, now, this.index));
+      }
       await this.guarded("finalize", id, () => this.settle(id, job, now));
     }
   }
 
   // ---------------------------------------------------------------- steps
 
-  private async scanNewJobs(): Promise<void> {
-    const options = {
-      confirmations: this.config.confirmations ?? LOCAL_FOLLOWING.confirmations,
-      maxBlockRange: this.config.maxBlockRange ?? LOCAL_FOLLOWING.maxBlockRange,
-    };
-    for (;;) {
-      const range = await this.read("the block number", () =>
-        nextConfirmedRange(this.provider, this.state.nextBlock, options),
-      );
-      if (range === undefined) return;
-      const created = await this.read(`JobCreated logs of blocks ${range.fromBlock}..${range.toBlock}`, () =>
-        createdJobsIn(this.config.system.JobEscrow, range.fromBlock, range.toBlock),
-      );
-      for (const job of created) {
-        const forSomeoneElse = job.provider !== ZeroAddress && !sameAddress(job.provider, this.address);
-        if (forSomeoneElse || this.state.job(job.id) !== undefined) continue;
-        const terms = termsOf(job);
-        // A job that fails to be considered is kept, so that moving the checkpoint past it does not lose it.
-        await this.guarded("consider", job.id, () => this.consider(job.id, terms), terms);
-      }
-      this.state.nextBlock = range.toBlock + 1;
+  /** Indexes the confirmed blocks up to `toBlock` and routes their events to the jobs they are about. */
+  private async follow(toBlock: number): Promise<void> {
+    await this.index.sync(toBlock);
+    // From the agent's own checkpoint: logs indexed before a kill, but not yet acted on, are routed now.
+    for (const log of this.index.logsSince(this.state.nextBlock)) await this.route(log);
+    if (this.state.nextBlock !== this.index.nextBlock) {
+      this.state.nextBlock = this.index.nextBlock;
       this.state.save();
-      this.metrics.lastProcessedBlock.set(range.toBlock);
     }
+    this.metrics.lastProcessedBlock.set(this.index.nextBlock - 1);
+  }
+
+  private async route(log: ChainLog): Promise<void> {
+    const id = jobIdOf(log, this.sources);
+    if (id === undefined) return;
+    const escrow = this.config.system.JobEscrow;
+    const event = sameAddress(log.address, this.sources.escrow) ? escrow.interface.parseLog(log) : null;
+    if (event?.name === "JobCreated") return this.considerCreated(createdJobOf(escrow, log));
+    const tracked = this.state.job(id);
+    if (tracked === undefined) return;
+    this.touched.add(id);
+    switch (event?.name) {
+      case "JobAccepted":
+        if (tracked.phase === "waiting" && !sameAddress(event.args.provider as string, this.address)) {
+          this.decline(id, "taken", `another provider accepted it first (${event.args.provider})`);
+        }
+        return;
+      case "JobCancelled":
+        if (tracked.phase === "waiting") this.decline(id, "closed", "its client cancelled it");
+        return;
+      case "DisputeResolved":
+        if (event.args.providerAtFault as boolean) {
+          this.logger.error(
+            `job ${id}: SLASHED: a dispute proved the result this provider committed to wrong; its collateral ` +
+              `and a share of its stake are gone, and the registry may jail it`,
+          );
+          this.metrics.errors.inc({ stage: "slashed" });
+          this.settled(id);
+        }
+        return;
+      case "JobTimedOut":
+        this.logger.error(`job ${id}: timed out: its client was refunded and this provider paid the liveness penalty`);
+        this.metrics.errors.inc({ stage: "deadline" });
+        this.settled(id);
+        return;
+      case "JobFinalized":
+        this.logger.info(`job ${id}: finalized by someone else`);
+        this.metrics.jobsFinalized.inc();
+        this.settled(id);
+        return;
+    }
+  }
+
+  /** A new job: considered unless it is directed to another provider or already known. */
+  private async considerCreated(job: CreatedJob): Promise<void> {
+    const forSomeoneElse = job.provider !== ZeroAddress && !sameAddress(job.provider, this.address);
+    if (forSomeoneElse || this.state.job(job.id) !== undefined) return;
+    const terms = termsOf(job);
+    // A job that fails to be considered is kept, so that moving the checkpoint past it does not lose it.
+    await this.guarded("consider", job.id, () => this.consider(job.id, terms), terms);
+  }
+
+  /** Whether the waiting jobs are checked again this tick. */
+  private waitingDue(): boolean {
+    const due = this.stakeFreed || Date.now() - this.waitingCheckedAt >= (this.config.waitingRetryMs ?? 0);
+    if (due) {
+      this.waitingCheckedAt = Date.now();
+      this.stakeFreed = false;
+    }
+    return due;
   }
 
   /** Decides about a job not accepted yet, and accepts and completes it if it can. */
@@ -189,12 +313,14 @@ export class ProviderAgent {
         }
         return;
       }
-      case "accept":
-        if (await this.accept(id, stored, verdict)) {
+      case "accept": {
+        const accepted = await this.accept(id, stored, verdict);
+        if (accepted !== undefined) {
           this.state.set(id, { phase: "assigned", terms });
           this.inputsCache.set(id, verdict.inputs);
-          await this.guarded("complete", id, () => this.complete(id, terms));
+          await this.guarded("complete", id, () => this.complete(id, terms, accepted));
         }
+      }
     }
   }
 
@@ -224,21 +350,22 @@ export class ProviderAgent {
     if (keccak256(terms.params) !== stored.paramsHash) {
       return { kind: "decline", reason: "params-mismatch", detail: `its params do not hash to ${stored.paramsHash}` };
     }
-    const now = await this.chainTime();
     const refusal = policyRefusal(
       this.policy,
       { job, paymentToken: stored.paymentToken, payment: stored.payment, submitDeadline: stored.deadline },
-      now,
+      this.now,
     );
     if (refusal !== undefined) return { kind: "decline", reason: "policy", detail: refusal };
 
     const { JobEscrow: escrow, ProviderRegistry: registry } = this.config.system;
-    if (!(await this.read("eligibility", () => registry.canAcceptJobs(this.address)))) {
+    // Read once per tick, however many jobs it considers; each acceptance takes its collateral off locally.
+    this.eligible ??= await this.read("eligibility", () => registry.canAcceptJobs(this.address));
+    if (!this.eligible) {
       return { kind: "wait", reason: "ineligible", detail: await this.ineligibility() };
     }
     // The escrow's own rule: the job's value in WEFT (fixed at creation) times the ratio, and at least the floor.
     const collateral = await this.read("the collateral", () => escrow.collateralFor(stored.paymentValue));
-    const free = await this.read("free stake", () => registry.freeStake(this.address));
+    const free = (this.freeStake ??= await this.read("free stake", () => registry.freeStake(this.address)));
     if (free < collateral) {
       return {
         kind: "wait",
@@ -260,10 +387,10 @@ export class ProviderAgent {
   /** Why the registry refuses this provider jobs, in the words of the rule it breaks. */
   private async ineligibility(): Promise<string> {
     const registry = this.config.system.ProviderRegistry;
-    const [state, minStake, now] = await Promise.all([
+    const now = this.now;
+    const [state, minStake] = await Promise.all([
       this.read("the provider's state", () => registry.providerState(this.address)),
       this.read("the minimum provider stake", () => registry.minProviderStake()),
-      this.chainTime(),
     ]);
     if (!state.registered) return "this provider is not registered; run provider:register";
     if (now < state.jailedUntil)
@@ -274,33 +401,43 @@ export class ProviderAgent {
     return `this provider owes ${formatEther(state.debt)} WEFT of collateral debt, repaid as its other jobs settle`;
   }
 
-  private async accept(id: bigint, job: StoredJob, verdict: Extract<Verdict, { kind: "accept" }>): Promise<boolean> {
+  /** Sends acceptJob; returns the job as accepted, or undefined if another provider got there first. */
+  private async accept(
+    id: bigint,
+    job: StoredJob,
+    verdict: Extract<Verdict, { kind: "accept" }>,
+  ): Promise<StoredJob | undefined> {
+    let accepted: StoredJob;
     try {
-      await (await this.config.system.JobEscrow.connect(this.config.signer).acceptJob(id, committedTerms(job))).wait();
+      const receipt = await (
+        await this.config.system.JobEscrow.connect(this.config.signer).acceptJob(id, committedTerms(job))
+      ).wait();
+      this.recordOwn(receipt);
+      accepted = { ...job, provider: this.address, collateral: verdict.collateral, status: JobStatus.Assigned };
     } catch (error) {
       if (this.revertName(error) !== "JobNotInStatus") throw error;
-      const stored = await this.readStoredJob(id);
+      accepted = await this.readStoredJob(id);
       // A retried send can find its own earlier transaction mined.
-      if (!(stored.status === JobStatus.Assigned && sameAddress(stored.provider, this.address))) {
-        this.decline(id, "taken", `another provider accepted it first (${stored.provider})`);
-        return false;
+      if (!(accepted.status === JobStatus.Assigned && sameAddress(accepted.provider, this.address))) {
+        this.decline(id, "taken", `another provider accepted it first (${accepted.provider})`);
+        return undefined;
       }
     }
+    if (this.freeStake !== undefined) this.freeStake -= verdict.collateral;
     this.metrics.jobsAccepted.inc({ workload: verdict.job.name });
     this.logger.info(
       `job ${id}: accepted (${describeJob(verdict.job)}, collateral ${formatEther(verdict.collateral)} WEFT)`,
     );
-    return true;
+    return accepted;
   }
 
-  /** Computes, publishes and submits the result of an accepted job. */
-  private async complete(id: bigint, terms: JobTerms): Promise<void> {
-    const stored = await this.readStoredJob(id);
+  /** Computes, publishes and submits the result of an accepted job (`known`: as this step just accepted it). */
+  private async complete(id: bigint, terms: JobTerms, known?: StoredJob): Promise<void> {
+    const stored = known ?? (await this.readStoredJob(id));
     if (!sameAddress(stored.provider, this.address) || stored.status !== JobStatus.Assigned) {
       return this.completeClosed(id, terms, stored);
     }
-    const now = await this.chainTime();
-    if (now > stored.deadline) {
+    if (this.now > stored.deadline) {
       this.logger.error(`job ${id}: missed its submit deadline (${stored.deadline}); the client can claim a timeout`);
       this.metrics.errors.inc({ stage: "deadline" });
       return this.drop(id);
@@ -326,7 +463,7 @@ export class ProviderAgent {
     const resultURI = submission.publish
       ? await this.config.store.put(submission.output)
       : unpublishedUri(this.config.store, submission.output);
-    await (
+    const receipt = await (
       await this.config.system.JobEscrow.connect(this.config.signer).submitResult(
         id,
         committedTerms(stored),
@@ -334,9 +471,15 @@ export class ProviderAgent {
         resultURI,
       )
     ).wait();
-
-    const submitted = await this.readStoredJob(id);
-    this.state.set(id, this.submittedRecord(terms, submitted, resultURI));
+    this.recordOwn(receipt);
+    const submitted = this.submittedIn(receipt);
+    this.state.set(id, {
+      phase: "submitted",
+      terms,
+      resultRoot: submitted.resultRoot,
+      resultURI,
+      challengeEndsAt: submitted.challengeEndsAt.toString(),
+    });
     this.inputsCache.delete(id);
     this.metrics.resultsSubmitted.inc({ workload: job.name, submission: submission.kind });
     this.logger.info(`job ${id}: submitted result ${resultRoot} at ${resultURI}`);
@@ -376,7 +519,7 @@ export class ProviderAgent {
         }
         this.metrics.jobsFinalized.inc();
         this.logger.info(`job ${id}: finalized`);
-        return this.drop(id);
+        return this.settled(id);
       case JobStatus.Disputed:
         if (BigInt(tracked.challengeEndsAt) !== stored.deadline) {
           this.logger.warn(`job ${id}: disputed; not finalizing before the dispute ends (${stored.deadline})`);
@@ -385,10 +528,10 @@ export class ProviderAgent {
         return;
       case JobStatus.Finalized:
         this.logger.info(`job ${id}: finalized by someone else`);
-        return this.drop(id);
+        return this.settled(id);
       default:
         this.logger.warn(`job ${id}: it is ${jobStatusName(stored.status)}; nothing left to do`);
-        return this.drop(id);
+        return this.settled(id);
     }
   }
 
@@ -410,6 +553,26 @@ export class ProviderAgent {
     this.drop(id);
   }
 
+  /** One of this provider's jobs is over: its collateral is free again (or gone), so waiting jobs are checked. */
+  private settled(id: bigint): void {
+    this.stakeFreed = true;
+    this.drop(id);
+  }
+
+  /** The ResultSubmitted event of a submitResult transaction's receipt. */
+  private submittedIn(receipt: { readonly logs: readonly ChainLog[] } | null): SubmittedResult {
+    const escrow = this.config.system.JobEscrow;
+    const topic = escrow.interface.getEvent("ResultSubmitted").topicHash;
+    const log = receipt?.logs.find((candidate) => candidate.topics[0] === topic);
+    if (log === undefined) throw new Error("the submitResult transaction emitted no ResultSubmitted event");
+    return submittedResultOf(escrow, log);
+  }
+
+  /** Lets the job's next read see what this provider's own transaction just did. */
+  private recordOwn(receipt: { readonly logs: readonly ChainLog[] } | null): void {
+    if (receipt !== null) this.index.recordOwn(receipt.logs);
+  }
+
   private drop(id: bigint): void {
     this.inputsCache.delete(id);
     this.config.outputs?.forget(id);
@@ -421,15 +584,31 @@ export class ProviderAgent {
    * `untracked` is recorded as waiting when the job was not in the state file yet.
    */
   private async guarded(stage: string, id: bigint, step: () => Promise<void>, untracked?: JobTerms): Promise<void> {
+    const key = `${stage}:${id}`;
     try {
       await step();
+      this.failures.delete(key);
     } catch (error) {
       this.metrics.errors.inc({ stage });
-      this.logger.error(`job ${id}: ${stage} failed (retrying next step): ${message(error)}`);
+      this.logFailure(key, `job ${id}: ${stage} failed (retrying next step): ${message(error)}`);
       if (untracked !== undefined && this.state.job(id) === undefined) {
         this.state.set(id, { phase: "waiting", terms: untracked, reason: `error: ${message(error)}` });
       }
     }
+  }
+
+  /** Logs a failure, unless the same one was logged less than a minute ago; then counts it for the next line. */
+  private logFailure(key: string, line: string): void {
+    const previous = this.failures.get(key);
+    const now = Date.now();
+    if (previous?.message === line && now - previous.loggedAt < REPEATED_FAILURE_LOG_MS) {
+      previous.repeats++;
+      return;
+    }
+    const repeated =
+      previous?.message === line && previous.repeats > 0 ? ` (${previous.repeats} more times since)` : "";
+    this.logger.error(`${line}${repeated}`);
+    this.failures.set(key, { message: line, loggedAt: now, repeats: 0 });
   }
 
   private read<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -441,23 +620,11 @@ export class ProviderAgent {
   }
 
   private readStoredJob(id: bigint): Promise<StoredJob> {
-    return this.read(`job ${id}`, () => readJob(this.config.system.JobEscrow, id, this.config.startBlock));
-  }
-
-  private chainTime(): Promise<bigint> {
-    return this.read("the latest block", () => chainTime(this.provider));
+    return this.read(`job ${id}`, () => readJob(this.config.system.JobEscrow, id, this.index));
   }
 
   /** The escrow custom error a transaction reverted with, if any. */
   private revertName(error: unknown): string | undefined {
-    // Through a JSON-RPC node ethers decodes the revert; Hardhat's in-process network throws its raw data.
-    if (isError(error, "CALL_EXCEPTION") && error.revert !== null) return error.revert.name;
-    const data = (error as { data?: unknown } | null)?.data;
-    if (typeof data !== "string" || !isHexString(data)) return undefined;
-    try {
-      return this.config.system.JobEscrow.interface.parseError(data)?.name;
-    } catch {
-      return undefined;
-    }
+    return revertName(this.config.system.JobEscrow, error);
   }
 }

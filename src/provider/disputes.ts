@@ -7,7 +7,8 @@
  * again. A move it cannot make is one log line with the deadline and the command to make it by hand, once.
  *
  * The chain is the responder's state: every dispute's status is read before acting, and a move repeated after a
- * restart or raced by someone else reverts and is re-read on the next tick.
+ * restart or raced by someone else reverts and is re-read on the next tick. The agent asks it about a job only when
+ * the job has new events or one of its disputes reaches the deadline read last time ({@link DisputeResponder.isDue}).
  */
 import type { Signer } from "ethers";
 
@@ -21,6 +22,7 @@ import {
   readDispute,
 } from "../chain/disputes";
 import { JobStatus, readJob, readTerms } from "../chain/jobs";
+import type { HistorySource } from "../chain/logs";
 import { chunkIndexOfNode, leafCountOf, revealedChildren } from "../commitments/bisection";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
@@ -33,8 +35,6 @@ export interface DisputeResponderOptions {
   readonly signer: Signer;
   readonly fetchConfig?: ContentStoreConfig;
   readonly logger: Logger;
-  /** Where job and dispute events start (the deployment block). */
-  readonly deploymentBlock: number;
   /** The provider's own copies of its outputs. */
   readonly outputs?: OutputKeeper;
   /** Where a lost or corrupted output is published again. */
@@ -58,30 +58,52 @@ export class DisputeResponder {
   private readonly reported = new Set<bigint>();
   /** Jobs whose published output was checked (and published again if needed) during a dispute. */
   private readonly republished = new Set<bigint>();
+  /** The earliest deadline of each job's open disputes, as last read: the chain time it needs looking at again. */
+  private readonly nextDeadline = new Map<bigint, bigint>();
 
   constructor(private readonly options: DisputeResponderOptions) {}
 
   /**
-   * Does what the disputes of job `id` need from its provider at chain time `now`; `resultURI` is where it published.
-   * Costs one read while the job is not Disputed.
+   * Does what the disputes of job `id` need from its provider at chain time `now`; `resultURI` is where it published,
+   * `history` where the job's and disputes' events are read. Costs one read while the job is not Disputed.
    */
-  async respond(id: bigint, resultURI: string | undefined, now: bigint): Promise<void> {
-    const { system, deploymentBlock } = this.options;
+  async respond(id: bigint, resultURI: string | undefined, now: bigint, history: HistorySource): Promise<void> {
+    const { system } = this.options;
+    this.nextDeadline.delete(id);
     if (Number(await system.JobEscrow.jobStatus(id)) !== JobStatus.Disputed) return;
-    for (const disputeId of await disputeIdsOf(system.DisputeManager, id, deploymentBlock)) {
-      const dispute = await readDispute(system.DisputeManager, disputeId);
-      if (isOpenDispute(dispute.status)) await this.answer(dispute, resultURI, now);
+    try {
+      for (const disputeId of await disputeIdsOf(system.DisputeManager, id, history)) {
+        const dispute = await readDispute(system.DisputeManager, disputeId);
+        if (!isOpenDispute(dispute.status)) continue;
+        const earliest = this.nextDeadline.get(id);
+        if (earliest === undefined || dispute.deadline < earliest) this.nextDeadline.set(id, dispute.deadline);
+        await this.answer(dispute, resultURI, now, history);
+      }
+    } catch (error) {
+      this.nextDeadline.set(id, 0n); // Due again at once: the next tick retries.
+      throw error;
     }
   }
 
-  private async answer(dispute: DisputeRecord, resultURI: string | undefined, now: bigint): Promise<void> {
-    const { system, signer, logger, deploymentBlock } = this.options;
+  /** Whether one of job `id`'s open disputes, as last read, has reached its deadline at chain time `now`. */
+  isDue(id: bigint, now: bigint): boolean {
+    const deadline = this.nextDeadline.get(id);
+    return deadline !== undefined && now >= deadline;
+  }
+
+  private async answer(
+    dispute: DisputeRecord,
+    resultURI: string | undefined,
+    now: bigint,
+    history: HistorySource,
+  ): Promise<void> {
+    const { system, signer, logger } = this.options;
     const disputes = system.DisputeManager.connect(signer);
     const { id, jobId, status, node } = dispute;
     const providerTurn = status === DisputeStatus.AwaitingChildren || status === DisputeStatus.AwaitingChunk;
     if (!providerTurn) {
       if (now < dispute.deadline) return;
-      const tx = await disputes.resolve(id, await readTerms(system.JobEscrow, jobId, deploymentBlock));
+      const tx = await disputes.resolve(id, await readTerms(system.JobEscrow, jobId, history));
       await tx.wait();
       logger.info(
         `job ${jobId}: dispute ${id} ended at its deadline in ${disputeStatusName(status)}; resolved, bond collected, in tx ${tx.hash}`,
@@ -89,9 +111,9 @@ export class DisputeResponder {
       return;
     }
     if (now >= dispute.deadline) return; // Too late: the challenger resolves it as a fault.
-    const output = await this.committedOutput(dispute, resultURI);
+    const output = await this.committedOutput(dispute, resultURI, history);
     if (output === undefined) return;
-    const terms = await readTerms(system.JobEscrow, jobId, deploymentBlock);
+    const terms = await readTerms(system.JobEscrow, jobId, history);
     if (status === DisputeStatus.AwaitingChildren) {
       const { left, right } = revealedChildren(output.tree, node);
       const tx = await disputes.revealChildren(id, terms, left, right);
@@ -111,9 +133,10 @@ export class DisputeResponder {
   private async committedOutput(
     dispute: DisputeRecord,
     resultURI: string | undefined,
+    history: HistorySource,
   ): Promise<CommittedOutput | undefined> {
     const { jobId } = dispute;
-    const { resultRoot } = await readJob(this.options.system.JobEscrow, jobId, this.options.deploymentBlock);
+    const { resultRoot } = await readJob(this.options.system.JobEscrow, jobId, history);
     const kept = this.options.outputs?.read(jobId);
     if (kept !== undefined) {
       const tree = new ResultTree(kept);

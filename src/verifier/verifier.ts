@@ -7,14 +7,16 @@
  * the saved state. A content fetch that still fails is a verdict: output-unavailable for the output (withheld
  * data), inputs-unverifiable for the inputs.
  */
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 
 import type { Provider } from "ethers";
 
 import type { Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
-import { type BlockRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../chain/blocks";
-import { readCreatedJob, type SubmittedResult, submittedResultsIn } from "../chain/jobs";
+import { type BlockRange, validateConfirmedRangeOptions } from "../chain/blocks";
+import { EventIndex } from "../chain/event-index";
+import { readCreatedJob, type SubmittedResult, submittedResultOf } from "../chain/jobs";
 import { type RetryOptions, withRetry } from "../chain/retry";
 import { errorMessage, UserError } from "../errors";
 import { inputByteLength } from "../commitments/job-inputs";
@@ -38,6 +40,8 @@ export interface VerifierOptions {
   readonly startBlock: number;
   /** Where JobCreated events are searched from (the deployment block). */
   readonly deploymentBlock: number;
+  /** The deployment's event index; one in `stateDir` (of the escrow's events only) by default. */
+  readonly index?: EventIndex;
   readonly confirmations: number;
   readonly maxBlockRange: number;
   readonly sink: DisputeSink;
@@ -59,6 +63,11 @@ export interface DisputeFollower {
   tick(filed: readonly { receipt: DisputeReceipt; finding?: Finding }[]): Promise<void>;
 }
 
+/** Where a verifier keeps its event index unless given one. */
+export function eventIndexIn(stateDir: string): string {
+  return path.join(stateDir, "events.jsonl");
+}
+
 /** What one tick did. */
 export interface TickSummary {
   /** Ranges fully processed (the checkpoint moved past each). */
@@ -75,6 +84,9 @@ export class Verifier {
   private constructor(
     private readonly options: VerifierOptions,
     readonly state: VerifierState,
+    private readonly index: EventIndex,
+    /** The escrow's address, lower case, as indexed logs carry it. */
+    private readonly escrowAddress: string,
   ) {}
 
   /** Opens (or creates) the state in `stateDir`, bound to this chain and escrow. */
@@ -84,7 +96,18 @@ export class Verifier {
     const identity = { chainId: Number(chainId), escrow: await options.escrow.getAddress() };
     const state = VerifierState.load(options.stateDir, identity, options.startBlock);
     if (state.nextBlock > 0) options.metrics.lastProcessedBlock.set(state.nextBlock - 1);
-    return new Verifier(options, state);
+    const index =
+      options.index ??
+      (await EventIndex.forDeployment({
+        file: eventIndexIn(options.stateDir),
+        provider: options.provider,
+        escrow: identity.escrow,
+        startBlock: state.nextBlock,
+        deploymentBlock: options.deploymentBlock,
+        maxBlockRange: options.maxBlockRange,
+        retry: options.rpcRetry,
+      }));
+    return new Verifier(options, state, index, identity.escrow.toLowerCase());
   }
 
   /**
@@ -96,26 +119,27 @@ export class Verifier {
     const pending = await filePendingFindings(this.state, sink, logger);
     metrics.disputesFiled.inc(pending.length);
     const summary = { ranges: [] as BlockRange[], checked: 0, filed: pending.length };
-    while (!signal?.aborted) {
-      const from = this.state.nextBlock;
-      const range = await this.rpc("eth_blockNumber", () => nextConfirmedRange(provider, from, this.options), signal);
-      if (range === undefined) break;
-      const { fromBlock, toBlock } = range;
-      const results = await this.rpc(
-        `ResultSubmitted logs in blocks ${fromBlock}-${toBlock}`,
-        () => submittedResultsIn(escrow, fromBlock, toBlock),
-        signal,
-      );
-      for (const submitted of results) {
-        if (signal?.aborted) return summary;
-        if (this.state.isChecked(submitted.id)) continue;
-        summary.filed += await this.checkJob(submitted, signal);
-        summary.checked++;
-      }
-      this.state.advance(toBlock);
-      metrics.lastProcessedBlock.set(toBlock);
-      summary.ranges.push(range);
+    const head = await this.rpc("eth_blockNumber", () => provider.getBlockNumber(), signal);
+    // Retried range by range inside; a range that still fails aborts the tick with the checkpoint where it was.
+    await this.index.sync(head - this.options.confirmations);
+    const fromBlock = this.state.nextBlock;
+    const toBlock = this.index.nextBlock - 1;
+    if (toBlock < fromBlock) {
+      await this.options.follower?.tick(this.onChainFilings());
+      return summary;
     }
+    const submittedTopic = escrow.interface.getEvent("ResultSubmitted").topicHash;
+    for (const log of this.index.logsSince(fromBlock)) {
+      if (log.topics[0] !== submittedTopic || log.address !== this.escrowAddress) continue;
+      if (signal?.aborted) return summary;
+      const submitted = submittedResultOf(escrow, log);
+      if (this.state.isChecked(submitted.id)) continue;
+      summary.filed += await this.checkJob(submitted, signal);
+      summary.checked++;
+    }
+    this.state.advance(toBlock);
+    metrics.lastProcessedBlock.set(toBlock);
+    summary.ranges.push({ fromBlock, toBlock });
     await this.options.follower?.tick(this.onChainFilings());
     return summary;
   }
@@ -182,7 +206,7 @@ export class Verifier {
   ): Promise<{ workload: string; verdict: Verdict }> {
     const created = await this.rpc(
       `JobCreated of job ${submitted.id}`,
-      () => readCreatedJob(this.options.escrow, submitted.id, this.options.deploymentBlock),
+      () => readCreatedJob(this.options.escrow, submitted.id, this.index),
       signal,
     );
     let job: DecodedJob;

@@ -13,9 +13,9 @@ task("job:finalize", "Settles a submitted job after its challenge window: pays t
       const { parseJobId } = await import("../../src/jobs/request");
       const { finalizeJob } = await import("../../src/jobs/status");
       const id = parseJobId(args.id);
-      const { signer, system, book } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system, history } = await loadSystem(hre, parseAccount("--account", args.account));
       const now = await chainTime(hre.ethers.provider);
-      const settled = await finalizeJob(system, signer, id, now, book.deploymentBlock);
+      const settled = await finalizeJob(system, signer, id, now, history);
       console.log(`Finalized job ${id} (tx ${settled.txHash}, gas ${settled.gasUsed})`);
       console.log(`Provider paid ${settled.providerPayout}, protocol fee ${settled.fee}`);
       console.log(`Receipt #${id} minted to ${settled.receiptOwner}`);

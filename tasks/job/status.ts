@@ -15,12 +15,12 @@ task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, w
       const id = args.id === undefined ? undefined : parseJobId(args.id);
       const limit =
         args.limit === undefined ? undefined : parseInteger("--limit", args.limit, { min: 1, max: 1_000_000 });
-      const { system, book } = await loadSystem(hre);
+      const { system, history } = await loadSystem(hre);
       const now = await chainTime(hre.ethers.provider);
       if (id !== undefined) {
-        console.log(status.formatJobDetails(await status.readJobDetails(system, id, book.deploymentBlock), now));
+        console.log(status.formatJobDetails(await status.readJobDetails(system, id, history), now));
         return;
       }
-      console.log(await status.formatJobList(system, now, book.deploymentBlock, limit));
+      console.log(await status.formatJobList(system, now, history, limit));
     }),
   );

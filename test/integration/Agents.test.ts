@@ -297,8 +297,10 @@ describe("Provider agents and the verifier, together (in-process network)", func
         // Nothing went wrong along the way that an agent had to report (the cheater only announces its cheating).
         expect(complaints(verifier)).to.deep.equal([]);
         expect(
-          complaints(cheater).filter((line) => !/FAULT INJECTION|CHEATING|lost or corrupted/.test(line)),
+          complaints(cheater).filter((line) => !/FAULT INJECTION|CHEATING|lost or corrupted|SLASHED/.test(line)),
         ).to.deep.equal([]);
+        // The cheater's agent learns of its slash from the events, in the tick after its dispute is settled.
+        await until(async () => cheater.lines.some((line) => line.includes(`job ${jobId}: SLASHED`)), [cheater]);
       } finally {
         await withholding.close();
       }
@@ -372,7 +374,8 @@ describe("Provider agents and the verifier, together (in-process network)", func
       expect(complaints(honest)[0]).to.match(/published output at .* was lost or corrupted; published the kept copy/);
       expect(complaints(verifier)).to.have.length(1);
       expect(complaints(verifier)[0]).to.match(new RegExp(`dispute ${honestDispute}: both children .* cannot be won`));
-      expect(withholder.lines.filter((line) => / error \[/.test(line))).to.have.length(1);
+      // Its slash is the other error it reports, once its agent has seen the settlement.
+      expect(withholder.lines.filter((line) => / error \[/.test(line) && !/: SLASHED: /.test(line))).to.have.length(1);
     });
   });
 });

@@ -250,7 +250,7 @@ describe("Dispute tasks", function () {
       const stuck = {
         system: f,
         signer: challenger,
-        deploymentBlock: 0,
+        history: 0,
         network: "hardhat",
         pollMs: 10,
         blockTimeoutMs: 50,

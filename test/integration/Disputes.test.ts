@@ -232,7 +232,6 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
       system: f,
       signer: f.provider2,
       logger: memoryLogger(),
-      deploymentBlock: 0,
       outputs,
     });
 
@@ -244,7 +243,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const before = await weftBalances();
     // Each round: the provider reveals the children it is asked about (or the chunk), the verifier names one.
     for (let round = 0; round < 10 && (await readJob(f.JobEscrow, jobId)).status === JobStatus.Disputed; round++) {
-      await responder.respond(jobId, resultURI, await chainTime(ethers.provider));
+      await responder.respond(jobId, resultURI, await chainTime(ethers.provider), 0);
       await verifier.tick();
     }
 
@@ -295,7 +294,7 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const watcher = new ChallengeFollower({
       system: f,
       signer: f.disputer,
-      deploymentBlock: 0,
+      history: 0,
       logger: memoryLogger(),
     });
     const receipt = {

@@ -398,10 +398,9 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
         system: f,
         signer: f.provider,
         logger: memoryLogger(),
-        deploymentBlock: 0,
         outputs,
       });
-      const answer = async () => responder.respond(job.id, resultURI, await chainTime(ethers.provider));
+      const answer = async () => responder.respond(job.id, resultURI, await chainTime(ethers.provider), 0);
       const challenger = (await ethers.getSigners())[CHALLENGER_ACCOUNT].address;
       const challengerBefore = await f.ComputeToken.balanceOf(challenger);
       const status = async () => {

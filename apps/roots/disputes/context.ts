@@ -4,6 +4,7 @@
 import { type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { isLocalNetwork } from "../../../config/parameters";
+import type { HistorySource } from "../../../src/chain/logs";
 import type { WeftSystem } from "../../../src/deploy/system";
 import { UserError } from "../../../src/errors";
 import type { ContentStoreConfig } from "../../../src/store/factory";
@@ -14,8 +15,8 @@ type Contracts = Pick<WeftSystem, "AccessManager" | "DisputeManager" | "JobEscro
 export interface DisputeContext {
   readonly system: Contracts;
   readonly signer: Signer;
-  /** Where job and dispute events are searched from (the deployment block). */
-  readonly deploymentBlock: number;
+  /** Where job and dispute events are read. */
+  readonly history: HistorySource;
   readonly fetchConfig?: ContentStoreConfig;
   /** The network's name, for the commands a message suggests. */
   readonly network?: string;
@@ -33,13 +34,13 @@ export interface DisputeContext {
 /** The context of a task: the connected system, the signer, the store's gateway and, on local networks, a miner. */
 export function disputeContext(
   hre: HardhatRuntimeEnvironment,
-  loaded: { readonly system: Contracts; readonly signer: Signer; readonly book: { readonly deploymentBlock: number } },
+  loaded: { readonly system: Contracts; readonly signer: Signer; readonly history: HistorySource },
   fetchConfig?: ContentStoreConfig,
 ): DisputeContext {
   return {
     system: loaded.system,
     signer: loaded.signer,
-    deploymentBlock: loaded.book.deploymentBlock,
+    history: loaded.history,
     fetchConfig,
     network: hre.network.name,
     mineBlock: isLocalNetwork(hre.network.name) ? () => hre.network.provider.send("evm_mine", []) : undefined,

@@ -65,7 +65,7 @@ async function moveContext(
 ): Promise<{ dispute: DisputeRecord; record: JobRecord; now: bigint; me: string }> {
   const dispute = await requireDispute(ctx, id);
   requireOpen(dispute, "there is no move to make");
-  const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.deploymentBlock);
+  const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.history);
   requireJobNotSlashed(ctx, dispute, record);
   const now = await chainTime(providerOf(ctx.signer));
   requireBeforeDeadline(ctx, dispute, now);
@@ -133,7 +133,7 @@ async function chooseChild(ctx: DisputeContext, dispute: DisputeRecord, record: 
   const { id, jobId, node } = dispute;
   const job = decodeJob(record);
   const correct = new ResultTree(await referenceOutput(job, await jobInputs(ctx, record, job)));
-  const children = await revealedChildrenAt(ctx.system.DisputeManager, id, node, ctx.deploymentBlock);
+  const children = await revealedChildrenAt(ctx.system.DisputeManager, id, node, ctx.history);
   const disputeRight = childToDispute(correct, node, children);
   if (disputeRight === undefined) {
     throw new UserError(
@@ -187,11 +187,11 @@ async function proveChunkWrong(
   now: bigint,
 ): Promise<Move> {
   const { id, jobId } = dispute;
-  const { system, deploymentBlock } = ctx;
+  const { system, history } = ctx;
   const job = decodeJob(record);
   const inputs = await jobInputs(ctx, record, job);
-  const { chunkIndex, chunk } = await revealedChunk(system.DisputeManager, id, deploymentBlock);
-  const proof = proofFromSteps(await bisectionSteps(system.DisputeManager, id, deploymentBlock));
+  const { chunkIndex, chunk } = await revealedChunk(system.DisputeManager, id, history);
+  const proof = proofFromSteps(await bisectionSteps(system.DisputeManager, id, history));
   const wrong = checkRevealedChunk(findingBase(record, job), job, inputs, { chunkIndex, chunk: hexlify(chunk), proof });
   if (wrong === undefined) {
     throw new UserError(

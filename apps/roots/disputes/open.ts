@@ -66,8 +66,8 @@ export async function openDispute(ctx: DisputeContext, request: OpenDisputeReque
   if (path === "arbitration" && !request.evidenceURI) {
     throw new UserError("--path arbitration needs --evidence <uri>.");
   }
-  const { system, signer, deploymentBlock } = ctx;
-  const record = await readJobRecord(system.JobEscrow, jobId, deploymentBlock);
+  const { system, signer, history } = ctx;
+  const record = await readJobRecord(system.JobEscrow, jobId, history);
   const { job } = record;
   if (job.status !== JobStatus.Submitted && job.status !== JobStatus.Disputed) {
     throw new UserError(
@@ -86,7 +86,7 @@ export async function openDispute(ctx: DisputeContext, request: OpenDisputeReque
     throw new UserError(`Job ${jobId}'s workload has no on-chain checker: use --path arbitration --evidence <uri>.`);
   }
   const challenger = await signer.getAddress();
-  for (const earlier of await disputeIdsOf(system.DisputeManager, jobId, deploymentBlock, challenger)) {
+  for (const earlier of await disputeIdsOf(system.DisputeManager, jobId, history, challenger)) {
     const dispute = await readDispute(system.DisputeManager, earlier);
     if (isOpenDispute(dispute.status)) {
       throw new UserError(

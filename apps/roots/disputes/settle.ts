@@ -38,7 +38,7 @@ async function settled(ctx: DisputeContext, dispute: DisputeRecord, tx: string):
 export async function resolveDispute(ctx: DisputeContext, id: bigint): Promise<Settled> {
   const dispute = await requireDispute(ctx, id);
   requireOpen(dispute, "nothing to resolve");
-  const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.deploymentBlock);
+  const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.history);
   const now = await chainTime(providerOf(ctx.signer));
   if (record.job.status !== JobStatus.Slashed && now < dispute.deadline) {
     throw new UserError(
@@ -55,7 +55,7 @@ export async function arbitrate(ctx: DisputeContext, id: bigint, providerAtFault
   if (dispute.status !== DisputeStatus.AwaitingRuling) {
     throw new UserError(`Dispute ${id} is ${disputeStatusName(dispute.status)}, not awaiting a ruling.`);
   }
-  const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.deploymentBlock);
+  const record = await readJobRecord(ctx.system.JobEscrow, dispute.jobId, ctx.history);
   requireJobNotSlashed(ctx, dispute, record);
   const now = await chainTime(providerOf(ctx.signer));
   if (now >= dispute.deadline) {

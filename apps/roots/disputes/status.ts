@@ -65,14 +65,14 @@ function formatOne(dispute: DisputeRecord, provider: string, now: bigint): strin
 
 /** Every dispute of a job, or one dispute, in lines for people. */
 export async function formatDisputeStatus(ctx: DisputeContext, target: StatusTarget, now: bigint): Promise<string> {
-  const { system, deploymentBlock } = ctx;
+  const { system, history } = ctx;
   if ("disputeId" in target) {
     const dispute = await requireDispute(ctx, target.disputeId);
-    const job = await readJob(system.JobEscrow, dispute.jobId, deploymentBlock);
+    const job = await readJob(system.JobEscrow, dispute.jobId, history);
     return formatOne(dispute, job.provider, now).join("\n");
   }
-  const job = await readJob(system.JobEscrow, target.jobId, deploymentBlock);
-  const ids = await disputeIdsOf(system.DisputeManager, target.jobId, deploymentBlock);
+  const job = await readJob(system.JobEscrow, target.jobId, history);
+  const ids = await disputeIdsOf(system.DisputeManager, target.jobId, history);
   if (ids.length === 0) return `Job ${target.jobId} has never been disputed.`;
   const disputes = await Promise.all(ids.map((id) => readDispute(system.DisputeManager, id)));
   const open = disputes.filter((d) => isOpenDispute(d.status)).length;
