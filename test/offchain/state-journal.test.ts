@@ -39,20 +39,32 @@ const submitted: TrackedJob = {
 
 const lines = (file: string) => fs.readFileSync(file, "utf8").split("\n");
 
+/** fs.writeSync, as the state files call it (with a Buffer, or a string for a whole snapshot). */
+type WriteSync = (fd: number, data: Buffer, offset?: number, length?: number) => number;
+
+/** Runs `run` with fs.writeSync replaced by what `replacement` makes of it. */
+function withWriteSync(replacement: (write: WriteSync) => WriteSync, run: () => void): void {
+  const original = fs.writeSync;
+  fs.writeSync = replacement(original as unknown as WriteSync) as unknown as typeof fs.writeSync;
+  try {
+    run();
+  } finally {
+    fs.writeSync = original;
+  }
+}
+
 /** Calls `steps`, counting the bytes written to files meanwhile. */
 function bytesWritten(steps: () => void): number {
-  const write = fs.writeSync;
   let total = 0;
-  fs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
-    const written = (write as (...a: Parameters<typeof fs.writeSync>) => number)(...args);
-    total += written;
-    return written;
-  }) as typeof fs.writeSync;
-  try {
-    steps();
-  } finally {
-    fs.writeSync = write;
-  }
+  withWriteSync(
+    (write) =>
+      (...args) => {
+        const written = write(...args);
+        total += written;
+        return written;
+      },
+    steps,
+  );
   return total;
 }
 
@@ -143,6 +155,35 @@ describe("agent state journal", function () {
       () => ProviderState.load(file, IDENTITY, 0),
       /provider\.json has state version 3, this agent reads 2; pass another --state\.$/,
     );
+  });
+
+  it("compacts on opening a file that a kill left past its bound, before the compaction it called for", function () {
+    ProviderState.load(file, IDENTITY, 0).set(1n, waiting);
+    const patch = JSON.stringify({ jobs: { "1": assigned } }) + "\n";
+    fs.appendFileSync(file, patch.repeat(Math.ceil((80 * 1024) / patch.length)));
+    expect(fs.statSync(file).size).to.be.above(80 * 1024);
+
+    const state = ProviderState.load(file, IDENTITY, 0);
+    expect(state.job(1n)).to.deep.equal(assigned);
+    expect(
+      lines(file)
+        .map((line) => (line === "" ? line : JSON.parse(line)))
+        .slice(1),
+    ).to.deep.equal([{ nextBlock: 0, jobs: { "1": assigned } }, ""]);
+  });
+
+  it("after a failed write (a full disk), rewrites the file whole with the next change, the failed one included", function () {
+    const state = ProviderState.load(file, IDENTITY, 0);
+    state.set(1n, waiting);
+    // The disk fills up halfway through the next line.
+    const fullDisk = (write: WriteSync) => (fd: number, data: Buffer) => {
+      write(fd, data, 0, data.length >> 1);
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    };
+    withWriteSync(fullDisk, () => expect(() => state.set(2n, waiting)).to.throw(/ENOSPC/));
+    state.set(3n, assigned);
+    expect(ProviderState.peek(file)!.jobs).to.deep.equal({ "1": waiting, "2": waiting, "3": assigned });
+    expect(fs.readFileSync(file, "utf8").endsWith("}\n")).to.equal(true);
   });
 
   describe("the former format (one JSON document per file)", function () {
