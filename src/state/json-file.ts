@@ -1,6 +1,7 @@
 /**
- * State files of long-lived agents. Written whole to a temporary file, flushed to disk, then renamed over the
- * old one: rename is atomic, so a kill -9 at any moment leaves either the old state or the new, never a mix.
+ * Files replaced whole (evidence, results, the snapshots of the agents' journals): written to a temporary file,
+ * flushed to disk, then renamed over the old one: rename is atomic, so a kill -9 at any moment leaves either the old
+ * file or the new, never a mix.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -8,11 +9,16 @@ import path from "node:path";
 import { UserError } from "../errors";
 
 export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Replaces `file` with `text` atomically, creating its directory if needed. */
+export function writeFileAtomic(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, "w");
   try {
-    fs.writeSync(fd, JSON.stringify(value, null, 2) + "\n");
+    fs.writeSync(fd, text);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -1,21 +1,27 @@
 /**
- * The verifier's memory across restarts, in <stateDir>/state.json, rewritten whole and atomically (write, fsync,
- * rename) after every change, so a kill -9 at any moment leaves the last saved state intact:
+ * The verifier's memory across restarts, in <stateDir>/state.json, a journal (agents/state-file.ts): every change is
+ * appended and flushed before the method returns, so a kill -9 at any moment loses no recorded change:
  *  - nextBlock: the checkpoint; every block before it has been fully processed;
  *  - checked: the jobs already checked in the range after the checkpoint, by job id, so re-reading that range
  *    after a crash neither re-checks nor double-counts them (the checkpoint's advance prunes them: a job has one
  *    ResultSubmitted event, so a job before the checkpoint is never read again);
  *  - findings: by job id, `pending` (recorded in the same write as the check, before the sink is called) or
- *    `filed` (after the sink returned). A pending finding is filed again after a restart, a filed one never.
+ *    `filed` (after the sink returned). A pending finding is filed again after a restart, a filed one never;
+ *  - followingFinished: filed findings whose disputes need nothing more (the dispute follower says so). Such a
+ *    finding is dropped, with its mark, once the checkpoint has passed its job: nothing can ask for it again, so
+ *    neither the checked jobs nor the findings grow with the history.
+ * The file keeps its name from when it was one JSON document, so existing state directories carry on (converted).
  */
 import path from "node:path";
 
-import { isRecord, loadState, saveState } from "../agents/state-file";
+import { readStateFile, type StateFileFormat, StateJournal } from "../agents/state-file";
 import type { DisputeReceipt } from "../findings/sink";
 import type { Finding, VerdictName } from "../findings/verdict";
+import { hasFieldsOf, isRecord, type Patch } from "../state/patch";
 
 export const STATE_FILE_NAME = "state.json";
-const STATE_VERSION = 1;
+/** 1: one JSON document rewritten whole on every change (converted when read); 2: a journal. */
+const STATE_VERSION = 2;
 
 /** Which deployment a state belongs to: a state is never reused against another chain or escrow. */
 export interface VerifierIdentity {
@@ -47,30 +53,25 @@ export interface VerifierStateData {
   findings: Record<string, FindingRecord>;
   /** Jobs checked since the state was created, by verdict label. */
   totals: Record<string, number>;
+  /** Filed findings whose disputes need no more following, by job id. */
+  followingFinished: Record<string, true>;
 }
 
-export class VerifierState {
-  private constructor(
-    readonly file: string,
-    private readonly data: VerifierStateData,
-  ) {}
+/** What the journal keeps: the owner is in its header. */
+type StateBody = Omit<VerifierStateData, "version" | "identity">;
 
-  /** Loads <stateDir>/state.json, or starts a fresh state at `startBlock` if there is none. */
-  static load(stateDir: string, identity: VerifierIdentity, startBlock: number): VerifierState {
-    const file = path.join(stateDir, STATE_FILE_NAME);
-    const escrow = identity.escrow.toLowerCase();
-    const data = loadState<VerifierStateData>({
-      file,
-      version: STATE_VERSION,
-      remedy: "use another --state-dir (or remove this one after a redeploy).",
-      fresh: () => ({
-        version: STATE_VERSION,
-        identity: { chainId: identity.chainId, escrow },
-        nextBlock: startBlock,
-        checked: {},
-        findings: {},
-        totals: {},
-      }),
+const IDENTITY_FIELDS: VerifierIdentity = { chainId: 0, escrow: "" };
+
+/** The layout of the state in `stateDir`, starting at `startBlock` when there is none yet. */
+function stateFormat(stateDir: string, startBlock: number): StateFileFormat<StateBody, VerifierIdentity> {
+  return {
+    file: path.join(stateDir, STATE_FILE_NAME),
+    version: STATE_VERSION,
+    remedy: "use another --state-dir (or remove this one after a redeploy).",
+    fresh: () => ({ nextBlock: startBlock, checked: {}, findings: {}, totals: {}, followingFinished: {} }),
+    isIdentity: (saved): saved is VerifierIdentity => hasFieldsOf(IDENTITY_FIELDS, saved),
+    legacy: {
+      version: 1,
       isShaped: (saved) =>
         isRecord(saved.identity) &&
         typeof saved.identity.chainId === "number" &&
@@ -79,13 +80,53 @@ export class VerifierState {
         isRecord(saved.checked) &&
         isRecord(saved.findings) &&
         isRecord(saved.totals),
+      convert: (saved) => ({
+        identity: saved.identity as unknown as VerifierIdentity,
+        body: {
+          nextBlock: saved.nextBlock as number,
+          checked: saved.checked as StateBody["checked"],
+          findings: saved.findings as StateBody["findings"],
+          totals: saved.totals as StateBody["totals"],
+          followingFinished: {},
+        },
+      }),
+    },
+  };
+}
+
+/** A map patch that deletes `ids`. */
+const deleting = (ids: readonly string[]): Record<string, null> => Object.fromEntries(ids.map((id) => [id, null]));
+
+export class VerifierState {
+  private constructor(private readonly journal: StateJournal<StateBody>) {}
+
+  /** Loads <stateDir>/state.json, or starts a fresh state at `startBlock` if there is none. */
+  static load(stateDir: string, identity: VerifierIdentity, startBlock: number): VerifierState {
+    const escrow = identity.escrow.toLowerCase();
+    const journal = StateJournal.open({
+      ...stateFormat(stateDir, startBlock),
+      identity: { chainId: identity.chainId, escrow },
       foreignOwner: (saved) =>
-        saved.identity.chainId === identity.chainId && saved.identity.escrow === escrow
+        saved.chainId === identity.chainId && saved.escrow === escrow
           ? undefined
-          : `belongs to escrow ${saved.identity.escrow} on chain ${saved.identity.chainId}, ` +
+          : `belongs to escrow ${saved.escrow} on chain ${saved.chainId}, ` +
             `not ${identity.escrow} on chain ${identity.chainId}`,
     });
-    return new VerifierState(file, data);
+    return new VerifierState(journal);
+  }
+
+  /** What <stateDir>/state.json holds, whoever it belongs to, without changing it; undefined when there is none. */
+  static peek(stateDir: string): VerifierStateData | undefined {
+    const saved = readStateFile(stateFormat(stateDir, 0));
+    return saved && { version: STATE_VERSION, identity: saved.identity, ...saved.body };
+  }
+
+  get file(): string {
+    return this.journal.file;
+  }
+
+  private get data(): StateBody {
+    return this.journal.state;
   }
 
   get nextBlock(): number {
@@ -114,41 +155,69 @@ export class VerifierState {
     return Object.values(this.data.findings).flatMap((record) => (record.status === "pending" ? [record.finding] : []));
   }
 
-  /** The findings filed so far with their receipts, oldest first. */
+  /** The findings filed so far with their receipts whose disputes still need following, oldest first. */
   filedFindings(): { receipt: DisputeReceipt; finding?: Finding }[] {
-    return Object.values(this.data.findings).flatMap((record) =>
-      record.status === "filed" ? [{ receipt: record.receipt, finding: record.finding }] : [],
+    return Object.entries(this.data.findings).flatMap(([id, record]) =>
+      record.status === "filed" && this.data.followingFinished[id] === undefined
+        ? [{ receipt: record.receipt, finding: record.finding }]
+        : [],
     );
   }
 
   /** Records a check and, in the same write, its finding as pending. */
   recordCheck(jobId: bigint, checked: CheckedJob, finding?: Finding): void {
     const id = jobId.toString();
-    this.data.checked[id] = checked;
-    this.data.totals[checked.label] = (this.data.totals[checked.label] ?? 0) + 1;
+    const patch: Patch<StateBody> = {
+      checked: { [id]: checked },
+      totals: { [checked.label]: (this.data.totals[checked.label] ?? 0) + 1 },
+    };
     if (finding !== undefined && this.data.findings[id] === undefined) {
-      this.data.findings[id] = { status: "pending", finding, recordedAt: checked.checkedAt };
+      patch.findings = { [id]: { status: "pending", finding, recordedAt: checked.checkedAt } };
     }
-    this.save();
+    this.journal.change(patch);
   }
 
   markFiled(receipt: DisputeReceipt): void {
     const record = this.data.findings[receipt.jobId];
     const finding = record?.status === "pending" ? record.finding : record?.finding;
-    this.data.findings[receipt.jobId] = { status: "filed", receipt, finding };
-    this.save();
+    this.journal.change({ findings: { [receipt.jobId]: { status: "filed", receipt, finding } } });
   }
 
-  /** Moves the checkpoint past `toBlock` and forgets the jobs checked up to it. */
+  /**
+   * Records that the disputes of job `jobId` need no more following: filedFindings() leaves it out from now on, across
+   * restarts. Only a filed finding is followed; for any other job this does nothing.
+   */
+  finishFollowing(jobId: string): void {
+    if (this.data.findings[jobId]?.status !== "filed" || this.isFollowingFinished(jobId)) return;
+    // Past the checkpoint (its check pruned) no re-read can ask for the finding again: drop it now.
+    if (this.data.checked[jobId] === undefined) this.journal.change({ findings: deleting([jobId]) });
+    else this.journal.change({ followingFinished: { [jobId]: true } });
+  }
+
+  /**
+   * Whether this verifier has nothing (more) to follow for job `jobId`: its following was finished, or it holds no
+   * finding of the job (none was found, or it was dropped after its following finished). A pending finding is not
+   * finished: it is still to be filed, then followed.
+   */
+  isFollowingFinished(jobId: string): boolean {
+    return this.data.findings[jobId] === undefined || this.data.followingFinished[jobId] !== undefined;
+  }
+
+  /**
+   * Moves the checkpoint past `toBlock`, forgets the jobs checked up to it, and drops their findings whose following
+   * is finished.
+   */
   advance(toBlock: number): void {
-    this.data.nextBlock = toBlock + 1;
-    for (const [id, job] of Object.entries(this.data.checked)) {
-      if (job.block <= toBlock) delete this.data.checked[id];
+    const passed = Object.entries(this.data.checked)
+      .filter(([, job]) => job.block <= toBlock)
+      .map(([id]) => id);
+    const done = passed.filter((id) => this.data.followingFinished[id] !== undefined);
+    const patch: Patch<StateBody> = { nextBlock: toBlock + 1 };
+    if (passed.length > 0) patch.checked = deleting(passed);
+    if (done.length > 0) {
+      patch.findings = deleting(done);
+      patch.followingFinished = deleting(done);
     }
-    this.save();
-  }
-
-  private save(): void {
-    saveState(this.file, this.data);
+    this.journal.change(patch);
   }
 }

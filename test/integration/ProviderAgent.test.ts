@@ -17,6 +17,7 @@ import { ProviderAgent, type ProviderAgentConfig } from "../../src/provider/agen
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import { ExecBackend } from "../../src/provider/backends/exec";
 import { parsePolicy } from "../../src/provider/options";
+import { ProviderState } from "../../src/provider/state";
 import { OutputKeeper } from "../../src/provider/outputs";
 import { ensureProvider } from "../../src/provider/setup";
 import { ContentNotFoundError, sha256Hex } from "../../src/store/content-store";
@@ -190,7 +191,7 @@ describe("Provider agent against the deployed system", function () {
       expect(await f.ComputeReceipt.ownerOf(job.id)).to.equal(f.client.address);
     }
     expect(await counter(agent, "weft_provider_jobs_finalized_total")).to.equal(2);
-    expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).jobs).to.deep.equal({});
+    expect(ProviderState.peek(stateFile)!.jobs).to.deep.equal({});
     expect([outputs.read(matmul.id), outputs.read(mandelbrot.id)]).to.deep.equal([undefined, undefined]);
   });
 
@@ -212,7 +213,7 @@ describe("Provider agent against the deployed system", function () {
     await agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Open);
     expect(lines.join("\n")).to.match(/job 1: waiting \(inputs-unavailable: .* not found/);
-    expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).jobs["1"].phase).to.equal("waiting");
+    expect(ProviderState.peek(stateFile)!.jobs["1"].phase).to.equal("waiting");
 
     await clientStore.put(inputs);
     await agent.tick();
@@ -318,7 +319,7 @@ describe("Provider agent against the deployed system", function () {
     await first.agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Assigned);
     expect(first.lines.join("\n")).to.match(/job 1: complete failed .*exited with code 2/);
-    expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).jobs["1"].phase).to.equal("assigned");
+    expect(ProviderState.peek(stateFile)!.jobs["1"].phase).to.equal("assigned");
 
     const restarted = await startAgent();
     await restarted.agent.tick();

@@ -21,7 +21,7 @@ import type { RandomSource } from "../../src/provider/cheat";
 import { DisputeResponder } from "../../src/provider/disputes";
 import { OutputKeeper } from "../../src/provider/outputs";
 import { FileContentStore } from "../../src/store/fs-store";
-import { STATE_FILE_NAME, type VerifierStateData } from "../../src/verifier/state";
+import { STATE_FILE_NAME, type VerifierStateData, VerifierState } from "../../src/verifier/state";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
 import { AGENT_STAKE, openOnChainVerifier } from "../fixtures/agents";
 import { MATMUL_SHAPE } from "../fixtures/disputes";
@@ -132,7 +132,9 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
   }
 
   function readState(): VerifierStateData {
-    return JSON.parse(fs.readFileSync(path.join(stateDir, STATE_FILE_NAME), "utf8")) as VerifierStateData;
+    const state = VerifierState.peek(stateDir);
+    if (state === undefined) throw new Error(`no verifier state in ${stateDir}`);
+    return state;
   }
 
   describe("as a separate process, over HTTP", function () {

@@ -133,7 +133,7 @@ describe("verifier state", function () {
 
     const state = VerifierState.load(dir, IDENTITY, 0);
     const total = state.totals.valid;
-    // Every check the child reported done is there, and the file is one whole snapshot: jobs 1..total exactly.
+    // Every check the child reported done is there, and the file holds whole changes only: jobs 1..total exactly.
     expect(total).to.be.at.least(reported);
     for (const id of [1, Math.ceil(total / 2), total]) expect(state.isChecked(BigInt(id))).to.equal(true);
     expect(state.isChecked(BigInt(total + 1))).to.equal(false);
@@ -151,6 +151,60 @@ describe("verifier state", function () {
     );
     fs.writeFileSync(path.join(dir, STATE_FILE_NAME), "{ not json");
     await expectUserError(() => VerifierState.load(dir, IDENTITY, 0), /is not valid JSON/);
+  });
+
+  describe("following", function () {
+    /** A state with job `id`'s finding filed, its check recorded in block `block`. */
+    async function filed(id: bigint, block: number): Promise<{ state: VerifierState; finding: Finding }> {
+      const finding = await flipOneFinding(id);
+      const state = VerifierState.load(dir, IDENTITY, 0);
+      state.recordCheck(id, checked(block, finding.kind), finding);
+      await fileFinding(state, new CountingSink(), finding, memoryLogger());
+      return { state, finding };
+    }
+
+    it("leaves a finished job out of filedFindings across restarts, and drops it once the checkpoint passed it", async function () {
+      const { state, finding } = await filed(5n, 9);
+      expect(state.filedFindings().map(({ receipt }) => receipt.jobId)).to.deep.equal(["5"]);
+      expect(state.isFollowingFinished("5")).to.equal(false);
+
+      state.finishFollowing("5");
+      const restarted = VerifierState.load(dir, IDENTITY, 0);
+      expect(restarted.filedFindings()).to.deep.equal([]);
+      expect(restarted.isFollowingFinished("5")).to.equal(true);
+      // Kept while a re-read of its block could still offer the job: it stays filed, never offered again.
+      restarted.advance(8);
+      expect(restarted.findingRecord("5")).to.deep.include({ status: "filed" });
+      expect(await fileFinding(restarted, new CountingSink(), finding, memoryLogger())).to.equal(undefined);
+
+      restarted.advance(9);
+      const pruned = VerifierState.load(dir, IDENTITY, 0);
+      expect([pruned.findingRecord("5"), pruned.isChecked(5n), pruned.isFollowingFinished("5")]).to.deep.equal([
+        undefined,
+        false,
+        true,
+      ]);
+      expect(VerifierState.peek(dir)).to.deep.include({ findings: {}, followingFinished: {}, checked: {} });
+      expect(pruned.totals).to.deep.equal({ "wrong-element": 1 });
+    });
+
+    it("drops a finding at once when its following finishes after the checkpoint passed it", async function () {
+      const { state } = await filed(6n, 4);
+      state.advance(10);
+      expect(state.filedFindings()).to.have.length(1);
+      state.finishFollowing("6");
+      expect(VerifierState.peek(dir)).to.deep.include({ findings: {}, followingFinished: {} });
+      expect(VerifierState.load(dir, IDENTITY, 0).isFollowingFinished("6")).to.equal(true);
+    });
+
+    it("does not finish a finding that is still pending", async function () {
+      const finding = await flipOneFinding(7n);
+      const state = VerifierState.load(dir, IDENTITY, 0);
+      state.recordCheck(7n, checked(3, finding.kind), finding);
+      state.finishFollowing("7");
+      expect(state.isFollowingFinished("7")).to.equal(false);
+      expect(VerifierState.load(dir, IDENTITY, 0).pendingFindings()).to.deep.equal([finding]);
+    });
   });
 
   describe("filing", function () {
