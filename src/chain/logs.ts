@@ -2,7 +2,8 @@
  * Bounded eth_getLogs. Public endpoints refuse a query over too many blocks (often 1,000-10,000) or with too many
  * results, so no query here ever spans a whole history: each is split into ranges of at most `maxBlockRange` blocks,
  * a range the endpoint refuses is halved until it passes (and the scanner keeps the smaller range), and a transient
- * failure is retried with back-off. HTTP 429 is retried by ethers' FetchRequest itself, honouring Retry-After.
+ * failure is retried with back-off. HTTP 429 is first retried by the HTTP provider underneath (Hardhat's and ethers'
+ * both wait out Retry-After); one that outlasts those retries is retried here like any transient failure.
  */
 import type { Log, Provider } from "ethers";
 

@@ -72,8 +72,6 @@ interface JobData {
 }
 
 export class ChallengeFollower {
-  /** Jobs whose disputes need nothing more. */
-  private readonly finished = new Set<string>();
   /** The recomputed output of each followed job (recomputed once per process). */
   private readonly jobData = new Map<string, JobData>();
   /** Revealed chunks already found correct, by dispute id. */
@@ -83,22 +81,27 @@ export class ChallengeFollower {
 
   constructor(private readonly options: ChallengeFollowerOptions) {}
 
-  /** Advances the disputes of each filed job that still needs something; a failure is logged and retried. */
-  async tick(filed: readonly FiledFinding[]): Promise<void> {
+  /**
+   * Advances the disputes of each filed job that still needs something; a failure is logged and retried. Returns the
+   * jobs whose disputes need nothing more, for the verifier to stop following (and forget) them.
+   */
+  async tick(filed: readonly FiledFinding[]): Promise<string[]> {
+    const finished: string[] = [];
     for (const item of filed) {
       const { jobId } = item.receipt;
-      if (this.finished.has(jobId)) continue;
       try {
-        await this.follow(item);
+        if (await this.follow(item)) finished.push(jobId);
       } catch (error) {
         this.options.logger.warn(
           `following the disputes of job ${jobId} failed, retrying next tick: ${(error as Error).message}`,
         );
       }
     }
+    return finished;
   }
 
-  private async follow({ receipt, finding }: FiledFinding): Promise<void> {
+  /** Moves the job's disputes on; true when none is open any more and the job has left its dispute. */
+  private async follow({ receipt, finding }: FiledFinding): Promise<boolean> {
     const { system, signer, history } = this.options;
     const jobId = BigInt(receipt.jobId);
     const me = (await signer.getAddress()).toLowerCase();
@@ -116,9 +119,7 @@ export class ChallengeFollower {
       open++;
       await this.move(dispute, mine, finding);
     }
-    if (open === 0 && Number(await system.JobEscrow.jobStatus(jobId)) !== JobStatus.Disputed) {
-      this.finished.add(receipt.jobId);
-    }
+    return open === 0 && Number(await system.JobEscrow.jobStatus(jobId)) !== JobStatus.Disputed;
   }
 
   /** Another dispute slashed the job first: this verifier's own dispute ends Moot and its bond comes back. */

@@ -60,7 +60,8 @@ export interface VerifierOptions {
 
 /** What the verifier asks of whoever follows its on-chain disputes (disputes/follower.ts). */
 export interface DisputeFollower {
-  tick(filed: readonly { receipt: DisputeReceipt; finding?: Finding }[]): Promise<void>;
+  /** Moves the disputes of `filed` on; returns the jobs whose disputes need nothing more. */
+  tick(filed: readonly { receipt: DisputeReceipt; finding?: Finding }[]): Promise<readonly string[]>;
 }
 
 /** Where a verifier keeps its event index unless given one. */
@@ -125,7 +126,7 @@ export class Verifier {
     const fromBlock = this.state.nextBlock;
     const toBlock = this.index.nextBlock - 1;
     if (toBlock < fromBlock) {
-      await this.options.follower?.tick(this.onChainFilings());
+      await this.follow();
       return summary;
     }
     const submittedTopic = escrow.interface.getEvent("ResultSubmitted").topicHash;
@@ -140,8 +141,15 @@ export class Verifier {
     this.state.advance(toBlock);
     metrics.lastProcessedBlock.set(toBlock);
     summary.ranges.push({ fromBlock, toBlock });
-    await this.options.follower?.tick(this.onChainFilings());
+    await this.follow();
     return summary;
+  }
+
+  /** Moves this verifier's disputes on, and stops following (and keeping) those that need nothing more. */
+  private async follow(): Promise<void> {
+    const { follower } = this.options;
+    if (follower === undefined) return;
+    for (const jobId of await follower.tick(this.onChainFilings())) this.state.finishFollowing(jobId);
   }
 
   /**
@@ -196,6 +204,8 @@ export class Verifier {
     if (finding === undefined) return 0;
     const receipt = await fileFinding(this.state, sink, finding, logger);
     if (receipt === undefined) return 0;
+    // Nothing follows a finding kept off-chain: it is done once filed.
+    if (!sink.filesOnChain) this.state.finishFollowing(receipt.jobId);
     metrics.disputesFiled.inc();
     return 1;
   }

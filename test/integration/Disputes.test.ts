@@ -135,9 +135,10 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     const slashedAt = BigInt((await proven.getBlock()).timestamp);
     expect(state.jailedUntil).to.equal(slashedAt + (await f.ProviderRegistry.jailDuration()));
 
-    // Filed once: a second tick (or a restart) sends nothing more.
+    // Filed once: a second tick (or a restart) sends nothing more, and with its dispute over it is no longer followed.
     await verifier.tick();
-    expect(verifier.state.filedFindings()).to.have.length(1);
+    expect(verifier.state.isFollowingFinished(jobId.toString())).to.equal(true);
+    expect(verifier.state.filedFindings()).to.have.length(0);
     expect(await disputeIdsOf(f.DisputeManager, jobId, 0)).to.have.length(1);
   });
 
