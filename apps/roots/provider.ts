@@ -1,6 +1,8 @@
 /** `provider:run`: sets the provider up if asked, then runs the agent until SIGINT or SIGTERM. */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import { isLocalNetwork } from "../../config/parameters";
+
 import { parseChainFollowing } from "../../src/agents/following";
 import { consoleLogger } from "../../src/agents/logger";
 import { runAgent } from "../../src/agents/run";
@@ -38,6 +40,9 @@ export interface RunProviderArgs extends BackendArgs, PolicyArgs {
   readonly metadataUri?: string;
 }
 
+/** How often, on a public network, jobs waiting for collateral, eligibility or their inputs are checked again. */
+const PUBLIC_WAITING_RETRY_MS = 30_000;
+
 export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProviderArgs): Promise<void> {
   // Every flag is checked before anything is sent or started.
   const backend = parseBackend(args);
@@ -70,6 +75,8 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
     startBlock: book.deploymentBlock,
     confirmations: following.confirmations,
     maxBlockRange: following.maxBlockRange,
+    // A public endpoint is not asked about every waiting job on every poll.
+    waitingRetryMs: isLocalNetwork(hre.network.name) ? 0 : PUBLIC_WAITING_RETRY_MS,
     logger,
     disputes: new DisputeResponder({
       system,
