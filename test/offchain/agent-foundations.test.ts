@@ -7,7 +7,7 @@ import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { makeError } from "ethers";
 import { Counter, Registry } from "prom-client";
 
-import { memoryLogger } from "../../src/agents/logger";
+import { consoleLogger, type LogOutput, memoryLogger, parseLogFormat } from "../../src/agents/logger";
 import { runPollingLoop } from "../../src/agents/loop";
 import { runAgent } from "../../src/agents/run";
 import { confirmedRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../../src/chain/blocks";
@@ -311,6 +311,64 @@ describe("Agent foundations", function () {
         { intervalMs: 60_000, signal: controller.signal, logger: memoryLogger() },
       );
       expect(finished).to.deep.equal([1]);
+    });
+  });
+
+  describe("console logger", function () {
+    /** An output that keeps the lines written to each side. */
+    function capture(): LogOutput & { outLines: string[]; errLines: string[] } {
+      const outLines: string[] = [];
+      const errLines: string[] = [];
+      return { outLines, errLines, out: (line) => outLines.push(line), err: (line) => errLines.push(line) };
+    }
+    const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+    it("writes text as one line per event for people: ISO time, level, [agent], message; warnings apart", function () {
+      const output = capture();
+      const logger = consoleLogger("provider", "text", output);
+      logger.info("job 3: accepted (50% of %s)");
+      logger.warn("careful");
+      logger.error("failed");
+      expect(output.outLines).to.have.length(1);
+      expect(output.outLines[0]).to.match(/^\S+ info  \[provider\] job 3: accepted \(50% of %s\)$/);
+      expect(output.outLines[0].split(" ")[0]).to.match(ISO);
+      expect(output.errLines.map((line) => line.replace(/^\S+ /, ""))).to.deep.equal([
+        "warn  [provider] careful",
+        "error [provider] failed",
+      ]);
+    });
+
+    it("writes json as one object per line, all on one stream, for log collectors: time, level, name, msg", function () {
+      const output = capture();
+      const logger = consoleLogger("verifier", "json", output);
+      logger.info('job 4: "quoted"');
+      logger.error("failed");
+      expect(output.errLines).to.deep.equal([]);
+      const records = output.outLines.map((line) => JSON.parse(line) as Record<string, string>);
+      expect(records.map(({ time, ...rest }) => rest)).to.deep.equal([
+        { level: "info", name: "verifier", msg: 'job 4: "quoted"' },
+        { level: "error", name: "verifier", msg: "failed" },
+      ]);
+      for (const { time } of records) expect(time).to.match(ISO);
+    });
+
+    it("writes to the console by default, where a task run in-process is read", function () {
+      const log = console.log;
+      const lines: string[] = [];
+      console.log = (line: string) => lines.push(line);
+      try {
+        consoleLogger("store").info("serving");
+      } finally {
+        console.log = log;
+      }
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(/ info  \[store\] serving$/);
+    });
+
+    it("takes --log-format text or json, text unless given", async function () {
+      expect(parseLogFormat(undefined)).to.equal("text");
+      expect(parseLogFormat("json")).to.equal("json");
+      await expectUserError(() => parseLogFormat("JSON"), /^--log-format must be text or json; got "JSON"\.$/);
     });
   });
 });
