@@ -4,6 +4,7 @@
  * (sinks are idempotent per job) and a filed finding is never offered to a sink again.
  */
 import type { Logger } from "../agents/logger";
+import { errorMessage } from "../errors";
 import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import type { VerifierState } from "./state";
 import type { Finding } from "../findings/verdict";
@@ -21,7 +22,7 @@ export async function fileFinding(
     receipt = await sink.fileDispute(finding);
   } catch (error) {
     logger.error(
-      `filing the ${finding.kind} finding of job ${finding.jobId} failed; it stays pending and is retried on the next tick: ${(error as Error).message ?? String(error)}`,
+      `filing the ${finding.kind} finding of job ${finding.jobId} failed; it stays pending and is retried on the next tick: ${errorMessage(error)}`,
     );
     return undefined;
   }

@@ -14,7 +14,8 @@ import { confirmedRange, nextConfirmedRange, validateConfirmedRangeOptions } fro
 import { CallTimeoutError, isPermanentError, withRetry } from "../../src/chain/retry";
 import { startMetricsServer } from "../../src/agents/metrics-server";
 import { readJsonFile, writeJsonAtomic } from "../../src/state/json-file";
-import { expectUserError } from "../helpers/errors";
+import { errorMessage } from "../../src/errors";
+import { ethersErrors, expectUserError } from "../helpers/errors";
 
 /** What a node answers to a call that reverts: an error a retry cannot fix. */
 function revertError() {
@@ -312,6 +313,22 @@ describe("Agent foundations", function () {
       );
       expect(finished).to.deep.equal([1]);
     });
+
+    it("logs a tick that a mined revert failed in one short line, not the receipt ethers' message embeds", async function () {
+      const { mined, hash } = await ethersErrors();
+      const controller = new AbortController();
+      const logger = memoryLogger();
+      await runPollingLoop(
+        async () => {
+          controller.abort();
+          throw mined;
+        },
+        { intervalMs: 1, signal: controller.signal, logger },
+      );
+      expect(logger.lines).to.deep.equal([
+        `error tick failed, retrying in 1 ms: transaction execution reverted (tx ${hash})`,
+      ]);
+    });
   });
 
   describe("console logger", function () {
@@ -369,6 +386,22 @@ describe("Agent foundations", function () {
       expect(parseLogFormat(undefined)).to.equal("text");
       expect(parseLogFormat("json")).to.equal("json");
       await expectUserError(() => parseLogFormat("JSON"), /^--log-format must be text or json; got "JSON"\.$/);
+    });
+  });
+
+  describe("error messages for log lines", function () {
+    it("give ethers' short message with the decoded custom error, the selector of an undecoded one, or the mined transaction's hash", async function () {
+      const { decoded, undecoded, mined, hash, poor } = await ethersErrors();
+      expect(errorMessage(decoded)).to.equal(`execution reverted: ERC20InsufficientBalance(${poor}, 0, 5)`);
+      expect(errorMessage(undecoded)).to.equal("execution reverted (unknown custom error) (selector 0xe450d38c)");
+      // What used to reach the log: the whole receipt, bloom and all.
+      expect((mined as Error).message).to.include("logsBloom");
+      expect(errorMessage(mined)).to.equal(`transaction execution reverted (tx ${hash})`);
+    });
+
+    it("give the first line of anything else", function () {
+      expect(errorMessage(new Error("node unreachable\n    at somewhere"))).to.equal("node unreachable");
+      expect(errorMessage("a string")).to.equal("a string");
     });
   });
 });
