@@ -9,7 +9,10 @@ import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import type { VerifierState } from "./state";
 import type { Finding } from "../findings/verdict";
 
-/** Files `finding` unless it was filed already; a sink failure is logged and leaves it pending. */
+/**
+ * Files `finding` unless it was filed already, and returns the receipt of a filing; a sink that found nothing left to
+ * dispute marks it done without one. A sink failure is logged and leaves it pending.
+ */
 export async function fileFinding(
   state: VerifierState,
   sink: DisputeSink,
@@ -27,7 +30,12 @@ export async function fileFinding(
     return undefined;
   }
   state.markFiled(receipt);
-  logger.info(`job ${finding.jobId}: ${finding.kind} filed to ${receipt.sink} (${receipt.reference})`);
+  const { jobId, kind } = finding;
+  if (receipt.notFiledBecause !== undefined) {
+    logger.info(`job ${jobId}: ${kind} not filed to ${receipt.sink}: ${receipt.notFiledBecause}`);
+    return undefined;
+  }
+  logger.info(`job ${jobId}: ${kind} filed to ${receipt.sink} (${receipt.reference})`);
   return receipt;
 }
 

@@ -267,6 +267,37 @@ describe("verifier state", function () {
       expect(state.pendingFindings()).to.deep.equal([finding]);
     });
 
+    it("says a finding the sink had nothing left to dispute for was not filed, and why, and marks it done", async function () {
+      const finding = await flipOneFinding(9n);
+      const logger = memoryLogger();
+      const state = VerifierState.load(dir, IDENTITY, 0);
+      state.recordCheck(9n, checked(2, finding.kind), finding);
+      let calls = 0;
+      const sink: DisputeSink = {
+        name: "dispute-manager",
+        filesOnChain: true,
+        fileDispute: async () => {
+          calls++;
+          const because = "the job is already Slashed";
+          const filedAt = new Date().toISOString();
+          return {
+            jobId: "9",
+            kind: finding.kind,
+            sink: "dispute-manager",
+            reference: "",
+            notFiledBecause: because,
+            filedAt,
+          };
+        },
+      };
+      expect(await fileFinding(state, sink, finding, logger)).to.equal(undefined);
+      expect(logger.lines).to.deep.equal([
+        "info job 9: wrong-element not filed to dispute-manager: the job is already Slashed",
+      ]);
+      expect(await filePendingFindings(VerifierState.load(dir, IDENTITY, 0), sink, logger)).to.deep.equal([]);
+      expect(calls).to.equal(1);
+    });
+
     it("writes each finding's evidence to findings/job-<id>.json atomically, idempotently", async function () {
       const finding = await flipOneFinding(12n);
       const sink = EvidenceFileSink.inStateDir(dir);
