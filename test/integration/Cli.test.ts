@@ -100,7 +100,11 @@ describe("Command line against a local node", function () {
     expect(vote.code, vote.stderr).to.equal(0);
     const fundVote = await hardhat("dao:vote", "--id", id, "--support", "for", "--account", "9");
     expect(fundVote.code, fundVote.stderr).to.equal(0);
-    expect((await hardhat("dao:queue", "--id", id, "--advance")).code).to.equal(0);
+    const queued = await hardhat("dao:queue", "--id", id, "--advance");
+    expect(queued.code, queued.stderr).to.equal(0);
+    expect(queued.stdout).to.match(
+      new RegExp(`^Queued ${id}; executable from \\d{4}-\\d\\d-\\d\\d [\\d:]{8} UTC \\(tx 0x`),
+    );
     const execute = await hardhat("dao:execute", "--id", id, "--advance");
     expect(execute.code, execute.stderr).to.equal(0);
 
