@@ -1,5 +1,9 @@
 // Every task, one file each. Tasks import src/ lazily inside their actions: src/ needs typechain-types, which
 // only exist after the first compile, and the config must load before that.
+import { extendEnvironment } from "hardhat/config";
+
+import { countRunningTasks } from "../src/cli/action";
+
 import "./deploy";
 import "./dao/delegate";
 import "./dao/propose";
@@ -27,3 +31,6 @@ import "./rewards/claim";
 import "./demo";
 import "./bench";
 import "./audit/report";
+
+// userFacing prints a user error itself only in the task the command line named.
+extendEnvironment(countRunningTasks);

@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { isLocalNetwork } from "../../config/parameters";
 
 import { parseChainFollowing } from "../../src/agents/following";
-import { consoleLogger } from "../../src/agents/logger";
+import { consoleLogger, parseLogFormat } from "../../src/agents/logger";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
 import { parseAccount, parseAmount, parsePort, WEFT_UNITS } from "../../src/cli/flags";
@@ -31,6 +31,7 @@ export interface RunProviderArgs extends BackendArgs, PolicyArgs {
   readonly cheatRate?: string;
   readonly metricsPort?: string;
   readonly metricsHost?: string;
+  readonly logFormat?: string;
   readonly pollInterval?: string;
   readonly confirmations?: string;
   readonly state?: string;
@@ -53,9 +54,10 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
   const metricsPort = args.metricsPort === undefined ? undefined : parsePort("--metrics-port", args.metricsPort);
   const following = parseChainFollowing(args, hre.network.name, "s");
   const account = args.account === undefined ? 0 : parseAccount("--account", args.account);
+  const logFormat = parseLogFormat(args.logFormat);
 
   const { book, signer, system } = await loadSystem(hre, account);
-  const logger = consoleLogger("provider");
+  const logger = consoleLogger("provider", logFormat);
   const address = await signer.getAddress();
   const stateFile = args.state ?? defaultStateFile(hre.network.name, address);
   const storeLocation = args.store ?? DEFAULT_STORE_DIR;

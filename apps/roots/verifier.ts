@@ -4,7 +4,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { collectDefaultMetrics } from "prom-client";
 
-import { consoleLogger, type Logger } from "../../src/agents/logger";
+import { consoleLogger, type LogFormat, type Logger, parseLogFormat } from "../../src/agents/logger";
 import { parseChainFollowing } from "../../src/agents/following";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
@@ -27,6 +27,7 @@ export interface VerifierCliArgs {
   readonly maxBlockRange?: string;
   readonly metricsPort?: string;
   readonly metricsHost?: string;
+  readonly logFormat?: string;
   readonly full: boolean;
   readonly detection?: string;
   readonly fromBlock?: string;
@@ -44,6 +45,7 @@ export interface VerifierRunConfig {
   readonly metricsPort?: number;
   /** The interface the metrics are served on (127.0.0.1 unless given). */
   readonly metricsHost?: string;
+  readonly logFormat: LogFormat;
   readonly full: boolean;
   readonly detection: number;
   /** First block of a fresh state; the address book's deploymentBlock if not given. */
@@ -79,6 +81,7 @@ export function parseVerifierArgs(args: VerifierCliArgs, network: string): Verif
     maxBlockRange: following.maxBlockRange,
     metricsPort: optional(args.metricsPort, (v) => parsePort("--metrics-port", v)),
     metricsHost: args.metricsHost,
+    logFormat: parseLogFormat(args.logFormat),
     full: args.full,
     detection: optional(args.detection, parseDetection) ?? DEFAULT_DETECTION,
     fromBlock: optional(args.fromBlock, (v) => parseInteger("--from-block", v)),
@@ -93,7 +96,7 @@ export function parseVerifierArgs(args: VerifierCliArgs, network: string): Verif
 export async function runVerifier(
   hre: HardhatRuntimeEnvironment,
   config: VerifierRunConfig,
-  logger: Logger = consoleLogger("verifier"),
+  logger: Logger = consoleLogger("verifier", config.logFormat),
 ): Promise<void> {
   const { system, book, signer } = await loadSystem(hre, config.account);
   const metrics = new VerifierMetrics();

@@ -1,16 +1,79 @@
-/** One line per event, timestamped and tagged with the agent's name, for people and log collectors alike. */
+/**
+ * One line per event, timestamped and tagged with the agent's name: a line for people (`text`) or one JSON object
+ * per line for log collectors (`json`). Console loggers are pino loggers, so both formats share its record.
+ */
+import pino from "pino";
+
+import { parseChoice } from "../cli/flags";
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
 }
 
-export function consoleLogger(name: string): Logger {
-  const line = (level: string, message: string) => `${new Date().toISOString()} ${level} [${name}] ${message}`;
+/** What `--log-format` accepts. */
+export const LOG_FORMATS = ["text", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** `--log-format` as typed; text unless given. */
+export function parseLogFormat(text: string | undefined): LogFormat {
+  return text === undefined ? "text" : parseChoice("--log-format", text, LOG_FORMATS);
+}
+
+/** Where a console logger's lines go, each without its newline. */
+export interface LogOutput {
+  /** Info lines, and every json line. */
+  out(line: string): void;
+  /** Warnings and errors in text. */
+  err(line: string): void;
+}
+
+/**
+ * The console, as before pino: whoever redirects console.log (a task run in-process, a test) still gets the lines,
+ * and in text `2>` still separates warnings and errors.
+ */
+const CONSOLE: LogOutput = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/** The record every console logger writes, as pino serializes it with the options below. */
+interface LogRecord {
+  readonly level: string;
+  readonly time: string;
+  readonly name: string;
+  readonly msg: string;
+}
+
+/**
+ * Writes pino's records: in json as they are, one object per line, all on `out` (a collector reads one stream); in
+ * text as the line operators have always read, `<ISO time> info  [name] message`.
+ */
+function destination(format: LogFormat, output: LogOutput): pino.DestinationStream {
   return {
-    info: (message) => console.log(line("info ", message)),
-    warn: (message) => console.warn(line("warn ", message)),
-    error: (message) => console.error(line("error", message)),
+    write(record: string) {
+      if (format === "json") return output.out(record.trimEnd());
+      const { level, time, name, msg } = JSON.parse(record) as LogRecord;
+      (level === "info" ? output.out : output.err)(`${time} ${level.padEnd(5)} [${name}] ${msg}`);
+    },
+  };
+}
+
+/**
+ * A logger for agent `name`. In json each line holds `level` as a word, `time` in ISO 8601 UTC, `name` and `msg`;
+ * pid and hostname are the collector's to add.
+ */
+export function consoleLogger(name: string, format: LogFormat = "text", output: LogOutput = CONSOLE): Logger {
+  const logger = pino(
+    {
+      base: { name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination(format, output),
+  );
+  return {
+    info: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+    error: (message) => logger.error(message),
   };
 }
 

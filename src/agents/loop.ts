@@ -1,5 +1,6 @@
 /** The polling loop of a long-lived agent and its graceful shutdown. */
 import { sleep } from "../chain/retry";
+import { errorMessage } from "../errors";
 import type { Logger } from "./logger";
 
 export interface PollingLoopOptions {
@@ -19,7 +20,7 @@ export async function runPollingLoop(tick: () => Promise<void>, options: Polling
     try {
       await tick();
     } catch (error) {
-      logger.error(`tick failed, retrying in ${intervalMs} ms: ${(error as Error).message ?? String(error)}`);
+      logger.error(`tick failed, retrying in ${intervalMs} ms: ${errorMessage(error)}`);
     }
     try {
       await sleep(intervalMs, signal);

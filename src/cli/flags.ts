@@ -22,6 +22,14 @@ export function parseInteger(flag: string, text: string, { min = 0, max }: Integ
   throw new UserError(`${flag} must be a whole number ${range}; got "${text}".`);
 }
 
+/** One of a fixed set of words (e.g. --log-format json). */
+export function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
+  const choice = choices.find((candidate) => candidate === text);
+  if (choice !== undefined) return choice;
+  const listed = `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
+  throw new UserError(`${flag} must be ${listed}; got "${text}".`);
+}
+
 /** The highest TCP port. */
 const MAX_PORT = 65_535;
 

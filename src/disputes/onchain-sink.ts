@@ -16,6 +16,7 @@ import type { WeftSystem } from "../deploy/system";
 import { chainTime } from "../chain/clock";
 import { disputeIdsOf } from "../chain/disputes";
 import { JobStatus, jobStatusName, readJob, committedTerms } from "../chain/jobs";
+import { formatUtc } from "../jobs/status";
 import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import type { Finding } from "../findings/verdict";
 import type { DisputeManager } from "../../typechain-types";
@@ -66,12 +67,13 @@ export class OnChainDisputeSink implements DisputeSink {
       ...(disputeId === undefined ? {} : { disputeId: disputeId.toString() }),
       filedAt: new Date().toISOString(),
     });
+    const notFiled = (because: string): DisputeReceipt => ({ ...receipt(""), notFiledBecause: because });
     const job = await readJob(system.JobEscrow, id, history);
     if (job.status !== JobStatus.Submitted && job.status !== JobStatus.Disputed) {
-      return receipt(`not filed: the job is ${jobStatusName(job.status)}`);
+      return notFiled(`the job is already ${jobStatusName(job.status)}`);
     }
     const now = await chainTime(providerOf(signer));
-    if (now >= job.deadline) return receipt(`not filed: its challenge window closed at ${job.deadline}`);
+    if (now >= job.deadline) return notFiled(`its challenge window closed at ${formatUtc(job.deadline)}`);
     const challenger = await signer.getAddress();
     const earlier = await disputeIdsOf(system.DisputeManager, id, history, challenger);
     if (earlier.length > 0) return receipt(`already disputed by ${challenger}`, earlier.at(-1));

@@ -12,8 +12,13 @@ export interface DisputeReceipt {
   readonly kind: FindingKind;
   /** Which sink filed it, e.g. "evidence-file". */
   readonly sink: string;
-  /** Where to find what was filed: a file path, a transaction hash. */
+  /** Where to find what was filed: a file path, a transaction hash; empty when nothing was. */
   readonly reference: string;
+  /**
+   * Set when the sink sent nothing because nothing was left to dispute (the job settled, its window closed): why.
+   * The finding is done all the same.
+   */
+  readonly notFiledBecause?: string;
   /** The on-chain dispute this filing opened (or found already open), as a decimal string. */
   readonly disputeId?: string;
   readonly filedAt: string;

@@ -4,11 +4,15 @@
  * (sinks are idempotent per job) and a filed finding is never offered to a sink again.
  */
 import type { Logger } from "../agents/logger";
+import { errorMessage } from "../errors";
 import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import type { VerifierState } from "./state";
 import type { Finding } from "../findings/verdict";
 
-/** Files `finding` unless it was filed already; a sink failure is logged and leaves it pending. */
+/**
+ * Files `finding` unless it was filed already, and returns the receipt of a filing; a sink that found nothing left to
+ * dispute marks it done without one. A sink failure is logged and leaves it pending.
+ */
 export async function fileFinding(
   state: VerifierState,
   sink: DisputeSink,
@@ -21,12 +25,17 @@ export async function fileFinding(
     receipt = await sink.fileDispute(finding);
   } catch (error) {
     logger.error(
-      `filing the ${finding.kind} finding of job ${finding.jobId} failed; it stays pending and is retried on the next tick: ${(error as Error).message ?? String(error)}`,
+      `filing the ${finding.kind} finding of job ${finding.jobId} failed; it stays pending and is retried on the next tick: ${errorMessage(error)}`,
     );
     return undefined;
   }
   state.markFiled(receipt);
-  logger.info(`job ${finding.jobId}: ${finding.kind} filed to ${receipt.sink} (${receipt.reference})`);
+  const { jobId, kind } = finding;
+  if (receipt.notFiledBecause !== undefined) {
+    logger.info(`job ${jobId}: ${kind} not filed to ${receipt.sink}: ${receipt.notFiledBecause}`);
+    return undefined;
+  }
+  logger.info(`job ${jobId}: ${kind} filed to ${receipt.sink} (${receipt.reference})`);
   return receipt;
 }
 

@@ -10,11 +10,12 @@ task("dao:queue", "Queues a succeeded proposal in the timelock")
       const { loadSystem, parseProposalId } = await import("../../src/cli/context");
       const { findProposal, queue } = await import("../../src/dao/governor");
       const { advanceTo } = await import("../../src/chain/clock");
+      const { formatUtc } = await import("../../src/jobs/status");
       const { signer, system, book } = await loadSystem(hre);
       const proposal = await findProposal(system.ComputeGovernor, parseProposalId(args.id), book.deploymentBlock);
       if (args.advance) await advanceTo(hre, (await system.ComputeGovernor.proposalDeadline(proposal.id)) + 1n);
       const txHash = await queue(system.ComputeGovernor, signer, proposal);
       const eta = await system.ComputeGovernor.proposalEta(proposal.id);
-      console.log(`Queued ${proposal.id}; executable from ${eta} (tx ${txHash})`);
+      console.log(`Queued ${proposal.id}; executable from ${formatUtc(eta)} (tx ${txHash})`);
     }),
   );

@@ -28,6 +28,7 @@ task("provider:run", "Runs the provider agent: accepts, computes, submits and fi
   .addOptionalParam("state", "The state file (default .weft/<network>/provider-<address>.json)")
   .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics")
   .addOptionalParam("metricsHost", "The interface to serve metrics on (default 127.0.0.1; 0.0.0.0 for every one)")
+  .addOptionalParam("logFormat", "text (a line per event, for people) or json (an object per line, for collectors)")
   .addOptionalParam("cheat", "FAULT INJECTION for tests and demos: flip-one, garbage or withhold")
   .addOptionalParam("cheatRate", "With --cheat: the probability of cheating on each job (default 1)")
   .setAction(

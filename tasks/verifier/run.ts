@@ -16,6 +16,7 @@ task("verifier:run", "Watches submitted results, checks each one, and disputes e
   .addOptionalParam("maxBlockRange", "Most blocks per eth_getLogs request (default 2000)")
   .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics")
   .addOptionalParam("metricsHost", "The interface to serve metrics on (default 127.0.0.1; 0.0.0.0 for every one)")
+  .addOptionalParam("logFormat", "text (a line per event, for people) or json (an object per line, for collectors)")
   .addFlag("full", "mandelbrot-q: recompute every pixel instead of a sample")
   .addOptionalParam("detection", "mandelbrot-q: probability of catching a single wrong chunk (default 0.5)")
   .addOptionalParam("fromBlock", "First block for a fresh state directory (default the deployment block)")

@@ -376,6 +376,12 @@ describe("Provider agents and the verifier, together (in-process network)", func
       expect(complaints(verifier)[0]).to.match(new RegExp(`dispute ${honestDispute}: both children .* cannot be won`));
       // Its slash is the other error it reports, once its agent has seen the settlement.
       expect(withholder.lines.filter((line) => / error \[/.test(line) && !/: SLASHED: /.test(line))).to.have.length(1);
+
+      // Told to stop, each agent finishes its step, says so in a last line and exits with 0.
+      for (const agent of agents) {
+        expect(await agent.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });
+        expect(agent.lines.at(-1)).to.match(/ info {2}\[(provider|verifier)\] stopped$/);
+      }
     });
   });
 });

@@ -26,6 +26,16 @@ interface CliResult {
   stderr: string;
 }
 
+/** `npx hardhat <args>` in `env`, with its exit code and its output without colours. */
+function execHardhat(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(HARDHAT, args, { cwd: ROOT, env }, (error, stdout, stderr) => {
+      const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: plain(stdout), stderr: plain(stderr) });
+    });
+  });
+}
+
 /**
  * The real command line, as a user runs it, against a `hardhat node` that this test starts on a free port
  * (LOCALHOST_RPC_URL) with its address book in a temporary directory (WEFT_DEPLOYMENTS_DIR).
@@ -36,15 +46,8 @@ describe("Command line against a local node", function () {
   let deploymentsDir: string;
   const deploymentId = `cli-test-${process.pid}`;
 
-  function hardhat(...args: string[]): Promise<CliResult> {
-    return new Promise((resolve) => {
-      execFile(HARDHAT, [...args, "--network", "localhost"], { cwd: ROOT, env }, (error, stdout, stderr) => {
-        // Tables are coloured; compare their text.
-        const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: plain(stdout), stderr: plain(stderr) });
-      });
-    });
-  }
+  // Tables are coloured; execHardhat compares their text.
+  const hardhat = (...args: string[]) => execHardhat([...args, "--network", "localhost"], env);
 
   before(async function () {
     // Coverage instruments contracts inside this process; a CLI in subprocesses adds nothing to it and would run
@@ -97,7 +100,11 @@ describe("Command line against a local node", function () {
     expect(vote.code, vote.stderr).to.equal(0);
     const fundVote = await hardhat("dao:vote", "--id", id, "--support", "for", "--account", "9");
     expect(fundVote.code, fundVote.stderr).to.equal(0);
-    expect((await hardhat("dao:queue", "--id", id, "--advance")).code).to.equal(0);
+    const queued = await hardhat("dao:queue", "--id", id, "--advance");
+    expect(queued.code, queued.stderr).to.equal(0);
+    expect(queued.stdout).to.match(
+      new RegExp(`^Queued ${id}; executable from \\d{4}-\\d\\d-\\d\\d [\\d:]{8} UTC \\(tx 0x`),
+    );
     const execute = await hardhat("dao:execute", "--id", id, "--advance");
     expect(execute.code, execute.stderr).to.equal(0);
 
@@ -120,5 +127,37 @@ describe("Command line against a local node", function () {
     const unknown = await hardhat("dao:queue", "--id", "123");
     expect(unknown.code).to.equal(1);
     expect(unknown.stderr + unknown.stdout).to.include("No proposal 123 on this network");
+  });
+});
+
+/**
+ * A user error on the machines where operators run agents: Hardhat takes a Linux server without a display (and any
+ * machine with CI=true) for CI and prints a stack trace under every error there unless the task prints it itself.
+ * Bad flag values fail before any network is touched, so no node is needed.
+ */
+describe("Command line user errors on a server", function () {
+  const server: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
+  delete server.DISPLAY;
+  delete server.WAYLAND_DISPLAY;
+  delete server.HARDHAT_SHOW_STACK_TRACES;
+  const STACK_LINE = /^\s+at /m;
+
+  before(function () {
+    if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
+  });
+
+  it("prints one line and exits with 1, and shows the stack only with --show-stack-traces", async function () {
+    const [plain, asked] = await Promise.all([
+      execHardhat(["provider:run", "--log-format", "xml"], server),
+      execHardhat(["verifier:run", "--log-format", "xml", "--show-stack-traces"], server),
+    ]);
+    expect(plain).to.deep.equal({
+      code: 1,
+      stdout: "",
+      stderr: 'Error: --log-format must be text or json; got "xml".\n',
+    });
+    expect(asked.code).to.equal(1);
+    expect(asked.stderr).to.include('--log-format must be text or json; got "xml".');
+    expect(asked.stderr).to.match(STACK_LINE);
   });
 });

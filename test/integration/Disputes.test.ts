@@ -140,6 +140,14 @@ describe("Disputes end to end: agents, the verifier and the DisputeManager (in-p
     expect(verifier.state.isFollowingFinished(jobId.toString())).to.equal(true);
     expect(verifier.state.filedFindings()).to.have.length(0);
     expect(await disputeIdsOf(f.DisputeManager, jobId, 0)).to.have.length(1);
+
+    // A verifier that starts afresh finds the same fault on the slashed job: it sends nothing and says why.
+    const late = await openOnChainVerifier(f, challenger, { stateDir: path.join(dir, "late-verifier") });
+    expect((await late.verifier.tick()).filed).to.equal(0);
+    expect(late.logger.lines).to.include(
+      `info job ${jobId}: wrong-element not filed to dispute-manager: the job is already Slashed`,
+    );
+    expect(await disputeIdsOf(f.DisputeManager, jobId, 0)).to.have.length(1);
   });
 
   it("slashes a withhold cheater when its clock runs out without an answer; its agent says once that it cannot answer", async function () {

@@ -7,14 +7,15 @@ import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { makeError } from "ethers";
 import { Counter, Registry } from "prom-client";
 
-import { memoryLogger } from "../../src/agents/logger";
+import { consoleLogger, type LogOutput, memoryLogger, parseLogFormat } from "../../src/agents/logger";
 import { runPollingLoop } from "../../src/agents/loop";
 import { runAgent } from "../../src/agents/run";
 import { confirmedRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../../src/chain/blocks";
 import { CallTimeoutError, isPermanentError, withRetry } from "../../src/chain/retry";
 import { startMetricsServer } from "../../src/agents/metrics-server";
 import { readJsonFile, writeJsonAtomic } from "../../src/state/json-file";
-import { expectUserError } from "../helpers/errors";
+import { errorMessage } from "../../src/errors";
+import { ethersErrors, expectUserError } from "../helpers/errors";
 
 /** What a node answers to a call that reverts: an error a retry cannot fix. */
 function revertError() {
@@ -311,6 +312,96 @@ describe("Agent foundations", function () {
         { intervalMs: 60_000, signal: controller.signal, logger: memoryLogger() },
       );
       expect(finished).to.deep.equal([1]);
+    });
+
+    it("logs a tick that a mined revert failed in one short line, not the receipt ethers' message embeds", async function () {
+      const { mined, hash } = await ethersErrors();
+      const controller = new AbortController();
+      const logger = memoryLogger();
+      await runPollingLoop(
+        async () => {
+          controller.abort();
+          throw mined;
+        },
+        { intervalMs: 1, signal: controller.signal, logger },
+      );
+      expect(logger.lines).to.deep.equal([
+        `error tick failed, retrying in 1 ms: transaction execution reverted (tx ${hash})`,
+      ]);
+    });
+  });
+
+  describe("console logger", function () {
+    /** An output that keeps the lines written to each side. */
+    function capture(): LogOutput & { outLines: string[]; errLines: string[] } {
+      const outLines: string[] = [];
+      const errLines: string[] = [];
+      return { outLines, errLines, out: (line) => outLines.push(line), err: (line) => errLines.push(line) };
+    }
+    const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+    it("writes text as one line per event for people: ISO time, level, [agent], message; warnings apart", function () {
+      const output = capture();
+      const logger = consoleLogger("provider", "text", output);
+      logger.info("job 3: accepted (50% of %s)");
+      logger.warn("careful");
+      logger.error("failed");
+      expect(output.outLines).to.have.length(1);
+      expect(output.outLines[0]).to.match(/^\S+ info  \[provider\] job 3: accepted \(50% of %s\)$/);
+      expect(output.outLines[0].split(" ")[0]).to.match(ISO);
+      expect(output.errLines.map((line) => line.replace(/^\S+ /, ""))).to.deep.equal([
+        "warn  [provider] careful",
+        "error [provider] failed",
+      ]);
+    });
+
+    it("writes json as one object per line, all on one stream, for log collectors: time, level, name, msg", function () {
+      const output = capture();
+      const logger = consoleLogger("verifier", "json", output);
+      logger.info('job 4: "quoted"');
+      logger.error("failed");
+      expect(output.errLines).to.deep.equal([]);
+      const records = output.outLines.map((line) => JSON.parse(line) as Record<string, string>);
+      expect(records.map(({ time, ...rest }) => rest)).to.deep.equal([
+        { level: "info", name: "verifier", msg: 'job 4: "quoted"' },
+        { level: "error", name: "verifier", msg: "failed" },
+      ]);
+      for (const { time } of records) expect(time).to.match(ISO);
+    });
+
+    it("writes to the console by default, where a task run in-process is read", function () {
+      const log = console.log;
+      const lines: string[] = [];
+      console.log = (line: string) => lines.push(line);
+      try {
+        consoleLogger("store").info("serving");
+      } finally {
+        console.log = log;
+      }
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(/ info  \[store\] serving$/);
+    });
+
+    it("takes --log-format text or json, text unless given", async function () {
+      expect(parseLogFormat(undefined)).to.equal("text");
+      expect(parseLogFormat("json")).to.equal("json");
+      await expectUserError(() => parseLogFormat("JSON"), /^--log-format must be text or json; got "JSON"\.$/);
+    });
+  });
+
+  describe("error messages for log lines", function () {
+    it("give ethers' short message with the decoded custom error, the selector of an undecoded one, or the mined transaction's hash", async function () {
+      const { decoded, undecoded, mined, hash, poor } = await ethersErrors();
+      expect(errorMessage(decoded)).to.equal(`execution reverted: ERC20InsufficientBalance(${poor}, 0, 5)`);
+      expect(errorMessage(undecoded)).to.equal("execution reverted (unknown custom error) (selector 0xe450d38c)");
+      // What used to reach the log: the whole receipt, bloom and all.
+      expect((mined as Error).message).to.include("logsBloom");
+      expect(errorMessage(mined)).to.equal(`transaction execution reverted (tx ${hash})`);
+    });
+
+    it("give the first line of anything else", function () {
+      expect(errorMessage(new Error("node unreachable\n    at somewhere"))).to.equal("node unreachable");
+      expect(errorMessage("a string")).to.equal("a string");
     });
   });
 });

@@ -16,7 +16,7 @@ import { EvidenceFileSink, evidenceFilePath } from "../../src/verifier/sinks";
 import { type CheckedJob, STATE_FILE_NAME, VerifierState } from "../../src/verifier/state";
 import type { Finding } from "../../src/findings/verdict";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";
-import { expectUserError } from "../helpers/errors";
+import { ethersErrors, expectUserError } from "../helpers/errors";
 
 const IDENTITY = { chainId: 31337, escrow: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -246,6 +246,56 @@ describe("verifier state", function () {
       expect(await filePendingFindings(state, sink, logger)).to.have.length(1);
       expect(sink.filed).to.have.length(1);
       expect(VerifierState.load(dir, IDENTITY, 0).pendingFindings()).to.deep.equal([]);
+    });
+
+    it("logs a sink's failure in one short line, not the receipt of the reverted transaction", async function () {
+      const { mined, hash } = await ethersErrors();
+      const finding = await flipOneFinding(8n);
+      const logger = memoryLogger();
+      const state = VerifierState.load(dir, IDENTITY, 0);
+      state.recordCheck(8n, checked(2, finding.kind), finding);
+      const sink: DisputeSink = {
+        name: "dispute-manager",
+        filesOnChain: true,
+        fileDispute: () => Promise.reject(mined),
+      };
+      expect(await fileFinding(state, sink, finding, logger)).to.equal(undefined);
+      expect(logger.lines).to.deep.equal([
+        "error filing the wrong-element finding of job 8 failed; it stays pending and is retried on the next tick: " +
+          `transaction execution reverted (tx ${hash})`,
+      ]);
+      expect(state.pendingFindings()).to.deep.equal([finding]);
+    });
+
+    it("says a finding the sink had nothing left to dispute for was not filed, and why, and marks it done", async function () {
+      const finding = await flipOneFinding(9n);
+      const logger = memoryLogger();
+      const state = VerifierState.load(dir, IDENTITY, 0);
+      state.recordCheck(9n, checked(2, finding.kind), finding);
+      let calls = 0;
+      const sink: DisputeSink = {
+        name: "dispute-manager",
+        filesOnChain: true,
+        fileDispute: async () => {
+          calls++;
+          const because = "the job is already Slashed";
+          const filedAt = new Date().toISOString();
+          return {
+            jobId: "9",
+            kind: finding.kind,
+            sink: "dispute-manager",
+            reference: "",
+            notFiledBecause: because,
+            filedAt,
+          };
+        },
+      };
+      expect(await fileFinding(state, sink, finding, logger)).to.equal(undefined);
+      expect(logger.lines).to.deep.equal([
+        "info job 9: wrong-element not filed to dispute-manager: the job is already Slashed",
+      ]);
+      expect(await filePendingFindings(VerifierState.load(dir, IDENTITY, 0), sink, logger)).to.deep.equal([]);
+      expect(calls).to.equal(1);
     });
 
     it("writes each finding's evidence to findings/job-<id>.json atomically, idempotently", async function () {
