@@ -20,6 +20,7 @@ import { hexlify, type Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
 import type { HistorySource } from "../chain/logs";
+import { errorMessage } from "../errors";
 import { chainTime } from "../chain/clock";
 import {
   bisectionSteps,
@@ -93,7 +94,7 @@ export class ChallengeFollower {
         if (await this.follow(item)) finished.push(jobId);
       } catch (error) {
         this.options.logger.warn(
-          `following the disputes of job ${jobId} failed, retrying next tick: ${(error as Error).message}`,
+          `following the disputes of job ${jobId} failed, retrying next tick: ${errorMessage(error)}`,
         );
       }
     }
@@ -168,7 +169,7 @@ export class ChallengeFollower {
         this.lost.add(id);
         logger.warn(
           `job ${jobId}: dispute ${id}: both children of node ${dispute.node} the provider revealed are correct; ` +
-            `this dispute cannot be won and is left to end at its deadline (${dispute.deadline}), its bond to the provider`,
+            `this dispute cannot be won and is left to end at its deadline (${new Date(Number(dispute.deadline) * 1000).toISOString()}), its bond to the provider`,
         );
         return;
       }

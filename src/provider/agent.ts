@@ -37,6 +37,7 @@ import { type RetryOptions, withRetry } from "../chain/retry";
 import { revertName } from "../chain/reverts";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
+import { errorMessage } from "../errors";
 import type { ContentStore } from "../store/content-store";
 import type { ContentStoreConfig } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
@@ -98,10 +99,6 @@ type Verdict =
 
 function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The event index of a provider agent whose state is in `stateFile`. */
@@ -379,7 +376,7 @@ export class ProviderAgent {
     } catch (error) {
       if (error instanceof InputsMismatchError)
         return { kind: "decline", reason: "inputs-mismatch", detail: error.message };
-      return { kind: "wait", reason: "inputs-unavailable", detail: message(error) };
+      return { kind: "wait", reason: "inputs-unavailable", detail: errorMessage(error) };
     }
   }
 
@@ -590,9 +587,9 @@ export class ProviderAgent {
       this.failures.delete(key);
     } catch (error) {
       this.metrics.errors.inc({ stage });
-      this.logFailure(key, `job ${id}: ${stage} failed (retrying next step): ${message(error)}`);
+      this.logFailure(key, `job ${id}: ${stage} failed (retrying next step): ${errorMessage(error)}`);
       if (untracked !== undefined && this.state.job(id) === undefined) {
-        this.state.set(id, { phase: "waiting", terms: untracked, reason: `error: ${message(error)}` });
+        this.state.set(id, { phase: "waiting", terms: untracked, reason: `error: ${errorMessage(error)}` });
       }
     }
   }
@@ -615,7 +612,9 @@ export class ProviderAgent {
     return withRetry(what, call, {
       ...this.config.retry,
       onRetry: (error, attempt, delayMs) =>
-        this.logger.warn(`reading ${what} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${message(error)}`),
+        this.logger.warn(
+          `reading ${what} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${errorMessage(error)}`,
+        ),
     });
   }
 

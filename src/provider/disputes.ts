@@ -26,6 +26,7 @@ import type { HistorySource } from "../chain/logs";
 import { chunkIndexOfNode, leafCountOf, revealedChildren } from "../commitments/bisection";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
+import { errorMessage } from "../errors";
 import type { ContentStore } from "../store/content-store";
 import { type ContentStoreConfig, fetchContent } from "../store/factory";
 import type { OutputKeeper } from "./outputs";
@@ -47,10 +48,6 @@ export interface DisputeResponderOptions {
 interface CommittedOutput {
   readonly tree: ResultTree;
   readonly from: "kept copy" | "published copy";
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class DisputeResponder {
@@ -155,7 +152,7 @@ export class DisputeResponder {
         if (tree.root === resultRoot) return { tree, from: "published copy" };
         problem = `${resultURI} has root ${tree.root}, not the committed ${resultRoot}`;
       } catch (error) {
-        problem = `${resultURI} cannot be read (${message(error)})`;
+        problem = `${resultURI} cannot be read (${errorMessage(error)})`;
       }
     }
     this.reportOnce(dispute, problem);
