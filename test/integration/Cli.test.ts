@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import hre from "hardhat";
+import hre, { ethers } from "hardhat";
 
 import { startLocalNode, type LocalNode } from "../../src/deploy/local-node";
 
@@ -95,6 +95,18 @@ describe("Command line against a local node", function () {
     expect(status.stdout).to.include(`ecosystem vesting (${book.vestingWallets.ecosystem})`);
     const proposalStatus = await hardhat("dao:status", "--id", id);
     expect(proposalStatus.stdout).to.include("Executed");
+  });
+
+  it("resumes a re-run of deploy from Ignition's journal: the same addresses, no transaction sent", async function () {
+    const bookFile = path.join(deploymentsDir, "localhost.json");
+    const before = JSON.parse(fs.readFileSync(bookFile, "utf8"));
+    const chain = new ethers.JsonRpcProvider(node!.url);
+    const block = await chain.getBlockNumber();
+    const again = await hardhat("deploy", "--deployment-id", deploymentId);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(JSON.parse(fs.readFileSync(bookFile, "utf8")).contracts).to.deep.equal(before.contracts);
+    expect(await chain.getBlockNumber()).to.equal(block);
+    chain.destroy();
   });
 
   it("answers an unknown proposal id with a message that says what to do and exit code 1", async function () {
