@@ -3,6 +3,7 @@ import { vars } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 
 import "./tasks";
+import "./config/coverage";
 import { SOLIDITY_VERSION } from "./config/solc";
 import { assertRequestedNetworkConfigured, configuredPublicNetworks } from "./config/networks";
 

@@ -2,6 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { VESTED_ALLOCATIONS, isLocalNetwork, type WeftParameters } from "../../config/parameters";
 import WeftModule from "../../ignition/modules/Weft";
+import { deployIgnitionModule } from "./ignition";
 import {
   environmentOrHardhatVar,
   launchIgnitionParameters,
@@ -52,28 +53,28 @@ export async function deployWeftSystem(
   const readVar = options.readVar ?? (isLocalNetwork(hre.network.name) ? () => undefined : environmentOrHardhatVar);
   const context = { deployer: deployer.address, readVar, network: hre.network.name };
   const resolved = resolveLaunch(parameters, context);
-  const deployed = await hre.ignition.deploy(WeftModule, {
+  const deployed = await deployIgnitionModule(hre, WeftModule, {
     parameters: { ...toIgnitionParameters(parameters), ...launchIgnitionParameters(resolved) },
     deploymentId: options.deploymentId,
     displayUi: options.displayUi ?? false,
   });
-  const timelock = await deployed.timelock.getAddress();
+  const timelock = deployed.timelock;
   const vestingWallets = {} as VestingWalletAddresses;
-  for (const name of VESTED_ALLOCATIONS) vestingWallets[name] = await deployed[`${name}Vesting`].getAddress();
+  for (const name of VESTED_ALLOCATIONS) vestingWallets[name] = deployed[`${name}Vesting`];
   return {
     contracts: {
-      AccessManager: await deployed.manager.getAddress(),
+      AccessManager: deployed.manager,
       TimelockController: timelock,
-      ComputeToken: await deployed.token.getAddress(),
-      ProviderRegistry: await deployed.registry.getAddress(),
-      JobEscrow: await deployed.escrow.getAddress(),
-      ComputeReceipt: await deployed.receipt.getAddress(),
-      ComputeGovernor: await deployed.governor.getAddress(),
-      DisputeManager: await deployed.disputes.getAddress(),
-      MatmulI8Checker: await deployed.matmulChecker.getAddress(),
-      MandelbrotChecker: await deployed.mandelbrotChecker.getAddress(),
-      RewardDistributor: await deployed.rewards.getAddress(),
-      SecurityCouncil: await deployed.securityCouncil.getAddress(),
+      ComputeToken: deployed.token,
+      ProviderRegistry: deployed.registry,
+      JobEscrow: deployed.escrow,
+      ComputeReceipt: deployed.receipt,
+      ComputeGovernor: deployed.governor,
+      DisputeManager: deployed.disputes,
+      MatmulI8Checker: deployed.matmulChecker,
+      MandelbrotChecker: deployed.mandelbrotChecker,
+      RewardDistributor: deployed.rewards,
+      SecurityCouncil: deployed.securityCouncil,
     },
     vestingWallets,
     launch: resolveLaunch(parameters, { ...context, timelock }),

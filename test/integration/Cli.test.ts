@@ -1,24 +1,14 @@
 import { expect } from "chai";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import hre from "hardhat";
+import hre, { ethers } from "hardhat";
+
+import { startLocalNode, type LocalNode } from "../../src/deploy/local-node";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface CliResult {
   code: number;
@@ -41,7 +31,7 @@ function execHardhat(args: readonly string[], env: NodeJS.ProcessEnv): Promise<C
  * (LOCALHOST_RPC_URL) with its address book in a temporary directory (WEFT_DEPLOYMENTS_DIR).
  */
 describe("Command line against a local node", function () {
-  let node: ChildProcess;
+  let node: LocalNode | undefined;
   let env: NodeJS.ProcessEnv;
   let deploymentsDir: string;
   const deploymentId = `cli-test-${process.pid}`;
@@ -53,22 +43,13 @@ describe("Command line against a local node", function () {
     // Coverage instruments contracts inside this process; a CLI in subprocesses adds nothing to it and would run
     // against the instrumented build. `npm test` runs this suite.
     if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
-    const port = await freePort();
+    node = await startLocalNode(ROOT);
     deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-cli-"));
-    env = { ...process.env, LOCALHOST_RPC_URL: `http://127.0.0.1:${port}`, WEFT_DEPLOYMENTS_DIR: deploymentsDir };
-    node = spawn(HARDHAT, ["node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, env });
-    await new Promise<void>((resolve, reject) => {
-      let output = "";
-      node.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("Started HTTP")) resolve();
-      });
-      node.once("exit", (code) => reject(new Error(`hardhat node exited with ${code}: ${output}`)));
-    });
+    env = { ...process.env, LOCALHOST_RPC_URL: node.url, WEFT_DEPLOYMENTS_DIR: deploymentsDir };
   });
 
-  after(function () {
-    node?.kill();
+  after(async function () {
+    await node?.stop();
     if (deploymentsDir) fs.rmSync(deploymentsDir, { recursive: true, force: true });
     fs.rmSync(path.join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
   });
@@ -121,6 +102,18 @@ describe("Command line against a local node", function () {
     expect(status.stdout).to.include(`ecosystem vesting (${book.vestingWallets.ecosystem})`);
     const proposalStatus = await hardhat("dao:status", "--id", id);
     expect(proposalStatus.stdout).to.include("Executed");
+  });
+
+  it("resumes a re-run of deploy from Ignition's journal: the same addresses, no transaction sent", async function () {
+    const bookFile = path.join(deploymentsDir, "localhost.json");
+    const before = JSON.parse(fs.readFileSync(bookFile, "utf8"));
+    const chain = new ethers.JsonRpcProvider(node!.url);
+    const block = await chain.getBlockNumber();
+    const again = await hardhat("deploy", "--deployment-id", deploymentId);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(JSON.parse(fs.readFileSync(bookFile, "utf8")).contracts).to.deep.equal(before.contracts);
+    expect(await chain.getBlockNumber()).to.equal(block);
+    chain.destroy();
   });
 
   it("answers an unknown proposal id with a message that says what to do and exit code 1", async function () {
