@@ -12,6 +12,8 @@ import type { AddressBook } from "../../src/deploy/addressBook";
 import type { WeftSystem } from "../../src/deploy/system";
 import { ChallengeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
+import type { DisputeReceipt, DisputeSink } from "../../src/findings/sink";
+import type { Finding, FindingKind } from "../../src/findings/verdict";
 import { ProviderAgent } from "../../src/provider/agent";
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import type { CheatConfig } from "../../src/provider/cheat";
@@ -47,6 +49,8 @@ export class DemoAgents {
     private readonly config: AgentsConfig,
     private readonly providerAgents: Map<ProviderName, ProviderAgent>,
     readonly verifier: Verifier,
+    /** What the verifier found on each job it filed: it forgets a finding once its disputes are over. */
+    private readonly findings: RecordingSink,
   ) {}
 
   get storeDir(): string {
@@ -56,7 +60,8 @@ export class DemoAgents {
   /** Starts an honest agent for every provider and the verifier. */
   static async start(config: AgentsConfig): Promise<DemoAgents> {
     const agents = new Map<ProviderName, ProviderAgent>();
-    const demo = new DemoAgents(config, agents, await openVerifier(config));
+    const { verifier, findings } = await openVerifier(config);
+    const demo = new DemoAgents(config, agents, verifier, findings);
     for (const name of config.providers.keys()) agents.set(name, await demo.providerAgent(name));
     return demo;
   }
@@ -88,14 +93,15 @@ export class DemoAgents {
 
   /**
    * The verifier's verdict on job `id`: the kind of its finding, "valid" once its checkpoint has passed the job's
-   * result without one, undefined before. (The state keeps findings for good but forgets clean jobs once the
-   * checkpoint passes them; a job with unverifiable inputs would also leave no finding, which the demo's client,
-   * publishing every input, never causes.)
+   * result without one, undefined before. (A job with unverifiable inputs would also leave no finding, which the
+   * demo's client, publishing every input, never causes.)
    */
   async verdictOf(id: bigint): Promise<string | undefined> {
     const { state } = this.verifier;
+    const found = this.findings.kindOf(id.toString());
+    if (found !== undefined) return found;
     const record = state.findingRecord(id.toString());
-    if (record !== undefined) return record.status === "filed" ? record.receipt.kind : record.finding.kind;
+    if (record?.finding !== undefined) return record.finding.kind;
     const submitted = await readSubmittedResult(this.config.system.JobEscrow, id, this.config.book.deploymentBlock);
     return submitted !== undefined && submitted.blockNumber < state.nextBlock ? "valid" : undefined;
   }
@@ -133,7 +139,31 @@ export class DemoAgents {
   }
 }
 
-async function openVerifier(config: AgentsConfig): Promise<Verifier> {
+/** A sink that remembers the kind of every finding handed to it, then files it through `inner`. */
+class RecordingSink implements DisputeSink {
+  private readonly kinds = new Map<string, FindingKind>();
+
+  constructor(private readonly inner: DisputeSink) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get filesOnChain(): boolean {
+    return this.inner.filesOnChain;
+  }
+
+  kindOf(jobId: string): FindingKind | undefined {
+    return this.kinds.get(jobId);
+  }
+
+  fileDispute(finding: Finding): Promise<DisputeReceipt> {
+    this.kinds.set(finding.jobId, finding.kind);
+    return this.inner.fileDispute(finding);
+  }
+}
+
+async function openVerifier(config: AgentsConfig): Promise<{ verifier: Verifier; findings: RecordingSink }> {
   const { system, book, challenger, workDir, progress } = config;
   const logger = progress.logger("verifier");
   const stateDir = path.join(workDir, "verifier");
@@ -146,7 +176,10 @@ async function openVerifier(config: AgentsConfig): Promise<Verifier> {
     deploymentBlock: book.deploymentBlock,
     maxBlockRange: MAX_BLOCK_RANGE,
   });
-  return Verifier.open({
+  const findings = new RecordingSink(
+    new OnChainDisputeSink({ system, signer: challenger, logger, history: index.toHead() }),
+  );
+  const verifier = await Verifier.open({
     escrow: system.JobEscrow,
     provider: providerOf(challenger),
     stateDir,
@@ -154,7 +187,7 @@ async function openVerifier(config: AgentsConfig): Promise<Verifier> {
     deploymentBlock: book.deploymentBlock,
     confirmations: 0,
     maxBlockRange: MAX_BLOCK_RANGE,
-    sink: new OnChainDisputeSink({ system, signer: challenger, logger, history: index.toHead() }),
+    sink: findings,
     follower: new ChallengeFollower({ system, signer: challenger, history: index.toHead(), logger }),
     index,
     metrics: new VerifierMetrics(),
@@ -164,4 +197,5 @@ async function openVerifier(config: AgentsConfig): Promise<Verifier> {
     // An unpublished output is retried once, briefly: the demo's store is local, so a miss is not a network blip.
     fetchRetry: { attempts: 2, initialDelayMs: 50 },
   });
+  return { verifier, findings };
 }
