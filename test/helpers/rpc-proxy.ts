@@ -3,8 +3,10 @@
  * test names, answers what a flaky public endpoint answers (a 5xx page, a JSON-RPC error, a dropped connection,
  * silence) while forwarding everything else untouched.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+
+import { errorResponse, methodOf, parseBody, readBody } from "./json-rpc";
+import { type HttpAnswer, type LocalHttpServer, postJson, serveLocally } from "./local-http";
 
 export type RpcFault =
   /** An HTTP error status with an HTML page, as a load balancer in front of a dead node answers. */
@@ -24,54 +26,27 @@ export interface ScheduledFault {
   readonly method?: string;
 }
 
-interface JsonRpcRequest {
-  readonly id?: unknown;
-  readonly method?: unknown;
-}
-
-function requestsIn(body: string): JsonRpcRequest[] {
-  try {
-    const parsed = JSON.parse(body) as JsonRpcRequest | JsonRpcRequest[];
-    return Array.isArray(parsed) ? parsed : [parsed];
-  } catch {
-    return [];
-  }
-}
-
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
 export class RpcProxy {
   private readonly faults: ScheduledFault[] = [];
   /** The faults served so far, in order, with the method each one hit. */
   readonly served: { readonly method: string; readonly fault: RpcFault["kind"] }[] = [];
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: LocalHttpServer,
     private readonly target: string,
-  ) {
-    server.on("request", (request, response) => {
-      // The node went away under a forwarded request (the test is closing): the client sees a dropped connection.
-      this.handle(request, response).catch(() => request.socket.destroy());
-    });
-  }
+  ) {}
 
   /** Starts a proxy to the JSON-RPC endpoint `target` on a free local port; it forwards everything until scheduled. */
   static async start(target: string): Promise<RpcProxy> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return new RpcProxy(server, target);
+    // Requests arrive only once the proxy is returned: by then it is set.
+    let proxy: RpcProxy | undefined;
+    const server = await serveLocally((request, response) => proxy!.handle(request, response));
+    proxy = new RpcProxy(server, target);
+    return proxy;
   }
 
   get url(): string {
-    const { address, port } = this.server.address() as AddressInfo;
-    return `http://${address}:${port}`;
+    return this.server.url;
   }
 
   /** Appends faults; each one is served once, to the first request that matches it. */
@@ -84,9 +59,8 @@ export class RpcProxy {
     return this.faults.length;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
   private takeFault(method: string): RpcFault | undefined {
@@ -99,8 +73,8 @@ export class RpcProxy {
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const body = await readBody(request);
-    const requests = requestsIn(body);
-    const fault = this.takeFault(String(requests[0]?.method ?? ""));
+    const { requests } = parseBody(body);
+    const fault = this.takeFault(requests.length > 0 ? methodOf(requests[0]) : "");
     switch (fault?.kind) {
       case "http-error":
         response.writeHead(fault.status, { "content-type": "text/html" });
@@ -110,8 +84,8 @@ export class RpcProxy {
         request.socket.destroy();
         return;
       case "rpc-error": {
-        const error = (id: unknown) => ({ jsonrpc: "2.0", id, error: { code: -32603, message: "injected fault" } });
-        const answer = requests.length === 1 ? error(requests[0].id) : requests.map((r) => error(r.id));
+        const answers = requests.map((r) => errorResponse(r, { code: -32603, message: "injected fault" }));
+        const answer = answers.length === 1 ? answers[0] : answers;
         response.writeHead(200, { "content-type": "application/json" });
         response.end(JSON.stringify(answer));
         return;
@@ -132,8 +106,7 @@ export class RpcProxy {
     }
   }
 
-  private async forward(body: string): Promise<{ status: number; body: string }> {
-    const answer = await fetch(this.target, { method: "POST", headers: { "content-type": "application/json" }, body });
-    return { status: answer.status, body: await answer.text() };
+  private forward(body: string): Promise<HttpAnswer> {
+    return postJson(this.target, body);
   }
 }
