@@ -3,19 +3,12 @@
  * endpoint, with its output kept line by line, so that a test can wait for what it logs, SIGKILL it at any moment and
  * start it again.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const LOADER = path.join(ROOT, "test", "programs", "register-ts-cached.js");
-const CHILD = path.join(ROOT, "test", "programs", "agent-child.ts");
+import { type LocalhostTarget, spawnProgram } from "./hardhat-program";
 
-export interface AgentProcessOptions {
-  /** The node's JSON-RPC URL, served as the `localhost` network. */
-  readonly rpcUrl: string;
-  /** Holds localhost.json, the address book. */
-  readonly deploymentsDir: string;
+export interface AgentProcessOptions extends LocalhostTarget {
   /** The agent's task (default verifier:run). */
   readonly task?: "verifier:run" | "provider:run";
   /** The task's arguments, as it takes them (strings and flags). */
@@ -54,20 +47,10 @@ export class AgentProcess {
   }
 
   static start(options: AgentProcessOptions): AgentProcess {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HARDHAT_NETWORK: "localhost",
-      LOCALHOST_RPC_URL: options.rpcUrl,
-      WEFT_DEPLOYMENTS_DIR: options.deploymentsDir,
-    };
+    const env: NodeJS.ProcessEnv = {};
     if (options.rpcTimeoutMs !== undefined) env.WEFT_RPC_TIMEOUT_MS = String(options.rpcTimeoutMs);
     const task = options.task ?? "verifier:run";
-    const child = spawn(process.execPath, ["-r", LOADER, CHILD, task, JSON.stringify(options.args)], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return new AgentProcess(child);
+    return new AgentProcess(spawnProgram("agent-child.ts", [task, JSON.stringify(options.args)], options, { env }));
   }
 
   get running(): boolean {
