@@ -5,6 +5,7 @@
  */
 import type { AddressBook } from "../deploy/addressBook";
 import { connectVestingWallet, type WeftSystem } from "../deploy/system";
+import { eventsSince } from "./events";
 
 export interface Holding {
   readonly address: string;
@@ -78,16 +79,13 @@ export interface TokenAccounts {
   readonly delegates: ReadonlySet<string>;
 }
 
-/**
- * Reads the token's Transfer and DelegateVotesChanged logs from `fromBlock`. Every log query of this report goes
- * through here, so that a paged reading of large ranges (public endpoints cap them) is a change in one place.
- */
+/** Reads the token's Transfer and DelegateVotesChanged logs from `fromBlock`, in bounded ranges. */
 export async function readTokenAccounts(token: WeftSystem["ComputeToken"], fromBlock: number): Promise<TokenAccounts> {
-  const transfers = await token.queryFilter(token.filters.Transfer(), fromBlock);
-  const votes = await token.queryFilter(token.filters.DelegateVotesChanged(), fromBlock);
+  const transfers = await eventsSince(token, token.filters.Transfer(), fromBlock);
+  const votes = await eventsSince(token, token.filters.DelegateVotesChanged(), fromBlock);
   return {
-    holders: new Set(transfers.map((e) => e.args.to)),
-    delegates: new Set(votes.map((e) => e.args.delegate)),
+    holders: new Set(transfers.map((args) => args.to)),
+    delegates: new Set(votes.map((args) => args.delegate)),
   };
 }
 

@@ -3,6 +3,7 @@ import { ethers, type Signer } from "ethers";
 import { UserError } from "../errors";
 import type { ComputeGovernor } from "../../typechain-types";
 import { IVotes__factory } from "../../typechain-types/factories/@openzeppelin/contracts/governance/utils/IVotes__factory";
+import { eventsSince } from "./events";
 import type { ProposalAction } from "./governedParameters";
 import { chainTime } from "../chain/clock";
 import { providerOf } from "../chain/provider";
@@ -86,17 +87,23 @@ export async function propose(
   return { id, descriptionHash, txHash: tx.hash };
 }
 
-/** Finds a proposal's actions from its ProposalCreated event (searching from the deployment block). */
+/**
+ * Finds a proposal's actions from its ProposalCreated event, searching back from the head to the deployment block
+ * (`fromBlock`) and stopping at the event: its id is not indexed, so every ProposalCreated is read on the way.
+ */
 export async function findProposal(governor: ComputeGovernor, id: bigint, fromBlock: number): Promise<Proposal> {
-  const events = await governor.queryFilter(governor.filters.ProposalCreated(), fromBlock);
-  const event = events.find((e) => e.args.proposalId === id);
-  if (!event) throw new UserError(`No proposal ${id} on this network. List proposals with npx hardhat dao:status.`);
-  const { proposer, targets, calldatas, description, voteStart, voteEnd } = event.args;
+  const isIt = (args: { proposalId: bigint }) => args.proposalId === id;
+  const events = await eventsSince(governor, governor.filters.ProposalCreated(), fromBlock, (found) =>
+    found.some(isIt),
+  );
+  const args = events.find(isIt);
+  if (!args) throw new UserError(`No proposal ${id} on this network. List proposals with npx hardhat dao:status.`);
+  const { proposer, targets, calldatas, description, voteStart, voteEnd } = args;
   return {
     id,
     proposer,
     // args[3] is `values`, which ethers shadows with Result.values().
-    actions: targets.map((target, i) => ({ target, value: event.args[3][i], calldata: calldatas[i] })),
+    actions: targets.map((target, i) => ({ target, value: args[3][i], calldata: calldatas[i] })),
     description,
     descriptionHash: ethers.id(description),
     voteStart,

@@ -6,6 +6,7 @@ import type { AddressBook } from "../deploy/addressBook";
 import type { WeftSystem } from "../deploy/system";
 import { duration } from "../markdown";
 import { readVotingPower, type Holding, type VotingPower } from "./distribution";
+import { eventsSince } from "./events";
 import { currentParameters } from "./governedParameters";
 import type { Proposal, ProposalStatus } from "./governor";
 import { providerOf } from "../chain/provider";
@@ -98,9 +99,9 @@ export function formatVotingPower(p: VotingPower): string {
 /** Current holders of every role: one log query for all grants, then a check that each grant still stands. */
 async function roleHolders(system: WeftSystem, fromBlock: number): Promise<Map<bigint, string[]>> {
   const manager = system.AccessManager;
-  const granted = await manager.queryFilter(manager.filters.RoleGranted(), fromBlock);
+  const granted = await eventsSince(manager, manager.filters.RoleGranted(), fromBlock);
   const candidates = new Map<string, { role: bigint; account: string }>();
-  for (const { args } of granted) {
+  for (const args of granted) {
     candidates.set(`${args.roleId}:${args.account}`, { role: args.roleId, account: args.account });
   }
   const holders = new Map<bigint, string[]>();
