@@ -14,16 +14,30 @@ export const BLOCK_TIME_MS = 2_000;
 const hexQuantity = (value: number) => `0x${value.toString(16)}`;
 
 export class SimulatedPublicNetwork {
+  private readonly endpoints: PublicRpcProxy[] = [];
+
   private constructor(
     /** The node, for the test's own setup; clients go through `proxy`. */
     readonly node: NodeServer,
     readonly proxy: PublicRpcProxy,
-  ) {}
+  ) {
+    this.endpoints.push(proxy);
+  }
 
   /** A new chain (automine, as `hardhat node` starts) behind an endpoint with the free tier's limits but `endpoint`. */
   static async start(endpoint: Partial<PublicEndpointOptions> = {}): Promise<SimulatedPublicNetwork> {
     const node = await startHardhatNode();
     return new SimulatedPublicNetwork(node, await PublicRpcProxy.start(node.url, endpoint));
+  }
+
+  /**
+   * Another endpoint to the same node, with limits and counts of its own: what a second operator with an API key of
+   * its own sees, and how a test tells one client's calls from another's.
+   */
+  async endpoint(options: Partial<PublicEndpointOptions> = {}): Promise<PublicRpcProxy> {
+    const proxy = await PublicRpcProxy.start(this.node.url, options);
+    this.endpoints.push(proxy);
+    return proxy;
   }
 
   /** The endpoint's URL: what clients are given. */
@@ -54,7 +68,7 @@ export class SimulatedPublicNetwork {
   async close(): Promise<void> {
     // The node's mining timer would otherwise keep the process alive.
     await this.node.provider.request({ method: "evm_setIntervalMining", params: [0] });
-    await this.proxy.close();
+    await Promise.all(this.endpoints.map((endpoint) => endpoint.close()));
     await this.node.close();
   }
 }
