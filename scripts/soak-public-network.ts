@@ -6,7 +6,9 @@
  * waits out its challenge window, per job to finalize, and per idle tick once all are settled.
  *
  * Sizes come from the environment: SOAK_JOBS (default 10), SOAK_HISTORY_BLOCKS (default 100000) and
- * SOAK_IDLE_SECONDS (default 30, each idle phase). Exits with 1 if a job does not settle in time or an agent stops.
+ * SOAK_IDLE_SECONDS (default 30, each idle phase); SOAK_5XX_PER_MILLE sets the agents' endpoints' share of 5xx pages
+ * (default 10, the free tier's 1%) and SOAK_SEED which requests get them. Exits with 1 if a job does not settle in
+ * time or an agent stops.
  * Run: npm run soak (or SOAK_JOBS=100 npm run soak)
  */
 import fs from "node:fs";
@@ -18,8 +20,9 @@ import { JsonRpcProvider, parseEther } from "ethers";
 import { ComputeToken__factory, type JobEscrow, JobEscrow__factory } from "../typechain-types";
 import { JobStatus, jobStatusName } from "../src/chain/jobs";
 import { sleep } from "../src/chain/retry";
-import { formatReport, type Measurement, perUnit } from "./soak/report";
+import { formatReport, type Measurement, readsPerUnit } from "./soak/report";
 import { HISTORY_BLOCKS, SimulatedPublicNetwork } from "../test/helpers/public-network";
+import { totalCalls } from "../test/helpers/endpoint-calls";
 import type { PublicRpcProxy } from "../test/helpers/public-rpc-proxy";
 import { type TaskOutcome, TaskSession } from "../test/helpers/task-session";
 import { AgentProcess } from "../test/helpers/verifier-process";
@@ -32,16 +35,18 @@ const ACCOUNT = { provider: 2, verifier: 4 } as const;
 /** The provider's stake in WEFT: collateral for thousands of 1-WEFT jobs at 10x. */
 const STAKE = 20_000n;
 
-function sizeFromEnv(name: string, fallback: number): number {
+function integerFromEnv(name: string, fallback: number, min = 1): number {
   const text = process.env[name];
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${name} must be a positive integer, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`${name} must be an integer >= ${min}, got "${text}"`);
   return Number(text);
 }
 
-const JOBS = sizeFromEnv("SOAK_JOBS", 10);
-const HISTORY = sizeFromEnv("SOAK_HISTORY_BLOCKS", HISTORY_BLOCKS);
-const IDLE_SECONDS = sizeFromEnv("SOAK_IDLE_SECONDS", 30);
+const JOBS = integerFromEnv("SOAK_JOBS", 10);
+const HISTORY = integerFromEnv("SOAK_HISTORY_BLOCKS", HISTORY_BLOCKS);
+const IDLE_SECONDS = integerFromEnv("SOAK_IDLE_SECONDS", 30);
+const SERVER_ERROR_RATE = integerFromEnv("SOAK_5XX_PER_MILLE", 10, 0) / 1_000;
+const SEED = integerFromEnv("SOAK_SEED", 1, 0);
 
 const started = Date.now();
 const say = (line: string) => console.log(`[${Math.round((Date.now() - started) / 1_000)} s] ${line}`);
@@ -63,6 +68,21 @@ async function waitForJobs(escrow: JobEscrow, ids: readonly bigint[], status: Jo
       throw new Error(`jobs not ${jobStatusName(status)} in time: ${left.join(", ")}`);
     }
     await sleep(1_000);
+  }
+}
+
+/**
+ * Waits until an agent reads no more than about one log range per poll: it has followed the history up to the head
+ * (a catching-up agent reads many ranges a poll) and what it costs from then on is its steady cost.
+ */
+async function caughtUp(endpoint: PublicRpcProxy): Promise<void> {
+  const windowPolls = 3;
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    endpoint.calls.reset();
+    await sleep(windowPolls * POLL_SECONDS * 1_000);
+    if (totalCalls(endpoint.calls.snapshot(), "eth_getLogs") <= windowPolls + 1) return;
+    if (Date.now() > deadline) throw new Error("an agent has not caught up with the head in 10 minutes");
   }
 }
 
@@ -94,9 +114,10 @@ async function main(): Promise<void> {
     await network.mineEvery();
 
     // Each agent on an endpoint of its own: its own rate limit, and its calls counted apart.
+    const endpoint = (seed: number) => network.endpoint({ serverErrorRate: SERVER_ERROR_RATE, seed });
     const watched: Watched[] = [
-      { name: "provider", endpoint: await network.endpoint() },
-      { name: "verifier", endpoint: await network.endpoint() },
+      { name: "provider", endpoint: await endpoint(SEED) },
+      { name: "verifier", endpoint: await endpoint(SEED + 1) },
     ];
     const start = (watch: Watched, task: "provider:run" | "verifier:run", args: Record<string, string>) => {
       const agent = AgentProcess.start({ rpcUrl: watch.endpoint.url, deploymentsDir: dir, task, args });
@@ -121,6 +142,8 @@ async function main(): Promise<void> {
     say("starting the provider agent and the verifier");
     await providerAgent.waitForLine(/provider 0x[0-9a-fA-F]{40} on localhost/, 0, 300_000);
     await verifierAgent.waitForLine(/verifier on localhost/, 0, 300_000);
+    say("waiting for both agents to read their way through the history to the head");
+    await Promise.all(watched.map(({ endpoint }) => caughtUp(endpoint)));
 
     const measurements: Measurement[] = [];
     const resetAll = () => watched.forEach(({ endpoint }) => endpoint.calls.reset());
@@ -133,9 +156,9 @@ async function main(): Promise<void> {
         measurements.push({ phase, agent: name, counts, unit: "idle tick", units: IDLE_SECONDS / POLL_SECONDS });
       }
     };
-    /** Calls per second each agent makes idle: taken away from a phase of work to leave the cost of the work. */
+    /** Reads per second each agent makes idle: taken away from a phase of work to leave the cost of the work. */
     const idleRate = (agent: string) =>
-      perUnit(measurements.find((m) => m.agent === agent && m.unit === "idle tick")!) / POLL_SECONDS;
+      readsPerUnit(measurements.find((m) => m.agent === agent && m.unit === "idle tick")!) / POLL_SECONDS;
     const work = async (phase: string, run: () => Promise<void>) => {
       say(phase);
       resetAll();
@@ -146,7 +169,8 @@ async function main(): Promise<void> {
       const seconds = (Date.now() - phaseStarted) / 1_000;
       for (const { name, endpoint } of watched) {
         const counts = endpoint.calls.reset();
-        measurements.push({ phase, agent: name, counts, unit: "job", units: JOBS, baseline: idleRate(name) * seconds });
+        const baselineReads = idleRate(name) * seconds;
+        measurements.push({ phase, agent: name, counts, unit: "job", units: JOBS, baselineReads });
       }
     };
 

@@ -6,7 +6,7 @@
 import hre from "hardhat";
 
 /** The methods that send a transaction and wait for it: the same few for every transaction, whatever the agent. */
-const TRANSACTION_METHODS = new Set([
+export const TRANSACTION_METHODS: ReadonlySet<string> = new Set([
   "eth_sendTransaction",
   "eth_sendRawTransaction",
   "eth_estimateGas",
