@@ -144,8 +144,11 @@ export class PublicRpcProxy {
     if (forwarded.length > 0) {
       const upstream = await postJson(this.target, batch ? JSON.stringify(forwarded.map((c) => c.request)) : body);
       const answers = parseAnswers(upstream);
-      // Not JSON-RPC (the node failed): the client sees what the node said.
-      if (answers === undefined) return send(response, upstream);
+      if (answers === undefined) {
+        // Not JSON-RPC (the node failed): the client sees what the node said.
+        for (const call of forwarded) this.calls.record(call.method, "forwarded");
+        return send(response, upstream);
+      }
       forwarded.forEach((call, i) => (call.answer = this.capLogs(call, answers[i])));
     }
     const answers = calls.map((call) => call.refusal ?? call.answer!);

@@ -46,7 +46,7 @@ describe("Weft through a simulated public endpoint (getLogs capped at 1,000 bloc
     network.proxy.calls.reset();
     const outcome = await tasks.run(task, args);
     const calls = network.proxy.calls.reset();
-    expect(outcome.error, `${task} failed through the simulator`).to.equal(undefined);
+    if (outcome.error !== undefined) expect.fail(`${task} failed through the simulator: ${outcome.error}`);
     return { ...outcome, calls };
   }
 
