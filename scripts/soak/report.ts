@@ -44,7 +44,8 @@ export function readsPerUnit(measurement: Measurement): number {
   return (reads - (measurement.baselineReads ?? 0)) / measurement.units;
 }
 
-const round = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : "-");
+/** One decimal; a cost that rounds to nothing shows as 0.0, not -0.0, when the idle baseline slightly exceeds it. */
+const round = (value: number) => (Number.isFinite(value) ? (Math.abs(value) < 0.05 ? 0 : value).toFixed(1) : "-");
 
 function mostCalled(counts: EndpointCallCounts, top = 3): string {
   const ranked = [...byMethod(counts)].sort(([, a], [, b]) => b - a).slice(0, top);
