@@ -94,8 +94,9 @@ interface Watched {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-soak-"));
   const deploymentId = `soak-${process.pid}`;
-  // The tasks get the free tier's limits without its 5xx: a task is one command, and a user runs it again.
-  const network = await SimulatedPublicNetwork.start({ serverErrorRate: 0 });
+  // The tasks get the free tier's limits without its 5xx: a task is one command, and a user runs it again. The deploy
+  // sees the node's own methods, so that Ignition takes automine's one confirmation a batch instead of five blocks.
+  const network = await SimulatedPublicNetwork.start({ serverErrorRate: 0, nodeMethods: "forward" });
   const tasks = TaskSession.start({ rpcUrl: network.url, deploymentsDir: dir });
   const agents: AgentProcess[] = [];
   try {
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
     await (await token.transfer(provider.address, parseEther(String(STAKE)))).wait();
     const escrow = JobEscrow__factory.connect(book.contracts.JobEscrow, node);
 
+    network.proxy.configure({ nodeMethods: "refuse" });
     say(`mining ${HISTORY} blocks of history, then a block every 2 s`);
     await network.mineHistory(HISTORY);
     await network.mineEvery();

@@ -13,9 +13,17 @@ export type Refusal =
   /** eth_getLogs over more blocks than the cap. */
   | "too-many-blocks"
   /** eth_getLogs that matched more logs than the cap (the node did run it; the client got the error). */
-  | "too-many-logs";
+  | "too-many-logs"
+  /** A node-control method (hardhat_*, evm_*, anvil_*) that a public endpoint does not serve. */
+  | "unsupported-method";
 
-export const REFUSALS: readonly Refusal[] = ["rate-limited", "server-error", "too-many-blocks", "too-many-logs"];
+export const REFUSALS: readonly Refusal[] = [
+  "rate-limited",
+  "server-error",
+  "too-many-blocks",
+  "too-many-logs",
+  "unsupported-method",
+];
 
 export type MethodCounts = Readonly<Record<string, number>>;
 
@@ -27,7 +35,7 @@ export interface EndpointCallCounts {
 }
 
 function emptyRefusals(): Record<Refusal, Record<string, number>> {
-  return { "rate-limited": {}, "server-error": {}, "too-many-blocks": {}, "too-many-logs": {} };
+  return Object.fromEntries(REFUSALS.map((reason) => [reason, {}])) as Record<Refusal, Record<string, number>>;
 }
 
 const copyOf = (counts: MethodCounts): MethodCounts => ({ ...counts });

@@ -5,11 +5,13 @@
  *
  * - Alchemy answers a getLogs over too many blocks or with too many logs with one message, code -32602, naming a
  *   range that would work (as quoted in ethers-io/ethers.js#4703); a rate-limited call gets HTTP 429 with code 429
- *   (as quoted in conduitxyz/node#36 and gitcoinco/grants-stack-indexer#156).
+ *   (as quoted in conduitxyz/node#36 and gitcoinco/grants-stack-indexer#156); a method it does not serve, code -32600
+ *   "Unsupported method: ..." (safe-global/safe-core-sdk#502).
  * - Infura refuses a range over its block limit with code -32602 "range N exceeds limit of M" (its live API, as
  *   reported in INFURA/infura#237), too many logs with code -32005 and a range to try with its bounds in `data`
  *   (ethers-io/ethers.js#4703), and a rate-limited call with HTTP 429 and code -32005 "project ID request rate
- *   exceeded" with the allowed rate and a back-off in `data` (INFURA/infura#201).
+ *   exceeded" with the allowed rate and a back-off in `data` (INFURA/infura#201), and a method it does not serve with
+ *   code -32601 "The method ... does not exist/is not available" (nucypher/nucypher#2323).
  */
 import type { JsonRpcError } from "./json-rpc";
 import type { BlockSpan } from "./log-range";
@@ -29,6 +31,8 @@ export interface EndpointErrors {
   tooManyLogs(fits: BlockSpan, limits: EndpointLimits): JsonRpcError;
   /** The body of an HTTP 429; `backoffSeconds` is what the Retry-After header says too. */
   rateLimited(backoffSeconds: number, limits: EndpointLimits): JsonRpcError;
+  /** A method the endpoint does not serve, such as a node's own hardhat_* and evm_* methods. */
+  unsupportedMethod(method: string): JsonRpcError;
 }
 
 const hex = (block: number) => `0x${block.toString(16)}`;
@@ -57,6 +61,10 @@ const ALCHEMY: EndpointErrors = {
       "Your app has exceeded its compute units per second capacity. If you have retries enabled, you can safely " +
       "ignore this message. If not, check out https://docs.alchemy.com/reference/throughput",
   }),
+  unsupportedMethod: (method) => ({
+    code: -32600,
+    message: `Unsupported method: ${method}. See available methods at https://docs.alchemy.com/alchemy/documentation/apis`,
+  }),
 };
 
 const INFURA: EndpointErrors = {
@@ -77,6 +85,7 @@ const INFURA: EndpointErrors = {
       rate: { allowed_rps: limits.requestsPerSecond, backoff_seconds: backoffSeconds },
     },
   }),
+  unsupportedMethod: (method) => ({ code: -32601, message: `The method ${method} does not exist/is not available` }),
 };
 
 export const ENDPOINT_ERRORS: Readonly<Record<EndpointDialect, EndpointErrors>> = { alchemy: ALCHEMY, infura: INFURA };

@@ -29,6 +29,12 @@ export interface PublicEndpointOptions {
   readonly seed: number;
   /** Whose words the refusals use. */
   readonly dialect: EndpointDialect;
+  /**
+   * Whether the node's own methods (hardhat_*, evm_*, anvil_*) reach it. A public endpoint does not serve them, and
+   * clients behave differently on a node that does: hardhat-ethers polls receipts every 50 ms instead of 500, and
+   * Ignition takes one confirmation instead of five.
+   */
+  readonly nodeMethods: "refuse" | "forward";
 }
 
 /**
@@ -43,7 +49,10 @@ export const PUBLIC_ENDPOINT: PublicEndpointOptions = {
   serverErrorRate: 0.01,
   seed: 1,
   dialect: "alchemy",
+  nodeMethods: "refuse",
 };
+
+const NODE_METHOD = /^(hardhat|evm|anvil)_/;
 
 const GATEWAY_ERRORS = [
   [502, "Bad Gateway"],
@@ -155,7 +164,10 @@ export class PublicRpcProxy {
     send(response, { status: 200, body: JSON.stringify(batch ? answers : answers[0]) });
   }
 
-  /** Each call with the blocks it spans if it is an eth_getLogs, refused if they are too many. */
+  /**
+   * Each call with the blocks it spans if it is an eth_getLogs; refused if they are too many, or if it is a node's own
+   * method and those are refused.
+   */
   private async screen(requests: readonly JsonRpcRequest[]): Promise<Call[]> {
     let head: Promise<number> | undefined;
     const readHead = () => (head ??= this.headBlock());
@@ -164,7 +176,10 @@ export class PublicRpcProxy {
       const method = methodOf(request);
       const span = method === "eth_getLogs" ? await blockSpan(firstParam(request), readHead) : undefined;
       const call: Call = { request, method, span };
-      if (span !== undefined && blocksIn(span) > this.options.maxBlockRange) {
+      if (this.options.nodeMethods === "refuse" && NODE_METHOD.test(method)) {
+        this.calls.record(method, "unsupported-method");
+        call.refusal = errorResponse(request, this.errors.unsupportedMethod(method));
+      } else if (span !== undefined && blocksIn(span) > this.options.maxBlockRange) {
         this.calls.record(method, "too-many-blocks");
         call.refusal = errorResponse(request, this.errors.tooManyBlocks(span, this.options));
       }

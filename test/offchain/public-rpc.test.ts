@@ -180,6 +180,33 @@ describe("Public-endpoint simulator", function () {
     });
   });
 
+  describe("node methods", function () {
+    it("answers hardhat_*, evm_* and anvil_* as methods it does not serve, in each provider's words", async function () {
+      const { url, calls } = await endpoint(10);
+      expect((await call(url, "hardhat_metadata")).error).to.deep.equal({
+        code: -32600,
+        message:
+          "Unsupported method: hardhat_metadata. See available methods at https://docs.alchemy.com/alchemy/documentation/apis",
+      });
+      proxy.configure({ dialect: "infura" });
+      expect((await call(url, "evm_increaseTime", [60])).error).to.deep.equal({
+        code: -32601,
+        message: "The method evm_increaseTime does not exist/is not available",
+      });
+      expect(calls.snapshot().refused["unsupported-method"]).to.deep.equal({
+        hardhat_metadata: 1,
+        evm_increaseTime: 1,
+      });
+      expect(forwardedCalls(calls.snapshot())).to.equal(0);
+    });
+
+    it("forwards them when told to, as a local node serves them", async function () {
+      const { url, calls } = await endpoint(10, { nodeMethods: "forward" });
+      expect((await call(url, "hardhat_metadata")).error).to.equal(undefined);
+      expect(forwardedCalls(calls.snapshot(), "hardhat_metadata")).to.equal(1);
+    });
+  });
+
   describe("gateway errors", function () {
     it("answers the seeded share of requests with a 502, 503 or 504 HTML page, the same ones for the same seed", async function () {
       const statuses = async (seed: number) => {
@@ -228,6 +255,7 @@ describe("Public-endpoint simulator", function () {
           "server-error": {},
           "too-many-blocks": { eth_getLogs: 1 },
           "too-many-logs": {},
+          "unsupported-method": {},
         },
       });
     });
