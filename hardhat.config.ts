@@ -4,6 +4,7 @@ import "@nomicfoundation/hardhat-toolbox";
 
 import "./tasks";
 import "./config/coverage";
+import "./config/transport-retry";
 import { SOLIDITY_VERSION } from "./config/solc";
 import { assertRequestedNetworkConfigured, configuredPublicNetworks } from "./config/networks";
 

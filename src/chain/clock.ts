@@ -3,6 +3,7 @@ import type { Provider } from "ethers";
 
 import { isLocalNetwork } from "../../config/parameters";
 import { UserError } from "../errors";
+import { withRetry } from "./retry";
 
 /** The latest block's timestamp: what the contracts compare deadlines with. */
 export async function chainTime(provider: Provider): Promise<bigint> {
@@ -13,7 +14,8 @@ export async function chainTime(provider: Provider): Promise<bigint> {
 export async function latestBlock(
   provider: Provider,
 ): Promise<{ readonly number: number; readonly timestamp: bigint }> {
-  const block = await provider.getBlock("latest");
+  // Retried like every read: a gateway's occasional 5xx must not fail a task.
+  const block = await withRetry("the latest block", () => provider.getBlock("latest"));
   if (block === null) throw new UserError("The node returned no latest block; is it running?");
   return { number: block.number, timestamp: BigInt(block.timestamp) };
 }

@@ -44,6 +44,7 @@ const RANGE_REFUSALS = [
   /too many (blocks|results|logs)/i,
   /exceeds? (the )?max(imum)? (block )?range/i,
   /response size (is )?(too large|exceeded)/i,
+  /range \d+ exceeds limit/i,
 ];
 
 /** Whether `error` is an endpoint refusing a getLogs range as too large (a smaller range would pass). */

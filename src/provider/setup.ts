@@ -2,6 +2,7 @@
  * Getting a provider ready to take jobs: registering its profile and staking WEFT. Used by provider:register,
  * provider:stake and by provider:run before it starts (--gpu, --stake).
  */
+import { withRetry } from "../chain/retry";
 import { formatEther, type Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
@@ -34,7 +35,7 @@ export async function registerProvider(
   validateProfile(profile);
   const provider = await signer.getAddress();
   const registry = system.ProviderRegistry.connect(signer);
-  if ((await registry.providerState(provider)).registered) {
+  if ((await withRetry("the provider's state", () => registry.providerState(provider))).registered) {
     throw new UserError(`${provider} is already registered as a provider.`);
   }
   const tx = await registry.register(profile);
@@ -52,10 +53,10 @@ export async function stakeWeft(
   if (amount <= 0n) throw new UserError(`--amount must be positive; got ${formatEther(amount)} WEFT.`);
   const registry = system.ProviderRegistry.connect(signer);
   const token = system.ComputeToken.connect(signer);
-  if (!(await registry.providerState(provider)).registered) {
+  if (!(await withRetry("the provider's state", () => registry.providerState(provider))).registered) {
     throw new UserError(`${provider} is not a registered provider; run provider:register first.`);
   }
-  const balance = await token.balanceOf(provider);
+  const balance = await withRetry("the WEFT balance", () => token.balanceOf(provider));
   if (balance < amount) {
     throw new UserError(
       `${provider} holds ${formatEther(balance)} WEFT, less than the ${formatEther(amount)} to stake.`,
@@ -64,7 +65,8 @@ export async function stakeWeft(
   await (await token.approve(await registry.getAddress(), amount)).wait();
   const tx = await registry.stake(amount);
   await tx.wait();
-  return { provider, staked: (await registry.providerState(provider)).staked, txHash: tx.hash };
+  const { staked } = await withRetry("the provider's state", () => registry.providerState(provider));
+  return { provider, staked, txHash: tx.hash };
 }
 
 export interface EnsureProviderOptions {
@@ -82,7 +84,7 @@ export async function ensureProvider(
   logger: Logger,
 ): Promise<void> {
   const provider = await signer.getAddress();
-  const state = await system.ProviderRegistry.providerState(provider);
+  const state = await withRetry("the provider's state", () => system.ProviderRegistry.providerState(provider));
   if (!state.registered) {
     if (options.profile === undefined) {
       throw new UserError(`${provider} is not a registered provider; pass --gpu and --vram to register it.`);

@@ -88,6 +88,7 @@ describe("isRangeRefusal", function () {
       "block range is too wide",
       "eth_getLogs is limited to a 10,000 block range",
       "exceed maximum block range: 5000",
+      "range 2000 exceeds limit of 1000",
     ]) {
       expect(isRangeRefusal(new Error(message)), message).to.equal(true);
     }
