@@ -12,7 +12,7 @@ import { parseAccount, parseInteger, parsePort } from "../../src/cli/flags";
 import { EventIndex } from "../../src/chain/event-index";
 import { ChallengeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
-import { UserError } from "../../src/errors";
+import { errorMessage, UserError } from "../../src/errors";
 import { ipfsGatewayFromEnv } from "../../src/store/factory";
 import { DEFAULT_DETECTION } from "../../src/findings/checks/mandelbrot";
 import { VerifierMetrics } from "../../src/verifier/metrics";
@@ -110,6 +110,10 @@ export async function runVerifier(
     startBlock,
     deploymentBlock: book.deploymentBlock,
     maxBlockRange: config.maxBlockRange,
+    retry: {
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn(`reading logs failed (attempt ${attempt}), retrying in ${delayMs} ms: ${errorMessage(error)}`),
+    },
   });
   const sink = config.evidenceOnly
     ? evidence

@@ -170,7 +170,13 @@ export class ProviderAgent {
         startBlock: state.nextBlock,
         deploymentBlock: config.startBlock,
         maxBlockRange: config.maxBlockRange ?? LOCAL_FOLLOWING.maxBlockRange,
-        retry: config.retry,
+        retry: {
+          ...config.retry,
+          onRetry: (error, attempt, delayMs) =>
+            (config.logger ?? consoleLogger("provider")).warn(
+              `reading logs failed (attempt ${attempt}), retrying in ${delayMs} ms: ${errorMessage(error)}`,
+            ),
+        },
       }));
     return new ProviderAgent(config, provider, address, state, index, sources);
   }
