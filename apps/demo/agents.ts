@@ -23,7 +23,7 @@ import { OutputKeeper } from "../../src/provider/outputs";
 import { FileContentStore } from "../../src/store/fs-store";
 import { VerifierMetrics } from "../../src/verifier/metrics";
 import { eventIndexIn, Verifier } from "../../src/verifier/verifier";
-import { EventIndex } from "../../src/chain/event-index";
+import { EventIndex } from "../../src/agents/event-index";
 import type { DemoProvider, ProviderName } from "./plan";
 import type { Progress } from "./progress";
 import { providerOf } from "../../src/chain/provider";

@@ -9,7 +9,7 @@ import { parseChainFollowing } from "../../src/agents/following";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
 import { parseAccount, parseInteger, parsePort } from "../../src/cli/flags";
-import { EventIndex } from "../../src/chain/event-index";
+import { EventIndex } from "../../src/agents/event-index";
 import { ChallengeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
 import { errorMessage, UserError } from "../../src/errors";

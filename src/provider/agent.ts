@@ -9,7 +9,7 @@
  * is re-read before each step, so a restarted agent picks up exactly where it stopped.
  *
  * What it costs an RPC endpoint: each tick reads the head block and the escrow's and dispute manager's logs of the
- * new blocks into an event index (chain/event-index.ts), whatever the number of jobs in flight; a job costs a call
+ * new blocks into an event index (agents/event-index.ts), whatever the number of jobs in flight; a job costs a call
  * only when something happens to it (a new event, its window closing, a dispute deadline), so an idle tick is two
  * calls. The events also tell it at once when one of its jobs is slashed, timed out or taken by someone else.
  */
@@ -19,7 +19,7 @@ import { LOCAL_FOLLOWING } from "../agents/following";
 import { consoleLogger, type Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
 import { latestBlock } from "../chain/clock";
-import { EventIndex } from "../chain/event-index";
+import { EventIndex } from "../agents/event-index";
 import { jobIdOf, type JobEventSources } from "../chain/job-events";
 import {
   committedTerms,

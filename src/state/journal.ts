@@ -65,7 +65,12 @@ export function parseLines(file: string, bytes: Buffer): JournalLines {
 
 /** Appends `record` as one line and flushes it to disk; returns the bytes written. */
 export function appendLine(file: string, record: unknown): number {
-  const line = Buffer.from(JSON.stringify(record) + "\n");
+  return appendLines(file, [record]);
+}
+
+/** Appends `records` one per line in a single write, flushed to disk once; returns the bytes written. */
+export function appendLines(file: string, records: readonly unknown[]): number {
+  const line = Buffer.from(records.map((record) => JSON.stringify(record) + "\n").join(""));
   flushed(file, "a", (fd) => {
     for (let written = 0; written < line.length;) {
       written += fs.writeSync(fd, line, written, line.length - written);

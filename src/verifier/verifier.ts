@@ -15,7 +15,7 @@ import type { Provider } from "ethers";
 import type { Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
 import { type BlockRange, validateConfirmedRangeOptions } from "../chain/blocks";
-import { EventIndex } from "../chain/event-index";
+import { EventIndex } from "../agents/event-index";
 import { readCreatedJob, type SubmittedResult, submittedResultOf } from "../chain/jobs";
 import { type RetryOptions, withRetry } from "../chain/retry";
 import { errorMessage, UserError } from "../errors";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { type Filter, type Log, type Provider, zeroPadValue } from "ethers";
 
-import { EventIndex } from "../../src/chain/event-index";
+import { EventIndex } from "../../src/agents/event-index";
 import { type ChainLog, LogScanner, matchesFilter } from "../../src/chain/logs";
 import { UserError } from "../../src/errors";
 
@@ -104,7 +104,7 @@ describe("EventIndex", function () {
     expect(() => open(provider, 0))
       .to.throw(UserError)
       .with.property("message")
-      .that.matches(/line 2 is not JSON; delete the file/);
+      .that.matches(/is not valid JSON at line 2 .*move it away to start afresh/);
   });
 
   it("refuses the index of another chain or contract", function () {

@@ -13,11 +13,12 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { UserError } from "../errors";
 import type { Provider } from "ethers";
 
-import { type ChainLog, type EventHistory, type LogFilter, LogScanner, matchesFilter } from "./logs";
-import { type RetryOptions, withRetry } from "./retry";
+import { type ChainLog, type EventHistory, type LogFilter, LogScanner, matchesFilter } from "../chain/logs";
+import { type RetryOptions, withRetry } from "../chain/retry";
+import { UserError } from "../errors";
+import { appendLines, parseLines, readIfExists, truncateTo } from "../state/journal";
 
 const INDEX_VERSION = 1;
 
@@ -109,7 +110,8 @@ export class EventIndex implements EventHistory {
   /** Opens the index in `options.file`, or starts one at `options.startBlock`. */
   static open(options: EventIndexOptions): EventIndex {
     const addresses = options.addresses.map((address) => address.toLowerCase());
-    if (!fs.existsSync(options.file)) {
+    const bytes = readIfExists(options.file);
+    if (bytes === undefined || bytes.length === 0) {
       fs.mkdirSync(path.dirname(options.file), { recursive: true });
       const header: Header = {
         version: INDEX_VERSION,
@@ -117,22 +119,14 @@ export class EventIndex implements EventHistory {
         addresses,
         startBlock: options.startBlock,
       };
-      const fd = fs.openSync(options.file, "wx");
-      try {
-        fs.writeSync(fd, `${JSON.stringify(header)}\n`);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      appendLines(options.file, [header]);
       return new EventIndex(options, options.startBlock, options.startBlock);
     }
-    const content = fs.readFileSync(options.file, "utf8");
-    if (!content.endsWith("\n")) {
-      // A kill tore the last append: cut its partial line off, or the next append would continue it.
-      fs.truncateSync(options.file, Buffer.byteLength(content.slice(0, content.lastIndexOf("\n") + 1)));
-    }
-    const lines = content.split("\n");
-    const header = parseHeader(options.file, lines[0]);
+    const lines = parseLines(options.file, bytes);
+    // A kill tore the last append: cut its partial line off, or the next append would continue it.
+    if (lines.torn) truncateTo(options.file, lines.length);
+    const [first, ...rest] = lines.records;
+    const header = parseHeader(options.file, first);
     const foreign =
       header.chainId !== options.chainId || header.addresses.join() !== addresses.join()
         ? `indexes chain ${header.chainId} contracts ${header.addresses.join(", ")}, not chain ${options.chainId} contracts ${addresses.join(", ")}`
@@ -141,7 +135,7 @@ export class EventIndex implements EventHistory {
       throw new UserError(`${options.file} ${foreign}; delete it or pass another state location.`);
     }
     const index = new EventIndex(options, header.startBlock, header.startBlock);
-    index.replay(lines.slice(1));
+    index.replay(rest as readonly (LogLine | CheckpointLine)[]);
     return index;
   }
 
@@ -187,9 +181,9 @@ export class EventIndex implements EventHistory {
    * changed), until a sync indexes their block for good.
    */
   recordOwn(logs: readonly ChainLog[]): void {
+    const known = new Set(this.ownLogs.map(keyOf));
     for (const log of logs.map(plainLog)) {
-      if (log.blockNumber >= this.next && !this.ownLogs.some((own) => keyOf(own) === keyOf(log)))
-        this.ownLogs.push(log);
+      if (log.blockNumber >= this.next && !known.has(keyOf(log))) this.ownLogs.push(log);
     }
   }
 
@@ -245,33 +239,14 @@ export class EventIndex implements EventHistory {
   }
 
   private append(logs: readonly ChainLog[], next: number): void {
-    const lines = logs.map((log) => JSON.stringify(lineOf(log)));
-    lines.push(JSON.stringify({ next } satisfies CheckpointLine));
-    const fd = fs.openSync(this.options.file, "a");
-    try {
-      fs.writeSync(fd, `${lines.join("\n")}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    appendLines(this.options.file, [...logs.map(lineOf), { next } satisfies CheckpointLine]);
     this.lastCheckpointAt = Date.now();
   }
 
   /** Rebuilds the index from the file's lines; logs after the last checkpoint (a torn append) are dropped. */
-  private replay(lines: readonly string[]): void {
+  private replay(records: readonly (LogLine | CheckpointLine)[]): void {
     let pending: ChainLog[] = [];
-    lines.forEach((line, number) => {
-      if (line.trim() === "") return;
-      let parsed: LogLine | CheckpointLine;
-      try {
-        parsed = JSON.parse(line) as LogLine | CheckpointLine;
-      } catch {
-        // Only the last line can be torn by a kill; anything else is a damaged file.
-        if (number === lines.length - 1 || lines.slice(number + 1).every((rest) => rest.trim() === "")) return;
-        throw new UserError(
-          `${this.options.file} line ${number + 2} is not JSON; delete the file and the agent rebuilds the index from the chain.`,
-        );
-      }
+    for (const parsed of records) {
       if ("next" in parsed) {
         for (const log of pending) if (!this.seen.has(keyOf(log))) this.add(log);
         pending = [];
@@ -286,17 +261,13 @@ export class EventIndex implements EventHistory {
           transactionHash: parsed.h,
         });
       }
-    });
+    }
   }
 }
 
-function parseHeader(file: string, line: string | undefined): Header {
-  try {
-    const header = JSON.parse(line ?? "") as Header;
-    if (header.version === INDEX_VERSION && Array.isArray(header.addresses)) return header;
-  } catch {
-    // Reported below.
-  }
+function parseHeader(file: string, record: unknown): Header {
+  const header = record as Partial<Header> | null;
+  if (header?.version === INDEX_VERSION && Array.isArray(header.addresses)) return header as Header;
   throw new UserError(`${file} is not an event index of this version; delete it and the agent rebuilds it.`);
 }
 
