@@ -1,9 +1,10 @@
 /**
  * Gas of the proof path, both of its transactions: commitProof (the bond in, the dispute record, the job frozen) and
  * revealProof (the checker's recomputation of one element from Merkle-proven inputs, the escrow's refund, the slash
- * split three ways, the bond out), against matmul-i8 jobs of m = n = 64 at each k. Each measurement is a fresh
- * provider's first slash (a slash jails its provider), in the steady state of the ops table: another job's dispute
- * stays open throughout, so the bond moves between nonzero balances and the points differ only in k.
+ * split three ways, the bond out), against matmul-i8 jobs of m = n = 64 at each k, with each transaction's floor
+ * (proof-floor.ts) and the gas per element of the checker's int8 dot product. Each measurement is a fresh provider's
+ * first slash (a slash jails its provider), in the steady state of the ops table: another job's dispute stays open
+ * throughout, so the bond moves between nonzero balances and the points differ only in k.
  */
 import { ethers } from "hardhat";
 
@@ -11,6 +12,7 @@ import { proofCommitment } from "../../src/disputes/proofs";
 import { PROFILE, jobTerms, registerAndStake } from "../../test/fixtures/jobs";
 import { deployWeftFixture } from "../../test/fixtures/weft";
 import { fraudProof, matmulJob, openStandingDispute } from "./jobs";
+import { proofPathFloor, type ProofPathFloor } from "./proof-floor";
 import { hexBytes } from "./sample";
 
 export interface FraudProofPoint {
@@ -22,6 +24,9 @@ export interface FraudProofPoint {
   readonly commitGas: number;
   readonly revealGas: number;
   readonly proofBytes: number;
+  readonly floor: ProofPathFloor;
+  /** Gas per element of one MatmulI8Checker.dotI8 call on random k-element vectors, beyond an empty call. */
+  readonly dotGasPerElement: number;
 }
 
 const [M, N] = [64, 64];
@@ -39,6 +44,8 @@ export async function measureFraudProofs(sizes: readonly number[], progress: (li
   ).wait();
   await registerAndStake(f, f.provider2, STAKE);
   await openStandingDispute(f, f.client, f.provider2, challenger);
+  const dotGas = await dotGasMeter(await f.MatmulI8Checker.getAddress());
+  const emptyDotGas = await dotGas(0);
   const points: FraudProofPoint[] = [];
   for (const [index, k] of sizes.entries()) {
     const provider = providers[index];
@@ -50,16 +57,28 @@ export async function measureFraudProofs(sizes: readonly number[], progress: (li
     const proof = fraudProof(job, ROW, COL);
     const disputes = f.DisputeManager.connect(challenger);
     const commitment = proofCommitment(challenger.address, job.id, proof);
-    const commit = await (await disputes.commitProof(job.id, await jobTerms(f, job.id), commitment)).wait();
+    const commitTx = await disputes.commitProof(job.id, await jobTerms(f, job.id), commitment);
+    const commit = await commitTx.wait();
     const disputeId = await disputes.disputeCount();
-    const reveal = await (await disputes.revealProof(disputeId, await jobTerms(f, job.id), job.params, proof)).wait();
+    const revealTx = await disputes.revealProof(disputeId, await jobTerms(f, job.id), job.params, proof);
+    const reveal = await revealTx.wait();
     const [commitGas, revealGas] = [Number(commit!.gasUsed), Number(reveal!.gasUsed)];
     const gas = commitGas + revealGas;
-    points.push({ k, m: M, n: N, gas, commitGas, revealGas, proofBytes: hexBytes(proof) });
+    const floor = proofPathFloor(commitTx.data, revealTx.data);
+    const dotGasPerElement = ((await dotGas(k)) - emptyDotGas) / k;
+    points.push({ k, m: M, n: N, gas, commitGas, revealGas, proofBytes: hexBytes(proof), floor, dotGasPerElement });
+    const fmt = (x: number) => x.toLocaleString("en-US");
     progress(
-      `gas: commitProof + revealProof m=n=${M} k=${k}: ${commitGas.toLocaleString("en-US")} + ` +
-        `${revealGas.toLocaleString("en-US")} = ${gas.toLocaleString("en-US")} gas`,
+      `gas: commitProof + revealProof m=n=${M} k=${k}: ${fmt(commitGas)} + ${fmt(revealGas)} = ${fmt(gas)} gas ` +
+        `(floor ${fmt(floor.commit)} + ${fmt(floor.reveal)} = ${fmt(floor.path)}; dot product ` +
+        `${dotGasPerElement.toFixed(2)} gas/element)`,
     );
   }
   return points;
+}
+
+/** The gas of one dotI8 call of `checker` on random vectors of k elements, measured on chain by the batch harness. */
+async function dotGasMeter(checker: string): Promise<(k: number) => Promise<number>> {
+  const batch = await ethers.deployContract("DotProductBatch");
+  return async (k) => Number(await batch.dotGas(checker, ethers.randomBytes(k), ethers.randomBytes(k)));
 }

@@ -30,7 +30,10 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
 
     uint256 private _disputeCount;
     mapping(uint256 disputeId => Dispute) private _disputes;
-    mapping(uint256 jobId => uint256) private _openDisputes;
+    /// @dev A job's open disputes beyond the one its Disputed status in the escrow stands for (all of them once the job
+    /// is Slashed, which the dispute that proved the fault leaves). A job's first dispute thus writes no slot of its
+    /// own here: 22,100 gas less on every commit of a job that nobody else disputes.
+    mapping(uint256 jobId => uint256) private _extraDisputes;
 
     /// @param authority The AccessManager holding every permission.
     /// @param escrow_ The JobEscrow whose jobs are disputed.
@@ -235,7 +238,8 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
 
     /// @inheritdoc IDisputeManager
     function openDisputes(uint256 jobId) external view returns (uint256) {
-        return _openDisputes[jobId];
+        bool disputed = _escrow.jobStatus(jobId) == IJobEscrow.JobStatus.Disputed;
+        return _extraDisputes[jobId] + (disputed ? 1 : 0);
     }
 
     /// @inheritdoc IDisputeManager
@@ -280,15 +284,19 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         DisputeStatus status,
         uint256 window
     ) private returns (uint256 disputeId) {
-        uint256 open = _openDisputes[jobId];
-        if (open == 0) {
-            _escrow.markDisputed(jobId, job);
-        } else {
-            IJobEscrow.JobStatus jobStatus = _escrow.verifiedStatus(jobId, job);
-            if (jobStatus != IJobEscrow.JobStatus.Disputed) revert JobNotDisputable(jobId, jobStatus);
+        IJobEscrow.JobStatus jobStatus = _escrow.jobStatus(jobId);
+        if (jobStatus == IJobEscrow.JobStatus.Disputed) {
+            _escrow.verifiedStatus(jobId, job);
             if (block.timestamp >= job.deadline) revert IJobEscrow.ChallengeWindowClosed(jobId, job.deadline);
+            ++_extraDisputes[jobId];
+        } else {
+            // Slashed while disputes that another one made moot are still open: refused here; any other status is
+            // the escrow's to refuse.
+            if (jobStatus != IJobEscrow.JobStatus.Submitted && _extraDisputes[jobId] != 0) {
+                revert JobNotDisputable(jobId, jobStatus);
+            }
+            _escrow.markDisputed(jobId, job);
         }
-        _openDisputes[jobId] = open + 1;
         disputeId = ++_disputeCount;
         uint40 deadline = uint40(block.timestamp + window);
         uint96 bondAmount = _bond;
@@ -325,8 +333,8 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         (address challenger, uint256 bondAmount, uint256 jobId) = (d.challenger, d.bond, d.jobId);
         // The job is Disputed, so its collateral is still locked in the registry.
         uint256 collateral = job.collateral;
+        // This dispute is the one the job's Disputed status stood for: the others, if any, remain to end Moot.
         d.status = DisputeStatus.ProviderAtFault;
-        --_openDisputes[jobId];
 
         _escrow.resolveDispute(jobId, job, true);
         address[] memory recipients = new address[](_SLASH_RECIPIENTS);
@@ -343,8 +351,9 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
         uint256 jobId = d.jobId;
         uint256 bondAmount = d.bond;
         d.status = DisputeStatus.NoFault;
-        uint256 open = --_openDisputes[jobId];
-        if (open == 0) _escrow.resolveDispute(jobId, job, false);
+        uint256 extra = _extraDisputes[jobId];
+        if (extra == 0) _escrow.resolveDispute(jobId, job, false);
+        else _extraDisputes[jobId] = extra - 1;
         emit DisputeSettled(disputeId, jobId, DisputeStatus.NoFault, 0, job.provider);
         _bondToken.safeTransfer(job.provider, bondAmount);
     }
@@ -353,7 +362,7 @@ contract DisputeManager is DisputeParameters, ReentrancyGuardTransient {
     function _settleMoot(uint256 disputeId, Dispute storage d) private {
         (address challenger, uint256 bondAmount, uint256 jobId) = (d.challenger, d.bond, d.jobId);
         d.status = DisputeStatus.Moot;
-        --_openDisputes[jobId];
+        --_extraDisputes[jobId];
         emit DisputeSettled(disputeId, jobId, DisputeStatus.Moot, 0, challenger);
         _bondToken.safeTransfer(challenger, bondAmount);
     }
