@@ -27,20 +27,24 @@ export function writeHeaderAndBytes(
   if (target.length !== headerAndBytesLength(header.length, data.length)) {
     throw new RangeError(`abi.encode of ${header.length} words and ${data.length} bytes is not ${target.length} bytes`);
   }
-  target.fill(0);
-  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  const writeWord = (offset: number, value: number) => {
-    // Values are below 2^53: the high 24 bytes of the word stay zero.
-    view.setUint32(offset + ABI_WORD - 4, value % 2 ** 32);
-    view.setUint32(offset + ABI_WORD - 8, Math.floor(value / 2 ** 32));
-  };
-  header.forEach((value, i) => writeWord(i * ABI_WORD, value));
-  writeWord(header.length * ABI_WORD, headBytes); // offset of the dynamic bytes
-  writeWord(headBytes, data.length);
-  const body = target.subarray(headBytes + ABI_WORD, headBytes + ABI_WORD + data.length);
+  const bodyStart = headBytes + ABI_WORD;
+  // Only the words and the padding are zeroed: the data overwrites the rest (this runs once per leaf of a tree).
+  target.fill(0, 0, bodyStart);
+  target.fill(0, bodyStart + data.length);
+  header.forEach((value, i) => writeWord(target, i * ABI_WORD, value));
+  writeWord(target, header.length * ABI_WORD, headBytes); // offset of the dynamic bytes
+  writeWord(target, headBytes, data.length);
+  const body = target.subarray(bodyStart, bodyStart + data.length);
   if (data instanceof Uint8Array) body.set(data);
   else data.write(body);
   return target;
+}
+
+/** Writes `value` (a non-negative integer below 2^53) as the big-endian uint256 word at `offset` of zeroed `target`. */
+function writeWord(target: Uint8Array, offset: number, value: number): void {
+  // The high 25 bytes stay zero; the low 7 bytes hold the value.
+  for (let i = ABI_WORD - 1, rest = value; rest > 0; i--, rest = Math.floor(rest / 256))
+    target[offset + i] = rest % 256;
 }
 
 /** abi.encode(uint256 h0, ..., uint256 hN, bytes data) for small non-negative integer headers. */
