@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: gas, scale and verifier benchmarks in one run, then BENCHMARKS.md from their results. A full run
+ * `npm run bench`: gas, scale, verifier and end-to-end benchmarks in one run, then BENCHMARKS.md from their results. A full run
  * writes bench/results/*.json and BENCHMARKS.md at the repository root; `--quick` (fewer sizes and runs) writes both
  * to .weft/bench-quick/ (local and git-ignored) so that it never replaces the committed figures.
  */
@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 
 import { UserError } from "../src/errors";
 import { readJsonFile, writeJsonAtomic } from "../src/state/json-file";
+import { runEndToEndBench } from "./end-to-end";
 import { runGasBench } from "./gas";
 import { renderReport, type BenchResults } from "./report";
 import { runInfo } from "./run-info";
@@ -31,6 +32,7 @@ export function writeReport(quick: boolean): string {
     gas: read<BenchResults["gas"]>("gas"),
     scale: read<BenchResults["scale"]>("scale"),
     verifier: read<BenchResults["verifier"]>("verifier"),
+    endToEnd: read<BenchResults["endToEnd"]>("endToEnd"),
   };
   fs.writeFileSync(report, renderReport(results));
   return report;
@@ -54,21 +56,27 @@ export async function runBench(
     return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
   };
   const progress = (line: string) => log(`[${elapsed()}] ${line}`);
-  progress(`bench${options.quick ? " (quick)" : ""}: gas, then scale, then the verifier`);
+  progress(`bench${options.quick ? " (quick)" : ""}: gas, then scale, then the verifier, then end to end`);
   const gas = await runGasBench(options.quick, progress);
   progress(`gas: lifecycle ${gas.lifecycle.gas.toLocaleString("en-US")} gas, ${gas.lifecycle.ratio}x its floor`);
   const scale = await runScaleBench(options.quick, progress);
   progress(`scale: largest spread ${scale.maxSpread}`);
   const verifier = await runVerifierBench(options.quick, progress);
+  const endToEnd = await runEndToEndBench(options.quick, progress);
 
   const run = runInfo(options.quick, (performance.now() - start) / 1000);
-  const results: BenchResults = { gas: { run, ...gas }, scale: { run, ...scale }, verifier: { run, ...verifier } };
+  const results: BenchResults = {
+    gas: { run, ...gas },
+    scale: { run, ...scale },
+    verifier: { run, ...verifier },
+    endToEnd: { run, ...endToEnd },
+  };
   const { resultsDir, report } = outputsOf(options.quick);
   fs.mkdirSync(resultsDir, { recursive: true });
   for (const [name, value] of Object.entries(results)) writeJsonAtomic(path.join(resultsDir, `${name}.json`), value);
   fs.writeFileSync(report, renderReport(results));
   progress(
-    `wrote ${path.relative(process.cwd(), resultsDir)}/{gas,scale,verifier}.json and ${path.relative(process.cwd(), report)}`,
+    `wrote ${path.relative(process.cwd(), resultsDir)}/{gas,scale,verifier,endToEnd}.json and ${path.relative(process.cwd(), report)}`,
   );
   return results;
 }

@@ -1,5 +1,5 @@
 /**
- * Compiles every WebAssembly text kernel under src/workloads (`<name>.wat`, the source of truth) with wabt, SIMD
+ * Compiles every WebAssembly text kernel under src (src/workloads, src/commitments) (`<name>.wat`, the source of truth) with wabt, SIMD
  * enabled, into a generated TypeScript module next to it (`<name>.wasm.ts`, committed) that holds the binary as a
  * base64 string. The library instantiates the module from those bytes, so it needs neither the file system, nor
  * wabt, nor a worker thread at run time; wabt is only needed here and by the test that keeps the generated modules in
@@ -12,8 +12,8 @@ import wabt from "wabt";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
-/** Where the kernels live. */
-export const KERNEL_ROOT = path.join(REPO_ROOT, "src", "workloads");
+/** Where the kernels live: anywhere under src (the workloads' kernels, the commitments' keccak). */
+export const KERNEL_ROOT = path.join(REPO_ROOT, "src");
 
 /** The name of the constant every generated module exports. */
 export const GENERATED_EXPORT = "WASM_BASE64";

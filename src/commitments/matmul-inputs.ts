@@ -6,7 +6,7 @@
 import { decodeMatmulInputs } from "../workloads/matmul-i8/codec";
 import type { MatmulOperands, MatmulShape } from "../workloads/matmul-i8/shape";
 import { validateMatmulOperands } from "../workloads/matmul-i8/shape";
-import { MatmulInputKind, matmulInputLeafHash } from "./leaves";
+import { MatmulInputKind, matmulInputLeafMessages } from "./leaves";
 import { MerkleTree } from "./merkle";
 
 /** One input vector with what proves it. */
@@ -20,25 +20,17 @@ export interface MatmulInputVectorProof {
 
 export class MatmulInputTree {
   private readonly tree: MerkleTree;
-  private readonly rows: Uint8Array[] = [];
-  private readonly columns: Uint8Array[] = [];
 
-  constructor(operands: MatmulOperands) {
+  constructor(private readonly operands: MatmulOperands) {
     validateMatmulOperands(operands);
-    const { shape, a, b } = operands;
-    const { m, k, n } = shape;
-    const leaves: Uint8Array[] = [];
-    for (let i = 0; i < m; i++) {
-      this.rows.push(new Uint8Array(a.buffer, a.byteOffset + i * k, k));
-      leaves.push(matmulInputLeafHash(MatmulInputKind.ROW_OF_A, i, this.rows[i]));
-    }
-    for (let j = 0; j < n; j++) {
-      const column = new Uint8Array(k);
-      for (let p = 0; p < k; p++) column[p] = b[p * n + j];
-      this.columns.push(column);
-      leaves.push(matmulInputLeafHash(MatmulInputKind.COLUMN_OF_B, j, column));
-    }
-    this.tree = new MerkleTree(leaves);
+    const { m, k, n } = operands.shape;
+    // Vectors are written straight into the tree builder's memory, columns read out of B on the way.
+    this.tree = MerkleTree.fromLeafMessages(
+      [
+        matmulInputLeafMessages(MatmulInputKind.ROW_OF_A, m, k, (into, i) => into.set(this.row(i))),
+        matmulInputLeafMessages(MatmulInputKind.COLUMN_OF_B, n, k, (into, j) => this.writeColumn(into, j)),
+      ].filter((run) => run.count > 0),
+    );
   }
 
   /** The tree over serialized inputs (A then B, see workloads/matmul-i8/codec.ts). */
@@ -51,11 +43,27 @@ export class MatmulInputTree {
   }
 
   rowProof(i: number): MatmulInputVectorProof {
-    return { kind: MatmulInputKind.ROW_OF_A, index: i, vector: this.rows[i], proof: this.tree.proof(i) };
+    return { kind: MatmulInputKind.ROW_OF_A, index: i, vector: this.row(i), proof: this.tree.proof(i) };
   }
 
   columnProof(j: number): MatmulInputVectorProof {
-    const leafIndex = this.rows.length + j;
-    return { kind: MatmulInputKind.COLUMN_OF_B, index: j, vector: this.columns[j], proof: this.tree.proof(leafIndex) };
+    const { m, k } = this.operands.shape;
+    const column = new Uint8Array(k);
+    this.writeColumn(column, j);
+    return { kind: MatmulInputKind.COLUMN_OF_B, index: j, vector: column, proof: this.tree.proof(m + j) };
+  }
+
+  /** Row i of A as bytes (two's complement), a view of A. */
+  private row(i: number): Uint8Array {
+    const { shape, a } = this.operands;
+    return new Uint8Array(a.buffer, a.byteOffset + i * shape.k, shape.k);
+  }
+
+  /** Column j of B as bytes into `into` (k bytes). */
+  private writeColumn(into: Uint8Array, j: number): void {
+    const { shape, b } = this.operands;
+    const { k, n } = shape;
+    // Int8 values stored into a Uint8Array wrap to their two's complement byte.
+    for (let p = 0; p < k; p++) into[p] = b[p * n + j];
   }
 }

@@ -8,53 +8,48 @@
  *
  * Why not build with @openzeppelin/merkle-tree itself: it keeps every node as a hex string and
  * re-encodes each leaf, and measured 18 s (StandardMerkleTree) and 2.2 s for the nodes alone
- * (SimpleMerkleTree, 32768 leaves) on the 2048x2048 result; this builder keeps nodes in one byte array.
+ * (SimpleMerkleTree, 32768 leaves) on the 2048x2048 result; this builder keeps nodes in one byte array and hashes
+ * in WebAssembly (keccak.ts), a whole batch of leaves or every internal node per call.
  * Equality with SimpleMerkleTree is asserted by the tests.
  */
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
-import { hexlify, keccak256 } from "ethers";
+import { hexlify } from "ethers";
 
-const HASH_BYTES = 32;
+import {
+  HASH_BYTES,
+  keccak256Bytes,
+  type LeafMessages,
+  standardTreeFromLeafHashes,
+  standardTreeFromMessages,
+} from "./keccak";
 
-/** keccak256 into raw bytes (ethers returns hex; Buffer's hex decoder is the fast way back). */
-export function keccakBytes(data: Uint8Array): Uint8Array {
-  return Buffer.from(keccak256(data).slice(2), "hex");
-}
+export type { LeafMessages } from "./keccak";
 
 /** OZ standard leaf hash of already abi-encoded leaf data. */
 export function standardLeafHash(encodedLeaf: Uint8Array): Uint8Array {
-  return keccakBytes(keccakBytes(encodedLeaf));
-}
-
-function compareHashes(nodes: Uint8Array, left: number, right: number): number {
-  for (let i = 0; i < HASH_BYTES; i++) {
-    const difference = nodes[left + i] - nodes[right + i];
-    if (difference !== 0) return difference;
-  }
-  return 0;
+  return keccak256Bytes(keccak256Bytes(encodedLeaf));
 }
 
 export class MerkleTree {
-  /** (2L - 1) nodes of 32 bytes in OZ's array layout; node 0 is the root. */
-  private readonly nodes: Uint8Array;
   readonly leafCount: number;
 
-  /** Builds the tree over leaf hashes (32 bytes each) in leaf-index order. */
-  constructor(leafHashes: readonly Uint8Array[]) {
-    if (leafHashes.length === 0) throw new RangeError("a Merkle tree needs at least one leaf");
-    this.leafCount = leafHashes.length;
-    const nodeCount = 2 * this.leafCount - 1;
-    this.nodes = new Uint8Array(nodeCount * HASH_BYTES);
-    leafHashes.forEach((hash, i) => this.nodes.set(hash, (nodeCount - 1 - i) * HASH_BYTES));
-    const pair = new Uint8Array(2 * HASH_BYTES);
-    for (let node = nodeCount - 1 - this.leafCount; node >= 0; node--) {
-      const left = (2 * node + 1) * HASH_BYTES;
-      const right = left + HASH_BYTES;
-      const [low, high] = compareHashes(this.nodes, left, right) <= 0 ? [left, right] : [right, left];
-      pair.set(this.nodes.subarray(low, low + HASH_BYTES), 0);
-      pair.set(this.nodes.subarray(high, high + HASH_BYTES), HASH_BYTES);
-      this.nodes.set(keccakBytes(pair), node * HASH_BYTES);
-    }
+  /** `nodes`: (2L - 1) nodes of 32 bytes in OZ's array layout; node 0 is the root. */
+  private constructor(private readonly nodes: Uint8Array) {
+    this.leafCount = (nodes.length / HASH_BYTES + 1) / 2;
+  }
+
+  /** The tree over leaf hashes (32 bytes each) in leaf-index order. */
+  static fromLeafHashes(leafHashes: readonly Uint8Array[]): MerkleTree {
+    requireLeaves(leafHashes.length);
+    const wrong = leafHashes.findIndex((hash) => hash.length !== HASH_BYTES);
+    if (wrong !== -1) throw new RangeError(`leaf hash ${wrong} has ${leafHashes[wrong].length} bytes, not 32`);
+    return new MerkleTree(standardTreeFromLeafHashes(leafHashes));
+  }
+
+  /** The tree over OZ standard leaves of the messages of `runs`, in order (leaves.ts writes the messages). */
+  static fromLeafMessages(runs: readonly LeafMessages[]): MerkleTree {
+    requireLeaves(runs.reduce((sum, run) => sum + run.count, 0));
+    return new MerkleTree(standardTreeFromMessages(runs));
   }
 
   /** The hash of node `position` in OZ's array layout (0 is the root; node p has children 2p + 1 and 2p + 2). */
@@ -88,6 +83,10 @@ export class MerkleTree {
     }
     return 2 * this.leafCount - 2 - leafIndex;
   }
+}
+
+function requireLeaves(count: number): void {
+  if (count === 0) throw new RangeError("a Merkle tree needs at least one leaf");
 }
 
 /** True if `proof` links `leafHash` to `root` (OZ's own verifier, not ours). */

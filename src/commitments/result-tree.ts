@@ -7,7 +7,7 @@
  * (hashing overhead per leaf), with no gain from 256; a dispute's calldata stays at half a kilobyte.
  */
 import { WORD_BYTES } from "../workloads/words";
-import { resultChunkLeafHash } from "./leaves";
+import { resultChunkLeafMessages } from "./leaves";
 import { MerkleTree } from "./merkle";
 
 export const RESULT_CHUNK_WORDS = 128;
@@ -29,11 +29,13 @@ export class ResultTree {
     if (output.length === 0 || output.length % WORD_BYTES !== 0) {
       throw new RangeError(`a result must be a non-empty sequence of 4-byte words, got ${output.length} bytes`);
     }
-    const leaves: Uint8Array[] = [];
-    for (let chunkIndex = 0; chunkIndex * RESULT_CHUNK_BYTES < output.length; chunkIndex++) {
-      leaves.push(resultChunkLeafHash(chunkIndex, this.chunk(chunkIndex)));
-    }
-    this.tree = new MerkleTree(leaves);
+    // The full chunks, then the shorter last chunk if there is one: each run's messages have one length.
+    const fullChunks = Math.floor(output.length / RESULT_CHUNK_BYTES);
+    const lastBytes = output.length - fullChunks * RESULT_CHUNK_BYTES;
+    const chunkOf = (chunkIndex: number) => this.chunk(chunkIndex);
+    const runs = [resultChunkLeafMessages(0, fullChunks, RESULT_CHUNK_BYTES, chunkOf)];
+    if (lastBytes > 0) runs.push(resultChunkLeafMessages(fullChunks, 1, lastBytes, chunkOf));
+    this.tree = MerkleTree.fromLeafMessages(runs.filter((run) => run.count > 0));
   }
 
   get root(): string {
