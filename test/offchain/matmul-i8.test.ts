@@ -116,6 +116,29 @@ describe("matmul-i8 reference and Freivalds' check", function () {
     }
   });
 
+  it("multiplies exactly when B spans several column blocks with a tail, for random k and n and extreme values", function () {
+    // k above 2,048 makes the kernel's column blocks 48 columns or fewer (a multiple of 16), so n up to 120 crosses
+    // block and 16-column group boundaries with any tail; odd m leaves the padding row of the last row pair.
+    const shapes = fc.record({
+      m: fc.integer({ min: 1, max: 3 }),
+      k: fc.integer({ min: 2049, max: 4200 }),
+      n: fc.integer({ min: 33, max: 120 }),
+    });
+    const operands = shapes.chain((shape: MatmulShape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        a: fc.array(int8, { minLength: shape.m * shape.k, maxLength: shape.m * shape.k }).map((v) => Int8Array.from(v)),
+        b: fc.array(int8, { minLength: shape.k * shape.n, maxLength: shape.k * shape.n }).map((v) => Int8Array.from(v)),
+      }),
+    );
+    fc.assert(
+      fc.property(operands, (ops) => {
+        expect(multiplyI8Sync(ops)).to.deep.equal(naiveProduct(ops));
+      }),
+      { numRuns: 6 },
+    );
+  });
+
   it("wraps sums beyond int32 the way Solidity's int32(int256) truncation does", function () {
     // Validation keeps k <= MATMUL_MAX_K, where no sum wraps; the kernel itself must still wrap.
     const k = 1 << 17;
