@@ -1,4 +1,9 @@
-/* Shared by the C baselines of bench/verifier.ts: reading operands from files and timing a function. */
+/*
+ * Shared by the C baselines of bench/verifier.ts: reading operands from files, timing, and the request loop. Each
+ * program loads its operands once, then times one run per line read from stdin and answers with one JSON line, so
+ * that bench/verifier.ts can alternate TypeScript and C runs on the same operands (interleaved, so that a change of
+ * load on a shared machine hits both sides alike).
+ */
 #ifndef WEFT_BENCH_COMMON_H
 #define WEFT_BENCH_COMMON_H
 
@@ -30,15 +35,14 @@ static double now_ms(void) {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* The median of `runs` timings, as bench/verifier.ts takes them. */
-static double median(double *times, int runs) {
-  qsort(times, runs, sizeof(double), compare_doubles);
-  return times[runs / 2];
+/* Calls `run` with each line of stdin (its trailing newline removed) until EOF; `run` prints one JSON line. */
+static void serve(void (*run)(const char *request)) {
+  char line[64];
+  while (fgets(line, sizeof line, stdin) != NULL) {
+    line[strcspn(line, "\n")] = 0;
+    run(line);
+    fflush(stdout);
+  }
 }
 
 #endif

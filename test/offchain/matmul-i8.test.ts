@@ -58,11 +58,12 @@ describe("matmul-i8 reference and Freivalds' check", function () {
     expect(multiplyI8Sync(extreme)[0]).to.equal(1000 * 16384);
   });
 
-  it("multiplies exactly across the kernel's padding: any k mod 16, odd m, n mod 4, all-extreme operands", function () {
+  it("multiplies exactly across the kernel's padding: any k mod 16, odd m, n mod 16, all-extreme operands", function () {
+    // n up to 40 spans one, two and three 16-column groups of packed B, with every tail.
     const shapes = fc.record({
       m: fc.integer({ min: 1, max: 7 }),
       k: fc.integer({ min: 1, max: 70 }),
-      n: fc.integer({ min: 1, max: 11 }),
+      n: fc.integer({ min: 1, max: 40 }),
     });
     const operands = shapes.chain((shape: MatmulShape) =>
       fc.record({
@@ -102,7 +103,7 @@ describe("matmul-i8 reference and Freivalds' check", function () {
   });
 
   it("computes products spanning several row and column blocks of the kernel exactly", function () {
-    // k = 1100, n = 250 gives 116-column blocks of B and 80-row blocks of A: both loops cross block boundaries.
+    // k = 1100, n = 250 gives 112-column blocks of B and 80-row blocks of A: both loops cross block boundaries.
     const operands = generateMatmulOperands({ m: 413, k: 1100, n: 250 }, 5);
     const product = multiplyI8Sync(operands);
     for (const row of [0, 1, 79, 80, 81, 400, 412]) {
@@ -113,6 +114,29 @@ describe("matmul-i8 reference and Freivalds' check", function () {
       };
       expect(product.subarray(row * 250, (row + 1) * 250)).to.deep.equal(naiveProduct(rowOperands));
     }
+  });
+
+  it("multiplies exactly when B spans several column blocks with a tail, for random k and n and extreme values", function () {
+    // k above 2,048 makes the kernel's column blocks 48 columns or fewer (a multiple of 16), so n up to 120 crosses
+    // block and 16-column group boundaries with any tail; odd m leaves the padding row of the last row pair.
+    const shapes = fc.record({
+      m: fc.integer({ min: 1, max: 3 }),
+      k: fc.integer({ min: 2049, max: 4200 }),
+      n: fc.integer({ min: 33, max: 120 }),
+    });
+    const operands = shapes.chain((shape: MatmulShape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        a: fc.array(int8, { minLength: shape.m * shape.k, maxLength: shape.m * shape.k }).map((v) => Int8Array.from(v)),
+        b: fc.array(int8, { minLength: shape.k * shape.n, maxLength: shape.k * shape.n }).map((v) => Int8Array.from(v)),
+      }),
+    );
+    fc.assert(
+      fc.property(operands, (ops) => {
+        expect(multiplyI8Sync(ops)).to.deep.equal(naiveProduct(ops));
+      }),
+      { numRuns: 6 },
+    );
   });
 
   it("wraps sums beyond int32 the way Solidity's int32(int256) truncation does", function () {

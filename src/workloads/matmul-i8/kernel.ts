@@ -13,7 +13,7 @@ import { WASM_BASE64 as MATMUL_WASM } from "./matmul.wasm";
 export interface MatmulKernel {
   readonly memory: WebAssembly.Memory;
   readonly packA: (src: number, rows: number, k: number, kp: number, dst: number) => void;
-  readonly packB: (src: number, k: number, n: number, kp: number, dst: number) => void;
+  readonly packB: (src: number, k: number, n: number, np: number, kp: number, dst: number) => void;
   readonly multiplyPacked: (
     a: number,
     rows: number,
@@ -42,10 +42,10 @@ export function threadMatmulKernel(): MatmulKernel {
 /**
  * Writes rows [rowStart, rowEnd) of C = A x B into `c` (row-major, m x n), from A (m x k) and B (k x n) row-major.
  *
- * Layout in the kernel's memory: B^T packed once (column quads, depth padded to kp), then a block of A's rows
- * (row pairs) and the matching block of C, both sized to stay in cache. B^T's padding depths are zeroed; every other
- * padding value may be left over: A's padding depths only meet B^T's zero depths, and the results of A's padding row
- * (an odd block) and of B^T's padding columns are not copied out.
+ * Layout in the kernel's memory: B packed once (groups of 16 columns, depth padded to kp), then a block of A's rows
+ * (row pairs) and the matching block of C, both sized to stay in cache. B's padding depths are zeros (packB writes
+ * them); every other padding value may be left over: A's padding depths only meet B's zero depths, and the results
+ * of A's padding row (an odd block) and of B's padding columns are not copied out.
  *
  * Wrapping: the kernel adds in i32, so every element is the exact sum mod 2^32 reinterpreted as signed.
  */
@@ -60,9 +60,9 @@ export function matmulRows(
   rowEnd: number,
 ): void {
   const kp = Math.ceil(k / 8) * 8;
-  const np = Math.ceil(n / 4) * 4;
-  // Packed B^T columns that fit a typical per-core L2 (256 KiB: 64 columns at k = 2048).
-  const colBlock = Math.max(4, Math.floor((1 << 18) / (2 * kp)) & ~3);
+  const np = Math.ceil(n / 16) * 16;
+  // Packed B columns that fit a typical per-core L2 (256 KiB: 64 columns at k = 2048).
+  const colBlock = Math.max(16, Math.floor((1 << 18) / (2 * kp)) & ~15);
   // Rows of A and C per block: about 256 KiB of both, an even count. Many blocks also mean many kernel calls, which
   // matters because V8 switches a WebAssembly function from baseline to optimized code only between calls.
   const blockRows = Math.min(
@@ -74,16 +74,15 @@ export function matmulRows(
   const cAt = aAt + 2 * blockRows * kp;
   // The int8 operands are copied here, then packed by the kernel: B first, then each block of A.
   const rawAt = cAt + 4 * blockRows * np;
-  // The packing reads up to 8 bytes past the end of the last row.
+  // The packing reads up to 15 bytes past the end of the last row.
   const end = rawAt + Math.max(k * n, blockRows * k) + 16;
   const missing = end - kernel.memory.buffer.byteLength;
   if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
   const { buffer } = kernel.memory;
   const raw = new Int8Array(buffer, rawAt);
 
-  new Int16Array(buffer, btAt, np * kp).fill(0);
   raw.set(b);
-  kernel.packB(rawAt, k, n, kp, btAt);
+  kernel.packB(rawAt, k, n, np, kp, btAt);
   const cBlock = new Int32Array(buffer, cAt, blockRows * np);
   for (let i0 = rowStart; i0 < rowEnd; i0 += blockRows) {
     const rows = Math.min(blockRows, rowEnd - i0);
