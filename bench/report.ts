@@ -91,14 +91,16 @@ const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
   createJobWithPermit: "as createJob (the permit's own signature check, nonce and allowance are in the floor)",
   acceptJob:
     "the terms come in as calldata and are hashed twice (checked, then rewritten with the provider and " +
-    "collateral), a second registry call (`canAcceptJobs`) reads the provider's record, the pause flag is a cold " +
-    "read, and `CollateralLocked` repeats `JobAccepted`",
+    "collateral), the registry is called twice (`canAcceptJobs`, then `lockCollateral`, which the AccessManager " +
+    "allows after the registry reads its authority and the manager three permission slots), and the collateral " +
+    "floor and the minimum provider stake are governed parameters in slots of their own",
   submitResult: "the terms are copied from calldata and hashed twice (checked, then rewritten with the result root)",
   finalize:
     "the receipt's record: the provider, payment and result root go into two fresh slots, and the payment token's " +
     "index is read, so that `tokenURI` can render the settled job from storage (the floor counts only the owner " +
-    "slot); the registry bumps a reputation counter in a slot of its own, and two extra events " +
-    "(`CollateralUnlocked`, `WorkRecorded`) repeat `JobFinalized`",
+    "slot); the registry, receipt and rewards are separate contracts, and two of the calls pass AccessManager " +
+    "checks (each contract's authority and the permission slots); the treasury, the work recorder and the epoch " +
+    "clock are governed reads; and `WorkRecorded` repeats `JobFinalized` with the epoch and weight",
   claimTimeout: "the registry's timed-out counter, and `CollateralForfeited` repeating `JobTimedOut`",
   commitProof:
     "the dispute record takes three fresh slots (the floor counts one hash), the job's count of open disputes a " +

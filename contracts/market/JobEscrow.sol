@@ -117,7 +117,7 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
         _store(jobId, j, JobStatus.Assigned);
         emit JobAccepted(jobId, msg.sender, collateral);
 
-        _registry.lockCollateral(msg.sender, jobId, collateral);
+        _registry.lockCollateral(msg.sender, collateral);
     }
 
     /// @inheritdoc IJobEscrow

@@ -52,18 +52,20 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @notice The longest metadata URI, in bytes.
     uint256 public constant MAX_METADATA_URI_BYTES = 256;
 
-    /// @dev Slot 0 holds staked and locked, which lock, unlock, unbond, forfeit and slash read and write together.
-    /// Slot 1 holds the rest that is read often (registration for stake and lock; jail for {canAcceptJobs}; the
-    /// counters next to them, written by unlock, forfeit and slash; the debt every release reads): 8 + 40 + 3 * 32 + 96
-    /// = 240 bits.
+    /// @dev Slot 0 holds what a job's lock and release read and write: staked, locked, the completed-jobs counter
+    /// and whether the provider owes collateral debt (so a release reads the debt only when there is one), 96 + 96 +
+    /// 32 + 8 = 232 bits; every per-provider figure fits in 96 bits (see the contract's @dev). Slot 1 holds the rest
+    /// that is read often (registration for stake and lock; jail for {canAcceptJobs}; the counters of faults next to
+    /// them, written by forfeit and slash; the debt), 8 + 40 + 2 * 32 + 96 = 208 bits.
     /// `unbonding` takes a slot for its head and length plus one slot per entry; its sum is not stored, as the queue
     /// holds at most {MAX_UNBONDING_ENTRIES} entries and only slash and views need it.
     struct Provider {
-        uint128 staked;
-        uint128 locked;
+        uint96 staked;
+        uint96 locked;
+        uint32 jobsCompleted;
+        bool inDebt;
         bool registered;
         uint40 jailedUntil;
-        uint32 jobsCompleted;
         uint32 jobsSlashed;
         uint32 jobsTimedOut;
         uint96 debt;
@@ -152,7 +154,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         if (p.unbonding.isFull()) revert TooManyUnbondingEntries(msg.sender, MAX_UNBONDING_ENTRIES);
 
         // Both casts are safe: amount <= free < 2^96, and the maturity is bounded by now + MAX_UNBONDING_PERIOD.
-        p.staked = uint128(staked - amount);
+        p.staked = uint96(staked - amount);
         uint40 maturesAt = p.unbonding.push(uint128(amount), uint40(block.timestamp + _unbondingPeriod));
         emit UnbondRequested(msg.sender, amount, maturesAt);
     }
@@ -171,7 +173,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc IProviderRegistry
     /// @dev Requires a positive amount (a job backed by nothing could not be slashed) of at most
     /// {MAX_JOB_COLLATERAL}. Jail is not checked here: the JobEscrow gates acceptance with {canAcceptJobs}.
-    function lockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
+    function lockCollateral(address provider, uint256 amount) external restricted {
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_JOB_COLLATERAL) revert AmountTooLarge(amount);
         Provider storage p = _providers[provider];
@@ -180,16 +182,18 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 free = p.staked - locked;
         if (amount > free) revert InsufficientFreeStake(provider, free, amount);
 
-        p.locked = uint128(locked + amount);
-        emit CollateralLocked(provider, jobId, amount);
+        // amount <= free <= staked - locked < 2^96. No event: the escrow's JobAccepted carries the job, the provider
+        // and this amount, and only the escrow may lock.
+        p.locked = uint96(locked + amount);
     }
 
     /// @inheritdoc IProviderRegistry
     function unlockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
         Provider storage p = _providers[provider];
-        uint256 released = _release(provider, p, jobId, amount);
+        _release(provider, p, jobId, amount);
+        // No event: the escrow's JobFinalized names the job and the provider, JobAccepted the collateral, and
+        // CollateralDebtRepaid any part of it that paid back debt instead of returning to free stake.
         ++p.jobsCompleted;
-        emit CollateralUnlocked(provider, jobId, released);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -210,7 +214,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 free = staked - p.locked;
         paid = Math.min(amount, free);
         // paid <= free <= staked < 2^96.
-        p.staked = uint128(staked - paid);
+        p.staked = uint96(staked - paid);
         ++p.jobsTimedOut;
         _totalStake -= uint96(paid);
         emit CollateralForfeited(provider, jobId, paid, recipient);
@@ -370,7 +374,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         if (newTotal > MAX_TOTAL_STAKE) revert AmountTooLarge(amount);
 
         uint256 newStaked = p.staked + amount; // <= newTotal
-        p.staked = uint128(newStaked);
+        p.staked = uint96(newStaked);
         _totalStake = uint96(newTotal);
         emit Staked(provider, amount, newStaked);
         _stakeToken.safeTransferFrom(provider, address(this), amount);
@@ -385,16 +389,20 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 jobId,
         uint256 collateral
     ) private returns (uint256 backing) {
-        uint256 debt = p.debt;
-        uint256 repaid = Math.min(collateral, debt);
+        uint256 repaid;
+        if (p.inDebt) {
+            uint256 debt = p.debt;
+            repaid = Math.min(collateral, debt);
+            if (repaid != 0) {
+                p.debt = uint96(debt - repaid);
+                p.inDebt = debt != repaid;
+                emit CollateralDebtRepaid(provider, jobId, repaid, debt - repaid);
+            }
+        }
         backing = collateral - repaid;
         uint256 locked = p.locked;
         if (backing > locked) revert ReleaseExceedsLocked(provider, locked, backing);
-        p.locked = uint128(locked - backing);
-        if (repaid != 0) {
-            p.debt = uint96(debt - repaid);
-            emit CollateralDebtRepaid(provider, jobId, repaid, debt - repaid);
-        }
+        p.locked = uint96(locked - backing);
     }
 
     /// @dev Takes `amount` from free stake, then unbonding entries newest first, then other jobs' locks (as debt);
@@ -405,11 +413,12 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 fromFree = Math.min(amount, staked - locked);
         uint256 fromUnbonding = fromFree == amount ? 0 : p.unbonding.takeNewestFirst(amount - fromFree);
         uint256 fromLocks = amount - fromFree - fromUnbonding;
-        p.staked = uint128(staked - fromFree - fromLocks);
+        p.staked = uint96(staked - fromFree - fromLocks);
         if (fromLocks != 0) {
-            p.locked = uint128(locked - fromLocks);
+            p.locked = uint96(locked - fromLocks);
             uint256 debt = p.debt + fromLocks;
             p.debt = uint96(debt);
+            p.inDebt = true;
             emit CollateralDebtIncurred(provider, jobId, fromLocks, debt);
         }
     }

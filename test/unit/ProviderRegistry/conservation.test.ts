@@ -48,7 +48,7 @@ describe("ProviderRegistry: conservation", function () {
           } else if (op === "lock") {
             const jobId = nextJob++;
             const collateral = upTo(free / 2n);
-            await registry.connect(escrow).lockCollateral(provider.address, jobId, collateral);
+            await registry.connect(escrow).lockCollateral(provider.address, collateral);
             openJobs.set(jobId, { owner: provider.address, collateral });
           } else if (op === "unlock" || op === "forfeit") {
             // Sometimes a job with no lock, standing for a wrong release: more than the provider has locked.
