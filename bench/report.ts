@@ -99,8 +99,8 @@ const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
     "the receipt's record: the provider, payment and result root go into two fresh slots, and the payment token's " +
     "index is read, so that `tokenURI` can render the settled job from storage (the floor counts only the owner " +
     "slot); the registry, receipt and rewards are separate contracts, and two of the calls pass AccessManager " +
-    "checks (each contract's authority and the permission slots); the treasury, the work recorder and the epoch " +
-    "clock are governed reads; and `WorkRecorded` repeats `JobFinalized` with the epoch and weight",
+    "checks (each contract's authority and the permission slots); and the treasury, the work recorder and the " +
+    "epoch clock are governed reads",
   claimTimeout: "the registry's timed-out counter, and `CollateralForfeited` repeating `JobTimedOut`",
   commitProof:
     "the dispute record takes three fresh slots (the floor counts one hash), the job's count of open disputes a " +
