@@ -91,9 +91,9 @@ const GAPS: Partial<Record<keyof GasResult["ops"], string>> = {
   createJobWithPermit: "as createJob (the permit's own signature check, nonce and allowance are in the floor)",
   acceptJob:
     "the terms come in as calldata and are hashed twice (checked, then rewritten with the provider and " +
-    "collateral), the registry is called twice (`canAcceptJobs`, then `lockCollateral`, which the AccessManager " +
-    "allows after the registry reads its authority and the manager three permission slots), and the collateral " +
-    "floor and the minimum provider stake are governed parameters in slots of their own",
+    "collateral); the registry's lock, which also checks eligibility, passes an AccessManager check (the " +
+    "registry's authority and three permission slots); and the pause flag with the collateral ratio, the " +
+    "collateral floor and the minimum provider stake are governed reads",
   submitResult: "the terms are copied from calldata and hashed twice (checked, then rewritten with the result root)",
   finalize:
     "the receipt's record: the provider, payment and result root go into two fresh slots, and the payment token's " +

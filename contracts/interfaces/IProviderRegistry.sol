@@ -126,9 +126,10 @@ interface IProviderRegistry is IWeftErrors {
 
     // ---------------------------------------------------------------- escrow hooks (ESCROW role)
 
-    /// @notice Locks `amount` of `provider`'s free stake as the collateral of a job.
-    /// @dev Nothing is stored per job, and nothing is emitted: the escrow's {IJobEscrow-JobAccepted} names the job,
-    /// the provider and the collateral.
+    /// @notice Locks `amount` of `provider`'s free stake as the collateral of a job, if `provider` can accept jobs.
+    /// @dev Reverts {ProviderNotEligible} unless {canAcceptJobs} holds, so the escrow asks once. Nothing is stored per
+    /// job, and nothing is emitted: the escrow's {IJobEscrow-JobAccepted} names the job, the provider and the
+    /// collateral.
     function lockCollateral(address provider, uint256 amount) external;
 
     /// @notice Releases `amount` (the collateral of `provider`'s job `jobId`) to free stake, after paying back the

@@ -108,7 +108,6 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
         address directed = j.provider;
         if (directed != address(0) && directed != msg.sender) revert NotDirectedProvider(jobId, directed, msg.sender);
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
-        if (!_registry.canAcceptJobs(msg.sender)) revert ProviderNotEligible(msg.sender);
 
         // Up to 20x a uint96 value: checked, so that an oversized job cannot lock a truncated collateral.
         uint96 collateral = SafeCast.toUint96(collateralFor(j.paymentValue));
@@ -117,6 +116,7 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
         _store(jobId, j, JobStatus.Assigned);
         emit JobAccepted(jobId, msg.sender, collateral);
 
+        // Reverts ProviderNotEligible unless the provider may take jobs (registered, unjailed, staked, debt-free).
         _registry.lockCollateral(msg.sender, collateral);
     }
 

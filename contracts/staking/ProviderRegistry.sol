@@ -52,19 +52,20 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @notice The longest metadata URI, in bytes.
     uint256 public constant MAX_METADATA_URI_BYTES = 256;
 
-    /// @dev Slot 0 holds what a job's lock and release read and write: staked, locked, the completed-jobs counter
-    /// and whether the provider owes collateral debt (so a release reads the debt only when there is one), 96 + 96 +
-    /// 32 + 8 = 232 bits; every per-provider figure fits in 96 bits (see the contract's @dev). Slot 1 holds the rest
-    /// that is read often (registration for stake and lock; jail for {canAcceptJobs}; the counters of faults next to
-    /// them, written by forfeit and slash; the debt), 8 + 40 + 2 * 32 + 96 = 208 bits.
+    /// @dev Slot 0 holds all that a job's lock and release read and write: staked, locked, the completed-jobs counter,
+    /// registration, and two flags that spare them slot 1, `inDebt` (debt is nonzero) and `jailSet` (a jail was set
+    /// and no lock has seen it end since), 96 + 96 + 32 + 3 * 8 = 248 bits; every per-provider figure fits in 96 bits
+    /// (see the contract's @dev). Slot 1 holds the rest (the jail's end for {canAcceptJobs} and the first lock after a
+    /// slash; the counters of faults, written by forfeit and slash; the debt), 40 + 2 * 32 + 96 = 200 bits.
     /// `unbonding` takes a slot for its head and length plus one slot per entry; its sum is not stored, as the queue
     /// holds at most {MAX_UNBONDING_ENTRIES} entries and only slash and views need it.
     struct Provider {
         uint96 staked;
         uint96 locked;
         uint32 jobsCompleted;
-        bool inDebt;
         bool registered;
+        bool inDebt;
+        bool jailSet;
         uint40 jailedUntil;
         uint32 jobsSlashed;
         uint32 jobsTimedOut;
@@ -171,13 +172,18 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     // ---------------------------------------------------------------- escrow hooks (ESCROW role)
 
     /// @inheritdoc IProviderRegistry
-    /// @dev Requires a positive amount (a job backed by nothing could not be slashed) of at most
-    /// {MAX_JOB_COLLATERAL}. Jail is not checked here: the JobEscrow gates acceptance with {canAcceptJobs}.
+    /// @dev Checks what {canAcceptJobs} checks, in one call with the lock: the jail's end is read only while a jail
+    /// set by a slash has not been seen to end, and the first lock after it clears the flag. Then requires a positive
+    /// amount (a job backed by nothing could not be slashed) of at most {MAX_JOB_COLLATERAL}.
     function lockCollateral(address provider, uint256 amount) external restricted {
+        Provider storage p = _providers[provider];
+        if (p.jailSet) {
+            if (block.timestamp < p.jailedUntil) revert ProviderNotEligible(provider);
+            p.jailSet = false;
+        }
+        if (!p.registered || p.inDebt || p.staked < _minProviderStake) revert ProviderNotEligible(provider);
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_JOB_COLLATERAL) revert AmountTooLarge(amount);
-        Provider storage p = _providers[provider];
-        if (!p.registered) revert ProviderNotRegistered(provider);
         uint256 locked = p.locked;
         uint256 free = p.staked - locked;
         if (amount > free) revert InsufficientFreeStake(provider, free, amount);
@@ -250,6 +256,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint40 currentJail = p.jailedUntil;
         if (currentJail > jailedUntil) jailedUntil = currentJail;
         p.jailedUntil = jailedUntil;
+        p.jailSet = true;
         ++p.jobsSlashed;
         _totalStake -= uint96(taken);
         emit Slashed(provider, jobId, taken, taken);
@@ -328,7 +335,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// job's own collateral, so a fault on the new job could cost nothing.
     function canAcceptJobs(address provider) external view returns (bool) {
         Provider storage p = _providers[provider];
-        return p.registered && block.timestamp >= p.jailedUntil && p.staked >= _minProviderStake && p.debt == 0;
+        return p.registered && block.timestamp >= p.jailedUntil && p.staked >= _minProviderStake && !p.inDebt;
     }
 
     /// @inheritdoc IProviderRegistry

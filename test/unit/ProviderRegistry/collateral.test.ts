@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
   STAKE,
   COLLATERAL,
@@ -14,6 +14,7 @@ import {
   accountOf,
   expectAccounting,
 } from "./fixture";
+import { MIN_PROVIDER_STAKE } from "../../fixtures/registry";
 
 describe("ProviderRegistry: collateral", function () {
   describe("lockCollateral", function () {
@@ -54,11 +55,44 @@ describe("ProviderRegistry: collateral", function () {
       expect((await registry.providerState(alice.address)).locked).to.equal(COLLATERAL);
     });
 
-    it("reverts when the provider is not registered", async function () {
+    it("reverts ProviderNotEligible when the provider is not registered", async function () {
       const { registry, escrow, outsider } = await loadFixture(stakedFixture);
       await expect(registry.connect(escrow).lockCollateral(outsider.address, 1n))
-        .to.be.revertedWithCustomError(registry, "ProviderNotRegistered")
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
         .withArgs(outsider.address);
+    });
+
+    it("reverts ProviderNotEligible while the provider is jailed, and locks again once the jail ends", async function () {
+      const { registry, escrow, disputes, alice, outsider } = await loadFixture(stakedFixture);
+      await registry.connect(disputes).slash(alice.address, JOB, 0n, 0n, [outsider.address], [10_000]);
+      const { jailedUntil } = await registry.providerState(alice.address);
+      await time.setNextBlockTimestamp(jailedUntil - 1n);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, COLLATERAL))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
+      expect((await registry.providerState(alice.address)).locked).to.equal(2n * COLLATERAL);
+    });
+
+    it("reverts ProviderNotEligible for a provider jailed again after a lock saw its first jail end", async function () {
+      const { registry, escrow, disputes, alice, outsider } = await loadFixture(stakedFixture);
+      await registry.connect(disputes).slash(alice.address, JOB, 0n, 0n, [outsider.address], [10_000]);
+      await time.increaseTo((await registry.providerState(alice.address)).jailedUntil);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
+      await registry.connect(disputes).slash(alice.address, JOB, 0n, 0n, [outsider.address], [10_000]);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, COLLATERAL))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
+    });
+
+    it("reverts ProviderNotEligible below the minimum provider stake, locked stake counted", async function () {
+      const { registry, escrow, alice } = await loadFixture(stakedFixture);
+      await registry.connect(alice).requestUnbond(STAKE - MIN_PROVIDER_STAKE + 1n);
+      expect(await registry.canAcceptJobs(alice.address)).to.equal(false);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, 1n))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
     });
 
     it("reverts when the provider lacks free stake", async function () {
@@ -226,6 +260,17 @@ describe("ProviderRegistry: collateral", function () {
       expect(await registry.totalStake()).to.equal(STAKE + ethers.parseEther("4500"));
       // OTHER_JOB is still running: its 6,000 of collateral is the 4,500 locked plus the 1,500 owed.
       await expectAccounting(registry, token, { [alice.address]: OTHER_COLLATERAL });
+    });
+
+    it("refuses an indebted provider new locks with ProviderNotEligible, however much it stakes", async function () {
+      const { registry, escrow, alice } = await loadFixture(indebtedFixture);
+      // Past the slash's jail: the debt alone refuses it.
+      await time.increaseTo((await registry.providerState(alice.address)).jailedUntil);
+      await registry.connect(alice).stake(STAKE);
+      expect(await registry.canAcceptJobs(alice.address)).to.equal(false);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, 1n))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
     });
 
     it("pays the debt back first when another job's collateral is unlocked, and frees only the rest", async function () {
