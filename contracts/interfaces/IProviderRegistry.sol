@@ -204,7 +204,7 @@ interface IProviderRegistry is IWeftErrors {
     function unbondingEntries(address provider) external view returns (UnbondingEntry[] memory);
 
     /// @notice Whether `provider` is registered, not jailed, has at least the minimum provider stake and owes no
-    /// collateral debt.
+    /// collateral debt: what {lockCollateral} requires.
     function canAcceptJobs(address provider) external view returns (bool);
 
     /// @notice What a slash of `provider` for a job whose locked collateral is `collateral` would take now, at a stake

@@ -53,20 +53,23 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     uint256 public constant MAX_METADATA_URI_BYTES = 256;
 
     /// @dev Slot 0 holds all that a job's lock and release read and write: staked, locked, the completed-jobs counter,
-    /// registration, and two flags that spare them slot 1, `inDebt` (debt is nonzero) and `jailSet` (a jail was set
-    /// and no lock has seen it end since), 96 + 96 + 32 + 3 * 8 = 248 bits; every per-provider figure fits in 96 bits
-    /// (see the contract's @dev). Slot 1 holds the rest (the jail's end for {canAcceptJobs} and the first lock after a
-    /// slash; the counters of faults, written by forfeit and slash; the debt), 40 + 2 * 32 + 96 = 200 bits.
+    /// and two flags that spare them slot 1, `inDebt` (debt is nonzero) and `jailSet` (a jail was set and no lock has
+    /// seen it end since), 96 + 96 + 32 + 2 * 8 = 240 bits; every per-provider figure fits in 96 bits (see the
+    /// contract's @dev). Slot 1 holds the rest: the jail's end, registration (which a lock reads only for a provider
+    /// without stake, as only a registered provider can stake; it keeps the slot nonzero from registration on, so
+    /// that a first slash or timeout updates the slot rather than filling it), the counters of faults written by
+    /// forfeit and slash, and the debt, 40 + 8 + 2 * 32 + 96 = 208 bits.
     /// `unbonding` takes a slot for its head and length plus one slot per entry; its sum is not stored, as the queue
     /// holds at most {MAX_UNBONDING_ENTRIES} entries and only slash and views need it.
     struct Provider {
         uint96 staked;
         uint96 locked;
         uint32 jobsCompleted;
-        bool registered;
         bool inDebt;
         bool jailSet;
+        // Slot 1 (jailedUntil does not fit in slot 0's last 16 bits, so it starts the slot and registration joins it).
         uint40 jailedUntil;
+        bool registered;
         uint32 jobsSlashed;
         uint32 jobsTimedOut;
         uint96 debt;
@@ -172,20 +175,25 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     // ---------------------------------------------------------------- escrow hooks (ESCROW role)
 
     /// @inheritdoc IProviderRegistry
-    /// @dev Checks what {canAcceptJobs} checks, in one call with the lock: the jail's end is read only while a jail
-    /// set by a slash has not been seen to end, and the first lock after it clears the flag. Then requires a positive
-    /// amount (a job backed by nothing could not be slashed) of at most {MAX_JOB_COLLATERAL}.
+    /// @dev Checks what {canAcceptJobs} checks, in one call with the lock and from slot 0 alone in the steady state:
+    /// registration is read only for a provider without stake (only a registered provider can stake, and none
+    /// unregisters), and the jail's end only while a jail set by a slash has not been seen to end (the first lock
+    /// after it clears the flag). Then requires a positive amount (a job backed by nothing could not be slashed) of
+    /// at most {MAX_JOB_COLLATERAL}.
     function lockCollateral(address provider, uint256 amount) external restricted {
         Provider storage p = _providers[provider];
         if (p.jailSet) {
             if (block.timestamp < p.jailedUntil) revert ProviderNotEligible(provider);
             p.jailSet = false;
         }
-        if (!p.registered || p.inDebt || p.staked < _minProviderStake) revert ProviderNotEligible(provider);
+        uint256 staked = p.staked;
+        if ((staked == 0 && !p.registered) || staked < _minProviderStake || p.inDebt) {
+            revert ProviderNotEligible(provider);
+        }
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_JOB_COLLATERAL) revert AmountTooLarge(amount);
         uint256 locked = p.locked;
-        uint256 free = p.staked - locked;
+        uint256 free = staked - locked;
         if (amount > free) revert InsufficientFreeStake(provider, free, amount);
 
         // amount <= free <= staked - locked < 2^96. No event: the escrow's JobAccepted carries the job, the provider
