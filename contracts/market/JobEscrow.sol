@@ -104,7 +104,8 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
 
     /// @inheritdoc IJobEscrow
     function acceptJob(uint256 jobId, Job calldata job) external nonReentrant whenNotPaused {
-        Job memory j = _requireJob(jobId, job, JobStatus.Open);
+        _requireJob(jobId, job, JobStatus.Open);
+        Job memory j = job;
         address directed = j.provider;
         if (directed != address(0) && directed != msg.sender) revert NotDirectedProvider(jobId, directed, msg.sender);
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
@@ -122,7 +123,8 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
 
     /// @inheritdoc IJobEscrow
     function submitResult(uint256 jobId, Job calldata job, bytes32 resultRoot, string calldata resultURI) external {
-        Job memory j = _requireJob(jobId, job, JobStatus.Assigned);
+        _requireJob(jobId, job, JobStatus.Assigned);
+        Job memory j = job;
         if (msg.sender != j.provider) revert NotJobProvider(jobId, msg.sender);
         if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
         if (resultRoot == bytes32(0)) revert EmptyResultRoot(jobId);
@@ -217,7 +219,7 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
 
     /// @inheritdoc IJobEscrow
     function hashTerms(Job calldata job) external pure returns (bytes32) {
-        return JobSlot.hashTerms(job);
+        return JobSlot.hashCalldataTerms(job);
     }
 
     /// @inheritdoc IJobEscrow
@@ -300,13 +302,12 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev `job` as memory, after checking that job `jobId` is in status `expected` and that `job` are its terms.
-    function _requireJob(uint256 jobId, Job calldata job, JobStatus expected) private view returns (Job memory terms) {
+    /// @dev Checks that job `jobId` is in status `expected` and that `job` are its terms.
+    function _requireJob(uint256 jobId, Job calldata job, JobStatus expected) private view {
         bytes32 stored = _jobs[jobId];
         JobStatus actual = JobSlot.status(stored);
         if (actual != expected) revert JobNotInStatus(jobId, actual, expected);
-        terms = job;
-        JobSlot.requireTerms(stored, jobId, terms);
+        JobSlot.requireTerms(stored, jobId, job);
     }
 
     function _store(uint256 jobId, Job memory job, JobStatus status) private {
