@@ -22,6 +22,12 @@ library JobSlot {
     /// @dev A Job's ABI encoding: its twelve fields, each a static word.
     uint256 private constant _JOB_BYTES = 384;
 
+    /// @notice Positions, among a Job's words, of the fields that accepting and submitting change.
+    uint256 internal constant PROVIDER_WORD = 3;
+    uint256 internal constant COLLATERAL_WORD = 4;
+    uint256 internal constant DEADLINE_WORD = 6;
+    uint256 internal constant RESULT_ROOT_WORD = 11;
+
     /// @notice The hash a slot commits to: keccak256 of the ABI-encoded terms, lowest byte cleared for the status.
     function hashTerms(IJobEscrow.Job memory job) internal pure returns (bytes32) {
         return keccak256(abi.encode(job)) & ~_STATUS_MASK;
@@ -35,6 +41,26 @@ library JobSlot {
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             calldatacopy(ptr, job, _JOB_BYTES)
+            hash := and(keccak256(ptr, _JOB_BYTES), not(_STATUS_WORD_MASK))
+        }
+    }
+
+    /// @notice {hashTerms} of `job` with two of its fields changed: word `first` (one of the *_WORD positions) set to
+    /// `firstValue` and word `second` to `secondValue`, each the field's ABI encoding.
+    /// @dev For terms already checked against their slot, whose words are therefore clean: the new terms are hashed
+    /// from a copy of the calldata words, without building them in memory field by field.
+    function hashAmendedTerms(
+        IJobEscrow.Job calldata job,
+        uint256 first,
+        uint256 firstValue,
+        uint256 second,
+        uint256 secondValue
+    ) internal pure returns (bytes32 hash) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, job, _JOB_BYTES)
+            mstore(add(ptr, shl(5, first)), firstValue)
+            mstore(add(ptr, shl(5, second)), secondValue)
             hash := and(keccak256(ptr, _JOB_BYTES), not(_STATUS_WORD_MASK))
         }
     }

@@ -105,16 +105,20 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
     /// @inheritdoc IJobEscrow
     function acceptJob(uint256 jobId, Job calldata job) external nonReentrant whenNotPaused {
         _requireJob(jobId, job, JobStatus.Open);
-        Job memory j = job;
-        address directed = j.provider;
+        address directed = job.provider;
         if (directed != address(0) && directed != msg.sender) revert NotDirectedProvider(jobId, directed, msg.sender);
-        if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
+        if (block.timestamp > job.deadline) revert SubmitDeadlinePassed(jobId, job.deadline);
 
         // Up to 20x a uint96 value: checked, so that an oversized job cannot lock a truncated collateral.
-        uint96 collateral = SafeCast.toUint96(collateralFor(j.paymentValue));
-        j.provider = msg.sender;
-        j.collateral = collateral;
-        _store(jobId, j, JobStatus.Assigned);
+        uint96 collateral = SafeCast.toUint96(collateralFor(job.paymentValue));
+        bytes32 terms = JobSlot.hashAmendedTerms(
+            job,
+            JobSlot.PROVIDER_WORD,
+            uint160(msg.sender),
+            JobSlot.COLLATERAL_WORD,
+            collateral
+        );
+        _jobs[jobId] = JobSlot.pack(terms, JobStatus.Assigned);
         emit JobAccepted(jobId, msg.sender, collateral);
 
         // Reverts ProviderNotEligible unless the provider may take jobs (registered, unjailed, staked, debt-free).
@@ -124,15 +128,20 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
     /// @inheritdoc IJobEscrow
     function submitResult(uint256 jobId, Job calldata job, bytes32 resultRoot, string calldata resultURI) external {
         _requireJob(jobId, job, JobStatus.Assigned);
-        Job memory j = job;
-        if (msg.sender != j.provider) revert NotJobProvider(jobId, msg.sender);
-        if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
+        if (msg.sender != job.provider) revert NotJobProvider(jobId, msg.sender);
+        if (block.timestamp > job.deadline) revert SubmitDeadlinePassed(jobId, job.deadline);
         if (resultRoot == bytes32(0)) revert EmptyResultRoot(jobId);
 
+        // The deadline becomes the end of the challenge window, far below 2^40 seconds.
         uint256 challengeEndsAt = block.timestamp + _challengeWindow;
-        j.resultRoot = resultRoot;
-        j.deadline = uint40(challengeEndsAt);
-        _store(jobId, j, JobStatus.Submitted);
+        bytes32 terms = JobSlot.hashAmendedTerms(
+            job,
+            JobSlot.RESULT_ROOT_WORD,
+            uint256(resultRoot),
+            JobSlot.DEADLINE_WORD,
+            uint40(challengeEndsAt)
+        );
+        _jobs[jobId] = JobSlot.pack(terms, JobStatus.Submitted);
         emit ResultSubmitted(jobId, msg.sender, resultRoot, resultURI, challengeEndsAt);
     }
 
