@@ -29,10 +29,11 @@
  *   AccessManager that DESIGN.md makes separate contracts; one contract holding them would not pay it;
  * - AccessManager permission reads (2,100 each): every restricted hook between them (lockCollateral, recordWork,
  *   slash, ...) asks the AccessManager; a contract calling its own code, or trusting an immutable caller, does not;
- * - governed-parameter reads (2,100 each) after a job is created: a design that fixes each job's parameters (its
- *   collateral, challenge window, treasury, reward rate) at createJob, where the job counter's slot is written
- *   anyway, and commits them in the job's hash reads none of them later; the payment token's allow-list entry stays
- *   in the floor, as it values the payment in WEFT, a fact of the job itself.
+ * - governed-parameter reads (2,100 each): collateral ratio and floor, windows, treasury, reward clock and rate, the
+ *   checkers, dispute and governance settings. A design that fixes each job's parameters at createJob, where the job
+ *   counter's slot is written anyway, and commits them in the job's hash reads none of them later; the payment
+ *   token's allow-list entry, read at createJob, stays in the floor, as it values the payment in WEFT, a fact of the
+ *   job itself.
  */
 
 /** Gas constants, each from the Yellow Paper or the EIP named. */
@@ -149,7 +150,7 @@ const weftCall = (contract: string): Requirement => ({
   what: contract,
   weft: "call between Weft's contracts",
 });
-/** A cold read of a governed parameter (named with "(governed)" for the report). */
+/** A cold read of a governed parameter. */
 const governed = (what: string): Requirement => ({ kind: "read", what, weft: "governed-parameter read" });
 /** A cold read of one AccessManager permission. */
 const permission = (what: string): Requirement => ({
