@@ -2,16 +2,19 @@
 
 export const LIFECYCLE_OPS = ["createJob", "acceptJob", "submitResult", "finalize"] as const;
 
+/** Gas against the floor of any implementation and against the floor of Weft's architecture (see ./floor). */
 export interface Measurement {
   readonly gas: number;
   readonly floor: number;
   readonly ratio: number;
+  readonly weftFloor: number;
+  readonly weftRatio: number;
 }
 
 export const ratioOf = (gas: number, floor: number): number => Number((gas / floor).toFixed(3));
 
-export function measurement(gas: number, floor: number): Measurement {
-  return { gas, floor, ratio: ratioOf(gas, floor) };
+export function measurement(gas: number, floor: number, weftFloor: number): Measurement {
+  return { gas, floor, ratio: ratioOf(gas, floor), weftFloor, weftRatio: ratioOf(gas, weftFloor) };
 }
 
 /** Sums the four steps' gas and floors, in LIFECYCLE_OPS order. */
@@ -21,5 +24,6 @@ export function lifecycleOf(steps: readonly Measurement[]): Measurement {
   return measurement(
     sum((m) => m.gas),
     sum((m) => m.floor),
+    sum((m) => m.weftFloor),
   );
 }

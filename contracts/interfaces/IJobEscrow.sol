@@ -112,8 +112,6 @@ interface IJobEscrow is IDisputeWindows, IWeftErrors {
     error NotJobClient(uint256 jobId, address caller);
     /// @notice The job is directed to another provider.
     error NotDirectedProvider(uint256 jobId, address directed, address caller);
-    /// @notice The provider is unregistered or jailed.
-    error ProviderNotEligible(address provider);
     /// @notice Only the job's provider may do this.
     error NotJobProvider(uint256 jobId, address caller);
     /// @notice The result came after the submit deadline.
@@ -209,6 +207,7 @@ interface IJobEscrow is IDisputeWindows, IWeftErrors {
 
     /// @notice An eligible provider takes an Open job, locking as collateral the job's payment value x the collateral
     /// ratio, and at least the minimum collateral, of its free stake. Stops while paused.
+    /// @dev The registry's lock checks eligibility and reverts {IWeftErrors-ProviderNotEligible} (one call, not two).
     function acceptJob(uint256 jobId, Job calldata job) external;
 
     /// @notice The provider commits to its result before the submit deadline; the challenge window starts.

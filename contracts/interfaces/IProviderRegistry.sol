@@ -80,10 +80,6 @@ interface IProviderRegistry is IWeftErrors {
     event UnbondRequested(address indexed provider, uint256 amount, uint256 maturesAt);
     /// @notice Matured unbonding entries were paid out.
     event Withdrawn(address indexed provider, uint256 amount);
-    /// @notice Collateral was locked for a job.
-    event CollateralLocked(address indexed provider, uint256 indexed jobId, uint256 amount);
-    /// @notice A job's collateral was released back to free stake after the job completed.
-    event CollateralUnlocked(address indexed provider, uint256 indexed jobId, uint256 amount);
     /// @notice Part of a job's collateral went to `recipient` because the provider missed the deadline.
     event CollateralForfeited(address indexed provider, uint256 indexed jobId, uint256 amount, address recipient);
     /// @notice A provider was slashed: `taken` from its stake, `requested` was asked for.
@@ -130,13 +126,17 @@ interface IProviderRegistry is IWeftErrors {
 
     // ---------------------------------------------------------------- escrow hooks (ESCROW role)
 
-    /// @notice Locks `amount` of `provider`'s free stake as the collateral of `jobId`.
-    /// @dev Nothing is stored per job; `jobId` only labels the event.
-    function lockCollateral(address provider, uint256 jobId, uint256 amount) external;
+    /// @notice Locks `amount` of `provider`'s free stake as the collateral of a job, if `provider` can accept jobs.
+    /// @dev Reverts {ProviderNotEligible} unless {canAcceptJobs} holds, so the escrow asks once. Nothing is stored per
+    /// job, and nothing is emitted: the escrow's {IJobEscrow-JobAccepted} names the job, the provider and the
+    /// collateral.
+    function lockCollateral(address provider, uint256 amount) external;
 
     /// @notice Releases `amount` (the collateral of `provider`'s job `jobId`) to free stake, after paying back the
     /// provider's collateral debt out of it, and counts a completed job.
-    /// @dev Reverts with {ReleaseExceedsLocked} if what is left to release exceeds what `provider` has locked.
+    /// @dev Reverts with {ReleaseExceedsLocked} if what is left to release exceeds what `provider` has locked. Emits
+    /// {CollateralDebtRepaid} if debt was paid back, and nothing else: the escrow's {IJobEscrow-JobFinalized} names the
+    /// job and the provider.
     function unlockCollateral(address provider, uint256 jobId, uint256 amount) external;
 
     /// @notice Releases `collateral` (the collateral of `provider`'s job `jobId`) as {unlockCollateral} does, pays
@@ -204,7 +204,7 @@ interface IProviderRegistry is IWeftErrors {
     function unbondingEntries(address provider) external view returns (UnbondingEntry[] memory);
 
     /// @notice Whether `provider` is registered, not jailed, has at least the minimum provider stake and owes no
-    /// collateral debt.
+    /// collateral debt: what {lockCollateral} requires.
     function canAcceptJobs(address provider) external view returns (bool);
 
     /// @notice What a slash of `provider` for a job whose locked collateral is `collateral` would take now, at a stake

@@ -34,8 +34,6 @@ interface IRewardDistributor is IWorkRecorder, IWeftErrors {
 
     // ---------------------------------------------------------------- events
 
-    /// @notice The escrow recorded a settled job's fee as `weight` for `provider` in `epoch`.
-    event WorkRecorded(address indexed provider, uint256 indexed epoch, uint256 indexed jobId, uint256 weight);
     /// @notice `provider` claimed `amount` for `epoch`.
     event RewardClaimed(address indexed provider, uint256 indexed epoch, uint256 amount);
     /// @notice The epoch length changed, from `fromEpoch` on.
@@ -52,6 +50,9 @@ interface IRewardDistributor is IWorkRecorder, IWeftErrors {
     event RewardCapSet(uint256 oldCapBps, uint256 newCapBps);
 
     // recordWork (ESCROW role) comes from IWorkRecorder: the fee value of each settled job, as its provider's weight.
+    // It emits nothing: the escrow's JobFinalized names the job and the provider, the job's JobCreated its value and
+    // fee rate (the weight is value x feeBps), and the block's time its epoch; {weightOf} and {epochTotals} read the
+    // sums.
 
     // ---------------------------------------------------------------- providers
 

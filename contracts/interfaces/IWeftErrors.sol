@@ -15,4 +15,8 @@ interface IWeftErrors {
     /// them than the registry pays, or the shares do not add up to 10,000 bps (`totalBps`). The DisputeManager's split
     /// always has three recipients (challenger, client, treasury) and three shares.
     error InvalidSlashSplit(uint256 recipients, uint256 shares, uint256 totalBps);
+
+    /// @notice The provider may not take a job now: it is not registered, is jailed, has less than the minimum
+    /// provider stake staked, or owes collateral debt. The registry reverts with it, through the escrow's acceptJob.
+    error ProviderNotEligible(address provider);
 }

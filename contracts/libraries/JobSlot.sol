@@ -13,19 +13,61 @@ library JobSlot {
     uint256 internal constant MAX_WORKLOAD_NAME_BYTES = 24;
 
     uint256 private constant _STATUS_BITS = 8;
-    bytes32 private constant _STATUS_MASK = bytes32((1 << _STATUS_BITS) - 1);
+    /// @dev (1 << _STATUS_BITS) - 1, as a literal that assembly can read.
+    uint256 private constant _STATUS_WORD_MASK = 0xff;
+    bytes32 private constant _STATUS_MASK = bytes32(_STATUS_WORD_MASK);
     uint256 private constant _SETTLED_AT_SHIFT = _STATUS_BITS;
     uint256 private constant _TOKEN_INDEX_SHIFT = _SETTLED_AT_SHIFT + 40;
     uint256 private constant _WORKLOAD_TAIL_MASK = (1 << (8 * (32 - MAX_WORKLOAD_NAME_BYTES))) - 1;
+    /// @dev A Job's ABI encoding: its twelve fields, each a static word.
+    uint256 private constant _JOB_BYTES = 384;
+
+    /// @notice Positions, among a Job's words, of the fields that accepting and submitting change.
+    uint256 internal constant PROVIDER_WORD = 3;
+    uint256 internal constant COLLATERAL_WORD = 4;
+    uint256 internal constant DEADLINE_WORD = 6;
+    uint256 internal constant RESULT_ROOT_WORD = 11;
 
     /// @notice The hash a slot commits to: keccak256 of the ABI-encoded terms, lowest byte cleared for the status.
     function hashTerms(IJobEscrow.Job memory job) internal pure returns (bytes32) {
         return keccak256(abi.encode(job)) & ~_STATUS_MASK;
     }
 
+    /// @notice {hashTerms} of terms given as calldata, hashed where they lie.
+    /// @dev Every field of a Job is static, so its calldata is its ABI encoding, word for word: hashing those words
+    /// skips the copy to memory and the encoding again. A word with dirty high bits hashes differently from the clean
+    /// terms a slot commits to, so such calldata can only fail {requireTerms}.
+    function hashCalldataTerms(IJobEscrow.Job calldata job) internal pure returns (bytes32 hash) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, job, _JOB_BYTES)
+            hash := and(keccak256(ptr, _JOB_BYTES), not(_STATUS_WORD_MASK))
+        }
+    }
+
+    /// @notice {hashTerms} of `job` with two of its fields changed: word `first` (one of the *_WORD positions) set to
+    /// `firstValue` and word `second` to `secondValue`, each the field's ABI encoding.
+    /// @dev For terms already checked against their slot, whose words are therefore clean: the new terms are hashed
+    /// from a copy of the calldata words, without building them in memory field by field.
+    function hashAmendedTerms(
+        IJobEscrow.Job calldata job,
+        uint256 first,
+        uint256 firstValue,
+        uint256 second,
+        uint256 secondValue
+    ) internal pure returns (bytes32 hash) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, job, _JOB_BYTES)
+            mstore(add(ptr, shl(5, first)), firstValue)
+            mstore(add(ptr, shl(5, second)), secondValue)
+            hash := and(keccak256(ptr, _JOB_BYTES), not(_STATUS_WORD_MASK))
+        }
+    }
+
     /// @notice Reverts {IJobEscrow-JobTermsMismatch} unless `job` hashes to what `slot` commits to.
-    function requireTerms(bytes32 slot, uint256 jobId, IJobEscrow.Job memory job) internal pure {
-        bytes32 given = hashTerms(job);
+    function requireTerms(bytes32 slot, uint256 jobId, IJobEscrow.Job calldata job) internal pure {
+        bytes32 given = hashCalldataTerms(job);
         if (given != committed(slot)) revert IJobEscrow.JobTermsMismatch(jobId, committed(slot), given);
     }
 

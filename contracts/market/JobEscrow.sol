@@ -104,33 +104,44 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
 
     /// @inheritdoc IJobEscrow
     function acceptJob(uint256 jobId, Job calldata job) external nonReentrant whenNotPaused {
-        Job memory j = _requireJob(jobId, job, JobStatus.Open);
-        address directed = j.provider;
+        _requireJob(jobId, job, JobStatus.Open);
+        address directed = job.provider;
         if (directed != address(0) && directed != msg.sender) revert NotDirectedProvider(jobId, directed, msg.sender);
-        if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
-        if (!_registry.canAcceptJobs(msg.sender)) revert ProviderNotEligible(msg.sender);
+        if (block.timestamp > job.deadline) revert SubmitDeadlinePassed(jobId, job.deadline);
 
         // Up to 20x a uint96 value: checked, so that an oversized job cannot lock a truncated collateral.
-        uint96 collateral = SafeCast.toUint96(collateralFor(j.paymentValue));
-        j.provider = msg.sender;
-        j.collateral = collateral;
-        _store(jobId, j, JobStatus.Assigned);
+        uint96 collateral = SafeCast.toUint96(collateralFor(job.paymentValue));
+        bytes32 terms = JobSlot.hashAmendedTerms(
+            job,
+            JobSlot.PROVIDER_WORD,
+            uint160(msg.sender),
+            JobSlot.COLLATERAL_WORD,
+            collateral
+        );
+        _jobs[jobId] = JobSlot.pack(terms, JobStatus.Assigned);
         emit JobAccepted(jobId, msg.sender, collateral);
 
-        _registry.lockCollateral(msg.sender, jobId, collateral);
+        // Reverts ProviderNotEligible unless the provider may take jobs (registered, unjailed, staked, debt-free).
+        _registry.lockCollateral(msg.sender, collateral);
     }
 
     /// @inheritdoc IJobEscrow
     function submitResult(uint256 jobId, Job calldata job, bytes32 resultRoot, string calldata resultURI) external {
-        Job memory j = _requireJob(jobId, job, JobStatus.Assigned);
-        if (msg.sender != j.provider) revert NotJobProvider(jobId, msg.sender);
-        if (block.timestamp > j.deadline) revert SubmitDeadlinePassed(jobId, j.deadline);
+        _requireJob(jobId, job, JobStatus.Assigned);
+        if (msg.sender != job.provider) revert NotJobProvider(jobId, msg.sender);
+        if (block.timestamp > job.deadline) revert SubmitDeadlinePassed(jobId, job.deadline);
         if (resultRoot == bytes32(0)) revert EmptyResultRoot(jobId);
 
+        // The deadline becomes the end of the challenge window, far below 2^40 seconds.
         uint256 challengeEndsAt = block.timestamp + _challengeWindow;
-        j.resultRoot = resultRoot;
-        j.deadline = uint40(challengeEndsAt);
-        _store(jobId, j, JobStatus.Submitted);
+        bytes32 terms = JobSlot.hashAmendedTerms(
+            job,
+            JobSlot.RESULT_ROOT_WORD,
+            uint256(resultRoot),
+            JobSlot.DEADLINE_WORD,
+            uint40(challengeEndsAt)
+        );
+        _jobs[jobId] = JobSlot.pack(terms, JobStatus.Submitted);
         emit ResultSubmitted(jobId, msg.sender, resultRoot, resultURI, challengeEndsAt);
     }
 
@@ -217,7 +228,7 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
 
     /// @inheritdoc IJobEscrow
     function hashTerms(Job calldata job) external pure returns (bytes32) {
-        return JobSlot.hashTerms(job);
+        return JobSlot.hashCalldataTerms(job);
     }
 
     /// @inheritdoc IJobEscrow
@@ -300,13 +311,12 @@ contract JobEscrow is EscrowParameters, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev `job` as memory, after checking that job `jobId` is in status `expected` and that `job` are its terms.
-    function _requireJob(uint256 jobId, Job calldata job, JobStatus expected) private view returns (Job memory terms) {
+    /// @dev Checks that job `jobId` is in status `expected` and that `job` are its terms.
+    function _requireJob(uint256 jobId, Job calldata job, JobStatus expected) private view {
         bytes32 stored = _jobs[jobId];
         JobStatus actual = JobSlot.status(stored);
         if (actual != expected) revert JobNotInStatus(jobId, actual, expected);
-        terms = job;
-        JobSlot.requireTerms(stored, jobId, terms);
+        JobSlot.requireTerms(stored, jobId, job);
     }
 
     function _store(uint256 jobId, Job memory job, JobStatus status) private {

@@ -73,15 +73,15 @@ contract RewardDistributor is IRewardDistributor, AccessManaged {
     // ================================================================ escrow
 
     /// @inheritdoc IWorkRecorder
-    /// @dev A job's fee value is below 2^96 (the escrow's payment values are), so the weight fits its 248 bits.
-    function recordWork(address provider, uint256 jobId, uint256 feeValue) external restricted {
+    /// @dev A job's fee value is below 2^96 (the escrow's payment values are), so the weight fits its 248 bits. The
+    /// job's id is not kept: the escrow's JobFinalized announces the job (see {IRewardDistributor}).
+    function recordWork(address provider, uint256, uint256 feeValue) external restricted {
         if (feeValue == 0) return;
         uint256 epoch = currentEpoch();
         EpochTotals storage totals = _epochs[epoch];
         if (totals.totalWeight == 0) totals.emission = _scheduledEmission(epoch);
         totals.totalWeight += feeValue;
         _work[provider][epoch].weight += uint248(feeValue);
-        emit WorkRecorded(provider, epoch, jobId, feeValue);
     }
 
     // ================================================================ providers

@@ -52,18 +52,24 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// @notice The longest metadata URI, in bytes.
     uint256 public constant MAX_METADATA_URI_BYTES = 256;
 
-    /// @dev Slot 0 holds staked and locked, which lock, unlock, unbond, forfeit and slash read and write together.
-    /// Slot 1 holds the rest that is read often (registration for stake and lock; jail for {canAcceptJobs}; the
-    /// counters next to them, written by unlock, forfeit and slash; the debt every release reads): 8 + 40 + 3 * 32 + 96
-    /// = 240 bits.
+    /// @dev Slot 0 holds all that a job's lock and release read and write: staked, locked, the completed-jobs counter,
+    /// and two flags that spare them slot 1, `inDebt` (debt is nonzero) and `jailSet` (a jail was set and no lock has
+    /// seen it end since), 96 + 96 + 32 + 2 * 8 = 240 bits; every per-provider figure fits in 96 bits (see the
+    /// contract's @dev). Slot 1 holds the rest: the jail's end, registration (which a lock reads only for a provider
+    /// without stake, as only a registered provider can stake; it keeps the slot nonzero from registration on, so
+    /// that a first slash or timeout updates the slot rather than filling it), the counters of faults written by
+    /// forfeit and slash, and the debt, 40 + 8 + 2 * 32 + 96 = 208 bits.
     /// `unbonding` takes a slot for its head and length plus one slot per entry; its sum is not stored, as the queue
     /// holds at most {MAX_UNBONDING_ENTRIES} entries and only slash and views need it.
     struct Provider {
-        uint128 staked;
-        uint128 locked;
-        bool registered;
-        uint40 jailedUntil;
+        uint96 staked;
+        uint96 locked;
         uint32 jobsCompleted;
+        bool inDebt;
+        bool jailSet;
+        // Slot 1 (jailedUntil does not fit in slot 0's last 16 bits, so it starts the slot and registration joins it).
+        uint40 jailedUntil;
+        bool registered;
         uint32 jobsSlashed;
         uint32 jobsTimedOut;
         uint96 debt;
@@ -152,7 +158,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         if (p.unbonding.isFull()) revert TooManyUnbondingEntries(msg.sender, MAX_UNBONDING_ENTRIES);
 
         // Both casts are safe: amount <= free < 2^96, and the maturity is bounded by now + MAX_UNBONDING_PERIOD.
-        p.staked = uint128(staked - amount);
+        p.staked = uint96(staked - amount);
         uint40 maturesAt = p.unbonding.push(uint128(amount), uint40(block.timestamp + _unbondingPeriod));
         emit UnbondRequested(msg.sender, amount, maturesAt);
     }
@@ -169,27 +175,39 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     // ---------------------------------------------------------------- escrow hooks (ESCROW role)
 
     /// @inheritdoc IProviderRegistry
-    /// @dev Requires a positive amount (a job backed by nothing could not be slashed) of at most
-    /// {MAX_JOB_COLLATERAL}. Jail is not checked here: the JobEscrow gates acceptance with {canAcceptJobs}.
-    function lockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
+    /// @dev Checks what {canAcceptJobs} checks, in one call with the lock and from slot 0 alone in the steady state:
+    /// registration is read only for a provider without stake (only a registered provider can stake, and none
+    /// unregisters), and the jail's end only while a jail set by a slash has not been seen to end (the first lock
+    /// after it clears the flag). Then requires a positive amount (a job backed by nothing could not be slashed) of
+    /// at most {MAX_JOB_COLLATERAL}.
+    function lockCollateral(address provider, uint256 amount) external restricted {
+        Provider storage p = _providers[provider];
+        if (p.jailSet) {
+            if (block.timestamp < p.jailedUntil) revert ProviderNotEligible(provider);
+            p.jailSet = false;
+        }
+        uint256 staked = p.staked;
+        if ((staked == 0 && !p.registered) || staked < _minProviderStake || p.inDebt) {
+            revert ProviderNotEligible(provider);
+        }
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_JOB_COLLATERAL) revert AmountTooLarge(amount);
-        Provider storage p = _providers[provider];
-        if (!p.registered) revert ProviderNotRegistered(provider);
         uint256 locked = p.locked;
-        uint256 free = p.staked - locked;
+        uint256 free = staked - locked;
         if (amount > free) revert InsufficientFreeStake(provider, free, amount);
 
-        p.locked = uint128(locked + amount);
-        emit CollateralLocked(provider, jobId, amount);
+        // amount <= free <= staked - locked < 2^96. No event: the escrow's JobAccepted carries the job, the provider
+        // and this amount, and only the escrow may lock.
+        p.locked = uint96(locked + amount);
     }
 
     /// @inheritdoc IProviderRegistry
     function unlockCollateral(address provider, uint256 jobId, uint256 amount) external restricted {
         Provider storage p = _providers[provider];
-        uint256 released = _release(provider, p, jobId, amount);
+        _release(provider, p, jobId, amount);
+        // No event: the escrow's JobFinalized names the job and the provider, JobAccepted the collateral, and
+        // CollateralDebtRepaid any part of it that paid back debt instead of returning to free stake.
         ++p.jobsCompleted;
-        emit CollateralUnlocked(provider, jobId, released);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -210,7 +228,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 free = staked - p.locked;
         paid = Math.min(amount, free);
         // paid <= free <= staked < 2^96.
-        p.staked = uint128(staked - paid);
+        p.staked = uint96(staked - paid);
         ++p.jobsTimedOut;
         _totalStake -= uint96(paid);
         emit CollateralForfeited(provider, jobId, paid, recipient);
@@ -246,6 +264,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint40 currentJail = p.jailedUntil;
         if (currentJail > jailedUntil) jailedUntil = currentJail;
         p.jailedUntil = jailedUntil;
+        p.jailSet = true;
         ++p.jobsSlashed;
         _totalStake -= uint96(taken);
         emit Slashed(provider, jobId, taken, taken);
@@ -324,7 +343,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
     /// job's own collateral, so a fault on the new job could cost nothing.
     function canAcceptJobs(address provider) external view returns (bool) {
         Provider storage p = _providers[provider];
-        return p.registered && block.timestamp >= p.jailedUntil && p.staked >= _minProviderStake && p.debt == 0;
+        return p.registered && block.timestamp >= p.jailedUntil && p.staked >= _minProviderStake && !p.inDebt;
     }
 
     /// @inheritdoc IProviderRegistry
@@ -370,7 +389,7 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         if (newTotal > MAX_TOTAL_STAKE) revert AmountTooLarge(amount);
 
         uint256 newStaked = p.staked + amount; // <= newTotal
-        p.staked = uint128(newStaked);
+        p.staked = uint96(newStaked);
         _totalStake = uint96(newTotal);
         emit Staked(provider, amount, newStaked);
         _stakeToken.safeTransferFrom(provider, address(this), amount);
@@ -385,16 +404,20 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 jobId,
         uint256 collateral
     ) private returns (uint256 backing) {
-        uint256 debt = p.debt;
-        uint256 repaid = Math.min(collateral, debt);
+        uint256 repaid;
+        if (p.inDebt) {
+            uint256 debt = p.debt;
+            repaid = Math.min(collateral, debt);
+            if (repaid != 0) {
+                p.debt = uint96(debt - repaid);
+                p.inDebt = debt != repaid;
+                emit CollateralDebtRepaid(provider, jobId, repaid, debt - repaid);
+            }
+        }
         backing = collateral - repaid;
         uint256 locked = p.locked;
         if (backing > locked) revert ReleaseExceedsLocked(provider, locked, backing);
-        p.locked = uint128(locked - backing);
-        if (repaid != 0) {
-            p.debt = uint96(debt - repaid);
-            emit CollateralDebtRepaid(provider, jobId, repaid, debt - repaid);
-        }
+        p.locked = uint96(locked - backing);
     }
 
     /// @dev Takes `amount` from free stake, then unbonding entries newest first, then other jobs' locks (as debt);
@@ -405,11 +428,12 @@ contract ProviderRegistry is IProviderRegistry, AccessManaged, ReentrancyGuardTr
         uint256 fromFree = Math.min(amount, staked - locked);
         uint256 fromUnbonding = fromFree == amount ? 0 : p.unbonding.takeNewestFirst(amount - fromFree);
         uint256 fromLocks = amount - fromFree - fromUnbonding;
-        p.staked = uint128(staked - fromFree - fromLocks);
+        p.staked = uint96(staked - fromFree - fromLocks);
         if (fromLocks != 0) {
-            p.locked = uint128(locked - fromLocks);
+            p.locked = uint96(locked - fromLocks);
             uint256 debt = p.debt + fromLocks;
             p.debt = uint96(debt);
+            p.inDebt = true;
             emit CollateralDebtIncurred(provider, jobId, fromLocks, debt);
         }
     }

@@ -345,9 +345,6 @@ describe("DisputeManager: settlement", function () {
       await expect(tx)
         .to.emit(f.ProviderRegistry, "CollateralDebtRepaid")
         .withArgs(f.provider.address, f.honestMatmul.id, JOB_COLLATERAL, debt - JOB_COLLATERAL);
-      await expect(tx)
-        .to.emit(f.ProviderRegistry, "CollateralUnlocked")
-        .withArgs(f.provider.address, f.honestMatmul.id, 0n);
       await expect(tx).to.changeTokenBalances(f.usd, [f.provider], [JOB_PAYMENT - JOB_FEE]);
       expect(await f.ProviderRegistry.freeStake(f.provider.address)).to.equal(0n);
     });

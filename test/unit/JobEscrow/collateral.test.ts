@@ -198,9 +198,6 @@ describe("JobEscrow: collateral", function () {
       await expect(tx)
         .to.emit(f.ProviderRegistry, "CollateralDebtRepaid")
         .withArgs(f.provider.address, f.shield, ethers.parseEther("4500"), 0n);
-      await expect(tx)
-        .to.emit(f.ProviderRegistry, "CollateralUnlocked")
-        .withArgs(f.provider.address, f.shield, ethers.parseEther("4500"));
       await expect(tx).to.changeTokenBalance(f.usd, f.provider, 9n * (JOB_PAYMENT - JOB_FEE));
       const state = await f.ProviderRegistry.providerState(f.provider.address);
       expect([state.staked, state.locked, state.debt]).to.deep.equal([ethers.parseEther("4500"), 0n, 0n]);
@@ -228,8 +225,8 @@ describe("JobEscrow: collateral", function () {
       await f.JobEscrow.finalize(f.shield, await jobTerms(f, f.shield));
       expect((await f.ProviderRegistry.providerState(f.provider.address)).debt).to.equal(0n);
       await expect(f.JobEscrow.connect(f.provider).acceptJob(fresh, await jobTerms(f, fresh)))
-        .to.emit(f.ProviderRegistry, "CollateralLocked")
-        .withArgs(f.provider.address, fresh, JOB_COLLATERAL);
+        .to.emit(f.JobEscrow, "JobAccepted")
+        .withArgs(fresh, f.provider.address, JOB_COLLATERAL);
     });
   });
 });

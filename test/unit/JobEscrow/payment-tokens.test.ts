@@ -54,9 +54,10 @@ describe("JobEscrow: payment tokens", function () {
         .withArgs(usd, [true, 1000n, 2n, 18n, USD_WEFT_PER_TOKEN], [false, 0n, 2n, 18n, 0n]);
       // A job paid in a token since disallowed still settles, at the value it was created with, and its receipt names
       // that token.
-      await expect(f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob)))
-        .to.emit(f.RewardDistributor, "WorkRecorded")
-        .withArgs(f.provider.address, await f.RewardDistributor.currentEpoch(), f.submittedJob, JOB_FEE);
+      const epoch = await f.RewardDistributor.currentEpoch();
+      const weight = await f.RewardDistributor.weightOf(f.provider.address, epoch);
+      await f.JobEscrow.finalize(f.submittedJob, await jobTerms(f, f.submittedJob));
+      expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(weight + JOB_FEE);
       expect((await f.JobEscrow.settlement(f.submittedJob)).paymentToken).to.equal(usd);
       await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 5n, 2n * USD_WEFT_PER_TOKEN);
       expect(await f.JobEscrow.paymentTokenConfig(usd)).to.deep.equal([true, 5n, 2n, 18n, 2n * USD_WEFT_PER_TOKEN]);
@@ -136,13 +137,13 @@ describe("JobEscrow: payment tokens", function () {
       await f.JobEscrow.connect(f.provider).submitResult(1n, await jobTerms(f, 1n), RESULT_ROOT, RESULT_URI);
       await passChallengeWindow(f, 1n);
       // The fee is paid in USDC (4.5 USDC) and weighs its value in WEFT (4.5 WEFT) for rewards.
+      const epoch = await f.RewardDistributor.currentEpoch();
+      const weight = await f.RewardDistributor.weightOf(f.provider.address, epoch);
       const tx = f.JobEscrow.finalize(1n, await jobTerms(f, 1n));
       await expect(tx)
         .to.emit(f.JobEscrow, "JobFinalized")
         .withArgs(1n, f.provider.address, payment - 4_500_000n, 4_500_000n);
-      await expect(tx)
-        .to.emit(f.RewardDistributor, "WorkRecorded")
-        .withArgs(f.provider.address, await f.RewardDistributor.currentEpoch(), 1n, ethers.parseEther("4.5"));
+      expect(await f.RewardDistributor.weightOf(f.provider.address, epoch)).to.equal(weight + ethers.parseEther("4.5"));
     });
 
     it("values an 18-decimals token at its rate: 100 tUSD at 2.5 WEFT each is worth 250 WEFT and locks 2,500", async function () {
@@ -223,12 +224,12 @@ describe("JobEscrow: payment tokens", function () {
       await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, USD_WEFT_PER_TOKEN / 10n);
       await passChallengeWindow(f, after);
       const epoch = await f.RewardDistributor.currentEpoch();
-      await expect(f.JobEscrow.finalize(before, await jobTerms(f, before)))
-        .to.emit(f.RewardDistributor, "WorkRecorded")
-        .withArgs(f.provider.address, epoch, before, JOB_FEE);
-      await expect(f.JobEscrow.finalize(after, await jobTerms(f, after)))
-        .to.emit(f.RewardDistributor, "WorkRecorded")
-        .withArgs(f.provider2.address, epoch, after, 5n * JOB_FEE);
+      const weights = async () =>
+        Promise.all([f.provider, f.provider2].map((p) => f.RewardDistributor.weightOf(p.address, epoch)));
+      const [weight, weight2] = await weights();
+      await f.JobEscrow.finalize(before, await jobTerms(f, before));
+      await f.JobEscrow.finalize(after, await jobTerms(f, after));
+      expect(await weights()).to.deep.equal([weight + JOB_FEE, weight2 + 5n * JOB_FEE]);
     });
 
     it("locks the collateral floor for a job worth nothing, which earns no reward weight", async function () {
@@ -237,9 +238,11 @@ describe("JobEscrow: payment tokens", function () {
       await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, 1n);
       const jobId = await createJob(f, f.client, { payment: WEFT_ONE - 1n });
       expect((await readJob(f.JobEscrow, jobId)).paymentValue).to.equal(0n);
+      const epoch = await f.RewardDistributor.currentEpoch();
+      const totals = await f.RewardDistributor.epochTotals(epoch);
       const tx = await settle(f, jobId);
       await expect(tx).to.emit(f.JobEscrow, "JobFinalized");
-      await expect(tx).not.to.emit(f.RewardDistributor, "WorkRecorded");
+      expect(await f.RewardDistributor.epochTotals(epoch)).to.deep.equal(totals);
       const accepted = await f.JobEscrow.queryFilter(f.JobEscrow.filters.JobAccepted(jobId));
       expect(accepted[0].args.collateral).to.equal(f.parameters.escrow.minCollateral);
     });

@@ -41,6 +41,21 @@ describe("JobEscrow: terms", function () {
       });
     }
 
+    it("refuses to finalize with the right terms encoded unclean (dirty high bits in the client's word), paying nothing", async function () {
+      const f = await loadFixture(finalizableFixture);
+      const terms = await readJob(f.JobEscrow, f.submittedJob);
+      const clean = f.JobEscrow.interface.encodeFunctionData("finalize", [f.submittedJob, terms]);
+      // The selector, the job id, then the client's word, whose first 12 bytes an address leaves zero.
+      const clientWord = 2 + 2 * (4 + 32);
+      const dirty = `${clean.slice(0, clientWord)}01${clean.slice(clientWord + 2)}`;
+      const escrowBalance = await f.usd.balanceOf(await f.JobEscrow.getAddress());
+      await expect(
+        f.outsider.sendTransaction({ to: await f.JobEscrow.getAddress(), data: dirty }),
+      ).to.be.revertedWithCustomError(f.JobEscrow, "JobTermsMismatch");
+      expect(await f.usd.balanceOf(await f.JobEscrow.getAddress())).to.equal(escrowBalance);
+      expect(await f.JobEscrow.jobStatus(f.submittedJob)).to.equal(JobStatus.Submitted);
+    });
+
     it("refuses to cancel with a larger payment to refund", async function () {
       const f = await loadFixture(jobsFixture);
       const terms = await readJob(f.JobEscrow, f.openJob);

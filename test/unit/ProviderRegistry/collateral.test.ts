@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
   STAKE,
   COLLATERAL,
@@ -14,14 +14,13 @@ import {
   accountOf,
   expectAccounting,
 } from "./fixture";
+import { MIN_PROVIDER_STAKE } from "../../fixtures/registry";
 
 describe("ProviderRegistry: collateral", function () {
   describe("lockCollateral", function () {
     it("locks free stake for a job", async function () {
       const { registry, escrow, alice } = await loadFixture(stakedFixture);
-      await expect(registry.connect(escrow).lockCollateral(alice.address, JOB, COLLATERAL))
-        .to.emit(registry, "CollateralLocked")
-        .withArgs(alice.address, JOB, COLLATERAL);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
       expect((await registry.providerState(alice.address)).locked).to.equal(COLLATERAL);
       expect((await registry.providerState(alice.address)).staked).to.equal(STAKE);
       expect(await registry.freeStake(alice.address)).to.equal(STAKE - COLLATERAL);
@@ -29,13 +28,13 @@ describe("ProviderRegistry: collateral", function () {
 
     it("locks exactly all the free stake", async function () {
       const { registry, escrow, alice } = await loadFixture(lockedFixture);
-      await registry.connect(escrow).lockCollateral(alice.address, OTHER_JOB, STAKE - COLLATERAL);
+      await registry.connect(escrow).lockCollateral(alice.address, STAKE - COLLATERAL);
       expect(await registry.freeStake(alice.address)).to.equal(0n);
     });
 
     it("reverts when the amount is zero", async function () {
       const { registry, escrow, alice } = await loadFixture(stakedFixture);
-      await expect(registry.connect(escrow).lockCollateral(alice.address, JOB, 0n)).to.be.revertedWithCustomError(
+      await expect(registry.connect(escrow).lockCollateral(alice.address, 0n)).to.be.revertedWithCustomError(
         registry,
         "ZeroAmount",
       );
@@ -43,36 +42,69 @@ describe("ProviderRegistry: collateral", function () {
 
     it("reverts when the amount exceeds the per-job maximum", async function () {
       const { registry, escrow, alice } = await loadFixture(stakedFixture);
-      await expect(registry.connect(escrow).lockCollateral(alice.address, JOB, UINT96_MAX + 1n))
+      await expect(registry.connect(escrow).lockCollateral(alice.address, UINT96_MAX + 1n))
         .to.be.revertedWithCustomError(registry, "AmountTooLarge")
         .withArgs(UINT96_MAX + 1n);
     });
 
     it("adds each lock to the provider's locked total, keeping no record per job (the escrow holds it)", async function () {
       const { registry, escrow, alice } = await loadFixture(lockedFixture);
-      await registry.connect(escrow).lockCollateral(alice.address, OTHER_JOB, COLLATERAL);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
       expect((await registry.providerState(alice.address)).locked).to.equal(2n * COLLATERAL);
       await registry.connect(escrow).unlockCollateral(alice.address, JOB, COLLATERAL);
       expect((await registry.providerState(alice.address)).locked).to.equal(COLLATERAL);
     });
 
-    it("reverts when the provider is not registered", async function () {
+    it("reverts ProviderNotEligible when the provider is not registered", async function () {
       const { registry, escrow, outsider } = await loadFixture(stakedFixture);
-      await expect(registry.connect(escrow).lockCollateral(outsider.address, JOB, 1n))
-        .to.be.revertedWithCustomError(registry, "ProviderNotRegistered")
+      await expect(registry.connect(escrow).lockCollateral(outsider.address, 1n))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
         .withArgs(outsider.address);
+    });
+
+    it("reverts ProviderNotEligible while the provider is jailed, and locks again once the jail ends", async function () {
+      const { registry, escrow, disputes, alice, outsider } = await loadFixture(stakedFixture);
+      await registry.connect(disputes).slash(alice.address, JOB, 0n, 0n, [outsider.address], [10_000]);
+      const { jailedUntil } = await registry.providerState(alice.address);
+      await time.setNextBlockTimestamp(jailedUntil - 1n);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, COLLATERAL))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
+      expect((await registry.providerState(alice.address)).locked).to.equal(2n * COLLATERAL);
+    });
+
+    it("reverts ProviderNotEligible for a provider jailed again after a lock saw its first jail end", async function () {
+      const { registry, escrow, disputes, alice, outsider } = await loadFixture(stakedFixture);
+      await registry.connect(disputes).slash(alice.address, JOB, 0n, 0n, [outsider.address], [10_000]);
+      await time.increaseTo((await registry.providerState(alice.address)).jailedUntil);
+      await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
+      await registry.connect(disputes).slash(alice.address, JOB, 0n, 0n, [outsider.address], [10_000]);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, COLLATERAL))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
+    });
+
+    it("reverts ProviderNotEligible below the minimum provider stake, locked stake counted", async function () {
+      const { registry, escrow, alice } = await loadFixture(stakedFixture);
+      await registry.connect(alice).requestUnbond(STAKE - MIN_PROVIDER_STAKE + 1n);
+      expect(await registry.canAcceptJobs(alice.address)).to.equal(false);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, 1n))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
     });
 
     it("reverts when the provider lacks free stake", async function () {
       const { registry, escrow, alice } = await loadFixture(lockedFixture);
-      await expect(registry.connect(escrow).lockCollateral(alice.address, OTHER_JOB, STAKE))
+      await expect(registry.connect(escrow).lockCollateral(alice.address, STAKE))
         .to.be.revertedWithCustomError(registry, "InsufficientFreeStake")
         .withArgs(alice.address, STAKE - COLLATERAL, STAKE);
     });
 
     it("reverts for a caller without the ESCROW role", async function () {
       const { registry, alice } = await loadFixture(stakedFixture);
-      await expect(registry.connect(alice).lockCollateral(alice.address, JOB, 1n))
+      await expect(registry.connect(alice).lockCollateral(alice.address, 1n))
         .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")
         .withArgs(alice.address);
     });
@@ -82,7 +114,6 @@ describe("ProviderRegistry: collateral", function () {
     it("releases the job's collateral to free stake and counts a completed job", async function () {
       const { registry, escrow, alice } = await loadFixture(lockedFixture);
       const tx = registry.connect(escrow).unlockCollateral(alice.address, JOB, COLLATERAL);
-      await expect(tx).to.emit(registry, "CollateralUnlocked").withArgs(alice.address, JOB, COLLATERAL);
       await expect(tx).not.to.emit(registry, "CollateralDebtRepaid");
       const state = await registry.providerState(alice.address);
       expect(state.locked).to.equal(0n);
@@ -184,7 +215,7 @@ describe("ProviderRegistry: collateral", function () {
      */
     async function otherJobFixture() {
       const f = await lockedFixture();
-      await f.registry.connect(f.escrow).lockCollateral(f.alice.address, OTHER_JOB, OTHER_COLLATERAL);
+      await f.registry.connect(f.escrow).lockCollateral(f.alice.address, OTHER_COLLATERAL);
       await f.registry.connect(f.alice).requestUnbond(ethers.parseEther("1000"));
       await f.registry.connect(f.alice).requestUnbond(ethers.parseEther("500"));
       return f;
@@ -231,15 +262,23 @@ describe("ProviderRegistry: collateral", function () {
       await expectAccounting(registry, token, { [alice.address]: OTHER_COLLATERAL });
     });
 
+    it("refuses an indebted provider new locks with ProviderNotEligible, however much it stakes", async function () {
+      const { registry, escrow, alice } = await loadFixture(indebtedFixture);
+      // Past the slash's jail: the debt alone refuses it.
+      await time.increaseTo((await registry.providerState(alice.address)).jailedUntil);
+      await registry.connect(alice).stake(STAKE);
+      expect(await registry.canAcceptJobs(alice.address)).to.equal(false);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, 1n))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(alice.address);
+    });
+
     it("pays the debt back first when another job's collateral is unlocked, and frees only the rest", async function () {
       const { registry, token, escrow, alice } = await loadFixture(indebtedFixture);
       const tx = registry.connect(escrow).unlockCollateral(alice.address, OTHER_JOB, OTHER_COLLATERAL);
       await expect(tx)
         .to.emit(registry, "CollateralDebtRepaid")
         .withArgs(alice.address, OTHER_JOB, ethers.parseEther("1500"), 0n);
-      await expect(tx)
-        .to.emit(registry, "CollateralUnlocked")
-        .withArgs(alice.address, OTHER_JOB, ethers.parseEther("4500"));
       await expect(tx).not.to.emit(token, "Transfer");
       expect(await accountOf(registry, alice.address)).to.deep.equal([ethers.parseEther("4500"), 0n, 0n, 0n]);
       expect(await registry.freeStake(alice.address)).to.equal(ethers.parseEther("4500"));
@@ -274,7 +313,7 @@ describe("ProviderRegistry: collateral", function () {
       const { registry, token, escrow, disputes, alice, outsider } = await loadFixture(lockedFixture);
       // All of alice's stake locked: JOB's 1,000 and 9,000 for OTHER_JOB.
       const otherCollateral = STAKE - COLLATERAL;
-      await registry.connect(escrow).lockCollateral(alice.address, OTHER_JOB, otherCollateral);
+      await registry.connect(escrow).lockCollateral(alice.address, otherCollateral);
       // JOB's slash at 10%: 1,000 + 10% of 9,000 = 1,900, of which 900 from OTHER_JOB's lock.
       const slashTx = registry
         .connect(disputes)
@@ -315,8 +354,8 @@ describe("ProviderRegistry: collateral", function () {
       const { registry, token, escrow, disputes, alice, outsider } = await loadFixture(lockedFixture);
       const [j2, j3] = [3n, 4n];
       const [c2, c3] = [ethers.parseEther("4000"), ethers.parseEther("5000")];
-      await registry.connect(escrow).lockCollateral(alice.address, j2, c2);
-      await registry.connect(escrow).lockCollateral(alice.address, j3, c3);
+      await registry.connect(escrow).lockCollateral(alice.address, c2);
+      await registry.connect(escrow).lockCollateral(alice.address, c3);
       await registry.connect(disputes).slash(alice.address, JOB, COLLATERAL, BPS, [outsider.address], [10_000]);
       expect(await accountOf(registry, alice.address)).to.deep.equal([0n, 0n, 0n, c2 + c3]);
       await expectAccounting(registry, token, { [alice.address]: c2 + c3 });
@@ -328,7 +367,6 @@ describe("ProviderRegistry: collateral", function () {
 
       const unlock = registry.connect(escrow).unlockCollateral(alice.address, j2, c2);
       await expect(unlock).to.emit(registry, "CollateralDebtRepaid").withArgs(alice.address, j2, c2, c3);
-      await expect(unlock).to.emit(registry, "CollateralUnlocked").withArgs(alice.address, j2, 0n);
       expect(await accountOf(registry, alice.address)).to.deep.equal([0n, 0n, 0n, c3]);
       await expectAccounting(registry, token, { [alice.address]: c3 });
 

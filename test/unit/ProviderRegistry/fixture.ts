@@ -26,7 +26,7 @@ export async function stakedFixture() {
 /** stakedFixture plus COLLATERAL of alice's locked for JOB. */
 export async function lockedFixture() {
   const f = await stakedFixture();
-  await f.registry.connect(f.escrow).lockCollateral(f.alice.address, JOB, COLLATERAL);
+  await f.registry.connect(f.escrow).lockCollateral(f.alice.address, COLLATERAL);
   return f;
 }
 

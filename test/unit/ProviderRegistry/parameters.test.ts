@@ -26,7 +26,7 @@ describe("ProviderRegistry: parameters", function () {
       await registry.connect(alice).stake(1n);
       expect(await registry.canAcceptJobs(alice.address)).to.equal(true);
       // Locked stake still counts: a provider busy with its own jobs stays eligible.
-      await registry.connect(escrow).lockCollateral(alice.address, JOB, MIN_PROVIDER_STAKE);
+      await registry.connect(escrow).lockCollateral(alice.address, MIN_PROVIDER_STAKE);
       expect(await registry.canAcceptJobs(alice.address)).to.equal(true);
       await registry.connect(escrow).unlockCollateral(alice.address, JOB, MIN_PROVIDER_STAKE);
       // Unbonding stake does not.

@@ -81,7 +81,7 @@ describe("ProviderRegistry: slashing", function () {
     it("takes everything with a 100% stake share: free, unbonding and the other jobs' locks", async function () {
       const { registry, token, escrow, disputes, alice, outsider } = await loadFixture(lockedFixture);
       const otherCollateral = ethers.parseEther("2000");
-      await registry.connect(escrow).lockCollateral(alice.address, OTHER_JOB, otherCollateral);
+      await registry.connect(escrow).lockCollateral(alice.address, otherCollateral);
       await registry.connect(alice).requestUnbond(ethers.parseEther("2000"));
       expect(await registry.slashAmount(alice.address, COLLATERAL, BPS)).to.equal(STAKE);
       expect(
@@ -103,7 +103,7 @@ describe("ProviderRegistry: slashing", function () {
 
     it("splits what it takes by shares and gives the rounding dust to the last recipient", async function () {
       const { registry, token, escrow, disputes, bob, treasury, outsider, carol } = await loadFixture(stakedFixture);
-      await registry.connect(escrow).lockCollateral(bob.address, JOB, 1001n);
+      await registry.connect(escrow).lockCollateral(bob.address, 1001n);
       const recipients = [outsider.address, carol.address, treasury.address];
       const tx = registry.connect(disputes).slash(bob.address, JOB, 1001n, 0n, recipients, [3333, 3333, 3334]);
       // 1001 * 3333 / 10000 = 333 (rounded down) twice; the last gets 1001 - 666 = 335.
@@ -116,7 +116,7 @@ describe("ProviderRegistry: slashing", function () {
 
     it("pays a zero share without a transfer", async function () {
       const { registry, token, escrow, disputes, bob, outsider, carol } = await loadFixture(stakedFixture);
-      await registry.connect(escrow).lockCollateral(bob.address, JOB, 1n);
+      await registry.connect(escrow).lockCollateral(bob.address, 1n);
       const tx = registry
         .connect(disputes)
         .slash(bob.address, JOB, 1n, 0n, [outsider.address, carol.address], [5000, 5000]);
