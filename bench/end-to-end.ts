@@ -23,6 +23,8 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
+import { compileC, type CPrograms } from "./c/programs";
+
 import { inputRootOf } from "../src/commitments/job-inputs";
 import { keccak256Bytes } from "../src/commitments/keccak";
 import { RESULT_CHUNK_BYTES, ResultTree } from "../src/commitments/result-tree";
@@ -117,7 +119,8 @@ const COMMITMENT_WARMUP = 2;
 const COMMITMENT_N = 1024;
 const KECCAK_RATE = 136;
 const MIB = 2 ** 20;
-const C_FLAGS = ["-O3", "-march=native"];
+/** bench/c/keccak.c: the result tree in C, run once per round (not a served program). */
+const KECCAK_PROGRAM = "keccak";
 const SEED = 21;
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -292,20 +295,7 @@ function sha256ResultRoot(output: Uint8Array): Buffer {
   return nodes[0];
 }
 
-type CProgram = { file: string; compiler: string } | { skipped: string };
-
-function compileKeccak(dir: string): CProgram {
-  const compiler = process.env.CC ?? "cc";
-  const file = path.join(dir, "keccak");
-  const result = spawnSync(compiler, [...C_FLAGS, "-o", file, path.join(__dirname, "c", "keccak.c")], {
-    encoding: "utf8",
-  });
-  if (result.error !== undefined) return { skipped: `no C compiler (${compiler}: ${result.error.message})` };
-  if (result.status !== 0) return { skipped: `${compiler} failed on keccak.c: ${result.stderr.trim()}` };
-  return { file, compiler: `${compiler} ${C_FLAGS.join(" ")}` };
-}
-
-async function measureCommitments(dir: string, c: CProgram, rounds: number): Promise<CommitmentBuild> {
+async function measureCommitments(dir: string, c: CPrograms, rounds: number): Promise<CommitmentBuild> {
   const store = new FileContentStore(path.join(dir, "store"));
   const { output } = await publishJob(store, COMMITMENT_N);
   const outputFile = path.join(dir, "output.bin");
@@ -325,8 +315,10 @@ async function measureCommitments(dir: string, c: CProgram, rounds: number): Pro
     await timed(times.sha256, () => sha256ResultRoot(output));
     await timed(times.openssl, () => createHash("sha3-256").update(output).digest());
     await timed(times.wasm, () => keccak256Bytes(output));
-    if ("file" in c) {
-      const run = spawnSync(c.file, [outputFile, String(output.length), "1"], { encoding: "utf8" });
+    if ("dir" in c) {
+      const run = spawnSync(path.join(c.dir, KECCAK_PROGRAM), [outputFile, String(output.length), "1"], {
+        encoding: "utf8",
+      });
       if (run.status !== 0) throw new Error(`bench/c/keccak failed: ${run.stderr || run.error?.message}`);
       const out = JSON.parse(run.stdout) as { ms: number; root: string };
       if (out.root !== root) throw new Error(`bench/c/keccak's root ${out.root} is not ours (${root})`);
@@ -362,7 +354,7 @@ export async function runEndToEndBench(quick: boolean, progress: (line: string) 
     for (const size of quick ? END_TO_END_SIZES.quick : END_TO_END_SIZES.full) {
       points.push(await measurePoint(store, size, progress));
     }
-    const c = compileKeccak(dir);
+    const c = compileC(dir, [KECCAK_PROGRAM]);
     if ("skipped" in c) progress(`end-to-end: C keccak skipped: ${c.skipped}`);
     const commitments = await measureCommitments(dir, c, quick ? COMMITMENT_ROUNDS.quick : COMMITMENT_ROUNDS.full);
     progress(
@@ -370,7 +362,7 @@ export async function runEndToEndBench(quick: boolean, progress: (line: string) 
         `${commitments.opensslTreeMiBs}): ${(commitments.ofNative * 100).toFixed(0)}% of native`,
     );
     return {
-      c: "file" in c ? { compiler: c.compiler } : { skipped: c.skipped },
+      c: "dir" in c ? { compiler: c.compiler } : { skipped: c.skipped },
       points,
       commitments,
     };

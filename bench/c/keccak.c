@@ -3,7 +3,7 @@
  * (chunks of 512 bytes, leaf = keccak256(keccak256(abi.encode(uint256 chunkIndex, bytes chunk))), internal node =
  * keccak256 of the sorted pair, OZ's array layout) over the same output bytes, with a plain C Keccak-f[1600].
  *
- * Usage: keccak <output file> <bytes> <runs>; prints {"ms": median, "root": "0x..."} (the root is checked against
+ * Usage: keccak <output file> <bytes> <runs>; prints {"ms": best of the runs, "root": "0x..."} (the root is checked against
  * the TypeScript one by the bench).
  */
 #include "common.h"
@@ -109,13 +109,15 @@ int main(int argc, char **argv) {
   uint8_t *nodes = malloc((2 * leaves - 1) * HASH_BYTES);
   uint8_t message[3 * ABI_WORD + CHUNK_BYTES];
   uint8_t root[HASH_BYTES];
-  double *times = malloc(runs * sizeof(double));
+  /* The best of the runs, as bench/end-to-end.ts takes every commitment speed. */
+  double best = 0;
   for (int run = 0; run < runs; run++) {
     double start = now_ms();
     result_root(output, bytes, nodes, message, root);
-    times[run] = now_ms() - start;
+    double ms = now_ms() - start;
+    if (run == 0 || ms < best) best = ms;
   }
-  printf("{\"ms\": %.4f, \"root\": \"0x", median(times, runs));
+  printf("{\"ms\": %.4f, \"root\": \"0x", best);
   for (int i = 0; i < HASH_BYTES; i++) printf("%02x", root[i]);
   printf("\"}\n");
   return 0;
