@@ -4,8 +4,10 @@
  * the chain's clock (`now`), which is what the registry checks.
  */
 import Table from "cli-table3";
+import { formatUnits } from "ethers";
 
 import { formatRelative } from "../cli/duration";
+import { WEFT_UNITS } from "../cli/flags";
 import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import { formatUtc } from "../jobs/status";
@@ -89,9 +91,10 @@ function blockers(s: Omit<ProviderStatus, "blockers">): string[] {
     reasons.push(`jailed until ${formatUtc(s.jailedUntil)} (${formatRelative(s.jailedUntil, s.now)})`);
   }
   if (s.staked < s.minProviderStake) {
+    const missing = s.minProviderStake - s.staked;
     reasons.push(
       `stake ${formatWeft(s.staked)} is below the minimum ${formatWeft(s.minProviderStake)}: ` +
-        `npx hardhat provider:stake --amount <at least ${formatWeft(s.minProviderStake - s.staked)}>`,
+        `npx hardhat provider:stake --amount ${formatUnits(missing, WEFT_UNITS.decimals)}`,
     );
   }
   if (s.debt > 0n) {
@@ -106,9 +109,12 @@ function describeUnbonding(entry: UnbondingStake, now: bigint): string {
   return `${formatWeft(entry.amount)} ${entry.maturesAt <= now ? "matured" : "matures"} ${when}`;
 }
 
+/** The widths of the status table's columns: with the borders, 100 columns in all; longer lines wrap. */
+const COLUMN_WIDTHS = [17, 80];
+
 /** The status as a two-column table for people. */
 export function formatProviderStatus(s: ProviderStatus): string {
-  const table = new Table();
+  const table = new Table({ colWidths: COLUMN_WIDTHS, wordWrap: true });
   table.push({ provider: s.address }, { registered: s.registered ? "yes" : "no" });
   if (s.profile !== undefined) {
     table.push({ profile: describeProfile(s.profile) });
@@ -130,7 +136,7 @@ export function formatProviderStatus(s: ProviderStatus): string {
     },
     { debt: formatWeft(s.debt) },
     { jobs: `${s.jobsCompleted} completed, ${s.jobsSlashed} slashed, ${s.jobsTimedOut} timed out` },
-    { "can accept jobs": s.canAcceptJobs ? "yes" : `no: ${s.blockers.join("; ")}` },
+    { "can accept jobs": s.canAcceptJobs ? "yes" : ["no:", ...s.blockers.map((blocker) => `- ${blocker}`)].join("\n") },
   );
   return table.toString();
 }

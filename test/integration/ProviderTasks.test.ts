@@ -130,6 +130,19 @@ describe("Provider tasks", function () {
         `jailed until ${formatUtc(state.jailedUntil)} (in 1 d)`,
         "owes 500.0 WEFT of collateral debt, paid back as its running jobs settle",
       ]);
+      const table = await run("provider:status", PROVIDER);
+      expect(table).to.match(/can accept jobs\s+│ no:/);
+      expect(table).to.include(`- jailed until ${formatUtc(state.jailedUntil)} (in 1 d)`);
+      for (const line of table.split("\n")) expect(line.length).to.be.at.most(100);
+    });
+
+    it("says how much more a provider below the minimum stake must stake", async function () {
+      const f = await loadFixture(providerTasksFixture);
+      await run("provider:unbond", PROVIDER, { amount: "1500" });
+      expect(await f.registry.canAcceptJobs(address(PROVIDER))).to.equal(false);
+      expect((await statusJson(PROVIDER)).blockers).to.deep.equal([
+        "stake 500.0 WEFT is below the minimum 1000.0 WEFT: npx hardhat provider:stake --amount 500.0",
+      ]);
     });
   });
 
@@ -146,6 +159,15 @@ describe("Provider tasks", function () {
       expect((await f.registry.providerState(address(PROVIDER))).staked).to.equal(weft("1500"));
       expect(printed).to.include(`It matures ${formatUtc(maturesAt)} (in 2 h)`);
       expect(printed).to.include("Free stake left: 1500.0 WEFT");
+      expect((await statusJson(PROVIDER)).unbonding).to.deep.equal([
+        {
+          amount: { wei: weft("500").toString(), formatted: "500.0 WEFT" },
+          maturesAt: Number(maturesAt),
+          maturesAtUtc: formatUtc(maturesAt),
+          matured: false,
+        },
+      ]);
+      expect(await run("provider:status", PROVIDER)).to.include(`500.0 WEFT matures ${formatUtc(maturesAt)} (in 2 h)`);
 
       await expectTaskError(
         "provider:withdraw",
