@@ -10,17 +10,17 @@ const UNITS: readonly (readonly [name: string, seconds: bigint])[] = [
   ["s", 1n],
 ];
 
-/** The two largest non-zero units of `seconds` (e.g. "7 d 2 h", "5 min 3 s", "0 s"); exact below a minute. */
+/** The largest unit of `seconds` and the next one when not zero (e.g. "7 d 2 h", "2 h", "5 min 3 s", "0 s"). */
 export function formatDuration(seconds: bigint): string {
-  const parts: string[] = [];
   let left = seconds < 0n ? -seconds : seconds;
-  for (const [name, size] of UNITS) {
-    const count = left / size;
-    left %= size;
-    if (count > 0n || parts.length > 0) parts.push(`${count} ${name}`);
-    if (parts.length === 2) break;
-  }
-  return parts.filter((part) => !part.startsWith("0 ")).join(" ") || "0 s";
+  const first = UNITS.findIndex(([, size]) => left >= size);
+  if (first === -1) return "0 s";
+  const [name, size] = UNITS[first];
+  const parts = [`${left / size} ${name}`];
+  left %= size;
+  const next = UNITS[first + 1];
+  if (next !== undefined && left >= next[1]) parts.push(`${left / next[1]} ${next[0]}`);
+  return parts.join(" ");
 }
 
 /** "in 2 h 5 min", "3 min ago" or "now", from the chain's clock `now`. */
