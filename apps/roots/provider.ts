@@ -90,7 +90,7 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
       network: hre.network.name,
     }),
   });
-  await ensureProvider(system, signer, { profile, minStake }, logger);
+  await ensureProvider(system, signer, { profile, minStake, network: hre.network.name }, logger);
   if (cheat !== undefined) {
     logger.warn(
       `FAULT INJECTION ON: --cheat ${cheat.mode} at rate ${cheat.rate}; expect this provider to be caught and slashed`,

@@ -105,3 +105,11 @@ export function parseAccount(flag: string, text: string): number {
   }
   return Number(text);
 }
+
+/** A non-zero address (e.g. --address 0x...), checksummed. */
+export function parseAddress(flag: string, text: string): string {
+  if (!ethers.isAddress(text) || BigInt(text) === 0n) {
+    throw new UserError(`${flag} must be an address (0x and 40 hex digits); got "${text}".`);
+  }
+  return ethers.getAddress(text);
+}

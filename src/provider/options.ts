@@ -11,7 +11,7 @@ import { CpuBackend } from "./backends/cpu";
 import { ExecBackend } from "./backends/exec";
 import { CHEAT_MODES, type CheatConfig, isCheatMode } from "./cheat";
 import { type AcceptancePolicy, DEFAULT_POLICY } from "./policy";
-import type { ProviderProfile } from "./setup";
+import type { ProviderProfile } from "../staking/profile";
 
 export const BACKENDS = ["cpu", "exec"] as const;
 /** Seconds an exec backend program may run on one job unless --exec-timeout says otherwise. */

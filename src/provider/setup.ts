@@ -8,21 +8,8 @@ import { formatEther, type Signer } from "ethers";
 import type { Logger } from "../agents/logger";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
-
-export interface ProviderProfile {
-  readonly gpuModel: string;
-  readonly vramGb: number;
-  readonly metadataURI: string;
-}
-
-const MAX_VRAM_GB = 2 ** 32 - 1;
-
-export function validateProfile(profile: ProviderProfile): void {
-  if (profile.gpuModel.trim() === "") throw new UserError('--gpu must name the GPU model, e.g. --gpu "RTX 4090".');
-  if (!Number.isInteger(profile.vramGb) || profile.vramGb < 1 || profile.vramGb > MAX_VRAM_GB) {
-    throw new UserError(`--vram must be the GPU memory in whole GB (1..${MAX_VRAM_GB}); got ${profile.vramGb}.`);
-  }
-}
+import { requireStakeFunds } from "../staking/funding";
+import { type ProviderProfile, validateProfile } from "../staking/profile";
 
 type Contracts = Pick<WeftSystem, "ProviderRegistry" | "ComputeToken">;
 
@@ -43,11 +30,15 @@ export async function registerProvider(
   return { provider, txHash: tx.hash };
 }
 
-/** Approves the registry for `amount` WEFT and stakes it. */
+/**
+ * Stakes `amount` WEFT, approving the registry first unless its allowance already covers it. Refuses before sending
+ * anything when the balance falls short, naming `network` in how to get the rest.
+ */
 export async function stakeWeft(
   system: Contracts,
   signer: Signer,
   amount: bigint,
+  network: string,
 ): Promise<{ provider: string; staked: bigint; txHash: string }> {
   const provider = await signer.getAddress();
   if (amount <= 0n) throw new UserError(`--amount must be positive; got ${formatEther(amount)} WEFT.`);
@@ -56,13 +47,11 @@ export async function stakeWeft(
   if (!(await withRetry("the provider's state", () => registry.providerState(provider))).registered) {
     throw new UserError(`${provider} is not a registered provider; run provider:register first.`);
   }
-  const balance = await withRetry("the WEFT balance", () => token.balanceOf(provider));
-  if (balance < amount) {
-    throw new UserError(
-      `${provider} holds ${formatEther(balance)} WEFT, less than the ${formatEther(amount)} to stake.`,
-    );
+  await requireStakeFunds(system, signer, amount, network);
+  const spender = await registry.getAddress();
+  if ((await withRetry("the WEFT allowance", () => token.allowance(provider, spender))) < amount) {
+    await (await token.approve(spender, amount)).wait();
   }
-  await (await token.approve(await registry.getAddress(), amount)).wait();
   const tx = await registry.stake(amount);
   await tx.wait();
   const { staked } = await withRetry("the provider's state", () => registry.providerState(provider));
@@ -74,9 +63,14 @@ export interface EnsureProviderOptions {
   readonly profile?: ProviderProfile;
   /** Total stake (free plus locked) to reach; the shortfall is staked. */
   readonly minStake?: bigint;
+  /** The network's name, for the command that funds a shortfall (default a placeholder). */
+  readonly network?: string;
 }
 
-/** Registers (if needed and a profile is given) and tops the stake up to `minStake`; says what it did. */
+/**
+ * Registers (if needed and a profile is given) and tops the stake up to `minStake`; says what it did. The WEFT for
+ * the stake is checked before registering, so a stake that cannot happen leaves nothing registered.
+ */
 export async function ensureProvider(
   system: Contracts,
   signer: Signer,
@@ -89,12 +83,17 @@ export async function ensureProvider(
     if (options.profile === undefined) {
       throw new UserError(`${provider} is not a registered provider; pass --gpu and --vram to register it.`);
     }
+    validateProfile(options.profile);
+  }
+  const shortfall = (options.minStake ?? 0n) - state.staked;
+  const network = options.network ?? "<net>";
+  if (shortfall > 0n) await requireStakeFunds(system, signer, shortfall, network);
+  if (!state.registered && options.profile !== undefined) {
     const { txHash } = await registerProvider(system, signer, options.profile);
     logger.info(`registered ${provider} (${options.profile.gpuModel}, ${options.profile.vramGb} GB) in tx ${txHash}`);
   }
-  const shortfall = (options.minStake ?? 0n) - state.staked;
   if (shortfall > 0n) {
-    const { staked, txHash } = await stakeWeft(system, signer, shortfall);
+    const { staked, txHash } = await stakeWeft(system, signer, shortfall, network);
     logger.info(`staked ${formatEther(shortfall)} WEFT (total ${formatEther(staked)}) in tx ${txHash}`);
   }
 }

@@ -13,7 +13,7 @@ task("provider:stake", "Stakes WEFT as your provider collateral (approves the re
       const { stakeWeft } = await import("../../src/provider/setup");
       const amount = parseAmount("--amount", args.amount, WEFT_UNITS);
       const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
-      const { provider, staked, txHash } = await stakeWeft(system, signer, amount);
+      const { provider, staked, txHash } = await stakeWeft(system, signer, amount, hre.network.name);
       console.log(`Staked ${formatEther(amount)} WEFT for ${provider} (total ${formatEther(staked)}) in tx ${txHash}`);
     }),
   );

@@ -1,0 +1,30 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("provider:update", "Changes your provider profile: the fields given replace, the others are kept")
+  .addOptionalParam("gpu", 'The GPU model, e.g. "RTX 4090"')
+  .addOptionalParam("vram", "The GPU memory in GB")
+  .addOptionalParam("metadataUri", 'A URI describing the provider (contact, location, ...); "" clears it')
+  .addOptionalParam("account", "Index of the configured account to use", "0")
+  .setAction(
+    userFacing(async (args: { gpu?: string; vram?: string; metadataUri?: string; account: string }, hre) => {
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount, parseInteger } = await import("../../src/cli/flags");
+      const { UserError } = await import("../../src/errors");
+      const { describeProfile, updateProfile } = await import("../../src/staking/profile");
+      if (args.gpu === undefined && args.vram === undefined && args.metadataUri === undefined) {
+        throw new UserError("Give what to change: --gpu, --vram and/or --metadata-uri.");
+      }
+      const changes = {
+        ...(args.gpu === undefined ? {} : { gpuModel: args.gpu }),
+        ...(args.vram === undefined ? {} : { vramGb: parseInteger("--vram", args.vram, { min: 1 }) }),
+        ...(args.metadataUri === undefined ? {} : { metadataURI: args.metadataUri }),
+      };
+      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { provider, before, after, txHash } = await updateProfile(system, signer, changes);
+      console.log(
+        `Updated the profile of ${provider} in tx ${txHash}: ${describeProfile(before)} -> ${describeProfile(after)}`,
+      );
+    }),
+  );
