@@ -37,6 +37,29 @@ export function formatUtc(timestamp: bigint): string {
     .replace(/\.\d+Z$/, " UTC");
 }
 
+/** Seconds per unit, largest first, as durations are read out. */
+const DURATION_UNITS: readonly (readonly [string, bigint])[] = [
+  ["d", 86_400n],
+  ["h", 3_600n],
+  ["min", 60n],
+  ["s", 1n],
+];
+
+/**
+ * "2 h 5 min": a duration in its two largest non-zero units, rounded down. Our own: a dependency for ten lines would
+ * have to be installed into every checkout.
+ */
+export function formatDuration(seconds: bigint): string {
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [unit, size] of DURATION_UNITS) {
+    if (rest < size || parts.length === 2) continue;
+    parts.push(`${rest / size} ${unit}`);
+    rest %= size;
+  }
+  return parts.length === 0 ? "0 s" : parts.join(" ");
+}
+
 /** "2025-06-01 12:00:00 UTC (in 540 s)" */
 export function formatMoment(timestamp: bigint, now: bigint): string {
   const relative = timestamp > now ? `in ${timestamp - now} s` : timestamp < now ? `${now - timestamp} s ago` : "now";
