@@ -1,5 +1,5 @@
 /** Moving WEFT or an allow-listed payment token from one account to another: funding a client, paying a provider. */
-import { ethers, type Signer } from "ethers";
+import type { Signer } from "ethers";
 
 import { parseAmount } from "../cli/flags";
 import type { WeftSystem } from "../deploy/system";
@@ -7,25 +7,6 @@ import { UserError } from "../errors";
 import { formatAmount, type TokenInfo } from "../jobs/amounts";
 import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
 import { resolveToken } from "./tokens";
-
-/** An account as typed: an address, or the index of one of the network's configured `accounts` (e.g. 1). */
-export function parseAccountOrAddress(flag: string, text: string, accounts: readonly string[]): string {
-  if (/^\d+$/.test(text)) {
-    const account = accounts[Number(text)];
-    if (account === undefined) {
-      throw new UserError(
-        `${flag} ${text}: the network has ${accounts.length} configured accounts (0..${accounts.length - 1}).`,
-      );
-    }
-    return account;
-  }
-  if (!ethers.isAddress(text) || BigInt(text) === 0n) {
-    throw new UserError(
-      `${flag} must be an address (0x and 40 hex digits, not zero) or an account index; got "${text}".`,
-    );
-  }
-  return ethers.getAddress(text);
-}
 
 export interface TransferRequest {
   /** WEFT, or an allow-listed token's symbol or address. */

@@ -17,9 +17,8 @@ task("token:balance", "Shows an account's WEFT and allow-listed payment tokens, 
   .setAction(
     userFacing(async (args: TokenBalanceArgs, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
+      const { parseAccount, parseAccountOrAddress } = await import("../../src/cli/flags");
       const tokens = await import("../../src/tokens/tokens");
-      const { parseAccountOrAddress } = await import("../../src/tokens/transfer");
       const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
       const accounts = (await hre.ethers.getSigners()).map((account) => account.address);
       const holder =

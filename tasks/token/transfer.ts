@@ -17,9 +17,9 @@ task("token:transfer", "Sends WEFT or an allow-listed payment token to an addres
   .setAction(
     userFacing(async (args: TokenTransferArgs, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
+      const { parseAccount, parseAccountOrAddress } = await import("../../src/cli/flags");
       const { formatAmount } = await import("../../src/jobs/amounts");
-      const { parseAccountOrAddress, transferToken } = await import("../../src/tokens/transfer");
+      const { transferToken } = await import("../../src/tokens/transfer");
       const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
       const accounts = (await hre.ethers.getSigners()).map((account) => account.address);
       const to = parseAccountOrAddress("--to", args.to, accounts);
