@@ -21,6 +21,7 @@ import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook 
 import "../../tasks/job/create";
 import "../../tasks/job/cancel";
 import "../../tasks/job/reclaim";
+import "../../tasks/job/status";
 import "../../tasks/token/balance";
 import "../../tasks/token/transfer";
 
@@ -199,6 +200,9 @@ describe("Client tasks", function () {
         f.ProviderRegistry.providerState(f.provider.address),
       ]);
       await time.increaseTo(deadline);
+      const status = await runTask("job:status", { id: String(f.assignedJob) });
+      expect(status).to.include("the provider missed its deadline");
+      expect(status).to.include(`reclaim it (npx hardhat job:reclaim --id ${f.assignedJob})`);
       const output = await runTask("job:reclaim", { id: String(f.assignedJob), account: CLIENT_ACCOUNT });
       expect(output).to.include(`Job ${f.assignedJob} timed out`);
       expect(output).to.include(`Refunded 100.0 tUSD to the client ${f.client.address}`);
