@@ -17,12 +17,11 @@ task("job:reclaim", "Takes back the payment of an accepted job whose provider mi
       const { signer, system, history } = await loadSystem(hre, parseAccount("--account", args.account));
       const now = await chainTime(hre.ethers.provider);
       const reclaimed = await reclaimJob(system, signer, id, now, history);
-      const weft = { address: "", ...WEFT_UNITS };
       console.log(`Job ${id} timed out (tx ${reclaimed.txHash})`);
       console.log(`Refunded ${formatAmount(reclaimed.refund, reclaimed.token)} to the client ${reclaimed.client}`);
       console.log(
-        `Provider ${reclaimed.provider} forfeited ${formatAmount(reclaimed.forfeited, weft)} of its ` +
-          `${formatAmount(reclaimed.collateral, weft)} collateral to ${reclaimed.forfeitedTo}; the rest is unlocked`,
+        `Provider ${reclaimed.provider} forfeited ${formatAmount(reclaimed.forfeited, WEFT_UNITS)} of its ` +
+          `${formatAmount(reclaimed.collateral, WEFT_UNITS)} collateral to ${reclaimed.forfeitedTo}; the rest is unlocked`,
       );
     }),
   );
