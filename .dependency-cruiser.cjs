@@ -45,9 +45,9 @@ module.exports = {
     },
     {
       name: "services-below-agents",
-      comment: "jobs, dao and rewards serve the agents and the tasks; they never reach up into an agent.",
+      comment: "jobs, tokens, dao and rewards serve the agents and the tasks; they never reach up into an agent.",
       severity: "error",
-      from: { path: "^src/(jobs|dao|rewards)/" },
+      from: { path: "^src/(jobs|tokens|dao|rewards)/" },
       to: { path: "^src/(provider|verifier|disputes)/" },
     },
     {
@@ -55,14 +55,14 @@ module.exports = {
       comment: "The runtime (agents, cli, deploy, store, state, compute) knows no service and no agent.",
       severity: "error",
       from: { path: "^src/(agents|cli|deploy|store|state|compute)/" },
-      to: { path: "^src/(jobs|dao|rewards|provider|verifier|disputes)/" },
+      to: { path: "^src/(jobs|tokens|dao|rewards|provider|verifier|disputes)/" },
     },
     {
       name: "chain-below-runtime",
       comment: "src/chain reads the contracts; it builds on the pure core only.",
       severity: "error",
       from: { path: "^src/chain/" },
-      to: { path: "^src/(agents|cli|deploy|store|state|compute|jobs|dao|rewards|provider|verifier|disputes)/" },
+      to: { path: "^src/(agents|cli|deploy|store|state|compute|jobs|tokens|dao|rewards|provider|verifier|disputes)/" },
     },
     {
       name: "pure-core",

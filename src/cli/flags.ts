@@ -113,3 +113,22 @@ export function parseAddress(flag: string, text: string): string {
   }
   return ethers.getAddress(text);
 }
+
+/** An account as typed: an address, or the index of one of the network's configured `accounts` (e.g. 1). */
+export function parseAccountOrAddress(flag: string, text: string, accounts: readonly string[]): string {
+  if (/^\d+$/.test(text)) {
+    const account = accounts[Number(text)];
+    if (account === undefined) {
+      throw new UserError(
+        `${flag} ${text}: the network has ${accounts.length} configured accounts (0..${Math.max(0, accounts.length - 1)}).`,
+      );
+    }
+    return account;
+  }
+  if (!ethers.isAddress(text) || BigInt(text) === 0n) {
+    throw new UserError(
+      `${flag} must be an address (0x and 40 hex digits, not zero) or an account index; got "${text}".`,
+    );
+  }
+  return ethers.getAddress(text);
+}

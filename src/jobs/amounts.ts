@@ -1,6 +1,7 @@
 /** Payment tokens as a person reads and types them: "12.5 tUSD", not 12500000000000000000 wei. */
 import { ethers, type ContractRunner } from "ethers";
 
+import type { TokenUnits } from "../cli/flags";
 import { UserError } from "../errors";
 import type { WeftSystem } from "../deploy/system";
 import { IERC20Metadata__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata__factory";
@@ -40,6 +41,6 @@ export async function readTokenInfo(address: string, runner: ContractRunner): Pr
   }
 }
 
-export function formatAmount(amount: bigint, token: TokenInfo): string {
+export function formatAmount(amount: bigint, token: TokenUnits): string {
   return `${ethers.formatUnits(amount, token.decimals)} ${token.symbol}`;
 }

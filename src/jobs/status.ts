@@ -50,7 +50,9 @@ export function explainPhase(job: StoredJob, now: bigint, closedAt?: bigint): st
     case JobStatus.Open:
       return `waiting for a provider; the result is due ${at}`;
     case JobStatus.Assigned:
-      return `the provider's result is due ${at}; after that the client can claim a timeout`;
+      return now >= job.deadline
+        ? `the provider missed its deadline ${at}: reclaim it (npx hardhat job:reclaim --id ${job.id})`
+        : `the provider's result is due ${at}; after that the client can reclaim it (job:reclaim)`;
     case JobStatus.Submitted:
       return now < job.deadline
         ? `the challenge window ends ${at}; then anyone can finalize`

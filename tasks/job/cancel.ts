@@ -1,0 +1,23 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("job:cancel", "The client cancels a job no provider has accepted and gets its payment back in full")
+  .addParam("id", "The job id")
+  .addOptionalParam("account", "Index of the configured account that created the job", "0")
+  .setAction(
+    userFacing(async (args: { id: string; account: string }, hre) => {
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount } = await import("../../src/cli/flags");
+      const { chainTime } = await import("../../src/chain/clock");
+      const { formatAmount } = await import("../../src/jobs/amounts");
+      const { parseJobId } = await import("../../src/jobs/request");
+      const { cancelJob } = await import("../../src/jobs/refunds");
+      const id = parseJobId(args.id);
+      const { signer, system, history } = await loadSystem(hre, parseAccount("--account", args.account));
+      const now = await chainTime(hre.ethers.provider);
+      const cancelled = await cancelJob(system, signer, id, now, history);
+      console.log(`Cancelled job ${id} (tx ${cancelled.txHash})`);
+      console.log(`Refunded ${formatAmount(cancelled.refund, cancelled.token)} to the client ${cancelled.client}`);
+    }),
+  );

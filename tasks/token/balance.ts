@@ -1,0 +1,37 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+interface TokenBalanceArgs {
+  token?: string;
+  address?: string;
+  account: string;
+  json: boolean;
+}
+
+task("token:balance", "Shows an account's WEFT and allow-listed payment tokens, and what the escrow may take of each")
+  .addOptionalParam("token", "WEFT, or an allow-listed token's symbol or address (default: every one)")
+  .addOptionalParam("address", "Whose balances: an address or an account index (default: --account's address)")
+  .addOptionalParam("account", "Index of the configured account whose balances are shown", "0")
+  .addFlag("json", "Print JSON: amounts in base units (decimal strings) and formatted")
+  .setAction(
+    userFacing(async (args: TokenBalanceArgs, hre) => {
+      const { loadSystem } = await import("../../src/cli/context");
+      const { parseAccount, parseAccountOrAddress } = await import("../../src/cli/flags");
+      const tokens = await import("../../src/tokens/tokens");
+      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
+      const accounts = (await hre.ethers.getSigners()).map((account) => account.address);
+      const holder =
+        args.address === undefined
+          ? await signer.getAddress()
+          : parseAccountOrAddress("--address", args.address, accounts);
+      const which =
+        args.token === undefined ? await tokens.listTokens(system) : [await tokens.resolveToken(system, args.token)];
+      const balances = await tokens.readBalances(system, holder, which);
+      console.log(
+        args.json
+          ? JSON.stringify(tokens.balancesJson(holder, balances), null, 2)
+          : tokens.formatBalances(holder, balances),
+      );
+    }),
+  );
