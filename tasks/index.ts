@@ -27,6 +27,7 @@ import "./dispute/reveal";
 import "./dispute/resolve";
 import "./dispute/arbitrate";
 import "./dispute/status";
+import "./dispute/list";
 import "./rewards/status";
 import "./rewards/claim";
 import "./chain/advance";

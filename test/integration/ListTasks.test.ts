@@ -15,6 +15,7 @@ import { shortProposalId } from "../../src/dao/proposals";
 import { formatWeft } from "../../src/jobs/amounts";
 import { formatUtc } from "../../src/jobs/status";
 import { disputesFixture } from "../fixtures/disputes";
+import { jobTerms } from "../fixtures/jobs";
 import { fundVoters, VOTER_GRANT } from "../fixtures/voters";
 import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";
 import "../../tasks/dao/propose";
@@ -22,6 +23,7 @@ import "../../tasks/dao/vote";
 import "../../tasks/dao/queue";
 import "../../tasks/dao/execute";
 import "../../tasks/dao/proposals";
+import "../../tasks/dispute/list";
 import "../../tasks/chain/advance";
 
 /** Configured accounts the tasks act as: the deployer proposes and votes for, the others abstain and vote against. */
@@ -148,6 +150,46 @@ describe("List tasks", function () {
         { id: "12345678901234567890" },
         /No proposal 12345678901234567890 .*dao:proposals/,
       );
+    });
+  });
+
+  describe("dispute:list", function () {
+    it("lists a dispute with its job, kind, status, challenger, bond in WEFT and deadline", async function () {
+      const f = await loadFixture(listTasksFixture);
+      const job = f.customJob;
+      await f.DisputeManager.connect(f.challenger).disputeForArbitration(
+        job,
+        await jobTerms(f, job),
+        "ipfs://evidence",
+      );
+      const bond = formatWeft(await f.DisputeManager.bond());
+      const deadline = (await f.DisputeManager.dispute(1n)).deadline;
+
+      const listing = await runTask("dispute:list", {});
+      expectNarrow(listing);
+      const challenger = `${f.challenger.address.slice(0, 6)}…${f.challenger.address.slice(-4)}`;
+      expect(cells(listing)).to.match(
+        new RegExp(
+          ` 1 ${job} Arbitration AwaitingRuling ${challenger} ${bond} ${formatUtc(deadline)} in 20 min `.replace(
+            /[()]/g,
+            "\\$&",
+          ),
+        ),
+      );
+      expect(cells(await runTask("dispute:list", { job: `${job}`, open: true }))).to.include(` 1 ${job} Arbitration `);
+      expect(await runTask("dispute:list", { job: `${f.honestMatmul.id}` })).to.equal("No disputes.");
+
+      const [listed] = JSON.parse(await runTask("dispute:list", { json: true }));
+      expect(listed).to.deep.equal({
+        id: "1",
+        jobId: job.toString(),
+        kind: "Arbitration",
+        status: "AwaitingRuling",
+        open: true,
+        challenger: f.challenger.address,
+        bond: { wei: (await f.DisputeManager.bond()).toString(), formatted: bond },
+        deadline: { unix: deadline.toString(), utc: formatUtc(deadline) },
+      });
     });
   });
 
