@@ -1,5 +1,5 @@
 /**
- * A proposal's calls as a DAO member reads them: `DisputeManager.setBond(bond: 150.0 WEFT)`, decoded against the ABI
+ * A proposal's calls as a DAO member reads them: `DisputeManager.setBond(newBond: 150 WEFT)`, decoded against the ABI
  * of the Weft contract each call targets, with amounts, shares and durations in human units.
  */
 import { ethers, type Interface, type ParamType } from "ethers";
@@ -43,7 +43,7 @@ function formatArgument(contract: string, param: ParamType, value: unknown): str
     if (name.endsWith("Bps")) return `${(Number(value) / 100).toFixed(2)}%`;
     if (SECONDS_PARAMS.has(name)) return duration(value);
   }
-  // Structs, arrays and the rest: ethers' own rendering of the decoded value, which is what the ABI says.
+  // Structs and arrays as JSON (numbers as decimal strings), addresses, booleans and the rest as they decode.
   return typeof value === "object" && value !== null
     ? JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v))
     : String(value);

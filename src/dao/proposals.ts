@@ -75,7 +75,7 @@ export type VoteChoiceName = keyof typeof VOTE_SUPPORT;
 export interface ProposalSummary extends ProposalStatus {
   readonly proposal: Proposal;
   readonly shortId: string;
-  /** Each action decoded, e.g. `DisputeManager.setBond(bond: 150.0 WEFT)`. */
+  /** Each action decoded, e.g. `DisputeManager.setBond(newBond: 150 WEFT)`. */
   readonly calls: readonly string[];
   /** How `voter` voted, with its weight; undefined if it did not vote. */
   readonly ownVote?: { readonly support: VoteChoiceName; readonly weight: bigint };
