@@ -22,3 +22,21 @@ export function duration(seconds: bigint): string {
   const [unit, label] = DURATION_UNITS.find(([u]) => seconds >= u && seconds % u === 0n) ?? [1n, "s"];
   return `${int(seconds / unit)} ${label}`;
 }
+
+/** Seconds in their two largest units, rounded down: 7500 -> "2 h 5 min", 90 -> "1 min 30 s", 0 -> "0 s". */
+export function span(seconds: bigint): string {
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [unit, label] of [...DURATION_UNITS, [1n, "s"] as [bigint, string]]) {
+    if (rest < unit || parts.length === 2) continue;
+    parts.push(`${int(rest / unit)} ${label}`);
+    rest %= unit;
+  }
+  return parts.length === 0 ? "0 s" : parts.join(" ");
+}
+
+/** When `timestamp` is seen from `now`: "in 2 h 5 min", "3 d 1 h ago" or "now". */
+export function relative(timestamp: bigint, now: bigint): string {
+  if (timestamp === now) return "now";
+  return timestamp > now ? `in ${span(timestamp - now)}` : `${span(now - timestamp)} ago`;
+}

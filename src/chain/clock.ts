@@ -32,3 +32,21 @@ export async function advanceTo(hre: HardhatRuntimeEnvironment, timestamp: bigin
   await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
   await hre.network.provider.send("evm_mine", []);
 }
+
+/**
+ * Moves a local chain's clock forward by `seconds` and mines a block at exactly the new time, which it returns.
+ * Refused on public networks, like {advanceTo}.
+ */
+export async function advanceBy(hre: HardhatRuntimeEnvironment, seconds: bigint): Promise<bigint> {
+  if (!isLocalNetwork(hre.network.name)) {
+    throw new UserError(
+      `chain:advance only works on local networks (hardhat, localhost); ${hre.network.name}'s clock cannot be moved.`,
+    );
+  }
+  // The next block's timestamp set outright, not evm_increaseTime: that one adds the wall-clock time since the last
+  // block too, so the clock would land a few seconds past what was asked.
+  const target = (await chainTime(hre.ethers.provider)) + seconds;
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(target)]);
+  await hre.network.provider.send("evm_mine", []);
+  return target;
+}

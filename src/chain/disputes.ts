@@ -92,10 +92,10 @@ async function eventsOf(
   });
 }
 
-/** The ids of the disputes opened on job `jobId` (by `challenger` only, if given), oldest first. */
+/** The ids of the disputes opened on job `jobId` (every job's if undefined; by `challenger` only, if given), oldest first. */
 export async function disputeIdsOf(
   disputes: DisputeManager,
-  jobId: bigint,
+  jobId: bigint | undefined,
   history: HistorySource,
   challenger?: string,
 ): Promise<bigint[]> {

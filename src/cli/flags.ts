@@ -38,27 +38,35 @@ export function parsePort(flag: string, text: string): number {
   return parseInteger(flag, text, { min: 0, max: MAX_PORT });
 }
 
-export type DurationUnit = "ms" | "s" | "m" | "h" | "d";
+export type DurationUnit = "ms" | "s" | "m" | "h" | "d" | "w";
 
-const UNIT_MS: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Readonly<Record<DurationUnit, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 const UNIT_NAMES: Readonly<Record<DurationUnit, string>> = {
   ms: "milliseconds",
   s: "seconds",
   m: "minutes",
   h: "hours",
   d: "days",
+  w: "weeks",
 };
 
 /**
- * A positive duration such as 1500ms, 2.5s, 90m, 2h or 7d, in milliseconds; a number without a unit counts
+ * A positive duration such as 1500ms, 2.5s, 90m, 2h, 7d or 2w, in milliseconds; a number without a unit counts
  * `bareUnit`s (the unit the flag has always been documented in).
  */
 export function parseDuration(flag: string, text: string, bareUnit: DurationUnit = "s"): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?$/.exec(text.trim());
   const ms = match === null ? NaN : Number(match[1]) * UNIT_MS[(match[2] as DurationUnit | undefined) ?? bareUnit];
   if (!(ms > 0) || !Number.isSafeInteger(Math.round(ms))) {
     throw new UserError(
-      `${flag} must be a positive duration: ${UNIT_NAMES[bareUnit]}, or a number with ms, s, m, h or d ` +
+      `${flag} must be a positive duration: ${UNIT_NAMES[bareUnit]}, or a number with ms, s, m, h, d or w ` +
         `(e.g. 2h); got "${text}".`,
     );
   }

@@ -97,7 +97,7 @@ export async function findProposal(governor: ComputeGovernor, id: bigint, fromBl
     found.some(isIt),
   );
   const args = events.find(isIt);
-  if (!args) throw new UserError(`No proposal ${id} on this network. List proposals with npx hardhat dao:status.`);
+  if (!args) throw new UserError(`No proposal ${id} on this network. List proposals with npx hardhat dao:proposals.`);
   const { proposer, targets, calldatas, description, voteStart, voteEnd } = args;
   return {
     id,

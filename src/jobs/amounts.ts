@@ -44,3 +44,10 @@ export async function readTokenInfo(address: string, runner: ContractRunner): Pr
 export function formatAmount(amount: bigint, token: TokenUnits): string {
   return `${ethers.formatUnits(amount, token.decimals)} ${token.symbol}`;
 }
+
+/** A WEFT amount as people read it: "16,000,000 WEFT", "150.5 WEFT" (thousands grouped, no trailing ".0"). */
+export function formatWeft(amount: bigint): string {
+  const [whole, fraction] = ethers.formatEther(amount).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${fraction === "0" ? grouped : `${grouped}.${fraction}`} ${WEFT_SYMBOL}`;
+}

@@ -3,16 +3,17 @@ import { task } from "hardhat/config";
 import { userFacing } from "../../src/cli/action";
 
 task("dao:queue", "Queues a succeeded proposal in the timelock")
-  .addParam("id", "The proposal id")
+  .addParam("id", "The proposal id, or its short id from dao:proposals")
   .addFlag("advance", "Local networks only: move the clock past the voting deadline first")
   .setAction(
     userFacing(async (args: { id: string; advance: boolean }, hre) => {
-      const { loadSystem, parseProposalId } = await import("../../src/cli/context");
-      const { findProposal, queue } = await import("../../src/dao/governor");
+      const { loadSystem } = await import("../../src/cli/context");
+      const { resolveProposal } = await import("../../src/dao/proposals");
+      const { queue } = await import("../../src/dao/governor");
       const { advanceTo } = await import("../../src/chain/clock");
       const { formatUtc } = await import("../../src/jobs/status");
       const { signer, system, book } = await loadSystem(hre);
-      const proposal = await findProposal(system.ComputeGovernor, parseProposalId(args.id), book.deploymentBlock);
+      const proposal = await resolveProposal(system.ComputeGovernor, args.id, book.deploymentBlock);
       if (args.advance) await advanceTo(hre, (await system.ComputeGovernor.proposalDeadline(proposal.id)) + 1n);
       const txHash = await queue(system.ComputeGovernor, signer, proposal);
       const eta = await system.ComputeGovernor.proposalEta(proposal.id);

@@ -3,7 +3,7 @@ import { task } from "hardhat/config";
 import { userFacing } from "../../src/cli/action";
 
 task("dao:vote", "Votes on a proposal, directly or by an EIP-712 signature")
-  .addParam("id", "The proposal id")
+  .addParam("id", "The proposal id, or its short id from dao:proposals")
   .addParam("support", "for, against or abstain")
   .addOptionalParam("reason", "A reason recorded with the vote")
   .addFlag("bySig", "Sign the ballot and relay it (with --print-only, print it for someone else to relay)")
@@ -24,18 +24,17 @@ task("dao:vote", "Votes on a proposal, directly or by an EIP-712 signature")
         },
         hre,
       ) => {
-        const { loadSystem, parseProposalId } = await import("../../src/cli/context");
+        const { loadSystem } = await import("../../src/cli/context");
+        const { resolveProposal } = await import("../../src/dao/proposals");
         const { parseAccount } = await import("../../src/cli/flags");
         const governorLib = await import("../../src/dao/governor");
         const { advanceTo } = await import("../../src/chain/clock");
         const { signer, system, book } = await loadSystem(hre, parseAccount("--account", args.account));
         const governor = system.ComputeGovernor;
-        const id = parseProposalId(args.id);
         const support = governorLib.parseSupport(args.support);
-        if (args.advance) {
-          const proposal = await governorLib.findProposal(governor, id, book.deploymentBlock);
-          await advanceTo(hre, proposal.voteStart + 1n);
-        }
+        const proposal = await resolveProposal(governor, args.id, book.deploymentBlock);
+        const id = proposal.id;
+        if (args.advance) await advanceTo(hre, proposal.voteStart + 1n);
         if (!args.bySig) {
           const txHash = await governorLib.castVote(governor, signer, id, support, args.reason);
           console.log(`Voted ${args.support} on ${id} (tx ${txHash})`);

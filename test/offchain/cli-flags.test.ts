@@ -34,7 +34,8 @@ describe("Command-line flags", function () {
     expect(parseDuration("--poll-interval", "1500", "ms")).to.equal(1_500);
     expect(parseDuration("--duration", "90m")).to.equal(5_400_000);
     expect(parseDuration("--duration", "7d")).to.equal(604_800_000);
-    for (const text of ["0", "0s", "soon", "-1s", "2w", ""]) {
+    expect(parseDuration("--duration", "2w")).to.equal(1_209_600_000);
+    for (const text of ["0", "0s", "soon", "-1s", "2y", ""]) {
       await expectUserError(
         () => parseDuration("--poll-interval", text, "ms"),
         /--poll-interval must be a positive duration: milliseconds/,

@@ -1,0 +1,17 @@
+import { task } from "hardhat/config";
+
+import { userFacing } from "../../src/cli/action";
+
+task("chain:advance", "Local networks only: moves the chain's clock forward (e.g. --time 2d) and mines a block")
+  .addParam("time", "How far: seconds, or a number with s, m, h, d or w (e.g. 1h, 2d)")
+  .setAction(
+    userFacing(async (args: { time: string }, hre) => {
+      const { parseSeconds } = await import("../../src/cli/flags");
+      const { advanceBy } = await import("../../src/chain/clock");
+      const { formatUtc } = await import("../../src/jobs/status");
+      const { span } = await import("../../src/markdown");
+      const seconds = parseSeconds("--time", args.time);
+      const now = await advanceBy(hre, seconds);
+      console.log(`Advanced the clock by ${span(seconds)}; chain time is ${formatUtc(now)}`);
+    }),
+  );
