@@ -23,16 +23,20 @@ export function duration(seconds: bigint): string {
   return `${int(seconds / unit)} ${label}`;
 }
 
-/** Seconds in their two largest units, rounded down: 7500 -> "2 h 5 min", 90 -> "1 min 30 s", 0 -> "0 s". */
+/**
+ * Seconds in their largest unit and the next one when it is not zero, rounded down: 7500 -> "2 h 5 min",
+ * 90 -> "1 min 30 s", 7201 -> "2 h", 0 -> "0 s" (a second past the hour is noise in "matures in 2 h").
+ */
 export function span(seconds: bigint): string {
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [unit, label] of [...DURATION_UNITS, [1n, "s"] as [bigint, string]]) {
-    if (rest < unit || parts.length === 2) continue;
-    parts.push(`${int(rest / unit)} ${label}`);
-    rest %= unit;
-  }
-  return parts.length === 0 ? "0 s" : parts.join(" ");
+  const units: [bigint, string][] = [...DURATION_UNITS, [1n, "s"]];
+  const first = units.findIndex(([unit]) => seconds >= unit);
+  if (first === -1) return "0 s";
+  const [unit, label] = units[first];
+  const parts = [`${int(seconds / unit)} ${label}`];
+  const next = units[first + 1];
+  if (next !== undefined && (seconds % unit) / next[0] > 0n)
+    parts.push(`${int((seconds % unit) / next[0])} ${next[1]}`);
+  return parts.join(" ");
 }
 
 /** When `timestamp` is seen from `now`: "in 2 h 5 min", "3 d 1 h ago" or "now". */

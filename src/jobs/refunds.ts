@@ -12,7 +12,7 @@ import { revertName } from "../chain/reverts";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { readTokenInfo, type TokenInfo } from "./amounts";
-import { formatDuration } from "../cli/duration";
+import { span } from "../markdown";
 import { formatUtc } from "./status";
 
 /** Why job `job` cannot take the refund `wanted` names, and what to do instead. */
@@ -40,7 +40,7 @@ function reclaimableFrom(job: StoredJob, now: bigint): string {
   const from = job.deadline + 1n;
   return from <= now
     ? "its submit deadline has passed: reclaim it"
-    : `it can be reclaimed from ${formatUtc(from)}, in ${formatDuration(from - now)}`;
+    : `it can be reclaimed from ${formatUtc(from)}, in ${span(from - now)}`;
 }
 
 /** The one line for a revert of a transaction sent after the checks passed: the job changed in between. */

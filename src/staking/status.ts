@@ -6,7 +6,7 @@
 import Table from "cli-table3";
 import { formatUnits } from "ethers";
 
-import { formatRelative } from "../cli/duration";
+import { relative } from "../markdown";
 import { WEFT_UNITS } from "../cli/flags";
 import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
@@ -88,7 +88,7 @@ function blockers(s: Omit<ProviderStatus, "blockers">): string[] {
   if (!s.registered) return ['not registered: npx hardhat provider:register --gpu "<model>" --vram <GB>'];
   const reasons: string[] = [];
   if (s.now < s.jailedUntil) {
-    reasons.push(`jailed until ${formatUtc(s.jailedUntil)} (${formatRelative(s.jailedUntil, s.now)})`);
+    reasons.push(`jailed until ${formatUtc(s.jailedUntil)} (${relative(s.jailedUntil, s.now)})`);
   }
   if (s.staked < s.minProviderStake) {
     const missing = s.minProviderStake - s.staked;
@@ -105,7 +105,7 @@ function blockers(s: Omit<ProviderStatus, "blockers">): string[] {
 
 /** "500.0 WEFT matures 2026-12-10 14:00:00 UTC (in 7 d)" */
 function describeUnbonding(entry: UnbondingStake, now: bigint): string {
-  const when = `${formatUtc(entry.maturesAt)} (${formatRelative(entry.maturesAt, now)})`;
+  const when = `${formatUtc(entry.maturesAt)} (${relative(entry.maturesAt, now)})`;
   return `${formatWeft(entry.amount)} ${entry.maturesAt <= now ? "matured" : "matures"} ${when}`;
 }
 
@@ -132,7 +132,7 @@ export function formatProviderStatus(s: ProviderStatus): string {
         s.jailedUntil === 0n
           ? "never jailed"
           : `${s.now < s.jailedUntil ? "jailed until" : "ended"} ${formatUtc(s.jailedUntil)} ` +
-            `(${formatRelative(s.jailedUntil, s.now)})`,
+            `(${relative(s.jailedUntil, s.now)})`,
     },
     { debt: formatWeft(s.debt) },
     { jobs: `${s.jobsCompleted} completed, ${s.jobsSlashed} slashed, ${s.jobsTimedOut} timed out` },

@@ -5,7 +5,7 @@
  */
 import type { Signer } from "ethers";
 
-import { formatRelative } from "../cli/duration";
+import { relative } from "../markdown";
 import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
@@ -17,7 +17,7 @@ type Contracts = Pick<WeftSystem, "ProviderRegistry">;
 
 /** "2026-12-10 14:00:00 UTC (in 2 h)" */
 export function formatMaturity(maturesAt: bigint, now: bigint): string {
-  return `${formatUtc(maturesAt)} (${formatRelative(maturesAt, now)})`;
+  return `${formatUtc(maturesAt)} (${relative(maturesAt, now)})`;
 }
 
 async function requireRegistered(system: Contracts, provider: string): Promise<void> {
