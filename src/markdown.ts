@@ -8,6 +8,9 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
 /** An integer with thousands separators. */
 export const int = (value: number | bigint): string => value.toLocaleString("en-US");
 
+/** 0x1234…abcd: enough of an address to tell the parties of a list apart within 100 columns. */
+export const shortAddress = (address: string): string => `${address.slice(0, 6)}…${address.slice(-4)}`;
+
 /** Inline code. */
 export const code = (text: string): string => `\`${text}\``;
 

@@ -1,5 +1,5 @@
 /** The demo's closing tables: providers, jobs, the WEFT ledger and every expected outcome. */
-import Table from "cli-table3";
+import { textTable } from "../../src/table";
 import { formatEther } from "ethers";
 
 import { disputeKindName } from "../../src/chain/disputes";
@@ -32,7 +32,7 @@ const signed = (wei: bigint) => (wei > 0n ? `+${weft(wei)}` : weft(wei));
 const right = (content: string) => ({ content, hAlign: "right" as const });
 
 export function providersTable(providers: readonly ProviderRecord[]): string {
-  const table = new Table({
+  const table = textTable({
     head: ["provider", "address", "stake before", "stake after", "jobs done", "slashed", "fees earned", "rewards"],
     style: COMPACT,
   });
@@ -65,7 +65,7 @@ function outcome(record: JobRecord): string {
 const COMPACT = { compact: true };
 
 export function jobsTable(jobs: readonly JobRecord[], nameOf: (address: string) => string): string {
-  const table = new Table({
+  const table = textTable({
     head: ["job", "workload", "shape", "provider", "payment", "verdict", "outcome", "gas used"],
     style: COMPACT,
   });
@@ -86,7 +86,7 @@ export function jobsTable(jobs: readonly JobRecord[], nameOf: (address: string) 
 }
 
 export function ledgerTable(conservation: Conservation): string {
-  const table = new Table({ head: ["WEFT holder", "start", "end", "change"], style: COMPACT });
+  const table = textTable({ head: ["WEFT holder", "start", "end", "change"], style: COMPACT });
   const { holders, start, end } = conservation;
   holders.forEach((holder, i) =>
     table.push([

@@ -2,7 +2,7 @@
  * `dao:proposals`: every proposal on the network, read from the governor's ProposalCreated events, with its state,
  * decoded calls, votes, quorum, what comes next and when, and how the member asking voted.
  */
-import Table from "cli-table3";
+import { textTable } from "../table";
 import { ethers } from "ethers";
 
 import type { ComputeGovernor } from "../../typechain-types";
@@ -144,7 +144,7 @@ export function formatProposals(summaries: readonly ProposalSummary[], now: bigi
     return `No proposal in play${settled}. Propose one with npx hardhat dao:propose.`;
   }
   // No colours: the output is as often piped or logged as read on a terminal.
-  const table = new Table({
+  const table = textTable({
     colWidths: [12, 84],
     wordWrap: true,
     style: { head: [], border: [] },

@@ -1,4 +1,4 @@
-import Table from "cli-table3";
+import { textTable } from "../table";
 import { ethers } from "ethers";
 
 import { Roles } from "../../config/roles";
@@ -12,7 +12,7 @@ import type { Proposal, ProposalStatus } from "./governor";
 import { providerOf } from "../chain/provider";
 
 export function formatProposalStatus(proposal: Proposal, status: ProposalStatus): string {
-  const table = new Table();
+  const table = textTable();
   table.push(
     { proposal: proposal.id.toString() },
     { description: proposal.description },
@@ -30,16 +30,16 @@ export function formatProposalStatus(proposal: Proposal, status: ProposalStatus)
 
 /** The system's governed parameters, who holds each role (from the AccessManager's events) and the treasury. */
 export async function formatSystemStatus(system: WeftSystem, book: AddressBook): Promise<string> {
-  const parameters = new Table({ head: ["parameter", "value"] });
+  const parameters = textTable({ head: ["parameter", "value"] });
   for (const [name, value] of Object.entries(await currentParameters(system)))
     parameters.push([name, value.toString()]);
 
   const holders = await roleHolders(system, book.deploymentBlock);
-  const roles = new Table({ head: ["role", "holders"] });
+  const roles = textTable({ head: ["role", "holders"] });
   for (const [name, role] of Object.entries(Roles)) roles.push([name, holders.get(role)?.join("\n") ?? "(none)"]);
 
   const treasury = await system.TimelockController.getAddress();
-  const funds = new Table({ head: ["treasury (timelock)", "balance"] });
+  const funds = textTable({ head: ["treasury (timelock)", "balance"] });
   funds.push(["WEFT", ethers.formatEther(await system.ComputeToken.balanceOf(treasury))]);
   funds.push(["ETH", ethers.formatEther(await providerOf(system.ComputeToken).getBalance(treasury))]);
 
@@ -58,13 +58,13 @@ export function formatVotingPower(p: VotingPower): string {
     { head: "top holders by votes", list: p.topByVotes },
     { head: "top holders by balance", list: p.topByBalance },
   ].map(({ head, list }) => {
-    const table = new Table({ head: [head, "WEFT", "of supply"] });
+    const table = textTable({ head: [head, "WEFT", "of supply"] });
     for (const h of list) table.push([who(h), weft(h.amount), percent(h.bps)]);
     if (list.length === 0) table.push(["(none)", "", ""]);
     return table.toString();
   });
 
-  const shares = new Table({ head: ["voting power", "WEFT", "of supply"] });
+  const shares = textTable({ head: ["voting power", "WEFT", "of supply"] });
   shares.push(["total supply", weft(p.totalSupply), "100.00%"]);
   shares.push(["delegated (can vote now)", weft(p.delegated.amount), percent(p.delegated.bps)]);
   const treasuryVotes =
@@ -75,7 +75,7 @@ export function formatVotingPower(p: VotingPower): string {
     shares.push([`${v.allocation} vesting (${weft(v.releasable)} releasable now)`, weft(v.amount), percent(v.bps)]);
   }
 
-  const passing = new Table({ head: ["to pass a proposal", ""] });
+  const passing = textTable({ head: ["to pass a proposal", ""] });
   passing.push(
     ["quorum (for + abstain)", `${weft(rule.quorum)} WEFT (${rule.quorumPercent}% of supply)`],
     ["majority", "more for than against"],

@@ -2,7 +2,7 @@
  * `dispute:list`: every dispute on the network (or of one job), read from the DisputeManager's DisputeOpened events,
  * with its job, kind, status, challenger, bond and deadline, for verifiers and watchers to find what needs them.
  */
-import Table from "cli-table3";
+import { textTable } from "../table";
 
 import {
   disputeIdsOf,
@@ -16,7 +16,7 @@ import type { HistorySource } from "../chain/logs";
 import type { WeftSystem } from "../deploy/system";
 import { formatWeft as weft } from "../jobs/amounts";
 import { formatUtc } from "../jobs/status";
-import { relative } from "../markdown";
+import { relative, shortAddress } from "../markdown";
 
 export interface DisputeFilter {
   /** Only the disputes of this job. */
@@ -36,9 +36,6 @@ export async function listDisputes(
   return disputes.filter((d) => !filter.open || isOpenDispute(d.status)).reverse();
 }
 
-/** 0x1234…abcd: enough of an address to tell the parties of a list apart within 100 columns. */
-const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
-
 /** What a dispute's deadline means: the next move's, or, once it is settled, nothing more to wait for. */
 function deadlineCell(dispute: DisputeRecord, now: bigint): string {
   if (!isOpenDispute(dispute.status)) return "(settled)";
@@ -49,7 +46,7 @@ function deadlineCell(dispute: DisputeRecord, now: bigint): string {
 export function formatDisputeList(disputes: readonly DisputeRecord[], now: bigint): string {
   if (disputes.length === 0) return "No disputes.";
   // No colours: the output is as often piped or logged as read on a terminal.
-  const table = new Table({
+  const table = textTable({
     head: ["dispute", "job", "kind", "status", "challenger", "bond", "deadline"],
     style: { head: [], border: [] },
   });

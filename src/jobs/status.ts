@@ -3,7 +3,6 @@
  * its receipt, and settling it once its challenge window has passed. Times are judged by the chain's clock
  * (`now`, the latest block's timestamp), which is what the escrow checks, not by this machine's.
  */
-import Table from "cli-table3";
 import { ethers, type Signer } from "ethers";
 
 import {
@@ -23,8 +22,11 @@ import { UserError } from "../errors";
 import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 import { decodeJobParams, workloadById } from "../workloads/registry";
-import { formatAmount, readTokenInfo, type TokenInfo } from "./amounts";
+import type { TokenUnits } from "../cli/flags";
+import { relative, shortAddress } from "../markdown";
+import { formatAmount, readTokenInfo, type TokenInfo, WEFT_SYMBOL } from "./amounts";
 import { providerOf } from "../chain/provider";
+import { textTable } from "../table";
 
 /** Jobs read from the node at once when listing. */
 const LIST_BATCH = 25;
@@ -133,7 +135,7 @@ export function formatJobDetails(details: JobDetails, now: bigint): string {
     job.provider === ethers.ZeroAddress
       ? "(any provider may accept)"
       : `${job.provider}${directed ? " (directed)" : ""}`;
-  const table = new Table();
+  const table = textTable();
   table.push(
     { job: job.id.toString() },
     { status: jobStatusName(job.status) },
@@ -158,41 +160,107 @@ export function formatJobDetails(details: JobDetails, now: bigint): string {
   return table.toString();
 }
 
-/** A table of the latest `limit` jobs (all of them without a limit), oldest first, read from `history`. */
-export async function formatJobList(
-  system: WeftSystem,
-  now: bigint,
-  history: HistorySource,
-  limit?: number,
-): Promise<string> {
+/** One row of the job list: a job, the token it is paid in, and when its current phase ends (or it closed). */
+export interface JobListRow {
+  readonly job: StoredJob;
+  readonly token: TokenInfo;
+  readonly phaseEnds: bigint;
+}
+
+/** The latest `limit` jobs (all of them without a limit), oldest first, read from `history`. */
+export async function readJobList(system: WeftSystem, history: HistorySource, limit?: number): Promise<JobListRow[]> {
   const escrow = system.JobEscrow;
   const count = await escrow.jobCount();
-  if (count === 0n) return "No jobs yet. Create one with npx hardhat job:create.";
   const first = limit === undefined || BigInt(limit) >= count ? 1n : count - BigInt(limit) + 1n;
   const tokens = new Map<string, Promise<TokenInfo>>();
   const tokenInfo = (address: string) => {
     if (!tokens.has(address)) tokens.set(address, readTokenInfo(address, escrow.runner!));
     return tokens.get(address)!;
   };
-  const table = new Table({ head: ["job", "status", "workload", "client", "provider", "payment", "phase ends"] });
+  const rows: JobListRow[] = [];
   for (let start = first; start <= count; start += BigInt(LIST_BATCH)) {
     const ids: bigint[] = [];
     for (let id = start; id <= count && id < start + BigInt(LIST_BATCH); id++) ids.push(id);
     const records = await Promise.all(ids.map((id) => readJobRecord(escrow, id, history)));
     for (const record of records) {
       const { job } = record;
-      table.push([
-        job.id.toString(),
-        jobStatusName(job.status),
-        workloadLabel(job.workloadId),
-        job.client,
-        job.provider === ethers.ZeroAddress ? "(any)" : job.provider,
-        formatAmount(job.payment, await tokenInfo(job.paymentToken)),
-        formatMoment((await closedAtOf(escrow, record)) ?? job.deadline, now),
-      ]);
+      const [token, closedAt] = await Promise.all([tokenInfo(job.paymentToken), closedAtOf(escrow, record)]);
+      rows.push({ job, token, phaseEnds: closedAt ?? job.deadline });
     }
   }
+  return rows;
+}
+
+/** The job list as a table of at most 100 columns. */
+export function formatJobList(rows: readonly JobListRow[], now: bigint): string {
+  if (rows.length === 0) return "No jobs yet. Create one with npx hardhat job:create.";
+  const table = textTable({ head: ["job", "status", "workload", "client", "provider", "payment", "phase ends"] });
+  for (const { job, token, phaseEnds } of rows) {
+    table.push([
+      job.id.toString(),
+      jobStatusName(job.status),
+      workloadLabel(job.workloadId),
+      shortAddress(job.client),
+      job.provider === ethers.ZeroAddress ? "(any)" : shortAddress(job.provider),
+      formatAmount(job.payment, token),
+      `${formatUtc(phaseEnds)}\n${relative(phaseEnds, now)}`,
+    ]);
+  }
   return table.toString();
+}
+
+/** An amount in base units (a decimal string) and formatted with its token's symbol. */
+const amountJson = (amount: bigint, token: TokenUnits) => ({
+  wei: amount.toString(),
+  formatted: formatAmount(amount, token),
+});
+const WEFT_UNITS: TokenUnits = { symbol: WEFT_SYMBOL, decimals: 18 };
+const momentJson = (timestamp: bigint) => ({ unix: timestamp.toString(), utc: formatUtc(timestamp) });
+
+function jobJson(job: StoredJob, token: TokenInfo) {
+  return {
+    id: job.id.toString(),
+    status: jobStatusName(job.status),
+    workload: workloadLabel(job.workloadId),
+    client: job.client,
+    provider: job.provider === ethers.ZeroAddress ? null : job.provider,
+    payment: { ...amountJson(job.payment, token), token: job.paymentToken },
+    paymentValue: amountJson(job.paymentValue, WEFT_UNITS),
+    feeBps: job.feeBps,
+    collateral: amountJson(job.collateral, WEFT_UNITS),
+    deadline: momentJson(job.deadline),
+  };
+}
+
+/** The job list as JSON: amounts in base units and formatted, times in unix seconds and UTC. */
+export function jobListJson(rows: readonly JobListRow[]): string {
+  return JSON.stringify(
+    rows.map(({ job, token, phaseEnds }) => ({ ...jobJson(job, token), phaseEnds: momentJson(phaseEnds) })),
+    null,
+    2,
+  );
+}
+
+/** One job as JSON, as `job:status --id N --json` prints it. */
+export function jobDetailsJson(details: JobDetails): string {
+  const { job, created, result, closedAt, token, receiptOwner } = details;
+  return JSON.stringify(
+    {
+      ...jobJson(job, token),
+      directed: created.provider !== ethers.ZeroAddress,
+      createdInBlock: created.blockNumber,
+      submitDeadline: momentJson(created.submitDeadline),
+      closedAt: closedAt === undefined ? null : momentJson(closedAt),
+      paramsHash: job.paramsHash,
+      inputRoot: job.inputRoot,
+      inputURI: created.inputURI,
+      resultRoot: job.resultRoot === ethers.ZeroHash ? null : job.resultRoot,
+      resultURI: result?.resultURI ?? null,
+      receiptOwner: receiptOwner ?? null,
+    },
+    null,
+    2,
+  );
 }
 
 /** Why a job in `status` cannot be finalized, and what to do. */

@@ -3,7 +3,7 @@
  * unbonding), its jail, debt and counters, and whether it can accept jobs now and, if not, why. Times are judged by
  * the chain's clock (`now`), which is what the registry checks.
  */
-import Table from "cli-table3";
+import { textTable } from "../table";
 import { formatUnits } from "ethers";
 
 import { relative } from "../markdown";
@@ -114,7 +114,7 @@ const COLUMN_WIDTHS = [17, 80];
 
 /** The status as a two-column table for people. */
 export function formatProviderStatus(s: ProviderStatus): string {
-  const table = new Table({ colWidths: COLUMN_WIDTHS, wordWrap: true });
+  const table = textTable({ colWidths: COLUMN_WIDTHS, wordWrap: true });
   table.push({ provider: s.address }, { registered: s.registered ? "yes" : "no" });
   if (s.profile !== undefined) {
     table.push({ profile: describeProfile(s.profile) });

@@ -2,7 +2,7 @@
  * The tokens a client handles: WEFT and the escrow's allow-listed payment tokens, named on the command line by
  * symbol or address, and what an account holds of each.
  */
-import Table from "cli-table3";
+import { textTable } from "../table";
 import { ethers } from "ethers";
 
 import type { WeftSystem } from "../deploy/system";
@@ -72,7 +72,7 @@ export async function readBalances(
 
 /** A table of `holder`'s balances: one row per token, no colour (it is read in logs and pipes as often as on a TTY). */
 export function formatBalances(holder: string, balances: readonly TokenBalance[]): string {
-  const table = new Table({
+  const table = textTable({
     head: ["token", "balance", "escrow allowance", "address"],
     style: { head: [], border: [] },
   });

@@ -5,8 +5,9 @@ import { userFacing } from "../../src/cli/action";
 task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, without --id, a table of jobs")
   .addOptionalParam("id", "The job id")
   .addOptionalParam("limit", "Without --id: show only the latest N jobs")
+  .addFlag("json", "Print JSON: amounts in base units and formatted, times in unix seconds and UTC")
   .setAction(
-    userFacing(async (args: { id?: string; limit?: string }, hre) => {
+    userFacing(async (args: { id?: string; limit?: string; json: boolean }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
       const { chainTime } = await import("../../src/chain/clock");
       const { parseJobId } = await import("../../src/jobs/request");
@@ -18,9 +19,11 @@ task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, w
       const { system, history } = await loadSystem(hre);
       const now = await chainTime(hre.ethers.provider);
       if (id !== undefined) {
-        console.log(status.formatJobDetails(await status.readJobDetails(system, id, history), now));
+        const details = await status.readJobDetails(system, id, history);
+        console.log(args.json ? status.jobDetailsJson(details) : status.formatJobDetails(details, now));
         return;
       }
-      console.log(await status.formatJobList(system, now, history, limit));
+      const rows = await status.readJobList(system, history, limit);
+      console.log(args.json ? status.jobListJson(rows) : status.formatJobList(rows, now));
     }),
   );

@@ -751,7 +751,7 @@ describe("Dispute tasks", function () {
         async () => ({ dispute: "0" }),
         () =>
           line(
-            '--dispute must be a dispute id (1, 2, ...); got "0". List a job\'s disputes with npx hardhat dispute:status --job <id>.',
+            '--dispute must be a dispute id (1, 2, ...); got "0". List disputes with npx hardhat dispute:list (--job <id> for one job).',
           ),
       ],
       [
@@ -760,7 +760,7 @@ describe("Dispute tasks", function () {
         async () => ({ dispute: "7" }),
         () =>
           line(
-            `Dispute 7 does not exist (0 disputes have been opened). List a job's disputes with npx hardhat dispute:status --job <id>${HINT}.`,
+            `Dispute 7 does not exist (0 disputes have been opened). List the disputes with npx hardhat dispute:list${HINT}.`,
           ),
       ],
       [

@@ -130,9 +130,17 @@ describe("Job tasks", function () {
     const table = await runTask("job:status", {});
     expect(table).to.match(new RegExp(`│ ${matmulId}\\s+│ Open\\s+│ matmul-i8`));
     expect(table).to.match(new RegExp(`│ ${mandelbrotId}\\s+│ Open\\s+│ mandelbrot-q .*0\\.5 WEFT`));
+    for (const line of table.split("\n")) expect([...line].length, line).to.be.at.most(100);
     const latest = await runTask("job:status", { limit: "1" });
     expect(latest).to.include("mandelbrot-q");
     expect(latest).not.to.include("matmul-i8");
+    const listed = JSON.parse(await runTask("job:status", { json: true }));
+    expect(listed.map((row: { id: string; status: string }) => [row.id, row.status])).to.deep.equal([
+      [String(matmulId), "Open"],
+      [String(mandelbrotId), "Open"],
+    ]);
+    expect(listed[1].payment).to.deep.include({ wei: ethers.parseEther("0.5").toString(), formatted: "0.5 WEFT" });
+    expect(listed[1].provider).to.equal(null);
 
     const open = await runTask("job:status", { id: String(matmulId) });
     expect(open).to.match(/status\s+│ Open/);
@@ -167,6 +175,15 @@ describe("Job tasks", function () {
     expect(finalized).to.include("Provider paid 4.85 tUSD, protocol fee 0.15 tUSD");
     expect(finalized).to.include(`Receipt #${matmulId} minted to ${client}`);
     expect(await f.ComputeReceipt.ownerOf(matmulId)).to.equal(client);
+    const settledJson = JSON.parse(await runTask("job:status", { id: String(matmulId), json: true }));
+    expect(settledJson).to.deep.include({
+      id: String(matmulId),
+      status: "Finalized",
+      resultRoot: RESULT_ROOT,
+      resultURI: "file:///results/1",
+      receiptOwner: client,
+    });
+    expect(settledJson.payment.formatted).to.equal("5.0 tUSD");
 
     const settled = await runTask("job:status", { id: String(matmulId) });
     expect(settled).to.match(/status\s+│ Finalized/);

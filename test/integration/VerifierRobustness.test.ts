@@ -248,6 +248,8 @@ describe("Verifier robustness: kill -9, a flaky endpoint, reorgs, bad store data
 
       const last = startVerifier();
       runs.push(last);
+      // Its SIGTERM handler is installed before this line: a stop sent while it still starts would kill it instead.
+      await last.waitForLine(/watching from block/);
       while (submitted < jobs.length) await submitNext();
       await until(settled(lastBlock, cheats), last);
       expect(await last.stop("SIGTERM")).to.deep.equal({ code: 0, signal: null });

@@ -68,7 +68,7 @@ export function parseJobFlag(text: string): bigint {
 export function parseDisputeFlag(text: string): bigint {
   if (!/^\d+$/.test(text) || BigInt(text) === 0n) {
     throw new UserError(
-      `--dispute must be a dispute id (1, 2, ...); got "${text}". List a job's disputes with npx hardhat dispute:status --job <id>.`,
+      `--dispute must be a dispute id (1, 2, ...); got "${text}". List disputes with npx hardhat dispute:list (--job <id> for one job).`,
     );
   }
   return BigInt(text);

@@ -16,8 +16,8 @@ import { errorMessage, UserError } from "../../../src/errors";
 import { formatMoment } from "../../../src/jobs/status";
 import type { DisputeContext } from "./context";
 
-export function command(ctx: DisputeContext, task: string, args: string): string {
-  return `npx hardhat ${task} ${args}${ctx.network === undefined ? "" : ` --network ${ctx.network}`}`;
+export function command(ctx: DisputeContext, task: string, args = ""): string {
+  return `npx hardhat ${[task, args].filter((part) => part !== "").join(" ")}${ctx.network === undefined ? "" : ` --network ${ctx.network}`}`;
 }
 
 /** " at <uri> (<why>)", or ": <why>" when the store's message names the URI already. */
@@ -32,7 +32,7 @@ export async function requireDispute(ctx: DisputeContext, id: bigint): Promise<D
   if (dispute.status === DisputeStatus.None) {
     const count = await ctx.system.DisputeManager.disputeCount();
     throw new UserError(
-      `Dispute ${id} does not exist (${count} disputes have been opened). List a job's disputes with ${command(ctx, "dispute:status", "--job <id>")}.`,
+      `Dispute ${id} does not exist (${count} disputes have been opened). List the disputes with ${command(ctx, "dispute:list")}.`,
     );
   }
   return dispute;
