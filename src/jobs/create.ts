@@ -29,6 +29,7 @@ import { inputByteLength, inputRootOf } from "../commitments/job-inputs";
 import { generateInputs } from "./job-data";
 import type { JobSpec } from "./request";
 import { PERMIT_TYPES } from "../chain/permit";
+import { emittedEvent, requireReceipt } from "../chain/receipts";
 
 /** How long a client gives providers to submit, unless told otherwise. */
 export const DEFAULT_JOB_DURATION_SECONDS = 3600n;
@@ -224,13 +225,8 @@ export async function createJobFromSpec(
   };
   progress(`Creating the job, paying ${formatAmount(payment.amount, payment.token)}...`);
   const { tx, authorization } = await sendCreateJob(system, signer, request, payment, now);
-  const receipt = await tx.wait();
-  const escrowAddress = await system.JobEscrow.getAddress();
-  const created = receipt?.logs
-    .filter((log) => log.address === escrowAddress)
-    .map((log) => system.JobEscrow.interface.parseLog(log))
-    .find((event) => event?.name === "JobCreated");
-  if (!receipt || !created) throw new Error(`createJob transaction ${tx.hash} emitted no JobCreated event`);
+  const receipt = requireReceipt(await tx.wait(), "createJob");
+  const created = await emittedEvent(system.JobEscrow, receipt, "JobCreated", "createJob");
   return {
     jobId: created.args.jobId as bigint,
     inputURI,

@@ -4,10 +4,11 @@
  * penalty out of the provider's collateral). Both check the job's status, its client and its deadline against the
  * chain's clock before sending, so a refusal says what to do instead of showing a revert.
  */
-import { type ContractTransactionReceipt, type Signer } from "ethers";
+import type { Signer } from "ethers";
 
 import { committedTerms, JobStatus, jobStatusName, readJob, type StoredJob } from "../chain/jobs";
 import type { HistorySource } from "../chain/logs";
+import { emittedEvent, requireReceipt } from "../chain/receipts";
 import { revertName } from "../chain/reverts";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
@@ -54,14 +55,6 @@ function raced(system: WeftSystem, id: bigint, error: unknown): never {
   throw error;
 }
 
-/** The escrow's events in `receipt` named `name`. */
-function escrowEvents(system: WeftSystem, receipt: ContractTransactionReceipt, address: string, name: string) {
-  return receipt.logs
-    .filter((log) => log.address === address)
-    .map((log) => system.JobEscrow.interface.parseLog(log))
-    .filter((event) => event?.name === name);
-}
-
 export interface CancelledJob {
   readonly txHash: string;
   readonly client: string;
@@ -88,12 +81,11 @@ export async function cancelJob(
   }
   const receipt = await escrow
     .cancelJob(id, committedTerms(job))
-    .then((tx) => tx.wait())
+    .then(async (tx) => requireReceipt(await tx.wait(), "cancelJob"))
     .catch((error: unknown) => raced(system, id, error));
-  const [cancelled] = escrowEvents(system, receipt!, await escrow.getAddress(), "JobCancelled");
-  if (cancelled == null) throw new Error(`cancelJob transaction ${receipt!.hash} emitted no JobCancelled event`);
+  const cancelled = await emittedEvent(escrow, receipt, "JobCancelled", "cancelJob");
   return {
-    txHash: receipt!.hash,
+    txHash: receipt.hash,
     client: job.client,
     refund: cancelled.args.refund as bigint,
     token: await readTokenInfo(job.paymentToken, signer),
@@ -135,20 +127,12 @@ export async function reclaimJob(
   }
   const receipt = await escrow
     .claimTimeout(id, committedTerms(job))
-    .then((tx) => tx.wait())
+    .then(async (tx) => requireReceipt(await tx.wait(), "claimTimeout"))
     .catch((error: unknown) => raced(system, id, error));
-  const [timedOut] = escrowEvents(system, receipt!, await escrow.getAddress(), "JobTimedOut");
-  if (timedOut == null) throw new Error(`claimTimeout transaction ${receipt!.hash} emitted no JobTimedOut event`);
-  const registry = system.ProviderRegistry;
-  const registryAddress = await registry.getAddress();
-  const forfeit = receipt!.logs
-    .filter((log) => log.address === registryAddress)
-    .map((log) => registry.interface.parseLog(log))
-    .find((event) => event?.name === "CollateralForfeited");
-  if (forfeit == null)
-    throw new Error(`claimTimeout transaction ${receipt!.hash} emitted no CollateralForfeited event`);
+  const timedOut = await emittedEvent(escrow, receipt, "JobTimedOut", "claimTimeout");
+  const forfeit = await emittedEvent(system.ProviderRegistry, receipt, "CollateralForfeited", "claimTimeout");
   return {
-    txHash: receipt!.hash,
+    txHash: receipt.hash,
     client: job.client,
     provider: job.provider,
     refund: timedOut.args.refund as bigint,

@@ -17,6 +17,7 @@ import {
   type SubmittedResult,
 } from "../chain/jobs";
 import type { HistorySource } from "../chain/logs";
+import { emittedEvent, requireReceipt } from "../chain/receipts";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
@@ -308,13 +309,8 @@ export async function finalizeJob(
     );
   }
   const tx = await escrow.finalize(id, committedTerms(job));
-  const receipt = await tx.wait();
-  const escrowAddress = await escrow.getAddress();
-  const finalized = receipt?.logs
-    .filter((log) => log.address === escrowAddress)
-    .map((log) => escrow.interface.parseLog(log))
-    .find((event) => event?.name === "JobFinalized");
-  if (!receipt || !finalized) throw new Error(`finalize transaction ${tx.hash} emitted no JobFinalized event`);
+  const receipt = requireReceipt(await tx.wait(), "finalize");
+  const finalized = await emittedEvent(escrow, receipt, "JobFinalized", "finalize");
   const token = await readTokenInfo(job.paymentToken, signer);
   return {
     txHash: tx.hash,

@@ -6,6 +6,7 @@
 import type { Signer } from "ethers";
 
 import { relative } from "../markdown";
+import { emittedEvent, requireReceipt } from "../chain/receipts";
 import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
@@ -73,11 +74,12 @@ export async function requestUnbond(
     );
   }
   const tx = await registry.requestUnbond(amount);
-  const receipt = await tx.wait();
-  const requested = receipt?.logs
-    .map((log) => registry.interface.parseLog(log))
-    .find((event) => event?.name === "UnbondRequested");
-  if (requested == null) throw new Error(`requestUnbond ${tx.hash} emitted no UnbondRequested event`);
+  const requested = await emittedEvent(
+    registry,
+    requireReceipt(await tx.wait(), "requestUnbond"),
+    "UnbondRequested",
+    "requestUnbond",
+  );
   return { provider, amount, maturesAt: requested.args.maturesAt as bigint, free: free - amount, txHash: tx.hash };
 }
 
@@ -105,11 +107,7 @@ export async function withdrawMatured(system: Contracts, signer: Signer, now: bi
     );
   }
   const tx = await registry.withdraw();
-  const receipt = await tx.wait();
-  const withdrawn = receipt?.logs
-    .map((log) => registry.interface.parseLog(log))
-    .find((event) => event?.name === "Withdrawn");
-  if (withdrawn == null) throw new Error(`withdraw ${tx.hash} emitted no Withdrawn event`);
+  const withdrawn = await emittedEvent(registry, requireReceipt(await tx.wait(), "withdraw"), "Withdrawn", "withdraw");
   return {
     provider,
     amount: withdrawn.args.amount as bigint,
