@@ -47,3 +47,21 @@ export function relative(timestamp: bigint, now: bigint): string {
   if (timestamp === now) return "now";
   return timestamp > now ? `in ${span(timestamp - now)}` : `${span(now - timestamp)} ago`;
 }
+
+/** A unix time as a UTC date and time to the second: "2026-12-03 15:20:07 UTC". */
+export function formatUtc(timestamp: bigint): string {
+  return new Date(Number(timestamp) * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
+}
+
+/** A unix time and how far it is from `now`: "2026-12-03 15:20:07 UTC (in 2 h 5 min)". */
+export function formatMoment(timestamp: bigint, now: bigint): string {
+  return `${formatUtc(timestamp)} (${relative(timestamp, now)})`;
+}
+
+/** Basis points as a percentage: 250 -> "2.50%". */
+export function formatBps(bps: bigint): string {
+  return `${(Number(bps) / 100).toFixed(2)}%`;
+}

@@ -13,6 +13,7 @@ import "./dao/execute";
 import "./dao/status";
 import "./dao/release";
 import "./dao/proposals";
+import "./dao/relay";
 import "./job/create";
 import "./job/status";
 import "./job/finalize";

@@ -4,6 +4,17 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment, RunTaskFunction } from "hardhat/types";
 
 import { UserError } from "../errors";
+import { contractErrorLine } from "./contract-error-hints";
+
+/** The error a user should see for `error`: a UserError or a contract's refusal as a one-line plugin error. */
+function asUserError(error: unknown): unknown {
+  if (error instanceof UserError) return new HardhatPluginError("weft", error.message, error);
+  if (HardhatPluginError.isHardhatPluginError(error)) return error;
+  const refusal = contractErrorLine(error);
+  return refusal === undefined
+    ? error
+    : new HardhatPluginError("weft", `Refused by the contract: ${refusal}`, error as Error);
+}
 
 /** Tasks running now in this process: the one the command line named, and those it or a test runs inside it. */
 let tasksRunning = 0;
@@ -35,8 +46,8 @@ function isCommandLineTask(): boolean {
 }
 
 /**
- * Wraps a task's action so that a user error (a UserError, or a plugin's HardhatPluginError) is one line and exit
- * code 1, on every machine.
+ * Wraps a task's action so that a user error (a UserError, a plugin's HardhatPluginError, or a Weft contract's
+ * custom error, decoded with what to do about it) is one line and exit code 1, on every machine.
  *
  * Run from the command line, the task prints the line itself: Hardhat would print a stack trace under it wherever it
  * believes it runs on CI, which includes every Linux server without a display, where operators run agents. Asked
@@ -50,7 +61,7 @@ export function userFacing<Args>(
     try {
       await action(args, hre);
     } catch (error) {
-      const userError = error instanceof UserError ? new HardhatPluginError("weft", error.message, error) : error;
+      const userError = asUserError(error);
       if (!HardhatPluginError.isHardhatPluginError(userError)) throw error;
       if (!isCommandLineTask() || hre.hardhatArguments.showStackTraces) throw userError;
       const from = userError.pluginName === "weft" ? "Error" : `Error in plugin ${userError.pluginName}`;

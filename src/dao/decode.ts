@@ -2,11 +2,11 @@
  * A proposal's calls as a DAO member reads them: `DisputeManager.setBond(newBond: 150 WEFT)`, decoded against the ABI
  * of the Weft contract each call targets, with amounts, shares and durations in human units.
  */
-import { ethers, type Interface, type ParamType } from "ethers";
+import { ethers, type Interface, type ParamType, type TransactionDescription } from "ethers";
 
 import { WEFT_CONTRACT_NAMES, type WeftSystem } from "../deploy/system";
 import { formatWeft } from "../jobs/amounts";
-import { duration } from "../markdown";
+import { duration, formatBps } from "../markdown";
 import type { ProposalAction } from "./governedParameters";
 
 /** The Weft contracts' interfaces by (checksummed) address. */
@@ -36,11 +36,12 @@ function baseName(name: string): string {
   return bare.charAt(0).toLowerCase() + bare.slice(1);
 }
 
-function formatArgument(contract: string, param: ParamType, value: unknown): string {
+/** A call argument in human units, by its contract and parameter name (WEFT amounts, percentages, durations). */
+export function formatArgument(contract: string, param: ParamType, value: unknown): string {
   const name = baseName(param.name);
   if (param.baseType === "uint256" && typeof value === "bigint") {
     if (WEFT_AMOUNT_PARAMS.has(name) || contract === "ComputeToken") return formatWeft(value);
-    if (name.endsWith("Bps")) return `${(Number(value) / 100).toFixed(2)}%`;
+    if (name.endsWith("Bps")) return formatBps(value);
     if (SECONDS_PARAMS.has(name)) return duration(value);
   }
   // Structs and arrays as JSON (numbers as decimal strings), addresses, booleans and the rest as they decode.
@@ -52,13 +53,24 @@ function formatArgument(contract: string, param: ParamType, value: unknown): str
 /** One action, e.g. `JobEscrow.setProtocolFeeBps(feeBps: 2.50%)`; an unknown target or selector stays raw. */
 export function describeAction(directory: ContractDirectory, action: ProposalAction): string {
   const value = action.value === 0n ? "" : ` with ${ethers.formatEther(action.value)} ETH`;
+  const decoded = decodeAction(directory, action);
+  if (decoded === undefined) {
+    const name = directory.get(ethers.getAddress(action.target))?.name ?? action.target;
+    return `${name}: calldata ${action.calldata}${value}`;
+  }
+  const { contract, call } = decoded;
+  const args = call.fragment.inputs.map(
+    (param, i) => `${param.name === "" ? "" : `${param.name}: `}${formatArgument(contract, param, call.args[i])}`,
+  );
+  return `${contract}.${call.name}(${args.join(", ")})${value}`;
+}
+
+/** The Weft function `action` calls, with its contract's name, if the directory knows it. */
+export function decodeAction(
+  directory: ContractDirectory,
+  action: ProposalAction,
+): { readonly contract: string; readonly call: TransactionDescription } | undefined {
   const target = directory.get(ethers.getAddress(action.target));
   const call = target?.abi.parseTransaction({ data: action.calldata, value: action.value }) ?? null;
-  if (target === undefined || call === null) {
-    return `${target?.name ?? action.target}: calldata ${action.calldata}${value}`;
-  }
-  const args = call.fragment.inputs.map(
-    (param, i) => `${param.name === "" ? "" : `${param.name}: `}${formatArgument(target.name, param, call.args[i])}`,
-  );
-  return `${target.name}.${call.name}(${args.join(", ")})${value}`;
+  return target === undefined || call === null ? undefined : { contract: target.name, call };
 }

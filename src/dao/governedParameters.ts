@@ -1,6 +1,8 @@
 import type { Interface } from "ethers";
 
 import { UserError } from "../errors";
+import { formatWeft } from "../jobs/amounts";
+import { formatBps, span } from "../markdown";
 import type { WeftSystem } from "../deploy/system";
 
 /** A parameter the DAO sets with a single call: where it lives and its setter and getter. */
@@ -8,26 +10,72 @@ export interface GovernedParameter {
   contract: "JobEscrow" | "ProviderRegistry" | "DisputeManager" | "RewardDistributor";
   setter: string;
   getter: string;
+  /** What the value counts: WEFT base units, basis points or seconds. */
+  unit: ParameterUnit;
+}
+
+export type ParameterUnit = "weft" | "bps" | "seconds";
+
+/** A governed value in its unit, for people: "150 WEFT", "2.50%", "2 d". */
+export function formatParameterValue(unit: ParameterUnit, value: bigint): string {
+  if (unit === "weft") return formatWeft(value);
+  if (unit === "bps") return formatBps(value);
+  return span(value);
 }
 
 /** Every named parameter `dao:propose --set name=value` understands. */
 export const GOVERNED_PARAMETERS: Record<string, GovernedParameter> = {
-  protocolFeeBps: { contract: "JobEscrow", setter: "setProtocolFeeBps", getter: "protocolFeeBps" },
-  collateralRatioBps: { contract: "JobEscrow", setter: "setCollateralRatioBps", getter: "collateralRatioBps" },
-  minCollateral: { contract: "JobEscrow", setter: "setMinCollateral", getter: "minCollateral" },
-  challengeWindow: { contract: "JobEscrow", setter: "setChallengeWindow", getter: "challengeWindow" },
-  disputeWindow: { contract: "JobEscrow", setter: "setDisputeWindow", getter: "disputeWindow" },
-  livenessPenaltyBps: { contract: "JobEscrow", setter: "setLivenessPenaltyBps", getter: "livenessPenaltyBps" },
-  unbondingPeriod: { contract: "ProviderRegistry", setter: "setUnbondingPeriod", getter: "unbondingPeriod" },
-  jailDuration: { contract: "ProviderRegistry", setter: "setJailDuration", getter: "jailDuration" },
-  minProviderStake: { contract: "ProviderRegistry", setter: "setMinProviderStake", getter: "minProviderStake" },
-  disputeBond: { contract: "DisputeManager", setter: "setBond", getter: "bond" },
-  responseWindow: { contract: "DisputeManager", setter: "setResponseWindow", getter: "responseWindow" },
-  followUpWindow: { contract: "DisputeManager", setter: "setFollowUpWindow", getter: "followUpWindow" },
-  arbitrationWindow: { contract: "DisputeManager", setter: "setArbitrationWindow", getter: "arbitrationWindow" },
-  stakeShareBps: { contract: "DisputeManager", setter: "setStakeShareBps", getter: "stakeShareBps" },
-  epochLength: { contract: "RewardDistributor", setter: "setEpochLength", getter: "epochLength" },
-  rewardCapBps: { contract: "RewardDistributor", setter: "setRewardCapBps", getter: "rewardCapBps" },
+  protocolFeeBps: { contract: "JobEscrow", setter: "setProtocolFeeBps", getter: "protocolFeeBps", unit: "bps" },
+  collateralRatioBps: {
+    contract: "JobEscrow",
+    setter: "setCollateralRatioBps",
+    getter: "collateralRatioBps",
+    unit: "bps",
+  },
+  minCollateral: { contract: "JobEscrow", setter: "setMinCollateral", getter: "minCollateral", unit: "weft" },
+  challengeWindow: { contract: "JobEscrow", setter: "setChallengeWindow", getter: "challengeWindow", unit: "seconds" },
+  disputeWindow: { contract: "JobEscrow", setter: "setDisputeWindow", getter: "disputeWindow", unit: "seconds" },
+  livenessPenaltyBps: {
+    contract: "JobEscrow",
+    setter: "setLivenessPenaltyBps",
+    getter: "livenessPenaltyBps",
+    unit: "bps",
+  },
+  unbondingPeriod: {
+    contract: "ProviderRegistry",
+    setter: "setUnbondingPeriod",
+    getter: "unbondingPeriod",
+    unit: "seconds",
+  },
+  jailDuration: { contract: "ProviderRegistry", setter: "setJailDuration", getter: "jailDuration", unit: "seconds" },
+  minProviderStake: {
+    contract: "ProviderRegistry",
+    setter: "setMinProviderStake",
+    getter: "minProviderStake",
+    unit: "weft",
+  },
+  disputeBond: { contract: "DisputeManager", setter: "setBond", getter: "bond", unit: "weft" },
+  responseWindow: {
+    contract: "DisputeManager",
+    setter: "setResponseWindow",
+    getter: "responseWindow",
+    unit: "seconds",
+  },
+  followUpWindow: {
+    contract: "DisputeManager",
+    setter: "setFollowUpWindow",
+    getter: "followUpWindow",
+    unit: "seconds",
+  },
+  arbitrationWindow: {
+    contract: "DisputeManager",
+    setter: "setArbitrationWindow",
+    getter: "arbitrationWindow",
+    unit: "seconds",
+  },
+  stakeShareBps: { contract: "DisputeManager", setter: "setStakeShareBps", getter: "stakeShareBps", unit: "bps" },
+  epochLength: { contract: "RewardDistributor", setter: "setEpochLength", getter: "epochLength", unit: "seconds" },
+  rewardCapBps: { contract: "RewardDistributor", setter: "setRewardCapBps", getter: "rewardCapBps", unit: "bps" },
 };
 
 /** One call a proposal makes. */

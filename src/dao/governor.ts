@@ -88,6 +88,27 @@ export async function propose(
 }
 
 /**
+ * The transaction that proposes `actions`, for a multisig or another wallet to send: the governor's address, the
+ * `propose` calldata, and the id the proposal will have.
+ */
+export async function proposeTransaction(
+  governor: ComputeGovernor,
+  actions: readonly ProposalAction[],
+  description: string,
+): Promise<{ to: string; value: bigint; data: string; proposalId: bigint }> {
+  if (actions.length === 0) throw new UserError("A proposal needs at least one action (--set or --calls).");
+  const targets = actions.map((a) => a.target);
+  const values = actions.map((a) => a.value);
+  const calldatas = actions.map((a) => a.calldata);
+  return {
+    to: await governor.getAddress(),
+    value: 0n,
+    data: governor.interface.encodeFunctionData("propose", [targets, values, calldatas, description]),
+    proposalId: await governor.hashProposal(targets, values, calldatas, ethers.id(description)),
+  };
+}
+
+/**
  * Finds a proposal's actions from its ProposalCreated event, searching back from the head to the deployment block
  * (`fromBlock`) and stopping at the event: its id is not indexed, so every ProposalCreated is read on the way.
  */
@@ -116,6 +137,12 @@ async function requireState(governor: ComputeGovernor, id: bigint, expected: Pro
   if (state !== expected) throw new UserError(`Proposal ${id} is ${state}, not ${expected}. ${hint}`);
 }
 
+async function requireNotVoted(governor: ComputeGovernor, id: bigint, voter: string) {
+  if (await governor.hasVoted(id, voter)) {
+    throw new UserError(`${voter} has already voted on proposal ${id}; a vote cannot be changed.`);
+  }
+}
+
 /** Casts a vote from `voter`, checking the proposal is open and the voter has voting power at its snapshot. */
 export async function castVote(
   governor: ComputeGovernor,
@@ -126,6 +153,7 @@ export async function castVote(
 ): Promise<string> {
   await requireState(governor, id, "Active", "Voting opens after the voting delay and closes at the deadline.");
   const address = await voter.getAddress();
+  await requireNotVoted(governor, id, address);
   if ((await governor.getVotes(address, await governor.proposalSnapshot(id))) === 0n) {
     throw new UserError(`${address} had no voting power at the proposal's snapshot; delegate before proposals start.`);
   }
@@ -166,6 +194,7 @@ export async function relayVote(
   ballot: { proposalId: bigint; support: number; voter: string; signature: string },
 ): Promise<string> {
   await requireState(governor, ballot.proposalId, "Active", "Ballots can only be relayed while voting is open.");
+  await requireNotVoted(governor, ballot.proposalId, ballot.voter);
   const tx = await governor
     .connect(relayer)
     .castVoteBySig(ballot.proposalId, ballot.support, ballot.voter, ballot.signature);

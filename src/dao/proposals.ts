@@ -9,8 +9,7 @@ import type { ComputeGovernor } from "../../typechain-types";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { formatWeft as weft } from "../jobs/amounts";
-import { formatUtc } from "../jobs/status";
-import { relative } from "../markdown";
+import { formatMoment, formatUtc } from "../markdown";
 import { parseProposalId } from "../cli/context";
 import { contractDirectory, describeAction } from "./decode";
 import { eventsSince } from "./events";
@@ -95,16 +94,35 @@ const SUPPORT_NAMES = Object.fromEntries(Object.entries(VOTE_SUPPORT).map(([name
 
 /** Every proposal with its status, newest first, and how `voter` voted on each. */
 export async function listProposals(system: WeftSystem, fromBlock: number, voter: string): Promise<ProposalSummary[]> {
+  const proposals = await allProposals(system.ComputeGovernor, fromBlock);
+  return (await summarize(system, proposals, fromBlock, voter)).reverse();
+}
+
+/** One proposal with its status and how `voter` voted on it. */
+export async function proposalSummary(
+  system: WeftSystem,
+  proposal: Proposal,
+  fromBlock: number,
+  voter: string,
+): Promise<ProposalSummary> {
+  return (await summarize(system, [proposal], fromBlock, voter))[0];
+}
+
+async function summarize(
+  system: WeftSystem,
+  proposals: readonly Proposal[],
+  fromBlock: number,
+  voter: string,
+): Promise<ProposalSummary[]> {
   const governor = system.ComputeGovernor;
-  const [proposals, directory, votes] = await Promise.all([
-    allProposals(governor, fromBlock),
+  const [directory, votes] = await Promise.all([
     contractDirectory(system),
     eventsSince(governor, governor.filters.VoteCast(voter), fromBlock),
   ]);
   const ownVotes = new Map(
     votes.map((v) => [v.proposalId, { support: SUPPORT_NAMES[Number(v.support)], weight: v.weight }]),
   );
-  const summaries = await Promise.all(
+  return Promise.all(
     proposals.map(async (proposal) => ({
       ...(await proposalStatus(governor, proposal.id)),
       proposal,
@@ -113,27 +131,24 @@ export async function listProposals(system: WeftSystem, fromBlock: number, voter
       ownVote: ownVotes.get(proposal.id),
     })),
   );
-  return summaries.reverse();
 }
-
-const moment = (timestamp: bigint, now: bigint) => `${formatUtc(timestamp)} (${relative(timestamp, now)})`;
 
 /** What happens next to a proposal in `state`, and when. */
 function nextStep(s: ProposalSummary, now: bigint): string {
   const id = s.shortId;
   switch (s.state) {
     case "Pending":
-      return `voting starts ${moment(s.snapshot + 1n, now)}`;
+      return `voting starts ${formatMoment(s.snapshot + 1n, now)}`;
     case "Active":
-      return `voting ends ${moment(s.deadline, now)}; npx hardhat dao:vote --id ${id} --support for`;
+      return `voting ends ${formatMoment(s.deadline, now)}; npx hardhat dao:vote --id ${id} --support for`;
     case "Succeeded":
       return `passed; npx hardhat dao:queue --id ${id}`;
     case "Queued":
       return now < s.eta
-        ? `queued until ${moment(s.eta, now)}; then npx hardhat dao:execute --id ${id}`
-        : `executable since ${moment(s.eta, now)}; npx hardhat dao:execute --id ${id}`;
+        ? `queued until ${formatMoment(s.eta, now)}; then npx hardhat dao:execute --id ${id}`
+        : `executable since ${formatMoment(s.eta, now)}; npx hardhat dao:execute --id ${id}`;
     default:
-      return `voting ended ${moment(s.deadline, now)}`;
+      return `voting ended ${formatMoment(s.deadline, now)}`;
   }
 }
 
@@ -164,25 +179,26 @@ export function formatProposals(summaries: readonly ProposalSummary[], now: bigi
   return table.toString();
 }
 
-/** The proposals for programs: amounts as decimal strings of base units, and formatted. */
-export function proposalsJson(summaries: readonly ProposalSummary[]): string {
+/** A proposal for programs: amounts as decimal strings of base units, and formatted; times in UTC. */
+export function proposalRecord(s: ProposalSummary) {
   const amount = (value: bigint) => ({ wei: value.toString(), formatted: weft(value) });
-  return JSON.stringify(
-    summaries.map((s) => ({
-      id: s.proposal.id.toString(),
-      shortId: s.shortId,
-      state: s.state,
-      description: s.proposal.description,
-      proposer: s.proposal.proposer,
-      actions: s.proposal.actions.map((a, i) => ({ ...a, value: a.value.toString(), decoded: s.calls[i] })),
-      votes: { for: amount(s.forVotes), against: amount(s.againstVotes), abstain: amount(s.abstainVotes) },
-      quorum: amount(s.quorum),
-      voteStart: formatUtc(s.snapshot),
-      voteEnd: formatUtc(s.deadline),
-      eta: s.eta === 0n ? null : formatUtc(s.eta),
-      ownVote: s.ownVote === undefined ? null : { support: s.ownVote.support, weight: amount(s.ownVote.weight) },
-    })),
-    null,
-    2,
-  );
+  return {
+    id: s.proposal.id.toString(),
+    shortId: s.shortId,
+    state: s.state,
+    description: s.proposal.description,
+    proposer: s.proposal.proposer,
+    actions: s.proposal.actions.map((a, i) => ({ ...a, value: a.value.toString(), decoded: s.calls[i] })),
+    votes: { for: amount(s.forVotes), against: amount(s.againstVotes), abstain: amount(s.abstainVotes) },
+    quorum: amount(s.quorum),
+    voteStart: formatUtc(s.snapshot),
+    voteEnd: formatUtc(s.deadline),
+    eta: s.eta === 0n ? null : formatUtc(s.eta),
+    ownVote: s.ownVote === undefined ? null : { support: s.ownVote.support, weight: amount(s.ownVote.weight) },
+  };
+}
+
+/** The proposals for programs, as a JSON array of {@link proposalRecord}s. */
+export function proposalsJson(summaries: readonly ProposalSummary[]): string {
+  return JSON.stringify(summaries.map(proposalRecord), null, 2);
 }

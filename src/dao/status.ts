@@ -1,54 +1,117 @@
-import { textTable } from "../table";
 import { ethers } from "ethers";
 
 import { Roles } from "../../config/roles";
 import type { AddressBook } from "../deploy/addressBook";
 import type { WeftSystem } from "../deploy/system";
-import { duration } from "../markdown";
+import { formatWeft } from "../jobs/amounts";
+import { duration, formatBps, formatUtc } from "../markdown";
+import { providerOf } from "../chain/provider";
+import { textTable } from "../table";
 import { readVotingPower, type Holding, type VotingPower } from "./distribution";
 import { eventsSince } from "./events";
-import { currentParameters } from "./governedParameters";
-import type { Proposal, ProposalStatus } from "./governor";
-import { providerOf } from "../chain/provider";
+import { currentParameters, formatParameterValue, GOVERNED_PARAMETERS, type ParameterUnit } from "./governedParameters";
 
-export function formatProposalStatus(proposal: Proposal, status: ProposalStatus): string {
-  const table = textTable();
-  table.push(
-    { proposal: proposal.id.toString() },
-    { description: proposal.description },
-    { state: status.state },
-    { for: ethers.formatEther(status.forVotes) },
-    { against: ethers.formatEther(status.againstVotes) },
-    { abstain: ethers.formatEther(status.abstainVotes) },
-    { quorum: status.quorum === 0n ? "(after the snapshot)" : ethers.formatEther(status.quorum) },
-    { "voting starts": status.snapshot.toString() },
-    { deadline: status.deadline.toString() },
-    { eta: status.eta === 0n ? "(not queued)" : status.eta.toString() },
-  );
-  return table.toString();
+/** Everything dao:status reports about the system, read once for the table or the JSON. */
+export interface SystemStatus {
+  readonly parameters: readonly { readonly name: string; readonly unit: ParameterUnit; readonly value: bigint }[];
+  /** Current holders of each role, by the role's name in config/roles. */
+  readonly roles: Readonly<Record<string, readonly string[]>>;
+  readonly treasury: { readonly address: string; readonly weft: bigint; readonly eth: bigint };
+  readonly votingPower: VotingPower;
 }
 
-/** The system's governed parameters, who holds each role (from the AccessManager's events) and the treasury. */
-export async function formatSystemStatus(system: WeftSystem, book: AddressBook): Promise<string> {
-  const parameters = textTable({ head: ["parameter", "value"] });
-  for (const [name, value] of Object.entries(await currentParameters(system)))
-    parameters.push([name, value.toString()]);
-
+/** Reads the governed parameters, the role holders (from the AccessManager's events), the treasury and the votes. */
+export async function readSystemStatus(system: WeftSystem, book: AddressBook): Promise<SystemStatus> {
+  const values = await currentParameters(system);
+  const parameters = Object.entries(GOVERNED_PARAMETERS).map(([name, { unit }]) => ({
+    name,
+    unit,
+    value: values[name],
+  }));
   const holders = await roleHolders(system, book.deploymentBlock);
-  const roles = textTable({ head: ["role", "holders"] });
-  for (const [name, role] of Object.entries(Roles)) roles.push([name, holders.get(role)?.join("\n") ?? "(none)"]);
-
-  const treasury = await system.TimelockController.getAddress();
-  const funds = textTable({ head: ["treasury (timelock)", "balance"] });
-  funds.push(["WEFT", ethers.formatEther(await system.ComputeToken.balanceOf(treasury))]);
-  funds.push(["ETH", ethers.formatEther(await providerOf(system.ComputeToken).getBalance(treasury))]);
-
-  const power = formatVotingPower(await readVotingPower(system, book));
-  return [parameters.toString(), roles.toString(), funds.toString(), power].join("\n");
+  const roles = Object.fromEntries(Object.entries(Roles).map(([name, role]) => [name, holders.get(role) ?? []]));
+  const address = await system.TimelockController.getAddress();
+  const treasury = {
+    address,
+    weft: await system.ComputeToken.balanceOf(address),
+    eth: await providerOf(system.ComputeToken).getBalance(address),
+  };
+  return { parameters, roles, treasury, votingPower: await readVotingPower(system, book) };
 }
+
+/** The system's status as tables for people, each within 100 columns. */
+export function formatSystemStatus(status: SystemStatus): string {
+  const parameters = textTable({ head: ["parameter", "value"] });
+  for (const { name, unit, value } of status.parameters) parameters.push([name, formatParameterValue(unit, value)]);
+
+  const roles = textTable({ head: ["role", "holders"] });
+  for (const [name, holders] of Object.entries(status.roles)) {
+    roles.push([name, holders.length === 0 ? "(none)" : holders.join("\n")]);
+  }
+
+  const funds = textTable({ head: ["treasury (timelock)", "balance"] });
+  funds.push(["WEFT", formatWeft(status.treasury.weft)]);
+  funds.push(["ETH", `${ethers.formatEther(status.treasury.eth)} ETH`]);
+
+  return [parameters.toString(), roles.toString(), funds.toString(), formatVotingPower(status.votingPower)].join("\n");
+}
+
+/** The system's status for programs: amounts and durations as decimal strings of base units, and formatted. */
+export function systemStatusJson(status: SystemStatus): string {
+  const { votingPower: p } = status;
+  const holding = (h: Holding) => ({
+    address: h.address,
+    name: h.name ?? null,
+    ...units(h.amount),
+    bps: Number(h.bps),
+  });
+  return JSON.stringify(
+    {
+      parameters: Object.fromEntries(
+        status.parameters.map(({ name, unit, value }) => [
+          name,
+          { unit, value: value.toString(), formatted: formatParameterValue(unit, value) },
+        ]),
+      ),
+      roles: status.roles,
+      treasury: {
+        address: status.treasury.address,
+        weft: units(status.treasury.weft),
+        eth: status.treasury.eth.toString(),
+      },
+      votingPower: {
+        totalSupply: units(p.totalSupply),
+        delegated: holding(p.delegated),
+        topByVotes: p.topByVotes.map(holding),
+        topByBalance: p.topByBalance.map(holding),
+        treasury: { ...holding(p.treasury), delegate: p.treasuryDelegate },
+        vesting: p.vesting.map((v) => ({
+          ...holding(v),
+          allocation: v.allocation,
+          beneficiary: v.beneficiary,
+          releasable: units(v.releasable),
+        })),
+        passing: {
+          quorum: units(p.rule.quorum),
+          quorumPercent: Number(p.rule.quorumPercent),
+          proposalThreshold: units(p.rule.proposalThreshold),
+          votingDelaySeconds: Number(p.rule.votingDelay),
+          votingPeriodSeconds: Number(p.rule.votingPeriod),
+          lateQuorumExtensionSeconds: Number(p.rule.lateQuorumExtension),
+          timelockDelaySeconds: Number(p.rule.timelockDelay),
+        },
+        council: { ...p.council, bootstrapEnd: formatUtc(p.council.bootstrapEnd) },
+      },
+    },
+    null,
+    2,
+  );
+}
+
+const units = (wei: bigint) => ({ wei: wei.toString(), formatted: formatWeft(wei) });
 
 const weft = (wei: bigint) => Number(ethers.formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 2 });
-const percent = (bps: bigint) => `${(Number(bps) / 100).toFixed(2)}%`;
+const percent = formatBps;
 const who = (h: Holding) => (h.name === undefined ? h.address : `${h.name} (${h.address})`);
 
 /** Who can vote and what passing a proposal takes, as tables. */
@@ -75,7 +138,8 @@ export function formatVotingPower(p: VotingPower): string {
     shares.push([`${v.allocation} vesting (${weft(v.releasable)} releasable now)`, weft(v.amount), percent(v.bps)]);
   }
 
-  const passing = textTable({ head: ["to pass a proposal", ""] });
+  // The council's line holds an address and a date: wrapped, it keeps the table within 100 columns.
+  const passing = textTable({ head: ["to pass a proposal", ""], colWidths: [24, 72], wordWrap: true });
   passing.push(
     ["quorum (for + abstain)", `${weft(rule.quorum)} WEFT (${rule.quorumPercent}% of supply)`],
     ["majority", "more for than against"],
@@ -90,7 +154,7 @@ export function formatVotingPower(p: VotingPower): string {
       "security council",
       `${council.council} may cancel queued proposals ` +
         `${council.active ? "until" : "no longer: its bootstrap ended"} ` +
-        new Date(Number(council.bootstrapEnd) * 1000).toISOString(),
+        formatUtc(council.bootstrapEnd),
     ],
   );
   return [...rankings, shares.toString(), passing.toString()].join("\n");

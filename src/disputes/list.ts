@@ -15,8 +15,7 @@ import {
 import type { HistorySource } from "../chain/logs";
 import type { WeftSystem } from "../deploy/system";
 import { formatWeft as weft } from "../jobs/amounts";
-import { formatUtc } from "../jobs/status";
-import { relative, shortAddress } from "../markdown";
+import { formatUtc, relative, shortAddress } from "../markdown";
 
 export interface DisputeFilter {
   /** Only the disputes of this job. */

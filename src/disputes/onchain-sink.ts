@@ -16,7 +16,7 @@ import type { WeftSystem } from "../deploy/system";
 import { chainTime } from "../chain/clock";
 import { disputeIdsOf } from "../chain/disputes";
 import { JobStatus, jobStatusName, readJob, committedTerms } from "../chain/jobs";
-import { formatUtc } from "../jobs/status";
+import { formatUtc } from "../markdown";
 import type { DisputeReceipt, DisputeSink } from "../findings/sink";
 import type { Finding } from "../findings/verdict";
 import type { DisputeManager } from "../../typechain-types";

@@ -13,8 +13,7 @@ import { revertName } from "../chain/reverts";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { readTokenInfo, type TokenInfo } from "./amounts";
-import { span } from "../markdown";
-import { formatUtc } from "./status";
+import { formatUtc, span } from "../markdown";
 
 /** Why job `job` cannot take the refund `wanted` names, and what to do instead. */
 function notRefundable(job: StoredJob, wanted: "cancel" | "reclaim", now: bigint): string {

@@ -24,27 +24,13 @@ import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 import { decodeJobParams, workloadById } from "../workloads/registry";
 import type { TokenUnits } from "../cli/flags";
-import { relative, shortAddress } from "../markdown";
+import { formatMoment, formatUtc, relative, shortAddress } from "../markdown";
 import { formatAmount, readTokenInfo, type TokenInfo, WEFT_SYMBOL } from "./amounts";
 import { providerOf } from "../chain/provider";
 import { textTable } from "../table";
 
 /** Jobs read from the node at once when listing. */
 const LIST_BATCH = 25;
-
-/** "2025-06-01 12:00:00 UTC" */
-export function formatUtc(timestamp: bigint): string {
-  return new Date(Number(timestamp) * 1000)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, " UTC");
-}
-
-/** "2025-06-01 12:00:00 UTC (in 540 s)" */
-export function formatMoment(timestamp: bigint, now: bigint): string {
-  const relative = timestamp > now ? `in ${timestamp - now} s` : timestamp < now ? `${now - timestamp} s ago` : "now";
-  return `${formatUtc(timestamp)} (${relative})`;
-}
 
 /** What the job's `deadline` (or, once it is closed, its closing time `closedAt`) means in its current status. */
 export function explainPhase(job: StoredJob, now: bigint, closedAt?: bigint): string {

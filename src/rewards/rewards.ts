@@ -3,7 +3,7 @@ import { formatEther, type Signer } from "ethers";
 
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
-import { formatMoment } from "../jobs/status";
+import { formatMoment } from "../markdown";
 
 type Contracts = Pick<WeftSystem, "RewardDistributor">;
 

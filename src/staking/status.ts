@@ -6,11 +6,10 @@
 import { textTable } from "../table";
 import { formatUnits } from "ethers";
 
-import { relative } from "../markdown";
+import { formatUtc, relative } from "../markdown";
 import { WEFT_UNITS } from "../cli/flags";
 import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
-import { formatUtc } from "../jobs/status";
 import type { ProviderProfile } from "./profile";
 import { describeProfile } from "./profile";
 import { formatWeft, type JsonAmount, jsonWeft } from "./weft";

@@ -5,12 +5,11 @@
  */
 import type { Signer } from "ethers";
 
-import { relative } from "../markdown";
+import { formatUtc, relative } from "../markdown";
 import { emittedEvent, requireReceipt } from "../chain/receipts";
 import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
-import { formatUtc } from "../jobs/status";
 import type { UnbondingStake } from "./status";
 import { formatWeft } from "./weft";
 

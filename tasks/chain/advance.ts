@@ -8,7 +8,7 @@ task("chain:advance", "Local networks only: moves the chain's clock forward (e.g
     userFacing(async (args: { time: string }, hre) => {
       const { parseSeconds } = await import("../../src/cli/flags");
       const { advanceBy } = await import("../../src/chain/clock");
-      const { formatUtc } = await import("../../src/jobs/status");
+      const { formatUtc } = await import("../../src/markdown");
       const { span } = await import("../../src/markdown");
       const seconds = parseSeconds("--time", args.time);
       const now = await advanceBy(hre, seconds);

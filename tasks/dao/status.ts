@@ -4,18 +4,25 @@ import { userFacing } from "../../src/cli/action";
 
 task("dao:status", "Shows a proposal's state and votes, or (without --id) the system's parameters, roles and treasury")
   .addOptionalParam("id", "The proposal id, or its short id from dao:proposals")
+  .addOptionalParam("account", "Index of the configured account whose vote is shown", "0")
+  .addFlag("json", "Print JSON: amounts in base units and formatted")
   .setAction(
-    userFacing(async (args: { id?: string }, hre) => {
+    userFacing(async (args: { id?: string; account: string; json: boolean }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { formatProposalStatus, formatSystemStatus } = await import("../../src/dao/status");
-      const { system, book } = await loadSystem(hre);
+      const { parseAccount } = await import("../../src/cli/flags");
+      const { signer, system, book } = await loadSystem(hre, parseAccount("--account", args.account));
       if (args.id !== undefined) {
-        const { proposalStatus } = await import("../../src/dao/governor");
-        const { resolveProposal } = await import("../../src/dao/proposals");
+        const { chainTime } = await import("../../src/chain/clock");
+        const { formatProposals, proposalRecord, proposalSummary, resolveProposal } =
+          await import("../../src/dao/proposals");
         const proposal = await resolveProposal(system.ComputeGovernor, args.id, book.deploymentBlock);
-        console.log(formatProposalStatus(proposal, await proposalStatus(system.ComputeGovernor, proposal.id)));
+        const summary = await proposalSummary(system, proposal, book.deploymentBlock, await signer.getAddress());
+        const now = await chainTime(hre.ethers.provider);
+        console.log(args.json ? JSON.stringify(proposalRecord(summary), null, 2) : formatProposals([summary], now));
         return;
       }
-      console.log(await formatSystemStatus(system, book));
+      const { formatSystemStatus, readSystemStatus, systemStatusJson } = await import("../../src/dao/status");
+      const status = await readSystemStatus(system, book);
+      console.log(args.json ? systemStatusJson(status) : formatSystemStatus(status));
     }),
   );

@@ -91,7 +91,7 @@ describe("Command line against a local node", function () {
 
     const status = await hardhat("dao:status");
     expect(status.code).to.equal(0);
-    expect(status.stdout).to.match(/protocolFeeBps\W+250/);
+    expect(status.stdout).to.match(/protocolFeeBps\W+2\.50%/);
     expect(status.stdout).to.match(new RegExp(`ADMIN\\W+${book.contracts.TimelockController}`));
     // The voting power: the two voters lead, the treasury and vesting wallets hold the rest without votes.
     expect(status.stdout).to.match(/top holders by votes/);

@@ -21,7 +21,7 @@ import { openDispute } from "../../apps/roots/disputes";
 import { UserError } from "../../src/errors";
 import { createJobFromSpec } from "../../src/jobs/create";
 import { parseJobRequest } from "../../src/jobs/request";
-import { formatUtc } from "../../src/jobs/status";
+import { formatMoment, formatUtc } from "../../src/markdown";
 import { ProviderAgent } from "../../src/provider/agent";
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import type { CheatConfig } from "../../src/provider/cheat";
@@ -58,7 +58,8 @@ const ARBITER = 8;
 const PAUPER = 9;
 
 const TX = "0x[0-9a-f]{64}";
-const MOMENT = "\\d{4}-\\d\\d-\\d\\d [\\d:]{8} UTC \\((?:in \\d+ s|now|\\d+ s ago)\\)";
+const MOMENT =
+  "\\d{4}-\\d\\d-\\d\\d [\\d:]{8} UTC \\((?:in [\\d,]+ \\w+(?: [\\d,]+ \\w+)?|now|[\\d,]+ \\w+(?: [\\d,]+ \\w+)? ago)\\)";
 const HINT = " --network hardhat";
 
 function escape(text: string): string {
@@ -342,7 +343,7 @@ describe("Dispute tasks", function () {
           `Dispute 1 on job ${id}: Withheld, AwaitingChildren`,
           `  challenger        ${challenger}`,
           `  bond              100.0 WEFT`,
-          `  turn              the provider (${provider}): reveal the children of node 0, by ${formatUtc(deadline)} (in ${window} s)`,
+          `  turn              the provider (${provider}): reveal the children of node 0, by ${formatMoment(deadline, deadline - window)}`,
           `  node              0, the root, of a ${WORDS}-word output in 2 chunks`,
           `  provider clock    ${window} s left (running)`,
           `  challenger clock  ${window} s left`,
@@ -568,7 +569,7 @@ describe("Dispute tasks", function () {
           `Dispute 1 on job ${id}: Withheld, AwaitingChildren`,
           `  challenger        ${address(CHALLENGER)}`,
           `  bond              100.0 WEFT`,
-          `  turn              the provider (${f.provider2.address}): reveal the children of node 0, by ${formatUtc(withheld.deadline)} (in ${withheld.deadline - BigInt(await time.latest())} s)`,
+          `  turn              the provider (${f.provider2.address}): reveal the children of node 0, by ${formatMoment(withheld.deadline, BigInt(await time.latest()))}`,
           `  node              0, the root, of a ${WORDS}-word output in 2 chunks`,
           `  provider clock    ${withheld.deadline - BigInt(await time.latest())} s left (running)`,
           `  challenger clock  ${withheld.challengerTime} s left`,

@@ -13,7 +13,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { shortProposalId } from "../../src/dao/proposals";
 import { formatWeft } from "../../src/jobs/amounts";
-import { formatUtc } from "../../src/jobs/status";
+import { formatUtc } from "../../src/markdown";
 import { disputesFixture } from "../fixtures/disputes";
 import { jobTerms } from "../fixtures/jobs";
 import { fundVoters, VOTER_GRANT } from "../fixtures/voters";

@@ -13,7 +13,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { Roles } from "../../config/roles";
-import { formatUtc } from "../../src/jobs/status";
+import { formatUtc } from "../../src/markdown";
 import type { ProviderStatusJson } from "../../src/staking/status";
 import { deployWeftFixture, STARTING_WEFT } from "../fixtures/weft";
 import { expectTaskError, preserveAddressBook, runTask, writeFixtureAddressBook } from "../helpers/tasks";

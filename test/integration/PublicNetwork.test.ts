@@ -141,7 +141,7 @@ describe("Weft through a simulated public endpoint (getLogs capped at 1,000 bloc
 
   it("dao:status shows parameters, roles and the voting power read from 100,000 blocks of token history", async function () {
     const status = await run("dao:status");
-    expect(printed(status)).to.match(/protocolFeeBps\W+300/);
+    expect(printed(status)).to.match(/protocolFeeBps\W+3\.00%/);
     expect(printed(status)).to.match(/top holders by votes/);
   });
 

@@ -8,7 +8,7 @@ import { type DisputeRecord } from "../../../src/chain/disputes";
 import { committedTerms, type JobRecord } from "../../../src/chain/jobs";
 import { errorMessage, UserError } from "../../../src/errors";
 import { inputByteLength, inputRootOf } from "../../../src/commitments/job-inputs";
-import { formatMoment } from "../../../src/jobs/status";
+import { formatMoment } from "../../../src/markdown";
 import { fetchContent, fetchOutcome } from "../../../src/store/factory";
 import { checkResult } from "../../../src/findings/checks/check-result";
 import type { FindingBase, Verdict, WrongElementFinding, WrongPixelFinding } from "../../../src/findings/verdict";

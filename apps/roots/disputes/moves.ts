@@ -20,7 +20,7 @@ import { childNode, childToDispute, proofFromSteps, revealedChildren } from "../
 import { ResultTree } from "../../../src/commitments/result-tree";
 import { UserError } from "../../../src/errors";
 import { referenceOutput } from "../../../src/jobs/job-data";
-import { formatMoment } from "../../../src/jobs/status";
+import { formatMoment } from "../../../src/markdown";
 import { fetchContent } from "../../../src/store/factory";
 import { encodeFraudProof, proofCommitment } from "../../../src/disputes/proofs";
 import { checkRevealedChunk } from "../../../src/disputes/revealed-chunk";

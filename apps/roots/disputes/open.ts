@@ -11,7 +11,7 @@ import {
 } from "../../../src/chain/disputes";
 import { committedTerms, JobStatus, jobStatusName, readJobRecord } from "../../../src/chain/jobs";
 import { errorMessage, UserError } from "../../../src/errors";
-import { formatMoment } from "../../../src/jobs/status";
+import { formatMoment } from "../../../src/markdown";
 import { ensureBondAllowance } from "../../../src/disputes/bond";
 import { openedDisputeId } from "../../../src/disputes/onchain-sink";
 import { encodeFraudProof, proofCommitment } from "../../../src/disputes/proofs";

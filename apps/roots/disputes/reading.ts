@@ -13,7 +13,7 @@ import {
 import { type JobRecord, JobStatus } from "../../../src/chain/jobs";
 import { chunkIndexOfNode, leafCountOf } from "../../../src/commitments/bisection";
 import { errorMessage, UserError } from "../../../src/errors";
-import { formatMoment } from "../../../src/jobs/status";
+import { formatMoment } from "../../../src/markdown";
 import type { DisputeContext } from "./context";
 
 export function command(ctx: DisputeContext, task: string, args = ""): string {

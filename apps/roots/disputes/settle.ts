@@ -6,7 +6,7 @@ import { chainTime } from "../../../src/chain/clock";
 import { type DisputeRecord, DisputeStatus, disputeStatusName, readDispute } from "../../../src/chain/disputes";
 import { committedTerms, JobStatus, readJobRecord } from "../../../src/chain/jobs";
 import { UserError } from "../../../src/errors";
-import { formatMoment } from "../../../src/jobs/status";
+import { formatMoment } from "../../../src/markdown";
 import { providerOf } from "../../../src/chain/provider";
 import type { DisputeContext } from "./context";
 import { OUTCOMES, command, outcomeAtDeadline, requireDispute, requireJobNotSlashed, requireOpen } from "./reading";

@@ -15,7 +15,7 @@ import {
 } from "../../../src/chain/disputes";
 import { jobStatusName, readJob } from "../../../src/chain/jobs";
 import { isLeafNode, leafCountOf } from "../../../src/commitments/bisection";
-import { formatMoment } from "../../../src/jobs/status";
+import { formatMoment } from "../../../src/markdown";
 import type { DisputeContext, StatusTarget } from "./context";
 import type { Move } from "./moves";
 import type { OpenedDispute } from "./open";
