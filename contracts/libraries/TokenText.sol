@@ -15,7 +15,7 @@ library TokenText {
     /// @notice A symbol prints at most this many bytes: with the longest amount, the receipt's line still fits.
     uint256 internal constant MAX_SYMBOL_BYTES = 12;
     /// @notice The most gas a token's symbol() is given: a plain or proxied token needs a few thousand (a 1,000-byte
-    /// symbol in storage about 75,000), and a token cannot make a receipt unreadable by burning all of the call's gas.
+    /// symbol in storage about 72,000), and a token cannot make a receipt unreadable by burning all of the call's gas.
     uint256 internal constant SYMBOL_GAS = 100_000;
     /// @dev 10^77 is the largest power of ten below 2^256.
     uint256 private constant MAX_POWER_OF_TEN = 77;
