@@ -21,13 +21,20 @@ library ReceiptArt {
     uint256 private constant CELL = 40;
     uint256 private constant WEAVE_OFFSET = 40;
 
-    /// @notice The SVG document for a settled job. `paid` (e.g. "12.5 tUSD") and `settled` (e.g. "2026-12-03 15:20
-    /// UTC") are the payment and settlement time as a person reads them; like `workload`, they must be safe in XML.
+    /// @notice A receipt's facts as a person reads them, each safe in JSON and SVG (see {safeText}).
+    struct Texts {
+        /// @dev The workload's name, e.g. "matmul-i8".
+        string workload;
+        /// @dev The payment in its token's units, with its symbol, e.g. "12.5 tUSD".
+        string paid;
+        /// @dev The settlement time, e.g. "2026-12-03 15:20 UTC".
+        string settled;
+    }
+
+    /// @notice The SVG document for a settled job: `texts` on a card, over a weave drawn from `j`'s result root.
     function svg(
         uint256 jobId,
-        string memory workload,
-        string memory paid,
-        string memory settled,
+        Texts memory texts,
         IJobEscrow.Settlement memory j
     ) internal pure returns (string memory) {
         return
@@ -38,10 +45,10 @@ library ReceiptArt {
                 '<g font-family="monospace" fill="#e8ecf4">',
                 _text(372, 8, uint256(j.resultRoot).toHexString(32)),
                 _text(400, 20, string.concat("WEFT RECEIPT #", jobId.toString())),
-                _text(428, 13, string.concat("workload ", workload)),
-                _text(450, 13, string.concat("paid ", paid)),
+                _text(428, 13, string.concat("workload ", texts.workload)),
+                _text(450, 13, string.concat("paid ", texts.paid)),
                 _text(472, 11, string.concat("provider ", j.provider.toHexString())),
-                _text(494, 11, string.concat("settled ", settled)),
+                _text(494, 11, string.concat("settled ", texts.settled)),
                 "</g></svg>"
             );
     }

@@ -23,13 +23,6 @@ contract ComputeReceipt is ERC721, IComputeReceipt {
     using Strings for uint256;
     using Strings for address;
 
-    /// @dev A receipt's facts as a person reads them, each safe in JSON and SVG.
-    struct Texts {
-        string workload;
-        string paid;
-        string settled;
-    }
-
     IJobEscrow private immutable _escrow;
 
     /// @param escrow_ The JobEscrow, the only minter.
@@ -55,7 +48,7 @@ contract ComputeReceipt is ERC721, IComputeReceipt {
     function tokenURI(uint256 jobId) public view override(ERC721, IERC721Metadata) returns (string memory) {
         _requireOwned(jobId);
         IJobEscrow.Settlement memory j = _escrow.settlement(jobId);
-        Texts memory texts = Texts(
+        ReceiptArt.Texts memory texts = ReceiptArt.Texts(
             ReceiptArt.bytes32ToString(j.workloadId),
             string.concat(
                 TokenText.amount(j.payment, _escrow.paymentTokenConfig(j.paymentToken).decimals),
@@ -72,14 +65,17 @@ contract ComputeReceipt is ERC721, IComputeReceipt {
             ' settled on Weft.","attributes":[',
             _attributes(texts, j),
             '],"image":"data:image/svg+xml;base64,',
-            Base64.encode(bytes(ReceiptArt.svg(jobId, texts.workload, texts.paid, texts.settled, j))),
+            Base64.encode(bytes(ReceiptArt.svg(jobId, texts, j))),
             '"}'
         );
         return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
     }
 
     /// @dev Machines get each fact raw (base units, unix seconds, addresses); people get "paid" and "settled".
-    function _attributes(Texts memory texts, IJobEscrow.Settlement memory j) private pure returns (string memory) {
+    function _attributes(
+        ReceiptArt.Texts memory texts,
+        IJobEscrow.Settlement memory j
+    ) private pure returns (string memory) {
         return
             string.concat(
                 _attribute("workload", texts.workload, true),
