@@ -21,10 +21,20 @@ library ReceiptArt {
     uint256 private constant CELL = 40;
     uint256 private constant WEAVE_OFFSET = 40;
 
-    /// @notice The SVG document for a settled job.
+    /// @notice A receipt's facts as a person reads them, each safe in JSON and SVG (see {safeText}).
+    struct Texts {
+        /// @dev The workload's name, e.g. "matmul-i8".
+        string workload;
+        /// @dev The payment in its token's units, with its symbol, e.g. "12.5 tUSD".
+        string paid;
+        /// @dev The settlement time, e.g. "2026-12-03 15:20 UTC".
+        string settled;
+    }
+
+    /// @notice The SVG document for a settled job: `texts` on a card, over a weave drawn from `j`'s result root.
     function svg(
         uint256 jobId,
-        string memory workload,
+        Texts memory texts,
         IJobEscrow.Settlement memory j
     ) internal pure returns (string memory) {
         return
@@ -35,22 +45,27 @@ library ReceiptArt {
                 '<g font-family="monospace" fill="#e8ecf4">',
                 _text(372, 8, uint256(j.resultRoot).toHexString(32)),
                 _text(400, 20, string.concat("WEFT RECEIPT #", jobId.toString())),
-                _text(428, 13, string.concat("workload ", workload)),
-                _text(450, 13, string.concat("paid ", uint256(j.payment).toString())),
+                _text(428, 13, string.concat("workload ", texts.workload)),
+                _text(450, 13, string.concat("paid ", texts.paid)),
                 _text(472, 11, string.concat("provider ", j.provider.toHexString())),
-                _text(494, 11, string.concat("settled at ", uint256(j.settledAt).toString())),
+                _text(494, 11, string.concat("settled ", texts.settled)),
                 "</g></svg>"
             );
     }
 
-    /// @notice A bytes32 name (e.g. a workload id) as text, keeping only [A-Za-z0-9._-] so it is safe in JSON and
-    /// SVG; anything else becomes '?', and trailing zero bytes are dropped.
+    /// @notice A bytes32 name (e.g. a workload id) as text, by the rule of {safeText}.
     function bytes32ToString(bytes32 name) internal pure returns (string memory) {
+        return safeText(abi.encodePacked(name));
+    }
+
+    /// @notice `raw` as text that is safe in JSON and SVG: it ends at the first zero byte, and every byte outside
+    /// [A-Za-z0-9._-] becomes '?'. The one rule for text the receipt takes from others (workload ids, token symbols).
+    function safeText(bytes memory raw) internal pure returns (string memory) {
         uint256 length;
-        while (length < 32 && name[length] != 0) ++length;
+        while (length < raw.length && raw[length] != 0) ++length;
         bytes memory out = new bytes(length);
         for (uint256 i; i < length; ++i) {
-            bytes1 c = name[i];
+            bytes1 c = raw[i];
             bool safe =
                 (c >= "a" && c <= "z") ||
                     (c >= "A" && c <= "Z") ||

@@ -4,8 +4,9 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
 
 import { JobStatus, jobTerms } from "../fixtures/jobs";
-import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
+import { deployWeftFixture, USD_WEFT_PER_TOKEN, type WeftFixture } from "../fixtures/weft";
 import { underCoverage } from "../helpers/coverage";
+import type { TestERC20Decimals } from "../../typechain-types";
 
 const MATMUL = ethers.encodeBytes32String("matmul-i8");
 const PAYMENT = ethers.parseEther("100");
@@ -156,6 +157,29 @@ function checkWellFormedSvg(xml: string): Record<string, string> {
   return rootAttributes;
 }
 
+/** `timestamp` as the receipt prints it, by JavaScript's calendar (ISO 8601 for years up to 9999). */
+function utcMinute(timestamp: bigint): string {
+  return `${new Date(Number(timestamp) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** What receipt `jobId` says was paid, checked to be the same in its attributes and its image. */
+async function paidText(f: WeftFixture, jobId: bigint): Promise<string> {
+  const meta = await metadata(f, jobId);
+  const paid = attribute(meta, "paid");
+  const svg = svgOf(meta);
+  checkWellFormedSvg(svg);
+  expect(svg).to.contain(`>paid ${paid}<`);
+  return paid;
+}
+
+/** Allows `token` as payment (one WEFT per whole token) and funds the client with it. */
+async function allowToken(f: WeftFixture, token: TestERC20Decimals, amount: bigint): Promise<string> {
+  const address = await token.getAddress();
+  await f.JobEscrow.connect(f.timelock).setPaymentToken(address, true, 0n, USD_WEFT_PER_TOKEN);
+  await token.mint(f.client.address, amount);
+  return address;
+}
+
 /** The SVG with the job id taken out: what the result root, payment, provider and settlement time decide. */
 function artWithoutJobId(svg: string): string {
   return svg.replace(/WEFT RECEIPT #\d+/, "WEFT RECEIPT #");
@@ -272,8 +296,10 @@ describe("ComputeReceipt", function () {
         "provider",
         "payment token",
         "amount",
+        "paid",
         "result root",
         "settled at",
+        "settled",
       ]);
       expect(attribute(meta, "workload")).to.equal("matmul-i8");
       expect(ethers.decodeBytes32String(settlement.workloadId)).to.equal("matmul-i8");
@@ -283,12 +309,14 @@ describe("ComputeReceipt", function () {
       expect(ethers.getAddress(attribute(meta, "payment token"))).to.equal(settlement.paymentToken);
       expect(attribute(meta, "amount")).to.equal(PAYMENT.toString());
       expect(attribute(meta, "amount")).to.equal(settlement.payment.toString());
+      expect(attribute(meta, "paid")).to.equal("100 tUSD");
       expect(attribute(meta, "result root")).to.equal(ROOT_A);
       expect(attribute(meta, "result root")).to.equal(settlement.resultRoot);
       // Settlement time is the finalize block's timestamp, which the escrow keeps in the settled job's slot.
       const settledAt = BigInt(attribute(meta, "settled at"));
       expect(settledAt).to.equal(settlement.settledAt);
       expect(settledAt).to.equal(BigInt(await time.latest()));
+      expect(attribute(meta, "settled")).to.equal(utcMinute(settledAt));
     });
 
     it("names the token each job was paid in, through the escrow's payment-token index", async function () {
@@ -304,6 +332,78 @@ describe("ComputeReceipt", function () {
       );
     });
 
+    describe("in people's units: the payment in its token's units and symbol, the settlement time in UTC", function () {
+      it("prints an 18-decimal WEFT payment in whole WEFT, with its fraction and without", async function () {
+        const f = await loadFixture(withProviderFixture);
+        const weft = await f.ComputeToken.getAddress();
+        for (const [payment, text] of [
+          ["100", "100 WEFT"],
+          ["12.5", "12.5 WEFT"],
+          ["7.000125", "7.000125 WEFT"],
+          ["1.0000019", "~1.000001 WEFT"], // at most 6 fractional digits, rounded down, '~' when cut
+        ] as const) {
+          const jobId = await settledJob(f, { paymentToken: weft, payment: ethers.parseEther(payment) });
+          expect(await paidText(f, jobId), payment).to.equal(text);
+        }
+      });
+
+      it("prints a 6-decimal token's payment in its units (the decimals the escrow valued it with)", async function () {
+        const f = await loadFixture(withProviderFixture);
+        const usdc = await ethers.deployContract("TestERC20Decimals", ["Test USD Coin", "USDC", 6]);
+        const token = await allowToken(f, usdc, 10n ** 12n);
+        expect((await f.JobEscrow.paymentTokenConfig(token)).decimals).to.equal(6n);
+        for (const [payment, text] of [
+          [100_000_000n, "100 USDC"],
+          [12_500_000n, "12.5 USDC"],
+          [1_000_001n, "1.000001 USDC"],
+        ] as const) {
+          const jobId = await settledJob(f, { paymentToken: token, payment });
+          expect(await paidText(f, jobId), String(payment)).to.equal(text);
+          expect(attribute(await metadata(f, jobId), "amount")).to.equal(String(payment));
+        }
+      });
+
+      it("names a token by its address's first 4 bytes when its symbol() reverts, burns all gas or returns garbage", async function () {
+        const f = await loadFixture(withProviderFixture);
+        for (const [mode, label] of [
+          [0, "reverts"],
+          [1, "burns all gas"],
+          [3, "declares a length beyond its data"],
+        ] as const) {
+          const odd = await ethers.deployContract("OddSymbolERC20", [mode]);
+          const token = await allowToken(f, odd, PAYMENT);
+          const jobId = await settledJob(f, { paymentToken: token, payment: PAYMENT });
+          expect(await paidText(f, jobId), label).to.equal(`100 ${token.slice(0, 10).toLowerCase()}`);
+        }
+      });
+
+      it("reads a bytes32 symbol, as early tokens return it", async function () {
+        const f = await loadFixture(withProviderFixture);
+        const token = await allowToken(f, await ethers.deployContract("OddSymbolERC20", [2]), PAYMENT);
+        expect(await paidText(f, await settledJob(f, { paymentToken: token, payment: PAYMENT }))).to.equal("100 MKR");
+      });
+
+      it("cuts a very long symbol to 12 bytes and renders its unsafe characters as '?'", async function () {
+        const f = await loadFixture(withProviderFixture);
+        const long = await ethers.deployContract("TestERC20Decimals", ["Long", `<"&>${"X".repeat(300)}`, 18]);
+        const token = await allowToken(f, long, PAYMENT);
+        const jobId = await settledJob(f, { paymentToken: token, payment: PAYMENT });
+        expect(await paidText(f, jobId)).to.equal("100 ????XXXXXXXX");
+      });
+
+      it("prints the settlement time as a UTC date and time, to the minute", async function () {
+        const f = await loadFixture(withProviderFixture);
+        const jobId = await submittedJob(f);
+        const leapDayLastSecond = 1_835_481_599; // 2028-02-29 23:59:59 UTC
+        await time.setNextBlockTimestamp(leapDayLastSecond);
+        await f.JobEscrow.finalize(jobId, await jobTerms(f, jobId));
+        const meta = await metadata(f, jobId);
+        expect(attribute(meta, "settled at")).to.equal(String(leapDayLastSecond));
+        expect(attribute(meta, "settled")).to.equal("2028-02-29 23:59 UTC");
+        expect(svgOf(meta)).to.contain(">settled 2028-02-29 23:59 UTC<");
+      });
+    });
+
     it("has an image that is a well-formed SVG document naming the job and its facts", async function () {
       const f = await loadFixture(settledJobFixture);
       const meta = await metadata(f, f.jobId);
@@ -313,9 +413,9 @@ describe("ComputeReceipt", function () {
       expect(svg).to.match(/^<svg /);
       expect(svg).to.contain(`WEFT RECEIPT #${f.jobId}<`);
       expect(svg).to.contain("workload matmul-i8<");
-      expect(svg).to.contain(`paid ${PAYMENT}<`);
+      expect(svg).to.contain("paid 100 tUSD<");
       expect(svg).to.contain(`provider ${f.provider.address.toLowerCase()}<`);
-      expect(svg).to.contain(`settled at ${attribute(meta, "settled at")}<`);
+      expect(svg).to.contain(`settled ${utcMinute(BigInt(attribute(meta, "settled at")))}<`);
       expect(svg).to.contain(`>${ROOT_A}<`);
       expect((svg.match(/<rect /g) ?? []).length).to.equal(1 + 64); // the card and the 8 x 8 weave
     });
