@@ -52,6 +52,8 @@ export const HOST = textOf("host");
 export const MATMUL_SHAPE = textOf("m,k,n");
 /** A mandelbrot-q tile: x0,y0,step,width,height,maxIter. */
 export const TILE = textOf("tile");
+/** A governed parameter's new value: name=value (e.g. protocolFeeBps=250). */
+export const PARAMETER_CHANGE = textOf("name=value");
 /** Comma-separated items. */
 export const LIST = textOf("list");
 /** One of `words`, shown as `<A|B|C>`. */
