@@ -45,7 +45,9 @@ interface LogRecord {
 
 /**
  * Writes pino's records: in json as they are, one object per line, all on `out` (a collector reads one stream); in
- * text as the line operators have always read, `<ISO time> info  [name] message`.
+ * text as the line operators have always read, `<ISO time> info  [name] message`. Not pino-pretty: its line is
+ * another (`[time] INFO (name): message`), it would send warnings to the same stream as the rest, and the one line
+ * here is all the formatting text needs.
  */
 function destination(format: LogFormat, output: LogOutput): pino.DestinationStream {
   return {

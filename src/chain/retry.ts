@@ -1,6 +1,12 @@
 /**
  * Retries for calls to an RPC endpoint: a long-lived agent must outlast a node that errors, stalls or restarts.
  * Errors that a retry cannot fix (a revert, a bad argument, missing funds) are thrown at once.
+ *
+ * Our own loop rather than a library's, as none behaves as the agents need: p-retry (7, the last for Node 20) calls
+ * its failure hook before it knows whether it will retry and never says how long it will wait (the agents log
+ * "retrying in N ms"), and gives up at once on a TypeError it does not take for a network error;
+ * exponential-backoff and async-retry cannot abort the wait between attempts, so an agent asked to stop would sit
+ * out a back-off of up to 15 s first. None bounds an attempt that never settles (a stalled endpoint).
  */
 import { isError } from "ethers";
 

@@ -4,6 +4,7 @@
  * it got.
  */
 import { ethers } from "ethers";
+import ms from "ms";
 
 import { UserError } from "../errors";
 
@@ -38,16 +39,9 @@ export function parsePort(flag: string, text: string): number {
   return parseInteger(flag, text, { min: 0, max: MAX_PORT });
 }
 
+/** The units a bare number may count, named as `ms` names them. */
 export type DurationUnit = "ms" | "s" | "m" | "h" | "d" | "w";
 
-const UNIT_MS: Readonly<Record<DurationUnit, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
 const UNIT_NAMES: Readonly<Record<DurationUnit, string>> = {
   ms: "milliseconds",
   s: "seconds",
@@ -58,19 +52,22 @@ const UNIT_NAMES: Readonly<Record<DurationUnit, string>> = {
 };
 
 /**
- * A positive duration such as 1500ms, 2.5s, 90m, 2h, 7d or 2w, in milliseconds; a number without a unit counts
- * `bareUnit`s (the unit the flag has always been documented in).
+ * A positive duration in milliseconds, read by `ms` (Vercel's, which `debug` uses): a number and a unit such as
+ * 1500ms, 2.5s, 90m, 2h, 7d, 2w or 1y (365.25 days), or spelled out ("2 hours", "1 week"); a number without a unit
+ * counts `bareUnit`s (the unit the flag has always been documented in).
  */
 export function parseDuration(flag: string, text: string, bareUnit: DurationUnit = "s"): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?$/.exec(text.trim());
-  const ms = match === null ? NaN : Number(match[1]) * UNIT_MS[(match[2] as DurationUnit | undefined) ?? bareUnit];
-  if (!(ms > 0) || !Number.isSafeInteger(Math.round(ms))) {
+  const trimmed = text.trim();
+  const withUnit = /^\d+(\.\d+)?$/.test(trimmed) ? `${trimmed}${bareUnit}` : trimmed;
+  // ms answers undefined for a string it cannot read (its type admits only those it can) and throws for "".
+  const millis = withUnit === "" ? undefined : (ms(withUnit as ms.StringValue) as number | undefined);
+  if (millis === undefined || !(millis > 0) || !Number.isSafeInteger(Math.round(millis))) {
     throw new UserError(
-      `${flag} must be a positive duration: ${UNIT_NAMES[bareUnit]}, or a number with ms, s, m, h, d or w ` +
-        `(e.g. 2h); got "${text}".`,
+      `${flag} must be a positive duration: ${UNIT_NAMES[bareUnit]}, or a number with ms, s, m, h, d, w or y ` +
+        `(e.g. 2h or "90 minutes"); got "${text}".`,
     );
   }
-  return Math.round(ms);
+  return Math.round(millis);
 }
 
 /** A positive duration in whole seconds, as contracts take it (e.g. 3600, 90m, 2h or 7d). */

@@ -9,8 +9,10 @@
  * Why not build with @openzeppelin/merkle-tree itself: it keeps every node as a hex string and
  * re-encodes each leaf, and measured 18 s (StandardMerkleTree) and 2.2 s for the nodes alone
  * (SimpleMerkleTree, 32768 leaves) on the 2048x2048 result; this builder keeps nodes in one byte array and hashes
- * in WebAssembly (keccak.ts), a whole batch of leaves or every internal node per call.
- * Equality with SimpleMerkleTree is asserted by the tests.
+ * in WebAssembly (keccak.ts), a whole batch of leaves or every internal node per call. On the 1,048,576-word result
+ * (8,192 leaves) it builds in 42-90 ms where StandardMerkleTree takes 2.8-3.5 s, 39x to 76x (three interleaved
+ * rounds on a loaded 2-core machine, leaves already hex-encoded for OZ). The tests assert equal roots and proofs
+ * with SimpleMerkleTree, and equal result-tree roots with StandardMerkleTree.
  */
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { hexlify } from "ethers";

@@ -2,9 +2,15 @@
  * Files replaced whole (evidence, results, the snapshots of the agents' journals): written to a temporary file,
  * flushed to disk, then renamed over the old one: rename is atomic, so a kill -9 at any moment leaves either the old
  * file or the new, never a mix.
+ *
+ * write-file-atomic (npm's own) does the temporary file, the flush and the rename, keeps an existing file's mode and
+ * owner, and removes the temporary file when the write fails or the process exits. What it leaves to its caller is
+ * kept here: creating the directory, and flushing the directory so that the rename itself survives a power cut.
  */
 import fs from "node:fs";
 import path from "node:path";
+
+import writeFileAtomicWith from "write-file-atomic";
 
 import { UserError } from "../errors";
 
@@ -12,23 +18,23 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   writeFileAtomic(file, JSON.stringify(value, null, 2) + "\n");
 }
 
-/** Replaces `file` with `text` atomically, creating its directory if needed. */
+/** Replaces `file` with `text` atomically and durably, creating its directory if needed. */
 export function writeFileAtomic(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, "w");
+  writeFileAtomicWith.sync(file, text, { fsync: true });
+  // write-file-atomic renames over the file a symbolic link points to: flush the directory that rename changed.
+  flushDirectory(path.dirname(fs.realpathSync(file)));
+}
+
+/** Flushes a directory's entries to disk, where the platform allows opening a directory. */
+function flushDirectory(directory: string): void {
   try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  // The rename itself lives in the directory: flush it too, where the platform allows opening a directory.
-  try {
-    const dir = fs.openSync(path.dirname(file), "r");
-    fs.fsyncSync(dir);
-    fs.closeSync(dir);
+    const fd = fs.openSync(directory, "r");
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     // Not supported on every platform (e.g. Windows); the rename is still atomic.
   }

@@ -1,12 +1,20 @@
 /**
  * Read-only ipfs:// content through an HTTP gateway (GET <gateway>/ipfs/<cid>).
  *
- * Integrity: only CIDv1 with the raw codec and a sha2-256 multihash (base32, "bafkrei...") names the
- * bytes themselves, so only those are accepted and checked. Other CIDs (CIDv0 "Qm...", dag-pb/UnixFS) hash
+ * Integrity: only CIDv1 with the raw codec and a sha2-256 multihash (in base32, "bafkrei...", or base58btc) names
+ * the bytes themselves, so only those are accepted and checked. Other CIDs (CIDv0 "Qm...", dag-pb/UnixFS) hash
  * a DAG that a gateway's flattened file cannot be checked against without an IPFS implementation, and are
  * rejected rather than trusted. Publish with `ipfs add --cid-version 1 --raw-leaves` for content that fits
  * one block (the default chunker makes larger files dag-pb); use the filesystem or HTTP store otherwise.
+ *
+ * CIDs are read and written by multiformats, the reference implementation IPFS's JavaScript stack uses. It is
+ * published as ES modules only: this CommonJS build loads it with require(), which Node supports from 20.19.
  */
+import { CID } from "multiformats/cid";
+import * as raw from "multiformats/codecs/raw";
+import { create as createDigest } from "multiformats/hashes/digest";
+import { sha256 } from "multiformats/hashes/sha2";
+
 import {
   type ContentStore,
   ContentNotFoundError,
@@ -15,72 +23,40 @@ import {
   sha256Bytes,
 } from "./content-store";
 
-const CID_VERSION_1 = 0x01;
-const RAW_CODEC = 0x55;
-const SHA2_256 = 0x12;
 const SHA2_256_LENGTH = 32;
-/** version, codec, hash function, digest length: all single-byte varints for these values. */
-const CID_PREFIX = Uint8Array.from([CID_VERSION_1, RAW_CODEC, SHA2_256, SHA2_256_LENGTH]);
-/** Multibase prefix of lowercase RFC 4648 base32 without padding. */
-const BASE32_MULTIBASE = "b";
-const BASE32_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
-
-function base32Encode(bytes: Uint8Array): string {
-  let out = "";
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32_ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32_ALPHABET[(buffer << (5 - bits)) & 31];
-  return out;
-}
-
-function base32Decode(text: string): Uint8Array | undefined {
-  const out: number[] = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const char of text) {
-    const value = BASE32_ALPHABET.indexOf(char);
-    if (value < 0) return undefined;
-    buffer = ((buffer << 5) | value) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((buffer >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
-}
 
 /** The CIDv1 (raw, sha2-256, base32) of `bytes`, as `ipfs add --cid-version 1 --raw-leaves` gives for one block. */
 export function rawSha256Cid(bytes: Uint8Array): string {
-  const cid = new Uint8Array(CID_PREFIX.length + SHA2_256_LENGTH);
-  cid.set(CID_PREFIX);
-  cid.set(sha256Bytes(bytes), CID_PREFIX.length);
-  return BASE32_MULTIBASE + base32Encode(cid);
+  // node:crypto's digest, wrapped: multiformats' own hasher is typed as possibly asynchronous.
+  return CID.createV1(raw.code, createDigest(sha256.code, sha256Bytes(bytes))).toString();
+}
+
+/** The CID `text` names, or undefined when it is not one (multiformats reads base32 and base58btc). */
+function parseCid(text: string): CID | undefined {
+  try {
+    return CID.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The sha2-256 digest a raw CIDv1 names; throws for any CID this store cannot verify. */
-function digestOfRawCid(uri: string, cid: string): Uint8Array {
-  const decoded = cid.startsWith(BASE32_MULTIBASE) ? base32Decode(cid.slice(1)) : undefined;
-  const valid =
-    decoded !== undefined &&
-    decoded.length === CID_PREFIX.length + SHA2_256_LENGTH &&
-    CID_PREFIX.every((byte, i) => decoded[i] === byte);
-  if (!valid) {
+function digestOfRawCid(uri: string, text: string): Uint8Array {
+  const cid = parseCid(text);
+  if (
+    cid === undefined ||
+    cid.version !== 1 ||
+    cid.code !== raw.code ||
+    cid.multihash.code !== sha256.code ||
+    cid.multihash.size !== SHA2_256_LENGTH
+  ) {
     throw new ContentStoreError(
       `${uri}: only CIDv1 raw sha2-256 CIDs (bafkrei...) can be verified; publish with ` +
         "`ipfs add --cid-version 1 --raw-leaves` or use a file:// or http(s):// store",
       uri,
     );
   }
-  return decoded.subarray(CID_PREFIX.length);
+  return cid.multihash.digest;
 }
 
 export class IpfsGatewayStore implements ContentStore {

@@ -1,9 +1,10 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { DURATION } from "../../src/cli/arg-types";
 
 task("chain:advance", "Local networks only: moves the chain's clock forward (e.g. --time 2d) and mines a block")
-  .addParam("time", "How far: seconds, or a number with s, m, h, d or w (e.g. 1h, 2d)")
+  .addParam("time", 'How far: seconds, or a number with a unit (e.g. 1h, 2d, 1w, "90 minutes")', undefined, DURATION)
   .setAction(
     userFacing(async (args: { time: string }, hre) => {
       const { parseSeconds } = await import("../../src/cli/flags");

@@ -1,11 +1,12 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, ID, oneOf } from "../../src/cli/arg-types";
 
 task("dispute:arbitrate", "Arbiter: rules on a dispute of a workload without a checker")
-  .addParam("dispute", "The dispute id")
-  .addParam("fault", "yes: the provider is at fault; no: it is not")
-  .addOptionalParam("account", "Index of the arbiter's configured account", "0")
+  .addParam("dispute", "The dispute id", undefined, ID)
+  .addParam("fault", "yes: the provider is at fault; no: it is not", undefined, oneOf("yes", "no"))
+  .addOptionalParam("account", "Index of the arbiter's configured account", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { dispute: string; fault: string; account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

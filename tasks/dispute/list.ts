@@ -1,9 +1,10 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ID } from "../../src/cli/arg-types";
 
 task("dispute:list", "Lists every dispute (--job: of one job; --open: running only): kind, status, bond, deadline")
-  .addOptionalParam("job", "The job id: lists that job's disputes only")
+  .addOptionalParam("job", "The job id: lists that job's disputes only", undefined, ID)
   .addFlag("open", "Only the disputes still running")
   .addFlag("json", "Print JSON: the bond in base units and formatted")
   .setAction(

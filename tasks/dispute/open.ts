@@ -1,6 +1,7 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, HTTP_URL, ID, URI, oneOf } from "../../src/cli/arg-types";
 
 interface Args {
   job: string;
@@ -14,11 +15,11 @@ task(
   "dispute:open",
   "Disputes a submitted job: --path proof (checks the result, commits, reveals), withheld (opens a bisection) or arbitration",
 )
-  .addParam("job", "The job id")
-  .addParam("path", "proof | withheld | arbitration")
-  .addOptionalParam("evidence", "arbitration: URI of the evidence for the arbiter")
-  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)")
-  .addOptionalParam("account", "Index of the configured account that pays the bond", "0")
+  .addParam("job", "The job id", undefined, ID)
+  .addParam("path", "proof | withheld | arbitration", undefined, oneOf("proof", "withheld", "arbitration"))
+  .addOptionalParam("evidence", "arbitration: URI of the evidence for the arbiter", undefined, URI)
+  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)", undefined, HTTP_URL)
+  .addOptionalParam("account", "Index of the configured account that pays the bond", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: Args, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,6 +1,7 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, HTTP_URL, ID, URI } from "../../src/cli/arg-types";
 
 interface Args {
   dispute: string;
@@ -13,10 +14,15 @@ task(
   "dispute:reveal",
   "Provider: reveals what a withheld-data dispute asks for, the children of a node or a chunk (the agent does it by itself)",
 )
-  .addParam("dispute", "The dispute id")
-  .addOptionalParam("resultUri", "Where the output is (default the URI the job's result was submitted with)")
-  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)")
-  .addOptionalParam("account", "Index of the provider's configured account", "0")
+  .addParam("dispute", "The dispute id", undefined, ID)
+  .addOptionalParam(
+    "resultUri",
+    "Where the output is (default the URI the job's result was submitted with)",
+    undefined,
+    URI,
+  )
+  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)", undefined, HTTP_URL)
+  .addOptionalParam("account", "Index of the provider's configured account", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: Args, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,13 +1,14 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ID } from "../../src/cli/arg-types";
 
 task(
   "dispute:status",
   "Shows every dispute of a job (--job) or one dispute (--dispute): status, bond, whose turn, deadline, node, clocks",
 )
-  .addOptionalParam("job", "The job id: lists every dispute of the job")
-  .addOptionalParam("dispute", "The dispute id: shows that dispute")
+  .addOptionalParam("job", "The job id: lists every dispute of the job", undefined, ID)
+  .addOptionalParam("dispute", "The dispute id: shows that dispute", undefined, ID)
   .setAction(
     userFacing(async (args: { job?: string; dispute?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,6 +1,7 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, HTTP_URL, ID, URI } from "../../src/cli/arg-types";
 
 interface Args {
   dispute: string;
@@ -13,10 +14,15 @@ task(
   "dispute:step",
   "Makes the caller's next move in a dispute: challenger (reveal the proof, name a child), provider (reveal children or the chunk), anyone (prove a revealed chunk wrong)",
 )
-  .addParam("dispute", "The dispute id")
-  .addOptionalParam("resultUri", "Provider: where its output is (default the URI the job's result was submitted with)")
-  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)")
-  .addOptionalParam("account", "Index of the configured account that moves", "0")
+  .addParam("dispute", "The dispute id", undefined, ID)
+  .addOptionalParam(
+    "resultUri",
+    "Provider: where its output is (default the URI the job's result was submitted with)",
+    undefined,
+    URI,
+  )
+  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)", undefined, HTTP_URL)
+  .addOptionalParam("account", "Index of the configured account that moves", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: Args, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,10 +1,11 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, ID } from "../../src/cli/arg-types";
 
 task("job:cancel", "The client cancels a job no provider has accepted and gets its payment back in full")
-  .addParam("id", "The job id")
-  .addOptionalParam("account", "Index of the configured account that created the job", "0")
+  .addParam("id", "The job id", undefined, ID)
+  .addOptionalParam("account", "Index of the configured account that created the job", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { id: string; account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,6 +1,19 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import {
+  ACCOUNT_INDEX,
+  ADDRESS,
+  AMOUNT,
+  DURATION,
+  FILE,
+  INTEGER,
+  MATMUL_SHAPE,
+  STORE,
+  TILE,
+  TOKEN,
+  oneOf,
+} from "../../src/cli/arg-types";
 
 interface JobCreateArgs {
   workload: string;
@@ -17,17 +30,37 @@ interface JobCreateArgs {
 }
 
 task("job:create", "Creates a job: publishes its inputs to the content store and pays for it into escrow")
-  .addParam("workload", "matmul-i8 or mandelbrot-q")
-  .addOptionalParam("shape", 'matmul-i8: "m,k,n" (A is m x k, B is k x n)')
-  .addOptionalParam("tile", 'mandelbrot-q: "x0,y0,step,width,height,maxIter" (x0, y0, step real numbers)')
-  .addOptionalParam("seed", "matmul-i8: generate the inputs from this seed (0..4294967295)")
-  .addOptionalParam("inputs", "matmul-i8: a file holding A then B, row-major, one int8 per byte")
-  .addOptionalParam("token", "WEFT or the address of an allow-listed payment token", "WEFT")
-  .addParam("payment", "What the provider is paid, protocol fee included, in token units (e.g. 12.5)")
-  .addOptionalParam("duration", "Time until the submit deadline: seconds, or with s, m, h or d", "1h")
-  .addOptionalParam("provider", "Direct the job to this provider's address (default: any provider)")
-  .addOptionalParam("store", "Where to publish the inputs: a directory or a blob server URL (default .weft/store)")
-  .addOptionalParam("account", "Index of the configured account that pays", "0")
+  .addParam("workload", "matmul-i8 or mandelbrot-q", undefined, oneOf("matmul-i8", "mandelbrot-q"))
+  .addOptionalParam("shape", 'matmul-i8: "m,k,n" (A is m x k, B is k x n)', undefined, MATMUL_SHAPE)
+  .addOptionalParam(
+    "tile",
+    'mandelbrot-q: "x0,y0,step,width,height,maxIter" (x0, y0, step real numbers)',
+    undefined,
+    TILE,
+  )
+  .addOptionalParam("seed", "matmul-i8: generate the inputs from this seed (0..4294967295)", undefined, INTEGER)
+  .addOptionalParam("inputs", "matmul-i8: a file holding A then B, row-major, one int8 per byte", undefined, FILE)
+  .addOptionalParam("token", "WEFT or the address of an allow-listed payment token", "WEFT", TOKEN)
+  .addParam(
+    "payment",
+    "What the provider is paid, protocol fee included, in token units (e.g. 12.5)",
+    undefined,
+    AMOUNT,
+  )
+  .addOptionalParam(
+    "duration",
+    "Time until the submit deadline: seconds, or with a unit (90m, 2h, 7d, 1w)",
+    "1h",
+    DURATION,
+  )
+  .addOptionalParam("provider", "Direct the job to this provider's address (default: any provider)", undefined, ADDRESS)
+  .addOptionalParam(
+    "store",
+    "Where to publish the inputs: a directory or a blob server URL (default .weft/store)",
+    undefined,
+    STORE,
+  )
+  .addOptionalParam("account", "Index of the configured account that pays", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: JobCreateArgs, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,10 +1,11 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, ID } from "../../src/cli/arg-types";
 
 task("job:finalize", "Settles a submitted job after its challenge window: pays the provider and mints the receipt")
-  .addParam("id", "The job id")
-  .addOptionalParam("account", "Index of the configured account that sends the transaction", "0")
+  .addParam("id", "The job id", undefined, ID)
+  .addOptionalParam("account", "Index of the configured account that sends the transaction", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { id: string; account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

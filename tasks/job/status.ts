@@ -1,10 +1,11 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ID, INTEGER } from "../../src/cli/arg-types";
 
 task("job:status", "Shows one job (state, deadlines, roots, URIs, receipt) or, without --id, a table of jobs")
-  .addOptionalParam("id", "The job id")
-  .addOptionalParam("limit", "Without --id: show only the latest N jobs")
+  .addOptionalParam("id", "The job id", undefined, ID)
+  .addOptionalParam("limit", "Without --id: show only the latest N jobs", undefined, INTEGER)
   .addFlag("json", "Print JSON: amounts in base units and formatted, times in unix seconds and UTC")
   .setAction(
     userFacing(async (args: { id?: string; limit?: string; json: boolean }, hre) => {

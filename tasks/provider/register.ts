@@ -1,12 +1,13 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, INTEGER, URI } from "../../src/cli/arg-types";
 
 task("provider:register", "Registers your account as a GPU provider with its hardware profile")
   .addParam("gpu", 'The GPU model, e.g. "RTX 4090"')
-  .addParam("vram", "The GPU memory in GB")
-  .addOptionalParam("metadataUri", "A URI describing the provider (contact, location, ...)", "")
-  .addOptionalParam("account", "Index of the configured account to use", "0")
+  .addParam("vram", "The GPU memory in GB", undefined, INTEGER)
+  .addOptionalParam("metadataUri", "A URI describing the provider (contact, location, ...)", "", URI)
+  .addOptionalParam("account", "Index of the configured account to use", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { gpu: string; vram: string; metadataUri: string; account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

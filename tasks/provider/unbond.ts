@@ -1,10 +1,11 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, AMOUNT } from "../../src/cli/arg-types";
 
 task("provider:unbond", "Moves free stake into the unbonding queue; provider:withdraw pays it out once it matures")
-  .addParam("amount", "WEFT to unbond, in whole units (e.g. 1000 or 0.5)")
-  .addOptionalParam("account", "Index of the configured account to use", "0")
+  .addParam("amount", "WEFT to unbond, in whole units (e.g. 1000 or 0.5)", undefined, AMOUNT)
+  .addOptionalParam("account", "Index of the configured account to use", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { amount: string; account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

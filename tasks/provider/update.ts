@@ -1,12 +1,18 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, INTEGER, URI } from "../../src/cli/arg-types";
 
 task("provider:update", "Changes your provider profile: the fields given replace, the others are kept")
   .addOptionalParam("gpu", 'The GPU model, e.g. "RTX 4090"')
-  .addOptionalParam("vram", "The GPU memory in GB")
-  .addOptionalParam("metadataUri", 'A URI describing the provider (contact, location, ...); "" clears it')
-  .addOptionalParam("account", "Index of the configured account to use", "0")
+  .addOptionalParam("vram", "The GPU memory in GB", undefined, INTEGER)
+  .addOptionalParam(
+    "metadataUri",
+    'A URI describing the provider (contact, location, ...); "" clears it',
+    undefined,
+    URI,
+  )
+  .addOptionalParam("account", "Index of the configured account to use", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { gpu?: string; vram?: string; metadataUri?: string; account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,9 +1,10 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX } from "../../src/cli/arg-types";
 
 task("provider:withdraw", "Pays out every matured unbonding entry to your account")
-  .addOptionalParam("account", "Index of the configured account to use", "0")
+  .addOptionalParam("account", "Index of the configured account to use", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

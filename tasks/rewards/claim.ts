@@ -1,10 +1,11 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, LIST } from "../../src/cli/arg-types";
 
 task("rewards:claim", "Claims a provider's rewards for ended epochs (default: every unclaimed one of the last 52)")
-  .addOptionalParam("epochs", "Epoch numbers separated by commas")
-  .addOptionalParam("account", "Index of the provider's configured account", "0")
+  .addOptionalParam("epochs", "Epoch numbers separated by commas", undefined, LIST)
+  .addOptionalParam("account", "Index of the provider's configured account", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: { epochs?: string; account: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

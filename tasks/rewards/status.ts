@@ -1,10 +1,11 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ADDRESS, INTEGER } from "../../src/cli/arg-types";
 
 task("rewards:status", "Shows a reward epoch (default the current one) and, with --provider, its weight and rewards")
-  .addOptionalParam("provider", "A provider's address")
-  .addOptionalParam("epoch", "The epoch number (default the current epoch)")
+  .addOptionalParam("provider", "A provider's address", undefined, ADDRESS)
+  .addOptionalParam("epoch", "The epoch number (default the current epoch)", undefined, INTEGER)
   .setAction(
     userFacing(async (args: { provider?: string; epoch?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

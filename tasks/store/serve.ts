@@ -1,11 +1,12 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { DIRECTORY, HOST, PORT } from "../../src/cli/arg-types";
 
 task("store:serve", "Serves a content store directory over HTTP (GET and PUT /blobs/<sha256>) until Ctrl-C")
-  .addOptionalParam("dir", "The store's directory (default .weft/store)")
-  .addOptionalParam("port", "Port to listen on (0 picks a free one)", "8090")
-  .addOptionalParam("host", "Address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
+  .addOptionalParam("dir", "The store's directory (default .weft/store)", undefined, DIRECTORY)
+  .addOptionalParam("port", "Port to listen on (0 picks a free one)", "8090", PORT)
+  .addOptionalParam("host", "Address to listen on (0.0.0.0 for every interface)", "127.0.0.1", HOST)
   .setAction(
     userFacing(async (args: { dir?: string; port: string; host: string }) => {
       const { UserError } = await import("../../src/errors");

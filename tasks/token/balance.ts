@@ -1,6 +1,7 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, ADDRESS_OR_INDEX, TOKEN } from "../../src/cli/arg-types";
 
 interface TokenBalanceArgs {
   token?: string;
@@ -10,9 +11,19 @@ interface TokenBalanceArgs {
 }
 
 task("token:balance", "Shows an account's WEFT and allow-listed payment tokens, and what the escrow may take of each")
-  .addOptionalParam("token", "WEFT, or an allow-listed token's symbol or address (default: every one)")
-  .addOptionalParam("address", "Whose balances: an address or an account index (default: --account's address)")
-  .addOptionalParam("account", "Index of the configured account whose balances are shown", "0")
+  .addOptionalParam(
+    "token",
+    "WEFT, or an allow-listed token's symbol or address (default: every one)",
+    undefined,
+    TOKEN,
+  )
+  .addOptionalParam(
+    "address",
+    "Whose balances: an address or an account index (default: --account's address)",
+    undefined,
+    ADDRESS_OR_INDEX,
+  )
+  .addOptionalParam("account", "Index of the configured account whose balances are shown", "0", ACCOUNT_INDEX)
   .addFlag("json", "Print JSON: amounts in base units (decimal strings) and formatted")
   .setAction(
     userFacing(async (args: TokenBalanceArgs, hre) => {

@@ -1,6 +1,7 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT_INDEX, ADDRESS_OR_INDEX, AMOUNT, TOKEN } from "../../src/cli/arg-types";
 
 interface TokenTransferArgs {
   to: string;
@@ -10,10 +11,10 @@ interface TokenTransferArgs {
 }
 
 task("token:transfer", "Sends WEFT or an allow-listed payment token to an address or a configured account")
-  .addParam("to", "The recipient: an address or an account index")
-  .addParam("amount", "How much, in token units (e.g. 12.5)")
-  .addOptionalParam("token", "WEFT, or an allow-listed token's symbol or address", "WEFT")
-  .addOptionalParam("account", "Index of the configured account that sends", "0")
+  .addParam("to", "The recipient: an address or an account index", undefined, ADDRESS_OR_INDEX)
+  .addParam("amount", "How much, in token units (e.g. 12.5)", undefined, AMOUNT)
+  .addOptionalParam("token", "WEFT, or an allow-listed token's symbol or address", "WEFT", TOKEN)
+  .addOptionalParam("account", "Index of the configured account that sends", "0", ACCOUNT_INDEX)
   .setAction(
     userFacing(async (args: TokenTransferArgs, hre) => {
       const { loadSystem } = await import("../../src/cli/context");

@@ -1,29 +1,74 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import {
+  ACCOUNT_INDEX,
+  DIRECTORY,
+  DURATION,
+  HOST,
+  HTTP_URL,
+  INTEGER,
+  PORT,
+  PROBABILITY,
+  oneOf,
+} from "../../src/cli/arg-types";
 import type { VerifierCliArgs } from "../../apps/roots/verifier";
 
 task("verifier:run", "Watches submitted results, checks each one, and disputes every fault it finds on-chain")
   .addOptionalParam(
     "stateDir",
     "Where the checkpoint, checked jobs and findings live (default .weft/verifier-<network>)",
+    undefined,
+    DIRECTORY,
   )
-  .addOptionalParam("confirmations", "Blocks on top of a block before it is read (default 0 locally, 3 elsewhere)")
+  .addOptionalParam(
+    "confirmations",
+    "Blocks on top of a block before it is read (default 0 locally, 3 elsewhere)",
+    undefined,
+    INTEGER,
+  )
   .addOptionalParam(
     "pollInterval",
     "Time between polls: milliseconds, or with a unit (2s); default 2 s locally, 5 s elsewhere",
+    undefined,
+    DURATION,
   )
-  .addOptionalParam("maxBlockRange", "Most blocks per eth_getLogs request (default 2000)")
-  .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics")
-  .addOptionalParam("metricsHost", "The interface to serve metrics on (default 127.0.0.1; 0.0.0.0 for every one)")
-  .addOptionalParam("logFormat", "text (a line per event, for people) or json (an object per line, for collectors)")
+  .addOptionalParam("maxBlockRange", "Most blocks per eth_getLogs request (default 2000)", undefined, INTEGER)
+  .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics", undefined, PORT)
+  .addOptionalParam(
+    "metricsHost",
+    "The interface to serve metrics on (default 127.0.0.1; 0.0.0.0 for every one)",
+    undefined,
+    HOST,
+  )
+  .addOptionalParam(
+    "logFormat",
+    "text (a line per event, for people) or json (an object per line, for collectors)",
+    undefined,
+    oneOf("text", "json"),
+  )
   .addFlag("full", "mandelbrot-q: recompute every pixel instead of a sample")
-  .addOptionalParam("detection", "mandelbrot-q: probability of catching a single wrong chunk (default 0.5)")
-  .addOptionalParam("fromBlock", "First block for a fresh state directory (default the deployment block)")
-  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)")
+  .addOptionalParam(
+    "detection",
+    "mandelbrot-q: probability of catching a single wrong chunk (default 0.5)",
+    undefined,
+    PROBABILITY,
+  )
+  .addOptionalParam(
+    "fromBlock",
+    "First block for a fresh state directory (default the deployment block)",
+    undefined,
+    INTEGER,
+  )
+  .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)", undefined, HTTP_URL)
   .addFlag("once", "Process what is confirmed now, then exit")
   .addFlag("evidenceOnly", "Write each finding's evidence to <state dir>/findings only; do not dispute on-chain")
-  .addOptionalParam("account", "Index of the configured account that disputes and pays bonds (default 0)")
+  .addOptionalParam(
+    "account",
+    "Index of the configured account that disputes and pays bonds (default 0)",
+    undefined,
+    ACCOUNT_INDEX,
+  )
   .setAction(
     userFacing(async (args: VerifierCliArgs, hre) => {
       const { parseVerifierArgs, runVerifier } = await import("../../apps/roots/verifier");

@@ -13,7 +13,7 @@ import { runAgent } from "../../src/agents/run";
 import { confirmedRange, nextConfirmedRange, validateConfirmedRangeOptions } from "../../src/chain/blocks";
 import { CallTimeoutError, isPermanentError, withRetry } from "../../src/chain/retry";
 import { startMetricsServer } from "../../src/agents/metrics-server";
-import { readJsonFile, writeJsonAtomic } from "../../src/state/json-file";
+import { readJsonFile, writeFileAtomic, writeJsonAtomic } from "../../src/state/json-file";
 import { errorMessage } from "../../src/errors";
 import { ethersErrors, expectUserError } from "../helpers/errors";
 
@@ -203,6 +203,46 @@ describe("Agent foundations", function () {
       writeJsonAtomic(file, { ...state, nextBlock: 1300 });
       expect(readJsonFile(file)).to.deep.equal({ ...state, nextBlock: 1300 });
       expect(fs.readdirSync(path.dirname(file))).to.deep.equal(["state.json"]);
+    });
+
+    it("flushes the new file, renames it over the old one, then flushes the directory", function () {
+      const file = path.join(dir, "state.json");
+      fs.writeFileSync(file, "old\n");
+      const steps: string[] = [];
+      const realFsync = fs.fsyncSync;
+      const realRename = fs.renameSync;
+      // Linux names an open file descriptor's file in /proc.
+      const named = (fd: number) => path.basename(fs.readlinkSync(`/proc/self/fd/${fd}`));
+      fs.fsyncSync = (fd) => {
+        steps.push(`fsync ${named(fd)}`);
+        realFsync(fd);
+      };
+      fs.renameSync = (from, to) => {
+        steps.push(`rename ${path.basename(String(from)).replace(/\.\w+$/, ".<tmp>")} ${path.basename(String(to))}`);
+        realRename(from, to);
+      };
+      try {
+        writeFileAtomic(file, "new\n");
+      } finally {
+        fs.fsyncSync = realFsync;
+        fs.renameSync = realRename;
+      }
+      expect(steps).to.have.length(3);
+      expect(steps[0]).to.match(/^fsync state\.json\.\w+$/); // the temporary file, named at random
+      expect(steps.slice(1)).to.deep.equal(["rename state.json.<tmp> state.json", `fsync ${path.basename(dir)}`]);
+      expect(fs.readFileSync(file, "utf8")).to.equal("new\n");
+    });
+
+    it("keeps the old file's permissions, and leaves neither a mix nor a temporary file when the write fails", function () {
+      const file = path.join(dir, "state.json");
+      fs.writeFileSync(file, "old\n", { mode: 0o600 });
+      writeFileAtomic(file, "new\n");
+      expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
+
+      const blocked = path.join(dir, "blocked.json");
+      fs.mkdirSync(blocked); // renaming a file over a directory fails
+      expect(() => writeFileAtomic(blocked, "new\n")).to.throw(/EISDIR/);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(["blocked.json", "state.json"]);
     });
 
     it("reads a missing file as undefined", function () {

@@ -35,7 +35,10 @@ describe("Command-line flags", function () {
     expect(parseDuration("--duration", "90m")).to.equal(5_400_000);
     expect(parseDuration("--duration", "7d")).to.equal(604_800_000);
     expect(parseDuration("--duration", "2w")).to.equal(1_209_600_000);
-    for (const text of ["0", "0s", "soon", "-1s", "2y", ""]) {
+    expect(parseDuration("--duration", "1 week")).to.equal(604_800_000);
+    expect(parseDuration("--duration", "90 minutes")).to.equal(5_400_000);
+    expect(parseDuration("--duration", "1y")).to.equal(31_557_600_000);
+    for (const text of ["0", "0s", "soon", "-1s", "1h30m", "2 apples", "1e3", ""]) {
       await expectUserError(
         () => parseDuration("--poll-interval", text, "ms"),
         /--poll-interval must be a positive duration: milliseconds/,

@@ -6,6 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 
+import { base58btc } from "multiformats/bases/base58";
+import { CID } from "multiformats/cid";
+
 import {
   ContentIntegrityError,
   ContentNotFoundError,
@@ -146,6 +149,18 @@ describe("content store", function () {
       // Every raw sha2-256 CIDv1 starts with bafkrei; the empty block has this well-known CID.
       expect(cid).to.match(/^bafkrei[a-z2-7]{52}$/);
       expect(rawSha256Cid(new Uint8Array(0))).to.equal("bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku");
+      // The CID the hand-written encoder this replaced gave these bytes.
+      expect(cid).to.equal("bafkreiec2tsnmrj7tranpabyvshspu4jmkc2tuz43xoenarkblbs7jhjza");
+    });
+
+    it("reads a raw CID written in base58btc as well as in base32", async function () {
+      const inBase58 = CID.parse(cid).toString(base58btc);
+      const gateway = await startFakeGateway(new Map([[inBase58, block]]));
+      try {
+        expect(await new IpfsGatewayStore(gateway.url).get(`ipfs://${inBase58}`)).to.deep.equal(block);
+      } finally {
+        gateway.server.close();
+      }
     });
 
     it("reads verified content through a gateway and rejects a lying one", async function () {
@@ -168,6 +183,10 @@ describe("content store", function () {
       const store = new IpfsGatewayStore("http://127.0.0.1:1");
       const v0 = "ipfs://QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o";
       expect((await rejection(store.get(v0))).message).to.match(/only CIDv1 raw sha2-256 CIDs/);
+      const dagPb = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+      expect((await rejection(store.get(dagPb))).message).to.match(/only CIDv1 raw sha2-256 CIDs/);
+      // A trailing base32 digit adds bits that name no byte: not the CID of any content.
+      expect((await rejection(store.get(`ipfs://${cid}a`))).message).to.match(/only CIDv1 raw sha2-256 CIDs/);
       expect((await rejection(store.put())).message).to.match(/read-only/);
       expect(() => storeFromUri(`ipfs://${cid}`)).to.throw(/configure an IPFS gateway/);
     });

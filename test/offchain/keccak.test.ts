@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
+import { SimpleMerkleTree, StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { hexlify, keccak256, randomBytes } from "ethers";
 
 import { keccak256Bytes } from "../../src/commitments/keccak";
 import { headerAndBytesLength, resultChunkLeafHash, resultChunkLeafMessages } from "../../src/commitments/leaves";
 import { MerkleTree, standardLeafHash } from "../../src/commitments/merkle";
+import { RESULT_CHUNK_BYTES, ResultTree } from "../../src/commitments/result-tree";
 
 /** Keccak-256's rate: messages of 135, 136 and 137 bytes end just before, on and after a block boundary. */
 const RATE = 136;
@@ -55,6 +56,19 @@ describe("keccak256 in WebAssembly (commitments/keccak.wat)", function () {
           expect(ours.proof(i)).to.deep.equal(theirs.getProof(i));
         }
       }
+    }
+  });
+
+  it("builds the result tree OpenZeppelin's StandardMerkleTree builds over (uint256 chunkIndex, bytes chunk) leaves", function () {
+    for (const words of [1, 127, 128, 129, 1000, 4096]) {
+      const output = randomBytes(4 * words);
+      const chunks = Array.from({ length: Math.ceil(output.length / RESULT_CHUNK_BYTES) }, (_, i) => [
+        i,
+        hexlify(output.subarray(i * RESULT_CHUNK_BYTES, (i + 1) * RESULT_CHUNK_BYTES)),
+      ]);
+      const theirs = StandardMerkleTree.of(chunks, ["uint256", "bytes"], { sortLeaves: false });
+      const ours = new ResultTree(output);
+      expect(ours.root, `${words} words`).to.equal(theirs.root);
     }
   });
 
