@@ -7,7 +7,7 @@ import { parseChainFollowing } from "../../src/agents/following";
 import { consoleLogger, parseLogFormat } from "../../src/agents/logger";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
-import { parseAccount, parseAmount, parsePort, WEFT_UNITS } from "../../src/cli/flags";
+import { parseAmount, parsePort, WEFT_UNITS } from "../../src/cli/flags";
 import { DEFAULT_STORE_DIR, ipfsGatewayFromEnv, storeForPublishing } from "../../src/store/factory";
 import { ProviderAgent } from "../../src/provider/agent";
 import {
@@ -25,6 +25,7 @@ import { OutputKeeper } from "../../src/provider/outputs";
 
 export interface RunProviderArgs extends BackendArgs, PolicyArgs {
   readonly account?: string;
+  readonly keystore?: string;
   readonly store?: string;
   readonly ipfsGateway?: string;
   readonly cheat?: string;
@@ -53,10 +54,13 @@ export async function runProvider(hre: HardhatRuntimeEnvironment, args: RunProvi
   const profile = args.gpu === undefined ? undefined : parseProfile(args.gpu, args.vram, args.metadataUri);
   const metricsPort = args.metricsPort === undefined ? undefined : parsePort("--metrics-port", args.metricsPort);
   const following = parseChainFollowing(args, hre.network.name, "s");
-  const account = args.account === undefined ? 0 : parseAccount("--account", args.account);
   const logFormat = parseLogFormat(args.logFormat);
 
-  const { book, signer, system } = await loadSystem(hre, account);
+  const { book, signer, system } = await loadSystem(hre, {
+    account: args.account,
+    keystore: args.keystore,
+    role: "provider",
+  });
   const logger = consoleLogger("provider", logFormat);
   const address = await signer.getAddress();
   const stateFile = args.state ?? defaultStateFile(hre.network.name, address);

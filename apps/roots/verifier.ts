@@ -8,7 +8,8 @@ import { consoleLogger, type LogFormat, type Logger, parseLogFormat } from "../.
 import { parseChainFollowing } from "../../src/agents/following";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
-import { parseAccount, parseInteger, parsePort } from "../../src/cli/flags";
+import { parseInteger, parsePort } from "../../src/cli/flags";
+import type { SignerChoice } from "../../src/cli/signer";
 import { EventIndex } from "../../src/agents/event-index";
 import { ChallengeFollower } from "../../src/disputes/follower";
 import { OnChainDisputeSink } from "../../src/disputes/onchain-sink";
@@ -35,6 +36,7 @@ export interface VerifierCliArgs {
   readonly once: boolean;
   readonly evidenceOnly?: boolean;
   readonly account?: string;
+  readonly keystore?: string;
 }
 
 export interface VerifierRunConfig {
@@ -54,8 +56,8 @@ export interface VerifierRunConfig {
   readonly once: boolean;
   /** Write findings to files only; do not dispute on-chain. */
   readonly evidenceOnly: boolean;
-  /** The challenger's account index. */
-  readonly account: number;
+  /** The challenger's key. */
+  readonly signer: SignerChoice;
 }
 
 function parseDetection(value: string): number {
@@ -88,7 +90,7 @@ export function parseVerifierArgs(args: VerifierCliArgs, network: string): Verif
     ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv(),
     once: args.once,
     evidenceOnly: args.evidenceOnly ?? false,
-    account: optional(args.account, (v) => parseAccount("--account", v)) ?? 0,
+    signer: { account: args.account, keystore: args.keystore, role: "verifier" },
   };
 }
 
@@ -98,7 +100,7 @@ export async function runVerifier(
   config: VerifierRunConfig,
   logger: Logger = consoleLogger("verifier", config.logFormat),
 ): Promise<void> {
-  const { system, book, signer } = await loadSystem(hre, config.account);
+  const { system, book, signer } = await loadSystem(hre, config.signer);
   const metrics = new VerifierMetrics();
   const evidence = EvidenceFileSink.inStateDir(config.stateDir);
   const startBlock = config.fromBlock ?? book.deploymentBlock;

@@ -36,8 +36,6 @@ export const AMOUNT = textOf("amount");
 export const ADDRESS = textOf("address");
 /** An address, or the index of one of the network's configured accounts. */
 export const ADDRESS_OR_INDEX = textOf("address|index");
-/** The index of one of the network's configured accounts (0, 1, ...). */
-export const ACCOUNT_INDEX = textOf("index");
 /** A job's or a dispute's id. */
 export const ID = textOf("id");
 /** A whole number. */
@@ -52,6 +50,8 @@ export const HOST = textOf("host");
 export const MATMUL_SHAPE = textOf("m,k,n");
 /** A mandelbrot-q tile: x0,y0,step,width,height,maxIter. */
 export const TILE = textOf("tile");
+/** A signed ballot: its JSON, or a file holding it. */
+export const BALLOT = textOf("json|file");
 /** A governed parameter's new value: name=value (e.g. protocolFeeBps=250). */
 export const PARAMETER_CHANGE = textOf("name=value");
 /** Comma-separated items. */
@@ -74,3 +74,8 @@ export const URI = textOf("uri");
 export const HTTP_URL = textOf("url");
 /** A shell command. */
 export const COMMAND = textOf("command");
+/** Who signs: an index of the network's configured accounts, a role whose key is set (client, ...) or an address. */
+export const ACCOUNT = textOf("index|role|address");
+/** The help of every signing task's --keystore. */
+export const KEYSTORE_HELP =
+  "An encrypted JSON keystore to sign with (password from WEFT_KEYSTORE_PASSWORD, else asked)";

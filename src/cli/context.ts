@@ -6,6 +6,7 @@ import { type EventHistory, LogScanner, ScannedHistory } from "../chain/logs";
 import { withRetry } from "../chain/retry";
 import { connectSystem, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
+import { resolveSigner, type SignerChoice } from "./signer";
 
 /** What every task against a deployed system starts from: its address book, a signer and typed contracts. */
 export interface SystemContext {
@@ -36,8 +37,11 @@ export function taskHistory(hre: HardhatRuntimeEnvironment, deploymentBlock: num
   return new ScannedHistory(scanner, deploymentBlock);
 }
 
-/** Loads deployments/<network>.json and connects configured account `account` (default the first) to every contract. */
-export async function loadSystem(hre: HardhatRuntimeEnvironment, account = 0): Promise<SystemContext> {
+/**
+ * Loads deployments/<network>.json and connects the signer `choice` names (see src/cli/signer.ts; without one,
+ * account 0) to every contract.
+ */
+export async function loadSystem(hre: HardhatRuntimeEnvironment, choice?: SignerChoice): Promise<SystemContext> {
   const book = readAddressBook(hre.network.name);
   // A node that is still starting (or a load balancer in front of it) may fail the first calls: retry them as the
   // agents retry every later call.
@@ -48,14 +52,7 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment, account = 0): P
         `Redeploy: npx hardhat deploy --network ${hre.network.name}`,
     );
   }
-  const signers = await withRetry("listing the accounts", () => hre.ethers.getSigners());
-  const signer = signers[account];
-  if (signer === undefined) {
-    throw new UserError(
-      `Account ${account} is not configured for ${hre.network.name} (it has ${signers.length}); ` +
-        `use --account 0..${Math.max(0, signers.length - 1)}.`,
-    );
-  }
+  const signer = await resolveSigner(hre, choice ?? { account: "0", role: "deployer" });
   return {
     book,
     signer,

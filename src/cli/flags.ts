@@ -103,14 +103,6 @@ export function parseAmount(flag: string, text: string, token: TokenUnits): bigi
   return amount;
 }
 
-/** An index into the network's configured accounts (Hardhat's signers), e.g. --account 1. */
-export function parseAccount(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new UserError(`${flag} must be an account index (0, 1, ...); got "${text}".`);
-  }
-  return Number(text);
-}
-
 /** A non-zero address (e.g. --address 0x...), checksummed. */
 export function parseAddress(flag: string, text: string): string {
   if (!ethers.isAddress(text) || BigInt(text) === 0n) {

@@ -1,14 +1,16 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT, FILE, KEYSTORE_HELP, PARAMETER_CHANGE } from "../../src/cli/arg-types";
 
 task("dao:propose", "Proposes a parameter change (--set name=value) or arbitrary calls (--calls <json file>)")
-  .addOptionalParam("set", "A named parameter change, e.g. protocolFeeBps=250")
-  .addOptionalParam("calls", 'A JSON file: [{"target": "0x...", "value": "0", "calldata": "0x..."}]')
+  .addOptionalParam("set", "A named parameter change, e.g. protocolFeeBps=250", undefined, PARAMETER_CHANGE)
+  .addOptionalParam("calls", 'A JSON file: [{"target": "0x...", "value": "0", "calldata": "0x..."}]', undefined, FILE)
   .addOptionalParam("description", "The proposal's description (defaults to a summary of its calls)")
   .addFlag("printCalldata", "Print the propose transaction as JSON for a multisig to send, instead of sending it")
   .addFlag("skipSimulation", "Propose without first trying each call from the timelock against today's state")
-  .addOptionalParam("account", "Index of the configured account that proposes", "0")
+  .addOptionalParam("account", "The account that proposes (default: the member's key, else 0)", undefined, ACCOUNT)
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
     userFacing(
       async (
@@ -18,16 +20,20 @@ task("dao:propose", "Proposes a parameter change (--set name=value) or arbitrary
           description?: string;
           printCalldata: boolean;
           skipSimulation: boolean;
-          account: string;
+          account?: string;
+          keystore?: string;
         },
         hre,
       ) => {
         const { loadSystem } = await import("../../src/cli/context");
-        const { parseAccount } = await import("../../src/cli/flags");
         const { proposalActions } = await import("../../src/dao/actions");
         const { propose, proposeTransaction } = await import("../../src/dao/governor");
         const { simulateActions } = await import("../../src/dao/simulate");
-        const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
+        const { signer, system } = await loadSystem(hre, {
+          account: args.account,
+          keystore: args.keystore,
+          role: "member",
+        });
         const actions = await proposalActions(system, args);
         const description = args.description ?? `Weft: ${args.set ?? `calls from ${args.calls}`}`;
         if (!args.skipSimulation) await simulateActions(system, hre.ethers.provider, actions);

@@ -1,17 +1,32 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT, FILE, KEYSTORE_HELP, oneOf } from "../../src/cli/arg-types";
 
 task("dao:release", "Releases a launch allocation's vested WEFT to its beneficiary (anyone may send it)")
-  .addParam("allocation", "The vested allocation: founders, contributors or ecosystem")
+  .addParam(
+    "allocation",
+    "The vested allocation: founders, contributors or ecosystem",
+    undefined,
+    oneOf("founders", "contributors", "ecosystem"),
+  )
   .addFlag("advance", "Local networks only: move the clock to the allocation's cliff first")
-  .addOptionalParam("account", "Index of the configured account that sends the transaction", "0")
+  .addOptionalParam(
+    "account",
+    "The account that sends the transaction (default: the member's key, else 0)",
+    undefined,
+    ACCOUNT,
+  )
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
-    userFacing(async (args: { allocation: string; advance: boolean; account: string }, hre) => {
+    userFacing(async (args: { allocation: string; advance: boolean; account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
       const { cliffOf, releaseVested } = await import("../../src/dao/vesting");
-      const { signer, system, book } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system, book } = await loadSystem(hre, {
+        account: args.account,
+        keystore: args.keystore,
+        role: "member",
+      });
       if (args.advance) {
         const { advanceTo } = await import("../../src/chain/clock");
         await advanceTo(hre, await cliffOf(book, args.allocation, signer));

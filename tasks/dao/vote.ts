@@ -1,15 +1,17 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
+import { ACCOUNT, FILE, ID, KEYSTORE_HELP, oneOf } from "../../src/cli/arg-types";
 
 task("dao:vote", "Votes on a proposal, directly or by an EIP-712 signature")
-  .addParam("id", "The proposal id, or its short id from dao:proposals")
-  .addParam("support", "for, against or abstain")
+  .addParam("id", "The proposal id, or its short id from dao:proposals", undefined, ID)
+  .addParam("support", "for, against or abstain", undefined, oneOf("for", "against", "abstain"))
   .addOptionalParam("reason", "A reason recorded with the vote")
   .addFlag("bySig", "Sign the ballot and relay it (with --print-only, print it for someone else to relay)")
   .addFlag("printOnly", "With --by-sig: print the signed ballot instead of relaying it")
   .addFlag("advance", "Local networks only: move the clock to the start of voting first")
-  .addOptionalParam("account", "Index of the configured account that votes", "0")
+  .addOptionalParam("account", "The account that votes (default: the member's key, else 0)", undefined, ACCOUNT)
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
     userFacing(
       async (
@@ -20,16 +22,20 @@ task("dao:vote", "Votes on a proposal, directly or by an EIP-712 signature")
           bySig: boolean;
           printOnly: boolean;
           advance: boolean;
-          account: string;
+          account?: string;
+          keystore?: string;
         },
         hre,
       ) => {
         const { loadSystem } = await import("../../src/cli/context");
         const { resolveProposal } = await import("../../src/dao/proposals");
-        const { parseAccount } = await import("../../src/cli/flags");
         const governorLib = await import("../../src/dao/governor");
         const { advanceTo } = await import("../../src/chain/clock");
-        const { signer, system, book } = await loadSystem(hre, parseAccount("--account", args.account));
+        const { signer, system, book } = await loadSystem(hre, {
+          account: args.account,
+          keystore: args.keystore,
+          role: "member",
+        });
         const governor = system.ComputeGovernor;
         const support = governorLib.parseSupport(args.support);
         const proposal = await resolveProposal(governor, args.id, book.deploymentBlock);

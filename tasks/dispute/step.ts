@@ -1,13 +1,14 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import { ACCOUNT_INDEX, HTTP_URL, ID, URI } from "../../src/cli/arg-types";
+import { ACCOUNT, FILE, HTTP_URL, ID, KEYSTORE_HELP, URI } from "../../src/cli/arg-types";
 
 interface Args {
   dispute: string;
   resultUri?: string;
   ipfsGateway?: string;
-  account: string;
+  account?: string;
+  keystore?: string;
 }
 
 task(
@@ -22,15 +23,15 @@ task(
     URI,
   )
   .addOptionalParam("ipfsGateway", "Gateway for ipfs:// URIs (default $WEFT_IPFS_GATEWAY)", undefined, HTTP_URL)
-  .addOptionalParam("account", "Index of the configured account that moves", "0", ACCOUNT_INDEX)
+  .addOptionalParam("account", "The account that moves (default: the verifier's key, else 0)", undefined, ACCOUNT)
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
     userFacing(async (args: Args, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
       const { disputeContext, formatMove, parseDisputeFlag, stepDispute } = await import("../../apps/roots/disputes");
       const { ipfsGatewayFromEnv } = await import("../../src/store/factory");
       const id = parseDisputeFlag(args.dispute);
-      const loaded = await loadSystem(hre, parseAccount("--account", args.account));
+      const loaded = await loadSystem(hre, { account: args.account, keystore: args.keystore, role: "verifier" });
       const ctx = disputeContext(hre, loaded, { ipfsGateway: args.ipfsGateway ?? ipfsGatewayFromEnv() });
       console.log(formatMove(await stepDispute(ctx, id, args.resultUri)));
     }),

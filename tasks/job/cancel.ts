@@ -1,21 +1,30 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import { ACCOUNT_INDEX, ID } from "../../src/cli/arg-types";
+import { ACCOUNT, FILE, ID, KEYSTORE_HELP } from "../../src/cli/arg-types";
 
 task("job:cancel", "The client cancels a job no provider has accepted and gets its payment back in full")
   .addParam("id", "The job id", undefined, ID)
-  .addOptionalParam("account", "Index of the configured account that created the job", "0", ACCOUNT_INDEX)
+  .addOptionalParam(
+    "account",
+    "The account that created the job (default: the client's key, else 0)",
+    undefined,
+    ACCOUNT,
+  )
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
-    userFacing(async (args: { id: string; account: string }, hre) => {
+    userFacing(async (args: { id: string; account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
       const { chainTime } = await import("../../src/chain/clock");
       const { formatAmount } = await import("../../src/jobs/amounts");
       const { parseJobId } = await import("../../src/jobs/request");
       const { cancelJob } = await import("../../src/jobs/refunds");
       const id = parseJobId(args.id);
-      const { signer, system, history } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system, history } = await loadSystem(hre, {
+        account: args.account,
+        keystore: args.keystore,
+        role: "client",
+      });
       const now = await chainTime(hre.ethers.provider);
       const cancelled = await cancelJob(system, signer, id, now, history);
       console.log(`Cancelled job ${id} (tx ${cancelled.txHash})`);

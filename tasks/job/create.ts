@@ -2,12 +2,13 @@ import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
 import {
-  ACCOUNT_INDEX,
+  ACCOUNT,
   ADDRESS,
   AMOUNT,
   DURATION,
   FILE,
   INTEGER,
+  KEYSTORE_HELP,
   MATMUL_SHAPE,
   STORE,
   TILE,
@@ -26,7 +27,8 @@ interface JobCreateArgs {
   duration: string;
   provider?: string;
   store?: string;
-  account: string;
+  account?: string;
+  keystore?: string;
 }
 
 task("job:create", "Creates a job: publishes its inputs to the content store and pays for it into escrow")
@@ -60,18 +62,22 @@ task("job:create", "Creates a job: publishes its inputs to the content store and
     undefined,
     STORE,
   )
-  .addOptionalParam("account", "Index of the configured account that pays", "0", ACCOUNT_INDEX)
+  .addOptionalParam("account", "The account that pays (default: the client's key, else 0)", undefined, ACCOUNT)
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
     userFacing(async (args: JobCreateArgs, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
       const { parseJobRequest, parseProviderAddress } = await import("../../src/jobs/request");
       const { parseSeconds } = await import("../../src/cli/flags");
       const { createJobFromSpec } = await import("../../src/jobs/create");
       const spec = parseJobRequest(args);
       const durationSeconds = parseSeconds("--duration", args.duration);
       const provider = args.provider === undefined ? undefined : parseProviderAddress(args.provider);
-      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system } = await loadSystem(hre, {
+        account: args.account,
+        keystore: args.keystore,
+        role: "client",
+      });
       const created = await createJobFromSpec(system, signer, spec, {
         token: args.token,
         payment: args.payment,

@@ -1,20 +1,29 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import { ACCOUNT_INDEX, ID } from "../../src/cli/arg-types";
+import { ACCOUNT, FILE, ID, KEYSTORE_HELP } from "../../src/cli/arg-types";
 
 task("job:finalize", "Settles a submitted job after its challenge window: pays the provider and mints the receipt")
   .addParam("id", "The job id", undefined, ID)
-  .addOptionalParam("account", "Index of the configured account that sends the transaction", "0", ACCOUNT_INDEX)
+  .addOptionalParam(
+    "account",
+    "The account that sends the transaction (default: the client's key, else 0)",
+    undefined,
+    ACCOUNT,
+  )
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
-    userFacing(async (args: { id: string; account: string }, hre) => {
+    userFacing(async (args: { id: string; account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
       const { chainTime } = await import("../../src/chain/clock");
       const { parseJobId } = await import("../../src/jobs/request");
       const { finalizeJob } = await import("../../src/jobs/status");
       const id = parseJobId(args.id);
-      const { signer, system, history } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system, history } = await loadSystem(hre, {
+        account: args.account,
+        keystore: args.keystore,
+        role: "client",
+      });
       const now = await chainTime(hre.ethers.provider);
       const settled = await finalizeJob(system, signer, id, now, history);
       console.log(`Finalized job ${id} (tx ${settled.txHash}, gas ${settled.gasUsed})`);

@@ -1,21 +1,31 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import { ACCOUNT_INDEX, ID } from "../../src/cli/arg-types";
+import { ACCOUNT, FILE, ID, KEYSTORE_HELP } from "../../src/cli/arg-types";
 
 task("job:reclaim", "Takes back the payment of an accepted job whose provider missed its submit deadline")
   .addParam("id", "The job id", undefined, ID)
-  .addOptionalParam("account", "Index of the configured account that sends the transaction", "0", ACCOUNT_INDEX)
+  .addOptionalParam(
+    "account",
+    "The account that sends the transaction (default: the client's key, else 0)",
+    undefined,
+    ACCOUNT,
+  )
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
-    userFacing(async (args: { id: string; account: string }, hre) => {
+    userFacing(async (args: { id: string; account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount, WEFT_UNITS } = await import("../../src/cli/flags");
+      const { WEFT_UNITS } = await import("../../src/cli/flags");
       const { chainTime } = await import("../../src/chain/clock");
       const { formatAmount } = await import("../../src/jobs/amounts");
       const { parseJobId } = await import("../../src/jobs/request");
       const { reclaimJob } = await import("../../src/jobs/refunds");
       const id = parseJobId(args.id);
-      const { signer, system, history } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system, history } = await loadSystem(hre, {
+        account: args.account,
+        keystore: args.keystore,
+        role: "client",
+      });
       const now = await chainTime(hre.ethers.provider);
       const reclaimed = await reclaimJob(system, signer, id, now, history);
       console.log(`Job ${id} timed out (tx ${reclaimed.txHash})`);

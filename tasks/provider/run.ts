@@ -2,7 +2,8 @@ import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
 import {
-  ACCOUNT_INDEX,
+  ACCOUNT,
+  KEYSTORE_HELP,
   AMOUNT,
   COMMAND,
   DURATION,
@@ -20,7 +21,8 @@ import {
 import type { RunProviderArgs } from "../../apps/roots/provider";
 
 task("provider:run", "Runs the provider agent: accepts, computes, submits and finalizes jobs until Ctrl-C")
-  .addOptionalParam("account", "Index of the configured account to use (default 0)", undefined, ACCOUNT_INDEX)
+  .addOptionalParam("account", "The provider's account (default: the provider's key, else 0)", undefined, ACCOUNT)
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .addOptionalParam(
     "store",
     "Where to publish outputs: a directory or an http(s) content server (default .weft/store)",

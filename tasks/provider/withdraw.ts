@@ -1,18 +1,22 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import { ACCOUNT_INDEX } from "../../src/cli/arg-types";
+import { ACCOUNT, FILE, KEYSTORE_HELP } from "../../src/cli/arg-types";
 
 task("provider:withdraw", "Pays out every matured unbonding entry to your account")
-  .addOptionalParam("account", "Index of the configured account to use", "0", ACCOUNT_INDEX)
+  .addOptionalParam("account", "The account to use (default: the provider's key, else 0)", undefined, ACCOUNT)
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
-    userFacing(async (args: { account: string }, hre) => {
+    userFacing(async (args: { account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount } = await import("../../src/cli/flags");
       const { chainTime } = await import("../../src/chain/clock");
       const { formatMaturity, withdrawMatured } = await import("../../src/staking/unbonding");
       const { formatWeft } = await import("../../src/staking/weft");
-      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system } = await loadSystem(hre, {
+        account: args.account,
+        keystore: args.keystore,
+        role: "provider",
+      });
       const now = await chainTime(hre.ethers.provider);
       const withdrawal = await withdrawMatured(system, signer, now);
       console.log(`Withdrew ${formatWeft(withdrawal.amount)} to ${withdrawal.provider} in tx ${withdrawal.txHash}`);

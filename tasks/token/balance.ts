@@ -1,12 +1,13 @@
 import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
-import { ACCOUNT_INDEX, ADDRESS_OR_INDEX, TOKEN } from "../../src/cli/arg-types";
+import { ACCOUNT, ADDRESS_OR_INDEX, FILE, KEYSTORE_HELP, TOKEN } from "../../src/cli/arg-types";
 
 interface TokenBalanceArgs {
   token?: string;
   address?: string;
-  account: string;
+  account?: string;
+  keystore?: string;
   json: boolean;
 }
 
@@ -23,14 +24,24 @@ task("token:balance", "Shows an account's WEFT and allow-listed payment tokens, 
     undefined,
     ADDRESS_OR_INDEX,
   )
-  .addOptionalParam("account", "Index of the configured account whose balances are shown", "0", ACCOUNT_INDEX)
+  .addOptionalParam(
+    "account",
+    "The account whose balances are shown (default: the client's key, else 0)",
+    undefined,
+    ACCOUNT,
+  )
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .addFlag("json", "Print JSON: amounts in base units (decimal strings) and formatted")
   .setAction(
     userFacing(async (args: TokenBalanceArgs, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseAccount, parseAccountOrAddress } = await import("../../src/cli/flags");
+      const { parseAccountOrAddress } = await import("../../src/cli/flags");
       const tokens = await import("../../src/tokens/tokens");
-      const { signer, system } = await loadSystem(hre, parseAccount("--account", args.account));
+      const { signer, system } = await loadSystem(hre, {
+        account: args.account,
+        keystore: args.keystore,
+        role: "client",
+      });
       const accounts = (await hre.ethers.getSigners()).map((account) => account.address);
       const holder =
         args.address === undefined

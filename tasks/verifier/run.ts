@@ -2,7 +2,9 @@ import { task } from "hardhat/config";
 
 import { userFacing } from "../../src/cli/action";
 import {
-  ACCOUNT_INDEX,
+  ACCOUNT,
+  FILE,
+  KEYSTORE_HELP,
   DIRECTORY,
   DURATION,
   HOST,
@@ -65,10 +67,11 @@ task("verifier:run", "Watches submitted results, checks each one, and disputes e
   .addFlag("evidenceOnly", "Write each finding's evidence to <state dir>/findings only; do not dispute on-chain")
   .addOptionalParam(
     "account",
-    "Index of the configured account that disputes and pays bonds (default 0)",
+    "The account that disputes and pays bonds (default: the verifier's key, else 0)",
     undefined,
-    ACCOUNT_INDEX,
+    ACCOUNT,
   )
+  .addOptionalParam("keystore", KEYSTORE_HELP, undefined, FILE)
   .setAction(
     userFacing(async (args: VerifierCliArgs, hre) => {
       const { parseVerifierArgs, runVerifier } = await import("../../apps/roots/verifier");

@@ -1,14 +1,6 @@
 import { expect } from "chai";
 
-import {
-  parseAccount,
-  parseAmount,
-  parseDuration,
-  parseInteger,
-  parsePort,
-  parseSeconds,
-  WEFT_UNITS,
-} from "../../src/cli/flags";
+import { parseAmount, parseDuration, parseInteger, parsePort, parseSeconds, WEFT_UNITS } from "../../src/cli/flags";
 import { followingDefaults, parseChainFollowing } from "../../src/agents/following";
 import { expectUserError } from "../helpers/errors";
 
@@ -65,14 +57,6 @@ describe("Command-line flags", function () {
         /--stake must be a positive decimal amount of WEFT/,
       );
     }
-  });
-
-  it("parses account indexes", async function () {
-    expect(parseAccount("--account", "3")).to.equal(3);
-    await expectUserError(
-      () => parseAccount("--account", "0x12"),
-      /--account must be an account index \(0, 1, \.\.\.\)/,
-    );
   });
 
   it("follows a local chain fast and a public one with confirmations, each overridable by its flag", function () {

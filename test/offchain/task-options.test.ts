@@ -4,14 +4,16 @@ import { HardhatPluginError } from "hardhat/plugins";
 
 import { DURATION, oneOf } from "../../src/cli/arg-types";
 
-/** Weft's own tasks (Hardhat's and plugins' are named otherwise). dao:* is typed separately. */
-const WEFT_TASK = /^((job|provider|dispute|token|rewards|store|chain|verifier|audit):.+|deploy|demo|bench)$/;
+/** Weft's own tasks (Hardhat's and plugins' are named otherwise). */
+const WEFT_TASK = /^((job|provider|dispute|token|rewards|store|chain|verifier|audit|dao):.+|deploy|demo|bench)$/;
 /** Options whose value is free text, shown as <STRING>. */
 const FREE_TEXT = new Set([
   "provider:register --gpu",
   "provider:update --gpu",
   "provider:run --gpu",
   "deploy --deploymentId",
+  "dao:propose --description",
+  "dao:vote --reason",
 ]);
 
 describe("Task options", function () {
