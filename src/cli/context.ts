@@ -1,9 +1,11 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 
+import { isLocalNetwork } from "../../config/parameters";
 import { readAddressBook, type AddressBook } from "../deploy/addressBook";
 import { type EventHistory, LogScanner, ScannedHistory } from "../chain/logs";
 import { withRetry } from "../chain/retry";
+import { assertRecordOnChain, resetCommand } from "../deploy/stale";
 import { connectSystem, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 
@@ -48,6 +50,20 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment, account = 0): P
         `Redeploy: npx hardhat deploy --network ${hre.network.name}`,
     );
   }
+  // A restarted local node has the same chain id and none of the contracts: say so rather than let the first call
+  // fail with "could not decode result data". One contract stands for all: a deployment records them together.
+  const escrow = {
+    file: `deployments/${hre.network.name}.json`,
+    contract: "JobEscrow",
+    address: book.contracts.JobEscrow,
+  };
+  const provider = {
+    getCode: (address: string) => withRetry("reading code", () => hre.ethers.provider.getCode(address)),
+  };
+  const fix = isLocalNetwork(hre.network.name)
+    ? `Run: ${resetCommand(hre.network.name)}`
+    : `Redeploy: npx hardhat deploy --network ${hre.network.name}`;
+  await assertRecordOnChain(provider, hre.network.name, escrow, fix);
   const signers = await withRetry("listing the accounts", () => hre.ethers.getSigners());
   const signer = signers[account];
   if (signer === undefined) {

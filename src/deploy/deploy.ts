@@ -17,8 +17,8 @@ import type { WeftAddresses } from "./system";
 export interface DeployOptions {
   /** Ignition's deployment id: the same id resumes a deployment instead of starting another. */
   deploymentId?: string;
-  /** Print Ignition's progress. */
-  displayUi?: boolean;
+  /** Receives a line as each step of the deployment completes (none by default). */
+  progress?: (line: string) => void;
   /** Where `var:NAME` accounts of the launch are read (default: the environment, then `hardhat vars`). */
   readVar?: VarReader;
 }
@@ -56,7 +56,7 @@ export async function deployWeftSystem(
   const deployed = await deployIgnitionModule(hre, WeftModule, {
     parameters: { ...toIgnitionParameters(parameters), ...launchIgnitionParameters(resolved) },
     deploymentId: options.deploymentId,
-    displayUi: options.displayUi ?? false,
+    progress: options.progress,
   });
   const timelock = deployed.timelock;
   const vestingWallets = {} as VestingWalletAddresses;

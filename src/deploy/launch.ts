@@ -14,9 +14,7 @@ import {
   type WeftParameters,
 } from "../../config/parameters";
 import { UserError } from "../errors";
-
-/** The bounds SecurityCouncil enforces (MIN_/MAX_BOOTSTRAP_DURATION), checked before anything is deployed. */
-export const BOOTSTRAP_BOUNDS = { min: 86_400n, max: 730n * 86_400n } as const;
+import { PARAMETER_BOUNDS } from "./bounds";
 
 export interface ResolvedAllocation {
   readonly name: string;
@@ -113,7 +111,7 @@ export function resolveLaunch(parameters: WeftParameters, context: LaunchContext
         `variable of that name):\n${missing.join("\n")}`,
     );
   }
-  const { min, max } = BOOTSTRAP_BOUNDS;
+  const { min, max } = PARAMETER_BOUNDS["launch.bootstrapDuration"];
   if (launch.bootstrapDuration < min || launch.bootstrapDuration > max) {
     throw new UserError(`launch.bootstrapDuration is ${launch.bootstrapDuration} s; it must lie in [${min}, ${max}].`);
   }
