@@ -4,6 +4,8 @@
  * mixed in, and shows nothing useful in a log file; a deployer waiting on a public network's blocks needs to see each
  * step land.
  */
+import path from "node:path";
+
 import {
   ExecutionEventResultType,
   type ExecutionEventListener,
@@ -26,7 +28,8 @@ export class ProgressLines implements ExecutionEventListener {
   constructor(private readonly write: (line: string) => void) {}
 
   deploymentStart(event: DeploymentStartEvent): void {
-    if (event.isResumed) this.write(`Resuming the deployment recorded in ${event.deploymentDir}`);
+    if (!event.isResumed || event.deploymentDir === undefined) return;
+    this.write(`Resuming the deployment recorded in ${path.relative(process.cwd(), event.deploymentDir)}`);
   }
 
   batchInitialize(event: BatchInitializeEvent): void {
