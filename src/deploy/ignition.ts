@@ -17,15 +17,11 @@ import {
   type IgnitionModule,
   type IgnitionModuleResult,
 } from "@nomicfoundation/ignition-core";
-import {
-  errorDeploymentResultToExceptionMessage,
-  HardhatArtifactResolver,
-  resolveDeploymentId,
-} from "@nomicfoundation/hardhat-ignition/helpers";
-import { HardhatPluginError } from "hardhat/plugins";
+import { HardhatArtifactResolver, resolveDeploymentId } from "@nomicfoundation/hardhat-ignition/helpers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { isLocalNetwork } from "../../config/parameters";
+import { deploymentFailure } from "./failure";
 import { ProgressLines } from "./progress";
 
 /** Hardhat's artifact resolver without build info, which Ignition accepts: it then keeps none in its journal. */
@@ -63,6 +59,7 @@ export async function deployIgnitionModule<Results extends IgnitionModuleResult<
     options.deploymentId,
     Number(await provider.request({ method: "eth_chainId" })),
   );
+  const journal = ignitionJournalDir(hre, deploymentId);
   const network = hre.config.networks[hre.network.name]?.ignition;
   const result = await deploy({
     config: hre.config.ignition,
@@ -70,7 +67,7 @@ export async function deployIgnitionModule<Results extends IgnitionModuleResult<
     artifactResolver: isLocalNetwork(hre.network.name)
       ? new ArtifactResolverWithoutBuildInfo(hre)
       : new HardhatArtifactResolver(hre),
-    deploymentDir: ignitionJournalDir(hre, deploymentId),
+    deploymentDir: journal,
     executionEventListener: options.progress ? new ProgressLines(options.progress) : undefined,
     ignitionModule: module,
     deploymentParameters: options.parameters,
@@ -84,7 +81,10 @@ export async function deployIgnitionModule<Results extends IgnitionModuleResult<
     retryInterval: hre.config.ignition.retryInterval ?? network?.retryInterval,
   });
   if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
-    throw new HardhatPluginError("hardhat-ignition", errorDeploymentResultToExceptionMessage(result));
+    throw deploymentFailure(result, {
+      deploymentId,
+      journal: journal === undefined ? undefined : path.relative(process.cwd(), journal),
+    });
   }
   const addresses = {} as Record<keyof Results, string>;
   for (const name of Object.keys(module.results) as (keyof Results)[]) {

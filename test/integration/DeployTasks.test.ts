@@ -106,7 +106,7 @@ describe("deploy command", function () {
     for (const parameters of [LOCAL_PARAMETERS, PUBLIC_PARAMETERS]) checkParameterBounds(parameters, "defaults");
   });
 
-  it("prints a line per step on stderr; after a node restart refuses to resume and every task says to --reset", async function () {
+  it("prints a line per step on stderr; refuses to resume a journal with other parameters or after a node restart", async function () {
     const deploymentId = `deploy-tasks-${process.pid}`;
     const journal = path.join(hre.config.paths.ignition, "deployments", deploymentId);
     // The in-process network keeps no journal; named localhost, it keeps one as a node's deployment does.
@@ -133,10 +133,25 @@ describe("deploy command", function () {
     expect(steps[total - 1]).to.match(new RegExp(`^\\[${total}/${total}\\] \\S+ `));
 
     try {
+      // A re-run with other parameters than the journal's deploys nothing and says how to start over.
+      const quiet = { deploymentId, log: () => undefined, progress: () => undefined };
+      const unchanged = await chainState();
+      await expectUserError(
+        runDeploy(localhost, {
+          ...quiet,
+          paramsFile: writeParams("fee-200.json", { escrow: { protocolFeeBps: 200 } }),
+        }),
+        new RegExp(
+          `^ignition/deployments/${deploymentId} records a deployment made with other parameters or code ` +
+            `\\(Market#JobEscrow: .*changed.*\\)\\. Deploy under a new --deployment-id, or on a local network add --reset\\.$`,
+        ),
+      );
+      expect(await chainState()).to.deep.equal(unchanged);
+
       await restart.restore();
       const before = await chainState();
       await expectUserError(
-        runDeploy(localhost, { deploymentId, log: () => undefined, progress: () => undefined }),
+        runDeploy(localhost, quiet),
         new RegExp(
           `^Ignition's journal ignition/deployments/${deploymentId} records contracts that are not on localhost ` +
             `\\(no code at Access#AccessManager 0x[0-9a-fA-F]{40}\\): the node was restarted since that deployment, ` +
