@@ -1,11 +1,10 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 
-import { isLocalNetwork } from "../../config/parameters";
 import { readAddressBook, type AddressBook } from "../deploy/addressBook";
 import { type EventHistory, LogScanner, ScannedHistory } from "../chain/logs";
 import { withRetry } from "../chain/retry";
-import { assertRecordOnChain, resetCommand } from "../deploy/stale";
+import { assertRecordOnChain } from "../deploy/stale";
 import { connectSystem, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 
@@ -60,10 +59,8 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment, account = 0): P
   const provider = {
     getCode: (address: string) => withRetry("reading code", () => hre.ethers.provider.getCode(address)),
   };
-  const fix = isLocalNetwork(hre.network.name)
-    ? `Run: ${resetCommand(hre.network.name)}`
-    : `Redeploy: npx hardhat deploy --network ${hre.network.name}`;
-  await assertRecordOnChain(provider, hre.network.name, escrow, fix);
+  const elsewhere = `Redeploy: npx hardhat deploy --network ${hre.network.name}`;
+  await assertRecordOnChain(provider, hre.network.name, escrow, { elsewhere });
   const signers = await withRetry("listing the accounts", () => hre.ethers.getSigners());
   const signer = signers[account];
   if (signer === undefined) {

@@ -174,7 +174,7 @@ export const PARAMETER_BOUNDS: Readonly<Record<string, ParameterBound>> = {
 export function formatParameter(value: bigint, unit: ParameterUnit): string {
   switch (unit) {
     case "seconds":
-      return value === 0n ? "0 s" : span(value);
+      return span(value);
     case "weft":
       return `${ethers.formatEther(value)} WEFT`;
     case "bps":
@@ -200,8 +200,7 @@ export function parameterLeaves(parameters: WeftParameters): Map<string, bigint>
 
 /**
  * Refuses, in one line naming `source` (where the values came from), the first parameter outside the bounds its
- * contract enforces, then the first broken rule between parameters that a constructor or the deployment's wiring
- * checks.
+ * contract enforces; then every broken rule between parameters that a constructor or the deployment's wiring checks.
  */
 export function checkParameterBounds(parameters: WeftParameters, source: string): void {
   for (const [name, value] of parameterLeaves(parameters)) {
@@ -215,7 +214,8 @@ export function checkParameterBounds(parameters: WeftParameters, source: string)
       `${source}: ${name} is ${show(value)}${raw}; ${bound.contract} accepts ${show(bound.min)} to ${show(bound.max)}.`,
     );
   }
-  for (const broken of brokenRelations(parameters)) throw new UserError(`${source}: ${broken}.`);
+  const broken = brokenRelations(parameters);
+  if (broken.length > 0) throw new UserError(`${source}: ${broken.join("; ")}.`);
 }
 
 /** The rules between parameters that the contracts check when they are deployed and wired, as broken. */

@@ -15,7 +15,7 @@ import { checkParameterBounds } from "./bounds";
 import { deployWeftSystem } from "./deploy";
 import { ignitionJournalDir } from "./ignition";
 import { applyParameterOverrides } from "./overrides";
-import { assertRecordOnChain, journalRecord, resetCommand } from "./stale";
+import { assertRecordOnChain, journalRecord } from "./stale";
 
 export interface DeployRunOptions {
   /** A JSON file overriding some of the network's parameters. */
@@ -42,10 +42,8 @@ async function checkJournal(hre: HardhatRuntimeEnvironment, journal: string, dep
   const record = journalRecord(journal);
   if (record === undefined) return;
   const network = hre.network.name;
-  const fix = isLocalNetwork(network)
-    ? `Run: ${resetCommand(network, deploymentId)}`
-    : `Move ${journal} away, then run: npx hardhat deploy --network ${network}`;
-  await assertRecordOnChain(hre.ethers.provider, network, record, fix);
+  const elsewhere = `Move ${journal} away, then run: npx hardhat deploy --network ${network}`;
+  await assertRecordOnChain(hre.ethers.provider, network, record, { elsewhere, deploymentId });
 }
 
 function currentCommit(): string {

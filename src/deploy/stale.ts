@@ -18,26 +18,38 @@ export interface DeploymentRecord {
   readonly address: string;
 }
 
-/** The command that deploys again from scratch, on a local network (where `--reset` applies). */
-export function resetCommand(network: string, deploymentId?: string): string {
-  const id = deploymentId === undefined ? "" : ` --deployment-id ${deploymentId}`;
-  return `npx hardhat deploy --network ${network} --reset${id}`;
+/** What to do about a record whose contracts are gone, beside the advice of local networks. */
+export interface StaleAdvice {
+  /** Off local networks, where the record belongs to another chain: what to do. */
+  readonly elsewhere: string;
+  /** The deployment id the command was given, for the command that starts over. */
+  readonly deploymentId?: string;
 }
 
 /**
- * Refuses a record whose contract has no code on `network` (on a local network the node was restarted since; on
- * another, the record belongs to another chain), saying what to do: `fix`.
+ * Refuses a record whose contract has no code on `network`, saying why (the in-process network starts empty with
+ * each command; a local node was restarted since; elsewhere the record belongs to another chain) and what to do.
  */
 export async function assertRecordOnChain(
   provider: { getCode(address: string): Promise<string> },
   network: string,
   record: DeploymentRecord,
-  fix: string,
+  advice: StaleAdvice,
 ): Promise<void> {
   if ((await provider.getCode(record.address)) !== "0x") return;
-  const why = isLocalNetwork(network)
-    ? "the node was restarted since that deployment, and its chain started empty"
-    : "it records a deployment on another chain";
+  const id = advice.deploymentId === undefined ? "" : ` --deployment-id ${advice.deploymentId}`;
+  const [why, fix] =
+    network === "hardhat"
+      ? [
+          "the in-process hardhat network starts empty with every command",
+          "Start a node (npx hardhat node) and use --network localhost.",
+        ]
+      : isLocalNetwork(network)
+        ? [
+            "the node was restarted since that deployment, and its chain started empty",
+            `Run: npx hardhat deploy --network ${network} --reset${id}`,
+          ]
+        : ["it records a deployment on another chain", advice.elsewhere];
   throw new UserError(
     `${record.file} records contracts that are not on ${network} (no code at ${record.contract} ${record.address}): ` +
       `${why}. ${fix}`,

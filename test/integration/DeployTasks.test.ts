@@ -163,7 +163,7 @@ describe("deploy command", function () {
       await expectTaskError(
         "dao:status",
         {},
-        /deployments\/hardhat\.json records contracts that are not on hardhat \(no code at JobEscrow 0x\w+\): the node was restarted .* Run: npx hardhat deploy --network hardhat --reset$/,
+        /^deployments\/hardhat\.json records contracts that are not on hardhat \(no code at JobEscrow 0x\w+\): the in-process hardhat network starts empty with every command\. Start a node \(npx hardhat node\) and use --network localhost\.$/,
       );
     } finally {
       fs.rmSync(journal, { recursive: true, force: true });
