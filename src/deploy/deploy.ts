@@ -2,6 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { VESTED_ALLOCATIONS, isLocalNetwork, type WeftParameters } from "../../config/parameters";
 import WeftModule from "../../ignition/modules/Weft";
+import { checkParameterBounds } from "./bounds";
 import { deployIgnitionModule } from "./ignition";
 import {
   environmentOrHardhatVar,
@@ -48,6 +49,8 @@ export async function deployWeftSystem(
   parameters: WeftParameters,
   options: DeployOptions = {},
 ): Promise<WeftDeployment> {
+  // `deploy` checks first, naming where each value came from; this guards every other caller.
+  checkParameterBounds(parameters, "the deployment's parameters");
   const [deployer] = await hre.ethers.getSigners();
   // Locally no launch account comes from a variable, so a developer's own vars never change a test's deployment.
   const readVar = options.readVar ?? (isLocalNetwork(hre.network.name) ? () => undefined : environmentOrHardhatVar);

@@ -14,7 +14,6 @@ import {
   type WeftParameters,
 } from "../../config/parameters";
 import { UserError } from "../errors";
-import { PARAMETER_BOUNDS } from "./bounds";
 
 export interface ResolvedAllocation {
   readonly name: string;
@@ -110,10 +109,6 @@ export function resolveLaunch(parameters: WeftParameters, context: LaunchContext
       `The launch on ${context.network} names accounts that are not set. Set each (or export it as an environment ` +
         `variable of that name):\n${missing.join("\n")}`,
     );
-  }
-  const { min, max } = PARAMETER_BOUNDS["launch.bootstrapDuration"];
-  if (launch.bootstrapDuration < min || launch.bootstrapDuration > max) {
-    throw new UserError(`launch.bootstrapDuration is ${launch.bootstrapDuration} s; it must lie in [${min}, ${max}].`);
   }
 
   const allocated = [...liquid, ...vested].reduce((sum, a) => sum + a.amount, 0n);
