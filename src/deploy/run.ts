@@ -35,15 +35,20 @@ export interface DeployRunOptions {
 }
 
 /**
- * Before a re-run resumes from Ignition's journal: refuses a journal whose contracts are not on the chain (a restarted
- * local node), on which Ignition would find every step done and deploy nothing.
+ * Whether this run resumes the deployment recorded in Ignition's journal. Refuses a journal whose contracts are not
+ * on the chain (a restarted local node), on which Ignition would find every step done and deploy nothing.
  */
-async function checkJournal(hre: HardhatRuntimeEnvironment, journal: string, deploymentId?: string): Promise<void> {
+async function resumesJournal(
+  hre: HardhatRuntimeEnvironment,
+  journal: string,
+  deploymentId?: string,
+): Promise<boolean> {
   const record = journalRecord(journal);
-  if (record === undefined) return;
+  if (record === undefined) return false;
   const network = hre.network.name;
   const elsewhere = `Move ${journal} away, then run: npx hardhat deploy --network ${network}`;
   await assertRecordOnChain(hre.ethers.provider, network, record, { elsewhere, deploymentId });
+  return true;
 }
 
 function currentCommit(): string {
@@ -54,7 +59,7 @@ function currentCommit(): string {
   }
 }
 
-/** The block to start watching from: kept from an earlier run of the same deployment, else the current block. */
+/** The block a resumed deployment began at: kept from an earlier run of the same deployment, else the current block. */
 function deploymentBlock(file: string, accessManager: string, current: number): number {
   if (!fs.existsSync(file)) return current;
   const earlier = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<AddressBook>;
@@ -90,7 +95,7 @@ export async function runDeploy(hre: HardhatRuntimeEnvironment, options: DeployR
   const deploymentId = options.deploymentId ?? `chain-${chainId}`;
   const journal = ignitionJournalDir(hre, deploymentId);
   if (journal !== undefined && options.reset) fs.rmSync(journal, { recursive: true, force: true });
-  else if (journal !== undefined) await checkJournal(hre, journal, options.deploymentId);
+  const resuming = journal !== undefined && (await resumesJournal(hre, journal, options.deploymentId));
   progress(`Deploying Weft to ${network} (chain ${chainId})...`);
   const { contracts, vestingWallets } = await deployWeftSystem(hre, parameters, { deploymentId, progress });
 
@@ -100,7 +105,10 @@ export async function runDeploy(hre: HardhatRuntimeEnvironment, options: DeployR
     chainId: Number(chainId),
     contracts,
     vestingWallets,
-    deploymentBlock: deploymentBlock(addressBookPath(network, dir), contracts.AccessManager, startBlock),
+    // A fresh deployment starts here; on a chain started over (--reset), the earlier book's block is another chain's.
+    deploymentBlock: resuming
+      ? deploymentBlock(addressBookPath(network, dir), contracts.AccessManager, startBlock)
+      : startBlock,
     commit: currentCommit(),
     deployedAt: new Date().toISOString(),
     parameters: stringifyParameters(parameters),

@@ -10,7 +10,7 @@ const previousDeploymentsDir = process.env.WEFT_DEPLOYMENTS_DIR;
 process.env.WEFT_DEPLOYMENTS_DIR = deploymentsDir;
 
 import hre, { ethers } from "hardhat";
-import { loadFixture, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 
 import { LOCAL_PARAMETERS, PUBLIC_PARAMETERS } from "../../config/parameters";
 import { writeAddressBook } from "../../src/deploy/addressBook";
@@ -106,23 +106,26 @@ describe("deploy command", function () {
     for (const parameters of [LOCAL_PARAMETERS, PUBLIC_PARAMETERS]) checkParameterBounds(parameters, "defaults");
   });
 
-  it("prints a line per step on stderr; refuses to resume a journal with other parameters or after a node restart", async function () {
+  it("prints a line per step on stderr; refuses to resume a journal with other parameters or after a node restart until --reset", async function () {
     const deploymentId = `deploy-tasks-${process.pid}`;
     const journal = path.join(hre.config.paths.ignition, "deployments", deploymentId);
     // The in-process network keeps no journal; named localhost, it keeps one as a node's deployment does.
     const localhost = { ...hre, network: { ...hre.network, name: "localhost" } } as typeof hre;
     const restart = await takeSnapshot();
+    // The first deployment starts later than the one after the restart will: its book's block is not the new one's.
+    await mine(5);
+    const nodeBooks = path.join(deploymentsDir, "node");
     const [stdout, stderr]: string[][] = [[], []];
     const { log, error } = console;
     console.log = (...parts: unknown[]) => stdout.push(parts.join(" "));
     console.error = (...parts: unknown[]) => stderr.push(parts.join(" "));
     try {
-      const book = await runDeploy(localhost, { deploymentId, deploymentsDir: path.join(deploymentsDir, "node") });
+      const book = await runDeploy(localhost, { deploymentId, deploymentsDir: nodeBooks });
       writeAddressBook({ ...book, network: hre.network.name });
     } finally {
       Object.assign(console, { log, error });
     }
-    expect(stdout).to.deep.equal([`Address book written to ${path.join(deploymentsDir, "node", "localhost.json")}`]);
+    expect(stdout).to.deep.equal([`Address book written to ${path.join(nodeBooks, "localhost.json")}`]);
     expect(stderr[0]).to.equal("Deploying Weft to localhost (chain 31337)...");
     const total = Number(/^(\d+) steps to run$/.exec(stderr[1])![1]);
     const steps = stderr.slice(2);
@@ -165,7 +168,13 @@ describe("deploy command", function () {
         {},
         /^deployments\/hardhat\.json records contracts that are not on hardhat \(no code at JobEscrow 0x\w+\): the in-process hardhat network starts empty with every command\. Start a node \(npx hardhat node\) and use --network localhost\.$/,
       );
+
+      // --reset deploys afresh, from the block it starts at.
+      const again = await runDeploy(localhost, { ...quiet, reset: true, deploymentsDir: nodeBooks });
+      expect(again.deploymentBlock).to.equal(before.block);
+      expect(await ethers.provider.getCode(again.contracts.JobEscrow)).not.to.equal("0x");
     } finally {
+      await restart.restore();
       fs.rmSync(journal, { recursive: true, force: true });
     }
   });
