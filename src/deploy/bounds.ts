@@ -171,7 +171,7 @@ export const PARAMETER_BOUNDS: Readonly<Record<string, ParameterBound>> = {
 };
 
 /** A value as people read it: "10 min", "1000.0 WEFT", "2.5%". */
-export function formatParameter(value: bigint, unit: ParameterUnit): string {
+function formatParameter(value: bigint, unit: ParameterUnit): string {
   switch (unit) {
     case "seconds":
       return span(value);
