@@ -9,6 +9,7 @@ import type { BaseContract, Interface } from "ethers";
 
 import { LOCAL_PARAMETERS, PUBLIC_PARAMETERS, type WeftParameters } from "../../config/parameters";
 import { GOVERNED_PARAMETERS, type GovernedParameter } from "../../src/dao/governedParameters";
+import { parameterLeaves } from "../../src/deploy/bounds";
 import type { AuditedDeployment } from "./deployment";
 
 export interface Bound {
@@ -64,19 +65,8 @@ const BOUND_ERROR = "ParameterOutOfBounds";
  */
 export const PROBE_VALUE = 2n ** 255n;
 
-/** Every leaf of a parameter set, keyed by its dotted path. */
-export function flattenParameters(parameters: WeftParameters): Map<string, bigint> {
-  const leaves = new Map<string, bigint>();
-  const walk = (value: unknown, prefix: string) => {
-    if (typeof value === "bigint") leaves.set(prefix, value);
-    // Strings are the launch's accounts, not parameters of a number.
-    else if (typeof value === "object" && value !== null) {
-      for (const [key, child] of Object.entries(value)) walk(child, prefix ? `${prefix}.${key}` : key);
-    }
-  };
-  walk(parameters, "");
-  return leaves;
-}
+/** Every leaf of a parameter set, keyed by its dotted path (the launch's accounts, strings, left out). */
+export const flattenParameters = parameterLeaves;
 
 type Outcome = { accepted: true } | { accepted: false; name: string; args: readonly unknown[] };
 

@@ -4,6 +4,7 @@ import type { Signer } from "ethers";
 import { readAddressBook, type AddressBook } from "../deploy/addressBook";
 import { type EventHistory, LogScanner, ScannedHistory } from "../chain/logs";
 import { withRetry } from "../chain/retry";
+import { assertRecordOnChain } from "../deploy/stale";
 import { connectSystem, type WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { resolveSigner, type SignerChoice } from "./signer";
@@ -52,6 +53,18 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment, choice?: Signer
         `Redeploy: npx hardhat deploy --network ${hre.network.name}`,
     );
   }
+  // A restarted local node has the same chain id and none of the contracts: say so rather than let the first call
+  // fail with "could not decode result data". One contract stands for all: a deployment records them together.
+  const escrow = {
+    file: `deployments/${hre.network.name}.json`,
+    contract: "JobEscrow",
+    address: book.contracts.JobEscrow,
+  };
+  const provider = {
+    getCode: (address: string) => withRetry("reading code", () => hre.ethers.provider.getCode(address)),
+  };
+  const elsewhere = `Redeploy: npx hardhat deploy --network ${hre.network.name}`;
+  await assertRecordOnChain(provider, hre.network.name, escrow, { elsewhere });
   const signer = await resolveSigner(hre, choice ?? { account: "0", role: "deployer" });
   return {
     book,

@@ -2,6 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { VESTED_ALLOCATIONS, isLocalNetwork, type WeftParameters } from "../../config/parameters";
 import WeftModule from "../../ignition/modules/Weft";
+import { checkParameterBounds } from "./bounds";
 import { deployIgnitionModule } from "./ignition";
 import {
   environmentOrHardhatVar,
@@ -17,8 +18,8 @@ import type { WeftAddresses } from "./system";
 export interface DeployOptions {
   /** Ignition's deployment id: the same id resumes a deployment instead of starting another. */
   deploymentId?: string;
-  /** Print Ignition's progress. */
-  displayUi?: boolean;
+  /** Receives a line as each step of the deployment completes (none by default). */
+  progress?: (line: string) => void;
   /** Where `var:NAME` accounts of the launch are read (default: the environment, then `hardhat vars`). */
   readVar?: VarReader;
 }
@@ -48,6 +49,8 @@ export async function deployWeftSystem(
   parameters: WeftParameters,
   options: DeployOptions = {},
 ): Promise<WeftDeployment> {
+  // `deploy` checks first, naming where each value came from; this guards every other caller.
+  checkParameterBounds(parameters, "the deployment's parameters");
   const [deployer] = await hre.ethers.getSigners();
   // Locally no launch account comes from a variable, so a developer's own vars never change a test's deployment.
   const readVar = options.readVar ?? (isLocalNetwork(hre.network.name) ? () => undefined : environmentOrHardhatVar);
@@ -56,7 +59,7 @@ export async function deployWeftSystem(
   const deployed = await deployIgnitionModule(hre, WeftModule, {
     parameters: { ...toIgnitionParameters(parameters), ...launchIgnitionParameters(resolved) },
     deploymentId: options.deploymentId,
-    displayUi: options.displayUi ?? false,
+    progress: options.progress,
   });
   const timelock = deployed.timelock;
   const vestingWallets = {} as VestingWalletAddresses;

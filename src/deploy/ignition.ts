@@ -17,16 +17,12 @@ import {
   type IgnitionModule,
   type IgnitionModuleResult,
 } from "@nomicfoundation/ignition-core";
-import {
-  errorDeploymentResultToExceptionMessage,
-  HardhatArtifactResolver,
-  PrettyEventHandler,
-  resolveDeploymentId,
-} from "@nomicfoundation/hardhat-ignition/helpers";
-import { HardhatPluginError } from "hardhat/plugins";
+import { HardhatArtifactResolver, resolveDeploymentId } from "@nomicfoundation/hardhat-ignition/helpers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { isLocalNetwork } from "../../config/parameters";
+import { deploymentFailure } from "./failure";
+import { ProgressLines } from "./progress";
 
 /** Hardhat's artifact resolver without build info, which Ignition accepts: it then keeps none in its journal. */
 class ArtifactResolverWithoutBuildInfo extends HardhatArtifactResolver {
@@ -39,8 +35,16 @@ export interface IgnitionDeployOptions {
   parameters: DeploymentParameters;
   /** The journal that makes a re-run resume (default `chain-<chainId>`); none on the in-process network. */
   deploymentId?: string;
-  /** Print Ignition's progress. */
-  displayUi?: boolean;
+  /** Receives a line as each step of the deployment completes (none by default). */
+  progress?: (line: string) => void;
+}
+
+/**
+ * The directory of the Ignition journal that makes a re-run of `deploymentId` resume; none on the in-process network,
+ * whose chain ends with the process (as hre.ignition.deploy).
+ */
+export function ignitionJournalDir(hre: HardhatRuntimeEnvironment, deploymentId: string): string | undefined {
+  return hre.network.name === "hardhat" ? undefined : path.join(hre.config.paths.ignition, "deployments", deploymentId);
 }
 
 /** Deploys (or resumes deploying) `module` and returns the address of each of its results, by result name. */
@@ -55,6 +59,7 @@ export async function deployIgnitionModule<Results extends IgnitionModuleResult<
     options.deploymentId,
     Number(await provider.request({ method: "eth_chainId" })),
   );
+  const journal = ignitionJournalDir(hre, deploymentId);
   const network = hre.config.networks[hre.network.name]?.ignition;
   const result = await deploy({
     config: hre.config.ignition,
@@ -62,10 +67,8 @@ export async function deployIgnitionModule<Results extends IgnitionModuleResult<
     artifactResolver: isLocalNetwork(hre.network.name)
       ? new ArtifactResolverWithoutBuildInfo(hre)
       : new HardhatArtifactResolver(hre),
-    // As hre.ignition.deploy: the in-process chain ends with the process, so its deployment keeps no journal.
-    deploymentDir:
-      hre.network.name === "hardhat" ? undefined : path.join(hre.config.paths.ignition, "deployments", deploymentId),
-    executionEventListener: options.displayUi ? new PrettyEventHandler() : undefined,
+    deploymentDir: journal,
+    executionEventListener: options.progress ? new ProgressLines(options.progress) : undefined,
     ignitionModule: module,
     deploymentParameters: options.parameters,
     accounts,
@@ -78,7 +81,10 @@ export async function deployIgnitionModule<Results extends IgnitionModuleResult<
     retryInterval: hre.config.ignition.retryInterval ?? network?.retryInterval,
   });
   if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
-    throw new HardhatPluginError("hardhat-ignition", errorDeploymentResultToExceptionMessage(result));
+    throw deploymentFailure(result, {
+      deploymentId,
+      journal: journal === undefined ? undefined : path.relative(process.cwd(), journal),
+    });
   }
   const addresses = {} as Record<keyof Results, string>;
   for (const name of Object.keys(module.results) as (keyof Results)[]) {

@@ -15,9 +15,6 @@ import {
 } from "../../config/parameters";
 import { UserError } from "../errors";
 
-/** The bounds SecurityCouncil enforces (MIN_/MAX_BOOTSTRAP_DURATION), checked before anything is deployed. */
-export const BOOTSTRAP_BOUNDS = { min: 86_400n, max: 730n * 86_400n } as const;
-
 export interface ResolvedAllocation {
   readonly name: string;
   readonly kind: "treasury" | "liquid" | "vested";
@@ -112,10 +109,6 @@ export function resolveLaunch(parameters: WeftParameters, context: LaunchContext
       `The launch on ${context.network} names accounts that are not set. Set each (or export it as an environment ` +
         `variable of that name):\n${missing.join("\n")}`,
     );
-  }
-  const { min, max } = BOOTSTRAP_BOUNDS;
-  if (launch.bootstrapDuration < min || launch.bootstrapDuration > max) {
-    throw new UserError(`launch.bootstrapDuration is ${launch.bootstrapDuration} s; it must lie in [${min}, ${max}].`);
   }
 
   const allocated = [...liquid, ...vested].reduce((sum, a) => sum + a.amount, 0n);

@@ -61,7 +61,7 @@ async function auditedDeployment(f: WeftFixture): Promise<AuditedDeployment> {
 /** Bounds are constants of the contracts, so one probe per deployment (the fixture's snapshot keeps its addresses). */
 const probes = new Map<string, Promise<ParametersReport>>();
 
-async function probe(f: WeftFixture): Promise<ParametersReport> {
+export async function probe(f: WeftFixture): Promise<ParametersReport> {
   const key = await f.TimelockController.getAddress();
   if (!probes.has(key)) probes.set(key, auditedDeployment(f).then(readParameters));
   return probes.get(key)!;

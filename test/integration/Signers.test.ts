@@ -52,7 +52,9 @@ describe("Signers", function () {
     await writeFixtureAddressBook(f);
     // A light scrypt keeps the test fast; the format is the one geth, cast and ethers write.
     const wallet = Wallet.createRandom();
-    const keystore = await encryptKeystoreJson(wallet, PASSWORD, { scrypt: { N: 1024 } });
+    const keystore = await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, PASSWORD, {
+      scrypt: { N: 1024 },
+    });
     const [deployer] = await hre.ethers.getSigners();
     await (await deployer.sendTransaction({ to: wallet.address, value: ethers.parseEther("1") })).wait();
     await (await f.ComputeToken.connect(deployer).transfer(wallet.address, ethers.parseEther("50"))).wait();
