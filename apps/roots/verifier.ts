@@ -6,6 +6,7 @@ import { collectDefaultMetrics } from "prom-client";
 
 import { consoleLogger, type LogFormat, type Logger, parseLogFormat } from "../../src/agents/logger";
 import { parseChainFollowing } from "../../src/agents/following";
+import { defaultHealthMaxAgeMs, LoopHealth } from "../../src/agents/health";
 import { runAgent } from "../../src/agents/run";
 import { loadSystem } from "../../src/cli/context";
 import { parseInteger, parsePort } from "../../src/cli/flags";
@@ -163,8 +164,9 @@ export async function runVerifier(
   }
   collectDefaultMetrics({ register: metrics.registry, prefix: metrics.prefix });
   const startLine = `verifier on ${hre.network.name}: state ${config.stateDir}, polling every ${config.pollIntervalMs} ms`;
-  await runAgent(
-    { logger, metrics: metrics.registry, metricsPort: config.metricsPort, metricsHost: config.metricsHost, startLine },
-    (signal) => verifier.run(signal, config.pollIntervalMs),
+  const health = new LoopHealth(defaultHealthMaxAgeMs(config.pollIntervalMs));
+  const { metricsPort, metricsHost } = config;
+  await runAgent({ logger, metrics: metrics.registry, metricsPort, metricsHost, health, startLine }, (signal) =>
+    verifier.run(signal, config.pollIntervalMs, health),
   );
 }

@@ -1,12 +1,15 @@
 /** The polling loop of a long-lived agent and its graceful shutdown. */
 import { sleep } from "../chain/retry";
 import { errorMessage } from "../errors";
+import type { LoopHealth, TickReport } from "./health";
 import type { Logger } from "./logger";
 
 export interface PollingLoopOptions {
   readonly intervalMs: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** Told how each tick ended, for GET /healthz. */
+  readonly health?: LoopHealth;
 }
 
 /**
@@ -14,12 +17,18 @@ export interface PollingLoopOptions {
  * an agent outlives a bad RPC response or a full disk; the next tick starts again from the saved state.
  * A tick in progress when the signal aborts runs to its end, so no state is left half-written.
  */
-export async function runPollingLoop(tick: () => Promise<void>, options: PollingLoopOptions): Promise<void> {
-  const { intervalMs, signal, logger } = options;
+export async function runPollingLoop(
+  tick: () => Promise<TickReport | void>,
+  options: PollingLoopOptions,
+): Promise<void> {
+  const { intervalMs, signal, logger, health } = options;
   while (!signal.aborted) {
     try {
-      await tick();
+      // Not inside the optional call: without a health, its arguments would never be evaluated.
+      const report = await tick();
+      health?.succeeded(report);
     } catch (error) {
+      health?.failed(errorMessage(error));
       logger.error(`tick failed, retrying in ${intervalMs} ms: ${errorMessage(error)}`);
     }
     try {

@@ -1,10 +1,16 @@
-/** Serves a prom-client registry for Prometheus to scrape: GET /metrics. */
+/**
+ * Serves a prom-client registry for Prometheus to scrape (GET /metrics) and, when the agent's loop reports its
+ * health, a liveness check (GET /healthz: 200 with a small JSON while the loop ticks, 503 once it is stale).
+ */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 import type { Registry } from "prom-client";
 
+import type { LoopHealth } from "./health";
+
 export const METRICS_PATH = "/metrics";
+export const HEALTH_PATH = "/healthz";
 /** Metrics are private to the machine unless an operator opens them up. */
 export const DEFAULT_METRICS_HOST = "127.0.0.1";
 
@@ -18,10 +24,20 @@ export function startMetricsServer(
   registry: Registry,
   port: number,
   host = DEFAULT_METRICS_HOST,
+  health?: LoopHealth,
 ): Promise<RunningMetricsServer> {
+  const served = health === undefined ? METRICS_PATH : `${METRICS_PATH} and ${HEALTH_PATH}`;
   const server = http.createServer((request, response) => {
-    if (request.method !== "GET" || request.url?.split("?")[0] !== METRICS_PATH) {
-      response.writeHead(404, { "content-type": "text/plain" }).end(`only GET ${METRICS_PATH} is served\n`);
+    const path = request.method === "GET" ? request.url?.split("?")[0] : undefined;
+    if (path === HEALTH_PATH && health !== undefined) {
+      const report = health.report();
+      response
+        .writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json" })
+        .end(`${JSON.stringify(report)}\n`);
+      return;
+    }
+    if (path !== METRICS_PATH) {
+      response.writeHead(404, { "content-type": "text/plain" }).end(`only GET ${served} is served\n`);
       return;
     }
     registry.metrics().then(

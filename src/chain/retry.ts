@@ -72,6 +72,11 @@ function withTimeout<T>(what: string, call: Promise<T>, timeoutMs: number): Prom
   return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The wait after failed attempt `attempt` (1 first): `initialDelayMs` doubled per attempt, at most `maxDelayMs`. */
+export function backoffDelayMs(attempt: number, initialDelayMs: number, maxDelayMs: number): number {
+  return Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+}
+
 /** Runs `call` until it succeeds, backing off exponentially (with jitter) between attempts. */
 export async function withRetry<T>(what: string, call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { attempts, initialDelayMs, maxDelayMs, timeoutMs } = { ...DEFAULT_RETRY, ...options };
@@ -80,7 +85,7 @@ export async function withRetry<T>(what: string, call: () => Promise<T>, options
       return await withTimeout(what, call(), timeoutMs);
     } catch (error) {
       if (isPermanentError(error) || attempt >= attempts || options.signal?.aborted) throw error;
-      const backoff = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+      const backoff = backoffDelayMs(attempt, initialDelayMs, maxDelayMs);
       const delayMs = Math.round(backoff / 2 + (Math.random() * backoff) / 2);
       options.onRetry?.(error, attempt, delayMs);
       await sleep(delayMs, options.signal);

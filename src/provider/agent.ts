@@ -11,14 +11,20 @@
  * What it costs an RPC endpoint: each tick reads the head block and the escrow's and dispute manager's logs of the
  * new blocks into an event index (agents/event-index.ts), whatever the number of jobs in flight; a job costs a call
  * only when something happens to it (a new event, its window closing, a dispute deadline), so an idle tick is two
- * calls. The events also tell it at once when one of its jobs is slashed, timed out or taken by someone else.
+ * calls, and two more at most once a minute for the stake and gas gauges. The events also tell it at once when one of
+ * its jobs is slashed (one read then, for the jail's end), timed out or taken by someone else.
+ *
+ * A job whose work keeps failing is retried with back-off and given up after a limit (job-retries.ts): before it
+ * is accepted it is then never accepted; after, the log says what the liveness penalty will take and when.
  */
 import { formatEther, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
 
 import { LOCAL_FOLLOWING } from "../agents/following";
+import type { LoopHealth, TickReport } from "../agents/health";
 import { consoleLogger, type Logger } from "../agents/logger";
 import { runPollingLoop } from "../agents/loop";
 import { latestBlock } from "../chain/clock";
+import { DisputeStatus } from "../chain/disputes";
 import { EventIndex } from "../agents/event-index";
 import { jobIdOf, type JobEventSources } from "../chain/job-events";
 import {
@@ -38,13 +44,17 @@ import { revertName } from "../chain/reverts";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
 import { errorMessage } from "../errors";
+import { formatUtc, relative, span } from "../markdown";
+import { formatWeft } from "../staking/weft";
 import type { ContentStore } from "../store/content-store";
 import type { ContentStoreConfig } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
 import { decodeJobParams, type DecodedJob } from "../workloads/registry";
 import { type ComputeBackend, describeJob, requireOutputSize } from "./backends/backend";
 import { type CheatConfig, Cheater, honest, unpublishedUri } from "./cheat";
+import { ProviderAccount } from "./account";
 import { fetchJobInputs, InputsMismatchError } from "./inputs";
+import { DEFAULT_JOB_RETRY, JobRetries, type JobRetryPolicy } from "./job-retries";
 import { ProviderMetrics } from "./metrics";
 import { type AcceptancePolicy, DEFAULT_POLICY, policyRefusal } from "./policy";
 import { type JobTerms, ProviderState, termsOf, type TrackedJob } from "./state";
@@ -81,6 +91,8 @@ export interface ProviderAgentConfig {
   readonly metrics?: ProviderMetrics;
   /** For every RPC read (never for transactions, which are sent once). */
   readonly retry?: RetryOptions;
+  /** Back-off and give-up of a job whose work keeps failing (DEFAULT_JOB_RETRY unless given). */
+  readonly jobRetry?: JobRetryPolicy;
   /** Answers the disputes of this provider's jobs; without it they go unanswered. */
   readonly disputes?: DisputeResponder;
   /** Keeps a copy of every output this provider commits to until the job settles (disputes are answered from it). */
@@ -88,7 +100,8 @@ export interface ProviderAgentConfig {
 }
 
 /** Why a job is not taken; the metric label of weft_provider_jobs_declined_total. */
-type DeclineReason = "invalid-params" | "params-mismatch" | "policy" | "inputs-mismatch" | "taken" | "closed";
+type DeclineReason =
+  "invalid-params" | "params-mismatch" | "policy" | "inputs-mismatch" | "taken" | "closed" | "failing";
 /** Why a wanted job cannot be taken yet. */
 type WaitReason = "ineligible" | "collateral" | "inputs-unavailable";
 
@@ -108,6 +121,10 @@ export function eventIndexBeside(stateFile: string): string {
 
 /** A failure repeated every tick is logged when it first happens and then once a minute. */
 const REPEATED_FAILURE_LOG_MS = 60_000;
+/** The stages that do a job's work; they back off and give up (the others retry every tick: see tick). */
+type WorkStage = "consider" | "complete";
+const WORK_STAGES: readonly string[] = ["consider", "complete"] satisfies WorkStage[];
+const BPS = 10_000n;
 
 export class ProviderAgent {
   readonly metrics: ProviderMetrics;
@@ -120,11 +137,17 @@ export class ProviderAgent {
   private readonly touched = new Set<bigint>();
   /** The last failure of each job's stage, so that one repeated every tick is not logged every tick. */
   private readonly failures = new Map<string, { message: string; loggedAt: number; repeats: number }>();
+  /** When each failing job's work is tried again, and when it is given up. */
+  private readonly retries: JobRetries;
+  /** Accepted jobs given up: left alone until they time out (or the agent restarts). */
+  private readonly abandoned = new Set<bigint>();
   /** The latest block's timestamp, read once per tick. */
   private now = 0n;
   /** Whether the registry lets this provider take jobs, and its free stake, read at most once per tick. */
   private eligible: boolean | undefined;
   private freeStake: bigint | undefined;
+  /** This provider's registry record and gas balance, and their gauges. */
+  private readonly account: ProviderAccount;
   private firstTick = true;
   private waitingCheckedAt = 0;
   /** One of this provider's jobs settled since the waiting jobs were last checked: its stake may be free again. */
@@ -143,6 +166,15 @@ export class ProviderAgent {
     this.metrics = config.metrics ?? new ProviderMetrics();
     this.policy = config.policy ?? DEFAULT_POLICY;
     this.cheater = config.cheat === undefined ? undefined : new Cheater(config.cheat);
+    this.retries = new JobRetries(config.jobRetry ?? DEFAULT_JOB_RETRY);
+    const registry = config.system.ProviderRegistry;
+    this.account = new ProviderAccount(
+      {
+        record: () => this.read("the provider's state", () => registry.providerState(address)),
+        gasBalance: () => this.read("the gas balance", () => provider.getBalance(address)),
+      },
+      this.metrics,
+    );
     this.metrics.lastProcessedBlock.set(state.nextBlock - 1);
   }
 
@@ -182,20 +214,21 @@ export class ProviderAgent {
   }
 
   /** Polls every `intervalMs` until `signal` aborts; the step in progress then runs to its end. */
-  run(signal: AbortSignal, intervalMs: number): Promise<void> {
-    return runPollingLoop(() => this.tick(), { intervalMs, signal, logger: this.logger });
+  run(signal: AbortSignal, intervalMs: number, health?: LoopHealth): Promise<void> {
+    return runPollingLoop(() => this.tick(), { intervalMs, signal, logger: this.logger, health });
   }
 
   /**
    * One full step: considers jobs created since the last step and those still waiting, completes accepted jobs,
    * and finalizes submitted jobs whose challenge window has passed. A failure on one job is logged and counted;
-   * the job is retried next step and the others go on.
+   * the job is retried (with back-off, see job-retries.ts) and the others go on.
    */
-  async tick(): Promise<void> {
+  async tick(): Promise<TickReport> {
     const head = await this.read("the latest block", () => latestBlock(this.provider));
     this.now = head.timestamp;
     this.eligible = undefined;
     this.freeStake = undefined;
+    this.account.startTick(head.timestamp);
     // Jobs that were already waiting or assigned; those that get there during this step are retried next step.
     const waiting = this.state.jobsIn("waiting");
     const assigned = this.state.jobsIn("assigned");
@@ -212,7 +245,7 @@ export class ProviderAgent {
       await this.guarded("consider", id, () => this.consider(id, job.terms));
     }
     for (const [id, job] of assigned) {
-      if (this.state.job(id)?.phase !== "assigned") continue;
+      if (this.state.job(id)?.phase !== "assigned" || this.abandoned.has(id)) continue;
       await this.guarded("complete", id, () => this.complete(id, job.terms));
     }
     const now = this.now;
@@ -223,6 +256,13 @@ export class ProviderAgent {
       }
       await this.guarded("finalize", id, () => this.settle(id, job, now));
     }
+    try {
+      await this.account.refresh();
+      this.failures.delete("gauges");
+    } catch (error) {
+      this.logFailure("gauges", `reading the stake and gas gauges failed: ${errorMessage(error)}`);
+    }
+    return { headBlock: head.number };
   }
 
   // ---------------------------------------------------------------- steps
@@ -242,8 +282,9 @@ export class ProviderAgent {
   private async route(log: ChainLog): Promise<void> {
     const id = jobIdOf(log, this.sources);
     if (id === undefined) return;
-    const escrow = this.config.system.JobEscrow;
-    const event = sameAddress(log.address, this.sources.escrow) ? escrow.interface.parseLog(log) : null;
+    const { JobEscrow: escrow, DisputeManager: disputes } = this.config.system;
+    const fromEscrow = sameAddress(log.address, this.sources.escrow);
+    const event = (fromEscrow ? escrow.interface : disputes.interface).parseLog(log);
     if (event?.name === "JobCreated") return this.considerCreated(createdJobOf(escrow, log));
     const tracked = this.state.job(id);
     if (tracked === undefined) return;
@@ -257,14 +298,10 @@ export class ProviderAgent {
       case "JobCancelled":
         if (tracked.phase === "waiting") this.decline(id, "closed", "its client cancelled it");
         return;
-      case "DisputeResolved":
-        if (event.args.providerAtFault as boolean) {
-          this.logger.error(
-            `job ${id}: SLASHED: a dispute proved the result this provider committed to wrong; its collateral ` +
-              `and a share of its stake are gone, and the registry may jail it`,
-          );
-          this.metrics.errors.inc({ stage: "slashed" });
-          this.settled(id);
+      case "DisputeSettled":
+        // The escrow's DisputeResolved(providerAtFault) comes first in the same transaction; this one says how much.
+        if (Number(event.args.outcome) === DisputeStatus.ProviderAtFault) {
+          await this.slashed(id, event.args.disputeId as bigint, event.args.slashed as bigint);
         }
         return;
       case "JobTimedOut":
@@ -361,14 +398,19 @@ export class ProviderAgent {
     if (refusal !== undefined) return { kind: "decline", reason: "policy", detail: refusal };
 
     const { JobEscrow: escrow, ProviderRegistry: registry } = this.config.system;
-    // Read once per tick, however many jobs it considers; each acceptance takes its collateral off locally.
+    // Read once per tick, however many jobs it considers; each acceptance takes its collateral off locally. The
+    // record that gives the free stake also feeds the gauges.
     this.eligible ??= await this.read("eligibility", () => registry.canAcceptJobs(this.address));
     if (!this.eligible) {
       return { kind: "wait", reason: "ineligible", detail: await this.ineligibility() };
     }
     // The escrow's own rule: the job's value in WEFT (fixed at creation) times the ratio, and at least the floor.
     const collateral = await this.read("the collateral", () => escrow.collateralFor(stored.paymentValue));
-    const free = (this.freeStake ??= await this.read("free stake", () => registry.freeStake(this.address)));
+    if (this.freeStake === undefined) {
+      const account = await this.account.recordOnce();
+      this.freeStake = account.staked - account.locked;
+    }
+    const free = this.freeStake;
     if (free < collateral) {
       return {
         kind: "wait",
@@ -386,13 +428,12 @@ export class ProviderAgent {
     }
   }
 
-  /** Sends acceptJob; false if another provider got there first. */
   /** Why the registry refuses this provider jobs, in the words of the rule it breaks. */
   private async ineligibility(): Promise<string> {
     const registry = this.config.system.ProviderRegistry;
     const now = this.now;
     const [state, minStake] = await Promise.all([
-      this.read("the provider's state", () => registry.providerState(this.address)),
+      this.account.recordOnce(),
       this.read("the minimum provider stake", () => registry.minProviderStake()),
     ]);
     if (!state.registered) return "this provider is not registered; run provider:register";
@@ -427,6 +468,7 @@ export class ProviderAgent {
       }
     }
     if (this.freeStake !== undefined) this.freeStake -= verdict.collateral;
+    this.account.locked(verdict.collateral);
     this.metrics.jobsAccepted.inc({ workload: verdict.job.name });
     this.logger.info(
       `job ${id}: accepted (${describeJob(verdict.job)}, collateral ${formatEther(verdict.collateral)} WEFT)`,
@@ -559,7 +601,29 @@ export class ProviderAgent {
   /** One of this provider's jobs is over: its collateral is free again (or gone), so waiting jobs are checked. */
   private settled(id: bigint): void {
     this.stakeFreed = true;
+    this.account.stakeMoved();
     this.drop(id);
+  }
+
+  /** A dispute proved job `id`'s result wrong: one line with what was taken and until when the provider is jailed. */
+  private async slashed(id: bigint, disputeId: bigint, taken: bigint): Promise<void> {
+    this.metrics.errors.inc({ stage: "slashed" });
+    this.settled(id);
+    let jail: string;
+    try {
+      // The one read a slash costs: the registry's jail end (a later slash may have extended an earlier jail).
+      const { jailedUntil } = await this.account.read();
+      jail =
+        jailedUntil > this.now
+          ? `jailed until ${formatUtc(jailedUntil)} (${relative(jailedUntil, this.now)}): no new jobs until then`
+          : "not jailed any more";
+    } catch (error) {
+      jail = `jailed (reading until when failed: ${errorMessage(error)})`;
+    }
+    this.logger.error(
+      `job ${id}: SLASHED: dispute ${disputeId} proved the result this provider committed to wrong; ` +
+        `${formatWeft(taken)} taken from its stake (the job's collateral first), client refunded; ${jail}`,
+    );
   }
 
   /** The ResultSubmitted event of a submitResult transaction's receipt. */
@@ -578,6 +642,8 @@ export class ProviderAgent {
 
   private drop(id: bigint): void {
     this.inputsCache.delete(id);
+    this.abandoned.delete(id);
+    for (const stage of WORK_STAGES) this.retries.clear(`${stage}:${id}`);
     this.config.outputs?.forget(id);
     if (this.state.job(id) !== undefined) this.state.forget(id);
   }
@@ -588,15 +654,63 @@ export class ProviderAgent {
    */
   private async guarded(stage: string, id: bigint, step: () => Promise<void>, untracked?: JobTerms): Promise<void> {
     const key = `${stage}:${id}`;
+    const work = WORK_STAGES.includes(stage);
+    if (work && !this.retries.due(key)) return;
     try {
       await step();
       this.failures.delete(key);
+      this.retries.clear(key);
     } catch (error) {
       this.metrics.errors.inc({ stage });
-      this.logFailure(key, `job ${id}: ${stage} failed (retrying next step): ${errorMessage(error)}`);
       if (untracked !== undefined && this.state.job(id) === undefined) {
         this.state.set(id, { phase: "waiting", terms: untracked, reason: `error: ${errorMessage(error)}` });
       }
+      if (work) await this.workFailed(stage as WorkStage, id, errorMessage(error));
+      else this.logFailure(key, `job ${id}: ${stage} failed (retrying next step): ${errorMessage(error)}`);
+    }
+  }
+
+  /** A failed attempt at a job's work: it is tried again later, or given up after the limit. */
+  private async workFailed(stage: WorkStage, id: bigint, message: string): Promise<void> {
+    const outcome = this.retries.failed(`${stage}:${id}`);
+    const { attempts } = this.retries.policy;
+    if (outcome.kind === "retry") {
+      const next = span(BigInt(Math.ceil(outcome.delayMs / 1000)));
+      this.logger.error(
+        `job ${id}: ${stage} failed (attempt ${outcome.attempt} of ${attempts}, next in ${next}): ${message}`,
+      );
+      return;
+    }
+    this.metrics.errors.inc({ stage: "gave-up" });
+    if (stage === "consider" && this.state.job(id)?.phase === "waiting") {
+      this.logger.error(`job ${id}: GAVE UP after ${attempts} failed attempts to take it (last: ${message})`);
+      return this.decline(id, "failing", `given up after ${attempts} failed attempts; it will not be accepted`);
+    }
+    this.abandoned.add(id);
+    this.logger.error(
+      `job ${id}: GAVE UP after ${attempts} failed attempts to complete it (last: ${message}); ` +
+        `${await this.livenessConsequence(id)}. Fix the backend and restart the agent before then to try again.`,
+    );
+  }
+
+  /** What an accepted job left undone will cost: the liveness penalty on its collateral, and from when. */
+  private async livenessConsequence(id: bigint): Promise<string> {
+    try {
+      const [stored, penaltyBps] = await Promise.all([
+        this.readStoredJob(id),
+        this.read("the liveness penalty", () => this.config.system.JobEscrow.livenessPenaltyBps()),
+      ]);
+      const penalty = (stored.collateral * penaltyBps) / BPS;
+      return (
+        `its ${formatWeft(stored.collateral)} of collateral stays locked, and once its submit deadline ` +
+        `${formatUtc(stored.deadline)} (${relative(stored.deadline, this.now)}) passes the client can claim a ` +
+        `timeout: the liveness penalty then takes ${formatWeft(penalty)} of it (${Number(penaltyBps) / 100}%)`
+      );
+    } catch (error) {
+      return (
+        `its collateral stays locked, and the liveness penalty takes part of it once the submit deadline passes ` +
+        `(reading how much failed: ${errorMessage(error)})`
+      );
     }
   }
 

@@ -31,6 +31,23 @@ export class ProviderMetrics extends AgentMetrics {
     "The last block whose JobCreated logs were processed",
   );
 
+  readonly stake = this.gauge("stake_weft", "WEFT this provider has staked, locked collateral included");
+
+  readonly lockedCollateral = this.gauge(
+    "locked_collateral_weft",
+    "WEFT of this provider's stake locked as collateral of its running jobs",
+  );
+
+  readonly jailedUntil = this.gauge(
+    "jailed_until_seconds",
+    "When this provider's jail ends, unix seconds (chain time); 0 when it is not jailed",
+  );
+
+  readonly gasBalance = this.gauge(
+    "gas_balance",
+    "The signer's balance of the chain's native token (ether units), which pays for its transactions",
+  );
+
   constructor() {
     super("weft_provider_");
   }

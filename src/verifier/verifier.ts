@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import type { Provider } from "ethers";
 
 import type { Logger } from "../agents/logger";
+import type { LoopHealth } from "../agents/health";
 import { runPollingLoop } from "../agents/loop";
 import { type BlockRange, validateConfirmedRangeOptions } from "../chain/blocks";
 import { EventIndex } from "../agents/event-index";
@@ -77,6 +78,8 @@ export interface TickSummary {
   readonly checked: number;
   /** Findings filed in this tick, re-filed pending ones included. */
   readonly filed: number;
+  /** The chain head this tick read. */
+  readonly headBlock: number;
 }
 
 const DEFAULT_FETCH_RETRY: RetryOptions = { attempts: 4, initialDelayMs: 500 };
@@ -119,8 +122,8 @@ export class Verifier {
     const { escrow, provider, sink, logger, metrics } = this.options;
     const pending = await filePendingFindings(this.state, sink, logger);
     metrics.disputesFiled.inc(pending.length);
-    const summary = { ranges: [] as BlockRange[], checked: 0, filed: pending.length };
     const head = await this.rpc("eth_blockNumber", () => provider.getBlockNumber(), signal);
+    const summary = { ranges: [] as BlockRange[], checked: 0, filed: pending.length, headBlock: head };
     // Retried range by range inside; a range that still fails aborts the tick with the checkpoint where it was.
     await this.index.sync(head - this.options.confirmations);
     const fromBlock = this.state.nextBlock;
@@ -165,18 +168,18 @@ export class Verifier {
   }
 
   /** Ticks every `intervalMs` until `signal` aborts; a failed tick is logged and retried. */
-  run(signal: AbortSignal, intervalMs: number): Promise<void> {
+  run(signal: AbortSignal, intervalMs: number, health?: LoopHealth): Promise<void> {
     const { logger } = this.options;
     logger.info(`watching from block ${this.state.nextBlock} (state ${this.state.file})`);
     const tick = async () => {
       try {
-        await this.tick(signal);
+        return await this.tick(signal);
       } catch (error) {
         // A shutdown that interrupts a retry's backoff is not a failure worth a log line.
         if (!signal.aborted) throw error;
       }
     };
-    return runPollingLoop(tick, { intervalMs, signal, logger });
+    return runPollingLoop(tick, { intervalMs, signal, logger, health });
   }
 
   /** Checks one job, records it, and files its finding; returns the number of findings filed (0 or 1). */

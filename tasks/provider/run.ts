@@ -76,7 +76,24 @@ task("provider:run", "Runs the provider agent: accepts, computes, submits and fi
     INTEGER,
   )
   .addOptionalParam("state", "The state file (default .weft/<network>/provider-<address>.json)", undefined, FILE)
-  .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics", undefined, PORT)
+  .addOptionalParam(
+    "jobAttempts",
+    "Failed attempts at a job's work before it is given up (default 8, see README)",
+    undefined,
+    INTEGER,
+  )
+  .addOptionalParam(
+    "metricsPort",
+    "Serve Prometheus metrics on this port at /metrics, and health at /healthz",
+    undefined,
+    PORT,
+  )
+  .addOptionalParam(
+    "healthMaxAge",
+    "/healthz answers 503 when no tick succeeded for this long (default 2 min)",
+    undefined,
+    DURATION,
+  )
   .addOptionalParam(
     "metricsHost",
     "The interface to serve metrics on (default 127.0.0.1; 0.0.0.0 for every one)",

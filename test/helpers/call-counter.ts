@@ -53,7 +53,7 @@ export class CallCounter {
   }
 
   /** Counts the calls made while `work` runs (and nothing else runs). */
-  async during(work: () => Promise<void>): Promise<CallCounts> {
+  async during(work: () => Promise<unknown>): Promise<CallCounts> {
     this.counts = new Map();
     this.counting = true;
     try {
