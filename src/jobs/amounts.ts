@@ -51,3 +51,14 @@ export function formatWeft(amount: bigint): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${fraction === "0" ? grouped : `${grouped}.${fraction}`} ${WEFT_SYMBOL}`;
 }
+
+/** An amount for --json: exact base units as a decimal string (JSON numbers lose precision), and as people read it. */
+export interface AmountJson {
+  readonly wei: string;
+  readonly formatted: string;
+}
+
+/** A WEFT amount for --json. */
+export function weftJson(amount: bigint): AmountJson {
+  return { wei: amount.toString(), formatted: formatWeft(amount) };
+}
