@@ -45,7 +45,7 @@ import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
 import { errorMessage } from "../errors";
 import { formatUtc, relative, span } from "../markdown";
-import { formatWeft } from "../staking/weft";
+import { formatWeft } from "../jobs/amounts";
 import type { ContentStore } from "../store/content-store";
 import type { ContentStoreConfig } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
