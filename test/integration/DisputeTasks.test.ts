@@ -799,7 +799,7 @@ describe("Dispute tasks", function () {
         "a challenger who cannot pay the bond",
         "dispute:open",
         async (f) => ({ job: `${f.withheldJob}`, path: "withheld", account: `${PAUPER}` }),
-        () => line(`The bond is 100.0 WEFT and ${address(PAUPER)} holds 0.0 WEFT.`),
+        () => line(`The bond is 100 WEFT and ${address(PAUPER)} holds 0 WEFT.`),
       ],
       [
         "a malformed --dispute",
