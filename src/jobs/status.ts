@@ -23,9 +23,8 @@ import { UserError } from "../errors";
 import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 import { decodeJobParams, workloadById } from "../workloads/registry";
-import type { TokenUnits } from "../cli/flags";
 import { formatMoment, formatUtc, momentJson, relative, shortAddress } from "../markdown";
-import { formatAmount, formatWeft, readTokenInfo, type TokenInfo, weftJson } from "./amounts";
+import { amountJson, formatAmount, formatWeft, readTokenInfo, type TokenInfo, weftJson } from "./amounts";
 import { providerOf } from "../chain/provider";
 import { textTable } from "../table";
 
@@ -195,12 +194,6 @@ export function formatJobList(rows: readonly JobListRow[], now: bigint): string 
   }
   return table.toString();
 }
-
-/** An amount in base units (a decimal string) and formatted with its token's symbol. */
-const amountJson = (amount: bigint, token: TokenUnits) => ({
-  wei: amount.toString(),
-  formatted: formatAmount(amount, token),
-});
 
 function jobJson(job: StoredJob, token: TokenInfo) {
   return {

@@ -169,7 +169,7 @@ describe("Rewards", function () {
 
     const before = await f.ComputeToken.balanceOf(f.provider.address);
     const claimed = await runTask("rewards:claim", { account: PROVIDER_ACCOUNT });
-    expect(claimed).to.match(new RegExp(`^Claimed ${ethers.formatEther(pending)} WEFT for epochs ${epoch} \\(tx 0x`));
+    expect(claimed).to.match(new RegExp(`^Claimed ${formatWeft(pending)} for epochs ${epoch} \\(tx 0x`));
     expect((await f.ComputeToken.balanceOf(f.provider.address)) - before).to.equal(pending);
     await expectTaskError(
       "rewards:claim",
