@@ -56,6 +56,11 @@ export function formatUtc(timestamp: bigint): string {
     .replace(/\.\d+Z$/, " UTC");
 }
 
+/** A unix time for --json: its seconds as a decimal string, and in UTC. */
+export function momentJson(timestamp: bigint): { readonly unix: string; readonly utc: string } {
+  return { unix: timestamp.toString(), utc: formatUtc(timestamp) };
+}
+
 /** A unix time and how far it is from `now`: "2026-12-03 15:20:07 UTC (in 2 h 5 min)". */
 export function formatMoment(timestamp: bigint, now: bigint): string {
   return `${formatUtc(timestamp)} (${relative(timestamp, now)})`;

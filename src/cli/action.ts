@@ -4,12 +4,14 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment, RunTaskFunction } from "hardhat/types";
 
 import { UserError } from "../errors";
-import { contractErrorLine } from "./contract-error-hints";
 
 /** The error a user should see for `error`: a UserError or a contract's refusal as a one-line plugin error. */
-function asUserError(error: unknown): unknown {
+async function asUserError(error: unknown): Promise<unknown> {
   if (error instanceof UserError) return new HardhatPluginError("weft", error.message, error);
   if (HardhatPluginError.isHardhatPluginError(error)) return error;
+  // Loaded here, not at the top: the decoder needs typechain-types, and hardhat.config.ts loads this module (through
+  // tasks/index.ts) before the first compile has generated them.
+  const { contractErrorLine } = await import("./contract-error-hints");
   const refusal = contractErrorLine(error);
   return refusal === undefined
     ? error
@@ -61,7 +63,7 @@ export function userFacing<Args>(
     try {
       await action(args, hre);
     } catch (error) {
-      const userError = asUserError(error);
+      const userError = await asUserError(error);
       if (!HardhatPluginError.isHardhatPluginError(userError)) throw error;
       if (!isCommandLineTask() || hre.hardhatArguments.showStackTraces) throw userError;
       const from = userError.pluginName === "weft" ? "Error" : `Error in plugin ${userError.pluginName}`;

@@ -8,7 +8,7 @@ import { ethers } from "ethers";
 import type { ComputeGovernor } from "../../typechain-types";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
-import { formatWeft as weft } from "../jobs/amounts";
+import { formatWeft as weft, weftJson } from "../jobs/amounts";
 import { formatMoment, formatUtc } from "../markdown";
 import { parseProposalId } from "../cli/context";
 import { contractDirectory, describeAction } from "./decode";
@@ -181,7 +181,6 @@ export function formatProposals(summaries: readonly ProposalSummary[], now: bigi
 
 /** A proposal for programs: amounts as decimal strings of base units, and formatted; times in UTC. */
 export function proposalRecord(s: ProposalSummary) {
-  const amount = (value: bigint) => ({ wei: value.toString(), formatted: weft(value) });
   return {
     id: s.proposal.id.toString(),
     shortId: s.shortId,
@@ -189,12 +188,12 @@ export function proposalRecord(s: ProposalSummary) {
     description: s.proposal.description,
     proposer: s.proposal.proposer,
     actions: s.proposal.actions.map((a, i) => ({ ...a, value: a.value.toString(), decoded: s.calls[i] })),
-    votes: { for: amount(s.forVotes), against: amount(s.againstVotes), abstain: amount(s.abstainVotes) },
-    quorum: amount(s.quorum),
+    votes: { for: weftJson(s.forVotes), against: weftJson(s.againstVotes), abstain: weftJson(s.abstainVotes) },
+    quorum: weftJson(s.quorum),
     voteStart: formatUtc(s.snapshot),
     voteEnd: formatUtc(s.deadline),
     eta: s.eta === 0n ? null : formatUtc(s.eta),
-    ownVote: s.ownVote === undefined ? null : { support: s.ownVote.support, weight: amount(s.ownVote.weight) },
+    ownVote: s.ownVote === undefined ? null : { support: s.ownVote.support, weight: weftJson(s.ownVote.weight) },
   };
 }
 

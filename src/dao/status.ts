@@ -3,7 +3,7 @@ import { ethers } from "ethers";
 import { Roles } from "../../config/roles";
 import type { AddressBook } from "../deploy/addressBook";
 import type { WeftSystem } from "../deploy/system";
-import { formatWeft } from "../jobs/amounts";
+import { formatWeft, weftJson } from "../jobs/amounts";
 import { duration, formatBps, formatUtc } from "../markdown";
 import { providerOf } from "../chain/provider";
 import { textTable } from "../table";
@@ -62,7 +62,7 @@ export function systemStatusJson(status: SystemStatus): string {
   const holding = (h: Holding) => ({
     address: h.address,
     name: h.name ?? null,
-    ...units(h.amount),
+    ...weftJson(h.amount),
     bps: Number(h.bps),
   });
   return JSON.stringify(
@@ -76,11 +76,11 @@ export function systemStatusJson(status: SystemStatus): string {
       roles: status.roles,
       treasury: {
         address: status.treasury.address,
-        weft: units(status.treasury.weft),
+        weft: weftJson(status.treasury.weft),
         eth: status.treasury.eth.toString(),
       },
       votingPower: {
-        totalSupply: units(p.totalSupply),
+        totalSupply: weftJson(p.totalSupply),
         delegated: holding(p.delegated),
         topByVotes: p.topByVotes.map(holding),
         topByBalance: p.topByBalance.map(holding),
@@ -89,12 +89,12 @@ export function systemStatusJson(status: SystemStatus): string {
           ...holding(v),
           allocation: v.allocation,
           beneficiary: v.beneficiary,
-          releasable: units(v.releasable),
+          releasable: weftJson(v.releasable),
         })),
         passing: {
-          quorum: units(p.rule.quorum),
+          quorum: weftJson(p.rule.quorum),
           quorumPercent: Number(p.rule.quorumPercent),
-          proposalThreshold: units(p.rule.proposalThreshold),
+          proposalThreshold: weftJson(p.rule.proposalThreshold),
           votingDelaySeconds: Number(p.rule.votingDelay),
           votingPeriodSeconds: Number(p.rule.votingPeriod),
           lateQuorumExtensionSeconds: Number(p.rule.lateQuorumExtension),
@@ -107,8 +107,6 @@ export function systemStatusJson(status: SystemStatus): string {
     2,
   );
 }
-
-const units = (wei: bigint) => ({ wei: wei.toString(), formatted: formatWeft(wei) });
 
 const weft = (wei: bigint) => Number(ethers.formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 2 });
 const percent = formatBps;

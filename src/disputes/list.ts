@@ -14,8 +14,8 @@ import {
 } from "../chain/disputes";
 import type { HistorySource } from "../chain/logs";
 import type { WeftSystem } from "../deploy/system";
-import { formatWeft as weft } from "../jobs/amounts";
-import { formatUtc, relative, shortAddress } from "../markdown";
+import { formatWeft as weft, weftJson } from "../jobs/amounts";
+import { formatUtc, momentJson, relative, shortAddress } from "../markdown";
 
 export interface DisputeFilter {
   /** Only the disputes of this job. */
@@ -73,8 +73,8 @@ export function disputesJson(disputes: readonly DisputeRecord[]): string {
       status: disputeStatusName(d.status),
       open: isOpenDispute(d.status),
       challenger: d.challenger,
-      bond: { wei: d.bond.toString(), formatted: weft(d.bond) },
-      deadline: { unix: d.deadline.toString(), utc: formatUtc(d.deadline) },
+      bond: weftJson(d.bond),
+      deadline: momentJson(d.deadline),
     })),
     null,
     2,

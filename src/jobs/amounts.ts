@@ -1,7 +1,7 @@
 /** Payment tokens as a person reads and types them: "12.5 tUSD", not 12500000000000000000 wei. */
 import { ethers, type ContractRunner } from "ethers";
 
-import type { TokenUnits } from "../cli/flags";
+import { type TokenUnits, WEFT_UNITS } from "../cli/flags";
 import { UserError } from "../errors";
 import type { WeftSystem } from "../deploy/system";
 import { IERC20Metadata__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata__factory";
@@ -41,13 +41,29 @@ export async function readTokenInfo(address: string, runner: ContractRunner): Pr
   }
 }
 
+/** An amount as people read it: "16,000,000 WEFT", "12.5 tUSD" (thousands grouped, no trailing ".0"). */
 export function formatAmount(amount: bigint, token: TokenUnits): string {
-  return `${ethers.formatUnits(amount, token.decimals)} ${token.symbol}`;
+  const [whole, fraction] = ethers.formatUnits(amount, token.decimals).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${fraction === "0" ? grouped : `${grouped}.${fraction}`} ${token.symbol}`;
 }
 
-/** A WEFT amount as people read it: "16,000,000 WEFT", "150.5 WEFT" (thousands grouped, no trailing ".0"). */
+/** A WEFT amount as people read it: "16,000,000 WEFT", "150.5 WEFT". */
 export function formatWeft(amount: bigint): string {
-  const [whole, fraction] = ethers.formatEther(amount).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${fraction === "0" ? grouped : `${grouped}.${fraction}`} ${WEFT_SYMBOL}`;
+  return formatAmount(amount, WEFT_UNITS);
+}
+
+/** An amount for --json: exact base units as a decimal string (JSON numbers lose precision), and as people read it. */
+export interface AmountJson {
+  readonly wei: string;
+  readonly formatted: string;
+}
+
+export function amountJson(amount: bigint, token: TokenUnits): AmountJson {
+  return { wei: amount.toString(), formatted: formatAmount(amount, token) };
+}
+
+/** A WEFT amount for --json. */
+export function weftJson(amount: bigint): AmountJson {
+  return amountJson(amount, WEFT_UNITS);
 }

@@ -23,9 +23,8 @@ import { UserError } from "../errors";
 import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 import { decodeJobParams, workloadById } from "../workloads/registry";
-import type { TokenUnits } from "../cli/flags";
-import { formatMoment, formatUtc, relative, shortAddress } from "../markdown";
-import { formatAmount, readTokenInfo, type TokenInfo, WEFT_SYMBOL } from "./amounts";
+import { formatMoment, formatUtc, momentJson, relative, shortAddress } from "../markdown";
+import { amountJson, formatAmount, formatWeft, readTokenInfo, type TokenInfo, weftJson } from "./amounts";
 import { providerOf } from "../chain/provider";
 import { textTable } from "../table";
 
@@ -133,9 +132,9 @@ export function formatJobDetails(details: JobDetails, now: bigint): string {
     {
       payment:
         `${formatAmount(job.payment, token)} (protocol fee ${job.feeBps / 100}%), ` +
-        `valued at ${ethers.formatEther(job.paymentValue)} WEFT`,
+        `valued at ${formatWeft(job.paymentValue)}`,
     },
-    { collateral: job.collateral === 0n ? "(none locked)" : `${ethers.formatEther(job.collateral)} WEFT` },
+    { collateral: job.collateral === 0n ? "(none locked)" : formatWeft(job.collateral) },
     { created: `block ${created.blockNumber}, submit deadline ${formatMoment(created.submitDeadline, now)}` },
     { "params hash": job.paramsHash },
     { "input root": job.inputRoot },
@@ -196,14 +195,6 @@ export function formatJobList(rows: readonly JobListRow[], now: bigint): string 
   return table.toString();
 }
 
-/** An amount in base units (a decimal string) and formatted with its token's symbol. */
-const amountJson = (amount: bigint, token: TokenUnits) => ({
-  wei: amount.toString(),
-  formatted: formatAmount(amount, token),
-});
-const WEFT_UNITS: TokenUnits = { symbol: WEFT_SYMBOL, decimals: 18 };
-const momentJson = (timestamp: bigint) => ({ unix: timestamp.toString(), utc: formatUtc(timestamp) });
-
 function jobJson(job: StoredJob, token: TokenInfo) {
   return {
     id: job.id.toString(),
@@ -212,9 +203,9 @@ function jobJson(job: StoredJob, token: TokenInfo) {
     client: job.client,
     provider: job.provider === ethers.ZeroAddress ? null : job.provider,
     payment: { ...amountJson(job.payment, token), token: job.paymentToken },
-    paymentValue: amountJson(job.paymentValue, WEFT_UNITS),
+    paymentValue: weftJson(job.paymentValue),
     feeBps: job.feeBps,
-    collateral: amountJson(job.collateral, WEFT_UNITS),
+    collateral: weftJson(job.collateral),
     deadline: momentJson(job.deadline),
   };
 }
@@ -290,8 +281,7 @@ export async function finalizeJob(
   if (job.status !== JobStatus.Submitted) throw new UserError(notFinalizable(job));
   if (now < job.deadline) {
     throw new UserError(
-      `Job ${id}'s challenge window is open until ${formatUtc(job.deadline)}, ${job.deadline - now} s from now; ` +
-        "finalize after that.",
+      `Job ${id}'s challenge window is open until ${formatMoment(job.deadline, now)}; finalize after that.`,
     );
   }
   const tx = await escrow.finalize(id, committedTerms(job));

@@ -17,7 +17,7 @@
  * A job whose work keeps failing is retried with back-off and given up after a limit (job-retries.ts): before it
  * is accepted it is then never accepted; after, the log says what the liveness penalty will take and when.
  */
-import { formatEther, keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
+import { keccak256, type Provider, type Signer, ZeroAddress } from "ethers";
 
 import { LOCAL_FOLLOWING } from "../agents/following";
 import type { LoopHealth, TickReport } from "../agents/health";
@@ -44,8 +44,8 @@ import { revertName } from "../chain/reverts";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
 import { errorMessage } from "../errors";
-import { formatUtc, relative, span } from "../markdown";
-import { formatWeft } from "../staking/weft";
+import { formatMoment, formatUtc, relative, span } from "../markdown";
+import { formatWeft } from "../jobs/amounts";
 import type { ContentStore } from "../store/content-store";
 import type { ContentStoreConfig } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
@@ -415,7 +415,7 @@ export class ProviderAgent {
       return {
         kind: "wait",
         reason: "collateral",
-        detail: `it needs ${formatEther(collateral)} WEFT of free stake as collateral, this provider has ${formatEther(free)}`,
+        detail: `it needs ${formatWeft(collateral)} of free stake as collateral, this provider has ${formatWeft(free)}`,
       };
     }
     try {
@@ -437,12 +437,11 @@ export class ProviderAgent {
       this.read("the minimum provider stake", () => registry.minProviderStake()),
     ]);
     if (!state.registered) return "this provider is not registered; run provider:register";
-    if (now < state.jailedUntil)
-      return `this provider is jailed until ${new Date(Number(state.jailedUntil) * 1000).toISOString()}`;
+    if (now < state.jailedUntil) return `this provider is jailed until ${formatMoment(state.jailedUntil, now)}`;
     if (state.staked < minStake) {
-      return `this provider has ${formatEther(state.staked)} WEFT staked, less than the ${formatEther(minStake)} minimum; run provider:stake`;
+      return `this provider has ${formatWeft(state.staked)} staked, less than the ${formatWeft(minStake)} minimum; run provider:stake`;
     }
-    return `this provider owes ${formatEther(state.debt)} WEFT of collateral debt, repaid as its other jobs settle`;
+    return `this provider owes ${formatWeft(state.debt)} of collateral debt, repaid as its other jobs settle`;
   }
 
   /** Sends acceptJob; returns the job as accepted, or undefined if another provider got there first. */
@@ -470,9 +469,7 @@ export class ProviderAgent {
     if (this.freeStake !== undefined) this.freeStake -= verdict.collateral;
     this.account.locked(verdict.collateral);
     this.metrics.jobsAccepted.inc({ workload: verdict.job.name });
-    this.logger.info(
-      `job ${id}: accepted (${describeJob(verdict.job)}, collateral ${formatEther(verdict.collateral)} WEFT)`,
-    );
+    this.logger.info(`job ${id}: accepted (${describeJob(verdict.job)}, collateral ${formatWeft(verdict.collateral)})`);
     return accepted;
   }
 

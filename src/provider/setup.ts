@@ -3,11 +3,12 @@
  * provider:stake and by provider:run before it starts (--gpu, --stake).
  */
 import { withRetry } from "../chain/retry";
-import { formatEther, type Signer } from "ethers";
+import type { Signer } from "ethers";
 
 import type { Logger } from "../agents/logger";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
+import { formatWeft } from "../jobs/amounts";
 import { requireStakeFunds } from "../staking/funding";
 import { type ProviderProfile, validateProfile } from "../staking/profile";
 
@@ -41,7 +42,7 @@ export async function stakeWeft(
   network: string,
 ): Promise<{ provider: string; staked: bigint; txHash: string }> {
   const provider = await signer.getAddress();
-  if (amount <= 0n) throw new UserError(`--amount must be positive; got ${formatEther(amount)} WEFT.`);
+  if (amount <= 0n) throw new UserError(`--amount must be positive; got ${formatWeft(amount)}.`);
   const registry = system.ProviderRegistry.connect(signer);
   const token = system.ComputeToken.connect(signer);
   if (!(await withRetry("the provider's state", () => registry.providerState(provider))).registered) {
@@ -94,6 +95,6 @@ export async function ensureProvider(
   }
   if (shortfall > 0n) {
     const { staked, txHash } = await stakeWeft(system, signer, shortfall, network);
-    logger.info(`staked ${formatEther(shortfall)} WEFT (total ${formatEther(staked)}) in tx ${txHash}`);
+    logger.info(`staked ${formatWeft(shortfall)} (total ${formatWeft(staked)}) in tx ${txHash}`);
   }
 }

@@ -8,7 +8,7 @@ import { WEFT_UNITS } from "../cli/flags";
 import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
-import { formatWeft } from "./weft";
+import { formatWeft } from "../jobs/amounts";
 
 /** Throws, saying how much is missing and how to get it, unless `signer` holds `amount` WEFT. */
 export async function requireStakeFunds(

@@ -12,7 +12,7 @@ import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import type { ProviderProfile } from "./profile";
 import { describeProfile } from "./profile";
-import { formatWeft, type JsonAmount, jsonWeft } from "./weft";
+import { type AmountJson, formatWeft, weftJson } from "../jobs/amounts";
 
 type Contracts = Pick<WeftSystem, "ProviderRegistry">;
 
@@ -145,17 +145,17 @@ export interface ProviderStatusJson {
   readonly address: string;
   readonly registered: boolean;
   readonly profile: ProviderProfile | null;
-  readonly staked: JsonAmount;
-  readonly locked: JsonAmount;
-  readonly free: JsonAmount;
-  readonly unbonding: readonly { amount: JsonAmount; maturesAt: number; maturesAtUtc: string; matured: boolean }[];
-  readonly debt: JsonAmount;
+  readonly staked: AmountJson;
+  readonly locked: AmountJson;
+  readonly free: AmountJson;
+  readonly unbonding: readonly { amount: AmountJson; maturesAt: number; maturesAtUtc: string; matured: boolean }[];
+  readonly debt: AmountJson;
   readonly jailedUntil: number;
   readonly jailed: boolean;
   readonly jobsCompleted: number;
   readonly jobsSlashed: number;
   readonly jobsTimedOut: number;
-  readonly minProviderStake: JsonAmount;
+  readonly minProviderStake: AmountJson;
   readonly canAcceptJobs: boolean;
   readonly blockers: readonly string[];
   readonly now: number;
@@ -166,22 +166,22 @@ export function providerStatusJson(s: ProviderStatus): ProviderStatusJson {
     address: s.address,
     registered: s.registered,
     profile: s.profile ?? null,
-    staked: jsonWeft(s.staked),
-    locked: jsonWeft(s.locked),
-    free: jsonWeft(s.free),
+    staked: weftJson(s.staked),
+    locked: weftJson(s.locked),
+    free: weftJson(s.free),
     unbonding: s.unbonding.map((entry) => ({
-      amount: jsonWeft(entry.amount),
+      amount: weftJson(entry.amount),
       maturesAt: Number(entry.maturesAt),
       maturesAtUtc: formatUtc(entry.maturesAt),
       matured: entry.maturesAt <= s.now,
     })),
-    debt: jsonWeft(s.debt),
+    debt: weftJson(s.debt),
     jailedUntil: Number(s.jailedUntil),
     jailed: s.now < s.jailedUntil,
     jobsCompleted: Number(s.jobsCompleted),
     jobsSlashed: Number(s.jobsSlashed),
     jobsTimedOut: Number(s.jobsTimedOut),
-    minProviderStake: jsonWeft(s.minProviderStake),
+    minProviderStake: weftJson(s.minProviderStake),
     canAcceptJobs: s.canAcceptJobs,
     blockers: s.blockers,
     now: Number(s.now),

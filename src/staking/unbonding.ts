@@ -11,7 +11,7 @@ import { withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import type { UnbondingStake } from "./status";
-import { formatWeft } from "./weft";
+import { formatWeft } from "../jobs/amounts";
 
 type Contracts = Pick<WeftSystem, "ProviderRegistry">;
 

@@ -7,7 +7,7 @@ import { ethers } from "ethers";
 
 import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
-import { formatAmount, readTokenInfo, type TokenInfo, WEFT_SYMBOL } from "../jobs/amounts";
+import { type AmountJson, amountJson, formatAmount, readTokenInfo, type TokenInfo, WEFT_SYMBOL } from "../jobs/amounts";
 import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
 
 /**
@@ -82,12 +82,6 @@ export function formatBalances(holder: string, balances: readonly TokenBalance[]
   return `Balances of ${holder}\n${table.toString()}`;
 }
 
-/** One amount for --json: base units as a decimal string, and as a person reads it. */
-export interface JsonAmount {
-  readonly baseUnits: string;
-  readonly formatted: string;
-}
-
 /** The balances as --json prints them. */
 export interface BalancesJson {
   readonly holder: string;
@@ -95,13 +89,9 @@ export interface BalancesJson {
     readonly symbol: string;
     readonly address: string;
     readonly decimals: number;
-    readonly balance: JsonAmount;
-    readonly escrowAllowance: JsonAmount;
+    readonly balance: AmountJson;
+    readonly escrowAllowance: AmountJson;
   }[];
-}
-
-function jsonAmount(amount: bigint, token: TokenInfo): JsonAmount {
-  return { baseUnits: amount.toString(), formatted: ethers.formatUnits(amount, token.decimals) };
 }
 
 export function balancesJson(holder: string, balances: readonly TokenBalance[]): BalancesJson {
@@ -111,8 +101,8 @@ export function balancesJson(holder: string, balances: readonly TokenBalance[]):
       symbol: token.symbol,
       address: token.address,
       decimals: token.decimals,
-      balance: jsonAmount(balance, token),
-      escrowAllowance: jsonAmount(escrowAllowance, token),
+      balance: amountJson(balance, token),
+      escrowAllowance: amountJson(escrowAllowance, token),
     })),
   };
 }

@@ -13,7 +13,7 @@ task("provider:unbond", "Moves free stake into the unbonding queue; provider:wit
       const { parseAmount, WEFT_UNITS } = await import("../../src/cli/flags");
       const { chainTime } = await import("../../src/chain/clock");
       const { formatMaturity, requestUnbond } = await import("../../src/staking/unbonding");
-      const { formatWeft } = await import("../../src/staking/weft");
+      const { formatWeft } = await import("../../src/jobs/amounts");
       const amount = parseAmount("--amount", args.amount, WEFT_UNITS);
       const { signer, system } = await loadSystem(hre, {
         account: args.account,

@@ -11,7 +11,7 @@ task("provider:withdraw", "Pays out every matured unbonding entry to your accoun
       const { loadSystem } = await import("../../src/cli/context");
       const { chainTime } = await import("../../src/chain/clock");
       const { formatMaturity, withdrawMatured } = await import("../../src/staking/unbonding");
-      const { formatWeft } = await import("../../src/staking/weft");
+      const { formatWeft } = await import("../../src/jobs/amounts");
       const { signer, system } = await loadSystem(hre, {
         account: args.account,
         keystore: args.keystore,

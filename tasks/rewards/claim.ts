@@ -11,7 +11,7 @@ task("rewards:claim", "Claims a provider's rewards for ended epochs (default: ev
     userFacing(async (args: { epochs?: string; account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
       const { claimRewards, parseEpochs } = await import("../../src/rewards/rewards");
-      const { formatEther } = await import("ethers");
+      const { formatWeft } = await import("../../src/jobs/amounts");
       const { signer, system } = await loadSystem(hre, {
         account: args.account,
         keystore: args.keystore,
@@ -20,7 +20,7 @@ task("rewards:claim", "Claims a provider's rewards for ended epochs (default: ev
       const epochs = args.epochs === undefined ? undefined : parseEpochs(args.epochs);
       const claimed = await claimRewards(system, signer, epochs);
       console.log(
-        `Claimed ${formatEther(claimed.amount)} WEFT for epochs ${claimed.epochs.join(", ")} (tx ${claimed.txHash})`,
+        `Claimed ${formatWeft(claimed.amount)} for epochs ${claimed.epochs.join(", ")} (tx ${claimed.txHash})`,
       );
     }),
   );

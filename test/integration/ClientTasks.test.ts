@@ -53,9 +53,9 @@ describe("Client tasks", function () {
       await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), ethers.parseEther("7.5"));
       const table = await runTask("token:balance", { account: CLIENT_ACCOUNT });
       expect(table).to.include(`Balances of ${f.client.address}`);
-      expect(table).to.match(/│ WEFT\s+│ 100000\.0 WEFT\s+│ 0\.0 WEFT\s+│ 0x/);
+      expect(table).to.match(/│ WEFT\s+│ 100,000 WEFT\s+│ 0 WEFT\s+│ 0x/);
       // Two jobs of 100 tUSD paid into escrow.
-      expect(table).to.match(new RegExp(`│ tUSD\\s+│ 999800\\.0 tUSD\\s+│ 7\\.5 tUSD\\s+│ ${usd}`));
+      expect(table).to.match(new RegExp(`│ tUSD\\s+│ 999,800 tUSD\\s+│ 7\\.5 tUSD\\s+│ ${usd}`));
       for (const line of table.split("\n")) expect(line.length).to.be.at.most(100);
     });
 
@@ -70,8 +70,8 @@ describe("Client tasks", function () {
             symbol: "tUSD",
             address: await f.usd.getAddress(),
             decimals: 18,
-            balance: { baseUnits: STARTING_USD.toString(), formatted: "1000000.0" },
-            escrowAllowance: { baseUnits: "0", formatted: "0.0" },
+            balance: { wei: STARTING_USD.toString(), formatted: "1,000,000 tUSD" },
+            escrowAllowance: { wei: "0", formatted: "0 tUSD" },
           },
         ],
       });
@@ -93,8 +93,8 @@ describe("Client tasks", function () {
       const fresh = (await ethers.getSigners())[Number(FRESH_ACCOUNT)].address;
       const deployerWeft = await f.ComputeToken.balanceOf(f.deployer.address);
       const sent = await runTask("token:transfer", { to: FRESH_ACCOUNT, amount: "100" });
-      expect(sent).to.include(`Sent 100.0 WEFT from ${f.deployer.address} to ${fresh}`);
-      expect(sent).to.include(`${fresh} now holds 100.0 WEFT`);
+      expect(sent).to.include(`Sent 100 WEFT from ${f.deployer.address} to ${fresh}`);
+      expect(sent).to.include(`${fresh} now holds 100 WEFT`);
       expect(await f.ComputeToken.balanceOf(fresh)).to.equal(ethers.parseEther("100"));
       expect(await f.ComputeToken.balanceOf(f.deployer.address)).to.equal(deployerWeft - ethers.parseEther("100"));
 
@@ -126,7 +126,7 @@ describe("Client tasks", function () {
         account: CLIENT_ACCOUNT,
       });
       expect(sent).to.include(`Sent 12.5 tUSD from ${f.client.address} to ${f.outsider.address}`);
-      expect(sent).to.include(`${f.outsider.address} now holds 1000012.5 tUSD`);
+      expect(sent).to.include(`${f.outsider.address} now holds 1,000,012.5 tUSD`);
       expect(await f.usd.balanceOf(f.client.address)).to.equal(before - ethers.parseEther("12.5"));
       expect(await f.usd.balanceOf(f.outsider.address)).to.equal(STARTING_USD + ethers.parseEther("12.5"));
     });
@@ -136,7 +136,7 @@ describe("Client tasks", function () {
       await expectTaskError(
         "token:transfer",
         { to: OUTSIDER_ACCOUNT, amount: "100000.5", account: CLIENT_ACCOUNT },
-        new RegExp(`^${f.client.address} holds 100000\\.0 WEFT; the transfer needs 100000\\.5 WEFT\\.$`),
+        new RegExp(`^${f.client.address} holds 100,000 WEFT; the transfer needs 100,000\\.5 WEFT\\.$`),
       );
       expect(await f.ComputeToken.balanceOf(f.client.address)).to.equal(STARTING_WEFT);
     });
@@ -154,7 +154,7 @@ describe("Client tasks", function () {
       const before = await f.usd.balanceOf(f.client.address);
       const output = await runTask("job:cancel", { id: String(f.openJob), account: CLIENT_ACCOUNT });
       expect(output).to.match(new RegExp(`^Cancelled job ${f.openJob} \\(tx 0x[0-9a-f]{64}\\)`));
-      expect(output).to.include(`Refunded 100.0 tUSD to the client ${f.client.address}`);
+      expect(output).to.include(`Refunded 100 tUSD to the client ${f.client.address}`);
       expect(await f.usd.balanceOf(f.client.address)).to.equal(before + JOB_PAYMENT);
       expect((await readJob(f.JobEscrow, f.openJob)).status).to.equal(Number(JobStatus.Cancelled));
       await expectTaskError(
@@ -205,9 +205,9 @@ describe("Client tasks", function () {
       expect(status).to.include(`reclaim it (npx hardhat job:reclaim --id ${f.assignedJob})`);
       const output = await runTask("job:reclaim", { id: String(f.assignedJob), account: CLIENT_ACCOUNT });
       expect(output).to.include(`Job ${f.assignedJob} timed out`);
-      expect(output).to.include(`Refunded 100.0 tUSD to the client ${f.client.address}`);
+      expect(output).to.include(`Refunded 100 tUSD to the client ${f.client.address}`);
       expect(output).to.include(
-        `Provider ${f.provider.address} forfeited 100.0 WEFT of its 1000.0 WEFT collateral to ${f.client.address}`,
+        `Provider ${f.provider.address} forfeited 100 WEFT of its 1,000 WEFT collateral to ${f.client.address}`,
       );
       expect(await f.usd.balanceOf(f.client.address)).to.equal(usdBefore + JOB_PAYMENT);
       expect(await f.ComputeToken.balanceOf(f.client.address)).to.equal(weftBefore + PENALTY);

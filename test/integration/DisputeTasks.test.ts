@@ -21,7 +21,7 @@ import { openDispute } from "../../apps/roots/disputes";
 import { UserError } from "../../src/errors";
 import { createJobFromSpec } from "../../src/jobs/create";
 import { parseJobRequest } from "../../src/jobs/request";
-import { formatMoment, formatUtc } from "../../src/markdown";
+import { formatMoment, formatUtc, span } from "../../src/markdown";
 import { ProviderAgent } from "../../src/provider/agent";
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import type { CheatConfig } from "../../src/provider/cheat";
@@ -274,6 +274,14 @@ describe("Dispute tasks", function () {
         `  turn              the challenger (${challenger.address}): reveal its committed proof`,
       );
       expect(status).to.match(new RegExp(`\n  committed         ${MOMENT}$`));
+      const proof = await disputeOf(f, 1n);
+      const committedAt = proof.deadline - proof.challengerTime;
+      expect(JSON.parse(await runTask("dispute:status", { dispute: "1", json: true }))).to.deep.include({
+        status: "AwaitingProof",
+        committedAt: { unix: committedAt.toString(), utc: formatUtc(committedAt) },
+        node: null,
+        clocks: null,
+      });
 
       // Opening again is refused: the account already has a dispute open on the job.
       await expectTaskError(
@@ -342,13 +350,40 @@ describe("Dispute tasks", function () {
         [
           `Dispute 1 on job ${id}: Withheld, AwaitingChildren`,
           `  challenger        ${challenger}`,
-          `  bond              100.0 WEFT`,
+          `  bond              100 WEFT`,
           `  turn              the provider (${provider}): reveal the children of node 0, by ${formatMoment(deadline, deadline - window)}`,
           `  node              0, the root, of a ${WORDS}-word output in 2 chunks`,
-          `  provider clock    ${window} s left (running)`,
-          `  challenger clock  ${window} s left`,
+          `  provider clock    ${span(window)} left (running)`,
+          `  challenger clock  ${span(window)} left`,
         ].join("\n"),
       );
+      const json = JSON.parse(await runTask("dispute:status", { dispute: "1", json: true }));
+      const now = deadline - window;
+      expect(json).to.deep.equal({
+        asOf: { unix: now.toString(), utc: formatUtc(now) },
+        id: "1",
+        jobId: id.toString(),
+        kind: "Withheld",
+        status: "AwaitingChildren",
+        open: true,
+        challenger,
+        bond: { wei: ethers.parseEther("100").toString(), formatted: "100 WEFT" },
+        outcome: null,
+        deadline: { unix: deadline.toString(), utc: formatUtc(deadline) },
+        turn: {
+          actor: "provider",
+          address: provider,
+          action: "reveal the children of node 0",
+          deadlinePassed: false,
+          outcomeAtDeadline: "the provider is slashed",
+        },
+        committedAt: null,
+        node: { index: 0, position: "root", chunk: null, totalWords: WORDS, chunks: 2 },
+        clocks: {
+          provider: { secondsLeft: window.toString(), left: span(window), running: true },
+          challenger: { secondsLeft: window.toString(), left: span(window), running: false },
+        },
+      });
 
       await expectTaskError(
         "dispute:step",
@@ -370,7 +405,9 @@ describe("Dispute tasks", function () {
       const atLeaf = await runTask("dispute:status", { dispute: "1" });
       expect(atLeaf).to.include(`Dispute 1 on job ${id}: Withheld, AwaitingChunk`);
       expect(atLeaf).to.include(`  node              1, the leaf of chunk 1, of a ${WORDS}-word output in 2 chunks`);
-      expect(atLeaf).to.match(/\n {2}provider clock {4}\d+ s left \(running\)\n {2}challenger clock {2}\d+ s left$/);
+      expect(atLeaf).to.match(
+        /\n {2}provider clock {4}\d+ \w+(?: \d+ \w+)? left \(running\)\n {2}challenger clock {2}\d+ \w+(?: \d+ \w+)? left$/,
+      );
 
       expect(await run("dispute:reveal", FLIP_PROVIDER, { dispute: "1" })).to.match(
         line(
@@ -393,7 +430,7 @@ describe("Dispute tasks", function () {
         [
           `Dispute 1 on job ${id}: Withheld, ProviderAtFault`,
           `  challenger        ${challenger}`,
-          `  bond              100.0 WEFT`,
+          `  bond              100 WEFT`,
           `  outcome           the provider was slashed and the bond went back to the challenger`,
         ].join("\n"),
       );
@@ -537,6 +574,10 @@ describe("Dispute tasks", function () {
           `\n  turn {14}over: the deadline passed ${MOMENT}; dispute:resolve ends it \\(the provider is slashed\\)\n`,
         ),
       );
+      expect(JSON.parse(await runTask("dispute:status", { dispute: "1", json: true })).turn).to.include({
+        deadlinePassed: true,
+        outcomeAtDeadline: "the provider is slashed",
+      });
       expect(await run("dispute:resolve", CHALLENGER, { dispute: "1" })).to.match(
         line(
           `Dispute 1 on job ${id} resolved in tx <TX>: ProviderAtFault (the provider was slashed and the bond went back to the challenger).`,
@@ -568,18 +609,32 @@ describe("Dispute tasks", function () {
           "",
           `Dispute 1 on job ${id}: Withheld, AwaitingChildren`,
           `  challenger        ${address(CHALLENGER)}`,
-          `  bond              100.0 WEFT`,
+          `  bond              100 WEFT`,
           `  turn              the provider (${f.provider2.address}): reveal the children of node 0, by ${formatMoment(withheld.deadline, BigInt(await time.latest()))}`,
           `  node              0, the root, of a ${WORDS}-word output in 2 chunks`,
-          `  provider clock    ${withheld.deadline - BigInt(await time.latest())} s left (running)`,
-          `  challenger clock  ${withheld.challengerTime} s left`,
+          `  provider clock    ${span(withheld.deadline - BigInt(await time.latest()))} left (running)`,
+          `  challenger clock  ${span(withheld.challengerTime)} left`,
           "",
           `Dispute 2 on job ${id}: Proof, ProviderAtFault`,
           `  challenger        ${address(SECOND_CHALLENGER)}`,
-          `  bond              100.0 WEFT`,
+          `  bond              100 WEFT`,
           `  outcome           the provider was slashed and the bond went back to the challenger`,
         ].join("\n"),
       );
+      const json = JSON.parse(await runTask("dispute:status", { job: `${id}`, json: true }));
+      expect(json).to.deep.include({ jobId: id.toString(), jobStatus: "Slashed", provider: f.provider2.address });
+      expect(json.disputes.map((d: { id: string; status: string }) => [d.id, d.status])).to.deep.equal([
+        ["1", "AwaitingChildren"],
+        ["2", "ProviderAtFault"],
+      ]);
+      expect(json.disputes[1]).to.deep.include({
+        kind: "Proof",
+        open: false,
+        challenger: address(SECOND_CHALLENGER),
+        outcome: "the provider was slashed and the bond went back to the challenger",
+        deadline: null,
+        turn: null,
+      });
 
       await expectTaskError(
         "dispute:step",
@@ -744,7 +799,7 @@ describe("Dispute tasks", function () {
         "a challenger who cannot pay the bond",
         "dispute:open",
         async (f) => ({ job: `${f.withheldJob}`, path: "withheld", account: `${PAUPER}` }),
-        () => line(`The bond is 100.0 WEFT and ${address(PAUPER)} holds 0.0 WEFT.`),
+        () => line(`The bond is 100 WEFT and ${address(PAUPER)} holds 0 WEFT.`),
       ],
       [
         "a malformed --dispute",

@@ -15,6 +15,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { mandelbrotInputRoot } from "../../src/commitments/mandelbrot-inputs";
 import { generateInputs } from "../../src/jobs/job-data";
+import { formatMoment } from "../../src/markdown";
 import { inputRootOf } from "../../src/commitments/job-inputs";
 import { fetchContent } from "../../src/store/factory";
 import { FileContentStore } from "../../src/store/fs-store";
@@ -146,7 +147,7 @@ describe("Job tasks", function () {
     expect(open).to.match(/status\s+│ Open/);
     expect(open).to.include("waiting for a provider; the result is due");
     expect(open).to.include(`m=4 k=8 n=3`);
-    expect(open).to.include("5.0 tUSD (protocol fee 3%)");
+    expect(open).to.include("5 tUSD (protocol fee 3%), valued at 5 WEFT");
     expect(open).to.include(created.args.inputURI);
     expect(open).to.include("(minted when finalized)");
 
@@ -159,14 +160,11 @@ describe("Job tasks", function () {
       "file:///results/1",
     );
     const windowEnd = (await readJob(f.JobEscrow, matmulId)).deadline;
-    const secondsLeft = windowEnd - BigInt(await time.latest());
+    const windowOpen = formatMoment(windowEnd, BigInt(await time.latest())).replace(/[()]/g, "\\$&");
     await expectTaskError(
       "job:finalize",
       { id: String(matmulId) },
-      new RegExp(
-        `Job ${matmulId}'s challenge window is open until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, ` +
-          `${secondsLeft} s from now; finalize after that\\.`,
-      ),
+      new RegExp(`^Job ${matmulId}'s challenge window is open until ${windowOpen}; finalize after that\\.$`),
     );
 
     await time.increaseTo(windowEnd);
@@ -183,7 +181,8 @@ describe("Job tasks", function () {
       resultURI: "file:///results/1",
       receiptOwner: client,
     });
-    expect(settledJson.payment.formatted).to.equal("5.0 tUSD");
+    expect(settledJson.payment.formatted).to.equal("5 tUSD");
+    expect(settledJson.paymentValue).to.deep.equal({ wei: ethers.parseEther("5").toString(), formatted: "5 WEFT" });
 
     const settled = await runTask("job:status", { id: String(matmulId) });
     expect(settled).to.match(/status\s+│ Finalized/);
@@ -300,7 +299,7 @@ describe("Job tasks", function () {
       [
         "a payment the client cannot afford",
         async (f) => matmulArgs(f, { payment: "2000000" }),
-        /holds 1000000\.0 tUSD; the payment needs 2000000\.0 tUSD/,
+        /holds 1,000,000 tUSD; the payment needs 2,000,000 tUSD/,
       ],
       [
         "a malformed duration",

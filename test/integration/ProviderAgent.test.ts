@@ -11,6 +11,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { memoryLogger } from "../../src/agents/logger";
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { ResultTree } from "../../src/commitments/result-tree";
+import { formatWeft } from "../../src/jobs/amounts";
 import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
 import { inputRootOf } from "../../src/commitments/job-inputs";
 import { ProviderAgent, type ProviderAgentConfig } from "../../src/provider/agent";
@@ -239,8 +240,8 @@ describe("Provider agent against the deployed system", function () {
     await agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Open);
     expect(lines.join("\n")).to.contain(
-      `waiting (collateral: it needs ${ethers.formatEther(2n * JOB_COLLATERAL)} WEFT of free stake as collateral, ` +
-        `this provider has ${ethers.formatEther(JOB_COLLATERAL)}`,
+      `waiting (collateral: it needs ${formatWeft(2n * JOB_COLLATERAL)} of free stake as collateral, ` +
+        `this provider has ${formatWeft(JOB_COLLATERAL)}`,
     );
 
     await ensureProvider(f, f.provider, { minStake: 2n * JOB_COLLATERAL }, memoryLogger());
@@ -257,8 +258,8 @@ describe("Provider agent against the deployed system", function () {
     await agent.tick();
     expect(await status(posted.id)).to.equal(JobStatus.Open);
     expect(lines.join("\n")).to.contain(
-      `waiting (ineligible: this provider has ${ethers.formatEther(minStake - 1n)} WEFT staked, ` +
-        `less than the ${ethers.formatEther(minStake)} minimum; run provider:stake)`,
+      `waiting (ineligible: this provider has ${formatWeft(minStake - 1n)} staked, ` +
+        `less than the ${formatWeft(minStake)} minimum; run provider:stake)`,
     );
   });
 

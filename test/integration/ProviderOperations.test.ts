@@ -26,7 +26,7 @@ import { ExecBackend } from "../../src/provider/backends/exec";
 import { JobRetries } from "../../src/provider/job-retries";
 import { SELF_TEST_JOBS, SELF_TEST_SEED, selfTestBackend } from "../../src/provider/self-test";
 import { ProviderState } from "../../src/provider/state";
-import { formatWeft } from "../../src/staking/weft";
+import { formatWeft } from "../../src/jobs/amounts";
 import { FileContentStore } from "../../src/store/fs-store";
 import { matmulParamsCodec } from "../../src/workloads/matmul-i8/codec";
 import { decodeJobParams, matmulI8 } from "../../src/workloads/registry";

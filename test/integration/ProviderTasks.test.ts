@@ -77,8 +77,8 @@ describe("Provider tasks", function () {
       const table = await run("provider:status", PROVIDER);
       expect(table).to.include(address(PROVIDER));
       expect(table).to.match(/profile\s+│ RTX 4090, 24 GB/);
-      expect(table).to.match(/staked\s+│ 2000\.0 WEFT \(minimum to accept jobs 1000\.0 WEFT\)/);
-      expect(table).to.match(/free\s+│ 2000\.0 WEFT/);
+      expect(table).to.match(/staked\s+│ 2,000 WEFT \(minimum to accept jobs 1,000 WEFT\)/);
+      expect(table).to.match(/free\s+│ 2,000 WEFT/);
       expect(table).to.match(/can accept jobs\s+│ yes/);
       for (const line of table.split("\n")) expect(line.length).to.be.at.most(100);
 
@@ -87,9 +87,9 @@ describe("Provider tasks", function () {
         address: address(PROVIDER),
         registered: true,
         profile: { gpuModel: "RTX 4090", vramGb: 24, metadataURI: "" },
-        staked: { wei: STAKE.toString(), formatted: "2000.0 WEFT" },
-        locked: { wei: "0", formatted: "0.0 WEFT" },
-        free: { wei: STAKE.toString(), formatted: "2000.0 WEFT" },
+        staked: { wei: STAKE.toString(), formatted: "2,000 WEFT" },
+        locked: { wei: "0", formatted: "0 WEFT" },
+        free: { wei: STAKE.toString(), formatted: "2,000 WEFT" },
         unbonding: [],
         jailed: false,
         canAcceptJobs: true,
@@ -122,13 +122,13 @@ describe("Provider tasks", function () {
       const json = await statusJson(PROVIDER);
       expect(json.canAcceptJobs).to.equal(false);
       expect(json.jailed).to.equal(true);
-      expect(json.debt).to.deep.equal({ wei: weft("500").toString(), formatted: "500.0 WEFT" });
-      expect(json.staked.formatted).to.equal("1000.0 WEFT");
+      expect(json.debt).to.deep.equal({ wei: weft("500").toString(), formatted: "500 WEFT" });
+      expect(json.staked.formatted).to.equal("1,000 WEFT");
       // The status is read at the slash's block, so the jail has its whole duration (1 d locally) left.
       expect(await f.registry.jailDuration()).to.equal(86_400n);
       expect(json.blockers).to.deep.equal([
         `jailed until ${formatUtc(state.jailedUntil)} (in 1 d)`,
-        "owes 500.0 WEFT of collateral debt, paid back as its running jobs settle",
+        "owes 500 WEFT of collateral debt, paid back as its running jobs settle",
       ]);
       const table = await run("provider:status", PROVIDER);
       expect(table).to.match(/can accept jobs\s+│ no:/);
@@ -141,7 +141,7 @@ describe("Provider tasks", function () {
       await run("provider:unbond", PROVIDER, { amount: "1500" });
       expect(await f.registry.canAcceptJobs(address(PROVIDER))).to.equal(false);
       expect((await statusJson(PROVIDER)).blockers).to.deep.equal([
-        "stake 500.0 WEFT is below the minimum 1000.0 WEFT: npx hardhat provider:stake --amount 500.0",
+        "stake 500 WEFT is below the minimum 1,000 WEFT: npx hardhat provider:stake --amount 500.0",
       ]);
     });
   });
@@ -158,26 +158,26 @@ describe("Provider tasks", function () {
       expect(entry.maturesAt).to.equal(maturesAt);
       expect((await f.registry.providerState(address(PROVIDER))).staked).to.equal(weft("1500"));
       expect(printed).to.include(`It matures ${formatUtc(maturesAt)} (in 2 h)`);
-      expect(printed).to.include("Free stake left: 1500.0 WEFT");
+      expect(printed).to.include("Free stake left: 1,500 WEFT");
       expect((await statusJson(PROVIDER)).unbonding).to.deep.equal([
         {
-          amount: { wei: weft("500").toString(), formatted: "500.0 WEFT" },
+          amount: { wei: weft("500").toString(), formatted: "500 WEFT" },
           maturesAt: Number(maturesAt),
           maturesAtUtc: formatUtc(maturesAt),
           matured: false,
         },
       ]);
-      expect(await run("provider:status", PROVIDER)).to.include(`500.0 WEFT matures ${formatUtc(maturesAt)} (in 2 h)`);
+      expect(await run("provider:status", PROVIDER)).to.include(`500 WEFT matures ${formatUtc(maturesAt)} (in 2 h)`);
 
       await expectTaskError(
         "provider:withdraw",
         { account: `${PROVIDER}` },
-        new RegExp(`^Nothing has matured yet: the next entry, 500\\.0 WEFT, matures ${formatUtc(maturesAt)} \\(in `),
+        new RegExp(`^Nothing has matured yet: the next entry, 500 WEFT, matures ${formatUtc(maturesAt)} \\(in `),
       );
 
       const before = await f.ComputeToken.balanceOf(address(PROVIDER));
       await time.increaseTo(maturesAt);
-      expect(await run("provider:withdraw", PROVIDER)).to.match(/^Withdrew 500\.0 WEFT to 0x[0-9a-fA-F]{40} in tx /);
+      expect(await run("provider:withdraw", PROVIDER)).to.match(/^Withdrew 500 WEFT to 0x[0-9a-fA-F]{40} in tx /);
       expect(await f.ComputeToken.balanceOf(address(PROVIDER))).to.equal(before + weft("500"));
       expect(await f.registry.unbondingEntries(address(PROVIDER))).to.deep.equal([]);
       expect(before).to.equal(STARTING_WEFT - STAKE);
@@ -190,8 +190,8 @@ describe("Provider tasks", function () {
         "provider:unbond",
         { amount: "600", account: `${PROVIDER}` },
         new RegExp(
-          `^Cannot unbond 600\\.0 WEFT: the free stake of ${address(PROVIDER)} is 500\\.0 WEFT ` +
-            `\\(1500\\.0 WEFT is locked as collateral of running jobs\\)\\.$`,
+          `^Cannot unbond 600 WEFT: the free stake of ${address(PROVIDER)} is 500 WEFT ` +
+            `\\(1,500 WEFT is locked as collateral of running jobs\\)\\.$`,
         ),
       );
       expect(await f.registry.unbondingEntries(address(PROVIDER))).to.deep.equal([]);
@@ -256,7 +256,7 @@ describe("Provider tasks", function () {
           backend: "cpu",
         },
         new RegExp(
-          `^${address(PAUPER)} holds 400\\.0 WEFT, 600\\.0 WEFT short of the 1000\\.0 WEFT to stake; ` +
+          `^${address(PAUPER)} holds 400 WEFT, 600 WEFT short of the 1,000 WEFT to stake; ` +
             missing(PAUPER, "600.0").replace(/\./g, "\\.") +
             "$",
         ),
@@ -271,9 +271,7 @@ describe("Provider tasks", function () {
       await expectTaskError(
         "provider:stake",
         { amount: "100500", account: `${SECOND_PROVIDER}` },
-        new RegExp(
-          `short of the 100500\\.0 WEFT to stake; ${missing(SECOND_PROVIDER, "500.0").replace(/\./g, "\\.")}$`,
-        ),
+        new RegExp(`short of the 100,500 WEFT to stake; ${missing(SECOND_PROVIDER, "500.0").replace(/\./g, "\\.")}$`),
       );
       expect((await f.registry.providerState(address(SECOND_PROVIDER))).staked).to.equal(0n);
       expect(await f.ComputeToken.balanceOf(address(SECOND_PROVIDER))).to.equal(STARTING_WEFT);

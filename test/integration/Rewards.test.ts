@@ -12,6 +12,8 @@ import hre, { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { advanceTo } from "../../src/chain/clock";
+import { formatWeft } from "../../src/jobs/amounts";
+import { formatBps, formatMoment, formatUtc } from "../../src/markdown";
 import { castVote, execute, findProposal, propose, proposalStatus, queue, VOTE_SUPPORT } from "../../src/dao/governor";
 import { createJob, jobTerms, registerAndStake, RESULT_ROOT, RESULT_URI } from "../fixtures/jobs";
 import { fundVoters } from "../fixtures/voters";
@@ -21,6 +23,12 @@ import "../../tasks/rewards/status";
 import "../../tasks/rewards/claim";
 
 const PROVIDER_ACCOUNT = "2";
+
+/** A row of rewards:status's table: its name, then `value` alone in the next cell. */
+function row(name: string, value: string): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`│ ${escape(name)}\\s+│ ${escape(value)}\\s+│`);
+}
 
 /** Jobs of `f.provider`, finalized now: each records its fee as reward weight. */
 async function finalizeJobs(f: WeftFixture, count: number): Promise<void> {
@@ -110,9 +118,18 @@ describe("Rewards", function () {
     const weight = await rewards.weightOf(f.provider.address, epoch);
     expect(weight).to.be.greaterThan(0n);
 
+    const totals = await rewards.epochTotals(epoch);
+    // The provider settled every job of the epoch: all of its weight is the provider's.
+    expect(totals.totalWeight).to.equal(weight);
+    const end = await rewards.epochEnd(epoch);
     const running = await runTask("rewards:status", { provider: f.provider.address });
-    expect(running).to.include(`Epoch ${epoch} (current)`);
-    expect(running).to.include(`weight ${ethers.formatEther(weight)}, claimable once the epoch ends`);
+    expect(running.split("\n")[0]).to.equal(`Epoch ${epoch} (current)`);
+    expect(running).to.match(row("ends", formatMoment(end, BigInt(await time.latest()))));
+    expect(running).to.match(row("emission", `${formatWeft(totals.emission)} (fixed by its first recorded work)`));
+    expect(running).to.match(row("epoch length", "1 h"));
+    expect(running).to.match(row("reward cap", "80.00% of a provider's fee weight"));
+    expect(running).to.match(row("weight", `${formatWeft(weight)} of fees, 100.00% of the epoch's`));
+    expect(running).to.match(row("reward", "claimable once the epoch ends"));
     await expectTaskError(
       "rewards:claim",
       { epochs: `${epoch}`, account: PROVIDER_ACCOUNT },
@@ -123,11 +140,36 @@ describe("Rewards", function () {
     const pending = await rewards.pendingReward(f.provider.address, epoch);
     expect(pending).to.equal((weight * 8_000n) / 10_000n); // the fees are small: the reward cap binds
     const ended = await runTask("rewards:status", { provider: f.provider.address, epoch: `${epoch}` });
-    expect(ended).to.include(`claimable ${ethers.formatEther(pending)} WEFT`);
+    expect(ended.split("\n")[0]).to.equal(`Epoch ${epoch} (ended)`);
+    expect(ended).to.match(row("reward", `claimable ${formatWeft(pending)}`));
+    const json = JSON.parse(
+      await runTask("rewards:status", { provider: f.provider.address, epoch: `${epoch}`, json: true }),
+    );
+    const start = end - (await rewards.epochLength());
+    expect(json).to.deep.equal({
+      epoch: epoch.toString(),
+      currentEpoch: (epoch + 1n).toString(),
+      phase: "ended",
+      start: epoch === 0n ? null : { unix: start.toString(), utc: formatUtc(start) },
+      end: { unix: end.toString(), utc: formatUtc(end) },
+      emission: { wei: totals.emission.toString(), formatted: formatWeft(totals.emission) },
+      emissionFixed: true,
+      totalWeight: { wei: weight.toString(), formatted: formatWeft(weight) },
+      epochLength: { seconds: "3600", formatted: "1 h" },
+      decay: { bps: Number(await rewards.decayBps()), formatted: formatBps(await rewards.decayBps()) },
+      rewardCap: { bps: 8_000, formatted: "80.00%" },
+      provider: {
+        address: f.provider.address,
+        weight: { wei: weight.toString(), formatted: formatWeft(weight) },
+        share: { bps: 10_000, formatted: "100.00%" },
+        claimed: false,
+        claimable: { wei: pending.toString(), formatted: formatWeft(pending) },
+      },
+    });
 
     const before = await f.ComputeToken.balanceOf(f.provider.address);
     const claimed = await runTask("rewards:claim", { account: PROVIDER_ACCOUNT });
-    expect(claimed).to.match(new RegExp(`^Claimed ${ethers.formatEther(pending)} WEFT for epochs ${epoch} \\(tx 0x`));
+    expect(claimed).to.match(new RegExp(`^Claimed ${formatWeft(pending)} for epochs ${epoch} \\(tx 0x`));
     expect((await f.ComputeToken.balanceOf(f.provider.address)) - before).to.equal(pending);
     await expectTaskError(
       "rewards:claim",

@@ -2,12 +2,12 @@
  * The job's data a command checks and proves with: its inputs and output, the check the verifier makes, the
  * wrong word of a wrong result, the bond, and revealing a committed proof a block later.
  */
-import { formatEther } from "ethers";
 import { chainTime } from "../../../src/chain/clock";
 import { type DisputeRecord } from "../../../src/chain/disputes";
 import { committedTerms, type JobRecord } from "../../../src/chain/jobs";
 import { errorMessage, UserError } from "../../../src/errors";
 import { inputByteLength, inputRootOf } from "../../../src/commitments/job-inputs";
+import { formatWeft } from "../../../src/jobs/amounts";
 import { formatMoment } from "../../../src/markdown";
 import { fetchContent, fetchOutcome } from "../../../src/store/factory";
 import { checkResult } from "../../../src/findings/checks/check-result";
@@ -119,7 +119,7 @@ export async function requireBond(ctx: DisputeContext, challenger: string): Prom
   const bond = await ctx.system.DisputeManager.bond();
   const balance = await ctx.system.ComputeToken.balanceOf(challenger);
   if (balance < bond) {
-    throw new UserError(`The bond is ${formatEther(bond)} WEFT and ${challenger} holds ${formatEther(balance)} WEFT.`);
+    throw new UserError(`The bond is ${formatWeft(bond)} and ${challenger} holds ${formatWeft(balance)}.`);
   }
   return bond;
 }

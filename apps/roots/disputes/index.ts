@@ -23,4 +23,12 @@ export {
 export { type Move, revealForDispute, stepDispute } from "./moves";
 export { openDispute, type OpenDisputeRequest, type OpenedDispute } from "./open";
 export { arbitrate, resolveDispute, type Settled } from "./settle";
-export { formatDisputeStatus, formatMove, formatOpened, formatSettled } from "./status";
+export {
+  type DisputeStatusReport,
+  disputeStatusJson,
+  formatDisputeStatus,
+  formatMove,
+  formatOpened,
+  formatSettled,
+  readDisputeStatus,
+} from "./status";

@@ -71,7 +71,7 @@ export function chunkOf(dispute: DisputeRecord): number {
 }
 
 /** Who moves next in an open dispute, and what the move is. */
-interface Turn {
+export interface Turn {
   readonly actor: "provider" | "challenger" | "anyone" | "arbiter";
   readonly action: string;
 }
