@@ -140,7 +140,8 @@ describe("README examples", function () {
       if (example.service) {
         services.push({ example, child, done });
         await new Promise((resolve) => setTimeout(resolve, SERVICE_SETTLE_MS));
-        if (child.exitCode !== null || child.signalCode !== null) expect.fail(`${where} stopped:\n${(await done).output}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          expect.fail(`${where} stopped:\n${(await done).output}`);
         continue;
       }
       const timeout = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), COMMAND_TIMEOUT_MS);
@@ -151,7 +152,8 @@ describe("README examples", function () {
     }
     for (const { example, child, done } of services) {
       const where = `README.md:${example.line}: ${example.command}`;
-      if (child.exitCode !== null || child.signalCode !== null) expect.fail(`${where} stopped before the tour ended:\n${(await done).output}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        expect.fail(`${where} stopped before the tour ended:\n${(await done).output}`);
       process.kill(-child.pid!, "SIGINT");
       const { code, signal, output } = await done;
       // Ctrl-C reaches every process of the terminal's group: npx ends by the signal, the agent stops cleanly.
