@@ -4,7 +4,7 @@
  * voting period and the timelock's delay the change is queued and executed. The clock is moved, never waited for.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { parseEther, type Signer } from "ethers";
+import type { Signer } from "ethers";
 
 import { advanceTo, chainTime } from "../../src/chain/clock";
 import type { WeftSystem } from "../../src/deploy/system";
@@ -49,7 +49,7 @@ export async function voteProtocolFee(
   const before = await escrow.protocolFeeBps();
   for (const voter of voters) {
     const { votes } = await delegate(token, voter.signer);
-    report(`${voter.name} delegates to itself: ${weft(parseEther(votes))} WEFT of votes`);
+    report(`${voter.name} delegates to itself: ${weft(votes)} WEFT of votes`);
   }
   // Votes count from the block after delegation.
   await advanceTo(hre, (await chainTime(hre.ethers.provider)) + 1n);

@@ -1,6 +1,7 @@
 import { ethers, type Signer } from "ethers";
 
 import { UserError } from "../errors";
+import { formatWeft } from "../jobs/amounts";
 import type { ComputeGovernor } from "../../typechain-types";
 import { IVotes__factory } from "../../typechain-types/factories/@openzeppelin/contracts/governance/utils/IVotes__factory";
 import { eventsSince } from "./events";
@@ -70,7 +71,7 @@ export async function propose(
   const threshold = await governor.proposalThreshold();
   if (votes < threshold) {
     throw new UserError(
-      `${address} has ${ethers.formatEther(votes)} votes; proposing needs ${ethers.formatEther(threshold)}. ` +
+      `${address} has ${formatWeft(votes)} of votes; proposing needs ${formatWeft(threshold)}. ` +
         "Delegate to yourself first (npx hardhat dao:delegate) and wait one block.",
     );
   }

@@ -1,4 +1,4 @@
-import { ethers, type Signer } from "ethers";
+import type { Signer } from "ethers";
 
 import type { AddressBook } from "../deploy/addressBook";
 import { connectVestingWallet } from "../deploy/system";
@@ -34,5 +34,5 @@ export async function releaseVested(book: AddressBook, allocation: string, sende
   }
   const tx = await wallet["release(address)"](token);
   await tx.wait();
-  return { beneficiary: await wallet.owner(), amount: ethers.formatEther(amount), txHash: tx.hash };
+  return { beneficiary: await wallet.owner(), amount, txHash: tx.hash };
 }

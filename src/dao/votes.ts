@@ -12,5 +12,5 @@ export async function delegate(token: ComputeToken, signer: Signer, to?: string)
   if (balance === 0n) throw new UserError(`${from} holds no WEFT: there is no voting power to delegate.`);
   const tx = await token.connect(signer).delegate(delegatee);
   await tx.wait();
-  return { from, to: delegatee, votes: ethers.formatEther(balance), txHash: tx.hash };
+  return { from, to: delegatee, votes: balance, txHash: tx.hash };
 }

@@ -11,6 +11,7 @@ task("dao:delegate", "Delegates your WEFT voting power (to yourself unless --to 
     userFacing(async (args: { to?: string; account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
       const { delegate } = await import("../../src/dao/votes");
+      const { formatWeft } = await import("../../src/jobs/amounts");
       const { signer, system } = await loadSystem(hre, {
         account: args.account,
         keystore: args.keystore,
@@ -18,7 +19,7 @@ task("dao:delegate", "Delegates your WEFT voting power (to yourself unless --to 
       });
       const result = await delegate(system.ComputeToken, signer, args.to);
       console.log(
-        `Delegated ${result.votes} WEFT of voting power from ${result.from} to ${result.to} (tx ${result.txHash})`,
+        `Delegated ${formatWeft(result.votes)} of voting power from ${result.from} to ${result.to} (tx ${result.txHash})`,
       );
     }),
   );

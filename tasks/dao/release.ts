@@ -22,6 +22,7 @@ task("dao:release", "Releases a launch allocation's vested WEFT to its beneficia
     userFacing(async (args: { allocation: string; advance: boolean; account?: string; keystore?: string }, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
       const { cliffOf, releaseVested } = await import("../../src/dao/vesting");
+      const { formatWeft } = await import("../../src/jobs/amounts");
       const { signer, system, book } = await loadSystem(hre, {
         account: args.account,
         keystore: args.keystore,
@@ -34,7 +35,7 @@ task("dao:release", "Releases a launch allocation's vested WEFT to its beneficia
       const token = await system.ComputeToken.getAddress();
       const result = await releaseVested(book, args.allocation, signer, token);
       console.log(
-        `Released ${result.amount} WEFT of ${args.allocation} to ${result.beneficiary} (tx ${result.txHash})`,
+        `Released ${formatWeft(result.amount)} of ${args.allocation} to ${result.beneficiary} (tx ${result.txHash})`,
       );
     }),
   );
