@@ -109,7 +109,6 @@ export function systemStatusJson(status: SystemStatus): string {
 }
 
 const weft = (wei: bigint) => Number(ethers.formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 2 });
-const percent = formatBps;
 const who = (h: Holding) => (h.name === undefined ? h.address : `${h.name} (${h.address})`);
 
 /** Who can vote and what passing a proposal takes, as tables. */
@@ -120,20 +119,20 @@ export function formatVotingPower(p: VotingPower): string {
     { head: "top holders by balance", list: p.topByBalance },
   ].map(({ head, list }) => {
     const table = textTable({ head: [head, "WEFT", "of supply"] });
-    for (const h of list) table.push([who(h), weft(h.amount), percent(h.bps)]);
+    for (const h of list) table.push([who(h), weft(h.amount), formatBps(h.bps)]);
     if (list.length === 0) table.push(["(none)", "", ""]);
     return table.toString();
   });
 
   const shares = textTable({ head: ["voting power", "WEFT", "of supply"] });
   shares.push(["total supply", weft(p.totalSupply), "100.00%"]);
-  shares.push(["delegated (can vote now)", weft(p.delegated.amount), percent(p.delegated.bps)]);
+  shares.push(["delegated (can vote now)", weft(p.delegated.amount), formatBps(p.delegated.bps)]);
   const treasuryVotes =
     p.treasuryDelegate === ethers.ZeroAddress ? "undelegated" : `delegated to ${p.treasuryDelegate}`;
-  shares.push([`treasury (timelock, ${treasuryVotes})`, weft(p.treasury.amount), percent(p.treasury.bps)]);
+  shares.push([`treasury (timelock, ${treasuryVotes})`, weft(p.treasury.amount), formatBps(p.treasury.bps)]);
   for (const v of p.vesting) {
     // A vesting wallet cannot delegate: its tokens vote only once released to the beneficiary.
-    shares.push([`${v.allocation} vesting (${weft(v.releasable)} releasable now)`, weft(v.amount), percent(v.bps)]);
+    shares.push([`${v.allocation} vesting (${weft(v.releasable)} releasable now)`, weft(v.amount), formatBps(v.bps)]);
   }
 
   // The council's line holds an address and a date: wrapped, it keeps the table within 100 columns.
