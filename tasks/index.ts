@@ -43,6 +43,7 @@ import "./chain/advance";
 import "./demo";
 import "./bench";
 import "./audit/report";
+import "./audit/mutants";
 
 // userFacing prints a user error itself only in the task the command line named.
 extendEnvironment(countRunningTasks);
