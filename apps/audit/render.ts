@@ -9,6 +9,8 @@ import { EIP170_LIMIT, type ContractEntry, type ContractInventory, type SourceLi
 import { COVERAGE_GATE, METRICS, type CoverageSection } from "./coverage";
 import type { ReportHeader } from "./header";
 import type { InvariantsSection } from "./invariants";
+import type { MutantsSection } from "./mutants";
+import { MUTATION_OPERATORS } from "../mutants/operators";
 import { code, duration, int, table } from "../../src/markdown";
 import type { PassingRule } from "../../src/dao/distribution";
 import type { AllocationRow, LaunchReport } from "./launch";
@@ -25,6 +27,7 @@ export interface AuditFacts {
   readonly parameters: ParametersReport;
   readonly invariants: InvariantsSection;
   readonly coverage: CoverageSection;
+  readonly mutants: MutantsSection;
   readonly attackFiles: readonly string[];
   readonly attacks: readonly Attack[];
   readonly limitationsFile: string;
@@ -379,11 +382,83 @@ function coverage(s: CoverageSection): string {
   ].join("\n");
 }
 
+function mutants(s: MutantsSection): string {
+  const title = "## 6. Mutation testing";
+  if (!s.found) {
+    return [
+      title,
+      "",
+      `> **Not run:** ${code(s.file)} does not exist. Run ${code(s.command)}, then this report again.`,
+    ].join("\n");
+  }
+  const { report } = s;
+  const score = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const rows = Object.entries(report.contracts)
+    .filter(([, c]) => c.mutants > 0)
+    .map(([file, c]) => [
+      code(file),
+      int(c.mutants),
+      int(c.killed + c.timeout),
+      int(c.survived),
+      int(c.equivalent),
+      int(c.noCompile),
+      score(c.score),
+    ]);
+  const t = report.total;
+  return [
+    title,
+    "",
+    `From ${code(s.file)} (${code(report.command)}, finished ${report.finishedAt.slice(0, 16).replace("T", " ")} UTC). ` +
+      `Each mutant is one small change to a production contract, run against the tests mapped to that contract ` +
+      `(${code("apps/mutants/targets.ts")}) until one fails. The score is killed / (killed + survived): a mutant that ` +
+      `cannot change behaviour (equivalent, listed in the known limitations with its reason, or compiled to the ` +
+      `same code) and one that does not compile are left out. A test that hangs (timeout) counts as killed.`,
+    "",
+    `**${score(t.score)}** of ${int(t.killed + t.timeout + t.survived)} scored mutants killed (${int(t.mutants)} ` +
+      `generated, ${int(t.equivalent)} equivalent, ${int(t.noCompile)} not compiling).`,
+    "",
+    table(
+      ["operator", "what it changes"],
+      Object.entries(MUTATION_OPERATORS).map(([name, what]) => [code(name), what]),
+    ),
+    "",
+    table(
+      ["contract", "mutants", "killed", "survived", "equivalent", "no compile", "score"],
+      [
+        ...rows,
+        [
+          "all",
+          int(t.mutants),
+          int(t.killed + t.timeout),
+          int(t.survived),
+          int(t.equivalent),
+          int(t.noCompile),
+          score(t.score),
+        ],
+      ],
+    ),
+    "",
+    s.survivors.length === 0
+      ? "No mutant survives."
+      : [
+          `${s.survivors.length} surviving mutants:`,
+          "",
+          ...s.survivors.flatMap((m) => [
+            `- ${code(m.id)}`,
+            "",
+            "  ```diff",
+            ...m.diff.split("\n").map((l) => `  ${l}`),
+            "  ```",
+          ]),
+        ].join("\n"),
+  ].join("\n");
+}
+
 function attacks(files: readonly string[], list: readonly Attack[]): string {
   const tests = list.reduce((n, a) => n + a.tests.length, 0);
   const pending = list.reduce((n, a) => n + a.tests.filter((t) => t.pending).length, 0);
   return [
-    "## 6. Attack catalogue",
+    "## 7. Attack catalogue",
     "",
     `Every describe and test of ${files.map(code).join(", ")}, listed by Mocha's dry run: ${list.length} attacks, ` +
       `${tests} tests${pending > 0 ? `, **${pending} skipped**` : ""}.`,
@@ -404,8 +479,9 @@ export function renderAudit(f: AuditFacts): string {
       parameters(f.parameters),
       invariants(f.invariants),
       coverage(f.coverage),
+      mutants(f.mutants),
       attacks(f.attackFiles, f.attacks),
-      ["## 7. Known limitations", "", `From ${code(f.limitationsFile)}.`, "", f.limitations.trim()].join("\n"),
+      ["## 8. Known limitations", "", `From ${code(f.limitationsFile)}.`, "", f.limitations.trim()].join("\n"),
     ].join("\n\n") + "\n"
   );
 }

@@ -14,6 +14,7 @@ import { codeSizes, deployForAudit, type AuditedDeployment } from "./deployment"
 import { reportHeader } from "./header";
 import { INVARIANTS_FILE, readInvariants } from "./invariants";
 import { readLaunch } from "./launch";
+import { readMutants } from "./mutants";
 import { readParameters } from "./parameters";
 import { renderAudit, type AuditFacts } from "./render";
 import { readRoles } from "./roles";
@@ -60,6 +61,7 @@ export async function collectAudit(
     parameters: await readParameters(deployment),
     invariants: readInvariants(root, paths.invariants),
     coverage: readCoverage(root, paths.coverage),
+    mutants: readMutants(root),
     attackFiles: files,
     attacks: await attackCatalogue(root, files),
     limitationsFile: paths.limitations,
@@ -75,6 +77,9 @@ export function auditWarnings(facts: AuditFacts): string[] {
   }
   if (!facts.coverage.found) {
     warnings.push(`No coverage summary (${facts.coverage.file}): run ${facts.coverage.command} first.`);
+  }
+  if (!facts.mutants.found) {
+    warnings.push(`No mutation report (${facts.mutants.file}): run ${facts.mutants.command} first.`);
   }
   return warnings;
 }

@@ -4,6 +4,7 @@
  * into them). A Hardhat compile would generate code for every dependency of the job and rewrite artifacts and types:
  * about 5x the time, and files another worker may be reading.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -35,11 +36,14 @@ export class MutantCompiler {
    * @param root The project root; sources are read from it and from its node_modules.
    * @param settings The project's solc settings (optimizer, EVM version): the mutant must compile as the tests' code does.
    * @param projectSources Every source name of the project (`contracts/...`), so that importers are known.
+   * @param cacheDirectory Where builds are kept by the hash of their compiler input, so that a rerun after a change
+   * of tests only compiles nothing; none when undefined.
    */
   constructor(
     private readonly root: string,
     private readonly settings: object,
     projectSources: readonly string[],
+    private readonly cacheDirectory?: string,
     private readonly solc: Solc = loadSolc(),
   ) {
     for (const source of projectSources) {
@@ -98,12 +102,12 @@ export class MutantCompiler {
     const outputSelection = Object.fromEntries(
       targets.map((target) => [target, { "*": ["evm.bytecode.object", "evm.bytecode.linkReferences"] }]),
     );
-    const input = {
+    const input = JSON.stringify({
       language: "Solidity",
       sources,
       settings: { ...this.settings, outputSelection, metadata: { appendCBOR: false } },
-    };
-    const output = JSON.parse(this.solc.compile(JSON.stringify(input))) as SolcOutput;
+    });
+    const output = JSON.parse(this.cached(input)) as SolcOutput;
     const errors = (output.errors ?? []).filter((error) => error.severity === "error");
     if (errors.length > 0) return { compiled: false, error: errors.map((error) => error.formattedMessage).join("\n") };
     const code: CreationCode = new Map();
@@ -116,6 +120,19 @@ export class MutantCompiler {
       }
     }
     return { compiled: true, code };
+  }
+
+  /** solc's output for `input`, from the cache when this input was compiled before. */
+  private cached(input: string): string {
+    if (this.cacheDirectory === undefined) return this.solc.compile(input);
+    const file = path.join(this.cacheDirectory, `${createHash("sha256").update(input).digest("hex")}.json`);
+    if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+    const output = this.solc.compile(input);
+    fs.mkdirSync(this.cacheDirectory, { recursive: true });
+    // Written whole under a temporary name first: another worker may read the same entry.
+    fs.writeFileSync(`${file}.${process.pid}`, output);
+    fs.renameSync(`${file}.${process.pid}`, file);
+    return output;
   }
 
   /** The source names `source` imports, resolved as Hardhat does (relative, else a package under node_modules). */

@@ -11,6 +11,11 @@ export interface RunRequest {
   readonly tests: readonly string[];
   /** Mocha's per-test timeout for this run. */
   readonly testTimeoutMs: number;
+  /**
+   * The test that killed this mutant last time (`killedBy` of the recorded result): it runs alone first, and the
+   * rest only if it passes, so a rerun after a change of the tests costs one test per mutant still killed.
+   */
+  readonly killedBefore?: string;
 }
 
 export interface RunResult {
@@ -33,3 +38,15 @@ export interface WorkerFailure {
 }
 
 export type WorkerReply = RunResult | WorkerFailure;
+
+/**
+ * A recorded `killedBy` is `<full title>: <first line of the error>`, and both may hold ": ". The matcher accepts a
+ * test whose full title is any prefix of it ending before a ": ", which in practice is the one test that failed.
+ */
+export function titleMatcher(killedBy: string): RegExp {
+  const prefixes: string[] = [];
+  for (let at = killedBy.indexOf(": "); at !== -1; at = killedBy.indexOf(": ", at + 1)) {
+    prefixes.push(killedBy.slice(0, at).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  }
+  return new RegExp(`^(?:${prefixes.join("|")})$`);
+}

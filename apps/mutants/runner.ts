@@ -33,6 +33,8 @@ export interface MutationOptions {
   readonly contracts: readonly string[];
   /** Only the contracts whose key differs from the recorded one (what CI runs). */
   readonly changedOnly: boolean;
+  /** Only the mutants whose id starts with one of these, run even when recorded (to see a new test kill one). */
+  readonly ids: readonly string[];
   readonly workers: number;
   readonly log: (line: string) => void;
 }
@@ -50,6 +52,8 @@ const TEST_TIMEOUT_MS = 60_000;
 const RUN_TIME_FACTOR = 3;
 const RUN_TIME_SLACK_MS = 60_000;
 const PROGRESS_EVERY = 25;
+/** The key of a contract whose mutants did not all run: never equal to a real one, so the next run picks it up. */
+const OUT_OF_DATE = "out of date";
 
 interface Planned {
   readonly contract: string;
@@ -61,8 +65,15 @@ interface Planned {
 export async function runMutants(options: MutationOptions): Promise<MutationOutcome> {
   const started = Date.now();
   const { root, log } = options;
-  const previous = options.full ? undefined : readReport(root);
+  const lastRun = readReport(root);
+  const previous = options.full ? undefined : lastRun;
   const recorded = new Map((previous?.mutants ?? []).map((record) => [record.key, record]));
+  // The test that killed a mutant last time, whatever changed since: it is tried first.
+  const killers = new Map(
+    (lastRun?.mutants ?? []).flatMap((record) =>
+      record.killedBy === undefined || record.status !== "killed" ? [] : [[record.id, record.killedBy]],
+    ),
+  );
   const equivalents = readEquivalents(fs.readFileSync(path.join(root, "docs", "known-limitations.md"), "utf8"));
 
   const all = productionContracts(root);
@@ -86,9 +97,13 @@ export async function runMutants(options: MutationOptions): Promise<MutationOutc
       diff: mutantDiff(source, mutant),
     }));
   });
-  const pending = planned.filter((plan) => !recorded.has(plan.key));
+  const chosen = (plan: Planned) => options.ids.some((id) => plan.mutant.id.startsWith(id));
+  if (options.ids.length > 0 && !planned.some(chosen)) {
+    throw new Error(`No mutant's id starts with ${options.ids.join(" or ")}: ids are listed in reports/mutants.json.`);
+  }
+  const pending = planned.filter((plan) => (options.ids.length > 0 ? chosen(plan) : !recorded.has(plan.key)));
   log(
-    `${planned.length} mutants of ${selected.length} contracts; ${planned.length - pending.length} recorded with ` +
+    `${planned.length} mutants of ${selected.length} contracts; ${planned.filter((plan) => recorded.has(plan.key)).length} recorded with ` +
       `unchanged contract and tests, ${pending.length} to run on ${options.workers} workers.`,
   );
 
@@ -117,18 +132,22 @@ export async function runMutants(options: MutationOptions): Promise<MutationOutc
     if (kept !== undefined) results.set(plan.key, record(plan, kept.status, kept.ms, kept.deployments, kept.killedBy));
   }
 
-  const report = (): MutantsReport => assemble(options, previous, keys, selected, results, started, pending.length);
+  let done = 0;
+  const report = (): MutantsReport => assemble(options, previous, keys, selected, planned, results, started, done);
   if (pending.length > 0) {
     const pool = new WorkerPool(root, options.workers);
     try {
       const budgets = await baselines(pool, root, [...new Set(pending.map((plan) => plan.contract))], log);
-      let done = 0;
       await pool.each(pending, async (worker, plan) => {
         const tests = testsFor(root, plan.contract);
-        const outcome = await worker.run(
-          { kind: "run", mutant: plan.mutant, tests, testTimeoutMs: TEST_TIMEOUT_MS },
-          budgets.get(plan.contract) as number,
-        );
+        const request: RunRequest = {
+          kind: "run",
+          mutant: plan.mutant,
+          tests,
+          testTimeoutMs: TEST_TIMEOUT_MS,
+          killedBefore: killers.get(plan.mutant.id),
+        };
+        const outcome = await worker.run(request, budgets.get(plan.contract) as number);
         const entry =
           outcome === "timeout"
             ? record(plan, "timeout", budgets.get(plan.contract) as number, 0)
@@ -196,17 +215,27 @@ function assemble(
   options: MutationOptions,
   previous: MutantsReport | undefined,
   keys: ReadonlyMap<string, string>,
-  selected: readonly string[],
+  selectedContracts: readonly string[],
+  planned: readonly Planned[],
   results: ReadonlyMap<string, MutantRecord>,
   started: number,
   ran: number,
 ): MutantsReport {
+  const selected = new Set(selectedContracts);
   const contracts: Record<string, ContractRecord> = { ...(previous?.contracts ?? {}) };
-  const mutants = (previous?.mutants ?? []).filter((record) => !selected.includes(record.file));
+  const mutants = (previous?.mutants ?? []).filter((record) => !selected.has(record.file));
+  const before = new Map((previous?.mutants ?? []).map((record) => [record.id, record]));
   for (const contract of selected) {
-    const own = [...results.values()].filter((record) => record.file === contract);
+    const plans = planned.filter((plan) => plan.contract === contract);
+    // A mutant not run yet (an interrupted run) keeps its last result, and the contract stays out of date.
+    const own = plans.flatMap((plan) => {
+      const record = results.get(plan.key) ?? before.get(plan.mutant.id);
+      return record === undefined ? [] : [record];
+    });
+    const complete = plans.every((plan) => results.has(plan.key));
     mutants.push(...own);
-    contracts[contract] = { key: keys.get(contract) as string, tests: testsFor(options.root, contract), ...tally(own) };
+    const key = complete ? (keys.get(contract) as string) : OUT_OF_DATE;
+    contracts[contract] = { key, tests: testsFor(options.root, contract), ...tally(own) };
   }
   // A contract that no longer exists leaves the report.
   for (const contract of Object.keys(contracts)) if (!keys.has(contract)) delete contracts[contract];

@@ -16,11 +16,16 @@ import Mocha from "mocha";
 
 import { MutantCompiler, type CreationCode } from "./compiler";
 import { applyMutant } from "./operators";
-import type { RunRequest, RunResult, WorkerReply } from "./protocol";
+import { titleMatcher, type RunRequest, type RunResult, type WorkerReply } from "./protocol";
 import { projectSources } from "./targets";
 
 const root = hre.config.paths.root;
-const compiler = new MutantCompiler(root, solcSettings(), projectSources(root));
+const compiler = new MutantCompiler(
+  root,
+  solcSettings(),
+  projectSources(root),
+  path.join(hre.config.paths.cache, "mutants"),
+);
 
 /** Original creation code -> the mutant's, for the mutant under test. */
 let substitutions = new Map<string, string>();
@@ -64,7 +69,10 @@ async function run(request: RunRequest): Promise<RunResult> {
     }
   }
   const compileMs = Date.now() - started;
-  const outcome = await runTests(request.tests, request.testTimeoutMs);
+  const previousKiller = request.killedBefore === undefined ? undefined : titleMatcher(request.killedBefore);
+  const first =
+    previousKiller === undefined ? undefined : await runTests(request.tests, request.testTimeoutMs, previousKiller);
+  const outcome = first?.killedBy !== undefined ? first : await runTests(request.tests, request.testTimeoutMs);
   return {
     kind: "result",
     status: outcome.killedBy === undefined ? "survived" : "killed",
@@ -123,10 +131,14 @@ function substitute(transaction: Record<string, unknown>): Record<string, unknow
   return undefined;
 }
 
-/** Runs `files` with mocha on a fresh chain, stopping at the first failure. */
+/**
+ * Runs `files` on a fresh chain, stopping at the first failure; only the tests whose full title matches `grep`, when
+ * given.
+ */
 async function runTests(
   files: readonly string[],
   testTimeoutMs: number,
+  grep?: RegExp,
 ): Promise<{ passed: number; killedBy?: string }> {
   await hre.network.provider.request({ method: "hardhat_reset", params: [] });
   clearSnapshots();
@@ -134,7 +146,7 @@ async function runTests(
   const testsDirectory = path.join(root, "test") + path.sep;
   for (const loaded of Object.keys(require.cache)) if (loaded.startsWith(testsDirectory)) delete require.cache[loaded];
 
-  const mocha = new Mocha({ ...hre.config.mocha, timeout: testTimeoutMs, bail: true, reporter: SilentReporter });
+  const mocha = new Mocha({ ...hre.config.mocha, timeout: testTimeoutMs, bail: true, reporter: SilentReporter, grep });
   for (const file of files) mocha.addFile(path.join(root, file));
   let passed = 0;
   let killedBy: string | undefined;

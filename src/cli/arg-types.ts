@@ -64,6 +64,8 @@ export function oneOf(...words: readonly string[]): CLIArgumentType<string> {
 export const TOKEN = textOf("token");
 /** A file's path. */
 export const FILE = textOf("file");
+/** A mutant's id, or the start of it, as reports/mutants.json lists them. */
+export const MUTANT_ID = textOf("mutant");
 /** A directory's path. */
 export const DIRECTORY = textOf("dir");
 /** A directory, or the URL of a content server. */

@@ -12,6 +12,7 @@ import {
   mutantDiff,
   type Mutant,
 } from "../../apps/mutants/operators";
+import { titleMatcher } from "../../apps/mutants/protocol";
 import { readEquivalents, tally, type MutantRecord } from "../../apps/mutants/record";
 import { MUTATION_TESTS, productionContracts, projectSources, testsFor } from "../../apps/mutants/targets";
 
@@ -116,6 +117,16 @@ describe("mutation testing", function () {
       expect(tests[0]).to.equal("test/unit/JobEscrow/parameters.test.ts");
       expect(tests.filter((file) => file === "test/unit/JobEscrow/parameters.test.ts")).to.have.length(1);
       expect(tests).to.include("test/unit/JobEscrow/lifecycle.test.ts");
+    });
+  });
+
+  describe("rerunning the test that killed a mutant first", function () {
+    it("matches the failed test's full title, whatever ': ' its title and its error hold", function () {
+      const matcher = titleMatcher("ProviderRegistry: staking withdraw pays (a) [b]: expected 1 to equal 0: at x");
+      expect(matcher.test("ProviderRegistry: staking withdraw pays (a) [b]")).to.equal(true);
+      expect(matcher.test("ProviderRegistry: staking withdraw pays (a) [b] and more")).to.equal(false);
+      expect(matcher.test("ProviderRegistry")).to.equal(true); // a describe's title alone never names a test
+      expect(matcher.test("Registry: staking withdraw pays (a) [b]")).to.equal(false);
     });
   });
 

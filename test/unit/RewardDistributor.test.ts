@@ -314,6 +314,21 @@ describe("RewardDistributor", function () {
   });
 
   describe("governance", function () {
+    it("rounds each decayed emission down, to the wei, when the product does not divide evenly", async function () {
+      const f = await loadFixture(rewardsFixture);
+      const epoch = await startNextEpoch(f);
+      const start = WEFT("7") + 1n;
+      await f.RewardDistributor.connect(f.timelock).setEmissionSchedule(start, 333n);
+      // No work recorded in this epoch yet: the new schedule starts with it.
+      for (let n = 0n; n < 5n; n++) {
+        const emission = await f.RewardDistributor.emission(epoch + n);
+        expect(emission, `epoch +${n}`).to.equal(decayedEmission(start, 333n, n));
+        expect(emission <= exactEmission(start, 333n, n), `epoch +${n} within the exact value`).to.equal(true);
+      }
+      // 7 WEFT + 1 wei decayed by 3.33% once: 6.7669 WEFT and 0.9667 wei, the fraction of a wei cut.
+      expect(await f.RewardDistributor.emission(epoch + 1n)).to.equal(((WEFT("7") + 1n) * 9_667n) / 10_000n);
+    });
+
     it("keeps an epoch's snapshotted emission when the schedule changes after its first work", async function () {
       const f = await loadFixture(rewardsFixture);
       const epoch = await startNextEpoch(f);

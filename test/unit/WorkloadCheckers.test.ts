@@ -150,6 +150,25 @@ describe("Workload checkers", function () {
       expect(await matmul.outputShape(matmulParamsCodec.encode({ m: 3, k: 4, n: 5 }))).to.deep.equal([3n, 5n]);
     });
 
+    it("accepts a shape at every limit and refuses one a unit beyond it", async function () {
+      const max = 65536;
+      expect(await matmul.MAX_DIMENSION()).to.equal(BigInt(max));
+      expect(await matmul.MAX_K()).to.equal(BigInt(max));
+      const encode = (m: number, k: number, n: number) => coder.encode(["uint256", "uint256", "uint256"], [m, k, n]);
+      expect(await matmul.outputShape(encode(max, max, max))).to.deep.equal([BigInt(max), BigInt(max)]);
+      expect(await matmul.outputShape(encode(1, 1, 1))).to.deep.equal([1n, 1n]);
+      for (const [m, k, n] of [
+        [max + 1, 1, 1],
+        [1, max + 1, 1],
+        [1, 1, max + 1],
+      ]) {
+        await expect(matmul.outputShape(encode(m, k, n)), `${m}x${k}x${n}`).to.be.revertedWithCustomError(
+          matmul,
+          "InvalidWorkloadParams",
+        );
+      }
+    });
+
     it("reverts for a column outside the product", async function () {
       const operands: MatmulOperands = {
         shape: { m: 2, k: 3, n: 2 },
@@ -196,6 +215,18 @@ describe("Workload checkers", function () {
       points.forEach(([cx, cy, maxIter], index) => expect(counts[index]).to.equal(escapeIterations(cx, cy, maxIter)));
     });
 
+    it("escapes only beyond |z|^2 = 4, as the reference does, for points that land exactly on the circle", async function () {
+      // c = -2 stays on the circle forever (z = -2, 2, 2, ...): it never escapes. c = 2 lands on it at the first
+      // iteration and escapes at the second.
+      for (const [cx, expected] of [
+        [toFixedPoint(-2), 50],
+        [toFixedPoint(2), 2],
+      ]) {
+        expect(escapeIterations(cx, 0, 50)).to.equal(expected);
+        expect(await mandelbrot.escapeIterations(cx, 0, 50)).to.equal(BigInt(expected));
+      }
+    });
+
     it("finds a wrong pixel and clears a correct one", async function () {
       const pixels = renderMandelbrotTile(tile);
       const claimed = Uint32Array.from(pixels);
@@ -228,6 +259,47 @@ describe("Workload checkers", function () {
           [bad.x0, bad.y0, bad.step, bad.width, bad.height, bad.maxIter],
         );
         await expect(mandelbrot.outputShape(params)).to.be.revertedWithCustomError(mandelbrot, "InvalidWorkloadParams");
+      }
+    });
+
+    it("accepts a tile at every limit and refuses one a unit beyond it", async function () {
+      const max = { side: 8192, iterations: 65536, coordinate: toFixedPoint(2) };
+      expect(await mandelbrot.MAX_SIDE()).to.equal(BigInt(max.side));
+      expect(await mandelbrot.MAX_ITERATIONS()).to.equal(BigInt(max.iterations));
+      expect(await mandelbrot.MAX_COORDINATE()).to.equal(BigInt(max.coordinate));
+      const encode = (t: MandelbrotTile) =>
+        coder.encode(
+          ["int64", "int64", "int64", "uint32", "uint32", "uint32"],
+          [t.x0, t.y0, t.step, t.width, t.height, t.maxIter],
+        );
+      const corner = { x0: -max.coordinate, y0: -max.coordinate, step: 1, width: 1, height: 1, maxIter: 1 };
+      const atLimits: MandelbrotTile[] = [
+        { ...corner, width: max.side, height: max.side, maxIter: max.iterations },
+        // The widest step spans the plane exactly: the last pixel sits on its far edge.
+        { ...corner, step: 2 * max.coordinate, width: 2, height: 2 },
+        { ...corner, x0: max.coordinate, y0: max.coordinate },
+      ];
+      for (const edge of atLimits) {
+        expect(await mandelbrot.outputShape(encode(edge))).to.deep.equal([BigInt(edge.height), BigInt(edge.width)]);
+      }
+      const beyond: MandelbrotTile[] = [
+        { ...corner, width: max.side + 1 },
+        { ...corner, height: max.side + 1 },
+        { ...corner, maxIter: max.iterations + 1 },
+        { ...corner, step: 2 * max.coordinate + 1, width: 2 },
+        { ...corner, step: 2 * max.coordinate + 1, height: 2 },
+        { ...corner, x0: -max.coordinate - 1 },
+        { ...corner, y0: -max.coordinate - 1 },
+        { ...corner, x0: max.coordinate + 1 },
+        { ...corner, y0: max.coordinate + 1 },
+        { ...corner, step: 2 * max.coordinate, width: 2, x0: -max.coordinate + 1 },
+        { ...corner, step: 2 * max.coordinate, height: 2, y0: -max.coordinate + 1 },
+      ];
+      for (const bad of beyond) {
+        await expect(mandelbrot.outputShape(encode(bad)), JSON.stringify(bad)).to.be.revertedWithCustomError(
+          mandelbrot,
+          "InvalidWorkloadParams",
+        );
       }
     });
 

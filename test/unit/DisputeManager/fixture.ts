@@ -1,24 +1,29 @@
 /** Constants, helpers and expectations shared by the DisputeManager unit tests (test/unit/DisputeManager/*.test.ts). */
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
-import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
+import { Roles } from "../../../config/roles";
 import { revealedChildren } from "../../../src/commitments/bisection";
 import { mandelbrotQ, matmulI8 } from "../../../src/workloads/registry";
+import { ReentrantERC20__factory } from "../../../typechain-types";
 import type { IJobEscrow } from "../../../typechain-types/contracts/market/JobEscrow";
 import {
+  CUSTOM_WORKLOAD,
   DisputeStatus,
   MATMUL_SHAPE,
   WRONG_MATMUL,
   commitProof,
+  disputesFixture,
   matmulFraudProof,
   openWithheld,
   type DisputesFixture,
   type WorkloadJob,
 } from "../../fixtures/disputes";
-import { BPS, JOB_FEE, JOB_PAYMENT, JobStatus, jobTerms } from "../../fixtures/jobs";
+import { BPS, JOB_FEE, JOB_PAYMENT, JobStatus, acceptAndSubmit, createJob, jobTerms } from "../../fixtures/jobs";
+import { USD_WEFT_PER_TOKEN } from "../../fixtures/weft";
 import { expectBalanceChanges, snapshotBalances, type BalanceSnapshot } from "../../helpers/balances";
 
 export const coder = AbiCoder.defaultAbiCoder();
@@ -349,4 +354,92 @@ export async function expectNormalFinalize(f: DisputesFixture, jobId: bigint) {
   await expect(tx).to.changeTokenBalances(f.usd, [f.provider, f.client], [JOB_PAYMENT - JOB_FEE, 0n]);
   expect(await f.ComputeReceipt.ownerOf(jobId)).to.equal(f.client.address);
   expect((await f.ProviderRegistry.providerState(f.provider.address)).jobsSlashed).to.equal(0n);
+}
+
+// ------------------------------------------------------------------------------------------------ re-entrant payment
+
+/**
+ * {@link disputesFixture} plus a ReentrantERC20 allowed as payment (valued like tUSD, one WEFT per token) and two
+ * Submitted jobs of `provider` paid in it, inside their challenge windows: `reentrantMatmul`, the cheating 12 x 20
+ * matmul-i8 job's data (inputs, wrong output) under a new job id, and `reentrantCustomJob`, a job of the workload
+ * without a checker. A fault on either refunds the client in the token, whose transfer hook then calls whatever it
+ * is armed with. The token holds ARBITER, so that a re-entry into `arbitrate` meets the reentrancy guard and not the
+ * permission check.
+ */
+export async function reentrantDisputesFixture() {
+  const f = await loadFixture(disputesFixture);
+  const token = await new ReentrantERC20__factory(f.deployer).deploy();
+  const paymentToken = await token.getAddress();
+  await f.JobEscrow.connect(f.timelock).setPaymentToken(paymentToken, true, 0n, USD_WEFT_PER_TOKEN);
+  await f.AccessManager.connect(f.timelock).grantRole(Roles.ARBITER, paymentToken, 0);
+  await token.mint(f.client.address, 10n * JOB_PAYMENT);
+
+  const cheating = await jobTerms(f, f.cheatingMatmul.id);
+  const matmulId = await createJob(f, f.client, {
+    workloadId: cheating.workloadId,
+    params: f.cheatingMatmul.params,
+    inputRoot: cheating.inputRoot,
+    paymentToken,
+  });
+  await acceptAndSubmit(f, matmulId, f.provider, f.cheatingMatmul.result.root);
+  const custom = await jobTerms(f, f.customJob);
+  // The custom job's params as disputesFixture submits them.
+  const customId = await createJob(f, f.client, {
+    workloadId: CUSTOM_WORKLOAD,
+    params: "0x1234",
+    inputRoot: custom.inputRoot,
+    paymentToken,
+  });
+  await acceptAndSubmit(f, customId, f.provider, custom.resultRoot.toString());
+  const reentrantMatmul: WorkloadJob = { ...f.cheatingMatmul, id: matmulId };
+  return { ...f, token, reentrantMatmul, reentrantCustomJob: customId };
+}
+
+export type ReentrantDisputesFixture = Awaited<ReturnType<typeof reentrantDisputesFixture>>;
+
+/**
+ * {@link expectFaultSettlement} for a job paid in the fixture's ReentrantERC20: sends `send` and checks that it
+ * settled dispute `disputeId` at fault exactly once: the client refunded the payment once in that token (tUSD
+ * unmoved), the slash of collateral plus half the provider's other stake split 50/30/20 once with the share of
+ * `challenger`, its bond back to it, nobody else paid, the provider slashed once and jailed. Returns the amount slashed.
+ */
+export async function expectReentrantFaultSettlement(
+  f: ReentrantDisputesFixture,
+  disputeId: bigint,
+  challenger: Holder,
+  send: () => Promise<ContractTransactionResponse>,
+): Promise<bigint> {
+  const { jobId, bond } = await f.DisputeManager.dispute(disputeId);
+  const terms = await jobTerms(f, jobId);
+  const amount = await expectedSlash(f, terms);
+  const open = await f.DisputeManager.openDisputes(jobId);
+  const before = await f.ProviderRegistry.providerState(f.provider.address);
+  const { holders } = await balanceSheet(f);
+  const sheet = await snapshotBalances({ weft: f.ComputeToken, usd: f.usd, paid: f.token }, holders);
+  const [toChallenger, toClient, toTreasury] = splitOf(amount);
+
+  const tx = await send();
+  await expect(tx)
+    .to.emit(f.DisputeManager, "DisputeSettled")
+    .withArgs(disputeId, jobId, DisputeStatus.ProviderAtFault, amount, holders[challenger]);
+  await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, true, JOB_PAYMENT);
+  await expect(tx).to.emit(f.ProviderRegistry, "Slashed").withArgs(f.provider.address, jobId, amount, amount);
+  const weft: Partial<Record<Holder, bigint>> = {
+    client: toClient,
+    treasury: toTreasury,
+    registry: -amount,
+    disputes: -bond,
+  };
+  weft[challenger] = (weft[challenger] ?? 0n) + bond + toChallenger;
+  await expectBalanceChanges(sheet, { weft, paid: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
+
+  expect(await f.JobEscrow.jobStatus(jobId)).to.equal(JobStatus.Slashed);
+  expect((await f.DisputeManager.dispute(disputeId)).status).to.equal(DisputeStatus.ProviderAtFault);
+  expect(await f.DisputeManager.openDisputes(jobId)).to.equal(open - 1n);
+  const after = await f.ProviderRegistry.providerState(f.provider.address);
+  expect(after.staked + after.unbonding).to.equal(before.staked + before.unbonding - amount);
+  expect(after.locked + after.debt).to.equal(before.locked + before.debt - BigInt(terms.collateral));
+  expect(after.jailedUntil).to.equal(BigInt(await time.latest()) + (await f.ProviderRegistry.jailDuration()));
+  expect(after.jobsSlashed).to.equal(before.jobsSlashed + 1n);
+  return amount;
 }

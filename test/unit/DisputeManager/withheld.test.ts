@@ -132,6 +132,26 @@ describe("DisputeManager: withheld-data path", function () {
         .to.be.revertedWithCustomError(f.DisputeManager, "OutputTooLarge")
         .withArgs(2n ** 32n, 2n ** 32n - 1n);
     });
+
+    it("opens a dispute over exactly 2^32 - 1 words, the largest output it can bisect", async function () {
+      // No real workload's shape multiplies to exactly 2^32 - 1 (matmul's sides stop at 2^16; 2^32 - 1 has the
+      // factor 65,537), so a checker whose shape is its params stands in.
+      const f = await loadFixture(disputesFixture);
+      const workload = ethers.encodeBytes32String("grid");
+      const checker = await ethers.deployContract("GridShapeChecker", [workload]);
+      await f.DisputeManager.connect(f.timelock).setChecker(workload, await checker.getAddress());
+      const maxWords = await f.DisputeManager.MAX_OUTPUT_WORDS();
+      expect(maxWords).to.equal(2n ** 32n - 1n);
+      const params = coder.encode(["uint256", "uint256"], [1n, maxWords]);
+      const id = await submitJob(f, workload, params, ethers.id("inputs"), ethers.id("result"));
+      await f.DisputeManager.connect(f.challenger).disputeWithheld(id, await jobTerms(f, id), params);
+      await expectDispute(f, 1n, { jobId: id, totalWords: maxWords, kind: DisputeKind.Withheld });
+      const wider = coder.encode(["uint256", "uint256"], [1n, maxWords + 1n]);
+      const other = await submitJob(f, workload, wider, ethers.id("inputs"), ethers.id("result"));
+      await expect(f.DisputeManager.connect(f.challenger).disputeWithheld(other, await jobTerms(f, other), wider))
+        .to.be.revertedWithCustomError(f.DisputeManager, "OutputTooLarge")
+        .withArgs(maxWords + 1n, maxWords);
+    });
   });
 
   describe("withheld-data path: revealChildren", function () {

@@ -78,6 +78,21 @@ describe("ProviderRegistry: slashing", function () {
       await expectAccounting(registry, token, { [alice.address]: 0n });
     });
 
+    it("removes the unbonding entry a slash takes exactly, leaving no empty entry behind", async function () {
+      const { registry, token, disputes, alice, outsider } = await loadFixture(lockedFixture);
+      for (const amount of ["3000", "1500", "1000"])
+        await registry.connect(alice).requestUnbond(ethers.parseEther(amount));
+      // staked 4,500 (1,000 of it locked for JOB), unbonding 5,500: 1,000 + 50% of 9,000 = 5,500, which is the
+      // free stake after JOB's release (4,500) and then the newest entry, 1,000, exactly.
+      const amount = ethers.parseEther("5500");
+      expect(await registry.slashAmount(alice.address, COLLATERAL, 5_000n)).to.equal(amount);
+      await registry.connect(disputes).slash(alice.address, JOB, COLLATERAL, 5_000n, [outsider.address], [10_000]);
+      const entries = await entriesOf(registry, alice.address);
+      expect(entries.map(([a]) => a)).to.deep.equal([ethers.parseEther("3000"), ethers.parseEther("1500")]);
+      expect(await accountOf(registry, alice.address)).to.deep.equal([0n, 0n, ethers.parseEther("4500"), 0n]);
+      await expectAccounting(registry, token, { [alice.address]: 0n });
+    });
+
     it("takes everything with a 100% stake share: free, unbonding and the other jobs' locks", async function () {
       const { registry, token, escrow, disputes, alice, outsider } = await loadFixture(lockedFixture);
       const otherCollateral = ethers.parseEther("2000");

@@ -20,6 +20,7 @@ import {
   lockedFixture,
   entriesOf,
   expectConserved,
+  accountOf,
 } from "./fixture";
 
 describe("ProviderRegistry: staking", function () {
@@ -317,6 +318,19 @@ describe("ProviderRegistry: staking", function () {
         .to.be.revertedWithCustomError(registry, "TooManyUnbondingEntries")
         .withArgs(alice.address, 8n);
     });
+
+    it("counts every entry of a full queue once, wherever the queue starts in its slots", async function () {
+      const { registry, alice } = await loadFixture(stakedFixture);
+      await registry.connect(alice).requestUnbond(1_000n);
+      await time.increase(UNBONDING_PERIOD);
+      await registry.connect(alice).withdraw(); // the queue now starts at its second slot
+      for (let i = 1n; i <= 8n; i++) await registry.connect(alice).requestUnbond(i);
+      const [staked, , unbonding] = await accountOf(registry, alice.address);
+      expect(unbonding).to.equal(36n);
+      expect(staked).to.equal(STAKE - 1_000n - 36n);
+      // The slash amount reads the same total: collateral 0, a 100% share takes staked + unbonding exactly.
+      expect(await registry.slashAmount(alice.address, 0n, 10_000n)).to.equal(STAKE - 1_000n);
+    });
   });
 
   describe("withdraw", function () {
@@ -330,6 +344,18 @@ describe("ProviderRegistry: staking", function () {
       await expect(registry.connect(alice).withdraw())
         .to.be.revertedWithCustomError(registry, "NothingToWithdraw")
         .withArgs(alice.address);
+    });
+
+    it("pays an entry at exactly its maturity second", async function () {
+      const { registry, token, alice } = await loadFixture(stakedFixture);
+      await registry.connect(alice).requestUnbond(100n);
+      const [[, maturesAt]] = await entriesOf(registry, alice.address);
+      await time.setNextBlockTimestamp(maturesAt);
+      const tx = registry.connect(alice).withdraw();
+      await expect(tx).to.emit(registry, "Withdrawn").withArgs(alice.address, 100n);
+      await expect(tx).to.changeTokenBalances(token, [alice, registry], [100n, -100n]);
+      expect(await time.latest()).to.equal(maturesAt);
+      expect(await registry.unbondingEntries(alice.address)).to.deep.equal([]);
     });
 
     it("pays every matured entry and leaves the immature ones in order", async function () {
