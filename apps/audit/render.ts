@@ -322,15 +322,18 @@ function parameters(p: ParametersReport): string {
   ].join("\n");
 }
 
+/** A section whose input file is absent: what to run to fill it. */
+function missing(title: string, verdict: string, s: { readonly file: string; readonly command: string }): string {
+  return [
+    title,
+    "",
+    `> **${verdict}:** ${code(s.file)} does not exist. Run ${code(s.command)}, then this report again.`,
+  ].join("\n");
+}
+
 function invariants(s: InvariantsSection): string {
   const title = "## 4. Invariants";
-  if (!s.found) {
-    return [
-      title,
-      "",
-      `> **Not run:** ${code(s.file)} does not exist. Run ${code(s.command)}, then this report again.`,
-    ].join("\n");
-  }
+  if (!s.found) return missing(title, "Not run", s);
   const { run } = s;
   const passed = run.invariants.filter((i) => i.passed).length;
   return [
@@ -348,13 +351,7 @@ function invariants(s: InvariantsSection): string {
 
 function coverage(s: CoverageSection): string {
   const title = "## 5. Coverage";
-  if (!s.found) {
-    return [
-      title,
-      "",
-      `> **Not measured:** ${code(s.file)} does not exist. Run ${code(s.command)}, then this report again.`,
-    ].join("\n");
-  }
+  if (!s.found) return missing(title, "Not measured", s);
   const cell = (c: { covered: number; total: number; pct: number }) => `${pct(c.pct)} (${c.covered}/${c.total})`;
   const gate = Object.entries(COVERAGE_GATE)
     .map(([m, g]) => `${g}% ${m}`)
@@ -384,13 +381,7 @@ function coverage(s: CoverageSection): string {
 
 function mutants(s: MutantsSection): string {
   const title = "## 6. Mutation testing";
-  if (!s.found) {
-    return [
-      title,
-      "",
-      `> **Not run:** ${code(s.file)} does not exist. Run ${code(s.command)}, then this report again.`,
-    ].join("\n");
-  }
+  if (!s.found) return missing(title, "Not run", s);
   const { report } = s;
   const score = (x: number) => `${(x * 100).toFixed(1)}%`;
   const rows = Object.entries(report.contracts)

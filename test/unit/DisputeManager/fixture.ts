@@ -24,7 +24,12 @@ import {
 } from "../../fixtures/disputes";
 import { BPS, JOB_FEE, JOB_PAYMENT, JobStatus, acceptAndSubmit, createJob, jobTerms } from "../../fixtures/jobs";
 import { USD_WEFT_PER_TOKEN } from "../../fixtures/weft";
-import { expectBalanceChanges, snapshotBalances, type BalanceSnapshot } from "../../helpers/balances";
+import {
+  expectBalanceChanges,
+  snapshotBalances,
+  type BalanceSnapshot,
+  type BalanceToken,
+} from "../../helpers/balances";
 
 export const coder = AbiCoder.defaultAbiCoder();
 export const MINUTE = 60n;
@@ -240,13 +245,14 @@ export function splitOf(taken: bigint): [bigint, bigint, bigint] {
  * Sends `send` and checks that it settled dispute `disputeId` at fault: the client refunded in full, the slash of
  * collateral plus half the provider's other stake split 50/30/20 with the share of `challenger` (the dispute's
  * challenger, whoever sent the transaction), its bond back to it, nobody else paid, the provider jailed and its slash
- * counted. Returns the amount slashed.
+ * counted. `paidIn` is the job's payment token when it is not tUSD. Returns the amount slashed.
  */
 export async function expectFaultSettlement(
   f: DisputesFixture,
   disputeId: bigint,
   challenger: Holder,
   send: () => Promise<ContractTransactionResponse>,
+  paidIn?: BalanceToken,
 ): Promise<bigint> {
   const { jobId, bond } = await f.DisputeManager.dispute(disputeId);
   const terms = await jobTerms(f, jobId);
@@ -254,13 +260,15 @@ export async function expectFaultSettlement(
   expect(await f.DisputeManager.slashAmount(jobId, terms)).to.equal(amount);
   const open = await f.DisputeManager.openDisputes(jobId);
   const before = await f.ProviderRegistry.providerState(f.provider.address);
-  const sheet = await balanceSheet(f);
+  // The job's payment token, tUSD unless given: the refund moves it, and tUSD not at all when it is another.
+  const { holders } = await balanceSheet(f);
+  const sheet = await snapshotBalances({ weft: f.ComputeToken, usd: f.usd, paid: paidIn ?? f.usd }, holders);
   const [toChallenger, toClient, toTreasury] = splitOf(amount);
 
   const tx = await send();
   await expect(tx)
     .to.emit(f.DisputeManager, "DisputeSettled")
-    .withArgs(disputeId, jobId, DisputeStatus.ProviderAtFault, amount, sheet.holders[challenger]);
+    .withArgs(disputeId, jobId, DisputeStatus.ProviderAtFault, amount, holders[challenger]);
   await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, true, JOB_PAYMENT);
   await expect(tx).to.emit(f.ProviderRegistry, "Slashed").withArgs(f.provider.address, jobId, amount, amount);
   const weft: Partial<Record<Holder, bigint>> = {
@@ -270,7 +278,8 @@ export async function expectFaultSettlement(
     disputes: -bond,
   };
   weft[challenger] = (weft[challenger] ?? 0n) + bond + toChallenger;
-  await expectBalanceChanges(sheet, { weft, usd: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
+  const refund = { client: JOB_PAYMENT, escrow: -JOB_PAYMENT };
+  await expectBalanceChanges(sheet, { weft, paid: refund, usd: paidIn === undefined ? refund : {} });
 
   expect(await f.JobEscrow.jobStatus(jobId)).to.equal(JobStatus.Slashed);
   expect((await f.DisputeManager.dispute(disputeId)).status).to.equal(DisputeStatus.ProviderAtFault);
@@ -396,50 +405,3 @@ export async function reentrantDisputesFixture() {
 }
 
 export type ReentrantDisputesFixture = Awaited<ReturnType<typeof reentrantDisputesFixture>>;
-
-/**
- * {@link expectFaultSettlement} for a job paid in the fixture's ReentrantERC20: sends `send` and checks that it
- * settled dispute `disputeId` at fault exactly once: the client refunded the payment once in that token (tUSD
- * unmoved), the slash of collateral plus half the provider's other stake split 50/30/20 once with the share of
- * `challenger`, its bond back to it, nobody else paid, the provider slashed once and jailed. Returns the amount slashed.
- */
-export async function expectReentrantFaultSettlement(
-  f: ReentrantDisputesFixture,
-  disputeId: bigint,
-  challenger: Holder,
-  send: () => Promise<ContractTransactionResponse>,
-): Promise<bigint> {
-  const { jobId, bond } = await f.DisputeManager.dispute(disputeId);
-  const terms = await jobTerms(f, jobId);
-  const amount = await expectedSlash(f, terms);
-  const open = await f.DisputeManager.openDisputes(jobId);
-  const before = await f.ProviderRegistry.providerState(f.provider.address);
-  const { holders } = await balanceSheet(f);
-  const sheet = await snapshotBalances({ weft: f.ComputeToken, usd: f.usd, paid: f.token }, holders);
-  const [toChallenger, toClient, toTreasury] = splitOf(amount);
-
-  const tx = await send();
-  await expect(tx)
-    .to.emit(f.DisputeManager, "DisputeSettled")
-    .withArgs(disputeId, jobId, DisputeStatus.ProviderAtFault, amount, holders[challenger]);
-  await expect(tx).to.emit(f.JobEscrow, "DisputeResolved").withArgs(jobId, true, JOB_PAYMENT);
-  await expect(tx).to.emit(f.ProviderRegistry, "Slashed").withArgs(f.provider.address, jobId, amount, amount);
-  const weft: Partial<Record<Holder, bigint>> = {
-    client: toClient,
-    treasury: toTreasury,
-    registry: -amount,
-    disputes: -bond,
-  };
-  weft[challenger] = (weft[challenger] ?? 0n) + bond + toChallenger;
-  await expectBalanceChanges(sheet, { weft, paid: { client: JOB_PAYMENT, escrow: -JOB_PAYMENT } });
-
-  expect(await f.JobEscrow.jobStatus(jobId)).to.equal(JobStatus.Slashed);
-  expect((await f.DisputeManager.dispute(disputeId)).status).to.equal(DisputeStatus.ProviderAtFault);
-  expect(await f.DisputeManager.openDisputes(jobId)).to.equal(open - 1n);
-  const after = await f.ProviderRegistry.providerState(f.provider.address);
-  expect(after.staked + after.unbonding).to.equal(before.staked + before.unbonding - amount);
-  expect(after.locked + after.debt).to.equal(before.locked + before.debt - BigInt(terms.collateral));
-  expect(after.jailedUntil).to.equal(BigInt(await time.latest()) + (await f.ProviderRegistry.jailDuration()));
-  expect(after.jobsSlashed).to.equal(before.jobsSlashed + 1n);
-  return amount;
-}

@@ -8,7 +8,7 @@ import { commitProof, openArbitration, openWithheld, type WorkloadJob } from "..
 import { jobTerms } from "../../fixtures/jobs";
 import {
   WRONG_CHUNK,
-  expectReentrantFaultSettlement,
+  expectFaultSettlement,
   passDeadline,
   reentrantDisputesFixture,
   wrongMatmulProof,
@@ -174,7 +174,7 @@ describe("DisputeManager: reentrancy", function () {
         const settlement = await SETTLEMENTS[path](f);
         await f.token.arm(await f.DisputeManager.getAddress(), await reentryPayload(f, inner, settlement));
 
-        await expectReentrantFaultSettlement(f, settlement.disputeId, settlement.challenger, settlement.send);
+        await expectFaultSettlement(f, settlement.disputeId, settlement.challenger, settlement.send, f.token);
         expect(await f.token.lastReentrySucceeded()).to.equal(false);
         expect(await f.token.lastReentryError()).to.equal(reentryError(f));
         expect(await f.DisputeManager.disputeCount()).to.equal(settlement.disputeId);
