@@ -292,7 +292,12 @@ class WorkerPool {
   }
 }
 
-/** One worker process, restarted after a mutant that hangs it. */
+function crashed(code: number | null): RunResult {
+  const killedBy = `the test process exited (code ${code}) during the run`;
+  return { kind: "result", status: "killed", killedBy, passed: 0, mutatedDeployments: 0, compileMs: 0, testMs: 0 };
+}
+
+/** One worker process, restarted after a mutant that hangs it or brings it down. */
 class Worker {
   private process: ChildProcess;
 
@@ -319,9 +324,14 @@ class Worker {
       const onExit = (code: number | null): void => {
         cleanup();
         this.restart();
-        reject(
-          new Error(`A mutation worker exited (code ${code}) while running ${request.mutant?.id ?? "the baseline"}.`),
-        );
+        if (request.mutant === undefined) {
+          reject(
+            new Error(`A mutation worker exited (code ${code}) running the unmutated tests: see the error above.`),
+          );
+        } else {
+          // The mutant's tests brought the process down (the error is above): they noticed it, as a failure would.
+          resolve(crashed(code));
+        }
       };
       const cleanup = (): void => {
         if (timer !== undefined) clearTimeout(timer);

@@ -32,6 +32,12 @@ let substitutions = new Map<string, string>();
 let mutatedDeployments = 0;
 
 interleaveDeployments();
+// A test left running when bail stopped the run may still fail later (mocha then throws "done() called multiple
+// times" outside any test). That failure belongs to a mutant already counted as killed: it must not end the worker.
+process.on("uncaughtException", (error) => console.error(`ignored a late failure of a finished run: ${error.message}`));
+process.on("unhandledRejection", (reason) =>
+  console.error(`ignored a late rejection of a finished run: ${String(reason)}`),
+);
 
 process.on("message", (request: RunRequest) => {
   run(request).then(reply, (error: unknown) =>
