@@ -60,6 +60,14 @@ contract WorkloadLeavesHarness {
             );
     }
 
+    /// @notice See WorkloadLeaves.encodedStructOffset; returns the struct's offset from the start of `encoded`.
+    function encodedStructHead(bytes calldata encoded) external pure returns (uint256 head) {
+        uint256 offset = WorkloadLeaves.encodedStructOffset(encoded);
+        assembly ("memory-safe") {
+            head := sub(offset, encoded.offset)
+        }
+    }
+
     /// @notice Runs requireMatmulInput on each check; accepted[i] is false where it reverted.
     function checkMatmulInputs(InputCheck[] calldata checks) external view returns (bool[] memory accepted) {
         accepted = new bool[](checks.length);

@@ -258,4 +258,35 @@ describe("Workload commitments (TypeScript against WorkloadLeaves.sol)", functio
       expect(int32Of(value)).to.equal(2 * -128 * 127);
     });
   });
+
+  describe("locates the struct of an ABI-encoded fraud proof by its head", function () {
+    const coder = AbiCoder.defaultAbiCoder();
+    const headWord = (head: bigint) => coder.encode(["uint256"], [head]);
+
+    it("finds the struct of abi.encode(struct) right after its 32-byte head", async function () {
+      const encoded = coder.encode(["tuple(uint256,bytes)"], [[7, "0x0102"]]);
+      expect(await harness.encodedStructHead(encoded)).to.equal(32n);
+    });
+
+    it("accepts a proof of exactly 32 bytes whose head points inside it and rejects one of 31 bytes", async function () {
+      expect(await harness.encodedStructHead(headWord(0n))).to.equal(0n);
+      expect(await harness.encodedStructHead(headWord(31n))).to.equal(31n);
+      await expect(harness.encodedStructHead(headWord(0n).slice(0, 2 + 31 * 2)))
+        .to.be.revertedWithCustomError(harness, "MalformedProof")
+        .withArgs(31);
+    });
+
+    it("accepts a head one byte before the end of the proof and rejects a head at or past its end", async function () {
+      const tail = "00".repeat(32);
+      expect(await harness.encodedStructHead(headWord(63n) + tail)).to.equal(63n);
+      for (const head of [64n, 65n, 2n ** 256n - 1n]) {
+        await expect(harness.encodedStructHead(headWord(head) + tail))
+          .to.be.revertedWithCustomError(harness, "MalformedProof")
+          .withArgs(64);
+      }
+      await expect(harness.encodedStructHead(headWord(32n)))
+        .to.be.revertedWithCustomError(harness, "MalformedProof")
+        .withArgs(32);
+    });
+  });
 });
