@@ -254,11 +254,24 @@ describe("JobEscrow: create", function () {
         .withArgs(999n, 1000n);
     });
 
-    it("reverts when the payment does not fit in 96 bits", async function () {
+    it("accepts a payment of exactly 2^96 - 1 base units and reverts PaymentTooLarge at one more", async function () {
       const f = await loadFixture(stakedProvidersFixture);
+      const usd = await f.usd.getAddress();
+      // At the lowest rate the largest payments are worth little WEFT, so only the payment's own bound applies.
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, 1n);
+      await f.usd.mint(f.client.address, UINT96_MAX + 1n);
+      await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), ethers.MaxUint256);
       await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { payment: UINT96_MAX + 1n })))
         .to.be.revertedWithCustomError(f.JobEscrow, "PaymentTooLarge")
         .withArgs(UINT96_MAX + 1n);
+      expect(await f.JobEscrow.jobCount()).to.equal(0n);
+
+      const jobId = await createJob(f, f.client, { payment: UINT96_MAX });
+      expect(jobId).to.equal(1n);
+      const job = await readJob(f.JobEscrow, jobId);
+      expect(job.payment).to.equal(UINT96_MAX);
+      expect(job.paymentValue).to.equal(UINT96_MAX / WEFT_ONE);
+      expect(await f.usd.balanceOf(await f.JobEscrow.getAddress())).to.equal(UINT96_MAX);
     });
 
     it("reverts when the submit deadline is not in the future", async function () {

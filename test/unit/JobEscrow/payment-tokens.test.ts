@@ -264,6 +264,28 @@ describe("JobEscrow: payment tokens", function () {
       expect((await readJob(f.JobEscrow, 1n)).paymentValue).to.equal(largest * 10n ** 9n);
     });
 
+    it("accepts a payment worth exactly 2^96 - 1 WEFT base units and reverts PaymentValueTooLarge at one worth 2^96", async function () {
+      const f = await loadFixture(stakedProvidersFixture);
+      const usd = await f.usd.getAddress();
+      // At 1.5 WEFT per tUSD, two thirds of 2^96 - 1 base units (a whole number: 2^96 - 1 is a multiple of 3) are
+      // worth exactly 2^96 - 1; one base unit more is worth 2^96 + 0.5, rounded down to 2^96. Both payments fit 96 bits.
+      await f.JobEscrow.connect(f.timelock).setPaymentToken(usd, true, 1000n, ethers.parseEther("1.5"));
+      const largest = (UINT96_MAX / 3n) * 2n;
+      expect(await f.JobEscrow.paymentValue(usd, largest)).to.equal(UINT96_MAX);
+      expect(await f.JobEscrow.paymentValue(usd, largest + 1n)).to.equal(UINT96_MAX + 1n);
+      await f.usd.mint(f.client.address, largest + 1n);
+      await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), ethers.MaxUint256);
+      await expect(f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { payment: largest + 1n })))
+        .to.be.revertedWithCustomError(f.JobEscrow, "PaymentValueTooLarge")
+        .withArgs(usd, largest + 1n, UINT96_MAX + 1n);
+      expect(await f.JobEscrow.jobCount()).to.equal(0n);
+
+      await f.JobEscrow.connect(f.client).createJob(await jobRequest(f, { payment: largest }));
+      const job = await readJob(f.JobEscrow, 1n);
+      expect(job.payment).to.equal(largest);
+      expect(job.paymentValue).to.equal(UINT96_MAX);
+    });
+
     it("requires an allowed token's rate within [MIN_WEFT_PER_TOKEN, MAX_WEFT_PER_TOKEN], and none for a disallowed one", async function () {
       const f = await loadFixture(deployWeftFixture);
       const escrow = f.JobEscrow.connect(f.timelock);
