@@ -13,8 +13,9 @@ import {
   expectConserved,
   accountOf,
   expectAccounting,
+  reentrantStakeFixture,
 } from "./fixture";
-import { MIN_PROVIDER_STAKE } from "../../fixtures/registry";
+import { GPU_PROFILE, MIN_PROVIDER_STAKE } from "../../fixtures/registry";
 
 describe("ProviderRegistry: collateral", function () {
   describe("lockCollateral", function () {
@@ -47,6 +48,17 @@ describe("ProviderRegistry: collateral", function () {
         .withArgs(UINT96_MAX + 1n);
     });
 
+    it("lets a collateral of exactly MAX_JOB_COLLATERAL past the size check, to the free-stake check, and cuts one wei more", async function () {
+      const { registry, escrow, alice } = await loadFixture(stakedFixture);
+      expect(await registry.MAX_JOB_COLLATERAL()).to.equal(UINT96_MAX);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, UINT96_MAX))
+        .to.be.revertedWithCustomError(registry, "InsufficientFreeStake")
+        .withArgs(alice.address, STAKE, UINT96_MAX);
+      await expect(registry.connect(escrow).lockCollateral(alice.address, UINT96_MAX + 1n))
+        .to.be.revertedWithCustomError(registry, "AmountTooLarge")
+        .withArgs(UINT96_MAX + 1n);
+    });
+
     it("adds each lock to the provider's locked total, keeping no record per job (the escrow holds it)", async function () {
       const { registry, escrow, alice } = await loadFixture(lockedFixture);
       await registry.connect(escrow).lockCollateral(alice.address, COLLATERAL);
@@ -60,6 +72,18 @@ describe("ProviderRegistry: collateral", function () {
       await expect(registry.connect(escrow).lockCollateral(outsider.address, 1n))
         .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
         .withArgs(outsider.address);
+    });
+
+    it("reverts ProviderNotEligible for an unregistered provider even at a zero minimum stake, and InsufficientFreeStake for a registered one without stake", async function () {
+      const { registry, escrow, governance, carol, outsider } = await loadFixture(stakedFixture);
+      await registry.connect(governance).setMinProviderStake(0n);
+      await expect(registry.connect(escrow).lockCollateral(outsider.address, 1n))
+        .to.be.revertedWithCustomError(registry, "ProviderNotEligible")
+        .withArgs(outsider.address);
+      await registry.connect(carol).register(GPU_PROFILE);
+      await expect(registry.connect(escrow).lockCollateral(carol.address, 1n))
+        .to.be.revertedWithCustomError(registry, "InsufficientFreeStake")
+        .withArgs(carol.address, 0n, 1n);
     });
 
     it("reverts ProviderNotEligible while the provider is jailed, and locks again once the jail ends", async function () {
@@ -203,6 +227,18 @@ describe("ProviderRegistry: collateral", function () {
       await expect(registry.connect(outsider).forfeitCollateral(alice.address, JOB, COLLATERAL, 1n, outsider.address))
         .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")
         .withArgs(outsider.address);
+    });
+
+    it("refuses a call re-entered from the stake token's transfer of the penalty with ReentrancyGuardReentrantCall", async function () {
+      const { token, registry, escrow, alice, outsider, reentry, guarded } = await loadFixture(reentrantStakeFixture);
+      await token.arm(await registry.getAddress(), reentry);
+      const penalty = COLLATERAL / 4n;
+      const tx = registry.connect(escrow).forfeitCollateral(alice.address, JOB, COLLATERAL, penalty, outsider.address);
+      await expect(tx).to.emit(registry, "CollateralForfeited").withArgs(alice.address, JOB, penalty, outsider.address);
+      await expect(tx).to.changeTokenBalances(token, [outsider, registry], [penalty, -penalty]);
+      expect(await token.lastReentrySucceeded()).to.equal(false);
+      expect(await token.lastReentryError()).to.equal(guarded);
+      expect(await accountOf(registry, alice.address)).to.deep.equal([STAKE - penalty, 0n, 0n, 0n]);
     });
   });
 

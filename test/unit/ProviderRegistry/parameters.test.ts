@@ -14,7 +14,7 @@ import {
 } from "../../fixtures/registry";
 import { deployWeftFixture } from "../../fixtures/weft";
 import { expectSetterBounds } from "../../helpers/bounds";
-import { JOB, BPS, MAX_MIN_PROVIDER_STAKE, stakedFixture, accountOf } from "./fixture";
+import { JOB, BPS, MAX_MIN_PROVIDER_STAKE, stakedFixture, accountOf, deployBareRegistry } from "./fixture";
 
 describe("ProviderRegistry: parameters", function () {
   describe("minimum provider stake", function () {
@@ -94,13 +94,7 @@ describe("ProviderRegistry: parameters", function () {
 
     it("skips the exposure check while no dispute-windows source is set", async function () {
       const { manager, token, governance } = await loadFixture(deployRegistryFixture);
-      const registry = await ethers.deployContract("ProviderRegistry", [
-        await manager.getAddress(),
-        await token.getAddress(),
-        UNBONDING_PERIOD,
-        JAIL_DURATION,
-        MIN_PROVIDER_STAKE,
-      ]);
+      const registry = await deployBareRegistry(manager, token);
       const selector = registry.interface.getFunction("setUnbondingPeriod").selector;
       await manager.setTargetFunctionRole(await registry.getAddress(), [selector], Roles.PARAMETERS);
       await expect(registry.connect(governance).setUnbondingPeriod(60n))

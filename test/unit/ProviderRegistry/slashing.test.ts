@@ -15,6 +15,7 @@ import {
   expectConserved,
   accountOf,
   expectAccounting,
+  reentrantStakeFixture,
 } from "./fixture";
 
 describe("ProviderRegistry: slashing", function () {
@@ -129,6 +130,21 @@ describe("ProviderRegistry: slashing", function () {
       await expectConserved(registry, token);
     });
 
+    it("pays exactly MAX_SLASH_RECIPIENTS (8) recipients, the last one the rounding dust", async function () {
+      const { registry, token, escrow, disputes, bob } = await loadFixture(stakedFixture);
+      expect(await registry.MAX_SLASH_RECIPIENTS()).to.equal(8n);
+      const recipients = (await ethers.getSigners()).slice(9, 17).map((signer) => signer.address);
+      await registry.connect(escrow).lockCollateral(bob.address, 1001n);
+      const tx = registry.connect(disputes).slash(bob.address, JOB, 1001n, 0n, recipients, Array(8).fill(1250));
+      // 1001 * 1250 / 10000 = 125 (rounded down) seven times; the last gets 1001 - 875 = 126.
+      for (const recipient of recipients.slice(0, 7)) {
+        await expect(tx).to.emit(registry, "SlashPaid").withArgs(bob.address, JOB, recipient, 125n);
+      }
+      await expect(tx).to.emit(registry, "SlashPaid").withArgs(bob.address, JOB, recipients[7], 126n);
+      await expect(tx).to.changeTokenBalances(token, [...recipients, registry], [...Array(7).fill(125n), 126n, -1001n]);
+      await expectConserved(registry, token);
+    });
+
     it("pays a zero share without a transfer", async function () {
       const { registry, token, escrow, disputes, bob, outsider, carol } = await loadFixture(stakedFixture);
       await registry.connect(escrow).lockCollateral(bob.address, 1n);
@@ -236,6 +252,17 @@ describe("ProviderRegistry: slashing", function () {
       await expect(registry.connect(disputes).slash(bob.address, JOB, COLLATERAL, 1n, [outsider.address], [10_000]))
         .to.be.revertedWithCustomError(registry, "ReleaseExceedsLocked")
         .withArgs(bob.address, 0n, COLLATERAL);
+    });
+
+    it("refuses a call re-entered from the stake token's transfer of a share with ReentrancyGuardReentrantCall", async function () {
+      const { token, registry, disputes, alice, outsider, reentry, guarded } = await loadFixture(reentrantStakeFixture);
+      await token.arm(await registry.getAddress(), reentry);
+      const tx = registry.connect(disputes).slash(alice.address, JOB, COLLATERAL, 0n, [outsider.address], [10_000]);
+      await expect(tx).to.emit(registry, "Slashed").withArgs(alice.address, JOB, COLLATERAL, COLLATERAL);
+      await expect(tx).to.changeTokenBalances(token, [outsider, registry], [COLLATERAL, -COLLATERAL]);
+      expect(await token.lastReentrySucceeded()).to.equal(false);
+      expect(await token.lastReentryError()).to.equal(guarded);
+      expect(await accountOf(registry, alice.address)).to.deep.equal([STAKE - COLLATERAL, 0n, 0n, 0n]);
     });
 
     it("reverts for a caller without the DISPUTES role", async function () {

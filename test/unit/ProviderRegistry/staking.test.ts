@@ -21,6 +21,7 @@ import {
   entriesOf,
   expectConserved,
   accountOf,
+  reentrantStakeFixture,
 } from "./fixture";
 
 describe("ProviderRegistry: staking", function () {
@@ -398,6 +399,44 @@ describe("ProviderRegistry: staking", function () {
         .withArgs(alice.address, 7n + 8n + 9n + 10n + 11n + 12n + 13n + 14n);
       expect(await registry.unbondingEntries(alice.address)).to.deep.equal([]);
       await expectConserved(registry, token);
+    });
+  });
+
+  describe("re-entry from the stake token", function () {
+    it("refuses a stake re-entered from the token's transferFrom with ReentrancyGuardReentrantCall, staking once", async function () {
+      const { token, registry, alice, reentry, guarded } = await loadFixture(reentrantStakeFixture);
+      await token.arm(await registry.getAddress(), reentry);
+      await expect(registry.connect(alice).stake(5n))
+        .to.emit(registry, "Staked")
+        .withArgs(alice.address, 5n, STAKE + 5n);
+      expect(await token.lastReentrySucceeded()).to.equal(false);
+      expect(await token.lastReentryError()).to.equal(guarded);
+      expect(await registry.totalStake()).to.equal(STAKE + 5n);
+    });
+
+    it("refuses a stakeWithPermit re-entered from the token's transferFrom with ReentrancyGuardReentrantCall", async function () {
+      // The token has no permit: the permit call's revert is ignored and the approval pays.
+      const { token, registry, alice, reentry, guarded } = await loadFixture(reentrantStakeFixture);
+      await token.arm(await registry.getAddress(), reentry);
+      await expect(registry.connect(alice).stakeWithPermit(5n, 0n, 27, ethers.ZeroHash, ethers.ZeroHash))
+        .to.emit(registry, "Staked")
+        .withArgs(alice.address, 5n, STAKE + 5n);
+      expect(await token.lastReentrySucceeded()).to.equal(false);
+      expect(await token.lastReentryError()).to.equal(guarded);
+      expect(await registry.totalStake()).to.equal(STAKE + 5n);
+    });
+
+    it("refuses a call re-entered from the token's transfer of a withdrawal with ReentrancyGuardReentrantCall", async function () {
+      const { token, registry, alice, reentry, guarded } = await loadFixture(reentrantStakeFixture);
+      await registry.connect(alice).requestUnbond(100n);
+      await time.increase(UNBONDING_PERIOD);
+      await token.arm(await registry.getAddress(), reentry);
+      const tx = registry.connect(alice).withdraw();
+      await expect(tx).to.emit(registry, "Withdrawn").withArgs(alice.address, 100n);
+      await expect(tx).to.changeTokenBalances(token, [alice, registry], [100n, -100n]);
+      expect(await token.lastReentrySucceeded()).to.equal(false);
+      expect(await token.lastReentryError()).to.equal(guarded);
+      expect(await registry.totalStake()).to.equal(STAKE - 100n);
     });
   });
 });
