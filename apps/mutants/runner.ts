@@ -245,14 +245,19 @@ function assemble(
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return {
     runner: 1,
-    command: options.full ? FULL_RUN_COMMAND : "npm run audit:mutants",
-    finishedAt: new Date().toISOString(),
-    run: {
-      wallSeconds: Math.round((Date.now() - started) / 1000),
-      workers: options.workers,
-      ran,
-      reused: results.size - ran,
-    },
+    // A run that ran nothing (everything recorded is current) keeps the record of the last run that did.
+    ...(ran === 0 && previous !== undefined
+      ? { command: previous.command, finishedAt: previous.finishedAt, run: previous.run }
+      : {
+          command: options.full ? FULL_RUN_COMMAND : "npm run audit:mutants",
+          finishedAt: new Date().toISOString(),
+          run: {
+            wallSeconds: Math.round((Date.now() - started) / 1000),
+            workers: options.workers,
+            ran,
+            reused: results.size - ran,
+          },
+        }),
     total: tally(kept),
     contracts: Object.fromEntries(Object.entries(contracts).sort(([a], [b]) => a.localeCompare(b))),
     mutants: kept,
