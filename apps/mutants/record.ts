@@ -12,7 +12,7 @@ import type { MutantStatus } from "./protocol";
 export const MUTANTS_REPORT = path.join("reports", "mutants.json");
 export const FULL_RUN_COMMAND = "npm run audit:mutants -- --full";
 /** Raised when the operators or the way a mutant is run change, so that no result of the old runner is reused. */
-const RUNNER_VERSION = 1;
+export const RUNNER_VERSION = 1;
 /** The score a contract seen for the first time must reach. */
 export const SCORE_GOAL = 0.95;
 

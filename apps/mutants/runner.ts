@@ -12,6 +12,7 @@ import { generateMutants, mutantDiff, type Mutant } from "./operators";
 import type { RunRequest, RunResult, WorkerReply } from "./protocol";
 import {
   FULL_RUN_COMMAND,
+  RUNNER_VERSION,
   SCORE_GOAL,
   contractKey,
   mutantKey,
@@ -81,7 +82,9 @@ export async function runMutants(options: MutationOptions): Promise<MutationOutc
     if (!all.includes(contract))
       throw new Error(`${contract} is not a production contract: give a path such as ${all[0]}.`);
   }
-  const keys = new Map(all.map((contract) => [contract, contractKey(root, contract, testsFor(root, contract))]));
+  // Listed once: the folders are read, and every mutant, baseline and report write needs its contract's list.
+  const tests = new Map(all.map((contract) => [contract, testsFor(root, contract)]));
+  const keys = new Map(all.map((contract) => [contract, contractKey(root, contract, tests.get(contract) ?? [])]));
   const selected = all.filter(
     (contract) =>
       (options.contracts.length === 0 || options.contracts.includes(contract)) &&
@@ -133,17 +136,17 @@ export async function runMutants(options: MutationOptions): Promise<MutationOutc
   }
 
   let done = 0;
-  const report = (): MutantsReport => assemble(options, previous, keys, selected, planned, results, started, done);
+  const report = (): MutantsReport =>
+    assemble(options, previous, keys, tests, selected, planned, results, started, done);
   if (pending.length > 0) {
     const pool = new WorkerPool(root, options.workers);
     try {
-      const budgets = await baselines(pool, root, [...new Set(pending.map((plan) => plan.contract))], log);
+      const budgets = await baselines(pool, tests, [...new Set(pending.map((plan) => plan.contract))], log);
       await pool.each(pending, async (worker, plan) => {
-        const tests = testsFor(root, plan.contract);
         const request: RunRequest = {
           kind: "run",
           mutant: plan.mutant,
-          tests,
+          tests: tests.get(plan.contract) ?? [],
           testTimeoutMs: TEST_TIMEOUT_MS,
           killedBefore: killers.get(plan.mutant.id),
         };
@@ -192,14 +195,14 @@ export async function runMutants(options: MutationOptions): Promise<MutationOutc
  */
 async function baselines(
   pool: WorkerPool,
-  root: string,
+  tests: ReadonlyMap<string, readonly string[]>,
   contracts: readonly string[],
   log: (line: string) => void,
 ): Promise<Map<string, number>> {
   const budgets = new Map<string, number>();
   await pool.each(contracts, async (worker, contract) => {
-    const tests = testsFor(root, contract);
-    const outcome = await worker.run({ kind: "run", tests, testTimeoutMs: TEST_TIMEOUT_MS }, Number.POSITIVE_INFINITY);
+    const request: RunRequest = { kind: "run", tests: tests.get(contract) ?? [], testTimeoutMs: TEST_TIMEOUT_MS };
+    const outcome = await worker.run(request, Number.POSITIVE_INFINITY);
     if (outcome === "timeout" || outcome.killedBy !== undefined) {
       throw new Error(
         `The tests of ${contract} fail without any mutant (${outcome === "timeout" ? "timed out" : outcome.killedBy}): ` +
@@ -216,6 +219,7 @@ function assemble(
   options: MutationOptions,
   previous: MutantsReport | undefined,
   keys: ReadonlyMap<string, string>,
+  tests: ReadonlyMap<string, readonly string[]>,
   selectedContracts: readonly string[],
   planned: readonly Planned[],
   results: ReadonlyMap<string, MutantRecord>,
@@ -236,7 +240,7 @@ function assemble(
     const complete = plans.every((plan) => results.has(plan.key));
     mutants.push(...own);
     const key = complete ? (keys.get(contract) as string) : OUT_OF_DATE;
-    contracts[contract] = { key, tests: testsFor(options.root, contract), ...tally(own) };
+    contracts[contract] = { key, tests: tests.get(contract) ?? [], ...tally(own) };
   }
   // A contract that no longer exists leaves the report.
   for (const contract of Object.keys(contracts)) if (!keys.has(contract)) delete contracts[contract];
@@ -244,7 +248,7 @@ function assemble(
     .filter((record) => keys.has(record.file))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return {
-    runner: 1,
+    runner: RUNNER_VERSION,
     // A run that ran nothing (everything recorded is current) keeps the record of the last run that did.
     ...(ran === 0 && previous !== undefined
       ? { command: previous.command, finishedAt: previous.finishedAt, run: previous.run }
