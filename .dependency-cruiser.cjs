@@ -47,7 +47,7 @@ module.exports = {
       name: "services-below-agents",
       comment: "jobs, tokens, dao and rewards serve the agents and the tasks; they never reach up into an agent.",
       severity: "error",
-      from: { path: "^src/(jobs|tokens|dao|rewards)/" },
+      from: { path: "^src/(jobs|tokens|dao|rewards|models)/" },
       to: { path: "^src/(provider|verifier|disputes)/" },
     },
     {
@@ -55,14 +55,16 @@ module.exports = {
       comment: "The runtime (agents, cli, deploy, store, state, compute) knows no service and no agent.",
       severity: "error",
       from: { path: "^src/(agents|cli|deploy|store|state|compute)/" },
-      to: { path: "^src/(jobs|tokens|dao|rewards|provider|verifier|disputes)/" },
+      to: { path: "^src/(jobs|tokens|dao|rewards|models|provider|verifier|disputes)/" },
     },
     {
       name: "chain-below-runtime",
       comment: "src/chain reads the contracts; it builds on the pure core only.",
       severity: "error",
       from: { path: "^src/chain/" },
-      to: { path: "^src/(agents|cli|deploy|store|state|compute|jobs|tokens|dao|rewards|provider|verifier|disputes)/" },
+      to: {
+        path: "^src/(agents|cli|deploy|store|state|compute|jobs|tokens|dao|rewards|models|provider|verifier|disputes)/",
+      },
     },
     {
       name: "pure-core",
@@ -74,7 +76,7 @@ module.exports = {
       to: {
         path: [
           NODE_IO,
-          "^src/(chain|agents|store|state|metrics|compute|deploy|dao|cli|jobs|rewards|provider|verifier|disputes)/",
+          "^src/(chain|agents|store|state|metrics|compute|deploy|dao|cli|jobs|rewards|models|provider|verifier|disputes)/",
           "^typechain-types/",
         ],
       },

@@ -5,6 +5,7 @@
 import { int, table } from "../src/markdown";
 import type { EndToEndResult } from "./end-to-end";
 import type { GasResult } from "./gas";
+import type { MlpResult } from "./mlp";
 import { LIFECYCLE_OPS } from "./gas/lifecycle";
 import { WITHHELD_STEPS, type WithheldPath, type WithheldStepName } from "./gas/withheld-path";
 import type { RunInfo } from "./run-info";
@@ -16,6 +17,8 @@ export interface BenchResults {
   readonly scale: ScaleResult & { readonly run: RunInfo };
   readonly verifier: VerifierResult & { readonly run: RunInfo };
   readonly endToEnd: EndToEndResult & { readonly run: RunInfo };
+  /** Absent from result files written before mlp-i8's bench. */
+  readonly mlp?: MlpResult & { readonly run: RunInfo };
 }
 
 /** The bars of issue 10, each with the figure that decides it. */
@@ -106,6 +109,38 @@ export function bars(results: BenchResults): Bar[] {
       holds: verifier.checkToCompute <= 0.01,
     },
     ...endToEndBars(results.endToEnd),
+    ...(results.mlp === undefined ? [] : mlpBars(results.mlp)),
+  ];
+}
+
+/** Issue 22's bars: the verifier's check within 10% of the reference inference, TypeScript within 2x of C. */
+const MLP_CHECK_BAR = 0.1;
+const MLP_TS_OF_C_BAR = 0.5;
+
+export function mlpBars(mlp: NonNullable<BenchResults["mlp"]>): Bar[] {
+  const largest = mlp.points[mlp.points.length - 1] as (typeof mlp.points)[number] | undefined;
+  const ofKernel = (kernel: string) => largest?.tsOfC.find((r) => r.kernel === kernel) ?? null;
+  const portable = ofKernel("portable");
+  const vnni = ofKernel("vnni");
+  return [
+    ...mlp.points.map((p) => ({
+      what: `mlp-i8 check (checkResult) / TypeScript inference, ${p.network}`,
+      bar: `<= ${MLP_CHECK_BAR * 100}%`,
+      figure: `${(p.checkShare * 100).toFixed(1)}% (without hashing ${(p.checkAloneShare * 100).toFixed(1)}%)`,
+      holds: p.checkShare <= MLP_CHECK_BAR,
+    })),
+    {
+      what: `mlp-i8 inference, TypeScript / portable C, ${largest?.network ?? "-"}`,
+      bar: `>= ${MLP_TS_OF_C_BAR}`,
+      figure: ratioFigure(portable),
+      holds: portable === null ? null : portable.median >= MLP_TS_OF_C_BAR,
+    },
+    {
+      what: `mlp-i8 inference, TypeScript / AVX-512 VNNI C, ${largest?.network ?? "-"}`,
+      bar: "reported",
+      figure: ratioFigure(vnni),
+      holds: null,
+    },
   ];
 }
 
@@ -595,6 +630,147 @@ function endToEndSection(endToEnd: BenchResults["endToEnd"]): string {
   ].join("\n");
 }
 
+function mlpSection(mlp: NonNullable<BenchResults["mlp"]>): string {
+  const c = "compiler" in mlp.c ? `\`${mlp.c.compiler}\`` : `skipped: ${mlp.c.skipped}`;
+  const kernels = mlp.points[0]?.c.map((t) => t.kernel) ?? [];
+  const ms = (x: number) => fixed(x, 1);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const gmacs = (t: { gmacs: number; bestGmacs: number } | undefined) =>
+    t === undefined ? "-" : `${fixed(t.gmacs, 1)} (${fixed(t.bestGmacs, 1)})`;
+  const { run } = mlp;
+  return [
+    "## mlp-i8: inference, check and fraud proof",
+    "",
+    `\`${run.command}\` on ${run.date.slice(0, 10)} ([bench/mlp.ts](bench/mlp.ts)). Generated networks (uniform int8`,
+    "weights and inputs, ReLU hidden layers, identity logits), one core. Every round runs, in turn, the TypeScript",
+    `reference (\`runMlp\`), the same arithmetic in C ([bench/c/mlp.c](bench/c/mlp.c), ${c}: \`portable\` is`,
+    "unit-major dot products the compiler vectorizes, `vnni` is AVX-512 VNNI `vpdpbusd`; each C output is compared",
+    "with the TypeScript one byte for byte every round), the provider's whole job (inference, output encoding, result",
+    "tree, input root) and the verifier's check as it runs once inputs and output are fetched (`checkResult`: the",
+    "result tree and the input root, then `checkMlp`: Freivalds per layer and the requantization of every activation),",
+    "on the correct output, and `checkMlp` alone. Medians, minimums in brackets.",
+    "",
+    "Inference, billions of multiply-adds a second:",
+    "",
+    table(
+      [
+        "network x batch",
+        "multiply-adds",
+        "rounds",
+        "TypeScript",
+        ...kernels.map((k) => `C ${k}`),
+        ...kernels.map((k) => `TS / C ${k}`),
+      ],
+      mlp.points.map((p) => [
+        p.network,
+        int(p.multiplyAdds),
+        p.rounds,
+        gmacs(p.ts),
+        ...kernels.map((k) => gmacs(p.c.find((t) => t.kernel === k))),
+        ...kernels.map((k) => ratioFigure(p.tsOfC.find((r) => r.kernel === k) ?? null, 3)),
+      ]),
+    ),
+    "",
+    "The verifier's check against the inference and the provider's job, in ms:",
+    "",
+    table(
+      [
+        "network x batch",
+        "TS inference",
+        "provider (whole job)",
+        "check (checkResult)",
+        "check / inference",
+        "check / provider",
+        "checkMlp alone",
+        "checkMlp / inference",
+      ],
+      mlp.points.map((p) => [
+        p.network,
+        `${ms(p.ts.medianMs)} (${ms(p.ts.minMs)})`,
+        `${ms(p.provider.medianMs)} (${ms(p.provider.minMs)})`,
+        `${ms(p.check.medianMs)} (${ms(p.check.minMs)})`,
+        `**${pct(p.checkShare)}**`,
+        pct(p.checkOfProvider),
+        `${ms(p.checkAlone.medianMs)} (${ms(p.checkAlone.minMs)})`,
+        pct(p.checkAloneShare),
+      ]),
+    ),
+    "",
+    "Where the time goes, each step timed on its own in the same rounds (ms, medians): the provider's steps, then the",
+    "check's (the result tree and input root are the same computations for both; `weightMatrix` transposes each",
+    "layer's unit-major weights, which `runMlp` and `checkMlp` both do):",
+    "",
+    table(
+      [
+        "network x batch",
+        "model bytes",
+        "output bytes",
+        "inference",
+        "encode",
+        "result tree",
+        "input root",
+        "decode",
+        "transposes",
+        "Freivalds",
+        "requantization",
+      ],
+      mlp.points.map((p) => [
+        p.network,
+        int(p.modelBytes),
+        int(p.outputBytes),
+        ms(p.provider.steps.inference),
+        ms(p.provider.steps.encode),
+        ms(p.checkSteps.resultTree),
+        ms(p.checkSteps.inputRoot),
+        ms(p.checkSteps.decode),
+        ms(p.checkSteps.transposes),
+        ms(p.checkSteps.freivalds),
+        ms(p.checkSteps.requantize),
+      ]),
+    ),
+    "",
+    "The fraud proof per layer width ([bench/gas/mlp-proof.ts](bench/gas/mlp-proof.ts)): a width-width-10 network on",
+    "a batch of 4 with one wrong activation in the first layer (its input row a batch row, proven against the input",
+    "root) or in the second (its input row the first layer's committed activations: the result chunks holding them,",
+    "each proven against the result root). `check` is `MlpI8Checker.check`'s execution (traced), then the same call",
+    "as a transaction of its own (21,000 + calldata + execution, or its EIP-7623 calldata floor if that is more); the",
+    "path is `commitProof` + `revealProof` through the DisputeManager, beside the floors of the gas section's model:",
+    "",
+    table(
+      [
+        "width",
+        "layer",
+        "check executed",
+        "check as a transaction",
+        "its calldata floor",
+        "commitProof",
+        "revealProof",
+        "path",
+        "path floor",
+        "path / floor",
+        "reveal calldata floor",
+        "reveal / calldata floor",
+        "proof bytes",
+      ],
+      mlp.proofGas.map((p) => [
+        int(p.width),
+        p.layer,
+        int(p.checkExecutionGas),
+        int(p.checkGas),
+        int(p.checkCalldataFloor),
+        int(p.commitGas),
+        int(p.revealGas),
+        int(p.gas),
+        int(p.floor.path),
+        fixed(p.gas / p.floor.path),
+        int(p.floor.revealCalldata),
+        fixed(p.revealGas / p.floor.revealCalldata),
+        int(p.proofBytes),
+      ]),
+    ),
+  ].join("\n");
+}
+
 const timingFigure = (t: Timing | null) => (t === null ? "-" : `${fixed(t.medianMs)} (${fixed(t.minMs)})`);
 const gopsFigure = (t: MatmulTiming | null) => (t === null ? "-" : `${fixed(t.gops, 1)} (${fixed(t.bestGops, 1)})`);
 
@@ -622,5 +798,6 @@ export function renderReport(results: BenchResults): string {
     "",
     endToEndSection(results.endToEnd),
     "",
+    ...(results.mlp === undefined ? [] : [mlpSection(results.mlp), ""]),
   ].join("\n");
 }

@@ -1,7 +1,7 @@
 /**
- * A parameter change by the DAO, the way its members do it from the command line (the dao:* tasks call the same
- * functions): holders delegate, one proposes, three vote (one by a signed ballot someone else relays), and after the
- * voting period and the timelock's delay the change is queued and executed. The clock is moved, never waited for.
+ * A proposal passed by the DAO, the way its members do it from the command line (the dao:* tasks call the same
+ * functions): holders delegate, one proposes, the others vote (one by a signed ballot someone else relays), and after
+ * the voting period and the timelock's delay the proposal is queued and executed. The clock is moved, never waited for.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
@@ -19,7 +19,7 @@ import {
   signBallot,
   VOTE_SUPPORT,
 } from "../../src/dao/governor";
-import { parameterChange } from "../../src/dao/governedParameters";
+import type { ProposalAction } from "../../src/dao/governedParameters";
 import { delegate } from "../../src/dao/votes";
 import { weft } from "./summary";
 
@@ -30,23 +30,17 @@ export interface Voter {
   readonly bySignature?: { readonly relayer: Signer };
 }
 
-export interface FeeVote {
-  readonly proposalId: bigint;
-  readonly before: bigint;
-  readonly after: bigint;
-}
-
-/** Proposes `protocolFeeBps=<feeBps>` from the first voter, passes it with every voter's votes and executes it. */
-export async function voteProtocolFee(
+/** Proposes `actions` from the first voter, passes them with every voter's votes and executes them. */
+export async function passProposal(
   hre: HardhatRuntimeEnvironment,
   system: WeftSystem,
   deploymentBlock: number,
   voters: readonly Voter[],
-  feeBps: bigint,
+  actions: readonly ProposalAction[],
+  description: string,
   report: (line: string) => void,
-): Promise<FeeVote> {
-  const { ComputeGovernor: governor, ComputeToken: token, JobEscrow: escrow } = system;
-  const before = await escrow.protocolFeeBps();
+): Promise<bigint> {
+  const { ComputeGovernor: governor, ComputeToken: token } = system;
   for (const voter of voters) {
     const { votes } = await delegate(token, voter.signer);
     report(`${voter.name} delegates to itself: ${weft(votes)} WEFT of votes`);
@@ -54,9 +48,7 @@ export async function voteProtocolFee(
   // Votes count from the block after delegation.
   await advanceTo(hre, (await chainTime(hre.ethers.provider)) + 1n);
 
-  const description = `Lower the protocol fee from ${Number(before) / 100}% to ${Number(feeBps) / 100}%`;
-  const action = await parameterChange(system, `protocolFeeBps=${feeBps}`);
-  const { id } = await propose(governor, voters[0].signer, [action], description);
+  const { id } = await propose(governor, voters[0].signer, [...actions], description);
   const proposal = await findProposal(governor, id, deploymentBlock);
   report(`${voters[0].name} proposes "${description}" (proposal ${id.toString().slice(0, 12)}…)`);
 
@@ -82,7 +74,5 @@ export async function voteProtocolFee(
   report(`voting closed; proposal queued in the timelock, executable in ${Number(delay) / 60} min`);
   await advanceTo(hre, eta);
   await execute(governor, voters[0].signer, proposal);
-  const after = await escrow.protocolFeeBps();
-  report(`executed by the timelock: protocol fee ${Number(before) / 100}% -> ${Number(after) / 100}%`);
-  return { proposalId: id, before, after };
+  return id;
 }

@@ -7,15 +7,13 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { JobStatus, readJob, readSubmittedResult } from "../../src/chain/jobs";
-import { ResultTree } from "../../src/commitments/result-tree";
 import type { WeftSystem } from "../../src/deploy/system";
 import { UserError } from "../../src/errors";
-import { fetchContent } from "../../src/store/factory";
 import { decodeMandelbrotOutput } from "../../src/workloads/mandelbrot-q/codec";
 import { assembleTiles, type PlacedTile, renderIterationsPng } from "../../src/workloads/mandelbrot-q/image";
 import { MANDELBROT_Q_NAME } from "../../src/workloads/mandelbrot-q/tile";
 import type { PictureSize, PlannedJob } from "./plan";
+import { settledOutput } from "./settled";
 
 export interface Receipt {
   readonly jobId: bigint;
@@ -73,14 +71,7 @@ export async function savePicture(
   for (const [id, plan] of tiles) {
     const { job } = plan.spec;
     if (job.name !== MANDELBROT_Q_NAME || plan.placement === undefined) throw new Error(`job ${id} is not a tile`);
-    const stored = await readJob(system.JobEscrow, id, fromBlock);
-    if (stored.status !== JobStatus.Finalized) throw new Error(`tile job ${id} did not settle`);
-    const submitted = await readSubmittedResult(system.JobEscrow, id, fromBlock);
-    if (submitted === undefined) throw new Error(`tile job ${id} has no submitted result`);
-    const bytes = await fetchContent(submitted.resultURI);
-    if (new ResultTree(bytes).root !== stored.resultRoot) {
-      throw new Error(`the published output of tile job ${id} does not match its committed result root`);
-    }
+    const bytes = await settledOutput(system, fromBlock, id, "tile");
     const { width, height } = job.params;
     placed.push({ ...plan.placement, width, height, pixels: decodeMandelbrotOutput(job.params, bytes) });
   }

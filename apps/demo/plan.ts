@@ -1,7 +1,8 @@
 /**
  * What the demo does, decided before anything runs: the three providers, every job (its workload, who it is
- * directed to, what it pays, how it must end) and the picture the mandelbrot tiles make. The size is a parameter so
- * that the integration test runs the same plan small; the seed picks the matmul inputs.
+ * directed to, what it pays, how it must end), the picture the mandelbrot tiles make and the batch of digits the
+ * neural network reads. The size is a parameter so that the integration test runs the same plan small; the seed
+ * picks the matmul inputs and the digits.
  *
  * Every job is directed to one provider, so which provider does which job (and which jobs are cheated on) never
  * depends on which agent happens to look first.
@@ -10,11 +11,13 @@ import type { JobSpec } from "../../src/jobs/request";
 import type { CheatMode } from "../../src/provider/cheat";
 import { MANDELBROT_Q_NAME, type MandelbrotTile, subTile, toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME, type MatmulShape } from "../../src/workloads/matmul-i8/shape";
+import { describeMlpParams, MLP_I8_NAME } from "../../src/workloads/mlp-i8/network";
 import { mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
+import { type BatchPart, batchPartSpec, type DigitsDemo } from "./inference";
 
 export type ProviderName = "H100" | "RTX 4090" | "A100";
-/** The faults the demo shows: one caught by a fraud proof, one by the withheld-data path. */
-export type DemoCheat = Extract<CheatMode, "flip-one" | "withhold">;
+/** The faults the demo shows: one caught by a fraud proof (on a hidden layer), one by the withheld-data path. */
+export type DemoCheat = Extract<CheatMode, "flip-hidden" | "withhold">;
 
 export interface DemoProvider {
   readonly name: ProviderName;
@@ -25,7 +28,7 @@ export interface DemoProvider {
 
 export const DEMO_PROVIDERS: readonly DemoProvider[] = [
   { name: "H100", vramGb: 80 },
-  { name: "RTX 4090", vramGb: 24, cheat: "flip-one" },
+  { name: "RTX 4090", vramGb: 24, cheat: "flip-hidden" },
   { name: "A100", vramGb: 80, cheat: "withhold" },
 ];
 
@@ -42,6 +45,8 @@ export interface PlannedJob {
   readonly expected: Expected;
   /** For a tile of the picture: where it goes. */
   readonly placement?: { readonly offsetX: number; readonly offsetY: number };
+  /** For an inference job: the glyphs of the batch it reads. */
+  readonly batchPart?: BatchPart;
 }
 
 export interface PictureSize {
@@ -55,8 +60,10 @@ export interface PictureSize {
 export interface DemoSize {
   /** The H100's matmuls in the honest phase; the first is the large one. */
   readonly honestMatmuls: readonly MatmulShape[];
-  /** The job each cheater cheats on. */
-  readonly cheatedMatmuls: Readonly<Record<DemoCheat, MatmulShape>>;
+  /** The job the withholder cheats on. */
+  readonly withheldMatmul: MatmulShape;
+  /** Glyphs each provider's inference job reads in the honest phase, then the glyphs of the cheater's job. */
+  readonly digits: { readonly honestPart: number; readonly cheatedPart: number };
   /** The job that shows the new fee in force. */
   readonly newFeeMatmul: MatmulShape;
   readonly picture: PictureSize;
@@ -71,10 +78,8 @@ export const FULL_SIZE: DemoSize = {
     { m: 256, k: 1024, n: 256 },
     { m: 128, k: 768, n: 384 },
   ],
-  cheatedMatmuls: {
-    "flip-one": { m: 128, k: 1024, n: 128 },
-    withhold: { m: 128, k: 512, n: 128 },
-  },
+  withheldMatmul: { m: 128, k: 512, n: 128 },
+  digits: { honestPart: 40, cheatedPart: 24 },
   newFeeMatmul: { m: 64, k: 1024, n: 128 },
   picture: { width: 512, height: 384, tilesX: 2, tilesY: 2, maxIter: 256 },
 };
@@ -85,15 +90,17 @@ export const SMALL_SIZE: DemoSize = {
     { m: 16, k: 64, n: 8 },
     { m: 8, k: 32, n: 8 },
   ],
-  cheatedMatmuls: {
-    "flip-one": { m: 16, k: 32, n: 8 },
-    withhold: { m: 8, k: 32, n: 16 },
-  },
+  withheldMatmul: { m: 8, k: 32, n: 16 },
+  digits: { honestPart: 4, cheatedPart: 3 },
   newFeeMatmul: { m: 8, k: 16, n: 8 },
   picture: { width: 48, height: 16, tilesX: 3, tilesY: 1, maxIter: 64 },
 };
 
-const PAYMENT = { largeMatmul: "100", matmul: "40", tile: "10" } as const;
+const PAYMENT = { largeMatmul: "100", matmul: "40", tile: "10", inference: "20" } as const;
+
+/** Glyphs the plan reads: every provider's honest part, then the cheater's. */
+export const digitsCount = (size: DemoSize): number =>
+  DEMO_PROVIDERS.length * size.digits.honestPart + size.digits.cheatedPart;
 
 /** The whole picture: the Mandelbrot set from x = -2 across 3 units, centred on the real axis. */
 export function pictureTile(picture: PictureSize): MandelbrotTile {
@@ -143,8 +150,26 @@ function tileJobs(picture: PictureSize): PlannedJob[] {
   return jobs;
 }
 
-/** Every job of the demo, in the order the client creates them; matmul inputs come from `seed`. */
-export function demoPlan(size: DemoSize, seed: number): PlannedJob[] {
+/** Each provider's share of the batch of digits, one inference job each. */
+function inferenceJobs(size: DemoSize, digits: DigitsDemo): PlannedJob[] {
+  return DEMO_PROVIDERS.map((provider, i): PlannedJob => {
+    const batchPart = { start: i * size.digits.honestPart, count: size.digits.honestPart };
+    return {
+      phase: "honest",
+      provider: provider.name,
+      spec: batchPartSpec(digits, batchPart),
+      payment: PAYMENT.inference,
+      expected: "finalized",
+      batchPart,
+    };
+  });
+}
+
+/**
+ * Every job of the demo, in the order the client creates them; matmul inputs come from `seed`, the digits' network
+ * and glyphs from `digits`.
+ */
+export function demoPlan(size: DemoSize, seed: number, digits: DigitsDemo): PlannedJob[] {
   let inputSeed = seed >>> 0;
   const nextSeed = () => (inputSeed = (inputSeed + 1) >>> 0);
   const honestMatmuls = size.honestMatmuls.map((shape, i): PlannedJob => ({
@@ -154,19 +179,30 @@ export function demoPlan(size: DemoSize, seed: number): PlannedJob[] {
     payment: i === 0 ? PAYMENT.largeMatmul : PAYMENT.matmul,
     expected: "finalized",
   }));
-  const cheated = DEMO_PROVIDERS.flatMap(({ name, cheat }): PlannedJob[] =>
-    cheat === undefined
-      ? []
+  const cheatedPart = { start: DEMO_PROVIDERS.length * size.digits.honestPart, count: size.digits.cheatedPart };
+  const cheated = DEMO_PROVIDERS.flatMap(({ name, cheat }): PlannedJob[] => {
+    if (cheat === undefined) return [];
+    return cheat === "withhold"
+      ? [
+          {
+            phase: "cheating",
+            provider: name,
+            spec: matmulSpec(size.withheldMatmul, nextSeed()),
+            payment: PAYMENT.matmul,
+            expected: "slashed, data withheld",
+          },
+        ]
       : [
           {
             phase: "cheating",
             provider: name,
-            spec: matmulSpec(size.cheatedMatmuls[cheat], nextSeed()),
-            payment: PAYMENT.matmul,
-            expected: cheat === "withhold" ? "slashed, data withheld" : "slashed by proof",
+            spec: batchPartSpec(digits, cheatedPart),
+            payment: PAYMENT.inference,
+            expected: "slashed by proof",
+            batchPart: cheatedPart,
           },
-        ],
-  );
+        ];
+  });
   const newFee: PlannedJob = {
     phase: "new-fee",
     provider: "H100",
@@ -174,12 +210,18 @@ export function demoPlan(size: DemoSize, seed: number): PlannedJob[] {
     payment: PAYMENT.matmul,
     expected: "finalized",
   };
-  return [...honestMatmuls, ...tileJobs(size.picture), ...cheated, newFee];
+  return [...honestMatmuls, ...tileJobs(size.picture), ...inferenceJobs(size, digits), ...cheated, newFee];
 }
 
 /** A job's shape or tile in a few characters, for tables and progress lines. */
 export function describeSpec(spec: JobSpec): string {
   const { job } = spec;
-  if (job.name === MATMUL_I8_NAME) return `${job.params.m}x${job.params.k}x${job.params.n}`;
-  return `tile ${job.params.width}x${job.params.height}`;
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return `${job.params.m}x${job.params.k}x${job.params.n}`;
+    case MLP_I8_NAME:
+      return `mlp ${describeMlpParams(job.params)}`;
+    case MANDELBROT_Q_NAME:
+      return `tile ${job.params.width}x${job.params.height}`;
+  }
 }

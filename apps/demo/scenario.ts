@@ -46,7 +46,19 @@ import {
   snapshot,
   type Snapshot,
 } from "./conservation";
-import { voteProtocolFee } from "./governance";
+import { passProposal } from "./governance";
+import {
+  type DigitsDemo,
+  type DigitsResult,
+  describeMlpWord,
+  loadDigitsDemo,
+  publishDigitsModel,
+  readDigitsResults,
+} from "./inference";
+import { checkerRegistration } from "../../src/dao/checkers";
+import { parameterChange } from "../../src/dao/governedParameters";
+import { mlpParamsOf } from "../../src/workloads/mlp-i8/model";
+import { describeMlpParams, MLP_I8_NAME } from "../../src/workloads/mlp-i8/network";
 import { type JobRecord, readJobRecords } from "./job-records";
 import { prepareOutDir, type Receipt, saveReceipt, savePicture } from "./outputs";
 import {
@@ -54,6 +66,7 @@ import {
   type DemoSize,
   describeSpec,
   demoPlan,
+  digitsCount,
   FULL_SIZE,
   type Phase,
   type PlannedJob,
@@ -84,6 +97,8 @@ export interface DemoResult {
   readonly providers: readonly ProviderRecord[];
   readonly receipts: readonly Receipt[];
   readonly picture?: string;
+  /** What the neural network read, from its settled jobs. */
+  readonly digits?: DigitsResult;
   readonly conservation?: Conservation;
 }
 
@@ -97,12 +112,16 @@ const BPS = 10_000n;
 const OUTCOME = {
   dao: "The DAO held every power from the start",
   honest: "Honest jobs were verified, settled after the challenge window and paid (payment minus fee)",
-  cheaters: "Both cheaters were caught and slashed: one by a fraud proof, one for withholding its output",
+  cheaters:
+    "Both cheaters were caught and slashed: one by a fraud proof on a hidden layer of the network, one for withholding its output",
   refunds: "The client got the cheated jobs' payments back",
   receipts: "Every settled job's receipt NFT is the client's, saved as SVG",
   picture: "The picture was assembled from verified tiles",
+  inference:
+    "The int8 network read the digits on the marketplace, as well as its float original (within 3 points), from settled jobs only",
   rewards: "Every provider with settled work claimed a reward",
   fee: "The DAO lowered the protocol fee, in force on the next job",
+  checker: "The DAO registered the network's fraud-proof checker by its vote",
 } as const;
 
 interface Accounts {
@@ -151,6 +170,8 @@ class Demo {
   private providerRecords: ProviderRecord[] = [];
   private conservation?: Conservation;
   private picture?: string;
+  private readonly digits: DigitsDemo;
+  private digitsResult?: DigitsResult;
   // Set by the first steps.
   private book!: AddressBook;
   private system!: WeftSystem;
@@ -165,7 +186,8 @@ class Demo {
     private readonly progress: Progress,
   ) {
     this.size = options.size ?? FULL_SIZE;
-    this.plan = demoPlan(this.size, options.seed);
+    this.digits = loadDigitsDemo(hre.config.paths.root, options.seed, digitsCount(this.size));
+    this.plan = demoPlan(this.size, options.seed, this.digits);
   }
 
   result(): DemoResult {
@@ -176,6 +198,7 @@ class Demo {
       providers: this.providerRecords,
       receipts: this.receipts,
       picture: this.picture,
+      digits: this.digitsResult,
       conservation: this.conservation,
     };
   }
@@ -197,22 +220,24 @@ class Demo {
     await progress.step("The challenge window passes: the jobs finalize, providers are paid", () =>
       this.finalize("honest"),
     );
-    await progress.step("Two providers restart as cheaters (--cheat flip-one, --cheat withhold) and take a job", () =>
-      this.cheat(),
+    await progress.step(
+      "The DAO lowers the protocol fee and registers the network's checker: delegate, propose, vote, queue, execute",
+      () => this.governance(),
+    );
+    await progress.step(
+      "Two providers restart as cheaters (--cheat flip-hidden, --cheat withhold) and take a job",
+      () => this.cheat(),
     );
     await progress.step(
       "The verifier catches both: a committed, then revealed, fraud proof; a bisection unanswered",
       () => this.catchCheaters(),
-    );
-    await progress.step("The DAO lowers the protocol fee: delegate, propose, vote, queue, execute", () =>
-      this.governance(),
     );
     await progress.step("A job at the new fee", async () => {
       await this.runJobs("new-fee");
       await this.finalize("new-fee");
     });
     await progress.step("The reward epoch ends; providers claim", () => this.claimRewards());
-    await progress.step("Receipts and the picture", () => this.saveOutputs());
+    await progress.step("Receipts, the picture and the network's reading of the digits", () => this.saveOutputs());
     await progress.step("Summary and token conservation", () => this.summarize());
   }
 
@@ -320,6 +345,7 @@ class Demo {
 
   /** The client creates the jobs of `phase`; one round lets the providers take them and the verifier check them. */
   private async runJobs(phase: Phase): Promise<void> {
+    if (phase === "honest") await this.publishModel();
     const created = await this.createJobs(phase);
     await this.agents.round();
     for (const [id, plan] of created) {
@@ -364,6 +390,16 @@ class Demo {
     }
   }
 
+  /** The digit reader is stored once, named by its root; every inference job names it. */
+  private async publishModel(): Promise<void> {
+    const published = await publishDigitsModel(this.digits, this.agents.storeDir);
+    const { model, root, bytes } = published.loaded;
+    this.progress.detail(
+      `model:publish models/digits.wmlp: ${describeMlpParams(mlpParamsOf(model, 1)).replace(/ x 1$/, "")} ` +
+        `(${bytes.length.toLocaleString("en-US")} bytes), root ${root}`,
+    );
+  }
+
   private async cheat(): Promise<void> {
     for (const provider of DEMO_PROVIDERS) {
       if (provider.cheat === undefined) continue;
@@ -376,7 +412,7 @@ class Demo {
       const job = await readJob(this.system.JobEscrow, id, this.book.deploymentBlock);
       this.progress.detail(
         `job ${id}: ${plan.spec.job.name} ${describeSpec(plan.spec)} -> ${plan.provider}: ` +
-          `${jobStatusName(job.status).toLowerCase()} (${plan.expected === "slashed by proof" ? "one output word flipped" : "root committed, output never published"})`,
+          `${jobStatusName(job.status).toLowerCase()} (${plan.expected === "slashed by proof" ? "one hidden activation flipped" : "root committed, output never published"})`,
       );
       this.expect(
         OUTCOME.cheaters,
@@ -490,9 +526,15 @@ class Demo {
       `  commitProof in block ${openedEvent.blockNumber}: a hash binding the fraud proof to the verifier, so a ` +
         "copied proof earns a copier nothing",
     );
+    const { job } = this.jobs.get(id)!.spec;
+    const word = Number(proven.args.wordIndex);
+    const what =
+      job.name === MLP_I8_NAME
+        ? `output word ${word}, ${describeMlpWord(job.params, word)}, from the committed input row and the unit's ` +
+          `weights (committed ${proven.args.committedWord}, correct ${proven.args.correctWord})`
+        : `output word ${word} (committed ${int32(proven.args.committedWord)}, correct ${int32(proven.args.correctWord)})`;
     progress.detail(
-      `  revealProof in block ${proven.blockNumber}: the checker recomputed output word ${proven.args.wordIndex} ` +
-        `on-chain (committed ${int32(proven.args.committedWord)}, correct ${int32(proven.args.correctWord)}), ` +
+      `  revealProof in block ${proven.blockNumber}: the checker recomputed ${what} on-chain, ` +
         "slashing the provider in the same transaction",
     );
   }
@@ -507,7 +549,13 @@ class Demo {
     const releasable = await wallet["releasable(address)"](token);
     await (await wallet["release(address)"](token)).wait();
     progress.detail(`the ecosystem vesting releases ${weft(releasable)} WEFT to the ecosystem fund`);
-    const vote = await voteProtocolFee(
+    const before = await system.JobEscrow.protocolFeeBps();
+    const registration = await checkerRegistration(system, MLP_I8_NAME);
+    const description =
+      `Lower the protocol fee from ${Number(before) / 100}% to ${Number(NEW_FEE_BPS) / 100}%, and register the ` +
+      `${MLP_I8_NAME} fraud-proof checker`;
+    const actions = [await parameterChange(system, `protocolFeeBps=${NEW_FEE_BPS}`), registration.action];
+    await passProposal(
       hre,
       system,
       book.deploymentBlock,
@@ -517,14 +565,27 @@ class Demo {
         { name: "client", signer: accounts.client },
         { name: "H100", signer: accounts.providers.get("H100")!, bySignature: { relayer: accounts.verifier } },
       ],
-      NEW_FEE_BPS,
+      actions,
+      description,
       (line) => progress.detail(line),
+    );
+    const after = await system.JobEscrow.protocolFeeBps();
+    const checker = await system.DisputeManager.checker(registration.workloadId);
+    progress.detail(
+      `executed by the timelock: protocol fee ${Number(before) / 100}% -> ${Number(after) / 100}%; ` +
+        `${MLP_I8_NAME}'s checker ${checker}`,
     );
     this.expect(
       OUTCOME.fee,
       "the DAO's vote lowered the protocol fee",
-      vote.after === NEW_FEE_BPS && vote.before !== NEW_FEE_BPS,
-      `fee ${vote.before} -> ${vote.after} bps`,
+      after === NEW_FEE_BPS && before !== NEW_FEE_BPS,
+      `fee ${before} -> ${after} bps`,
+    );
+    this.expect(
+      OUTCOME.checker,
+      `the DAO's vote registered ${MLP_I8_NAME}'s checker`,
+      checker === registration.checker,
+      `registered ${checker}`,
     );
   }
 
@@ -578,6 +639,33 @@ class Demo {
     );
     const makers = [...tiles.values()].map((t) => t.provider).join(", ");
     progress.detail(`${file}: ${width}x${height} from ${tiles.size} verified tiles (${makers})`);
+    await this.readDigits();
+  }
+
+  /** The network's answers, from the settled inference jobs only, against the labels and the float network. */
+  private async readDigits(): Promise<void> {
+    const { system, book, options, progress } = this;
+    const parts = new Map(
+      [...this.jobs]
+        .filter(([, plan]) => plan.batchPart !== undefined && plan.expected === "finalized")
+        .map(([id, plan]) => [id, plan.batchPart!]),
+    );
+    const file = path.join(options.outDir, "digits.png");
+    const result = await readDigitsResults(system, book.deploymentBlock, this.digits, parts, file);
+    this.digitsResult = result;
+    const read = [...parts.values()].reduce((sum, part) => sum + part.count, 0);
+    const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+    progress.detail(
+      `${read} digits read by ${parts.size} settled mlp-i8 jobs: int8 accuracy ${percent(result.int8Accuracy)}, ` +
+        `its float original ${percent(result.floatAccuracy)}, the two agree on ${percent(result.agreement)}`,
+    );
+    progress.detail(`${file}: each digit with its predicted label (red where it is wrong)`);
+    this.expect(
+      OUTCOME.inference,
+      `the int8 network's accuracy is within 3 points of its float original's on ${read} digits`,
+      result.int8Accuracy >= result.floatAccuracy - 0.03 && fs.existsSync(file),
+      `int8 ${percent(result.int8Accuracy)}, float ${percent(result.floatAccuracy)}`,
+    );
   }
 
   private async summarize(): Promise<void> {

@@ -59,6 +59,10 @@ export const MUTATION_TESTS: Readonly<Record<string, readonly string[]>> = {
   "contracts/disputes/DisputeParameters.sol": [`${DISPUTE_UNIT}/parameters.test.ts`, DISPUTE_UNIT],
   "contracts/disputes/checkers/MatmulI8Checker.sol": CHECKER_TESTS,
   "contracts/disputes/checkers/MandelbrotChecker.sol": CHECKER_TESTS,
+  "contracts/disputes/checkers/MlpI8Checker.sol": [
+    "test/unit/MlpI8Checker.test.ts",
+    `${DISPUTE_UNIT}/mlp-proof-path.test.ts`,
+  ],
   "contracts/staking/ProviderRegistry.sol": [REGISTRY_UNIT, "test/security/Attacks/slashing.test.ts"],
   "contracts/rewards/RewardDistributor.sol": REWARD_TESTS,
   "contracts/token/ComputeToken.sol": ["test/unit/ComputeToken.test.ts", "test/security/Launch.test.ts"],

@@ -45,4 +45,22 @@ static void serve(void (*run)(const char *request)) {
   }
 }
 
+/*
+ * Prints the kernels this CPU supports as one JSON line, {"kernels": [...], "best": "..."}: `kernels` (structs with
+ * .name and .supported) lists them from slowest to fastest, the first always supported.
+ */
+#define ANNOUNCE_KERNELS(kernels, count)                                                                             \
+  do {                                                                                                               \
+    const char *best = (kernels)[0].name, *separator = "";                                                           \
+    printf("{\"kernels\": [");                                                                                       \
+    for (int t = 0; t < (count); t++)                                                                                \
+      if ((kernels)[t].supported) {                                                                                  \
+        printf("%s\"%s\"", separator, (kernels)[t].name);                                                            \
+        separator = ", ";                                                                                            \
+        best = (kernels)[t].name;                                                                                    \
+      }                                                                                                              \
+    printf("], \"best\": \"%s\"}\n", best);                                                                         \
+    fflush(stdout);                                                                                                  \
+  } while (0)
+
 #endif

@@ -253,16 +253,7 @@ int main(int argc, char **argv) {
   limbs = malloc(4 * limb_stride * sizeof(int16_t));
   kernels[kernel_count++] = (struct kernel){"limb", flag_wrong_rows_limb, __builtin_cpu_supports("avx2")};
 #endif
-  const char *best = "wide", *separator = "";
-  printf("{\"kernels\": [");
-  for (int t = 0; t < kernel_count; t++)
-    if (kernels[t].supported) {
-      printf("%s\"%s\"", separator, kernels[t].name);
-      separator = ", ";
-      best = kernels[t].name; /* listed from slowest to fastest */
-    }
-  printf("], \"best\": \"%s\"}\n", best);
-  fflush(stdout);
+  ANNOUNCE_KERNELS(kernels, kernel_count);
   serve(run);
   return 0;
 }

@@ -287,16 +287,7 @@ int main(int argc, char **argv) {
       __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")};
 #endif
-  const char *best = "portable", *separator = "";
-  printf("{\"kernels\": [");
-  for (int t = 0; t < kernel_count; t++)
-    if (kernels[t].supported) {
-      printf("%s\"%s\"", separator, kernels[t].name);
-      separator = ", ";
-      best = kernels[t].name; /* listed from slowest to fastest */
-    }
-  printf("], \"best\": \"%s\"}\n", best);
-  fflush(stdout);
+  ANNOUNCE_KERNELS(kernels, kernel_count);
   serve(run);
   return 0;
 }

@@ -1,5 +1,5 @@
 /**
- * The C baselines of bench/verifier.ts: compiled with -O3 -march=native into a temporary directory at run time, then
+ * The C baselines of bench/verifier.ts and bench/mlp.ts: compiled with -O3 -march=native into a temporary directory at run time, then
  * each started once per set of operands and asked for one timed run at a time (one request line on stdin, one JSON
  * line back; bench/c/common.h), so that the bench can alternate TypeScript and C runs on the same operands.
  */
@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import path from "node:path";
 import { createInterface, type Interface } from "node:readline";
 
-export const C_PROGRAMS = ["matmul", "freivalds"] as const;
+export const C_PROGRAMS = ["matmul", "freivalds", "mlp"] as const;
 export type CProgramName = (typeof C_PROGRAMS)[number];
 
 const C_FLAGS = ["-O3", "-march=native"];

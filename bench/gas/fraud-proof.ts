@@ -10,7 +10,7 @@ import { ethers } from "hardhat";
 
 import { proofCommitment } from "../../src/disputes/proofs";
 import { PROFILE, jobTerms, registerAndStake } from "../../test/fixtures/jobs";
-import { deployWeftFixture } from "../../test/fixtures/weft";
+import { deployWeftFixture, type WeftFixture } from "../../test/fixtures/weft";
 import { fraudProof, matmulJob, openStandingDispute } from "./jobs";
 import { proofPathFloor, type ProofPathFloor } from "./proof-floor";
 import { hexBytes } from "./sample";
@@ -33,8 +33,11 @@ const [M, N] = [64, 64];
 const [ROW, COL] = [37, 21];
 const STAKE = ethers.parseEther("20000");
 
-export async function measureFraudProofs(sizes: readonly number[], progress: (line: string) => void) {
-  const f = await deployWeftFixture();
+/**
+ * What every proof-path measurement starts from: a challenger with bond allowance, the providers to come, the client's
+ * payment allowance, and a standing dispute, so a measured dispute is not the first one (whose storage is colder).
+ */
+export async function proofPathSetup(f: WeftFixture) {
   const [challenger, ...providers] = (await ethers.getSigners()).slice(7);
   const registry = await f.ProviderRegistry.getAddress();
   await (await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), ethers.MaxUint256)).wait();
@@ -44,6 +47,12 @@ export async function measureFraudProofs(sizes: readonly number[], progress: (li
   ).wait();
   await registerAndStake(f, f.provider2, STAKE);
   await openStandingDispute(f, f.client, f.provider2, challenger);
+  return { challenger, providers, registry };
+}
+
+export async function measureFraudProofs(sizes: readonly number[], progress: (line: string) => void) {
+  const f = await deployWeftFixture();
+  const { challenger, providers, registry } = await proofPathSetup(f);
   const dotGas = await dotGasMeter(await f.MatmulI8Checker.getAddress());
   const emptyDotGas = await dotGas(0);
   const points: FraudProofPoint[] = [];

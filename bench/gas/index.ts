@@ -29,6 +29,13 @@ export interface GasResult {
 /** The k of each fraud-proof measurement: the full run's, and --quick's. */
 export const FRAUD_PROOF_K = { full: [256, 1024, 4096], quick: [256, 4096] } as const;
 
+/**
+ * The layer widths of the mlp-i8 fraud-proof measurement (bench/gas/mlp-proof.ts), the full run's and --quick's. Run
+ * by bench/mlp.ts, whose mlp.json holds them beside the inference figures: one file for issue 22's bench.
+ */
+export const MLP_PROOF_WIDTHS = { full: [256, 1024, 4096], quick: [256, 4096] } as const;
+export { measureMlpProofs, type MlpProofPoint } from "./mlp-proof";
+
 function measure<Name extends string>(
   samples: Record<Name, Sample>,
   required: Record<Name, (sizes: Sample["sizes"]) => Parameters<typeof floorGas>[1]>,

@@ -13,12 +13,19 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
  * - results (any workload with 32-bit words): chunks of RESULT_CHUNK_WORDS big-endian words in order, the last
  *   chunk short and unpadded: abi.encode(uint256 chunkIndex, bytes chunk).
  * - mandelbrot-q inputs: keccak256 of the ABI-encoded params.
+ * - mlp-i8 inputs: the node over a model root and a batch root (src/commitments/mlp-inputs.ts). Batch row `item`:
+ *   abi.encode(uint8 MLP_INPUT_ROW, uint256 item, bytes row); unit `unit` of layer `layer`:
+ *   abi.encode(uint8 MLP_UNIT, uint256 layer, uint256 unit, bytes data), data = int32 bias (big-endian), then weights.
  */
 library WorkloadLeaves {
     /// @notice Kind tag of a leaf holding row `index` of A.
     uint8 internal constant MATMUL_ROW_OF_A = 0;
     /// @notice Kind tag of a leaf holding column `index` of B.
     uint8 internal constant MATMUL_COLUMN_OF_B = 1;
+    /// @notice Kind tag of a leaf holding one batch row of an mlp-i8 job.
+    uint8 internal constant MLP_INPUT_ROW = 2;
+    /// @notice Kind tag of a leaf holding one unit (bias and weights) of an mlp-i8 model.
+    uint8 internal constant MLP_UNIT = 4;
     /// @notice Output words per result leaf.
     uint256 internal constant RESULT_CHUNK_WORDS = 128;
     /// @notice Bytes per output word.
@@ -43,6 +50,11 @@ library WorkloadLeaves {
     /// @notice Leaf hash of a matmul-i8 input vector.
     function matmulInputLeaf(uint8 kind, uint256 index, bytes calldata vector) internal pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(kind, index, vector))));
+    }
+
+    /// @notice Leaf hash of one unit of an mlp-i8 model: its bias (int32, big-endian) then its weights.
+    function mlpUnitLeaf(uint256 layer, uint256 unit, bytes calldata data) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(MLP_UNIT, layer, unit, data))));
     }
 
     /// @notice Leaf hash of a result chunk.

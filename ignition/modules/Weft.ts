@@ -135,12 +135,15 @@ export const MarketModule = buildModule("Market", (m) => {
 /**
  * DisputeManager with a checker for each workload that has one (more are added by DAO proposals).
  * It slashes through the registry and resolves jobs through the escrow with the DISPUTES role granted in WeftModule.
+ * The mlp-i8 checker is deployed with the system but not registered: the DAO registers it by a proposal
+ * (src/dao/checkers.ts, `dao:propose-checker`), as it would any checker added later.
  */
 export const DisputesModule = buildModule("Disputes", (m) => {
   const { manager } = m.useModule(AccessModule);
   const { escrow } = m.useModule(MarketModule);
   const matmulChecker = m.contract("MatmulI8Checker");
   const mandelbrotChecker = m.contract("MandelbrotChecker");
+  const mlpChecker = m.contract("MlpI8Checker");
   const disputes = m.contract("DisputeManager", [
     manager,
     escrow,
@@ -154,7 +157,7 @@ export const DisputesModule = buildModule("Disputes", (m) => {
     },
     [matmulChecker, mandelbrotChecker],
   ]);
-  return { disputes, matmulChecker, mandelbrotChecker };
+  return { disputes, matmulChecker, mandelbrotChecker, mlpChecker };
 });
 
 /**
@@ -211,7 +214,7 @@ export const WeftModule = buildModule("Weft", (m) => {
   const { registry } = m.useModule(StakingModule);
   const { escrow, receipt } = m.useModule(MarketModule);
   const { governor } = m.useModule(GovernanceModule);
-  const { disputes, matmulChecker, mandelbrotChecker } = m.useModule(DisputesModule);
+  const { disputes, matmulChecker, mandelbrotChecker, mlpChecker } = m.useModule(DisputesModule);
   const { rewards } = m.useModule(RewardsModule);
   const vestingWallets = m.useModule(LaunchModule);
   const { securityCouncil } = m.useModule(CouncilModule);
@@ -257,6 +260,7 @@ export const WeftModule = buildModule("Weft", (m) => {
     disputes,
     matmulChecker,
     mandelbrotChecker,
+    mlpChecker,
     rewards,
     securityCouncil,
     ...vestingWallets,

@@ -12,6 +12,7 @@ import { SecurityCouncil__factory } from "../../typechain-types/factories/contra
 import { DisputeManager__factory } from "../../typechain-types/factories/contracts/disputes/DisputeManager__factory";
 import { MandelbrotChecker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MandelbrotChecker__factory";
 import { MatmulI8Checker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MatmulI8Checker__factory";
+import { MlpI8Checker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MlpI8Checker__factory";
 import { ComputeReceipt__factory } from "../../typechain-types/factories/contracts/market/ComputeReceipt__factory";
 import { JobEscrow__factory } from "../../typechain-types/factories/contracts/market/JobEscrow__factory";
 import { RewardDistributor__factory } from "../../typechain-types/factories/contracts/rewards/RewardDistributor__factory";
@@ -27,6 +28,7 @@ const ABIS = [
   DisputeManager__factory.abi,
   MandelbrotChecker__factory.abi,
   MatmulI8Checker__factory.abi,
+  MlpI8Checker__factory.abi,
   ComputeReceipt__factory.abi,
   JobEscrow__factory.abi,
   RewardDistributor__factory.abi,

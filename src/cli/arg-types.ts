@@ -54,6 +54,10 @@ export const TILE = textOf("tile");
 export const BALLOT = textOf("json|file");
 /** A governed parameter's new value: name=value (e.g. protocolFeeBps=250). */
 export const PARAMETER_CHANGE = textOf("name=value");
+/** An mlp-i8 model: its root (model:publish), or a model file. */
+export const MODEL = textOf("root|file");
+/** An mlp-i8 network's widths, inputs first: 64-32-10. */
+export const MLP_WIDTHS = textOf("widths");
 /** Comma-separated items. */
 export const LIST = textOf("list");
 /** One of `words`, shown as `<A|B|C>`. */

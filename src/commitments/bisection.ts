@@ -33,6 +33,10 @@ export function revealedChildren(tree: ResultTree, node: number): { left: string
  * The challenger's move: which revealed child differs from the correct tree. At least one does whenever the node's
  * revealed hash differs from the correct one (otherwise both pairs would hash alike); undefined means both children
  * are correct, so the node itself was correct and the dispute cannot be won from here.
+ *
+ * The right child first: it holds the earlier chunks (leaf i is node 2L - 2 - i), so with a power of two of leaves
+ * (every subtree then covers consecutive chunks) the game ends at the first wrong chunk, whose earlier chunks are
+ * all correct. mlp-i8 needs that: a value is proven from earlier committed values (workloads/mlp-i8/layout.ts).
  */
 export function childToDispute(
   correct: ResultTree,
@@ -40,8 +44,8 @@ export function childToDispute(
   revealed: { left: string; right: string },
 ): boolean | undefined {
   const expected = revealedChildren(correct, node);
-  if (revealed.left.toLowerCase() !== expected.left.toLowerCase()) return false;
   if (revealed.right.toLowerCase() !== expected.right.toLowerCase()) return true;
+  if (revealed.left.toLowerCase() !== expected.left.toLowerCase()) return false;
   return undefined;
 }
 
@@ -59,4 +63,28 @@ export interface BisectionStep {
  */
 export function proofFromSteps(steps: readonly BisectionStep[]): string[] {
   return steps.map((step) => (step.disputedRight ? step.left : step.right)).reverse();
+}
+
+/**
+ * The proof of chunk `chunkIndex` in the provider's tree, from what a challenger knows of it: the children revealed
+ * along the game's path, and its own correct tree for every other node. Right only for nodes whose subtrees the
+ * provider's tree shares with the correct one: after a game that ended at the first wrong chunk of a tree with a
+ * power of two of leaves, every chunk before it (see childToDispute). The caller verifies the proof.
+ */
+export function proofFromKnownNodes(
+  correct: ResultTree,
+  steps: readonly BisectionStep[],
+  chunkIndex: number,
+): string[] {
+  const revealed = new Map<number, string>();
+  for (const step of steps) {
+    revealed.set(childNode(step.node, false), step.left);
+    revealed.set(childNode(step.node, true), step.right);
+  }
+  const proof: string[] = [];
+  for (let node = 2 * correct.chunkCount - 2 - chunkIndex; node > 0; node = Math.floor((node - 1) / 2)) {
+    const sibling = node % 2 === 1 ? node + 1 : node - 1;
+    proof.push(revealed.get(sibling) ?? correct.node(sibling));
+  }
+  return proof;
 }

@@ -7,6 +7,10 @@ import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
 import type { DecodedJob } from "../workloads/registry";
 import { mandelbrotInputRoot } from "./mandelbrot-inputs";
 import { MatmulInputTree } from "./matmul-inputs";
+import { MlpInputTree } from "./mlp-inputs";
+import { decodeMlpInputs, mlpInputByteLength } from "../workloads/mlp-i8/codec";
+import { MLP_I8_NAME } from "../workloads/mlp-i8/network";
+import { MANDELBROT_Q_NAME } from "../workloads/mandelbrot-q/tile";
 
 /** Size of the job's serialized inputs; 0 for workloads whose params are the whole input (mandelbrot-q). */
 export function inputByteLength(job: DecodedJob): number {
@@ -14,6 +18,7 @@ export function inputByteLength(job: DecodedJob): number {
     const { m, k, n } = job.params;
     return m * k + k * n;
   }
+  if (job.name === MLP_I8_NAME) return mlpInputByteLength(job.params);
   return 0;
 }
 
@@ -28,6 +33,12 @@ export function requireInputLength(job: DecodedJob, inputs: Uint8Array): void {
 /** The input root a job with these params and inputs must commit to. */
 export function inputRootOf(job: DecodedJob, inputs: Uint8Array): string {
   requireInputLength(job, inputs);
-  if (job.name === MATMUL_I8_NAME) return MatmulInputTree.fromBytes(job.params, inputs).root;
-  return mandelbrotInputRoot(job.params);
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return MatmulInputTree.fromBytes(job.params, inputs).root;
+    case MLP_I8_NAME:
+      return new MlpInputTree(decodeMlpInputs(job.params, inputs)).root;
+    case MANDELBROT_Q_NAME:
+      return mandelbrotInputRoot(job.params);
+  }
 }

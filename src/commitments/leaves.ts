@@ -96,3 +96,57 @@ export function resultChunkLeafMessages(
     write: (target, index) => writeHeaderAndBytes(target, [first + index], chunkOf(first + index)),
   };
 }
+
+/** Kind tags of mlp-i8 input leaves, after matmul-i8's (every tag names one leaf encoding). */
+export const MlpInputKind = { INPUT_ROW: 2, LAYER: 3, UNIT: 4 } as const;
+
+/** Leaf of one batch row: abi.encode(uint8 2, uint256 item, bytes row), the encoding of a matmul-i8 input vector. */
+export function mlpInputRowLeafMessages(
+  count: number,
+  width: number,
+  rowOf: (item: number) => Uint8Array,
+): LeafMessages {
+  return {
+    count,
+    length: headerAndBytesLength(2, width),
+    write: (target, index) => writeHeaderAndBytes(target, [MlpInputKind.INPUT_ROW, index], rowOf(index)),
+  };
+}
+
+/**
+ * Leaf of a layer's shape and constants: abi.encode(uint8 3, uint256 layer, uint256 inputs, uint256 outputs,
+ * uint256 multiplier, uint256 shift, uint256 activation, bytes ""). One leaf.
+ */
+export function mlpLayerLeafMessages(header: readonly number[]): LeafMessages {
+  return {
+    count: 1,
+    length: headerAndBytesLength(header.length + 1, 0),
+    write: (target) => writeHeaderAndBytes(target, [MlpInputKind.LAYER, ...header], new Uint8Array(0)),
+  };
+}
+
+/**
+ * Leaf of one unit of a layer: abi.encode(uint8 4, uint256 layer, uint256 unit, bytes data), data = the unit's bias
+ * (int32, big-endian) then its `inputs` int8 weights.
+ */
+export function mlpUnitLeafMessages(
+  layer: number,
+  count: number,
+  dataLength: number,
+  writeData: (into: Uint8Array, unit: number) => void,
+): LeafMessages {
+  return {
+    count,
+    length: headerAndBytesLength(3, dataLength),
+    write: (target, index) =>
+      writeHeaderAndBytes(target, [MlpInputKind.UNIT, layer, index], {
+        length: dataLength,
+        write: (into) => writeData(into, index),
+      }),
+  };
+}
+
+/** The hash of a leaf of an mlp-i8 input row or unit (headers and data as the leaf messages above write them). */
+export function mlpLeafHash(header: readonly number[], data: Uint8Array): Uint8Array {
+  return standardLeafHash(abiEncodeHeaderAndBytes(header, data));
+}

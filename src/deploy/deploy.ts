@@ -76,6 +76,7 @@ export async function deployWeftSystem(
       DisputeManager: deployed.disputes,
       MatmulI8Checker: deployed.matmulChecker,
       MandelbrotChecker: deployed.mandelbrotChecker,
+      MlpI8Checker: deployed.mlpChecker,
       RewardDistributor: deployed.rewards,
       SecurityCouncil: deployed.securityCouncil,
     },

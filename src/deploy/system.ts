@@ -10,6 +10,7 @@ import type {
   JobEscrow,
   MandelbrotChecker,
   MatmulI8Checker,
+  MlpI8Checker,
   ProviderRegistry,
   RewardDistributor,
   SecurityCouncil,
@@ -25,6 +26,7 @@ import { DisputeManager__factory } from "../../typechain-types/factories/contrac
 import { JobEscrow__factory } from "../../typechain-types/factories/contracts/market/JobEscrow__factory";
 import { MandelbrotChecker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MandelbrotChecker__factory";
 import { MatmulI8Checker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MatmulI8Checker__factory";
+import { MlpI8Checker__factory } from "../../typechain-types/factories/contracts/disputes/checkers/MlpI8Checker__factory";
 import { ProviderRegistry__factory } from "../../typechain-types/factories/contracts/staking/ProviderRegistry__factory";
 import { RewardDistributor__factory } from "../../typechain-types/factories/contracts/rewards/RewardDistributor__factory";
 import { CliffVestingWallet__factory } from "../../typechain-types/factories/contracts/token/CliffVestingWallet__factory";
@@ -43,6 +45,8 @@ export interface WeftSystem {
   DisputeManager: DisputeManager;
   MatmulI8Checker: MatmulI8Checker;
   MandelbrotChecker: MandelbrotChecker;
+  /** Deployed with the system, registered with the DisputeManager by a DAO proposal (src/dao/checkers.ts). */
+  MlpI8Checker: MlpI8Checker;
   RewardDistributor: RewardDistributor;
   SecurityCouncil: SecurityCouncil;
 }
@@ -61,6 +65,7 @@ export const WEFT_CONTRACT_NAMES: readonly WeftContractName[] = [
   "DisputeManager",
   "MatmulI8Checker",
   "MandelbrotChecker",
+  "MlpI8Checker",
   "RewardDistributor",
   "SecurityCouncil",
 ];
@@ -78,6 +83,7 @@ export function connectSystem(addresses: WeftAddresses, runner: ContractRunner):
     DisputeManager: DisputeManager__factory.connect(addresses.DisputeManager, runner),
     MatmulI8Checker: MatmulI8Checker__factory.connect(addresses.MatmulI8Checker, runner),
     MandelbrotChecker: MandelbrotChecker__factory.connect(addresses.MandelbrotChecker, runner),
+    MlpI8Checker: MlpI8Checker__factory.connect(addresses.MlpI8Checker, runner),
     RewardDistributor: RewardDistributor__factory.connect(addresses.RewardDistributor, runner),
     SecurityCouncil: SecurityCouncil__factory.connect(addresses.SecurityCouncil, runner),
   };

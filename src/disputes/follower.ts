@@ -38,10 +38,10 @@ import { childToDispute, proofFromSteps } from "../commitments/bisection";
 import { ResultTree } from "../commitments/result-tree";
 import type { WeftSystem } from "../deploy/system";
 import { referenceOutput } from "../jobs/job-data";
-import { inputByteLength } from "../commitments/job-inputs";
-import { type ContentStoreConfig, fetchContent } from "../store/factory";
+import { readJobInputs } from "../jobs/input-content";
+import type { ContentStoreConfig } from "../store/factory";
 import type { DisputeReceipt } from "../findings/sink";
-import type { Finding, FindingBase } from "../findings/verdict";
+import { type Finding, type FindingBase, isProofFinding } from "../findings/verdict";
 import { type DecodedJob, decodeJobParams } from "../workloads/registry";
 import type { IJobEscrow } from "../../typechain-types/contracts/market/JobEscrow";
 import { encodeFraudProof } from "./proofs";
@@ -150,7 +150,7 @@ export class ChallengeFollower {
       return;
     }
     if (status === DisputeStatus.AwaitingProof && mine) {
-      if (finding === undefined || (finding.kind !== "wrong-element" && finding.kind !== "wrong-pixel")) {
+      if (finding === undefined || !isProofFinding(finding)) {
         throw new Error(`dispute ${id} waits for a proof, but this verifier kept no proof finding for job ${jobId}`);
       }
       const args = [id, await terms(), finding.params, encodeFraudProof(finding)] as const;
@@ -207,8 +207,9 @@ export class ChallengeFollower {
       logger.info(`job ${jobId}: the chunk ${chunkIndex} revealed in dispute ${id} is correct`);
       return;
     }
-    const proof = proofFromSteps(await bisectionSteps(system.DisputeManager, id, history));
-    const wrong = checkRevealedChunk(base, job, inputs, { chunkIndex, chunk, proof });
+    const steps = await bisectionSteps(system.DisputeManager, id, history);
+    const proof = proofFromSteps(steps);
+    const wrong = checkRevealedChunk(base, job, inputs, { chunkIndex, chunk, proof }, { correct, steps });
     if (wrong === undefined) throw new Error(`dispute ${id}: chunk ${chunkIndex} differs but no word of it is wrong`);
     const tx = await system.DisputeManager.connect(signer).proveChunkWrong(
       id,
@@ -227,7 +228,7 @@ export class ChallengeFollower {
     const { system, history, fetchConfig } = this.options;
     const { job: stored, created } = await readJobRecord(system.JobEscrow, jobId, history);
     const job = decodeJobParams(created.workloadId, created.params);
-    const inputs = inputByteLength(job) > 0 ? await fetchContent(created.inputURI, fetchConfig) : new Uint8Array(0);
+    const inputs = await readJobInputs(job, created.inputURI, fetchConfig);
     const data: JobData = {
       base: {
         jobId: key,

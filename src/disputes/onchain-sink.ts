@@ -18,7 +18,7 @@ import { disputeIdsOf } from "../chain/disputes";
 import { JobStatus, jobStatusName, readJob, committedTerms } from "../chain/jobs";
 import { formatUtc } from "../markdown";
 import type { DisputeReceipt, DisputeSink } from "../findings/sink";
-import type { Finding } from "../findings/verdict";
+import { type Finding, isProofFinding } from "../findings/verdict";
 import type { DisputeManager } from "../../typechain-types";
 import { ensureBondAllowance } from "./bond";
 import { encodeFraudProof, proofCommitment } from "./proofs";
@@ -80,13 +80,11 @@ export class OnChainDisputeSink implements DisputeSink {
 
     await ensureBondAllowance(system, signer, await system.DisputeManager.bond());
     const terms = committedTerms(job);
-    const tx =
-      finding.kind === "wrong-element" || finding.kind === "wrong-pixel"
-        ? await disputes.commitProof(id, terms, proofCommitment(challenger, id, encodeFraudProof(finding)))
-        : await disputes.disputeWithheld(id, terms, finding.params);
+    const tx = isProofFinding(finding)
+      ? await disputes.commitProof(id, terms, proofCommitment(challenger, id, encodeFraudProof(finding)))
+      : await disputes.disputeWithheld(id, terms, finding.params);
     const disputeId = openedDisputeId(system.DisputeManager, (await tx.wait())!);
-    const path =
-      finding.kind === "wrong-element" || finding.kind === "wrong-pixel" ? "proof committed" : "bisection opened";
+    const path = isProofFinding(finding) ? "proof committed" : "bisection opened";
     logger.info(`job ${id}: ${finding.kind} disputed on-chain (dispute ${disputeId}, ${path}) in tx ${tx.hash}`);
     return receipt(tx.hash, disputeId);
   }

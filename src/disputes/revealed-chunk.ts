@@ -6,14 +6,25 @@
 import { hexlify } from "ethers";
 
 import { MatmulInputTree } from "../commitments/matmul-inputs";
-import { RESULT_CHUNK_WORDS } from "../commitments/result-tree";
+import { type BisectionStep, proofFromKnownNodes } from "../commitments/bisection";
+import { RESULT_CHUNK_BYTES, RESULT_CHUNK_WORDS, type ResultTree } from "../commitments/result-tree";
+import { decodeMlpInputs } from "../workloads/mlp-i8/codec";
+import { mlpOutputLayout } from "../workloads/mlp-i8/layout";
+import { MLP_I8_NAME, type MlpParams } from "../workloads/mlp-i8/network";
 import { escapeIterations } from "../workloads/mandelbrot-q/tile";
 import { decodeMatmulInputs } from "../workloads/matmul-i8/codec";
 import { multiplyRowsI8 } from "../workloads/matmul-i8/multiply";
 import type { DecodedJob } from "../workloads/registry";
 import { WORD_BYTES } from "../workloads/words";
-import { matmulOperandEvidence } from "../findings/checks/evidence";
-import type { ChunkEvidence, FindingBase, WrongElementFinding, WrongPixelFinding } from "../findings/verdict";
+import { matmulOperandEvidence, mlpValueEvidence, type ResultChunks } from "../findings/checks/evidence";
+import type { MlpFault } from "../findings/checks/mlp";
+import type { ChunkEvidence, FindingBase, ProofFinding, WrongValueFinding } from "../findings/verdict";
+
+/** What the challenger knows beside the revealed chunk: the correct output's tree and the game's steps. */
+export interface BisectionContext {
+  readonly correct: ResultTree;
+  readonly steps: readonly BisectionStep[];
+}
 
 /** The first wrong word of a revealed chunk as a fraud-proof finding, or undefined if every word is right. */
 export function checkRevealedChunk(
@@ -21,11 +32,14 @@ export function checkRevealedChunk(
   job: DecodedJob,
   inputs: Uint8Array,
   revealed: ChunkEvidence,
-): WrongElementFinding | WrongPixelFinding | undefined {
+  context: BisectionContext,
+): ProofFinding | undefined {
   const bytes = Uint8Array.from(Buffer.from(revealed.chunk.slice(2), "hex"));
   const view = new DataView(bytes.buffer);
   const first = revealed.chunkIndex * RESULT_CHUNK_WORDS;
   const words = bytes.length / WORD_BYTES;
+
+  if (job.name === MLP_I8_NAME) return checkRevealedMlpChunk(base, job.params, inputs, revealed, bytes, context);
 
   if (job.name === "mandelbrot-q") {
     const { x0, y0, step, width, maxIter } = job.params;
@@ -65,4 +79,66 @@ export function checkRevealedChunk(
     };
   }
   return undefined;
+}
+
+/** Which value of an mlp-i8 output byte `byte` belongs to, with its claimed and correct values. */
+function mlpValueAt(params: MlpParams, claimed: Uint8Array, correct: Uint8Array, byte: number): MlpFault {
+  const layout = mlpOutputLayout(params);
+  const word = Math.floor(byte / WORD_BYTES);
+  const int32At = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getInt32(word * WORD_BYTES);
+  const int8At = (bytes: Uint8Array) => (bytes[byte] << 24) >> 24;
+  for (const [layer, at] of layout.layers.entries()) {
+    if (word >= at.accWord && word < at.actWord) {
+      const element = word - at.accWord;
+      return { layer, element, accumulator: true, claimed: int32At(claimed), correct: int32At(correct) };
+    }
+    if (word >= at.actWord && word < at.actWord + at.actWords) {
+      const element = byte - at.actWord * WORD_BYTES;
+      return { layer, element, accumulator: false, claimed: int8At(claimed), correct: int8At(correct) };
+    }
+  }
+  const element = word - layout.valueWords;
+  const uint32At = (bytes: Uint8Array) => int32At(bytes) >>> 0;
+  return {
+    layer: params.layers.length,
+    element,
+    accumulator: false,
+    claimed: uint32At(claimed),
+    correct: uint32At(correct),
+  };
+}
+
+/**
+ * mlp-i8: the first byte where the revealed chunk differs from the correct output names the wrong value. The game
+ * ended at the first wrong chunk (commitments/bisection.ts), so the earlier chunks the value is computed from are
+ * the correct ones, and their proofs in the provider's tree come from the correct tree and the revealed nodes.
+ */
+function checkRevealedMlpChunk(
+  base: FindingBase,
+  params: MlpParams,
+  inputs: Uint8Array,
+  revealed: ChunkEvidence,
+  bytes: Uint8Array,
+  context: BisectionContext,
+): WrongValueFinding | undefined {
+  const { correct, steps } = context;
+  const correctChunk = correct.chunk(revealed.chunkIndex);
+  const offset = bytes.findIndex((value, i) => value !== correctChunk[i]);
+  if (offset === -1) return undefined;
+  const start = revealed.chunkIndex * RESULT_CHUNK_BYTES;
+  const claimedOutput = new Uint8Array(start + bytes.length);
+  claimedOutput.set(bytes, start);
+  const correctOutput = new Uint8Array(start + bytes.length);
+  correctOutput.set(correctChunk, start);
+  const fault = mlpValueAt(params, claimedOutput, correctOutput, start + offset);
+  const known: ResultChunks = {
+    chunk: (i) => (i === revealed.chunkIndex ? bytes : correct.chunk(i)),
+    chunkProof: (i) => (i === revealed.chunkIndex ? revealed.proof : proofFromKnownNodes(correct, steps, i)),
+  };
+  return {
+    ...base,
+    kind: "wrong-value",
+    ...fault,
+    ...mlpValueEvidence(params, decodeMlpInputs(params, inputs), known, fault, base),
+  };
 }

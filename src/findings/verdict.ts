@@ -89,13 +89,52 @@ export interface WrongPixelFinding extends FindingBase {
   readonly result: ChunkEvidence;
 }
 
+/** A layer's input for an mlp-i8 fraud proof: the batch row, or the whole result chunks holding the row. */
+export interface LayerInputEvidence {
+  /** Layers after the first: the index of the first chunk in `data`; 0 for the first layer. */
+  readonly firstChunk: number;
+  /** The batch row (first layer) or the chunks, concatenated. */
+  readonly data: string;
+  /** One proof against the input root (first layer) or one per chunk against the result root. */
+  readonly proofs: string[][];
+}
+
+/** An mlp-i8 unit's bias (int32, big-endian) and weights, with its proof against the input root. */
+export interface UnitEvidence {
+  readonly data: string;
+  readonly proof: string[];
+}
+
+/**
+ * mlp-i8: one committed value of one layer is wrong: accumulator or activation `element` (item * outputs + unit) of
+ * layer `layer`, or a padding byte or word that is not zero (the input and unit are then empty).
+ */
+export interface WrongValueFinding extends FindingBase {
+  readonly kind: "wrong-value";
+  /** The layer, or the number of layers for a padding word after the last layer. */
+  readonly layer: number;
+  readonly element: number;
+  /** The accumulator (int32) of the element, or its activation (int8). */
+  readonly accumulator: boolean;
+  /** The output word holding the value. */
+  readonly wordIndex: number;
+  readonly claimed: number;
+  readonly correct: number;
+  readonly input: LayerInputEvidence;
+  readonly unit: UnitEvidence;
+  readonly result: ChunkEvidence;
+}
+
+/** A finding that names one wrong output word, proven by a workload checker in one transaction. */
+export type ProofFinding = WrongElementFinding | WrongPixelFinding | WrongValueFinding;
+
 /** A provider fault: every finding is disputable. */
-export type Finding =
-  | OutputUnavailableFinding
-  | ResultRootMismatchFinding
-  | OutputMalformedFinding
-  | WrongElementFinding
-  | WrongPixelFinding;
+export type Finding = OutputUnavailableFinding | ResultRootMismatchFinding | OutputMalformedFinding | ProofFinding;
+
+/** Whether a finding is settled by a fraud proof (rather than the withheld-data path). */
+export function isProofFinding(finding: Finding): finding is ProofFinding {
+  return finding.kind === "wrong-element" || finding.kind === "wrong-pixel" || finding.kind === "wrong-value";
+}
 
 export type FindingKind = Finding["kind"];
 
@@ -125,5 +164,7 @@ export function describeFinding(finding: Finding): string {
       return `C[${finding.row}][${finding.col}] is ${finding.claimed}, correct ${finding.correct}`;
     case "wrong-pixel":
       return `pixel (${finding.x}, ${finding.y}) is ${finding.claimed}, correct ${finding.correct}`;
+    case "wrong-value":
+      return `layer ${finding.layer} ${finding.accumulator ? "accumulator" : "activation"} ${finding.element} is ${finding.claimed}, correct ${finding.correct}`;
   }
 }

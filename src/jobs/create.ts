@@ -17,8 +17,8 @@ import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { ContentStoreError } from "../store/content-store";
 import { DEFAULT_STORE_DIR, storeForPublishing } from "../store/factory";
-import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
-import type { DecodedJob } from "../workloads/registry";
+import { type DecodedJob, encodeJobParams } from "../workloads/registry";
+import { publishJobInputs } from "./input-content";
 import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
 import { IERC20Permit__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit__factory";
 import { IERC5267__factory } from "../../typechain-types/factories/@openzeppelin/contracts/interfaces/IERC5267__factory";
@@ -98,17 +98,15 @@ async function checkedPayment(system: WeftSystem, signer: Signer, options: Creat
   return { token, amount };
 }
 
-function encodeParams(job: DecodedJob): string {
-  // Each branch narrows the union to one workload's codec and params.
-  return job.name === MATMUL_I8_NAME ? job.workload.params.encode(job.params) : job.workload.params.encode(job.params);
-}
-
 async function loadInputs(spec: JobSpec, progress: (line: string) => void): Promise<Uint8Array> {
   const { job, source } = spec;
   const expected = inputByteLength(job);
   switch (source.kind) {
     case "none":
       return new Uint8Array(0);
+    case "bytes":
+      progress(`Read ${expected.toLocaleString("en-US")} input bytes: ${source.description}.`);
+      return source.bytes;
     case "seed":
       progress(`Generating ${expected.toLocaleString("en-US")} input bytes from seed ${source.seed}...`);
       return generateInputs(job, source.seed);
@@ -124,10 +122,15 @@ async function loadInputs(spec: JobSpec, progress: (line: string) => void): Prom
   }
 }
 
-async function publishInputs(inputs: Uint8Array, location: string, progress: (line: string) => void): Promise<string> {
+async function publishInputs(
+  job: DecodedJob,
+  inputs: Uint8Array,
+  location: string,
+  progress: (line: string) => void,
+): Promise<string> {
   progress(`Publishing ${inputs.length.toLocaleString("en-US")} input bytes to ${location}...`);
   try {
-    return await storeForPublishing(location).put(inputs);
+    return await publishJobInputs(job, inputs, storeForPublishing(location));
   } catch (error) {
     if (error instanceof ContentStoreError) throw new UserError(`Publishing the inputs failed: ${error.message}`);
     throw error;
@@ -210,12 +213,13 @@ export async function createJobFromSpec(
   if (inputs.length > 0) progress("Computing the input root...");
   const inputRoot = inputRootOf(spec.job, inputs);
   // A job whose params are its whole input has nothing to fetch.
-  const inputURI = inputs.length > 0 ? await publishInputs(inputs, options.store ?? DEFAULT_STORE_DIR, progress) : "";
+  const inputURI =
+    inputs.length > 0 ? await publishInputs(spec.job, inputs, options.store ?? DEFAULT_STORE_DIR, progress) : "";
 
   const now = await latestTimestamp(signer);
   const request: IJobEscrow.JobRequestStruct = {
     workloadId: spec.job.workload.id,
-    params: encodeParams(spec.job),
+    params: encodeJobParams(spec.job),
     inputRoot,
     inputURI,
     paymentToken: payment.token.address,

@@ -15,11 +15,28 @@ import {
 import { multiplyI8, type MultiplyOptions } from "../compute/parallel-matmul";
 import type { DecodedJob } from "../workloads/registry";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
+import { MANDELBROT_Q_NAME } from "../workloads/mandelbrot-q/tile";
+import {
+  decodeMlpInputs,
+  encodeMlpInputs,
+  encodeMlpOutput,
+  generateMlpBatch,
+  generateMlpModel,
+} from "../workloads/mlp-i8/codec";
+import { runMlp } from "../workloads/mlp-i8/inference";
+import { encodeModel } from "../workloads/mlp-i8/model";
+import { MLP_I8_NAME } from "../workloads/mlp-i8/network";
 
 /** Deterministic inputs for `seed` (matmul-i8: A and B from the prng stream; mandelbrot-q: none). */
 export function generateInputs(job: DecodedJob, seed: number): Uint8Array {
-  if (job.name === MATMUL_I8_NAME) return encodeMatmulInputs(generateMatmulOperands(job.params, seed));
-  return new Uint8Array(0);
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return encodeMatmulInputs(generateMatmulOperands(job.params, seed));
+    case MLP_I8_NAME:
+      return encodeMlpInputs(encodeModel(generateMlpModel(job.params, seed)), generateMlpBatch(job.params, seed));
+    case MANDELBROT_Q_NAME:
+      return new Uint8Array(0);
+  }
 }
 
 /** The correct output, computed on the CPU by the reference implementation. */
@@ -29,8 +46,14 @@ export async function referenceOutput(
   options: MultiplyOptions = {},
 ): Promise<Uint8Array> {
   requireInputLength(job, inputs);
-  if (job.name === MATMUL_I8_NAME) {
-    return encodeMatmulOutput(await multiplyI8(decodeMatmulInputs(job.params, inputs), options));
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return encodeMatmulOutput(await multiplyI8(decodeMatmulInputs(job.params, inputs), options));
+    case MLP_I8_NAME: {
+      const { model, batch } = decodeMlpInputs(job.params, inputs);
+      return encodeMlpOutput(job.params, runMlp(model, batch, job.params.batch));
+    }
+    case MANDELBROT_Q_NAME:
+      return encodeMandelbrotOutput(renderMandelbrotTile(job.params));
   }
-  return encodeMandelbrotOutput(renderMandelbrotTile(job.params));
 }

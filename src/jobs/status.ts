@@ -22,6 +22,7 @@ import type { WeftSystem } from "../deploy/system";
 import { UserError } from "../errors";
 import { MANDELBROT_ONE } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
+import { describeMlpParams, MLP_I8_NAME } from "../workloads/mlp-i8/network";
 import { decodeJobParams, workloadById } from "../workloads/registry";
 import { formatMoment, formatUtc, momentJson, relative, shortAddress } from "../markdown";
 import { amountJson, formatAmount, formatWeft, readTokenInfo, type TokenInfo, weftJson } from "./amounts";
@@ -73,6 +74,7 @@ function describeParams(created: CreatedJob): string {
   try {
     const job = decodeJobParams(created.workloadId, created.params);
     if (job.name === MATMUL_I8_NAME) return `m=${job.params.m} k=${job.params.k} n=${job.params.n}`;
+    if (job.name === MLP_I8_NAME) return describeMlpParams(job.params);
     const { x0, y0, step, width, height, maxIter } = job.params;
     const real = (q: number) => q / MANDELBROT_ONE;
     return `x0=${real(x0)} y0=${real(y0)} step=${real(step)} ${width}x${height} maxIter=${maxIter}`;

@@ -494,7 +494,7 @@ export class ProviderAgent {
     const output = requireOutputSize(`the ${backend.name} backend`, job, await backend.compute(job, inputs));
     stopTimer();
 
-    const submission = this.cheater?.submission(output) ?? honest(output);
+    const submission = this.cheater?.submission(output, job) ?? honest(output);
     if (submission.kind !== "honest") {
       this.logger.warn(`job ${id}: CHEATING (${submission.kind}, fault injection): ${submission.detail}`);
     }

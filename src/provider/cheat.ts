@@ -2,6 +2,11 @@
  * Fault injection, for tests and the demo: a provider that cheats on purpose, so that verifiers and disputes have
  * something to catch. Never enable it with real stake.
  *  - flip-one: one output word is wrong (its lowest bit flipped); the wrong output is published and committed to
+ *  - flip-hidden: for an mlp-i8 job of two or more layers, one activation of a hidden layer (any layer but the last)
+ *              is wrong (its lowest bit flipped), published and committed to; the later layers are left as computed
+ *              from the correct value, so they disagree with it too, but the verifier proves the first wrong value,
+ *              the flipped one. A one-layer network has no hidden layer and any other workload no layers: both get
+ *              flip-one, and the detail says so
  *  - garbage:  the output is replaced by random bytes of the right size, published and committed to
  *  - withhold: the root of the real output is submitted, but nothing is published: the result URI names content
  *              that is not in the store
@@ -11,9 +16,12 @@ import { ContentStoreError, type ContentStore, sha256Hex } from "../store/conten
 import { FileContentStore } from "../store/fs-store";
 import { BLOB_PATH_PREFIX } from "../store/http-server";
 import { HttpContentStore } from "../store/http-store";
+import { activationByte, mlpOutputLayout } from "../workloads/mlp-i8/layout";
+import { MLP_I8_NAME } from "../workloads/mlp-i8/network";
+import type { DecodedJob } from "../workloads/registry";
 import { WORD_BYTES } from "../workloads/words";
 
-export const CHEAT_MODES = ["flip-one", "garbage", "withhold"] as const;
+export const CHEAT_MODES = ["flip-one", "flip-hidden", "garbage", "withhold"] as const;
 export type CheatMode = (typeof CHEAT_MODES)[number];
 
 /** Uniform in [0, 1), like Math.random. */
@@ -55,6 +63,39 @@ export function flipOneWord(output: Uint8Array, random: RandomSource): { output:
   return { output: flipped, wordIndex };
 }
 
+/** Where flipHiddenActivation changed an mlp-i8 output. */
+export interface FlippedActivation {
+  readonly output: Uint8Array;
+  /** The hidden layer, 0 to layers - 2. */
+  readonly layer: number;
+  /** The value's index in the layer's activations: item * outputs + unit. */
+  readonly element: number;
+  /** The byte of the output that was changed. */
+  readonly byteIndex: number;
+}
+
+/**
+ * `output` (an mlp-i8 job's, with `params`) with one hidden activation's lowest bit flipped, drawn uniformly from every
+ * hidden layer's batch x outputs activations with one draw of `random`; undefined for a network of one layer.
+ */
+export function flipHiddenActivation(
+  output: Uint8Array,
+  params: Extract<DecodedJob, { name: typeof MLP_I8_NAME }>["params"],
+  random: RandomSource,
+): FlippedActivation | undefined {
+  const hidden = params.layers.slice(0, -1).map((layer) => params.batch * layer.outputs);
+  const count = hidden.reduce((sum, values) => sum + values, 0);
+  if (count === 0) return undefined;
+  let element = Math.min(count - 1, Math.floor(random() * count));
+  let layer = 0;
+  while (element >= hidden[layer]) element -= hidden[layer++];
+  const outputs = params.layers[layer].outputs;
+  const byteIndex = activationByte(mlpOutputLayout(params), layer, Math.floor(element / outputs), element % outputs);
+  const flipped = Uint8Array.from(output);
+  flipped[byteIndex] ^= 1;
+  return { output: flipped, layer, element, byteIndex };
+}
+
 /** `length` random bytes drawn from `random`, 32 bits per draw. */
 export function randomBytesFrom(length: number, random: RandomSource): Uint8Array {
   const bytes = new Uint8Array(length);
@@ -74,17 +115,32 @@ export class Cheater {
     this.random = config.random ?? Math.random;
   }
 
-  /** The submission for a job whose correct output is `output`: cheated on with probability `rate`. */
-  submission(output: Uint8Array): Submission {
+  /**
+   * The submission for a job whose correct output is `output`: cheated on with probability `rate`. `job` is needed by
+   * flip-hidden only (without it, flip-hidden is flip-one).
+   */
+  submission(output: Uint8Array, job?: DecodedJob): Submission {
     if (!(this.random() < this.config.rate)) return honest(output);
     switch (this.config.mode) {
-      case "flip-one": {
-        const flipped = flipOneWord(output, this.random);
+      case "flip-one":
+        return this.flipOne(output, "flip-one", "");
+      case "flip-hidden": {
+        if (job?.name !== MLP_I8_NAME) {
+          return this.flipOne(
+            output,
+            "flip-hidden",
+            `${job === undefined ? "a job of unknown workload" : `a ${job.name} job`} has no hidden layer, so flip-one: `,
+          );
+        }
+        const flipped = flipHiddenActivation(output, job.params, this.random);
+        if (flipped === undefined) {
+          return this.flipOne(output, "flip-hidden", "a one-layer network has no hidden layer, so flip-one: ");
+        }
         return {
           output: flipped.output,
           publish: true,
-          kind: "flip-one",
-          detail: `output word ${flipped.wordIndex} flipped`,
+          kind: "flip-hidden",
+          detail: `hidden layer ${flipped.layer} activation ${flipped.element} flipped (output byte ${flipped.byteIndex})`,
         };
       }
       case "garbage":
@@ -97,6 +153,11 @@ export class Cheater {
       case "withhold":
         return { output, publish: false, kind: "withhold", detail: "the real root is committed, nothing is published" };
     }
+  }
+
+  private flipOne(output: Uint8Array, kind: CheatMode, prefix: string): Submission {
+    const flipped = flipOneWord(output, this.random);
+    return { output: flipped.output, publish: true, kind, detail: `${prefix}output word ${flipped.wordIndex} flipped` };
   }
 }
 

@@ -1,6 +1,7 @@
 /** A job's inputs as the provider gets them: fetched from the content store and checked against the input root. */
-import { inputByteLength, inputRootOf } from "../commitments/job-inputs";
-import { fetchContent, type ContentStoreConfig } from "../store/factory";
+import { inputRootOf } from "../commitments/job-inputs";
+import { readJobInputs } from "../jobs/input-content";
+import type { ContentStoreConfig } from "../store/factory";
 import { InvalidWorkloadError } from "../workloads/errors";
 import type { DecodedJob } from "../workloads/registry";
 
@@ -22,9 +23,10 @@ export async function fetchJobInputs(
   inputRoot: string,
   config: ContentStoreConfig,
 ): Promise<Uint8Array> {
-  const inputs = inputByteLength(job) === 0 ? new Uint8Array(0) : await fetchContent(inputURI, config);
   let root: string;
+  let inputs: Uint8Array;
   try {
+    inputs = await readJobInputs(job, inputURI, config);
     root = inputRootOf(job, inputs);
   } catch (error) {
     if (error instanceof InvalidWorkloadError) throw new InputsMismatchError(`inputs at ${inputURI}: ${error.message}`);

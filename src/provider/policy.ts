@@ -7,6 +7,7 @@ import { getAddress } from "ethers";
 
 import { MANDELBROT_MAX_PIXELS } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
+import { describeMlpParams, MLP_I8_NAME, mlpMultiplyAdds } from "../workloads/mlp-i8/network";
 import type { DecodedJob } from "../workloads/registry";
 import { WORKLOADS } from "../workloads/registry";
 
@@ -50,6 +51,11 @@ export function policyRefusal(policy: AcceptancePolicy, offer: JobOffer, now: bi
     const { m, k, n } = job.params;
     if (m * k * n > policy.maxMultiplyAdds) {
       return `${m}x${k}x${n} is ${m * k * n} multiply-adds, more than the limit ${policy.maxMultiplyAdds}`;
+    }
+  } else if (job.name === MLP_I8_NAME) {
+    const multiplyAdds = mlpMultiplyAdds(job.params);
+    if (multiplyAdds > policy.maxMultiplyAdds) {
+      return `${describeMlpParams(job.params)} is ${multiplyAdds} multiply-adds, more than the limit ${policy.maxMultiplyAdds}`;
     }
   } else if (job.params.width * job.params.height > policy.maxPixels) {
     return `${job.params.width}x${job.params.height} pixels is more than the limit ${policy.maxPixels}`;

@@ -11,14 +11,17 @@
 import { generateInputs, referenceOutput } from "../jobs/job-data";
 import { toFixedPoint } from "../workloads/mandelbrot-q/tile";
 import { MATMUL_I8_NAME } from "../workloads/matmul-i8/shape";
-import { type DecodedJob, mandelbrotQ, matmulI8, outputGrid } from "../workloads/registry";
+import { Activation, MLP_I8_NAME } from "../workloads/mlp-i8/network";
+import { type DecodedJob, mandelbrotQ, matmulI8, mlpI8, outputGrid } from "../workloads/registry";
 import { WORD_BYTES } from "../workloads/words";
 import { errorMessage, UserError } from "../errors";
 import { type ComputeBackend, describeJob } from "./backends/backend";
 
 /**
  * The self-test job of each workload: odd, unequal sides (a transposed or padded layout shows), full int8 range
- * inputs (sign handling shows) and a tile crossing the set's boundary (escaping and bounded pixels both appear).
+ * inputs (sign handling shows), a tile crossing the set's boundary (escaping and bounded pixels both appear), and a
+ * two-layer network (ReLU then identity) whose activation blocks end mid-word, with rounded, zeroed and saturated
+ * values.
  */
 export const SELF_TEST_JOBS: readonly DecodedJob[] = [
   { name: MATMUL_I8_NAME, workload: matmulI8, params: { m: 3, k: 5, n: 4 } },
@@ -26,6 +29,18 @@ export const SELF_TEST_JOBS: readonly DecodedJob[] = [
     name: mandelbrotQ.name,
     workload: mandelbrotQ,
     params: { x0: toFixedPoint(-2), y0: toFixedPoint(-1), step: toFixedPoint(0.25), width: 7, height: 5, maxIter: 40 },
+  },
+  {
+    name: MLP_I8_NAME,
+    workload: mlpI8,
+    params: {
+      batch: 3,
+      inputs: 5,
+      layers: [
+        { outputs: 7, multiplier: 3 << 20, shift: 28, activation: Activation.RELU },
+        { outputs: 3, multiplier: 1 << 16, shift: 24, activation: Activation.IDENTITY },
+      ],
+    },
   },
 ];
 

@@ -5,10 +5,10 @@ import { type RetryOptions, withRetry } from "../chain/retry";
 import { errorMessage } from "../errors";
 import type { Fetched } from "../findings/verdict";
 
-import { ContentStoreError, type ContentStore } from "./content-store";
+import { ContentStoreError, type ContentStore, isSha256Hex } from "./content-store";
 import { FileContentStore, parseFileUri } from "./fs-store";
 import { HttpContentStore, parseHttpBlobUri } from "./http-store";
-import { IpfsGatewayStore } from "./ipfs-gateway-store";
+import { IpfsGatewayStore, rawSha256CidOfHash } from "./ipfs-gateway-store";
 import { BLOB_PATH_PREFIX } from "./http-server";
 
 /** Where tasks publish and read content unless --store says otherwise (git-ignored). */
@@ -42,6 +42,18 @@ export function storeFromUri(uri: string, config: ContentStoreConfig = {}): Cont
     default:
       throw new ContentStoreError(`${uri}: unsupported URI; expected file://, http(s):// or ipfs://`, uri);
   }
+}
+
+/**
+ * The URI of the content with SHA-256 `hashHex` in the store that serves `uri`: what a stored reference to other
+ * content (an mlp-i8 job's model) resolves to, wherever the referring content was read from.
+ */
+export function contentUriBeside(uri: string, hashHex: string): string {
+  if (!isSha256Hex(hashHex)) throw new ContentStoreError(`${hashHex}: not a SHA-256 in hex`, uri);
+  const store = storeFromUri(uri, { ipfsGateway: "unused" });
+  if (store instanceof FileContentStore) return store.uriFor(hashHex);
+  if (store instanceof HttpContentStore) return `${store.baseUrl}${BLOB_PATH_PREFIX}${hashHex}`;
+  return `ipfs://${rawSha256CidOfHash(hashHex)}`;
 }
 
 /** Reads and verifies the content named by `uri`. */

@@ -31,6 +31,11 @@ export function rawSha256Cid(bytes: Uint8Array): string {
   return CID.createV1(raw.code, createDigest(sha256.code, sha256Bytes(bytes))).toString();
 }
 
+/** The CIDv1 (raw, sha2-256, base32) of the content whose SHA-256 is `hashHex`. */
+export function rawSha256CidOfHash(hashHex: string): string {
+  return CID.createV1(raw.code, createDigest(sha256.code, Uint8Array.from(Buffer.from(hashHex, "hex")))).toString();
+}
+
 /** The CID `text` names, or undefined when it is not one (multiformats reads base32 and base58btc). */
 function parseCid(text: string): CID | undefined {
   try {

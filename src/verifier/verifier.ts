@@ -21,7 +21,8 @@ import { readCreatedJob, type SubmittedResult, submittedResultOf } from "../chai
 import { type RetryOptions, withRetry } from "../chain/retry";
 import { errorMessage, UserError } from "../errors";
 import { inputByteLength } from "../commitments/job-inputs";
-import { fetchOutcome } from "../store/factory";
+import { type ContentStoreConfig, fetchOutcome } from "../store/factory";
+import { readJobInputsOutcome } from "../jobs/input-content";
 import { InvalidWorkloadError } from "../workloads/errors";
 import { type DecodedJob, decodeJobParams } from "../workloads/registry";
 import type { JobEscrow } from "../../typechain-types";
@@ -233,9 +234,8 @@ export class Verifier {
         verdict: { verdict: "inputs-unverifiable", reason: `job params: ${error.message}` },
       };
     }
-    const needsInputs = inputByteLength(job) > 0;
     const [inputs, output] = await Promise.all([
-      needsInputs ? this.fetch(created.inputURI) : Promise.resolve<Fetched>({ ok: true, bytes: new Uint8Array(0) }),
+      this.fetchInputs(job, created.inputURI),
       this.fetch(submitted.resultURI),
     ]);
     const verdict = checkResult(
@@ -246,12 +246,23 @@ export class Verifier {
   }
 
   private async fetch(uri: string): Promise<Fetched> {
+    return fetchOutcome(uri, this.readableStore(uri), { ...DEFAULT_FETCH_RETRY, ...this.options.fetchRetry });
+  }
+
+  private async fetchInputs(job: DecodedJob, uri: string): Promise<Fetched> {
+    if (inputByteLength(job) === 0) return { ok: true, bytes: new Uint8Array(0) };
+    const retry = { ...DEFAULT_FETCH_RETRY, ...this.options.fetchRetry };
+    return readJobInputsOutcome(job, uri, this.readableStore(uri), retry);
+  }
+
+  /** The store configuration to read `uri` with; throws if this verifier cannot read it at all. */
+  private readableStore(uri: string): ContentStoreConfig {
     const { ipfsGateway } = this.options;
     if (uri.startsWith("ipfs://") && ipfsGateway === undefined) {
       // Not the provider's fault: this verifier cannot read ipfs:// at all. Stop here rather than dispute.
       throw new UserError(`${uri} needs an IPFS gateway: pass --ipfs-gateway or set WEFT_IPFS_GATEWAY.`);
     }
-    return fetchOutcome(uri, { ipfsGateway }, { ...DEFAULT_FETCH_RETRY, ...this.options.fetchRetry });
+    return { ipfsGateway };
   }
 
   private rpc<T>(what: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {

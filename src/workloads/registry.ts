@@ -11,6 +11,9 @@ import { mandelbrotParamsCodec } from "./mandelbrot-q/codec";
 import { MANDELBROT_Q_NAME, type MandelbrotTile, validateMandelbrotTile } from "./mandelbrot-q/tile";
 import { matmulParamsCodec } from "./matmul-i8/codec";
 import { MATMUL_I8_NAME, type MatmulShape, validateMatmulShape } from "./matmul-i8/shape";
+import { mlpParamsCodec } from "./mlp-i8/codec";
+import { MLP_CHUNK_WORDS, mlpOutputLayout } from "./mlp-i8/layout";
+import { MLP_I8_NAME, type MlpParams, validateMlpParams } from "./mlp-i8/network";
 import { WORD_BYTES } from "./words";
 
 export interface WorkloadDefinition<Params, Name extends string = string> {
@@ -45,9 +48,16 @@ export const mandelbrotQ = defineWorkload<MandelbrotTile, typeof MANDELBROT_Q_NA
   outputWords: (tile) => tile.width * tile.height,
 });
 
-export type KnownWorkload = typeof matmulI8 | typeof mandelbrotQ;
+export const mlpI8 = defineWorkload<MlpParams, typeof MLP_I8_NAME>({
+  name: MLP_I8_NAME,
+  params: mlpParamsCodec,
+  validateParams: validateMlpParams,
+  outputWords: (params) => mlpOutputLayout(params).totalWords,
+});
 
-export const WORKLOADS: readonly KnownWorkload[] = [matmulI8, mandelbrotQ];
+export type KnownWorkload = typeof matmulI8 | typeof mandelbrotQ | typeof mlpI8;
+
+export const WORKLOADS: readonly KnownWorkload[] = [matmulI8, mandelbrotQ, mlpI8];
 
 /** Output size in bytes (every output word is 4 bytes). */
 export function outputBytes<Params>(workload: WorkloadDefinition<Params>, params: Params): number {
@@ -70,7 +80,8 @@ export function workloadById(id: BytesLike): KnownWorkload {
 /** A job's workload together with its decoded, validated params; switch on `name`. */
 export type DecodedJob =
   | { readonly name: typeof MATMUL_I8_NAME; readonly workload: typeof matmulI8; readonly params: MatmulShape }
-  | { readonly name: typeof MANDELBROT_Q_NAME; readonly workload: typeof mandelbrotQ; readonly params: MandelbrotTile };
+  | { readonly name: typeof MANDELBROT_Q_NAME; readonly workload: typeof mandelbrotQ; readonly params: MandelbrotTile }
+  | { readonly name: typeof MLP_I8_NAME; readonly workload: typeof mlpI8; readonly params: MlpParams };
 
 function decodeFor<Params>(workload: WorkloadDefinition<Params>, data: BytesLike): Params {
   const params = workload.params.decode(data);
@@ -81,17 +92,47 @@ function decodeFor<Params>(workload: WorkloadDefinition<Params>, data: BytesLike
 /** Decodes and validates the params of a job of the workload with this id. */
 export function decodeJobParams(id: BytesLike, data: BytesLike): DecodedJob {
   const workload = workloadById(id);
-  return workload === matmulI8
-    ? { name: MATMUL_I8_NAME, workload, params: decodeFor(matmulI8, data) }
-    : { name: MANDELBROT_Q_NAME, workload: mandelbrotQ, params: decodeFor(mandelbrotQ, data) };
+  if (workload === matmulI8) return { name: MATMUL_I8_NAME, workload, params: decodeFor(matmulI8, data) };
+  if (workload === mlpI8) return { name: MLP_I8_NAME, workload, params: decodeFor(mlpI8, data) };
+  return { name: MANDELBROT_Q_NAME, workload: mandelbrotQ, params: decodeFor(mandelbrotQ, data) };
 }
 
 /**
  * A job's output as a grid of 32-bit words, as the on-chain checkers' `outputShape` reports it: element (row, col) is
- * word row * cols + col (matmul-i8: C is m x n; mandelbrot-q: pixels are height x width).
+ * word row * cols + col (matmul-i8: C is m x n; mandelbrot-q: pixels are height x width; mlp-i8: its chunks, a power
+ * of two of them, MLP_CHUNK_WORDS words each).
  */
 export function outputGrid(job: DecodedJob): { rows: number; cols: number } {
-  return job.name === MATMUL_I8_NAME
-    ? { rows: job.params.m, cols: job.params.n }
-    : { rows: job.params.height, cols: job.params.width };
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return { rows: job.params.m, cols: job.params.n };
+    case MANDELBROT_Q_NAME:
+      return { rows: job.params.height, cols: job.params.width };
+    case MLP_I8_NAME:
+      return { rows: mlpOutputLayout(job.params).totalWords / MLP_CHUNK_WORDS, cols: MLP_CHUNK_WORDS };
+  }
+}
+
+/** The params of a job, ABI-encoded as the contracts hold them. */
+export function encodeJobParams(job: DecodedJob): string {
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return job.workload.params.encode(job.params);
+    case MANDELBROT_Q_NAME:
+      return job.workload.params.encode(job.params);
+    case MLP_I8_NAME:
+      return job.workload.params.encode(job.params);
+  }
+}
+
+/** Bytes of a job's output. */
+export function jobOutputBytes(job: DecodedJob): number {
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return outputBytes(job.workload, job.params);
+    case MANDELBROT_Q_NAME:
+      return outputBytes(job.workload, job.params);
+    case MLP_I8_NAME:
+      return outputBytes(job.workload, job.params);
+  }
 }

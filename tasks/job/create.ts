@@ -10,6 +10,8 @@ import {
   INTEGER,
   KEYSTORE_HELP,
   MATMUL_SHAPE,
+  MLP_WIDTHS,
+  MODEL,
   STORE,
   TILE,
   TOKEN,
@@ -22,6 +24,9 @@ interface JobCreateArgs {
   tile?: string;
   seed?: string;
   inputs?: string;
+  model?: string;
+  layers?: string;
+  batch?: string;
   token: string;
   payment: string;
   duration: string;
@@ -32,7 +37,7 @@ interface JobCreateArgs {
 }
 
 task("job:create", "Creates a job: publishes its inputs to the content store and pays for it into escrow")
-  .addParam("workload", "matmul-i8 or mandelbrot-q", undefined, oneOf("matmul-i8", "mandelbrot-q"))
+  .addParam("workload", "matmul-i8, mandelbrot-q or mlp-i8", undefined, oneOf("matmul-i8", "mandelbrot-q", "mlp-i8"))
   .addOptionalParam("shape", 'matmul-i8: "m,k,n" (A is m x k, B is k x n)', undefined, MATMUL_SHAPE)
   .addOptionalParam(
     "tile",
@@ -40,8 +45,31 @@ task("job:create", "Creates a job: publishes its inputs to the content store and
     undefined,
     TILE,
   )
-  .addOptionalParam("seed", "matmul-i8: generate the inputs from this seed (0..4294967295)", undefined, INTEGER)
-  .addOptionalParam("inputs", "matmul-i8: a file holding A then B, row-major, one int8 per byte", undefined, FILE)
+  .addOptionalParam(
+    "model",
+    "mlp-i8: the model, by its root (model:publish) or a .wmlp / float .json file",
+    undefined,
+    MODEL,
+  )
+  .addOptionalParam(
+    "layers",
+    'mlp-i8 without --model: generate a network of these widths, "inputs-...-outputs" (e.g. 64-32-10)',
+    undefined,
+    MLP_WIDTHS,
+  )
+  .addOptionalParam("batch", "mlp-i8: the number of items of a generated batch (with --seed)", undefined, INTEGER)
+  .addOptionalParam(
+    "seed",
+    "matmul-i8, mlp-i8: generate the inputs (mlp-i8: the batch, and the network without --model) from this seed",
+    undefined,
+    INTEGER,
+  )
+  .addOptionalParam(
+    "inputs",
+    "matmul-i8: A then B, row-major, one int8 per byte; mlp-i8: the batch, a .json array of int8 rows or raw int8 bytes",
+    undefined,
+    FILE,
+  )
   .addOptionalParam("token", "WEFT or the address of an allow-listed payment token", "WEFT", TOKEN)
   .addParam(
     "payment",
@@ -67,10 +95,10 @@ task("job:create", "Creates a job: publishes its inputs to the content store and
   .setAction(
     userFacing(async (args: JobCreateArgs, hre) => {
       const { loadSystem } = await import("../../src/cli/context");
-      const { parseJobRequest, parseProviderAddress } = await import("../../src/jobs/request");
+      const { resolveJobRequest, parseProviderAddress } = await import("../../src/jobs/request");
       const { parseSeconds } = await import("../../src/cli/flags");
       const { createJobFromSpec } = await import("../../src/jobs/create");
-      const spec = parseJobRequest(args);
+      const spec = await resolveJobRequest(args, { store: args.store });
       const durationSeconds = parseSeconds("--duration", args.duration);
       const provider = args.provider === undefined ? undefined : parseProviderAddress(args.provider);
       const { signer, system } = await loadSystem(hre, {

@@ -45,7 +45,12 @@ task("provider:run", "Runs the provider agent: accepts, computes, submits and fi
     INTEGER,
   )
   .addOptionalParam("workloads", "Comma-separated workloads to accept (default: all)", undefined, LIST)
-  .addOptionalParam("maxMultiplyAdds", "Largest matmul-i8 job to accept, in multiply-adds m*k*n", undefined, INTEGER)
+  .addOptionalParam(
+    "maxMultiplyAdds",
+    "Largest matmul-i8 or mlp-i8 job to accept, in multiply-adds (m*k*n; mlp-i8: batch * sum of inputs*outputs)",
+    undefined,
+    INTEGER,
+  )
   .addOptionalParam("maxPixels", "Largest mandelbrot-q tile to accept, in pixels", undefined, INTEGER)
   .addOptionalParam(
     "paymentTokens",
@@ -108,9 +113,9 @@ task("provider:run", "Runs the provider agent: accepts, computes, submits and fi
   )
   .addOptionalParam(
     "cheat",
-    "FAULT INJECTION for tests and demos: flip-one, garbage or withhold",
+    "FAULT INJECTION for tests and demos: flip-one, flip-hidden (mlp-i8), garbage or withhold",
     undefined,
-    oneOf("flip-one", "garbage", "withhold"),
+    oneOf("flip-one", "flip-hidden", "garbage", "withhold"),
   )
   .addOptionalParam(
     "cheatRate",

@@ -8,7 +8,9 @@ import { PNG } from "pngjs";
 
 import { disputeKindName } from "../../src/chain/disputes";
 import { JobStatus } from "../../src/chain/jobs";
-import { SMALL_SIZE, pictureTile } from "../../apps/demo/plan";
+import { digitsCount, SMALL_SIZE, pictureTile } from "../../apps/demo/plan";
+import { loadDigitsDemo } from "../../apps/demo/inference";
+import { int8Predictions } from "../../apps/digits/evaluate";
 import { type DemoResult, runDemo } from "../../apps/demo/scenario";
 import { renderIterationsPng } from "../../src/workloads/mandelbrot-q/image";
 import { renderMandelbrotTile } from "../../src/workloads/mandelbrot-q/tile";
@@ -37,10 +39,10 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
     expect(lines.filter((line) => /^✔ \d+\. /.test(line)).length).to.equal(12);
   });
 
-  it("slashes the flip-one cheater by a fraud proof and the withholder through the withheld-data path, refunding the client", function () {
+  it("slashes the flip-hidden cheater by a fraud proof and the withholder through the withheld-data path, refunding the client", function () {
     const slashed = result.jobs.filter((job) => job.status === JobStatus.Slashed);
     expect(slashed.map((job) => [job.plan.provider, job.verdict, disputeKindName(job.dispute!.kind)])).to.deep.equal([
-      ["RTX 4090", "wrong-element", "Proof"],
+      ["RTX 4090", "wrong-value", "Proof"],
       ["A100", "output-unavailable", "Withheld"],
     ]);
     for (const job of slashed) {
@@ -87,6 +89,25 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
     expect(bytes.equals(whole)).to.equal(true);
     const tileMakers = result.jobs.filter((job) => job.plan.placement !== undefined).map((job) => job.plan.provider);
     expect(new Set(tileMakers)).to.deep.equal(new Set(["H100", "RTX 4090", "A100"]));
+  });
+
+  it("runs the digit reader across the three providers and reads every digit of their settled jobs", async function () {
+    const inference = result.jobs.filter((job) => job.plan.batchPart !== undefined);
+    const settled = inference.filter((job) => job.status === JobStatus.Finalized);
+    expect(new Set(settled.map((job) => job.plan.provider))).to.deep.equal(new Set(["H100", "RTX 4090", "A100"]));
+    const digits = result.digits!;
+    const read = settled.reduce((sum, job) => sum + job.plan.batchPart!.count, 0);
+    expect(read).to.equal(3 * SMALL_SIZE.digits.honestPart);
+    // The settled jobs' predictions are the reference inference's on the same glyphs.
+    const demo = loadDigitsDemo(hre.config.paths.root, 7, digitsCount(SMALL_SIZE));
+    const expected = int8Predictions(demo.model.model, demo.glyphs).slice(0, read);
+    expect(digits.predicted.slice(0, read)).to.deep.equal(expected);
+    expect(digits.int8Accuracy).to.be.at.least(digits.floatAccuracy - 0.03);
+    const png = PNG.sync.read(fs.readFileSync(path.join(outDir, "digits.png")));
+    expect(png.width).to.be.greaterThan(0);
+    // The cheated job's hidden activation was proven wrong on-chain.
+    const cheated = inference.find((job) => job.status === JobStatus.Slashed)!;
+    expect([cheated.plan.provider, cheated.verdict]).to.deep.equal(["RTX 4090", "wrong-value"]);
   });
 
   it("pays a reward to every provider with settled work", function () {

@@ -228,7 +228,7 @@ describe("Job tasks", function () {
       [
         "an unknown workload",
         async (f) => matmulArgs(f, { workload: "conv2d" }),
-        /--workload must be one of matmul-i8, mandelbrot-q; got "conv2d"/,
+        /--workload must be one of matmul-i8, mandelbrot-q, mlp-i8; got "conv2d"/,
       ],
       ["a malformed shape", async (f) => matmulArgs(f, { shape: "4,x,3" }), /--shape must be "m,k,n".*"x" is not/],
       ["a shape with too few dimensions", async (f) => matmulArgs(f, { shape: "4,8" }), /--shape must be "m,k,n"/],

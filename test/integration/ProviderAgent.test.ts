@@ -12,6 +12,7 @@ import { memoryLogger } from "../../src/agents/logger";
 import { readSubmittedResult } from "../../src/chain/jobs";
 import { ResultTree } from "../../src/commitments/result-tree";
 import { formatWeft } from "../../src/jobs/amounts";
+import { publishJobInputs } from "../../src/jobs/input-content";
 import { generateInputs, referenceOutput } from "../../src/jobs/job-data";
 import { inputRootOf } from "../../src/commitments/job-inputs";
 import { ProviderAgent, type ProviderAgentConfig } from "../../src/provider/agent";
@@ -27,7 +28,10 @@ import { FileContentStore } from "../../src/store/fs-store";
 import { mandelbrotParamsCodec } from "../../src/workloads/mandelbrot-q/codec";
 import { toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import { matmulParamsCodec } from "../../src/workloads/matmul-i8/codec";
-import { decodeJobParams, mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
+import { mlpParamsCodec } from "../../src/workloads/mlp-i8/codec";
+import { activationByte, mlpOutputLayout } from "../../src/workloads/mlp-i8/layout";
+import { Activation, type MlpParams } from "../../src/workloads/mlp-i8/network";
+import { decodeJobParams, mandelbrotQ, matmulI8, mlpI8 } from "../../src/workloads/registry";
 import { WORD_BYTES } from "../../src/workloads/words";
 import {
   JOB_COLLATERAL,
@@ -52,6 +56,18 @@ const MANDELBROT_PARAMS = mandelbrotParamsCodec.encode({
   height: 24,
   maxIter: 64,
 });
+
+/** Two layers, 6 x 40 hidden activations and 6 x 10 outputs: 375 value words, padded to 4 chunks of 128. */
+const MLP: MlpParams = {
+  batch: 6,
+  inputs: 30,
+  layers: [
+    { outputs: 40, multiplier: 3 << 17, shift: 28, activation: Activation.RELU },
+    { outputs: 10, multiplier: 5, shift: 12, activation: Activation.IDENTITY },
+  ],
+};
+const MLP_PARAMS = mlpParamsCodec.encode(MLP);
+const KERNEL = path.join(__dirname, "..", "programs", "weft-kernel.js");
 
 interface PostedJob {
   readonly id: bigint;
@@ -104,7 +120,7 @@ describe("Provider agent against the deployed system", function () {
     const params = options.params ?? MATMUL_PARAMS;
     const job = decodeJobParams(workloadId, params);
     const inputs = generateInputs(job, options.seed ?? 1);
-    const inputURI = options.inputURI ?? (inputs.length === 0 ? "" : await clientStore.put(inputs));
+    const inputURI = options.inputURI ?? (inputs.length === 0 ? "" : await publishJobInputs(job, inputs, clientStore));
     const payment = options.payment ?? JOB_PAYMENT;
     await f.usd.connect(f.client).approve(await f.JobEscrow.getAddress(), payment);
     await f.JobEscrow.connect(f.client).createJob({
@@ -194,6 +210,23 @@ describe("Provider agent against the deployed system", function () {
     expect(await counter(agent, "weft_provider_jobs_finalized_total")).to.equal(2);
     expect(ProviderState.peek(stateFile)!.jobs).to.deep.equal({});
     expect([outputs.read(matmul.id), outputs.read(mandelbrot.id)]).to.deep.equal([undefined, undefined]);
+  });
+
+  it("computes an mlp-i8 job with a provider's own program (exec backend) and submits the reference output's root", async function () {
+    await registerAndStake(f, f.provider);
+    const posted = await postJob({ workloadId: mlpI8.id, params: MLP_PARAMS, seed: 4 });
+    const backend = new ExecBackend({
+      command: `${JSON.stringify(process.execPath)} ${JSON.stringify(KERNEL)}`,
+      timeoutMs: 30_000,
+    });
+    const { agent } = await startAgent(f.provider, { backend });
+    await agent.tick();
+    const stored = await readJob(f.JobEscrow, posted.id);
+    expect(stored.status).to.equal(JobStatus.Submitted);
+    expect(stored.resultRoot).to.equal(new ResultTree(posted.reference).root);
+    const published = await fetchContent((await readSubmittedResult(f.JobEscrow, posted.id, 0))!.resultURI);
+    expect(published.length).to.equal(512 * WORD_BYTES);
+    expect(Buffer.from(published).equals(Buffer.from(posted.reference))).to.equal(true);
   });
 
   it("does not accept a job whose inputs do not match its input root", async function () {
@@ -393,6 +426,27 @@ describe("Provider agent against the deployed system", function () {
       expect(Buffer.from(outputs.read(posted.id)!).equals(Buffer.from(published))).to.equal(true);
       expect(lines.join("\n")).to.match(/warn job 1: CHEATING \(flip-one/);
       expect(await counter(agent, "weft_provider_results_submitted_total", { submission: "flip-one" })).to.equal(1);
+    });
+
+    it("flip-hidden commits to an mlp-i8 output whose one wrong byte is the hidden activation the draw picks", async function () {
+      const posted = await postJob({ workloadId: mlpI8.id, params: MLP_PARAMS, seed: 4 });
+      // Draws: cheat (0 < 1), then the activation: floor(0.5 * 240) = 120, item 3, unit 0 of layer 0.
+      const draws = [0, 0.5];
+      const { agent, lines } = await startAgent(f.provider, {
+        cheat: { mode: "flip-hidden", rate: 1, random: () => draws.shift()! },
+      });
+      await agent.tick();
+      const stored = await readJob(f.JobEscrow, posted.id);
+      const published = await fetchContent((await readSubmittedResult(f.JobEscrow, posted.id, 0))!.resultURI);
+      expect(stored.resultRoot).to.equal(new ResultTree(published).root);
+      const byte = activationByte(mlpOutputLayout(MLP), 0, 3, 0);
+      const wrong = [...published.keys()].filter((i) => published[i] !== posted.reference[i]);
+      expect(wrong).to.deep.equal([byte]);
+      expect(published[byte]).to.equal(posted.reference[byte] ^ 1);
+      expect(lines.join("\n")).to.contain(
+        `warn job 1: CHEATING (flip-hidden, fault injection): hidden layer 0 activation 120 flipped (output byte ${byte})`,
+      );
+      expect(await counter(agent, "weft_provider_results_submitted_total", { submission: "flip-hidden" })).to.equal(1);
     });
 
     it("withhold commits to the real output's root but publishes nothing and keeps no copy", async function () {

@@ -19,7 +19,7 @@ import type { Finding } from "../../src/findings/verdict";
 import { Verifier } from "../../src/verifier/verifier";
 import { toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import type { MatmulShape } from "../../src/workloads/matmul-i8/shape";
-import { decodeJobParams, type DecodedJob, mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
+import { decodeJobParams, type DecodedJob, encodeJobParams, mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
 import { createJob, jobTerms, registerAndStake } from "../fixtures/jobs";
 import { deployWeftFixture, type WeftFixture } from "../fixtures/weft";
 import { expectUserError } from "../helpers/errors";
@@ -71,8 +71,7 @@ describe("Verifier (in-process network)", function () {
   /** A client creates the job with its inputs in the store; the provider accepts, publishes and submits. */
   async function runJob(job: DecodedJob, seed: number, behaviour: Behaviour): Promise<SubmittedJob> {
     const inputs = generateInputs(job, seed);
-    const encodedParams =
-      job.name === "matmul-i8" ? matmulI8.params.encode(job.params) : mandelbrotQ.params.encode(job.params);
+    const encodedParams = encodeJobParams(job);
     const id = await createJob(f, f.client, {
       workloadId: job.workload.id,
       params: encodedParams,

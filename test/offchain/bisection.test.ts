@@ -89,8 +89,12 @@ describe("The withheld-data bisection off-chain", function () {
   it("finds nothing to dispute below a correct node", function () {
     const tree = new ResultTree(randomBytes(4 * RESULT_CHUNK_BYTES));
     expect(childToDispute(tree, 0, revealedChildren(tree, 0))).to.equal(undefined);
+  });
+
+  it("disputes the right child, the earlier chunks, when both children are wrong", function () {
+    const tree = new ResultTree(randomBytes(4 * RESULT_CHUNK_BYTES));
     const swapped = { left: revealedChildren(tree, 0).right, right: revealedChildren(tree, 0).left };
-    expect(childToDispute(tree, 0, swapped)).to.equal(false);
+    expect(childToDispute(tree, 0, swapped)).to.equal(true);
   });
 });
 

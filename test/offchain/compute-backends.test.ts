@@ -8,10 +8,14 @@ import { jobOutputBytes, OutputSizeError, requireOutputSize } from "../../src/pr
 import { CpuBackend } from "../../src/provider/backends/cpu";
 import { ExecBackend, ExecBackendError } from "../../src/provider/backends/exec";
 import { parseBackend } from "../../src/provider/options";
+import { SELF_TEST_JOBS, SELF_TEST_SEED, selfTestBackend } from "../../src/provider/self-test";
 import { decodeMandelbrotOutput, mandelbrotParamsCodec } from "../../src/workloads/mandelbrot-q/codec";
 import { toFixedPoint } from "../../src/workloads/mandelbrot-q/tile";
 import { decodeMatmulInputs, decodeMatmulOutput, matmulParamsCodec } from "../../src/workloads/matmul-i8/codec";
-import { decodeJobParams, type DecodedJob, mandelbrotQ, matmulI8 } from "../../src/workloads/registry";
+import { decodeMlpOutput, encodeMlpInputs, mlpParamsCodec } from "../../src/workloads/mlp-i8/codec";
+import { encodeModel, type MlpModel, mlpParamsOf } from "../../src/workloads/mlp-i8/model";
+import { Activation, type MlpParams } from "../../src/workloads/mlp-i8/network";
+import { decodeJobParams, type DecodedJob, mandelbrotQ, matmulI8, mlpI8 } from "../../src/workloads/registry";
 import { expectUserError } from "../helpers/errors";
 
 const KERNEL = path.join(__dirname, "..", "programs", "weft-kernel.js");
@@ -31,6 +35,50 @@ const mandelbrotJob = (): DecodedJob =>
       maxIter: 200,
     }),
   );
+
+const mlpJob = (params: MlpParams): DecodedJob => decodeJobParams(mlpI8.id, mlpParamsCodec.encode(params));
+
+/**
+ * Three layers whose output needs every part of the layout: activation blocks that end mid-word (5 x 23, 5 x 17 and
+ * 5 x 10 values), 314 value words padded to 4 chunks of 128, ReLU and identity, and a multiplier of 2^31 - 1 whose
+ * products pass 2^53 (and saturate); the last layer's values are small and rounded.
+ */
+const MLP_PARAMS: MlpParams = {
+  batch: 5,
+  inputs: 19,
+  layers: [
+    { outputs: 23, multiplier: 3 << 17, shift: 28, activation: Activation.RELU },
+    { outputs: 17, multiplier: 2 ** 31 - 1, shift: 31, activation: Activation.IDENTITY },
+    { outputs: 10, multiplier: 5, shift: 12, activation: Activation.IDENTITY },
+  ],
+};
+
+/**
+ * A network small enough to compute by hand: 3 inputs, 2 ReLU units (multiplier 1, shift 1: halve, round half up),
+ * then 1 identity unit (multiplier 3, shift 0), on the rows [1, 1, 1] and [-2, 5, 127].
+ */
+const HAND_MODEL: MlpModel = {
+  inputs: 3,
+  layers: [
+    {
+      outputs: 2,
+      multiplier: 1,
+      shift: 1,
+      activation: Activation.RELU,
+      biases: Int32Array.from([10, -100]),
+      weights: Int8Array.from([1, 2, 3, -1, 0, 4]),
+    },
+    {
+      outputs: 1,
+      multiplier: 3,
+      shift: 0,
+      activation: Activation.IDENTITY,
+      biases: Int32Array.from([5]),
+      weights: Int8Array.from([2, -3]),
+    },
+  ],
+};
+const HAND_BATCH = Int8Array.from([1, 1, 1, -2, 5, 127]);
 
 /** C = A x B by the textbook triple loop, for checking the backends against something they do not share. */
 function naiveMatmul(job: DecodedJob, inputs: Uint8Array): number[] {
@@ -82,6 +130,27 @@ describe("Provider compute backends", function () {
       const output = await new CpuBackend().compute(job, new Uint8Array(0));
       expect(Array.from(decodeMandelbrotOutput(tile, output))).to.deep.equal([50, 2]);
     });
+
+    it("runs an mlp-i8 network layer by layer: accumulators, requantized activations and the padding, as by hand", async function () {
+      const params = mlpParamsOf(HAND_MODEL, 2);
+      const job = mlpJob(params);
+      const output = await new CpuBackend().compute(job, encodeMlpInputs(encodeModel(HAND_MODEL), HAND_BATCH));
+      // Row 0: acc 16 and -97 -> 8 and relu(-48) = 0 -> 5 + 16 = 21 -> 63.
+      // Row 1: acc 399 and 410 -> 200 and 205, both saturated to 127 -> 5 + 254 - 381 = -122 -> -366, saturated to -128.
+      const trace = decodeMlpOutput(params, output);
+      expect(trace.accumulators.map((acc) => Array.from(acc))).to.deep.equal([
+        [16, -97, 399, 410],
+        [21, -122],
+      ]);
+      expect(trace.activations.map((y) => Array.from(y))).to.deep.equal([
+        [8, 0, 127, 127],
+        [63, -128],
+      ]);
+      // 8 value words (acc 4 + act 1, acc 2 + act 1) in one chunk of 128 words; the rest is zero.
+      expect(output.length).to.equal(128 * 4);
+      expect(Buffer.from(output.subarray(7 * 4, 8 * 4)).toString("hex")).to.equal("3f800000");
+      expect(output.subarray(8 * 4).every((byte) => byte === 0)).to.equal(true);
+    });
   });
 
   describe("exec", function () {
@@ -103,6 +172,35 @@ describe("Provider compute backends", function () {
       });
       const output = await backend.compute(job, new Uint8Array(0));
       expect(Buffer.from(output).equals(Buffer.from(await referenceOutput(job, new Uint8Array(0))))).to.equal(true);
+    });
+
+    it("runs the program on an mlp-i8 job (the model file then the batch) and returns its output, equal to the reference", async function () {
+      const job = mlpJob(MLP_PARAMS);
+      const inputs = generateInputs(job, 11);
+      const output = await new ExecBackend({ command: `${NODE} ${JSON.stringify(KERNEL)}`, timeoutMs: 30_000 }).compute(
+        job,
+        inputs,
+      );
+      expect(output.length).to.equal(512 * 4);
+      expect(Buffer.from(output).equals(Buffer.from(await referenceOutput(job, inputs)))).to.equal(true);
+    });
+
+    it("gives an mlp-i8 program its layers as an array of objects in params.json", async function () {
+      const seen = path.join(dir, "params.json");
+      const script =
+        `require("fs").copyFileSync(process.env.WEFT_PARAMS_FILE, ${JSON.stringify(seen)});` +
+        `require("fs").writeFileSync(process.env.WEFT_OUTPUT_FILE, Buffer.alloc(Number(process.env.WEFT_OUTPUT_BYTES)))`;
+      const job = mlpJob(MLP_PARAMS);
+      await new ExecBackend({ command: `${NODE} -e '${script}'`, timeoutMs: 30_000 }).compute(
+        job,
+        generateInputs(job, 1),
+      );
+      expect(fs.readFileSync(seen, "utf8")).to.equal(
+        '{"workload":"mlp-i8","batch":5,"inputs":19,"layers":[' +
+          '{"outputs":23,"multiplier":393216,"shift":28,"activation":1},' +
+          '{"outputs":17,"multiplier":2147483647,"shift":31,"activation":0},' +
+          '{"outputs":10,"multiplier":5,"shift":12,"activation":0}]}',
+      );
     });
 
     it("gives the program the workload, its params as JSON and the expected output size", async function () {
@@ -168,6 +266,31 @@ describe("Provider compute backends", function () {
       OutputSizeError,
       "the cpu backend produced 40 bytes for a matmul-i8 2x3x4 job; its output must be 32 bytes",
     );
+  });
+
+  describe("self-test", function () {
+    it("tests an mlp-i8 network too: the program passes, and one writing zeros is refused at the first wrong word", async function () {
+      const kernel = new ExecBackend({ command: `${NODE} ${JSON.stringify(KERNEL)}`, timeoutMs: 30_000 });
+      await selfTestBackend(kernel, ["matmul-i8", "mandelbrot-q", "mlp-i8"]);
+
+      const mlp = SELF_TEST_JOBS.find((job) => job.name === "mlp-i8")!;
+      const reference = await referenceOutput(mlp, generateInputs(mlp, SELF_TEST_SEED));
+      const words = Array.from({ length: reference.length / 4 }, (_, i) =>
+        new DataView(reference.buffer).getInt32(i * 4),
+      );
+      expect(words.length).to.equal(128);
+      expect(words[0]).to.equal(-24405);
+      const zeros = `${NODE} -e "require('fs').writeFileSync(process.env.WEFT_OUTPUT_FILE, Buffer.alloc(+process.env.WEFT_OUTPUT_BYTES))"`;
+      await expectUserError(
+        () => selfTestBackend(new ExecBackend({ command: zeros, timeoutMs: 30_000 }), ["mlp-i8"]),
+        new RegExp(
+          `^backend self-test failed: the exec backend on a mlp-i8 5-7-3 x 3 job computed a wrong output: ` +
+            `word 0 \\(row 0, col 0\\) is 0, the reference -24405; ` +
+            `${words.filter((word) => word !== 0).length} of 128 words differ; the agent did not start ` +
+            `\\(fix the backend, or leave mlp-i8 out of --workloads\\)\\.$`,
+        ),
+      );
+    });
   });
 
   describe("--backend flags", function () {

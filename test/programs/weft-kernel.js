@@ -1,7 +1,8 @@
 /**
  * A provider's own compute program, wired in through the exec backend the way a CUDA or Metal kernel would be
  * (see src/provider/backends/exec.ts for the contract). Plain Node.js with no imports from src/: an independent
- * implementation of the byte formats in src/workloads/{matmul-i8,mandelbrot-q}/codec.ts.
+ * implementation of the byte formats in src/workloads/{matmul-i8,mandelbrot-q,mlp-i8}/codec.ts, of mlp-i8's model
+ * file (model.ts), its arithmetic (requantization in BigInt) and its output layout (layout.ts).
  *
  *   node weft-kernel.js [<params.json> <inputs.bin> <output.bin>]
  *
@@ -56,6 +57,73 @@ function mandelbrotQ({ x0, y0, step, width, height, maxIter }) {
   return output;
 }
 
+/**
+ * mlp-i8: inputs are the model file then the batch; the output is, layer by layer, the int32 accumulators (big-endian
+ * words) then the int8 activations one per byte padded to a word, then zero words up to a power of two of 128-word
+ * chunks. The model's layer headers must be exactly the params' layers.
+ */
+function mlpI8({ batch, inputs: width, layers }, inputs) {
+  const magic = inputs.subarray(0, 4).toString("latin1");
+  if (magic !== "WMLP" || inputs[4] !== 1) throw new Error("mlp-i8 inputs do not start with a version 1 WMLP model");
+  const layerCount = inputs[5];
+  if (layerCount !== layers.length || inputs.readUInt32BE(6) !== width) {
+    throw new Error(
+      `the model has ${layerCount} layers over ${inputs.readUInt32BE(6)} inputs; the params say otherwise`,
+    );
+  }
+  let at = 10;
+  for (const layer of layers) {
+    const header = [inputs.readUInt32BE(at), inputs.readUInt32BE(at + 4), inputs[at + 8], inputs[at + 9]];
+    const wanted = [layer.outputs, layer.multiplier, layer.shift, layer.activation];
+    if (header.some((value, i) => value !== wanted[i])) throw new Error(`layer header ${header} is not ${wanted}`);
+    at += 10;
+  }
+  // Every layer's biases and unit-major weights, in order.
+  const units = layers.map((layer, l) => {
+    const fanIn = l === 0 ? width : layers[l - 1].outputs;
+    const biases = [];
+    for (let j = 0; j < layer.outputs; j++, at += 4) biases.push(inputs.readInt32BE(at));
+    const weights = new Int8Array(inputs.buffer, inputs.byteOffset + at, layer.outputs * fanIn);
+    at += layer.outputs * fanIn;
+    return { fanIn, biases, weights };
+  });
+  if (inputs.length !== at + batch * width) {
+    throw new Error(`mlp-i8 needs ${at + batch * width} input bytes (model then batch), got ${inputs.length}`);
+  }
+  let x = new Int8Array(inputs.buffer, inputs.byteOffset + at, batch * width);
+
+  let words = 0;
+  for (const layer of layers) words += batch * layer.outputs + Math.ceil((batch * layer.outputs) / 4);
+  let total = 128;
+  while (total < words) total *= 2;
+  const output = Buffer.alloc(4 * total);
+
+  let word = 0;
+  layers.forEach((layer, l) => {
+    const { fanIn, biases, weights } = units[l];
+    const n = layer.outputs;
+    const y = new Int8Array(batch * n);
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < n; j++) {
+        let acc = biases[j];
+        for (let p = 0; p < fanIn; p++) acc += x[b * fanIn + p] * weights[j * fanIn + p];
+        output.writeInt32BE(acc, 4 * (word + b * n + j));
+        // floor((acc * M + 2^(s-1)) / 2^s): BigInt's >> is an arithmetic shift, a floor.
+        let q = BigInt(acc) * BigInt(layer.multiplier);
+        if (layer.shift > 0) q = (q + (1n << BigInt(layer.shift - 1))) >> BigInt(layer.shift);
+        let value = q > 127n ? 127 : q < -128n ? -128 : Number(q);
+        if (layer.activation === 1 && value < 0) value = 0;
+        y[b * n + j] = value;
+      }
+    }
+    word += batch * n;
+    for (let i = 0; i < y.length; i++) output.writeInt8(y[i], 4 * word + i);
+    word += Math.ceil(y.length / 4);
+    x = y;
+  });
+  return output;
+}
+
 function main(args) {
   const [paramsFile, inputFile, outputFile] =
     args.length === 3
@@ -66,6 +134,7 @@ function main(args) {
   let output;
   if (params.workload === "matmul-i8") output = matmulI8(params, inputs);
   else if (params.workload === "mandelbrot-q") output = mandelbrotQ(params);
+  else if (params.workload === "mlp-i8") output = mlpI8(params, inputs);
   else throw new Error(`unknown workload ${params.workload}`);
   fs.writeFileSync(outputFile, output);
 }

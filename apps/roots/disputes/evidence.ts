@@ -6,12 +6,13 @@ import { chainTime } from "../../../src/chain/clock";
 import { type DisputeRecord } from "../../../src/chain/disputes";
 import { committedTerms, type JobRecord } from "../../../src/chain/jobs";
 import { errorMessage, UserError } from "../../../src/errors";
+import { readJobInputs } from "../../../src/jobs/input-content";
 import { inputByteLength, inputRootOf } from "../../../src/commitments/job-inputs";
 import { formatWeft } from "../../../src/jobs/amounts";
 import { formatMoment } from "../../../src/markdown";
-import { fetchContent, fetchOutcome } from "../../../src/store/factory";
+import { fetchOutcome } from "../../../src/store/factory";
 import { checkResult } from "../../../src/findings/checks/check-result";
-import type { FindingBase, Verdict, WrongElementFinding, WrongPixelFinding } from "../../../src/findings/verdict";
+import { type FindingBase, isProofFinding, type ProofFinding, type Verdict } from "../../../src/findings/verdict";
 import { type DecodedJob, decodeJobParams } from "../../../src/workloads/registry";
 import { providerOf } from "../../../src/chain/provider";
 import type { DisputeContext } from "./context";
@@ -59,24 +60,20 @@ export function refuseUncheckable(
 }
 
 /** The wrong element or pixel of job `record`'s result, or a refusal saying why there is none to prove. */
-export async function wrongWord(
-  ctx: DisputeContext,
-  record: JobRecord,
-  job: DecodedJob,
-): Promise<WrongElementFinding | WrongPixelFinding> {
+export async function wrongWord(ctx: DisputeContext, record: JobRecord, job: DecodedJob): Promise<ProofFinding> {
   const id = record.job.id;
   const verdict = await checkJob(ctx, record, job);
   if (verdict.verdict === "valid") throw new UserError(`Job ${id}'s result checks out: there is no fraud to prove.`);
   refuseUncheckable(id, verdict);
   const { finding } = verdict;
-  if (finding.kind !== "wrong-element" && finding.kind !== "wrong-pixel") {
+  if (!isProofFinding(finding)) {
     throw new UserError(`Job ${id}'s output is unusable (${finding.kind}): use --path withheld.`);
   }
   return finding;
 }
 
-export function wordOf(finding: WrongElementFinding | WrongPixelFinding): number {
-  return finding.kind === "wrong-element" ? finding.wordIndex : finding.pixelIndex;
+export function wordOf(finding: ProofFinding): number {
+  return finding.kind === "wrong-pixel" ? finding.pixelIndex : finding.wordIndex;
 }
 
 /** The job's inputs, checked against its input root (what recomputing the correct output needs). */
@@ -86,7 +83,7 @@ export async function jobInputs(ctx: DisputeContext, record: JobRecord, job: Dec
   const uri = record.created.inputURI;
   let inputs: Uint8Array;
   try {
-    inputs = await fetchContent(uri, ctx.fetchConfig);
+    inputs = await readJobInputs(job, uri, ctx.fetchConfig);
   } catch (error) {
     throw new UserError(
       `Cannot read job ${id}'s inputs${readFailure(uri, error)}; the correct output is recomputed from them.`,

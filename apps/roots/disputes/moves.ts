@@ -191,8 +191,10 @@ async function proveChunkWrong(
   const job = decodeJob(record);
   const inputs = await jobInputs(ctx, record, job);
   const { chunkIndex, chunk } = await revealedChunk(system.DisputeManager, id, history);
-  const proof = proofFromSteps(await bisectionSteps(system.DisputeManager, id, history));
-  const wrong = checkRevealedChunk(findingBase(record, job), job, inputs, { chunkIndex, chunk: hexlify(chunk), proof });
+  const steps = await bisectionSteps(system.DisputeManager, id, history);
+  const revealed = { chunkIndex, chunk: hexlify(chunk), proof: proofFromSteps(steps) };
+  const correct = new ResultTree(await referenceOutput(job, inputs));
+  const wrong = checkRevealedChunk(findingBase(record, job), job, inputs, revealed, { correct, steps });
   if (wrong === undefined) {
     throw new UserError(
       `Chunk ${chunkIndex} revealed in dispute ${id} checks out: there is nothing to prove; after ` +

@@ -5,6 +5,9 @@ import type { Verdict } from "../verdict";
 import { type CheckInput, checkInputCommitment, checkOutputCommitment } from "./commitments";
 import { checkMandelbrot, type MandelbrotSampling } from "./mandelbrot";
 import { checkMatmul } from "./matmul";
+import { checkMlp } from "./mlp";
+import { MANDELBROT_Q_NAME } from "../../workloads/mandelbrot-q/tile";
+import { MLP_I8_NAME } from "../../workloads/mlp-i8/network";
 
 export interface CheckOptions {
   readonly mandelbrot?: MandelbrotSampling;
@@ -19,7 +22,12 @@ export function checkResult(input: CheckInput, options: CheckOptions = {}): Verd
   const inputs = checkInputCommitment(input);
   if (!inputs.ok) return inputs.verdict;
   const { job } = input;
-  return job.name === MATMUL_I8_NAME
-    ? checkMatmul(input, job.params, inputs.bytes, output, { random })
-    : checkMandelbrot(input, job.params, output, options.mandelbrot ?? {}, random);
+  switch (job.name) {
+    case MATMUL_I8_NAME:
+      return checkMatmul(input, job.params, inputs.bytes, output, { random });
+    case MLP_I8_NAME:
+      return checkMlp(input, job.params, inputs.bytes, output, { random });
+    case MANDELBROT_Q_NAME:
+      return checkMandelbrot(input, job.params, output, options.mandelbrot ?? {}, random);
+  }
 }

@@ -5,8 +5,7 @@
  */
 import { RESULT_CHUNK_BYTES, ResultTree } from "../../commitments/result-tree";
 import { inputByteLength, inputRootOf } from "../../commitments/job-inputs";
-import { MATMUL_I8_NAME } from "../../workloads/matmul-i8/shape";
-import { type DecodedJob, mandelbrotQ, matmulI8, outputBytes } from "../../workloads/registry";
+import { type DecodedJob, encodeJobParams, jobOutputBytes } from "../../workloads/registry";
 import { WORD_BYTES } from "../../workloads/words";
 import type { Fetched, Finding, FindingBase, Verdict } from "../verdict";
 import { chunkEvidence } from "./evidence";
@@ -22,19 +21,11 @@ export interface CheckInput {
   readonly output: Fetched;
 }
 
-function encodeParams(job: DecodedJob): string {
-  return job.name === MATMUL_I8_NAME ? matmulI8.params.encode(job.params) : mandelbrotQ.params.encode(job.params);
-}
-
-function expectedOutputBytes(job: DecodedJob): number {
-  return job.name === MATMUL_I8_NAME ? outputBytes(matmulI8, job.params) : outputBytes(mandelbrotQ, job.params);
-}
-
 export function findingBase(input: CheckInput): FindingBase {
   return {
     jobId: input.jobId.toString(),
     workload: input.job.name,
-    params: encodeParams(input.job),
+    params: encodeJobParams(input.job),
     inputRoot: input.inputRoot,
     resultRoot: input.resultRoot,
   };
@@ -51,7 +42,7 @@ export type OutputCommitment =
  */
 export function checkOutputCommitment(input: CheckInput): OutputCommitment {
   const base = findingBase(input);
-  const expectedBytes = expectedOutputBytes(input.job);
+  const expectedBytes = jobOutputBytes(input.job);
   const withheld = { chunkCount: Math.ceil(expectedBytes / RESULT_CHUNK_BYTES) };
   if (!input.output.ok) {
     return { ok: false, finding: { ...base, kind: "output-unavailable", ...withheld, error: input.output.error } };

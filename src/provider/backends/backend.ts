@@ -1,6 +1,7 @@
 /** What the provider agent computes with: any backend that turns a job's inputs into its output bytes. */
 import { MATMUL_I8_NAME } from "../../workloads/matmul-i8/shape";
-import { type DecodedJob, outputBytes } from "../../workloads/registry";
+import { describeMlpParams, MLP_I8_NAME } from "../../workloads/mlp-i8/network";
+import { type DecodedJob, jobOutputBytes } from "../../workloads/registry";
 
 export interface ComputeBackend {
   /** For logs and metric labels, e.g. "cpu" or "exec". */
@@ -20,10 +21,7 @@ export class OutputSizeError extends Error {
   }
 }
 
-/** The size of a job's output in bytes (4 bytes per output word). */
-export function jobOutputBytes(job: DecodedJob): number {
-  return job.name === MATMUL_I8_NAME ? outputBytes(job.workload, job.params) : outputBytes(job.workload, job.params);
-}
+export { jobOutputBytes };
 
 /** Returns `output` if it has the job's output size, else throws an OutputSizeError naming `producer`. */
 export function requireOutputSize(producer: string, job: DecodedJob, output: Uint8Array): Uint8Array {
@@ -35,5 +33,6 @@ export function requireOutputSize(producer: string, job: DecodedJob, output: Uin
 /** A short description for messages, e.g. "matmul-i8 4x8x2" or "mandelbrot-q 64x64 (maxIter 256)". */
 export function describeJob(job: DecodedJob): string {
   if (job.name === MATMUL_I8_NAME) return `${job.name} ${job.params.m}x${job.params.k}x${job.params.n}`;
+  if (job.name === MLP_I8_NAME) return `${job.name} ${describeMlpParams(job.params)}`;
   return `${job.name} ${job.params.width}x${job.params.height} (maxIter ${job.params.maxIter})`;
 }

@@ -4,12 +4,19 @@
  *
  * Contract with the program, per job:
  *  - A fresh temporary directory (WEFT_JOB_DIR) holds
- *      inputs.bin   the job's inputs, byte for byte as the content store holds them (src/workloads/<name>/codec.ts);
- *                   empty for mandelbrot-q, whose params are its whole input
- *      params.json  the workload name and its decoded params as one flat JSON object of integers, e.g.
+ *      inputs.bin   the job's inputs in the workload's byte format (src/workloads/<name>/codec.ts): for matmul-i8
+ *                   A then B; empty for mandelbrot-q, whose params are its whole input; for mlp-i8 the model file
+ *                   (the .wmlp format of src/workloads/mlp-i8/model.ts) then the batch, batch x inputs int8
+ *                   row-major (the content store holds the model once and a job's stored inputs name it by its
+ *                   SHA-256, src/jobs/input-content.ts; the program gets the two joined, never the reference)
+ *      params.json  the workload name and its decoded params as one JSON object of integers, e.g.
  *                   {"workload":"matmul-i8","m":4,"k":8,"n":2} or
  *                   {"workload":"mandelbrot-q","x0":...,"y0":...,"step":...,"width":64,"height":64,"maxIter":256}
- *                   (x0, y0 and step in the Q23 fixed point of src/workloads/mandelbrot-q/tile.ts)
+ *                   (x0, y0 and step in the Q23 fixed point of src/workloads/mandelbrot-q/tile.ts), flat for these
+ *                   two; mlp-i8's layers are an array of objects, in order:
+ *                   {"workload":"mlp-i8","batch":8,"inputs":64,"layers":[{"outputs":32,"multiplier":1234567,
+ *                   "shift":30,"activation":1},{"outputs":10,"multiplier":...,"shift":...,"activation":0}]}
+ *                   (activation 0 identity, 1 relu; the same values as the model file's layer headers)
  *  - The command runs through the system shell (`sh -c`) in the agent's working directory, with the agent's
  *    environment plus
  *      WEFT_WORKLOAD      the workload name, e.g. matmul-i8
@@ -21,7 +28,12 @@
  *      WEFT_JOB_DIR       the job directory
  *    The placeholders {workload}, {params}, {input}, {output} and {dir} in the command are replaced by the same
  *    values (the params file's path for {params}), shell-quoted, for programs that take paths as arguments.
- *  - The program writes the output in the workload's byte format (32-bit big-endian words, row-major) and exits 0.
+ *  - The program writes the output in the workload's byte format (32-bit big-endian words) and exits 0: row-major
+ *    C or pixels for matmul-i8 and mandelbrot-q; for mlp-i8 every layer's values in the layout of
+ *    src/workloads/mlp-i8/layout.ts: per layer, the batch x outputs int32 accumulators (bias included), then the
+ *    batch x outputs int8 activations one per byte, zero-padded to a whole word; after the last layer, zero words up
+ *    to a power of two times 128 words (WEFT_OUTPUT_BYTES says how many). test/programs/weft-kernel.js implements
+ *    all three formats independently of src/.
  *
  * Every failure is an ExecBackendError naming the command and the job: a non-zero exit or a signal (with the end
  * of the program's stderr), no exit within the timeout (the program's whole process group is killed), a missing
@@ -33,6 +45,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { MLP_I8_NAME } from "../../workloads/mlp-i8/network";
 import type { DecodedJob } from "../../workloads/registry";
 import { type ComputeBackend, describeJob, jobOutputBytes } from "./backend";
 
@@ -58,7 +71,17 @@ function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-function paramsJson(job: DecodedJob): string {
+/** params.json: the workload name then its params, keys in the documented order. */
+export function paramsJson(job: DecodedJob): string {
+  if (job.name === MLP_I8_NAME) {
+    const { batch, inputs, layers } = job.params;
+    return JSON.stringify({
+      workload: job.name,
+      batch,
+      inputs,
+      layers: layers.map(({ outputs, multiplier, shift, activation }) => ({ outputs, multiplier, shift, activation })),
+    });
+  }
   return JSON.stringify({ workload: job.name, ...job.params });
 }
 

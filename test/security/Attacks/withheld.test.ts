@@ -286,21 +286,22 @@ describe("Attacks: withheld-data path", function () {
       // Node 1 is chunk 1's leaf (the wrong one), node 2 chunk 0's (right); the provider reveals them swapped.
       const [wrongLeaf, rightLeaf] = [job.result.node(1), job.result.node(2)];
       await provider.revealChildren(game.id, terms, rightLeaf, wrongLeaf);
+      // Both positions differ from the verifier's tree; it names the right child, node 2: the earlier chunk.
       const disputeRight = game.choose(0, { left: rightLeaf, right: wrongLeaf });
-      expect(disputeRight).to.equal(false);
+      expect(disputeRight).to.equal(true);
       await f.DisputeManager.connect(verifier).chooseChild(game.id, rightLeaf, wrongLeaf, disputeRight);
       const d = await f.DisputeManager.dispute(game.id);
-      expect([d.status, d.node, d.hash]).to.deep.equal([DisputeStatus.AwaitingChunk, 1n, rightLeaf]);
+      expect([d.status, d.node, d.hash]).to.deep.equal([DisputeStatus.AwaitingChunk, 2n, wrongLeaf]);
 
-      // Position 1 is chunk 1 (112 words); the hash there is chunk 0's leaf. Chunk 0's bytes are too long for the
-      // position, and chunk 1's bytes hash to chunk 1's leaf, not to the one the provider put there.
-      const chunk0 = job.result.chunk(0);
-      await expect(provider.revealChunk(game.id, terms, chunk0))
+      // Position 2 is chunk 0 (128 words); the hash there is chunk 1's leaf. Chunk 1's bytes are too short for the
+      // position, and chunk 0's bytes hash to chunk 0's leaf, not to the one the provider put there.
+      const chunk1 = job.result.chunk(1);
+      await expect(provider.revealChunk(game.id, terms, chunk1))
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkLengthMismatch")
-        .withArgs(1n, BigInt(job.result.chunk(1).length), BigInt(chunk0.length));
-      await expect(provider.revealChunk(game.id, terms, job.result.chunk(1)))
+        .withArgs(0n, BigInt(job.result.chunk(0).length), BigInt(chunk1.length));
+      await expect(provider.revealChunk(game.id, terms, job.result.chunk(0)))
         .to.be.revertedWithCustomError(f.DisputeManager, "ChunkMismatch")
-        .withArgs(game.id, 1n, rightLeaf, wrongLeaf);
+        .withArgs(game.id, 0n, wrongLeaf, rightLeaf);
       const taken = await f.DisputeManager.slashAmount(job.id, terms);
       await passDeadline(f, game);
       await expect(f.DisputeManager.connect(verifier).resolve(game.id, terms))

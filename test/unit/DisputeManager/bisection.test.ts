@@ -291,19 +291,19 @@ describe("DisputeManager: bisection", function () {
       const id = await openWithheld(f, f.challenger, job);
       const { left, right } = revealedChildren(job.result, 0);
       await f.DisputeManager.connect(f.provider).revealChildren(id, await jobTerms(f, job.id), right, left);
-      // The honest challenger compares positions with the correct tree: the "left" hash (chunk 0's, correct) is not
-      // what belongs at node 1, so it names node 1, whose chunk is chunk 1.
+      // The honest challenger compares positions with the correct tree: both differ, and it names the right child,
+      // node 2 (chunk 0, the earlier chunk), where the provider put chunk 1's leaf.
       const disputedRight = childToDispute(new ResultTree(job.correct), 0, { left: right, right: left });
-      expect(disputedRight).to.equal(false);
-      await f.DisputeManager.connect(f.challenger).chooseChild(id, right, left, false);
+      expect(disputedRight).to.equal(true);
+      await f.DisputeManager.connect(f.challenger).chooseChild(id, right, left, true);
       const terms = await jobTerms(f, job.id);
       const provider = f.DisputeManager.connect(f.provider);
-      await expect(provider.revealChunk(id, terms, job.result.chunk(0)))
+      await expect(provider.revealChunk(id, terms, job.result.chunk(WRONG_CHUNK)))
         .to.be.revertedWithCustomError(f.DisputeManager, "ResultChunkLengthMismatch")
-        .withArgs(WRONG_CHUNK, WRONG_CHUNK_BYTES, 512);
-      await expect(provider.revealChunk(id, terms, job.result.chunk(1)))
+        .withArgs(0n, 512, WRONG_CHUNK_BYTES);
+      await expect(provider.revealChunk(id, terms, job.result.chunk(0)))
         .to.be.revertedWithCustomError(f.DisputeManager, "ChunkMismatch")
-        .withArgs(id, WRONG_CHUNK, right, left);
+        .withArgs(id, 0n, left, right);
       await passDeadline(f, id);
       await expectFaultSettlement(f, id, "challenger", () => f.DisputeManager.resolve(id, terms));
     });
