@@ -697,8 +697,8 @@ function mlpSection(mlp: NonNullable<BenchResults["mlp"]>): string {
     ),
     "",
     "Where the time goes, each step timed on its own in the same rounds (ms, medians): the provider's steps, then the",
-    "check's (the result tree and input root are the same computations for both; `weightMatrix` transposes each",
-    "layer's unit-major weights, which `runMlp` and `checkMlp` both do):",
+    "check's (the result tree and input root are the same computations for both; the transposes are of each layer's",
+    "batch-sized input, since `checkMlp` runs Freivalds on the transposed product with the weights as stored):",
     "",
     table(
       [

@@ -19,6 +19,8 @@ import { RESULT_CHUNK_WORDS, ResultTree } from "../../src/commitments/result-tre
 import { checkRevealedChunk } from "../../src/disputes/revealed-chunk";
 import { checkMlp, firstMlpFault } from "../../src/findings/checks/mlp";
 import { publishJobInputs, readJobInputs } from "../../src/jobs/input-content";
+import { inputRootOf } from "../../src/commitments/job-inputs";
+import { fetchJobInputs, InputsMismatchError } from "../../src/provider/inputs";
 import { FileContentStore } from "../../src/store/fs-store";
 import {
   decodeMlpInputs,
@@ -299,6 +301,32 @@ describe("mlp-i8", function () {
     });
   });
 
+  describe("a job whose params do not fit its model", function () {
+    it("is declined by a provider before it locks any collateral, whatever the client committed to", async function () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-mlp-misfit-"));
+      try {
+        const store = new FileContentStore(dir);
+        // The client's params double layer 1's multiplier; the stored model keeps its own.
+        const params = {
+          ...HIDDEN,
+          layers: HIDDEN.layers.map((l, i) => (i === 1 ? { ...l, multiplier: l.multiplier * 2 } : l)),
+        };
+        const job = { name: "mlp-i8" as const, workload: mlpI8, params };
+        const { inputs, decoded } = hiddenJob();
+        const uri = await publishJobInputs(job, inputs, store);
+        const committedRoot = new MlpInputTree(decoded).root;
+        expect(() => inputRootOf(job, inputs)).to.throw(/differ from the job's params/);
+        await expectRejected(
+          fetchJobInputs(job, uri, committedRoot, {}),
+          InputsMismatchError,
+          /differ from the job's params/,
+        );
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe("verifier", function () {
     it("accepts a correct output", function () {
       const { inputs, inputRoot, output } = hiddenJob();
@@ -402,4 +430,15 @@ function mlpLeafHashHex(header: readonly number[], data: Uint8Array): string {
 
 function hexOf(bytes: Uint8Array): string {
   return `0x${Buffer.from(bytes).toString("hex")}`;
+}
+
+async function expectRejected(promise: Promise<unknown>, type: new (...args: never[]) => Error, message: RegExp) {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(type);
+    expect((error as Error).message).to.match(message);
+    return;
+  }
+  expect.fail("expected a rejection");
 }
