@@ -147,7 +147,7 @@ describe("MlpI8Checker", function () {
           activation,
         }),
       );
-      const cases = fc.sample(fc.oneof(anything, realistic), { numRuns: casesFor(2_100, 100), seed: 22 });
+      const cases = fc.sample(fc.oneof(anything, realistic), { numRuns: casesFor(2_100, 300), seed: 22 });
       const results = await Promise.all(
         cases.map(({ acc, multiplier, shift, activation }) => checker.requantize(acc, multiplier, shift, activation)),
       );
