@@ -24,6 +24,7 @@ import "./model/publish";
 import "./token/balance";
 import "./token/transfer";
 import "./store/serve";
+import "./explorer";
 import "./provider/register";
 import "./provider/stake";
 import "./provider/run";

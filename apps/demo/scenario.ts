@@ -14,6 +14,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { fromTwos, parseEther, toBigInt } from "ethers";
 
 import { isLocalNetwork } from "../../config/parameters";
+import { DEFAULT_EXPLORER_PORT } from "../../src/explorer/api";
 import { Roles } from "../../config/roles";
 import { advanceTo, chainTime } from "../../src/chain/clock";
 import {
@@ -154,6 +155,12 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     if (!(error instanceof DemoStepError)) throw error;
     progress.print(`\nThe demo failed at step ${error.step}: ${error.reason}`);
     return { ...demo.result(), ok: false, failedStep: error.step, error: error.message };
+  }
+  // A node outlives the demo: its deployment stays to be looked at.
+  if (hre.network.name !== "hardhat") {
+    progress.print(
+      `See it in a browser: npx hardhat explorer --network ${hre.network.name} (then open http://127.0.0.1:${DEFAULT_EXPLORER_PORT}/)`,
+    );
   }
   return demo.result();
 }

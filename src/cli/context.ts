@@ -43,6 +43,28 @@ export function taskHistory(hre: HardhatRuntimeEnvironment, deploymentBlock: num
  * account 0) to every contract.
  */
 export async function loadSystem(hre: HardhatRuntimeEnvironment, choice?: SignerChoice): Promise<SystemContext> {
+  const book = await readCheckedBook(hre);
+  const signer = await resolveSigner(hre, choice ?? { account: "0", role: "deployer" });
+  return {
+    book,
+    signer,
+    system: connectSystem(book.contracts, signer),
+    history: taskHistory(hre, book.deploymentBlock),
+  };
+}
+
+/** The deployment connected to the network's node for reading only: no key is needed or used. */
+export async function readSystem(hre: HardhatRuntimeEnvironment): Promise<Omit<SystemContext, "signer">> {
+  const book = await readCheckedBook(hre);
+  return {
+    book,
+    system: connectSystem(book.contracts, hre.ethers.provider),
+    history: taskHistory(hre, book.deploymentBlock),
+  };
+}
+
+/** deployments/<network>.json, once the node is checked to be its chain and to hold its contracts. */
+async function readCheckedBook(hre: HardhatRuntimeEnvironment): Promise<AddressBook> {
   const book = readAddressBook(hre.network.name);
   // A node that is still starting (or a load balancer in front of it) may fail the first calls: retry them as the
   // agents retry every later call.
@@ -65,13 +87,7 @@ export async function loadSystem(hre: HardhatRuntimeEnvironment, choice?: Signer
   };
   const elsewhere = `Redeploy: npx hardhat deploy --network ${hre.network.name}`;
   await assertRecordOnChain(provider, hre.network.name, escrow, { elsewhere });
-  const signer = await resolveSigner(hre, choice ?? { account: "0", role: "deployer" });
-  return {
-    book,
-    signer,
-    system: connectSystem(book.contracts, signer),
-    history: taskHistory(hre, book.deploymentBlock),
-  };
+  return book;
 }
 
 /** Parses a proposal id given on the command line. */

@@ -62,7 +62,8 @@ export function explainPhase(job: StoredJob, now: bigint, closedAt?: bigint): st
 }
 
 /** The workload's name, or the raw id of a workload this version does not know. */
-function workloadLabel(workloadId: string): string {
+/** The workload's registered name, or its raw id if no workload of this build has it. */
+export function workloadLabel(workloadId: string): string {
   try {
     return workloadById(workloadId).name;
   } catch {
@@ -70,7 +71,8 @@ function workloadLabel(workloadId: string): string {
   }
 }
 
-function describeParams(created: CreatedJob): string {
+/** A job's params in one line (m=… k=… n=…, a tile, the layers), or the raw bytes if they do not decode. */
+export function describeParams(created: Pick<CreatedJob, "workloadId" | "params">): string {
   try {
     const job = decodeJobParams(created.workloadId, created.params);
     if (job.name === MATMUL_I8_NAME) return `m=${job.params.m} k=${job.params.k} n=${job.params.n}`;

@@ -6,7 +6,6 @@ import {
   FILE,
   KEYSTORE_HELP,
   DIRECTORY,
-  DURATION,
   HOST,
   HTTP_URL,
   INTEGER,
@@ -14,28 +13,21 @@ import {
   PROBABILITY,
   oneOf,
 } from "../../src/cli/arg-types";
+import { addChainFollowingParams } from "../../src/cli/following-params";
 import type { VerifierCliArgs } from "../../apps/roots/verifier";
 
-task("verifier:run", "Watches submitted results, checks each one, and disputes every fault it finds on-chain")
-  .addOptionalParam(
+addChainFollowingParams(
+  task(
+    "verifier:run",
+    "Watches submitted results, checks each one, and disputes every fault it finds on-chain",
+  ).addOptionalParam(
     "stateDir",
     "Where the checkpoint, checked jobs and findings live (default .weft/verifier-<network>)",
     undefined,
     DIRECTORY,
-  )
-  .addOptionalParam(
-    "confirmations",
-    "Blocks on top of a block before it is read (default 0 locally, 3 elsewhere)",
-    undefined,
-    INTEGER,
-  )
-  .addOptionalParam(
-    "pollInterval",
-    "Time between polls: milliseconds, or with a unit (2s); default 2 s locally, 5 s elsewhere",
-    undefined,
-    DURATION,
-  )
-  .addOptionalParam("maxBlockRange", "Most blocks per eth_getLogs request (default 2000)", undefined, INTEGER)
+  ),
+  "read",
+)
   .addOptionalParam("metricsPort", "Serve Prometheus metrics on this port at /metrics", undefined, PORT)
   .addOptionalParam(
     "metricsHost",

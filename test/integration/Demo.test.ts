@@ -15,6 +15,17 @@ import { type DemoResult, runDemo } from "../../apps/demo/scenario";
 import { renderIterationsPng } from "../../src/workloads/mandelbrot-q/image";
 import { renderMandelbrotTile } from "../../src/workloads/mandelbrot-q/tile";
 import { expectUserError } from "../helpers/errors";
+import { ethers } from "ethers";
+import { jobStatusName } from "../../src/chain/jobs";
+import { readAddressBook } from "../../src/deploy/addressBook";
+import { connectSystem, type WeftSystem } from "../../src/deploy/system";
+import type { Overview } from "../../src/explorer/api";
+import { ExplorerFollower } from "../../src/explorer/follower";
+import { buildExplorerAssets } from "../../apps/explorer/assets";
+import { startExplorerServer } from "../../apps/explorer/server";
+import { NotFoundError } from "../../src/explorer/reader";
+import { formatWeft } from "../../src/jobs/amounts";
+import { formatBps } from "../../src/markdown";
 
 describe("The demo (npm run demo's scenario, small size, in-process network)", function () {
   let outDir: string;
@@ -144,5 +155,166 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
     } finally {
       fs.rmSync(foreign, { recursive: true, force: true });
     }
+  });
+
+  describe("the explorer, reading the demo's chain", function () {
+    let follower: ExplorerFollower;
+    let system: WeftSystem;
+    let stateDir: string;
+
+    const openFollower = async () => {
+      const book = readAddressBook("hardhat", path.join(outDir, "deployments"));
+      system = connectSystem(book.contracts, hre.ethers.provider);
+      const opened = await ExplorerFollower.open({
+        system,
+        provider: hre.ethers.provider,
+        network: "hardhat",
+        deploymentBlock: book.deploymentBlock,
+        stateDir,
+        confirmations: 0,
+        maxBlockRange: 50,
+      });
+      await opened.tick();
+      return opened;
+    };
+
+    before(async function () {
+      stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-explorer-"));
+      follower = await openFollower();
+    });
+
+    after(function () {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    it("builds every job's state from its events alone, as the escrow stores it", async function () {
+      const rows = await follower.reader.jobs();
+      expect(rows.length).to.equal(Number(await system.JobEscrow.jobCount()));
+      for (const row of rows) {
+        expect(row.state, `job ${row.id}`).to.equal(jobStatusName(Number(await system.JobEscrow.jobStatus(row.id))));
+      }
+      const overview = await follower.reader.overview();
+      expect(overview.jobs).to.equal(rows.length);
+      expect(overview.jobsByState.Slashed).to.equal(2);
+      expect(overview.jobsByState.Finalized).to.equal(result.jobs.length - 2);
+      expect(overview.totalStake.text).to.equal(formatWeft(await system.ProviderRegistry.totalStake()));
+      expect(overview.providers).to.equal(3);
+      expect(overview.slashes.map((slash) => slash.jobId)).to.have.members(
+        result.jobs.filter((job) => job.status === JobStatus.Slashed).map((job) => job.id.toString()),
+      );
+    });
+
+    it("adds up each epoch's protocol fees to the fees the finalized jobs paid", async function () {
+      const { epochs } = await follower.reader.overview();
+      const fees = epochs.reduce((sum, epoch) => sum + BigInt(epoch.fees.raw), 0n);
+      const paid = result.jobs.reduce((sum, job) => sum + (job.settlement?.fee ?? 0n), 0n);
+      expect(fees).to.equal(paid);
+      expect(epochs.reduce((sum, epoch) => sum + BigInt(epoch.claimed.raw), 0n)).to.equal(
+        result.providers.reduce((sum, p) => sum + p.rewards, 0n),
+      );
+    });
+
+    it("shows a slashed job's dispute step by step on its timeline, and an honest job's receipt", async function () {
+      const cheated = result.jobs.find((job) => job.verdict === "wrong-value")!;
+      const page = await follower.reader.job(cheated.id);
+      expect(page.job.state).to.equal("Slashed");
+      expect(page.timeline.map((entry) => entry.event)).to.deep.equal([
+        "JobCreated",
+        "JobAccepted",
+        "ResultSubmitted",
+        "JobDisputed",
+        "DisputeOpened",
+        "FraudProven",
+        "DisputeResolved",
+        "DisputeSettled",
+      ]);
+      expect(page.disputes.map((d) => [d.kind, d.status])).to.deep.equal([["Proof", "ProviderAtFault"]]);
+      const honest = result.receipts[0];
+      const receipt = (await follower.reader.job(honest.jobId)).receipt!;
+      expect(receipt.owner).to.equal(honest.owner);
+      expect(receipt.image).to.match(/^data:image\/svg\+xml;base64,/);
+      expect(Buffer.from(receipt.image.split(",")[1], "base64").toString()).to.equal(
+        fs.readFileSync(honest.file, "utf8"),
+      );
+      expect((await follower.reader.receipts()).map((card) => card.jobId)).to.have.members(
+        result.receipts.map((r) => r.jobId.toString()),
+      );
+    });
+
+    it("shows each provider's stake and counters as the registry holds them", async function () {
+      for (const row of await follower.reader.providers()) {
+        const state = await system.ProviderRegistry.providerState(row.address);
+        expect([row.staked.text, row.jobsSlashed]).to.deep.equal([formatWeft(state.staked), Number(state.jobsSlashed)]);
+        const page = await follower.reader.provider(row.address.toLowerCase());
+        expect(page.free.text).to.equal(formatWeft(await system.ProviderRegistry.freeStake(row.address)));
+        expect(page.jobs.every((job) => job.provider === row.address)).to.equal(true);
+      }
+      const rejection = (attempt: Promise<unknown>) =>
+        attempt.then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(await rejection(follower.reader.provider(ethers.ZeroAddress))).to.be.instanceOf(NotFoundError);
+      expect(await rejection(follower.reader.job(10_000n)))
+        .to.be.instanceOf(NotFoundError)
+        .with.property("message")
+        .that.matches(/^No job 10000 /);
+    });
+
+    it("decodes the DAO's executed proposal: the fee it set, now in force, within the escrow's bounds", async function () {
+      const [proposal] = await follower.reader.proposals();
+      expect(proposal.state).to.equal("Executed");
+      expect(proposal.command).to.equal(undefined);
+      const fee = proposal.actions.find((action) => action.parameter?.name === "protocolFeeBps")!.parameter!;
+      expect([fee.current.text, fee.proposed.text, fee.min.text, fee.max.text]).to.deep.equal([
+        "2.00%",
+        "2.00%",
+        "0.00%",
+        formatBps(await system.JobEscrow.MAX_PROTOCOL_FEE_BPS()),
+      ]);
+      const parameters = await follower.reader.parameters();
+      expect(parameters.find((p) => p.name === "protocolFeeBps")!.value.text).to.equal("2.00%");
+    });
+
+    it("serves the page, each page's JSON, a 404 that says why, and an event to open pages when a block is indexed", async function () {
+      const assets = await buildExplorerAssets({ title: "Weft Explorer · test" });
+      const server = await startExplorerServer(follower.reader, assets, {
+        port: 0,
+        host: "127.0.0.1",
+        head: () => follower.head,
+      });
+      try {
+        const page = await fetch(server.url);
+        expect([page.status, page.headers.get("content-type")]).to.deep.equal([200, assets.get("/")!.contentType]);
+        expect(await page.text()).to.include('<div id="app">');
+        const overview = (await (await fetch(`${server.url}api/overview`)).json()) as Overview;
+        expect(overview.jobs).to.equal(result.jobs.length);
+        const missing = await fetch(`${server.url}api/jobs/10000`);
+        expect([missing.status, ((await missing.json()) as { error: string }).error]).to.deep.equal([
+          404,
+          `No job 10000 in blocks up to ${follower.head.indexed}.`,
+        ]);
+        expect((await fetch(`${server.url}api/overview`, { method: "POST" })).status).to.equal(405);
+
+        const events = await fetch(`${server.url}api/events`);
+        const reader = events.body!.getReader();
+        const next = async () => new TextDecoder().decode((await reader.read()).value);
+        expect(await next()).to.equal(`event: indexed\ndata: ${JSON.stringify(follower.head)}\n\n`);
+        await hre.network.provider.send("evm_mine", []);
+        expect(await follower.tick()).to.equal(true);
+        server.indexed(follower.head);
+        expect(JSON.parse((await next()).split("data: ")[1]).indexed).to.equal(follower.head.indexed);
+        await reader.cancel();
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("reopens its index without reading the history again, and shows the same", async function () {
+      const before = JSON.stringify(await follower.reader.jobs());
+      const reopened = await openFollower();
+      expect(reopened.head.indexed).to.equal(follower.head.indexed);
+      expect(JSON.stringify(await reopened.reader.jobs())).to.equal(before);
+    });
   });
 });
