@@ -97,11 +97,18 @@ export class ExplorerFollower {
     const indexed = this.index.nextBlock - 1;
     await this.times.fetch(this.ledger.eventBlocks);
     const moved = indexed !== this.chainHead.indexed || this.chainHead.now.unix === 0;
-    // The indexed block's time is the pages' clock; it is read each tick rather than kept, most blocks having no event.
-    const block = await withRetry(`block ${indexed}`, () => provider.getBlock(indexed), retry);
-    if (block === null) throw new Error(`The node does not have block ${indexed}; is it still syncing?`);
-    const now = block.timestamp;
-    this.chainHead = { ...this.chainHead, head, indexed, now: { unix: now, utc: formatUtc(BigInt(now)) } };
+    if (moved) {
+      // The indexed block's time is the pages' clock; it is read when the block moves rather than kept, most blocks
+      // having no event.
+      const block = await withRetry(`block ${indexed}`, () => provider.getBlock(indexed), retry);
+      if (block === null) throw new Error(`The node does not have block ${indexed}; is it still syncing?`);
+      this.chainHead = {
+        ...this.chainHead,
+        indexed,
+        now: { unix: block.timestamp, utc: formatUtc(BigInt(block.timestamp)) },
+      };
+    }
+    this.chainHead = { ...this.chainHead, head };
     return moved;
   }
 }

@@ -55,6 +55,7 @@ export class NotFoundError extends Error {}
 
 export class ExplorerReader {
   private readonly tokens = new Map<string, Promise<TokenUnits>>();
+  private readonly receiptArts = new Map<bigint, Promise<Pick<ReceiptCard, "name" | "image">>>();
   private directory?: Promise<ContractDirectory>;
 
   constructor(
@@ -279,15 +280,32 @@ export class ExplorerReader {
 
   private async receipt(jobId: bigint): Promise<ReceiptCard> {
     const receipts = this.system.ComputeReceipt;
-    const [uri, owner] = await Promise.all([receipts.tokenURI(jobId), receipts.ownerOf(jobId)]);
-    const prefix = "data:application/json;base64,";
-    if (!uri.startsWith(prefix))
-      throw new Error(`Receipt ${jobId}'s tokenURI is not inline JSON: ${uri.slice(0, 40)}…`);
-    const metadata = JSON.parse(Buffer.from(uri.slice(prefix.length), "base64").toString("utf8")) as {
-      name: string;
-      image: string;
-    };
-    return { jobId: jobId.toString(), owner, image: metadata.image, name: metadata.name };
+    const [art, owner] = await Promise.all([this.receiptArt(jobId), receipts.ownerOf(jobId)]);
+    return { jobId: jobId.toString(), owner, ...art };
+  }
+
+  /**
+   * A receipt's name and image, read once: the art is drawn from the job's settlement, which never changes, so a
+   * gallery open for days costs one tokenURI per receipt, not one per block.
+   */
+  private receiptArt(jobId: bigint): Promise<Pick<ReceiptCard, "name" | "image">> {
+    let art = this.receiptArts.get(jobId);
+    if (art === undefined) {
+      art = this.system.ComputeReceipt.tokenURI(jobId).then((uri) => {
+        const prefix = "data:application/json;base64,";
+        if (!uri.startsWith(prefix))
+          throw new Error(`Receipt ${jobId}'s tokenURI is not inline JSON: ${uri.slice(0, 40)}…`);
+        const { name, image } = JSON.parse(Buffer.from(uri.slice(prefix.length), "base64").toString("utf8")) as {
+          name: string;
+          image: string;
+        };
+        return { name, image };
+      });
+      // A failed read is not kept: the next page asks again.
+      art.catch(() => this.receiptArts.delete(jobId));
+      this.receiptArts.set(jobId, art);
+    }
+    return art;
   }
 
   private async providerRow(address: string): Promise<ProviderRow> {

@@ -15,6 +15,7 @@ import { type DemoResult, runDemo } from "../../apps/demo/scenario";
 import { renderIterationsPng } from "../../src/workloads/mandelbrot-q/image";
 import { renderMandelbrotTile } from "../../src/workloads/mandelbrot-q/tile";
 import { expectUserError } from "../helpers/errors";
+import { CallCounter } from "../helpers/call-counter";
 import { ethers } from "ethers";
 import { jobStatusName } from "../../src/chain/jobs";
 import { readAddressBook } from "../../src/deploy/addressBook";
@@ -307,6 +308,20 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
         await reader.cancel();
       } finally {
         await server.close();
+      }
+    });
+
+    it("costs an RPC endpoint one eth_blockNumber per idle poll, and reads a receipt's art once", async function () {
+      await follower.tick();
+      const counter = new CallCounter();
+      try {
+        const idle = await counter.during(() => follower.tick());
+        expect(idle.byMethod).to.deep.equal({ eth_blockNumber: 1 });
+        await follower.reader.receipts();
+        const again = await counter.during(() => follower.reader.receipts());
+        expect(again.byMethod.eth_call).to.equal(result.receipts.length);
+      } finally {
+        counter.uninstall();
       }
     });
 
