@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 
 import { expect } from "chai";
 import { ethers } from "ethers";
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 
 import { jobStatusName } from "../../src/chain/jobs";
@@ -71,7 +72,8 @@ describe("Weft Explorer in a browser, on the demo's deployment", function () {
     system = connectSystem(book.contracts, new ethers.JsonRpcProvider(node.url));
     url = await startExplorer(env, path.join(workDir, "explorer-state"), (child) => (explorer = child));
     browser = await launchChromium(chromium);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A context of its own, not browser.newPage()'s: axe-core opens a second page in the context of the page it checks.
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   });
 
   after(async function () {
@@ -200,6 +202,55 @@ describe("Weft Explorer in a browser, on the demo's deployment", function () {
     expect(fee).to.include(formatBps(await system.JobEscrow.MAX_PROTOCOL_FEE_BPS()));
     expect(await text("parameter-row-disputeBond")).to.include(formatWeft(await system.DisputeManager.bond()));
     await screenshot("parameters");
+  });
+
+  const PAGES: readonly (readonly [string, string])[] = [
+    ["#/", "total-stake"],
+    ["#/jobs", "jobs"],
+    ["#/jobs/1", "job-state"],
+    ["#/receipts", "receipts"],
+    ["#/providers", "providers"],
+    ["#/disputes", "disputes"],
+    ["#/proposals", "proposals"],
+    ["#/parameters", "parameters"],
+  ];
+
+  it("meets WCAG 2 A and AA on every page, as axe-core checks them (labels, contrast, names, structure)", async function () {
+    for (const [hash, ready] of PAGES) {
+      await open(hash, ready);
+      const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+      const found = violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+      );
+      expect(found, hash).to.deep.equal([]);
+    }
+  });
+
+  it("fits a phone's width on every page: nothing wider than the screen but the tables' own scroll", async function () {
+    const phone = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      for (const [hash, ready] of PAGES) {
+        await phone.goto(`${url}${hash}`);
+        await phone.getByTestId(ready).first().waitFor();
+        const overflow = await phone.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+        expect(overflow, hash).to.be.at.most(0);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it("works from the keyboard: the navigation links take focus in order and open their page with Enter", async function () {
+    await open("#/", "total-stake");
+    const names: string[] = [];
+    for (let i = 0; i < 12 && !names.includes("Parameters"); i++) {
+      await page.keyboard.press("Tab");
+      names.push(await page.evaluate<string>('document.activeElement?.textContent?.trim() ?? ""'));
+    }
+    expect(names).to.include.members(["Jobs", "Receipts", "Providers", "Disputes", "Proposals", "Parameters"]);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("parameters").waitFor();
+    expect(new URL(page.url()).hash).to.equal("#/parameters");
   });
 
   it("updates the open page live: a job created on the chain appears without a reload", async function () {
