@@ -66,6 +66,12 @@ export async function runExplorer(
     stateDir: config.stateDir,
     confirmations: config.confirmations,
     maxBlockRange: config.maxBlockRange,
+    onProgress: ({ scannedBlocks, totalBlocks }) => {
+      // A line per tenth of a long first read, not one per range.
+      const tenth = Math.max(1, Math.floor(totalBlocks / 10));
+      if (scannedBlocks % tenth < config.maxBlockRange)
+        logger.info(`indexed ${scannedBlocks} of ${totalBlocks} blocks`);
+    },
     retry: {
       onRetry: (error, attempt, delayMs) =>
         logger.warn(`reading the chain failed (attempt ${attempt}), retrying in ${delayMs} ms: ${errorMessage(error)}`),

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { BaseContract, Provider } from "ethers";
 
 import { EventIndex } from "../agents/event-index";
-import { LogScanner } from "../chain/logs";
+import { LogScanner, type ScanProgress } from "../chain/logs";
 import { type RetryOptions, withRetry } from "../chain/retry";
 import type { WeftSystem } from "../deploy/system";
 import type { ChainHead } from "./api";
@@ -27,6 +27,8 @@ export interface ExplorerFollowerOptions {
   readonly confirmations: number;
   readonly maxBlockRange: number;
   readonly retry?: RetryOptions;
+  /** Told after each range of a scan of many ranges: the first start reads the whole history. */
+  readonly onProgress?: (progress: ScanProgress) => void;
 }
 
 export class ExplorerFollower {
@@ -73,7 +75,11 @@ export class ExplorerFollower {
       addresses: ledger.addresses,
       startBlock: options.deploymentBlock,
       deploymentBlock: options.deploymentBlock,
-      scanner: new LogScanner(provider, { maxBlockRange: options.maxBlockRange, retry: options.retry }),
+      scanner: new LogScanner(provider, {
+        maxBlockRange: options.maxBlockRange,
+        retry: options.retry,
+        onProgress: options.onProgress,
+      }),
     });
     ledger.fold(index.logsSince(options.deploymentBlock));
     const times = new BlockTimes(provider, path.join(stateDir, "block-times.jsonl"), options.retry);

@@ -42,7 +42,6 @@ export interface LedgerProvider {
   gpuModel: string;
   vramGb: number;
   metadataURI: string;
-  readonly registered: LedgerEvent;
 }
 
 export interface LedgerSlash {
@@ -187,7 +186,6 @@ export class Ledger {
         gpuModel: args.gpuModel as string,
         vramGb: Number(args.vramGb),
         metadataURI: args.metadataURI as string,
-        registered: event,
       });
     } else if (name === "ProfileUpdated") {
       const provider = this.providers.get((args.provider as string).toLowerCase());

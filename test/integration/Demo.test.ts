@@ -22,6 +22,7 @@ import { readAddressBook } from "../../src/deploy/addressBook";
 import { connectSystem, type WeftSystem } from "../../src/deploy/system";
 import type { Overview } from "../../src/explorer/api";
 import { ExplorerFollower } from "../../src/explorer/follower";
+import type { ScanProgress } from "../../src/chain/logs";
 import { buildExplorerAssets } from "../../apps/explorer/assets";
 import { startExplorerServer } from "../../apps/explorer/server";
 import { NotFoundError } from "../../src/explorer/reader";
@@ -162,6 +163,7 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
     let follower: ExplorerFollower;
     let system: WeftSystem;
     let stateDir: string;
+    const firstRead: ScanProgress[] = [];
 
     const openFollower = async () => {
       const book = readAddressBook("hardhat", path.join(outDir, "deployments"));
@@ -174,6 +176,7 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
         stateDir,
         confirmations: 0,
         maxBlockRange: 50,
+        onProgress: (progress) => firstRead.push(progress),
       });
       await opened.tick();
       return opened;
@@ -186,6 +189,12 @@ describe("The demo (npm run demo's scenario, small size, in-process network)", f
 
     after(function () {
       fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    it("reads the history once, in ranges of at most --max-block-range blocks, saying how far it got", function () {
+      const last = firstRead[firstRead.length - 1];
+      expect(last.scannedBlocks).to.equal(last.totalBlocks);
+      expect(firstRead.length).to.equal(Math.ceil(last.totalBlocks / 50));
     });
 
     it("builds every job's state from its events alone, as the escrow stores it", async function () {
